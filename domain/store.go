@@ -1,0 +1,86 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// Period is the range of days (After, Through]: After is excluded, Through included.
+// Every window of DESIGN section 3 has this shape.
+type Period struct {
+	After   time.Time
+	Through time.Time
+}
+
+// Contains reports whether day d lies in the period.
+func (p Period) Contains(d time.Time) bool { return d.After(p.After) && !d.After(p.Through) }
+
+// Window returns W, the twelve months up to and including the as-of date:
+// A−12 months < d ≤ A.
+func Window(asOf time.Time) Period {
+	a := Day(asOf)
+	return Period{After: a.AddDate(0, -12, 0), Through: a}
+}
+
+// Scope selects accounts: one account (AccountID set), one territory (Territory set), or
+// every account (both empty).
+type Scope struct {
+	AccountID string
+	Territory string
+}
+
+// AllAccounts is the scope of every account.
+var AllAccounts = Scope{}
+
+// ForAccount returns the scope of one account.
+func ForAccount(id string) Scope { return Scope{AccountID: id} }
+
+// ForTerritory returns the scope of one territory's accounts.
+func ForTerritory(name string) Scope { return Scope{Territory: name} }
+
+// SalesTotal is the sum of the sales lines of one account in one group (a category or a
+// SKU, depending on the query) within one of the periods asked for.
+type SalesTotal struct {
+	AccountID string
+	Key       string // category or SKU
+	Period    int    // index of the period in the request
+	Revenue   float64
+	Cost      float64
+	Quantity  float64
+}
+
+// Store is what the computations read through. Reads come by account, by territory or for
+// all accounts (Scope); sales come pre-aggregated per account and category or SKU for
+// whole periods, so a gap over 20,000 accounts never walks individual lines in Go.
+//
+// Lookups of one record return an ENOTFOUND *Error when it does not exist.
+type Store interface {
+	// DataVersion changes on every write; caches key on it.
+	DataVersion(ctx context.Context) (int64, error)
+
+	FindTerritories(ctx context.Context) ([]Territory, error)
+	FindTerritory(ctx context.Context, name string) (Territory, error)
+	FindPeople(ctx context.Context) ([]Person, error)
+	FindPerson(ctx context.Context, email string) (Person, error)
+	FindAccounts(ctx context.Context, s Scope) ([]Account, error)
+	FindAccount(ctx context.Context, id string) (Account, error)
+	FindProducts(ctx context.Context) ([]Product, error)
+
+	FindPotentials(ctx context.Context, s Scope) ([]Potential, error)
+	FindOpportunities(ctx context.Context, s Scope) ([]Opportunity, error)
+	FindInvoices(ctx context.Context, s Scope) ([]Invoice, error)
+	FindCommitments(ctx context.Context, s Scope) ([]Commitment, error)
+	FindRFQs(ctx context.Context, s Scope) ([]RFQ, error)
+	// FindCompetitorOffers returns the offers made to the scope's accounts and every
+	// market-wide offer (AccountID empty).
+	FindCompetitorOffers(ctx context.Context, s Scope) ([]CompetitorOffer, error)
+	FindObjectives(ctx context.Context, year int) ([]Objective, error)
+
+	// SalesByCategory sums the scope's sales lines per account, product category and
+	// period. Groups with no line are left out.
+	SalesByCategory(ctx context.Context, s Scope, periods []Period) ([]SalesTotal, error)
+	// SalesBySKU sums the scope's sales lines per account, SKU and period.
+	SalesBySKU(ctx context.Context, s Scope, periods []Period) ([]SalesTotal, error)
+	// SalesDates returns the dates of the first and last sales line (zero when none).
+	SalesDates(ctx context.Context) (first, last time.Time, err error)
+}

@@ -17,8 +17,8 @@ type Store interface {
 // Known holds the keys already in the store that references resolve against.
 type Known struct {
 	Territories map[string]bool
-	People      map[string]bool            // by email
-	Accounts    map[string]bool            // by account_id
+	People      map[string]bool           // by email
+	Accounts    map[string]bool           // by account_id
 	Products    map[string]domain.Product // by sku
 }
 

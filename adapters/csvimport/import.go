@@ -1,0 +1,812 @@
+package csvimport
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/mail"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+	_ "time/tzdata" // time zones are validated on machines without a zoneinfo database
+
+	"github.com/agnivade/levenshtein"
+
+	"github.com/incumbent/incumbent/domain"
+)
+
+// Defaults of an Importer.
+const (
+	DefaultMaxProblems = 100
+	DefaultMaxLine     = 1 << 20 // bytes
+)
+
+// Importer reads a directory of CSV files into a Store.
+type Importer struct {
+	Store Store
+	// MaxProblems is how many problems an ImportError lists (all are counted).
+	MaxProblems int
+	// MaxLine is the longest line accepted, in bytes.
+	MaxLine int
+	// Progress, when set, is called as each file is opened; the bytes read from the
+	// file are written to the writer it returns (a progress bar counts them), which is
+	// closed when the file is done.
+	Progress func(file string, size int64) io.WriteCloser
+}
+
+// Report says what an import wrote.
+type Report struct {
+	Files   []FileReport
+	Skipped []string // files in the directory that are not Incumbent files
+	Version int64    // the store's data version after the import
+}
+
+// FileReport is one file's part of an import.
+type FileReport struct {
+	Name string
+	Rows int
+}
+
+// fileOrder lists the keyed files in the order they are read: every file comes after
+// the files it refers to. Sales files (sales.csv, sales-*.csv) come after products.
+var fileOrder = []string{
+	"territories.csv", "people.csv", "accounts.csv", "products.csv",
+	"sales", // placeholder for the sales files
+	"potential.csv", "opportunities.csv", "invoices.csv", "commitments.csv",
+	"rfqs.csv", "competitor_offers.csv", "objectives.csv",
+}
+
+// run is the state of one import.
+type run struct {
+	ctx      context.Context
+	batch    Batch
+	maxProbs int
+	maxLine  int
+	problems []Problem
+	total    int
+
+	// Keys present in the store or in the files read so far.
+	territories map[string]bool
+	people      map[string]bool
+	accounts    map[string]bool
+	products    map[string]domain.Product
+	categories  map[string]bool
+	writeErr    error
+	// unread names the files that could not be read whole: references to their keys
+	// are not checked, to keep one bad file from drowning the report.
+	unread map[string]bool
+}
+
+func (r *run) add(p Problem) {
+	r.total++
+	if len(r.problems) < r.maxProbs {
+		r.problems = append(r.problems, p)
+	}
+}
+
+// failed reports whether anything went wrong; once it has, rows are still checked but
+// no longer written.
+func (r *run) failed() bool { return r.total > 0 || r.writeErr != nil }
+
+// write calls put unless the import has failed, and remembers the first write error.
+func (r *run) write(err error) {
+	if err != nil && r.writeErr == nil {
+		r.writeErr = err
+	}
+}
+
+// Import reads every Incumbent CSV file in dir, checks all of them, and writes them to the
+// store in one transaction. When any file has a problem nothing is written and the error
+// is an *ImportError listing the problems.
+//
+// The files are read once: each row is checked and, while no problem has been found,
+// written into the open transaction, which is committed only when every file is clean
+// and rolled back otherwise. Memory stays flat in the size of the sales files.
+func (im *Importer) Import(ctx context.Context, dir string) (Report, error) {
+	files, skipped, err := listFiles(dir)
+	if err != nil {
+		return Report{}, err
+	}
+	known, err := im.Store.Known(ctx)
+	if err != nil {
+		return Report{}, fmt.Errorf("read existing keys: %w", err)
+	}
+	batch, err := im.Store.BeginImport(ctx)
+	if err != nil {
+		return Report{}, fmt.Errorf("begin import: %w", err)
+	}
+	r := &run{
+		ctx: ctx, batch: batch,
+		maxProbs:    cmpOr(im.MaxProblems, DefaultMaxProblems),
+		maxLine:     cmpOr(im.MaxLine, DefaultMaxLine),
+		territories: known.Territories, people: known.People, accounts: known.Accounts,
+		products: known.Products, categories: map[string]bool{}, unread: map[string]bool{},
+	}
+	for _, m := range []*map[string]bool{&r.territories, &r.people, &r.accounts} {
+		if *m == nil {
+			*m = map[string]bool{}
+		}
+	}
+	if r.products == nil {
+		r.products = map[string]domain.Product{}
+	}
+	for _, p := range r.products {
+		r.categories[p.Category] = true
+	}
+
+	rep := Report{Skipped: skipped}
+	var managers []pendingManager
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			batch.Rollback()
+			return Report{}, err
+		}
+		n, pm, err := im.readFile(r, dir, f)
+		if err != nil {
+			batch.Rollback()
+			return Report{}, err
+		}
+		managers = append(managers, pm...)
+		rep.Files = append(rep.Files, FileReport{Name: f, Rows: n})
+	}
+	for _, m := range managers {
+		if !r.people[m.email] && !r.unread["people.csv"] {
+			r.add(Problem{File: "territories.csv", Line: m.line, Column: "manager",
+				Message: fmt.Sprintf("%q is not in people.csv", m.email)})
+		}
+	}
+	if r.writeErr != nil {
+		batch.Rollback()
+		return Report{}, fmt.Errorf("write: %w", r.writeErr)
+	}
+	if r.failed() {
+		batch.Rollback()
+		return Report{}, &ImportError{Problems: r.problems, Total: r.total}
+	}
+	v, err := batch.Commit(ctx)
+	if err != nil {
+		return Report{}, fmt.Errorf("commit import: %w", err)
+	}
+	rep.Version = v
+	return rep, nil
+}
+
+func cmpOr(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+// listFiles returns the Incumbent files of dir in reading order and the other .csv files.
+func listFiles(dir string) (files, skipped []string, err error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, domain.Errorf(domain.ENOTFOUND, "directory %s does not exist", dir)
+		}
+		return nil, nil, domain.Errorf(domain.EINVALID, "cannot read directory %s: %v", dir, err)
+	}
+	present := map[string]bool{}
+	var sales []string
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.EqualFold(path.Ext(name), ".csv") {
+			continue
+		}
+		switch {
+		case name == "sales.csv" || (strings.HasPrefix(name, "sales-") && strings.HasSuffix(name, ".csv")):
+			sales = append(sales, name)
+		case isKeyedFile(name):
+			present[name] = true
+		default:
+			skipped = append(skipped, name)
+		}
+	}
+	sort.Strings(sales)
+	for _, f := range fileOrder {
+		if f == "sales" {
+			files = append(files, sales...)
+		} else if present[f] {
+			files = append(files, f)
+		}
+	}
+	if len(files) == 0 {
+		return nil, nil, domain.Errorf(domain.EINVALID,
+			"%s holds none of the Incumbent CSV files (accounts.csv, products.csv, sales.csv, …)", dir)
+	}
+	return files, skipped, nil
+}
+
+func isKeyedFile(name string) bool {
+	for _, f := range fileOrder {
+		if f == name && f != "sales" {
+			return true
+		}
+	}
+	return false
+}
+
+type pendingManager struct {
+	line  int
+	email string
+}
+
+// readFile reads one file, returning its row count and the territory managers it names.
+func (im *Importer) readFile(r *run, dir, name string) (int, []pendingManager, error) {
+	f, err := os.Open(filepath.Join(dir, name))
+	if err != nil {
+		return 0, nil, fmt.Errorf("open %s: %w", name, err)
+	}
+	defer f.Close()
+	var src io.Reader = f
+	if im.Progress != nil {
+		size := int64(-1)
+		if st, err := f.Stat(); err == nil {
+			size = st.Size()
+		}
+		w := im.Progress(name, size)
+		defer w.Close()
+		src = io.TeeReader(f, w)
+	}
+	lim := &lineLimiter{r: src, max: r.maxLine}
+	t := &table{run: r, file: name, lim: lim, csv: csv.NewReader(bufio.NewReaderSize(lim, 1<<16))}
+	defer func() {
+		if t.stop || t.index == nil || t.headerBad {
+			r.unread[name] = true
+		}
+	}()
+	if name == "sales.csv" || strings.HasPrefix(name, "sales-") {
+		return readSales(r, t, name), nil, nil
+	}
+	switch name {
+	case "territories.csv":
+		n, pm := readTerritories(r, t)
+		return n, pm, nil
+	case "people.csv":
+		return readPeople(r, t), nil, nil
+	case "accounts.csv":
+		return readAccounts(r, t), nil, nil
+	case "products.csv":
+		return readProducts(r, t), nil, nil
+	case "potential.csv":
+		return readPotentials(r, t), nil, nil
+	case "opportunities.csv":
+		return readOpportunities(r, t), nil, nil
+	case "invoices.csv":
+		return readInvoices(r, t), nil, nil
+	case "commitments.csv":
+		return readCommitments(r, t), nil, nil
+	case "rfqs.csv":
+		return readRFQs(r, t), nil, nil
+	case "competitor_offers.csv":
+		return readCompetitorOffers(r, t), nil, nil
+	case "objectives.csv":
+		return readObjectives(r, t), nil, nil
+	}
+	return 0, nil, fmt.Errorf("no reader for %s", name)
+}
+
+// keys detects duplicate keys within one file.
+type keys struct {
+	t    *table
+	seen map[string]int // key → line
+}
+
+func newKeys(t *table) *keys { return &keys{t: t, seen: map[string]int{}} }
+
+// unique records the key of the current row; it returns false (and records a problem
+// naming col) when an earlier row of the file had the same key.
+func (k *keys) unique(col string, parts ...string) bool {
+	key := strings.Join(parts, "\x00")
+	if prev, dup := k.seen[key]; dup {
+		k.t.bad(col, "duplicate key %s (first seen on line %d)", strings.Join(parts, ", "), prev)
+		return false
+	}
+	k.seen[key] = k.t.line
+	return true
+}
+
+// ok reports whether the current row may be written.
+func (t *table) ok() bool { return !t.rowBad && !t.run.failed() }
+
+func (t *table) account(col string, required bool) string {
+	id := t.str(col)
+	if id == "" {
+		if required {
+			t.bad(col, "is required")
+		}
+		return ""
+	}
+	if !t.run.accounts[id] && !t.run.unread["accounts.csv"] {
+		t.bad(col, "unknown account %q (not in accounts.csv or the database)", id)
+	}
+	return id
+}
+
+func (t *table) product(col string) (domain.Product, bool) {
+	sku := t.req(col)
+	if sku == "" {
+		return domain.Product{}, false
+	}
+	p, ok := t.run.products[sku]
+	if !ok && !t.run.unread["products.csv"] {
+		t.bad(col, "unknown sku %q (not in products.csv or the database)", sku)
+	}
+	return p, ok
+}
+
+func (t *table) category(col string) string {
+	c := t.req(col)
+	if c != "" && !t.run.categories[c] && !t.run.unread["products.csv"] {
+		t.bad(col, "%q is not a product category%s", c, suggest(c, t.run.categories))
+	}
+	return c
+}
+
+// suggest names the closest known value, when one is close enough to be a typo.
+func suggest(s string, known map[string]bool) string {
+	best, bestD := "", 4
+	for k := range known {
+		d := levenshtein.ComputeDistance(strings.ToLower(s), strings.ToLower(k))
+		if d < bestD || (d == bestD && k < best) {
+			best, bestD = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+func (t *table) email(col string, required bool) string {
+	v := strings.ToLower(t.str(col))
+	if v == "" {
+		if required {
+			t.bad(col, "is required")
+		}
+		return ""
+	}
+	if a, err := mail.ParseAddress(v); err != nil || a.Address != v {
+		t.bad(col, "%q is not an email address", v)
+	}
+	return v
+}
+
+func readTerritories(r *run, t *table) (int, []pendingManager) {
+	cols := []column{{"territory", true}, {"manager", false}, {"digest_channel", false},
+		{"timezone", false}, {"digest_day", false}, {"digest_hour", false}}
+	if !t.open(cols) {
+		return 0, nil
+	}
+	k := newKeys(t)
+	var managers []pendingManager
+	n := 0
+	for t.next() {
+		n++
+		tr := domain.Territory{
+			Name:          t.req("territory"),
+			Manager:       t.email("manager", false),
+			DigestChannel: t.str("digest_channel"),
+			Timezone:      t.str("timezone"),
+			DigestDay:     time.Monday,
+			DigestHour:    t.integer("digest_hour", 8, 0, 23),
+		}
+		if tr.Timezone == "" {
+			tr.Timezone = "UTC"
+		} else if _, err := time.LoadLocation(tr.Timezone); err != nil {
+			t.bad("timezone", "%q is not an IANA time zone (e.g. America/Chicago)", tr.Timezone)
+		}
+		if d := t.str("digest_day"); d != "" {
+			wd, err := domain.ParseWeekday(d)
+			if err != nil {
+				t.bad("digest_day", "%q is not a day (mon…sun)", d)
+			}
+			tr.DigestDay = wd
+		}
+		if tr.Name != "" {
+			k.unique("territory", tr.Name)
+			r.territories[tr.Name] = true
+		}
+		if tr.Manager != "" {
+			managers = append(managers, pendingManager{t.line, tr.Manager})
+		}
+		if t.ok() {
+			r.write(r.batch.PutTerritory(r.ctx, tr))
+		}
+	}
+	return n, managers
+}
+
+func readPeople(r *run, t *table) int {
+	cols := []column{{"email", true}, {"name", true}, {"role", true}, {"territory", false},
+		{"slack_user_id", false}, {"teams_user_id", false}}
+	if !t.open(cols) {
+		return 0
+	}
+	k := newKeys(t)
+	n := 0
+	for t.next() {
+		n++
+		p := domain.Person{
+			Email:       t.email("email", true),
+			Name:        t.req("name"),
+			Territory:   t.str("territory"),
+			SlackUserID: t.str("slack_user_id"),
+			TeamsUserID: t.str("teams_user_id"),
+		}
+		if v := t.req("role"); v != "" {
+			role, err := domain.ParseRole(v)
+			if err != nil {
+				t.bad("role", "%q is not one of rep, manager, admin", v)
+			}
+			p.Role = role
+		}
+		if p.Territory != "" && !r.territories[p.Territory] && !r.unread["territories.csv"] {
+			t.bad("territory", "unknown territory %q (not in territories.csv or the database)%s", p.Territory, suggest(p.Territory, r.territories))
+		}
+		if p.Role == domain.RoleRep && p.Territory == "" {
+			t.bad("territory", "a rep needs a territory")
+		}
+		if p.Email != "" {
+			k.unique("email", p.Email)
+			r.people[p.Email] = true
+		}
+		if t.ok() {
+			r.write(r.batch.PutPerson(r.ctx, p))
+		}
+	}
+	return n
+}
+
+func readAccounts(r *run, t *table) int {
+	cols := []column{{"account_id", true}, {"name", true}, {"territory", true}, {"owner", false},
+		{"industry", false}, {"aliases", false}, {"payment_terms_days", false}, {"employees", false}}
+	if !t.open(cols) {
+		return 0
+	}
+	k := newKeys(t)
+	n := 0
+	for t.next() {
+		n++
+		a := domain.Account{
+			ID:               t.req("account_id"),
+			Name:             t.req("name"),
+			Territory:        t.req("territory"),
+			Owner:            t.email("owner", false),
+			Industry:         t.str("industry"),
+			PaymentTermsDays: t.integer("payment_terms_days", 30, 0, 365),
+			Employees:        t.integer("employees", 0, 0, 10_000_000),
+		}
+		for _, al := range strings.Split(t.str("aliases"), ";") {
+			if al = strings.TrimSpace(al); al != "" {
+				a.Aliases = append(a.Aliases, al)
+			}
+		}
+		if a.Territory != "" && !r.territories[a.Territory] && !r.unread["territories.csv"] {
+			t.bad("territory", "unknown territory %q (not in territories.csv or the database)%s", a.Territory, suggest(a.Territory, r.territories))
+		}
+		if a.Owner != "" && !r.people[a.Owner] && !r.unread["people.csv"] {
+			t.bad("owner", "%q is not in people.csv or the database", a.Owner)
+		}
+		if a.ID != "" {
+			k.unique("account_id", a.ID)
+			r.accounts[a.ID] = true
+		}
+		if t.ok() {
+			r.write(r.batch.PutAccount(r.ctx, a))
+		}
+	}
+	return n
+}
+
+func readProducts(r *run, t *table) int {
+	cols := []column{{"sku", true}, {"name", true}, {"category", true}, {"list_price", true},
+		{"unit_cost", true}, {"uses_per_unit", false}, {"unit_of_use", false}}
+	if !t.open(cols) {
+		return 0
+	}
+	k := newKeys(t)
+	n := 0
+	for t.next() {
+		n++
+		p := domain.Product{
+			SKU:         t.req("sku"),
+			Name:        t.req("name"),
+			Category:    t.req("category"),
+			ListPrice:   t.atLeast("list_price", true, 0, 0),
+			UnitCost:    t.atLeast("unit_cost", true, 0, 0),
+			UsesPerUnit: t.positive("uses_per_unit", false),
+			UnitOfUse:   t.str("unit_of_use"),
+		}
+		if p.SKU != "" {
+			k.unique("sku", p.SKU)
+			r.products[p.SKU] = p
+		}
+		if p.Category != "" {
+			r.categories[p.Category] = true
+		}
+		if t.ok() {
+			r.write(r.batch.PutProduct(r.ctx, p))
+		}
+	}
+	return n
+}
+
+func readSales(r *run, t *table, source string) int {
+	cols := []column{{"date", true}, {"account_id", true}, {"sku", true}, {"quantity", true},
+		{"amount", true}, {"cost", false}, {"invoice_id", false}}
+	if !t.open(cols) {
+		return 0
+	}
+	if !r.failed() {
+		r.write(r.batch.ReplaceSales(r.ctx, source))
+	}
+	n := 0
+	for t.next() {
+		n++
+		s := domain.Sale{
+			Date:      t.date("date", true),
+			AccountID: t.account("account_id", true),
+			Quantity:  t.num("quantity", true, 0),
+			Amount:    t.num("amount", true, 0),
+			InvoiceID: t.str("invoice_id"),
+			Source:    source,
+		}
+		p, ok := t.product("sku")
+		s.SKU = p.SKU
+		if (s.Quantity < 0 && s.Amount > 0) || (s.Quantity > 0 && s.Amount < 0) {
+			t.bad("quantity", "%s and amount %s have opposite signs (a return has both negative)", t.str("quantity"), t.str("amount"))
+		}
+		if t.str("cost") != "" {
+			s.Cost = t.num("cost", false, 0)
+		} else if ok {
+			s.Cost = s.Quantity * p.UnitCost
+		}
+		if t.ok() {
+			r.write(r.batch.AddSale(r.ctx, s))
+		}
+	}
+	return n
+}
+
+func readPotentials(r *run, t *table) int {
+	cols := []column{{"account_id", true}, {"category", true}, {"annual_potential", true},
+		{"competitor", false}, {"note", false}}
+	if !t.open(cols) {
+		return 0
+	}
+	k := newKeys(t)
+	n := 0
+	for t.next() {
+		n++
+		p := domain.Potential{
+			AccountID:       t.account("account_id", true),
+			Category:        t.category("category"),
+			AnnualPotential: t.atLeast("annual_potential", true, 0, 0),
+			Competitor:      t.str("competitor"),
+			Note:            t.str("note"),
+		}
+		k.unique("category", p.AccountID, p.Category)
+		if t.ok() {
+			r.write(r.batch.PutPotential(r.ctx, p))
+		}
+	}
+	return n
+}
+
+func readOpportunities(r *run, t *table) int {
+	cols := []column{{"opp_id", true}, {"account_id", true}, {"category", true}, {"name", true},
+		{"value", true}, {"stage", true}, {"probability", false}, {"close_date", false},
+		{"competitor", false}, {"next_step", false}}
+	if !t.open(cols) {
+		return 0
+	}
+	k := newKeys(t)
+	n := 0
+	for t.next() {
+		n++
+		o := domain.Opportunity{
+			ID:         t.req("opp_id"),
+			AccountID:  t.account("account_id", true),
+			Category:   t.category("category"),
+			Name:       t.req("name"),
+			Value:      t.atLeast("value", true, 0, 0),
+			Stage:      strings.ToLower(t.req("stage")),
+			CloseDate:  t.date("close_date", false),
+			Competitor: t.str("competitor"),
+			NextStep:   t.str("next_step"),
+		}
+		o.Probability = t.num("probability", false, defaultProbability(o.Stage))
+		if o.Probability < 0 || o.Probability > 1 {
+			t.bad("probability", "%s is not between 0 and 1", t.str("probability"))
+		}
+		if o.ID != "" {
+			k.unique("opp_id", o.ID)
+		}
+		if t.ok() {
+			r.write(r.batch.PutOpportunity(r.ctx, o))
+		}
+	}
+	return n
+}
+
+// defaultProbability is the probability of an opportunity whose row leaves it empty:
+// 1 when won, 0 when lost, otherwise 0 (it counts in the pipeline but not in the
+// weighted pipeline until someone estimates it).
+func defaultProbability(stage string) float64 {
+	if stage == "won" {
+		return 1
+	}
+	return 0
+}
+
+func readInvoices(r *run, t *table) int {
+	cols := []column{{"invoice_id", true}, {"account_id", true}, {"invoice_date", true},
+		{"due_date", true}, {"amount", true}, {"paid_date", false}}
+	if !t.open(cols) {
+		return 0
+	}
+	k := newKeys(t)
+	n := 0
+	for t.next() {
+		n++
+		i := domain.Invoice{
+			ID:          t.req("invoice_id"),
+			AccountID:   t.account("account_id", true),
+			InvoiceDate: t.date("invoice_date", true),
+			DueDate:     t.date("due_date", true),
+			Amount:      t.atLeast("amount", true, 0, 0),
+			PaidDate:    t.date("paid_date", false),
+		}
+		if !i.DueDate.IsZero() && !i.InvoiceDate.IsZero() && i.DueDate.Before(i.InvoiceDate) {
+			t.bad("due_date", "%s is before the invoice date %s", t.str("due_date"), t.str("invoice_date"))
+		}
+		if i.ID != "" {
+			k.unique("invoice_id", i.ID)
+		}
+		if t.ok() {
+			r.write(r.batch.PutInvoice(r.ctx, i))
+		}
+	}
+	return n
+}
+
+func readCommitments(r *run, t *table) int {
+	cols := []column{{"account_id", true}, {"sku", true}, {"period", true}, {"committed_qty", true}}
+	if !t.open(cols) {
+		return 0
+	}
+	k := newKeys(t)
+	n := 0
+	for t.next() {
+		n++
+		c := domain.Commitment{AccountID: t.account("account_id", true), CommittedQty: t.positive("committed_qty", true)}
+		p, _ := t.product("sku")
+		c.SKU = p.SKU
+		if v := t.req("period"); v != "" {
+			m, err := domain.ParseMonth(v)
+			if err != nil {
+				t.bad("period", "%q is not a month (expected YYYY-MM)", v)
+			}
+			c.Period = m
+		}
+		k.unique("period", c.AccountID, t.str("sku"), t.str("period"))
+		if t.ok() {
+			r.write(r.batch.PutCommitment(r.ctx, c))
+		}
+	}
+	return n
+}
+
+func readRFQs(r *run, t *table) int {
+	cols := []column{{"rfq_id", true}, {"account_id", true}, {"date", true}, {"category", true},
+		{"value", false}, {"outcome", true}}
+	if !t.open(cols) {
+		return 0
+	}
+	k := newKeys(t)
+	n := 0
+	for t.next() {
+		n++
+		q := domain.RFQ{
+			ID:        t.req("rfq_id"),
+			AccountID: t.account("account_id", true),
+			Date:      t.date("date", true),
+			Category:  t.category("category"),
+			Value:     t.atLeast("value", false, 0, 0),
+		}
+		if v := t.req("outcome"); v != "" {
+			o, err := domain.ParseRFQOutcome(v)
+			if err != nil {
+				t.bad("outcome", "%q is not one of won, lost, pending, not_invited", v)
+			}
+			q.Outcome = o
+		}
+		if q.ID != "" {
+			k.unique("rfq_id", q.ID)
+		}
+		if t.ok() {
+			r.write(r.batch.PutRFQ(r.ctx, q))
+		}
+	}
+	return n
+}
+
+func readCompetitorOffers(r *run, t *table) int {
+	cols := []column{{"competitor", true}, {"sku", true}, {"account_id", false},
+		{"competitor_product", false}, {"price", true}, {"uses_per_unit", false},
+		{"change_cost", false}, {"weaknesses", false}}
+	if !t.open(cols) {
+		return 0
+	}
+	k := newKeys(t)
+	n := 0
+	for t.next() {
+		n++
+		o := domain.CompetitorOffer{
+			Competitor:        t.req("competitor"),
+			AccountID:         t.account("account_id", false),
+			CompetitorProduct: t.str("competitor_product"),
+			Price:             t.positive("price", true),
+			UsesPerUnit:       t.positive("uses_per_unit", false),
+			ChangeCost:        t.atLeast("change_cost", false, 0, 0),
+			Weaknesses:        t.str("weaknesses"),
+		}
+		p, _ := t.product("sku")
+		o.SKU = p.SKU
+		k.unique("competitor", o.Competitor, t.str("sku"), o.AccountID)
+		if t.ok() {
+			r.write(r.batch.PutCompetitorOffer(r.ctx, o))
+		}
+	}
+	return n
+}
+
+func readObjectives(r *run, t *table) int {
+	cols := []column{{"scope", true}, {"key", true}, {"year", true}, {"revenue_target", true},
+		{"gp_target", false}}
+	if !t.open(cols) {
+		return 0
+	}
+	k := newKeys(t)
+	n := 0
+	for t.next() {
+		n++
+		o := domain.Objective{
+			Key:           t.req("key"),
+			RevenueTarget: t.positive("revenue_target", true),
+			GPTarget:      t.atLeast("gp_target", false, 0, 0),
+		}
+		if t.req("year") != "" {
+			o.Year = t.integer("year", 0, 2000, 2100)
+		}
+		if v := t.req("scope"); v != "" {
+			s, err := domain.ParseObjectiveScope(v)
+			if err != nil {
+				t.bad("scope", "%q is not one of account, territory", v)
+			}
+			o.Scope = s
+		}
+		switch {
+		case o.Key == "":
+		case r.unread["accounts.csv"] || r.unread["territories.csv"]:
+		case o.Scope == domain.ScopeAccount && !r.accounts[o.Key]:
+			t.bad("key", "unknown account %q (not in accounts.csv or the database)", o.Key)
+		case o.Scope == domain.ScopeTerritory && !r.territories[o.Key]:
+			t.bad("key", "unknown territory %q (not in territories.csv or the database)%s", o.Key, suggest(o.Key, r.territories))
+		}
+		k.unique("key", string(o.Scope), o.Key, t.str("year"))
+		if t.ok() {
+			r.write(r.batch.PutObjective(r.ctx, o))
+		}
+	}
+	return n
+}

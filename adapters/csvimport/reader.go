@@ -1,0 +1,331 @@
+package csvimport
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/incumbent/incumbent/domain"
+)
+
+// errLineTooLong stops a file whose line exceeds the importer's limit.
+var errLineTooLong = errors.New("line too long")
+
+// lineLimiter fails a read once a line grows longer than max bytes, so a file without
+// line breaks cannot make the CSV reader buffer it whole.
+type lineLimiter struct {
+	r     io.Reader
+	max   int
+	cur   int // bytes since the last newline
+	lines int // newlines read
+}
+
+func (l *lineLimiter) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	b := p[:n]
+	l.lines += bytes.Count(b, []byte{'\n'})
+	if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
+		if l.cur+bytes.IndexByte(b, '\n') > l.max {
+			return 0, errLineTooLong
+		}
+		l.cur = len(b) - i - 1
+	} else {
+		l.cur += n
+	}
+	if l.cur > l.max {
+		return 0, errLineTooLong
+	}
+	return n, err
+}
+
+// column describes one column of a file.
+type column struct {
+	name     string
+	required bool
+}
+
+// table reads one CSV file row by row and collects problems with their positions.
+type table struct {
+	run       *run
+	file      string
+	lim       *lineLimiter
+	csv       *csv.Reader
+	index     map[string]int // column name → field index
+	width     int            // fields in the header
+	rec       []string
+	line      int
+	rowBad    bool // a problem was found in the current row
+	headerBad bool // the header has a problem
+	stop      bool // the file cannot be read further
+}
+
+// open checks the header against the file's columns. It returns false when the file
+// cannot be read at all (its problems are recorded).
+func (t *table) open(cols []column) bool {
+	t.csv.ReuseRecord = true
+	t.csv.FieldsPerRecord = -1
+	header, err := t.csv.Read()
+	if err == io.EOF {
+		t.problem(1, "", "the file is empty: expected a header row")
+		return false
+	}
+	if err != nil {
+		t.readError(err)
+		return false
+	}
+	known := make(map[string]bool, len(cols))
+	for _, c := range cols {
+		known[c.name] = true
+	}
+	t.index = make(map[string]int, len(header))
+	t.width = len(header)
+	ok := true
+	for i, h := range header {
+		if i == 0 {
+			h = strings.TrimPrefix(h, "\ufeff")
+		}
+		if !utf8.ValidString(h) {
+			t.problem(1, "", "the header is not valid UTF-8 text (export the file as UTF-8)")
+			return false
+		}
+		name := strings.ToLower(strings.TrimSpace(h))
+		switch {
+		case name == "":
+			t.problem(1, "", fmt.Sprintf("column %d has no name", i+1))
+			ok = false
+		case t.hasIndex(name):
+			t.problem(1, name, "the column appears twice")
+			ok = false
+		case strings.HasPrefix(name, "x_"):
+			t.index[name] = i // extra columns are kept out of the way
+		case !known[name]:
+			t.problem(1, name, fmt.Sprintf("unknown column (expected %s; prefix your own columns with x_)", columnList(cols)))
+			ok = false
+		default:
+			t.index[name] = i
+		}
+	}
+	for _, c := range cols {
+		if _, found := t.index[c.name]; c.required && !found {
+			t.problem(1, c.name, "required column is missing")
+			ok = false
+		}
+	}
+	t.headerBad = !ok
+	return ok
+}
+
+func (t *table) hasIndex(name string) bool { _, ok := t.index[name]; return ok }
+
+func columnList(cols []column) string {
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// next reads the next row; it returns false at the end of the file or when the file
+// cannot be read further.
+func (t *table) next() bool {
+	for !t.stop {
+		rec, err := t.csv.Read()
+		if err == io.EOF {
+			return false
+		}
+		if err != nil {
+			if t.readError(err) {
+				continue
+			}
+			return false
+		}
+		t.rec = rec
+		t.line, _ = t.csv.FieldPos(0)
+		t.rowBad = false
+		if len(rec) == 1 && rec[0] == "" {
+			continue // a blank line
+		}
+		if len(rec) != t.width {
+			t.problem(t.line, "", fmt.Sprintf("has %d fields, the header has %d", len(rec), t.width))
+			continue
+		}
+		for _, f := range rec {
+			if !utf8.ValidString(f) {
+				t.problem(t.line, "", "not valid UTF-8 text (export the file as UTF-8)")
+				t.stop = true
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// readError records a read error; it returns true when reading may go on.
+func (t *table) readError(err error) bool {
+	if errors.Is(err, errLineTooLong) {
+		t.problem(t.lim.lines+1, "", fmt.Sprintf("line longer than %d bytes: is this a CSV file?", t.run.maxLine))
+		t.stop = true
+		return false
+	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		t.problem(pe.Line, "", pe.Err.Error())
+		return true
+	}
+	t.problem(0, "", err.Error())
+	t.stop = true
+	return false
+}
+
+func (t *table) problem(line int, col, msg string) {
+	t.rowBad = true
+	t.run.add(Problem{File: t.file, Line: line, Column: col, Message: msg})
+}
+
+// bad records a problem with a column of the current row.
+func (t *table) bad(col, format string, args ...any) {
+	t.problem(t.line, col, fmt.Sprintf(format, args...))
+}
+
+// str returns the trimmed value of a column ("" when the file has no such column).
+func (t *table) str(col string) string {
+	i, ok := t.index[col]
+	if !ok || i >= len(t.rec) {
+		return ""
+	}
+	return strings.TrimSpace(t.rec[i])
+}
+
+// req returns the value of a required column, recording a problem when it is empty.
+func (t *table) req(col string) string {
+	v := t.str(col)
+	if v == "" {
+		t.bad(col, "is required")
+	}
+	return v
+}
+
+// num parses a plain decimal; empty gives def (a problem when required).
+func (t *table) num(col string, required bool, def float64) float64 {
+	v := t.str(col)
+	if v == "" {
+		if required {
+			t.bad(col, "is required")
+		}
+		return def
+	}
+	if !plainDecimal(v) {
+		t.bad(col, "%q is not a number", v)
+		return def
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		t.bad(col, "%q is not a number", v)
+		return def
+	}
+	return f
+}
+
+// atLeast parses a number and requires it to be ≥ min.
+func (t *table) atLeast(col string, required bool, def, min float64) float64 {
+	f := t.num(col, required, def)
+	if f < min {
+		t.bad(col, "%s must be at least %s", t.str(col), strconv.FormatFloat(min, 'f', -1, 64))
+	}
+	return f
+}
+
+// positive parses a number and requires it to be > 0.
+func (t *table) positive(col string, required bool) float64 {
+	f := t.num(col, required, 0)
+	if t.str(col) != "" && f <= 0 {
+		t.bad(col, "%s must be greater than 0", t.str(col))
+	}
+	return f
+}
+
+// integer parses a whole number within [lo, hi]; empty gives def.
+func (t *table) integer(col string, def, lo, hi int) int {
+	v := t.str(col)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		t.bad(col, "%q is not a whole number", v)
+		return def
+	}
+	if n < lo || n > hi {
+		t.bad(col, "%d is out of range (%d to %d)", n, lo, hi)
+	}
+	return n
+}
+
+// date parses YYYY-MM-DD; empty gives the zero time (a problem when required).
+func (t *table) date(col string, required bool) time.Time {
+	v := t.str(col)
+	if v == "" {
+		if required {
+			t.bad(col, "is required")
+		}
+		return time.Time{}
+	}
+	d, err := parseDate(v)
+	if err != nil {
+		t.bad(col, "%q is not a date (expected YYYY-MM-DD)", v)
+	}
+	return d
+}
+
+// parseDate is a fast YYYY-MM-DD parser that falls back to time.Parse for validation.
+func parseDate(s string) (time.Time, error) {
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
+		y, ok1 := digits(s[0:4])
+		m, ok2 := digits(s[5:7])
+		d, ok3 := digits(s[8:10])
+		if ok1 && ok2 && ok3 && m >= 1 && m <= 12 && d >= 1 && d <= 28 {
+			return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC), nil
+		}
+	}
+	return time.Parse(domain.DateLayout, s)
+}
+
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// plainDecimal reports whether s is an optional minus sign, digits, and optionally a
+// point and digits: "1234.50", "-3", ".5". Exponents, thousands separators, currency
+// symbols, NaN and Inf are refused.
+func plainDecimal(s string) bool {
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		s = s[1:]
+	}
+	digitsSeen, point := false, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digitsSeen = true
+		case c == '.' && !point:
+			point = true
+		default:
+			return false
+		}
+	}
+	return digitsSeen
+}

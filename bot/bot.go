@@ -1,0 +1,275 @@
+// Package bot is Incumbent's platform-neutral conversation: the command grammar, account
+// and territory resolution, access control, and the neutral Reply model with its plain
+// text and JSON renderers. Chat adapters parse their platform's requests into a Request,
+// call Handle, and render the Reply. It imports domain only.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/agnivade/levenshtein"
+
+	"github.com/incumbent/incumbent/domain"
+)
+
+// Bot answers commands from the Store.
+type Bot struct {
+	Store  domain.Store
+	Now    func() time.Time // the clock; the as-of date defaults to its day
+	Logger *slog.Logger
+
+	accounts accountCache
+}
+
+// New returns a bot over the store with the system clock and the default logger.
+func New(store domain.Store) *Bot {
+	return &Bot{Store: store, Now: time.Now, Logger: slog.Default()}
+}
+
+// Request is one command from one person.
+type Request struct {
+	Actor Actor
+	Text  string    // "gap acme", with or without a leading slash
+	AsOf  time.Time // zero: today, by the bot's clock
+}
+
+// command is one verb of the grammar.
+type command struct {
+	name    string
+	usage   string
+	summary string
+	run     func(b *Bot, ctx context.Context, req Request, args []string) (Reply, error)
+}
+
+// commands lists the grammar in the order help shows it.
+func commands() []command {
+	return []command{
+		{"account", "account <name>", "who an account is: id, territory, owner, aliases", (*Bot).accountCmd},
+		{"accounts", "accounts [territory]", "list the accounts you can see, or one territory's", (*Bot).accountsCmd},
+		{"help", "help [command]", "what each command does", (*Bot).helpCmd},
+	}
+}
+
+func findCommand(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+// Handle answers one request. Failures become error replies with the error's code set in
+// Reply.Err and a message saying what was wrong; internal errors are logged, not shown.
+func (b *Bot) Handle(ctx context.Context, req Request) Reply {
+	if req.AsOf.IsZero() {
+		req.AsOf = domain.Day(b.Now())
+	}
+	words := tokenize(strings.TrimPrefix(strings.TrimSpace(req.Text), "/"))
+	if len(words) == 0 {
+		return b.errorReply(ctx, req, domain.Errorf(domain.EINVALID, "Say what you need: try `help`."))
+	}
+	verb := strings.ToLower(words[0])
+	cmd, ok := findCommand(verb)
+	if !ok {
+		return b.errorReply(ctx, req, unknownCommand(verb))
+	}
+	reply, err := cmd.run(b, ctx, req, words[1:])
+	if err != nil {
+		return b.errorReply(ctx, req, err)
+	}
+	return reply
+}
+
+func unknownCommand(verb string) error {
+	best, bestD := "", 3
+	var names []string
+	for _, c := range commands() {
+		names = append(names, c.name)
+		if d := levenshtein.ComputeDistance(verb, c.name); d < bestD {
+			best, bestD = c.name, d
+		}
+	}
+	msg := fmt.Sprintf("I don't know the command %q.", verb)
+	if best != "" {
+		msg += fmt.Sprintf(" Did you mean `%s`?", best)
+	}
+	return domain.Errorf(domain.EINVALID, "%s Commands: %s. Type `help` for more.", msg, strings.Join(names, ", "))
+}
+
+// errorReply is the one place where errors become what a person reads.
+func (b *Bot) errorReply(ctx context.Context, req Request, err error) Reply {
+	r := Reply{Err: err}
+	var amb *AmbiguousError
+	switch code := domain.ErrorCode(err); {
+	case errors.As(err, &amb):
+		r.Blocks = append(r.Blocks, &Text{Text: domain.ErrorMessage(err)})
+		var bs []Button
+		for _, a := range amb.Choices {
+			cmd := strings.Replace(req.Text, amb.Query, a.ID, 1)
+			bs = append(bs, Button{Label: fmt.Sprintf("%s (%s)", a.Name, a.ID), Command: cmd})
+		}
+		r.Blocks = append(r.Blocks, &Buttons{Buttons: bs})
+	case code == domain.EINTERNAL:
+		b.Logger.ErrorContext(ctx, "command failed", "text", req.Text, "actor", req.Actor.Person.Email, "err", err)
+		r.Blocks = append(r.Blocks, &Text{Text: "Something went wrong on our side; it has been logged. Please try again in a minute."})
+	case code == domain.EFORBIDDEN:
+		r.Blocks = append(r.Blocks, &Text{Text: "Not yours to see: " + domain.ErrorMessage(err)})
+	default:
+		r.Blocks = append(r.Blocks, &Text{Text: domain.ErrorMessage(err)})
+	}
+	return r
+}
+
+// tokenize splits a command into words; double quotes (straight or curly) group words.
+func tokenize(s string) []string {
+	var out []string
+	var cur strings.Builder
+	inQuote, has := false, false
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '“' || r == '”':
+			inQuote = !inQuote
+			has = true
+		case !inQuote && (r == ' ' || r == '\t' || r == '\n' || r == '\r'):
+			if has {
+				out = append(out, cur.String())
+				cur.Reset()
+				has = false
+			}
+		default:
+			cur.WriteRune(r)
+			has = true
+		}
+	}
+	if has {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+func (b *Bot) helpCmd(_ context.Context, _ Request, args []string) (Reply, error) {
+	if len(args) > 0 {
+		c, ok := findCommand(strings.ToLower(args[0]))
+		if !ok {
+			return Reply{}, unknownCommand(strings.ToLower(args[0]))
+		}
+		return Reply{Blocks: []Block{
+			&Header{Text: c.name},
+			&Text{Text: fmt.Sprintf("`%s` — %s", c.usage, c.summary)},
+		}}, nil
+	}
+	t := &Table{Columns: []Column{{Title: "Command"}, {Title: "What it does"}}}
+	for _, c := range commands() {
+		t.Rows = append(t.Rows, []string{c.usage, c.summary})
+	}
+	return Reply{Blocks: []Block{
+		&Header{Text: "Incumbent"},
+		&Text{Text: "Defend the business we have, find what is left to win, and trade concessions for new business."},
+		t,
+		&Context{Text: "Accounts can be named by id, name, alias or a close spelling."},
+	}}, nil
+}
+
+// AccountRow is one account in the `accounts` listing's JSON.
+type AccountRow struct {
+	ID        string   `json:"account_id"`
+	Name      string   `json:"name"`
+	Territory string   `json:"territory"`
+	Owner     string   `json:"owner,omitempty"`
+	Industry  string   `json:"industry,omitempty"`
+	Aliases   []string `json:"aliases,omitempty"`
+}
+
+// AccountList is the `accounts` command's result.
+type AccountList struct {
+	Territory string       `json:"territory,omitempty"`
+	Count     int          `json:"count"`
+	Accounts  []AccountRow `json:"accounts"`
+}
+
+// maxRows is how many rows a table shows in chat before "and N more".
+const maxRows = 25
+
+func (b *Bot) accountsCmd(ctx context.Context, req Request, args []string) (Reply, error) {
+	var accs []domain.Account
+	title := "Your accounts"
+	list := AccountList{}
+	switch {
+	case len(args) > 0:
+		t, err := b.resolveTerritory(ctx, req.Actor, strings.Join(args, " "))
+		if err != nil {
+			return Reply{}, err
+		}
+		if accs, err = b.Store.FindAccounts(ctx, domain.ForTerritory(t.Name)); err != nil {
+			return Reply{}, fmt.Errorf("find accounts: %w", err)
+		}
+		title, list.Territory = "Accounts in "+t.Name, t.Name
+	case req.Actor.All():
+		var err error
+		if accs, err = b.Store.FindAccounts(ctx, domain.AllAccounts); err != nil {
+			return Reply{}, fmt.Errorf("find accounts: %w", err)
+		}
+		title = "All accounts"
+	default:
+		for _, t := range req.Actor.Territories() {
+			part, err := b.Store.FindAccounts(ctx, domain.ForTerritory(t))
+			if err != nil {
+				return Reply{}, fmt.Errorf("find accounts: %w", err)
+			}
+			accs = append(accs, part...)
+		}
+	}
+	sort.Slice(accs, func(i, j int) bool { return accs[i].Name < accs[j].Name })
+	list.Count = len(accs)
+	list.Accounts = make([]AccountRow, len(accs))
+	tbl := &Table{Columns: []Column{{Title: "Id"}, {Title: "Name"}, {Title: "Territory"}, {Title: "Owner"}, {Title: "Industry"}}}
+	for i, a := range accs {
+		list.Accounts[i] = AccountRow{a.ID, a.Name, a.Territory, a.Owner, a.Industry, a.Aliases}
+		if i < maxRows {
+			tbl.Rows = append(tbl.Rows, []string{a.ID, a.Name, a.Territory, a.Owner, a.Industry})
+		}
+	}
+	tbl.More = max(0, len(accs)-maxRows)
+	blocks := []Block{&Header{Text: fmt.Sprintf("%s (%d)", title, len(accs))}}
+	if len(accs) == 0 {
+		blocks = append(blocks, &Text{Text: "No accounts here yet. Sales ops can load them with `incumbent import DIR`."})
+	} else {
+		blocks = append(blocks, tbl)
+	}
+	return Reply{Blocks: blocks, Data: list}, nil
+}
+
+func (b *Bot) accountCmd(ctx context.Context, req Request, args []string) (Reply, error) {
+	if len(args) == 0 {
+		return Reply{}, domain.Errorf(domain.EINVALID, "Which account? Usage: `account <name>`.")
+	}
+	a, note, err := b.resolveAccount(ctx, req.Actor, strings.Join(args, " "))
+	if err != nil {
+		return Reply{}, err
+	}
+	blocks := []Block{&Header{Text: fmt.Sprintf("%s (%s)", a.Name, a.ID)}}
+	if note != "" {
+		blocks = append(blocks, &Context{Text: note})
+	}
+	fields := []Field{{"Territory", a.Territory}, {"Owner", orDash(a.Owner)}, {"Industry", orDash(a.Industry)},
+		{"Payment terms", fmt.Sprintf("%d days", a.PaymentTermsDays)}}
+	if len(a.Aliases) > 0 {
+		fields = append(fields, Field{"Also known as", strings.Join(a.Aliases, ", ")})
+	}
+	blocks = append(blocks, &Fields{Fields: fields})
+	return Reply{Blocks: blocks, Data: AccountRow{a.ID, a.Name, a.Territory, a.Owner, a.Industry, a.Aliases}}, nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}

@@ -1,0 +1,252 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/incumbent/incumbent/bot"
+	"github.com/incumbent/incumbent/domain"
+)
+
+// fakeStore serves the few reads these tests need from slices; any other method of
+// domain.Store panics (its embedded interface is nil). The SQLite store is exercised
+// end to end in cmd/incumbent.
+type fakeStore struct {
+	domain.Store
+	territories []domain.Territory
+	people      []domain.Person
+	accounts    []domain.Account
+}
+
+func (s *fakeStore) DataVersion(context.Context) (int64, error) { return 1, nil }
+func (s *fakeStore) FindTerritories(context.Context) ([]domain.Territory, error) {
+	return s.territories, nil
+}
+func (s *fakeStore) FindPerson(_ context.Context, email string) (domain.Person, error) {
+	for _, p := range s.people {
+		if p.Email == email {
+			return p, nil
+		}
+	}
+	return domain.Person{}, domain.Errorf(domain.ENOTFOUND, "no person %s", email)
+}
+func (s *fakeStore) FindAccounts(_ context.Context, sc domain.Scope) ([]domain.Account, error) {
+	var out []domain.Account
+	for _, a := range s.accounts {
+		if (sc.AccountID == "" || a.ID == sc.AccountID) && (sc.Territory == "" || a.Territory == sc.Territory) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+func testStore() *fakeStore {
+	return &fakeStore{
+		territories: []domain.Territory{
+			{Name: "Northeast", Manager: "nora@example.com"},
+			{Name: "Gulf Coast", Manager: "gus@example.com"},
+			{Name: "Great Lakes", Manager: "nora@example.com"},
+		},
+		people: []domain.Person{
+			{Email: "ops@example.com", Name: "Olive", Role: domain.RoleAdmin},
+			{Email: "nora@example.com", Name: "Nora", Role: domain.RoleManager, Territory: "Northeast"},
+			{Email: "rita@example.com", Name: "Rita", Role: domain.RoleRep, Territory: "Northeast"},
+			{Email: "ray@example.com", Name: "Ray", Role: domain.RoleRep, Territory: "Gulf Coast"},
+		},
+		accounts: []domain.Account{
+			{ID: "A0001", Name: "Acme Manufacturing", Territory: "Northeast", Aliases: []string{"acme", "acme mfg"}},
+			{ID: "A0002", Name: "Acme Foods", Territory: "Gulf Coast"},
+			{ID: "A0003", Name: "Bayou Logistics", Territory: "Gulf Coast"},
+			{ID: "A0004", Name: "Bayside Plastics", Territory: "Northeast"},
+			{ID: "A0005", Name: "Cornerstone Builders", Territory: "Northeast"},
+			{ID: "A0006", Name: "Lakeshore Tool & Die", Territory: "Great Lakes"},
+		},
+	}
+}
+
+func newBot(s domain.Store) *bot.Bot {
+	b := bot.New(s)
+	b.Now = func() time.Time { return time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC) }
+	return b
+}
+
+func actor(t *testing.T, b *bot.Bot, email string) bot.Actor {
+	t.Helper()
+	a, err := b.ActorByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatalf("ActorByEmail(%s): %v", email, err)
+	}
+	return a
+}
+
+func TestResolveAccount(t *testing.T) {
+	b := newBot(testStore())
+	admin := bot.Admin("test")
+	rita := actor(t, b, "rita@example.com")
+	tests := []struct {
+		name    string
+		as      bot.Actor
+		query   string
+		wantID  string
+		wantErr string // code
+		note    bool   // the reply says which account it took
+		choices []string
+		msg     string // part of the error message
+	}{
+		{name: "id", as: admin, query: "A0003", wantID: "A0003"},
+		{name: "id any case", as: admin, query: "a0003", wantID: "A0003"},
+		{name: "exact name", as: admin, query: "bayou logistics", wantID: "A0003"},
+		{name: "alias", as: admin, query: "ACME", wantID: "A0001"},
+		{name: "alias with spaces", as: admin, query: "acme   mfg", wantID: "A0001"},
+		{name: "word prefix", as: admin, query: "corner", wantID: "A0005", note: true},
+		{name: "prefixes of two words", as: admin, query: "lake tool", wantID: "A0006", note: true},
+		{name: "several prefixes", as: admin, query: "bay", wantErr: domain.EINVALID, choices: []string{"A0003", "A0004"}},
+		{name: "substring", as: admin, query: "stone", wantID: "A0005", note: true},
+		{name: "fuzzy subsequence", as: admin, query: "crnrstn", wantID: "A0005", note: true},
+		{name: "typo", as: admin, query: "cornerstome", wantID: "A0005", note: true},
+		{name: "nothing close", as: admin, query: "zzzzzz", wantErr: domain.ENOTFOUND, msg: `No account matches "zzzzzz".`},
+		{name: "suggestions", as: admin, query: "bayoux logistix", wantErr: domain.ENOTFOUND, msg: "Did you mean Bayou Logistics (A0003)"},
+		{name: "empty", as: admin, query: " ", wantErr: domain.EINVALID},
+		{name: "rep, own territory", as: rita, query: "acme", wantID: "A0001"},
+		{name: "rep, other territory by id", as: rita, query: "A0003", wantErr: domain.EFORBIDDEN},
+		{name: "rep, other territory by name", as: rita, query: "Acme Foods", wantErr: domain.EFORBIDDEN},
+		// Prefix matching only looks at the rep's accounts: "bay" is Bayside Plastics.
+		{name: "rep, fuzzy within territory", as: rita, query: "bay", wantID: "A0004", note: true},
+		{name: "rep, no leak in suggestions", as: rita, query: "logistics", wantErr: domain.ENOTFOUND},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := b.Handle(context.Background(), bot.Request{Actor: tt.as, Text: "account " + tt.query})
+			if code := domain.ErrorCode(r.Err); code != tt.wantErr {
+				t.Fatalf("code = %q (%v), want %q", code, r.Err, tt.wantErr)
+			}
+			text := bot.RenderText(r)
+			if tt.wantErr == "" {
+				got := r.Data.(bot.AccountRow).ID
+				if got != tt.wantID {
+					t.Errorf("resolved to %s, want %s", got, tt.wantID)
+				}
+				if tt.note != strings.Contains(text, "Taking") {
+					t.Errorf("note shown = %v, want %v:\n%s", !tt.note, tt.note, text)
+				}
+				return
+			}
+			if tt.msg != "" && !strings.Contains(text, tt.msg) {
+				t.Errorf("reply lacks %q:\n%s", tt.msg, text)
+			}
+			if strings.Contains(text, "Logistics") && tt.as.Person.Role == domain.RoleRep {
+				t.Errorf("a rep's reply names another territory's account:\n%s", text)
+			}
+			var amb *bot.AmbiguousError
+			if tt.choices != nil {
+				if !errors.As(r.Err, &amb) {
+					t.Fatalf("error %v is not ambiguous", r.Err)
+				}
+				var ids []string
+				for _, a := range amb.Choices {
+					ids = append(ids, a.ID)
+				}
+				if diff := cmp.Diff(tt.choices, ids); diff != "" {
+					t.Errorf("choices (-want +got):\n%s", diff)
+				}
+				btns := r.Blocks[len(r.Blocks)-1].(*bot.Buttons)
+				if got := btns.Buttons[0].Command; got != "account "+tt.choices[0] {
+					t.Errorf("first choice runs %q", got)
+				}
+			}
+		})
+	}
+}
+
+func TestAccessControl(t *testing.T) {
+	b := newBot(testStore())
+	ctx := context.Background()
+	tests := []struct {
+		email    string
+		text     string
+		wantCode string
+		wantIDs  []string
+	}{
+		{"ops@example.com", "accounts", "", []string{"A0002", "A0001", "A0003", "A0004", "A0005", "A0006"}},
+		{"nora@example.com", "accounts", "", []string{"A0001", "A0004", "A0005", "A0006"}},
+		{"nora@example.com", "accounts great lakes", "", []string{"A0006"}},
+		{"nora@example.com", "accounts gulf coast", domain.EFORBIDDEN, nil},
+		{"rita@example.com", "accounts", "", []string{"A0001", "A0004", "A0005"}},
+		{"rita@example.com", "accounts Great Lakes", domain.EFORBIDDEN, nil},
+		{"rita@example.com", "accounts north", "", []string{"A0001", "A0004", "A0005"}},
+		{"ray@example.com", "accounts", "", []string{"A0002", "A0003"}},
+		{"ray@example.com", "accounts Atlantis", domain.ENOTFOUND, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.email+" "+tt.text, func(t *testing.T) {
+			r := b.Handle(ctx, bot.Request{Actor: actor(t, b, tt.email), Text: tt.text})
+			if code := domain.ErrorCode(r.Err); code != tt.wantCode {
+				t.Fatalf("code = %q (%v), want %q", code, r.Err, tt.wantCode)
+			}
+			if tt.wantCode != "" {
+				return
+			}
+			var ids []string
+			for _, a := range r.Data.(bot.AccountList).Accounts {
+				ids = append(ids, a.ID)
+			}
+			if diff := cmp.Diff(tt.wantIDs, ids); diff != "" {
+				t.Errorf("accounts (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if _, err := b.ActorByEmail(ctx, "stranger@example.com"); domain.ErrorCode(err) != domain.ENOTFOUND ||
+		!strings.Contains(domain.ErrorMessage(err), "ask your sales-ops admin") {
+		t.Errorf("unknown person: %v", err)
+	}
+}
+
+func TestGrammar(t *testing.T) {
+	b := newBot(testStore())
+	tests := []struct {
+		text, wantCode, wantText string
+	}{
+		{"help", "", "accounts [territory]"},
+		{"/help account", "", "account <name>"},
+		{"HELP", "", "Incumbent"},
+		{"acounts", domain.EINVALID, "Did you mean `accounts`?"},
+		{"frobnicate", domain.EINVALID, `I don't know the command "frobnicate".`},
+		{"", domain.EINVALID, "try `help`"},
+		{"account", domain.EINVALID, "Usage: `account <name>`"},
+		{`account "acme mfg"`, "", "Acme Manufacturing (A0001)"},
+		{"account “Bayou Logistics”", "", "Bayou Logistics (A0003)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			r := b.Handle(context.Background(), bot.Request{Actor: bot.Admin("t"), Text: tt.text})
+			if code := domain.ErrorCode(r.Err); code != tt.wantCode {
+				t.Fatalf("code = %q (%v), want %q", code, r.Err, tt.wantCode)
+			}
+			if got := bot.RenderText(r); !strings.Contains(got, tt.wantText) {
+				t.Errorf("reply lacks %q:\n%s", tt.wantText, got)
+			}
+		})
+	}
+}
+
+// brokenStore fails every read, as a store whose disk vanished would.
+type brokenStore struct{ domain.Store }
+
+func (brokenStore) DataVersion(context.Context) (int64, error) { return 0, errors.New("disk I/O error") }
+
+func TestInternalErrorsAreNotShown(t *testing.T) {
+	b := newBot(brokenStore{})
+	b.Logger = discardLogger()
+	r := b.Handle(context.Background(), bot.Request{Actor: bot.Admin("t"), Text: "account acme"})
+	if domain.ErrorCode(r.Err) != domain.EINTERNAL {
+		t.Fatalf("code = %q", domain.ErrorCode(r.Err))
+	}
+	if got := bot.RenderText(r); strings.Contains(got, "disk") || !strings.Contains(got, "Something went wrong on our side") {
+		t.Errorf("reply = %q", got)
+	}
+}

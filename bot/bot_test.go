@@ -237,7 +237,9 @@ func TestGrammar(t *testing.T) {
 // brokenStore fails every read, as a store whose disk vanished would.
 type brokenStore struct{ domain.Store }
 
-func (brokenStore) DataVersion(context.Context) (int64, error) { return 0, errors.New("disk I/O error") }
+func (brokenStore) DataVersion(context.Context) (int64, error) {
+	return 0, errors.New("disk I/O error")
+}
 
 func TestInternalErrorsAreNotShown(t *testing.T) {
 	b := newBot(brokenStore{})

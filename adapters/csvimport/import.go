@@ -39,6 +39,8 @@ type Importer struct {
 	// file are written to the writer it returns (a progress bar counts them), which is
 	// closed when the file is done.
 	Progress func(file string, size int64) io.WriteCloser
+	// Now is the clock that times each file; nil means time.Now.
+	Now func() time.Time
 }
 
 // Report says what an import wrote.
@@ -50,8 +52,9 @@ type Report struct {
 
 // FileReport is one file's part of an import.
 type FileReport struct {
-	Name string
-	Rows int
+	Name     string
+	Rows     int
+	Duration time.Duration // reading, checking and writing the file
 }
 
 // fileOrder lists the keyed files in the order they are read: every file comes after
@@ -66,7 +69,7 @@ var fileOrder = []string{
 // run is the state of one import.
 type run struct {
 	ctx      context.Context
-	batch    Batch
+	batch    domain.ImportBatch
 	maxProbs int
 	maxLine  int
 	problems []Problem
@@ -95,7 +98,7 @@ func (r *run) add(p Problem) {
 // no longer written.
 func (r *run) failed() bool { return r.total > 0 || r.writeErr != nil }
 
-// write calls put unless the import has failed, and remembers the first write error.
+// write remembers the first error of a write.
 func (r *run) write(err error) {
 	if err != nil && r.writeErr == nil {
 		r.writeErr = err
@@ -141,6 +144,10 @@ func (im *Importer) Import(ctx context.Context, dir string) (Report, error) {
 		r.categories[p.Category] = true
 	}
 
+	now := im.Now
+	if now == nil {
+		now = time.Now
+	}
 	rep := Report{Skipped: skipped}
 	var managers []pendingManager
 	for _, f := range files {
@@ -148,13 +155,14 @@ func (im *Importer) Import(ctx context.Context, dir string) (Report, error) {
 			batch.Rollback()
 			return Report{}, err
 		}
+		start := now()
 		n, pm, err := im.readFile(r, dir, f)
 		if err != nil {
 			batch.Rollback()
 			return Report{}, err
 		}
 		managers = append(managers, pm...)
-		rep.Files = append(rep.Files, FileReport{Name: f, Rows: n})
+		rep.Files = append(rep.Files, FileReport{Name: f, Rows: n, Duration: now().Sub(start)})
 	}
 	for _, m := range managers {
 		if !r.people[m.email] && !r.unread["people.csv"] {

@@ -19,14 +19,14 @@ import (
 // memStore is a Store that keeps what was committed in memory. The end-to-end tests in
 // cmd/incumbent run the importer against the real SQLite store.
 type memStore struct {
-	known     csvimport.Known
+	known     domain.KnownKeys
 	committed *memBatch
 	rolled    int
 	version   int64
 }
 
-func (s *memStore) Known(context.Context) (csvimport.Known, error) { return s.known, nil }
-func (s *memStore) BeginImport(context.Context) (csvimport.Batch, error) {
+func (s *memStore) Known(context.Context) (domain.KnownKeys, error) { return s.known, nil }
+func (s *memStore) BeginImport(context.Context) (domain.ImportBatch, error) {
 	return &memBatch{store: s}, nil
 }
 
@@ -304,7 +304,7 @@ func TestImportResolvesAgainstStore(t *testing.T) {
 	// Only sales, referring to what the store already holds.
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "sales.csv"), []byte("date,account_id,sku,quantity,amount\n2026-04-01,A7,X-1,2,19\n2026-04-01,A8,X-1,2,19\n"), 0o644)
-	s := &memStore{known: csvimport.Known{
+	s := &memStore{known: domain.KnownKeys{
 		Accounts: map[string]bool{"A7": true},
 		Products: map[string]domain.Product{"X-1": {SKU: "X-1", Category: "Tools", UnitCost: 3}},
 	}}

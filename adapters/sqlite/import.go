@@ -1,0 +1,513 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/incumbent/incumbent/domain"
+)
+
+// Known returns the territory names, people's emails, account ids and products stored.
+func (s *Store) Known(ctx context.Context) (domain.KnownKeys, error) {
+	k := domain.KnownKeys{
+		Territories: make(map[string]bool),
+		People:      make(map[string]bool),
+		Accounts:    make(map[string]bool),
+		Products:    make(map[string]domain.Product),
+	}
+	for _, q := range []struct {
+		sql string
+		set map[string]bool
+	}{
+		{`SELECT name FROM territories`, k.Territories},
+		{`SELECT email FROM people`, k.People},
+		{`SELECT account_id FROM accounts`, k.Accounts},
+	} {
+		keys, err := query(ctx, s, "known keys", func(r scanner) (string, error) {
+			var key string
+			err := r.Scan(&key)
+			return key, err
+		}, q.sql)
+		if err != nil {
+			return domain.KnownKeys{}, err
+		}
+		for _, key := range keys {
+			q.set[key] = true
+		}
+	}
+	products, err := s.FindProducts(ctx)
+	if err != nil {
+		return domain.KnownKeys{}, err
+	}
+	for _, p := range products {
+		k.Products[p.SKU] = p
+	}
+	return k, nil
+}
+
+// Sales lines are inserted salesChunk at a time, in one prepared INSERT statement of
+// salesChunk rows of salesColumns values, well under SQLite's limit of 32766 variables.
+// (64 to 1024 rows measured the same.)
+const (
+	salesColumns = 8
+	salesChunk   = 256
+)
+
+// insertSales returns the INSERT statement of n sales lines. OR FAIL rather than the
+// default ABORT spares SQLite a statement journal, which it would otherwise write for
+// every multi-row INSERT inside a transaction so as to undo just that statement (20%
+// faster measured); a failing INSERT fails the whole import anyway.
+func insertSales(n int) string {
+	row := "(" + strings.Repeat("?, ", salesColumns-1) + "?)"
+	return `INSERT OR FAIL INTO sales (day, account, product, quantity, amount, cost, invoice_id, source) VALUES ` +
+		strings.Repeat(row+", ", n-1) + row
+}
+
+// Bulk loads. Maintaining the read index of sales line by line costs a random b-tree
+// insertion or deletion per line, and dirties most of the index's pages; building it
+// again costs one sort of the whole table. A batch drops it (inside its transaction)
+// once the lines it has added and deleted reach max(minBulkLines, the table's size /
+// bulkDivisor), and builds it again in Commit. Measured on a table of 5 million lines,
+// the two cost the same at about 550,000 lines (15 s); 1.2 million lines took 32 s
+// maintained and 18 s rebuilt, 300,000 lines 10 s and 13 s.
+const (
+	minBulkLines = 50_000
+	bulkDivisor  = 10
+)
+
+// Batch is one import transaction: see domain.ImportBatch. It is not safe for concurrent
+// use. AddSale needs the sale's account and product to be stored already, by this batch
+// or an earlier one.
+type Batch struct {
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt // prepared statements, by SQL
+
+	// Integer ids of accounts, products and sources, by key.
+	accounts map[string]int64
+	products map[string]int64
+	sources  map[string]int64
+
+	rows    []any    // buffered sales lines, salesColumns values each
+	touched int64    // sales lines added or deleted so far
+	before  int64    // sales lines in the table when first counted; -1 until then
+	bulk    bool     // the read indexes of sales are dropped...
+	indexes []string // ...and these statements create them again
+	done    bool     // committed or rolled back
+}
+
+// BeginImport starts the write transaction of an import (BEGIN IMMEDIATE). It waits
+// for any other write of this process to finish.
+func (s *Store) BeginImport(ctx context.Context) (domain.ImportBatch, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: begin import: %w", err)
+	}
+	return &Batch{
+		tx:       tx,
+		stmts:    make(map[string]*sql.Stmt),
+		accounts: make(map[string]int64),
+		products: make(map[string]int64),
+		sources:  make(map[string]int64),
+		rows:     make([]any, 0, salesColumns*salesChunk),
+		before:   -1,
+	}, nil
+}
+
+// stmt returns q prepared in the batch's transaction.
+func (b *Batch) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := b.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := b.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	b.stmts[q] = st
+	return st, nil
+}
+
+// exec runs q with args in the batch's transaction.
+func (b *Batch) exec(ctx context.Context, q string, args ...any) error {
+	st, err := b.stmt(ctx, q)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(ctx, args...)
+	return err
+}
+
+// id runs q, a query of one integer, with args in the batch's transaction.
+func (b *Batch) id(ctx context.Context, q string, args ...any) (int64, error) {
+	st, err := b.stmt(ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = st.QueryRowContext(ctx, args...).Scan(&id)
+	return id, err
+}
+
+// upsert returns the statement inserting a row of table, or updating the row with the
+// same key: the first nkey of cols. With returning, it returns the row's id.
+func upsert(table string, nkey int, returning bool, cols ...string) string {
+	set := make([]string, 0, len(cols)-nkey)
+	for _, c := range cols[nkey:] {
+		set = append(set, c+" = excluded."+c)
+	}
+	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (%s) DO UPDATE SET %s",
+		table, strings.Join(cols, ", "), strings.Repeat("?, ", len(cols)-1)+"?",
+		strings.Join(cols[:nkey], ", "), strings.Join(set, ", "))
+	if returning {
+		q += " RETURNING id"
+	}
+	return q
+}
+
+var (
+	upsertTerritory = upsert("territories", 1, false,
+		"name", "manager", "digest_channel", "timezone", "digest_day", "digest_hour")
+	upsertPerson = upsert("people", 1, false,
+		"email", "name", "role", "territory", "slack_user_id", "teams_user_id")
+	upsertAccount = upsert("accounts", 1, true,
+		"account_id", "name", "territory", "owner", "industry", "aliases", "payment_terms_days", "employees")
+	upsertProduct = upsert("products", 1, true,
+		"sku", "name", "category", "list_price", "unit_cost", "uses_per_unit", "unit_of_use")
+	upsertPotential = upsert("potentials", 2, false,
+		"account_id", "category", "annual_potential", "competitor", "note")
+	upsertOpportunity = upsert("opportunities", 1, false,
+		"opp_id", "account_id", "category", "name", "value", "stage", "probability", "close_date", "competitor", "next_step")
+	upsertInvoice = upsert("invoices", 1, false,
+		"invoice_id", "account_id", "invoice_date", "due_date", "amount", "paid_date")
+	upsertCommitment = upsert("commitments", 3, false,
+		"account_id", "sku", "period", "committed_qty")
+	upsertRFQ = upsert("rfqs", 1, false,
+		"rfq_id", "account_id", "date", "category", "value", "outcome")
+	upsertCompetitorOffer = upsert("competitor_offers", 3, false,
+		"competitor", "sku", "account_id", "competitor_product", "price", "uses_per_unit", "change_cost", "weaknesses")
+	upsertObjective = upsert("objectives", 3, false,
+		"scope", "key", "year", "revenue_target", "gp_target", "set_by", "set_at")
+)
+
+func objectiveArgs(o domain.Objective) []any {
+	setAt := ""
+	if !o.SetAt.IsZero() {
+		setAt = o.SetAt.UTC().Format(time.RFC3339Nano)
+	}
+	return []any{string(o.Scope), o.Key, o.Year, o.RevenueTarget, o.GPTarget, o.SetBy, setAt}
+}
+
+// PutTerritory stores t, replacing the territory of the same name.
+func (b *Batch) PutTerritory(ctx context.Context, t domain.Territory) error {
+	err := b.exec(ctx, upsertTerritory,
+		t.Name, t.Manager, t.DigestChannel, t.Timezone, int(t.DigestDay), t.DigestHour)
+	if err != nil {
+		return fmt.Errorf("sqlite: put territory %q: %w", t.Name, err)
+	}
+	return nil
+}
+
+// PutPerson stores p, replacing the person with the same email.
+func (b *Batch) PutPerson(ctx context.Context, p domain.Person) error {
+	err := b.exec(ctx, upsertPerson,
+		p.Email, p.Name, string(p.Role), p.Territory, p.SlackUserID, p.TeamsUserID)
+	if err != nil {
+		return fmt.Errorf("sqlite: put person %q: %w", p.Email, err)
+	}
+	return nil
+}
+
+// PutAccount stores a, replacing the account with the same id.
+func (b *Batch) PutAccount(ctx context.Context, a domain.Account) error {
+	id, err := b.id(ctx, upsertAccount, a.ID, a.Name, a.Territory, a.Owner, a.Industry,
+		strings.Join(a.Aliases, ";"), a.PaymentTermsDays, a.Employees)
+	if err != nil {
+		return fmt.Errorf("sqlite: put account %q: %w", a.ID, err)
+	}
+	b.accounts[a.ID] = id
+	return nil
+}
+
+// PutProduct stores p, replacing the product with the same SKU.
+func (b *Batch) PutProduct(ctx context.Context, p domain.Product) error {
+	id, err := b.id(ctx, upsertProduct,
+		p.SKU, p.Name, p.Category, p.ListPrice, p.UnitCost, p.UsesPerUnit, p.UnitOfUse)
+	if err != nil {
+		return fmt.Errorf("sqlite: put product %q: %w", p.SKU, err)
+	}
+	b.products[p.SKU] = id
+	return nil
+}
+
+// ReplaceSales deletes every sales line imported from the file named source, including
+// those added to this batch so far.
+func (b *Batch) ReplaceSales(ctx context.Context, source string) error {
+	if err := b.replaceSales(ctx, source); err != nil {
+		return fmt.Errorf("sqlite: replace sales of %s: %w", source, err)
+	}
+	return nil
+}
+
+func (b *Batch) replaceSales(ctx context.Context, source string) error {
+	if err := b.flush(ctx); err != nil {
+		return err
+	}
+	id, err := b.sourceID(ctx, source)
+	if err != nil {
+		return err
+	}
+	n, err := b.id(ctx, `SELECT COUNT(*) FROM sales WHERE source = ?`, id)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return nil
+	}
+	b.touched += n
+	if err := b.maybeBulk(ctx); err != nil {
+		return err
+	}
+	return b.exec(ctx, `DELETE FROM sales WHERE source = ?`, id)
+}
+
+// AddSale adds one sales line. Lines are buffered and written in multi-row INSERTs.
+func (b *Batch) AddSale(ctx context.Context, s domain.Sale) error {
+	if b.done {
+		return fmt.Errorf("sqlite: add sale: %w", sql.ErrTxDone)
+	}
+	account, err := b.lookup(ctx, b.accounts, "account", `SELECT id FROM accounts WHERE account_id = ?`, s.AccountID)
+	if err != nil {
+		return fmt.Errorf("sqlite: add sale: %w", err)
+	}
+	product, err := b.lookup(ctx, b.products, "product", `SELECT id FROM products WHERE sku = ?`, s.SKU)
+	if err != nil {
+		return fmt.Errorf("sqlite: add sale: %w", err)
+	}
+	source, err := b.sourceID(ctx, s.Source)
+	if err != nil {
+		return fmt.Errorf("sqlite: add sale: source %q: %w", s.Source, err)
+	}
+	b.rows = append(b.rows, dayNumber(s.Date), account, product, s.Quantity, s.Amount, s.Cost, s.InvoiceID, source)
+	if len(b.rows) < cap(b.rows) {
+		return nil
+	}
+	if err := b.flush(ctx); err != nil {
+		return fmt.Errorf("sqlite: add sale: %w", err)
+	}
+	return nil
+}
+
+// lookup returns the integer id of the what (an account or product) key, from cache or
+// else by q.
+func (b *Batch) lookup(ctx context.Context, cache map[string]int64, what, q, key string) (int64, error) {
+	if id, ok := cache[key]; ok {
+		return id, nil
+	}
+	id, err := b.id(ctx, q, key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, domain.Errorf(domain.EINVALID, "A sales line refers to %s %q, which is not stored.", what, key)
+	}
+	if err != nil {
+		return 0, err
+	}
+	cache[key] = id
+	return id, nil
+}
+
+// sourceID returns the id of the source named name, creating it if needed.
+func (b *Batch) sourceID(ctx context.Context, name string) (int64, error) {
+	if id, ok := b.sources[name]; ok {
+		return id, nil
+	}
+	id, err := b.id(ctx, `INSERT INTO sources (name) VALUES (?)
+		ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id`, name)
+	if err != nil {
+		return 0, err
+	}
+	b.sources[name] = id
+	return id, nil
+}
+
+// flush writes the buffered sales lines.
+func (b *Batch) flush(ctx context.Context) error {
+	n := len(b.rows) / salesColumns
+	if n == 0 {
+		return nil
+	}
+	var err error
+	if n == salesChunk {
+		err = b.exec(ctx, insertSales(salesChunk), b.rows...)
+	} else {
+		_, err = b.tx.ExecContext(ctx, insertSales(n), b.rows...)
+	}
+	if err != nil {
+		return err
+	}
+	clear(b.rows) // let the values be collected
+	b.rows = b.rows[:0]
+	b.touched += int64(n)
+	return b.maybeBulk(ctx)
+}
+
+// maybeBulk drops the read indexes of sales (all but sales_source) when the batch has
+// touched enough lines.
+func (b *Batch) maybeBulk(ctx context.Context) error {
+	if b.bulk || b.touched < minBulkLines {
+		return nil
+	}
+	if b.before < 0 {
+		if err := b.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sales`).Scan(&b.before); err != nil {
+			return err
+		}
+	}
+	if b.touched < b.before/bulkDivisor {
+		return nil
+	}
+	rows, err := b.tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_schema
+		WHERE type = 'index' AND tbl_name = 'sales' AND name != 'sales_source' AND sql IS NOT NULL`)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for rows.Next() {
+		var name, create string
+		if err := rows.Scan(&name, &create); err != nil {
+			rows.Close()
+			return err
+		}
+		names = append(names, name)
+		b.indexes = append(b.indexes, create)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, name := range names {
+		if _, err := b.tx.ExecContext(ctx, `DROP INDEX "`+name+`"`); err != nil {
+			return err
+		}
+	}
+	b.bulk = true
+	return nil
+}
+
+// PutPotential stores p, replacing the potential of the same account and category.
+func (b *Batch) PutPotential(ctx context.Context, p domain.Potential) error {
+	err := b.exec(ctx, upsertPotential, p.AccountID, p.Category, p.AnnualPotential, p.Competitor, p.Note)
+	if err != nil {
+		return fmt.Errorf("sqlite: put potential %q/%q: %w", p.AccountID, p.Category, err)
+	}
+	return nil
+}
+
+// PutOpportunity stores o, replacing the opportunity with the same id.
+func (b *Batch) PutOpportunity(ctx context.Context, o domain.Opportunity) error {
+	err := b.exec(ctx, upsertOpportunity, o.ID, o.AccountID, o.Category, o.Name, o.Value,
+		o.Stage, o.Probability, dateArg(o.CloseDate), o.Competitor, o.NextStep)
+	if err != nil {
+		return fmt.Errorf("sqlite: put opportunity %q: %w", o.ID, err)
+	}
+	return nil
+}
+
+// PutInvoice stores i, replacing the invoice with the same id.
+func (b *Batch) PutInvoice(ctx context.Context, i domain.Invoice) error {
+	err := b.exec(ctx, upsertInvoice, i.ID, i.AccountID, dateArg(i.InvoiceDate),
+		dateArg(i.DueDate), i.Amount, dateArg(i.PaidDate))
+	if err != nil {
+		return fmt.Errorf("sqlite: put invoice %q: %w", i.ID, err)
+	}
+	return nil
+}
+
+// PutCommitment stores c, replacing the commitment of the same account, SKU and period.
+func (b *Batch) PutCommitment(ctx context.Context, c domain.Commitment) error {
+	err := b.exec(ctx, upsertCommitment, c.AccountID, c.SKU, c.Period.String(), c.CommittedQty)
+	if err != nil {
+		return fmt.Errorf("sqlite: put commitment %q/%q/%s: %w", c.AccountID, c.SKU, c.Period, err)
+	}
+	return nil
+}
+
+// PutRFQ stores r, replacing the RFQ with the same id.
+func (b *Batch) PutRFQ(ctx context.Context, r domain.RFQ) error {
+	err := b.exec(ctx, upsertRFQ, r.ID, r.AccountID, dateArg(r.Date), r.Category, r.Value, string(r.Outcome))
+	if err != nil {
+		return fmt.Errorf("sqlite: put RFQ %q: %w", r.ID, err)
+	}
+	return nil
+}
+
+// PutCompetitorOffer stores o, replacing the offer of the same competitor, SKU and
+// account (empty for a market-wide offer).
+func (b *Batch) PutCompetitorOffer(ctx context.Context, o domain.CompetitorOffer) error {
+	err := b.exec(ctx, upsertCompetitorOffer, o.Competitor, o.SKU, o.AccountID,
+		o.CompetitorProduct, o.Price, o.UsesPerUnit, o.ChangeCost, o.Weaknesses)
+	if err != nil {
+		return fmt.Errorf("sqlite: put competitor offer %q/%q/%q: %w", o.Competitor, o.SKU, o.AccountID, err)
+	}
+	return nil
+}
+
+// PutObjective stores o, replacing the objective of the same scope, key and year.
+func (b *Batch) PutObjective(ctx context.Context, o domain.Objective) error {
+	if err := b.exec(ctx, upsertObjective, objectiveArgs(o)...); err != nil {
+		return fmt.Errorf("sqlite: put objective %s %q %d: %w", o.Scope, o.Key, o.Year, err)
+	}
+	return nil
+}
+
+// Commit writes the buffered lines, builds again any index dropped for a bulk load,
+// records the first and last sales dates, increments the data version and commits. It returns the new data version. On error
+// the batch is rolled back.
+func (b *Batch) Commit(ctx context.Context) (version int64, err error) {
+	if b.done {
+		return 0, fmt.Errorf("sqlite: commit import: %w", sql.ErrTxDone)
+	}
+	b.done = true
+	defer func() {
+		if err != nil {
+			b.tx.Rollback()
+			err = fmt.Errorf("sqlite: commit import: %w", err)
+		}
+	}()
+	if err := b.flush(ctx); err != nil {
+		return 0, err
+	}
+	for _, create := range b.indexes {
+		if _, err := b.tx.ExecContext(ctx, create); err != nil {
+			return 0, err
+		}
+	}
+	if b.touched > 0 {
+		_, err := b.tx.ExecContext(ctx, `UPDATE meta
+			SET (sales_first, sales_last) = (SELECT MIN(day), MAX(day) FROM sales)`)
+		if err != nil {
+			return 0, err
+		}
+	}
+	v, err := bumpVersion(ctx, b.tx)
+	if err != nil {
+		return 0, err
+	}
+	if err := b.tx.Commit(); err != nil {
+		return 0, err
+	}
+	return v, nil
+}
+
+// Rollback discards the batch. It does nothing after Commit or Rollback, so it may be
+// deferred.
+func (b *Batch) Rollback() error {
+	if b.done {
+		return nil
+	}
+	b.done = true
+	if err := b.tx.Rollback(); err != nil {
+		return fmt.Errorf("sqlite: roll back import: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/incumbent/incumbent/adapters/demo"
+	"github.com/incumbent/incumbent/adapters/sqlite"
+	"github.com/incumbent/incumbent/bot"
+	"github.com/incumbent/incumbent/domain"
+)
+
+// session is what ask and chat share: the store, the bot and who is asking.
+type session struct {
+	store *sqlite.Store
+	bot   *bot.Bot
+	actor bot.Actor
+	asOf  time.Time
+}
+
+// openSession opens the database (creating it with demo data when createDemo is set and
+// it does not exist) and identifies the asker.
+func openSession(ctx context.Context, env Env, db, as, asOf string, createDemo bool) (*session, error) {
+	var day time.Time
+	if asOf == "" {
+		asOf = env.Getenv("INCUMBENT_AS_OF")
+	}
+	if asOf != "" {
+		d, err := domain.ParseDate(asOf)
+		if err != nil {
+			return nil, usageError{fmt.Sprintf("--as-of: %q is not a date (YYYY-MM-DD)", asOf)}
+		}
+		day = d
+	}
+	_, statErr := os.Stat(db)
+	missing := errors.Is(statErr, fs.ErrNotExist)
+	if missing && !createDemo {
+		return nil, fmt.Errorf("no database at %s: load your data with `incumbent import --db %s DIR`, or start `incumbent chat` to create one with demo data", db, db)
+	}
+	store, err := sqlite.Open(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	if missing {
+		if err := seedDemo(ctx, store, db, env); err != nil {
+			store.Close()
+			os.Remove(db)
+			return nil, err
+		}
+	}
+	b := bot.New(store)
+	b.Now = env.Now
+	b.Logger = logger(env)
+	actor := bot.Admin("command line")
+	if as != "" {
+		if actor, err = b.ActorByEmail(ctx, as); err != nil {
+			store.Close()
+			return nil, fmt.Errorf("--as: %s", domain.ErrorMessage(err))
+		}
+	}
+	return &session{store: store, bot: b, actor: actor, asOf: day}, nil
+}
+
+// seedDemo fills a new database with the default demo data set and says so.
+func seedDemo(ctx context.Context, store *sqlite.Store, db string, env Env) error {
+	dir, err := os.MkdirTemp("", "incumbent-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	opt := demo.Options{Accounts: 200, Months: 24, End: domain.Day(env.Now()), Seed: 1}
+	fmt.Fprintf(env.Stderr, "No database at %s: creating it with demo data (%d accounts, %d months to %s)…\n",
+		db, opt.Accounts, opt.Months, opt.End.Format(domain.DateLayout))
+	if _, err := demo.Write(ctx, dir, opt); err != nil {
+		return fmt.Errorf("generate demo data: %w", err)
+	}
+	im := importDir
+	return im(ctx, store, dir, Env{Stdout: env.Stderr, Stderr: env.Stderr, Now: env.Now, Getenv: env.Getenv})
+}
+
+func runAsk(ctx context.Context, args []string, env Env) error {
+	fs := flags("ask", env)
+	db := dbFlag(fs, env)
+	asOf := fs.String("as-of", "", "as-of date YYYY-MM-DD (default today; env INCUMBENT_AS_OF)")
+	as := fs.String("as", "", "answer as this person (email in people.csv); default: an admin")
+	format := fs.String("format", "text", "text or json")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usageError{`say what to ask: incumbent ask "accounts"`}
+	}
+	if *format != "text" && *format != "json" {
+		return usageError{fmt.Sprintf("--format %q: use text or json", *format)}
+	}
+	s, err := openSession(ctx, env, *db, *as, *asOf, false)
+	if err != nil {
+		return err
+	}
+	defer s.store.Close()
+	reply := s.bot.Handle(ctx, bot.Request{Actor: s.actor, Text: strings.Join(pos, " "), AsOf: s.asOf})
+	if *format == "json" {
+		out, err := bot.RenderJSON(reply)
+		if err != nil {
+			return err
+		}
+		env.Stdout.Write(out)
+	} else {
+		fmt.Fprint(env.Stdout, bot.RenderText(reply))
+	}
+	if reply.Err != nil {
+		return errReplied
+	}
+	return nil
+}
+
+func runChat(ctx context.Context, args []string, env Env) error {
+	fs := flags("chat", env)
+	db := dbFlag(fs, env)
+	asOf := fs.String("as-of", "", "as-of date YYYY-MM-DD (default today; env INCUMBENT_AS_OF)")
+	as := fs.String("as", "", "talk as this person (email in people.csv); default: an admin")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	s, err := openSession(ctx, env, *db, *as, *asOf, true)
+	if err != nil {
+		return err
+	}
+	defer s.store.Close()
+	fmt.Fprintf(env.Stdout, "Incumbent on %s, as %s. Type help for the commands, quit to leave.\n", *db, s.actor.Person.Name)
+	in := bufio.NewScanner(env.Stdin)
+	for {
+		fmt.Fprint(env.Stdout, "> ")
+		if !in.Scan() {
+			fmt.Fprintln(env.Stdout)
+			return in.Err()
+		}
+		line := strings.TrimSpace(in.Text())
+		switch strings.ToLower(line) {
+		case "":
+			continue
+		case "quit", "exit", "bye":
+			return nil
+		}
+		reply := s.bot.Handle(ctx, bot.Request{Actor: s.actor, Text: line, AsOf: s.asOf})
+		fmt.Fprintln(env.Stdout, bot.RenderText(reply))
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+}

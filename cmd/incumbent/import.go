@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/incumbent/incumbent/adapters/csvimport"
+	"github.com/incumbent/incumbent/adapters/sqlite"
+	"github.com/incumbent/incumbent/domain"
+)
+
+func runImport(ctx context.Context, args []string, env Env) error {
+	fs := flags("import", env)
+	db := dbFlag(fs, env)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{"give one directory of CSV files: incumbent import [--db PATH] DIR"}
+	}
+	if st, err := os.Stat(pos[0]); err != nil || !st.IsDir() {
+		return domain.Errorf(domain.ENOTFOUND, "directory %s does not exist", pos[0])
+	}
+	store, err := sqlite.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return importDir(ctx, store, pos[0], env)
+}
+
+// importDir imports dir into the store, with a progress bar per file when stderr is a
+// terminal, and prints a line per file and a total.
+func importDir(ctx context.Context, store *sqlite.Store, dir string, env Env) error {
+	im := &csvimport.Importer{Store: store, Now: env.Now}
+	if f, ok := env.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		im.Progress = func(file string, size int64) io.WriteCloser {
+			return progressBar{progressbar.DefaultBytes(size, file)}
+		}
+	}
+	start := env.Now()
+	rep, err := im.Import(ctx, dir)
+	if err != nil {
+		return err
+	}
+	lines := 0
+	for _, f := range rep.Files {
+		rate := ""
+		if secs := f.Duration.Seconds(); secs > 0.05 {
+			rate = fmt.Sprintf("  %s rows/s", groupDigits(int(float64(f.Rows)/secs)))
+		}
+		fmt.Fprintf(env.Stdout, "%-24s %10s rows in %8s%s\n", f.Name, groupDigits(f.Rows), f.Duration.Round(time.Millisecond), rate)
+		lines += f.Rows
+	}
+	for _, f := range rep.Skipped {
+		fmt.Fprintf(env.Stdout, "%-24s skipped: not an Incumbent file\n", f)
+	}
+	fmt.Fprintf(env.Stdout, "imported %s rows from %d files in %s; data version %d\n",
+		groupDigits(lines), len(rep.Files), env.Now().Sub(start).Round(time.Millisecond), rep.Version)
+	return nil
+}
+
+// progressBar closes a schollz/progressbar bar by finishing it.
+type progressBar struct{ *progressbar.ProgressBar }
+
+func (p progressBar) Close() error { return p.Finish() }
+
+// groupDigits writes n with thousands separators.
+func groupDigits(n int) string {
+	s := fmt.Sprint(n)
+	neg := n < 0
+	if neg {
+		s = s[1:]
+	}
+	var out []byte
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	if neg {
+		return "-" + string(out)
+	}
+	return string(out)
+}

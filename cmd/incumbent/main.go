@@ -1,0 +1,165 @@
+// Command incumbent is Incumbent's one binary: it imports a company's CSV exports,
+// generates demo data, and answers the chat commands from the terminal (ask, chat).
+// Main wires the adapters into the bot and is what the tests run.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/incumbent/incumbent/adapters/csvimport"
+	"github.com/incumbent/incumbent/domain"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(Main(ctx, os.Args[1:], Env{
+		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+		Getenv: os.Getenv, Now: time.Now,
+	}))
+}
+
+// Env is what Main needs from the process, so tests can give their own.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	Now    func() time.Time
+}
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitFail  = 1 // the command ran and failed (bad input, an error reply)
+	exitUsage = 2 // the command line was wrong
+)
+
+const usage = `Incumbent: gap, grade and deal analysis for B2B sales teams, in chat.
+
+Usage:
+  incumbent import [--db PATH] DIR          load the CSV files in DIR (all or nothing)
+  incumbent demo [--accounts N] [--months M] [--end DATE] [--seed S] DIR
+                                            write a realistic demo company's CSV files
+  incumbent ask [--db PATH] [--as-of DATE] [--as EMAIL] [--format text|json] "COMMAND"
+                                            answer one command and exit
+  incumbent chat [--db PATH] [--as-of DATE] [--as EMAIL]
+                                            talk to the bot in the terminal
+
+The database is --db, else $INCUMBENT_DB, else ./incumbent.db. With no database,
+chat creates it with the demo data set first. Type "help" in chat for the commands.
+`
+
+// Main runs the command line and returns the exit status.
+func Main(ctx context.Context, args []string, env Env) int {
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
+	}
+	if len(args) == 0 {
+		fmt.Fprint(env.Stderr, usage)
+		return exitUsage
+	}
+	var run func(context.Context, []string, Env) error
+	switch args[0] {
+	case "import":
+		run = runImport
+	case "demo":
+		run = runDemo
+	case "ask":
+		run = runAsk
+	case "chat":
+		run = runChat
+	case "help", "-h", "--help":
+		fmt.Fprint(env.Stdout, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(env.Stderr, "incumbent: unknown command %q\n\n%s", args[0], usage)
+		return exitUsage
+	}
+	err := run(ctx, args[1:], env)
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(env.Stderr, "incumbent %s: %v\n", args[0], err)
+		return exitUsage
+	case errors.Is(err, errReplied):
+		return exitFail
+	default:
+		fmt.Fprintf(env.Stderr, "incumbent %s: %s\n", args[0], errorText(err))
+		return exitFail
+	}
+}
+
+// errorText is what the command line prints for err: an import's list of problems in
+// full, a domain error's message, anything else as it is.
+func errorText(err error) string {
+	var ie *csvimport.ImportError
+	if errors.As(err, &ie) || domain.ErrorCode(err) == domain.EINTERNAL {
+		return err.Error()
+	}
+	return domain.ErrorMessage(err)
+}
+
+// usageError is a mistake on the command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// errReplied says the failure was already shown to the user as a reply.
+var errReplied = errors.New("error reply")
+
+// flags returns a flag set for a subcommand whose errors are returned, not printed.
+func flags(name string, env Env) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	return fs
+}
+
+// parse parses flags placed before, between or after the positional arguments, which
+// it returns. Flag errors become usage errors.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// dbFlag registers --db with the environment's default.
+func dbFlag(fs *flag.FlagSet, env Env) *string {
+	def := env.Getenv("INCUMBENT_DB")
+	if def == "" {
+		def = "incumbent.db"
+	}
+	return fs.String("db", def, "SQLite database file (env INCUMBENT_DB)")
+}
+
+// logger writes structured logs to stderr.
+func logger(env Env) *slog.Logger {
+	return slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}

@@ -1,0 +1,35 @@
+package domain
+
+import "context"
+
+// KnownKeys holds the keys already in a store that imported rows may refer to.
+type KnownKeys struct {
+	Territories map[string]bool
+	People      map[string]bool    // by email
+	Accounts    map[string]bool    // by account_id
+	Products    map[string]Product // by sku
+}
+
+// ImportBatch is one import transaction, written by the CSV importer and implemented by
+// each store. Keyed records are upserted by their key; ReplaceSales deletes every sales
+// line previously imported from the file named source, and AddSale adds one. Nothing is
+// visible to readers until Commit, and Rollback leaves the store as it was. After Commit
+// or Rollback the batch is spent (a further Rollback is a no-op, so it may be deferred).
+type ImportBatch interface {
+	PutTerritory(ctx context.Context, t Territory) error
+	PutPerson(ctx context.Context, p Person) error
+	PutAccount(ctx context.Context, a Account) error
+	PutProduct(ctx context.Context, p Product) error
+	ReplaceSales(ctx context.Context, source string) error
+	AddSale(ctx context.Context, s Sale) error
+	PutPotential(ctx context.Context, p Potential) error
+	PutOpportunity(ctx context.Context, o Opportunity) error
+	PutInvoice(ctx context.Context, i Invoice) error
+	PutCommitment(ctx context.Context, c Commitment) error
+	PutRFQ(ctx context.Context, r RFQ) error
+	PutCompetitorOffer(ctx context.Context, o CompetitorOffer) error
+	PutObjective(ctx context.Context, o Objective) error
+	// Commit makes the import visible and returns the new data version.
+	Commit(ctx context.Context) (version int64, err error)
+	Rollback() error
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"io/fs"
 	"net/mail"
@@ -302,23 +303,34 @@ func (im *Importer) readFile(r *run, dir, name string) (int, []pendingManager, e
 	return 0, nil, fmt.Errorf("no reader for %s", name)
 }
 
-// keys detects duplicate keys within one file.
+// keys detects duplicate keys within one file. It keeps a 64-bit hash of each key
+// rather than the key, so two million invoice ids cost tens of megabytes, not hundreds;
+// the chance that two different keys of one file share a hash is below one in ten
+// million even at that size.
 type keys struct {
 	t    *table
-	seen map[string]int // key → line
+	seen map[uint64]int32 // key hash → line
 }
 
-func newKeys(t *table) *keys { return &keys{t: t, seen: map[string]int{}} }
+func newKeys(t *table) *keys { return &keys{t: t, seen: map[uint64]int32{}} }
+
+var keySeed = maphash.MakeSeed()
 
 // unique records the key of the current row; it returns false (and records a problem
 // naming col) when an earlier row of the file had the same key.
 func (k *keys) unique(col string, parts ...string) bool {
-	key := strings.Join(parts, "\x00")
-	if prev, dup := k.seen[key]; dup {
+	var h maphash.Hash
+	h.SetSeed(keySeed)
+	for _, p := range parts {
+		h.WriteString(p)
+		h.WriteByte(0)
+	}
+	sum := h.Sum64()
+	if prev, dup := k.seen[sum]; dup {
 		k.t.bad(col, "duplicate key %s (first seen on line %d)", strings.Join(parts, ", "), prev)
 		return false
 	}
-	k.seen[key] = k.t.line
+	k.seen[sum] = int32(k.t.line)
 	return true
 }
 

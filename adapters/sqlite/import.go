@@ -67,7 +67,7 @@ func insertSales(n int) string {
 		strings.Repeat(row+", ", n-1) + row
 }
 
-// Bulk loads. Maintaining the read index of sales line by line costs a random b-tree
+// Bulk loads. Maintaining a secondary index row by row costs a random b-tree
 // insertion or deletion per line, and dirties most of the index's pages; building it
 // again costs one sort of the whole table. A batch drops it (inside its transaction)
 // once the lines it has added and deleted reach max(minBulkLines, the table's size /
@@ -91,12 +91,20 @@ type Batch struct {
 	products map[string]int64
 	sources  map[string]int64
 
-	rows    []any    // buffered sales lines, salesColumns values each
-	touched int64    // sales lines added or deleted so far
-	before  int64    // sales lines in the table when first counted; -1 until then
-	bulk    bool     // the read indexes of sales are dropped...
+	pending map[*bufferedUpsert][]any // buffered rows of keyed tables
+
+	rows  []any                 // buffered sales lines, salesColumns values each
+	loads map[string]*tableLoad // by table: how much this batch wrote to it
+	done  bool                  // committed or rolled back
+}
+
+// tableLoad tracks the rows a batch writes to one table, to drop its secondary indexes
+// once the load is big enough to be a bulk load.
+type tableLoad struct {
+	touched int64    // rows added or deleted so far
+	before  int64    // rows in the table when first counted; -1 until then
+	bulk    bool     // the table's secondary indexes are dropped...
 	indexes []string // ...and these statements create them again
-	done    bool     // committed or rolled back
 }
 
 // BeginImport starts the write transaction of an import (BEGIN IMMEDIATE). It waits
@@ -112,8 +120,9 @@ func (s *Store) BeginImport(ctx context.Context) (domain.ImportBatch, error) {
 		accounts: make(map[string]int64),
 		products: make(map[string]int64),
 		sources:  make(map[string]int64),
+		pending:  make(map[*bufferedUpsert][]any),
 		rows:     make([]any, 0, salesColumns*salesChunk),
-		before:   -1,
+		loads:    make(map[string]*tableLoad),
 	}, nil
 }
 
@@ -154,17 +163,44 @@ func (b *Batch) id(ctx context.Context, q string, args ...any) (int64, error) {
 // upsert returns the statement inserting a row of table, or updating the row with the
 // same key: the first nkey of cols. With returning, it returns the row's id.
 func upsert(table string, nkey int, returning bool, cols ...string) string {
-	set := make([]string, 0, len(cols)-nkey)
-	for _, c := range cols[nkey:] {
-		set = append(set, c+" = excluded."+c)
-	}
-	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (%s) DO UPDATE SET %s",
-		table, strings.Join(cols, ", "), strings.Repeat("?, ", len(cols)-1)+"?",
-		strings.Join(cols[:nkey], ", "), strings.Join(set, ", "))
+	q := upsertRows(table, nkey, cols, 1)
 	if returning {
 		q += " RETURNING id"
 	}
 	return q
+}
+
+// upsertRows returns the upsert of n rows of table at once. SQLite applies the rows in
+// order, so a key given twice ends with its last values.
+func upsertRows(table string, nkey int, cols []string, n int) string {
+	set := make([]string, 0, len(cols)-nkey)
+	for _, c := range cols[nkey:] {
+		set = append(set, c+" = excluded."+c)
+	}
+	row := "(" + strings.Repeat("?, ", len(cols)-1) + "?)"
+	return fmt.Sprintf("INSERT INTO %s (%s) VALUES %s ON CONFLICT (%s) DO UPDATE SET %s",
+		table, strings.Join(cols, ", "), strings.Repeat(row+", ", n-1)+row,
+		strings.Join(cols[:nkey], ", "), strings.Join(set, ", "))
+}
+
+// upsertChunk is how many rows of a large keyed file (invoices, potentials, …) one
+// statement upserts: the per-statement cost of database/sql and the driver, paid per row,
+// was most of the time of an invoice import.
+const upsertChunk = 128
+
+// bufferedUpsert is the upsert of a table whose rows a batch buffers and writes
+// upsertChunk at a time.
+type bufferedUpsert struct {
+	table string
+	nkey  int
+	cols  []string
+	one   string // one row
+	chunk string // upsertChunk rows
+}
+
+func newBufferedUpsert(table string, nkey int, cols ...string) *bufferedUpsert {
+	return &bufferedUpsert{table: table, nkey: nkey, cols: cols,
+		one: upsertRows(table, nkey, cols, 1), chunk: upsertRows(table, nkey, cols, upsertChunk)}
 }
 
 var (
@@ -176,21 +212,55 @@ var (
 		"account_id", "name", "territory", "owner", "industry", "aliases", "payment_terms_days", "employees")
 	upsertProduct = upsert("products", 1, true,
 		"sku", "name", "category", "list_price", "unit_cost", "uses_per_unit", "unit_of_use")
-	upsertPotential = upsert("potentials", 2, false,
+	upsertPotential = newBufferedUpsert("potentials", 2,
 		"account_id", "category", "annual_potential", "competitor", "note")
-	upsertOpportunity = upsert("opportunities", 1, false,
+	upsertOpportunity = newBufferedUpsert("opportunities", 1,
 		"opp_id", "account_id", "category", "name", "value", "stage", "probability", "close_date", "competitor", "next_step")
-	upsertInvoice = upsert("invoices", 1, false,
+	upsertInvoice = newBufferedUpsert("invoices", 1,
 		"invoice_id", "account_id", "invoice_date", "due_date", "amount", "paid_date")
-	upsertCommitment = upsert("commitments", 3, false,
+	upsertCommitment = newBufferedUpsert("commitments", 3,
 		"account_id", "sku", "period", "committed_qty")
-	upsertRFQ = upsert("rfqs", 1, false,
+	upsertRFQ = newBufferedUpsert("rfqs", 1,
 		"rfq_id", "account_id", "date", "category", "value", "outcome")
-	upsertCompetitorOffer = upsert("competitor_offers", 3, false,
+	upsertCompetitorOffer = newBufferedUpsert("competitor_offers", 3,
 		"competitor", "sku", "account_id", "competitor_product", "price", "uses_per_unit", "change_cost", "weaknesses")
-	upsertObjective = upsert("objectives", 3, false,
+	upsertObjective = newBufferedUpsert("objectives", 3,
 		"scope", "key", "year", "revenue_target", "gp_target", "set_by", "set_at")
 )
+
+// put buffers one row of u's table, writing the buffer when it holds upsertChunk rows.
+func (b *Batch) put(ctx context.Context, u *bufferedUpsert, args ...any) error {
+	if b.done {
+		return sql.ErrTxDone
+	}
+	buf := append(b.pending[u], args...)
+	if len(buf) == upsertChunk*len(u.cols) {
+		if err := b.exec(ctx, u.chunk, buf...); err != nil {
+			return err
+		}
+		clear(buf)
+		buf = buf[:0]
+		if err := b.wrote(ctx, u.table, upsertChunk); err != nil {
+			return err
+		}
+	}
+	b.pending[u] = buf
+	return nil
+}
+
+// flushUpserts writes every buffered row. Tables are independent, so their order does
+// not matter.
+func (b *Batch) flushUpserts(ctx context.Context) error {
+	for u, buf := range b.pending {
+		if n := len(buf) / len(u.cols); n > 0 {
+			if _, err := b.tx.ExecContext(ctx, upsertRows(u.table, u.nkey, u.cols, n), buf...); err != nil {
+				return fmt.Errorf("write %s: %w", u.table, err)
+			}
+		}
+		delete(b.pending, u)
+	}
+	return nil
+}
 
 func objectiveArgs(o domain.Objective) []any {
 	setAt := ""
@@ -266,8 +336,7 @@ func (b *Batch) replaceSales(ctx context.Context, source string) error {
 	if n == 0 {
 		return nil
 	}
-	b.touched += n
-	if err := b.maybeBulk(ctx); err != nil {
+	if err := b.wrote(ctx, "sales", n); err != nil {
 		return err
 	}
 	return b.exec(ctx, `DELETE FROM sales WHERE source = ?`, id)
@@ -348,26 +417,32 @@ func (b *Batch) flush(ctx context.Context) error {
 	}
 	clear(b.rows) // let the values be collected
 	b.rows = b.rows[:0]
-	b.touched += int64(n)
-	return b.maybeBulk(ctx)
+	return b.wrote(ctx, "sales", int64(n))
 }
 
-// maybeBulk drops the read indexes of sales (all but sales_source) when the batch has
-// touched enough lines.
-func (b *Batch) maybeBulk(ctx context.Context) error {
-	if b.bulk || b.touched < minBulkLines {
+// wrote records that n rows of table were added or deleted, and drops the table's
+// secondary indexes (but sales_source, which ReplaceSales needs) when the batch has
+// touched enough of them: at least minBulkLines, and a bulkDivisor-th of the table.
+func (b *Batch) wrote(ctx context.Context, table string, n int64) error {
+	l := b.loads[table]
+	if l == nil {
+		l = &tableLoad{before: -1}
+		b.loads[table] = l
+	}
+	l.touched += n
+	if l.bulk || l.touched < minBulkLines {
 		return nil
 	}
-	if b.before < 0 {
-		if err := b.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sales`).Scan(&b.before); err != nil {
+	if l.before < 0 {
+		if err := b.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM "`+table+`"`).Scan(&l.before); err != nil {
 			return err
 		}
 	}
-	if b.touched < b.before/bulkDivisor {
+	if l.touched < l.before/bulkDivisor {
 		return nil
 	}
 	rows, err := b.tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_schema
-		WHERE type = 'index' AND tbl_name = 'sales' AND name != 'sales_source' AND sql IS NOT NULL`)
+		WHERE type = 'index' AND tbl_name = ? AND name != 'sales_source' AND sql IS NOT NULL`, table)
 	if err != nil {
 		return err
 	}
@@ -379,7 +454,7 @@ func (b *Batch) maybeBulk(ctx context.Context) error {
 			return err
 		}
 		names = append(names, name)
-		b.indexes = append(b.indexes, create)
+		l.indexes = append(l.indexes, create)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -390,13 +465,13 @@ func (b *Batch) maybeBulk(ctx context.Context) error {
 			return err
 		}
 	}
-	b.bulk = true
+	l.bulk = true
 	return nil
 }
 
 // PutPotential stores p, replacing the potential of the same account and category.
 func (b *Batch) PutPotential(ctx context.Context, p domain.Potential) error {
-	err := b.exec(ctx, upsertPotential, p.AccountID, p.Category, p.AnnualPotential, p.Competitor, p.Note)
+	err := b.put(ctx, upsertPotential, p.AccountID, p.Category, p.AnnualPotential, p.Competitor, p.Note)
 	if err != nil {
 		return fmt.Errorf("sqlite: put potential %q/%q: %w", p.AccountID, p.Category, err)
 	}
@@ -405,7 +480,7 @@ func (b *Batch) PutPotential(ctx context.Context, p domain.Potential) error {
 
 // PutOpportunity stores o, replacing the opportunity with the same id.
 func (b *Batch) PutOpportunity(ctx context.Context, o domain.Opportunity) error {
-	err := b.exec(ctx, upsertOpportunity, o.ID, o.AccountID, o.Category, o.Name, o.Value,
+	err := b.put(ctx, upsertOpportunity, o.ID, o.AccountID, o.Category, o.Name, o.Value,
 		o.Stage, o.Probability, dateArg(o.CloseDate), o.Competitor, o.NextStep)
 	if err != nil {
 		return fmt.Errorf("sqlite: put opportunity %q: %w", o.ID, err)
@@ -415,7 +490,7 @@ func (b *Batch) PutOpportunity(ctx context.Context, o domain.Opportunity) error 
 
 // PutInvoice stores i, replacing the invoice with the same id.
 func (b *Batch) PutInvoice(ctx context.Context, i domain.Invoice) error {
-	err := b.exec(ctx, upsertInvoice, i.ID, i.AccountID, dateArg(i.InvoiceDate),
+	err := b.put(ctx, upsertInvoice, i.ID, i.AccountID, dateArg(i.InvoiceDate),
 		dateArg(i.DueDate), i.Amount, dateArg(i.PaidDate))
 	if err != nil {
 		return fmt.Errorf("sqlite: put invoice %q: %w", i.ID, err)
@@ -425,7 +500,7 @@ func (b *Batch) PutInvoice(ctx context.Context, i domain.Invoice) error {
 
 // PutCommitment stores c, replacing the commitment of the same account, SKU and period.
 func (b *Batch) PutCommitment(ctx context.Context, c domain.Commitment) error {
-	err := b.exec(ctx, upsertCommitment, c.AccountID, c.SKU, c.Period.String(), c.CommittedQty)
+	err := b.put(ctx, upsertCommitment, c.AccountID, c.SKU, c.Period.String(), c.CommittedQty)
 	if err != nil {
 		return fmt.Errorf("sqlite: put commitment %q/%q/%s: %w", c.AccountID, c.SKU, c.Period, err)
 	}
@@ -434,7 +509,7 @@ func (b *Batch) PutCommitment(ctx context.Context, c domain.Commitment) error {
 
 // PutRFQ stores r, replacing the RFQ with the same id.
 func (b *Batch) PutRFQ(ctx context.Context, r domain.RFQ) error {
-	err := b.exec(ctx, upsertRFQ, r.ID, r.AccountID, dateArg(r.Date), r.Category, r.Value, string(r.Outcome))
+	err := b.put(ctx, upsertRFQ, r.ID, r.AccountID, dateArg(r.Date), r.Category, r.Value, string(r.Outcome))
 	if err != nil {
 		return fmt.Errorf("sqlite: put RFQ %q: %w", r.ID, err)
 	}
@@ -444,7 +519,7 @@ func (b *Batch) PutRFQ(ctx context.Context, r domain.RFQ) error {
 // PutCompetitorOffer stores o, replacing the offer of the same competitor, SKU and
 // account (empty for a market-wide offer).
 func (b *Batch) PutCompetitorOffer(ctx context.Context, o domain.CompetitorOffer) error {
-	err := b.exec(ctx, upsertCompetitorOffer, o.Competitor, o.SKU, o.AccountID,
+	err := b.put(ctx, upsertCompetitorOffer, o.Competitor, o.SKU, o.AccountID,
 		o.CompetitorProduct, o.Price, o.UsesPerUnit, o.ChangeCost, o.Weaknesses)
 	if err != nil {
 		return fmt.Errorf("sqlite: put competitor offer %q/%q/%q: %w", o.Competitor, o.SKU, o.AccountID, err)
@@ -454,7 +529,7 @@ func (b *Batch) PutCompetitorOffer(ctx context.Context, o domain.CompetitorOffer
 
 // PutObjective stores o, replacing the objective of the same scope, key and year.
 func (b *Batch) PutObjective(ctx context.Context, o domain.Objective) error {
-	if err := b.exec(ctx, upsertObjective, objectiveArgs(o)...); err != nil {
+	if err := b.put(ctx, upsertObjective, objectiveArgs(o)...); err != nil {
 		return fmt.Errorf("sqlite: put objective %s %q %d: %w", o.Scope, o.Key, o.Year, err)
 	}
 	return nil
@@ -477,12 +552,17 @@ func (b *Batch) Commit(ctx context.Context) (version int64, err error) {
 	if err := b.flush(ctx); err != nil {
 		return 0, err
 	}
-	for _, create := range b.indexes {
-		if _, err := b.tx.ExecContext(ctx, create); err != nil {
-			return 0, err
+	if err := b.flushUpserts(ctx); err != nil {
+		return 0, err
+	}
+	for _, l := range b.loads {
+		for _, create := range l.indexes {
+			if _, err := b.tx.ExecContext(ctx, create); err != nil {
+				return 0, err
+			}
 		}
 	}
-	if b.touched > 0 {
+	if b.loads["sales"] != nil {
 		_, err := b.tx.ExecContext(ctx, `UPDATE meta
 			SET (sales_first, sales_last) = (SELECT MIN(day), MAX(day) FROM sales)`)
 		if err != nil {

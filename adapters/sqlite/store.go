@@ -171,7 +171,7 @@ func (s *Store) SetObjective(ctx context.Context, o domain.Objective) error {
 		return fmt.Errorf("sqlite: set objective: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, upsertObjective, objectiveArgs(o)...); err != nil {
+	if _, err := tx.ExecContext(ctx, upsertObjective.one, objectiveArgs(o)...); err != nil {
 		return fmt.Errorf("sqlite: set objective: %w", err)
 	}
 	if _, err := bumpVersion(ctx, tx); err != nil {

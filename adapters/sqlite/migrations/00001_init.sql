@@ -122,7 +122,7 @@ CREATE TABLE invoices (
     due_date     TEXT NOT NULL,
     amount       REAL NOT NULL,
     paid_date    TEXT
-);
+) WITHOUT ROWID;
 CREATE INDEX invoices_account ON invoices (account_id);
 
 CREATE TABLE commitments (

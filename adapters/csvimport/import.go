@@ -69,8 +69,7 @@ var fileOrder = []string{
 
 // run is the state of one import.
 type run struct {
-	ctx      context.Context
-	batch    domain.ImportBatch
+	w        *writer
 	maxProbs int
 	maxLine  int
 	problems []Problem
@@ -82,7 +81,6 @@ type run struct {
 	accounts    map[string]bool
 	products    map[string]domain.Product
 	categories  map[string]bool
-	writeErr    error
 	// unread names the files that could not be read whole: references to their keys
 	// are not checked, to keep one bad file from drowning the report.
 	unread map[string]bool
@@ -97,14 +95,10 @@ func (r *run) add(p Problem) {
 
 // failed reports whether anything went wrong; once it has, rows are still checked but
 // no longer written.
-func (r *run) failed() bool { return r.total > 0 || r.writeErr != nil }
+func (r *run) failed() bool { return r.total > 0 || r.w.failed.Load() }
 
-// write remembers the first error of a write.
-func (r *run) write(err error) {
-	if err != nil && r.writeErr == nil {
-		r.writeErr = err
-	}
-}
+// write queues a write into the batch.
+func (r *run) write(fn writeFn) { r.w.put(fn) }
 
 // Import reads every Incumbent CSV file in dir, checks all of them, and writes them to the
 // store in one transaction. When any file has a problem nothing is written and the error
@@ -127,7 +121,7 @@ func (im *Importer) Import(ctx context.Context, dir string) (Report, error) {
 		return Report{}, fmt.Errorf("begin import: %w", err)
 	}
 	r := &run{
-		ctx: ctx, batch: batch,
+		w:           startWriter(ctx, batch),
 		maxProbs:    cmpOr(im.MaxProblems, DefaultMaxProblems),
 		maxLine:     cmpOr(im.MaxLine, DefaultMaxLine),
 		territories: known.Territories, people: known.People, accounts: known.Accounts,
@@ -151,17 +145,21 @@ func (im *Importer) Import(ctx context.Context, dir string) (Report, error) {
 	}
 	rep := Report{Skipped: skipped}
 	var managers []pendingManager
+	fail := func(err error) (Report, error) {
+		r.w.close()
+		batch.Rollback()
+		return Report{}, err
+	}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
-			batch.Rollback()
-			return Report{}, err
+			return fail(err)
 		}
 		start := now()
 		n, pm, err := im.readFile(r, dir, f)
 		if err != nil {
-			batch.Rollback()
-			return Report{}, err
+			return fail(err)
 		}
+		r.w.sync() // so that the file's time includes its writes
 		managers = append(managers, pm...)
 		rep.Files = append(rep.Files, FileReport{Name: f, Rows: n, Duration: now().Sub(start)})
 	}
@@ -171,9 +169,9 @@ func (im *Importer) Import(ctx context.Context, dir string) (Report, error) {
 				Message: fmt.Sprintf("%q is not in people.csv", m.email)})
 		}
 	}
-	if r.writeErr != nil {
+	if err := r.w.close(); err != nil {
 		batch.Rollback()
-		return Report{}, fmt.Errorf("write: %w", r.writeErr)
+		return Report{}, fmt.Errorf("write: %w", err)
 	}
 	if r.failed() {
 		batch.Rollback()
@@ -439,7 +437,7 @@ func readTerritories(r *run, t *table) (int, []pendingManager) {
 			managers = append(managers, pendingManager{t.line, tr.Manager})
 		}
 		if t.ok() {
-			r.write(r.batch.PutTerritory(r.ctx, tr))
+			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.PutTerritory(ctx, tr) })
 		}
 	}
 	return n, managers
@@ -480,7 +478,7 @@ func readPeople(r *run, t *table) int {
 			r.people[p.Email] = true
 		}
 		if t.ok() {
-			r.write(r.batch.PutPerson(r.ctx, p))
+			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.PutPerson(ctx, p) })
 		}
 	}
 	return n
@@ -521,7 +519,7 @@ func readAccounts(r *run, t *table) int {
 			r.accounts[a.ID] = true
 		}
 		if t.ok() {
-			r.write(r.batch.PutAccount(r.ctx, a))
+			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.PutAccount(ctx, a) })
 		}
 	}
 	return n
@@ -554,7 +552,7 @@ func readProducts(r *run, t *table) int {
 			r.categories[p.Category] = true
 		}
 		if t.ok() {
-			r.write(r.batch.PutProduct(r.ctx, p))
+			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.PutProduct(ctx, p) })
 		}
 	}
 	return n
@@ -567,7 +565,7 @@ func readSales(r *run, t *table, source string) int {
 		return 0
 	}
 	if !r.failed() {
-		r.write(r.batch.ReplaceSales(r.ctx, source))
+		r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.ReplaceSales(ctx, source) })
 	}
 	n := 0
 	for t.next() {
@@ -591,7 +589,7 @@ func readSales(r *run, t *table, source string) int {
 			s.Cost = s.Quantity * p.UnitCost
 		}
 		if t.ok() {
-			r.write(r.batch.AddSale(r.ctx, s))
+			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.AddSale(ctx, s) })
 		}
 	}
 	return n
@@ -616,7 +614,7 @@ func readPotentials(r *run, t *table) int {
 		}
 		k.unique("category", p.AccountID, p.Category)
 		if t.ok() {
-			r.write(r.batch.PutPotential(r.ctx, p))
+			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.PutPotential(ctx, p) })
 		}
 	}
 	return n
@@ -652,7 +650,7 @@ func readOpportunities(r *run, t *table) int {
 			k.unique("opp_id", o.ID)
 		}
 		if t.ok() {
-			r.write(r.batch.PutOpportunity(r.ctx, o))
+			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.PutOpportunity(ctx, o) })
 		}
 	}
 	return n
@@ -693,7 +691,7 @@ func readInvoices(r *run, t *table) int {
 			k.unique("invoice_id", i.ID)
 		}
 		if t.ok() {
-			r.write(r.batch.PutInvoice(r.ctx, i))
+			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.PutInvoice(ctx, i) })
 		}
 	}
 	return n
@@ -720,7 +718,7 @@ func readCommitments(r *run, t *table) int {
 		}
 		k.unique("period", c.AccountID, t.str("sku"), t.str("period"))
 		if t.ok() {
-			r.write(r.batch.PutCommitment(r.ctx, c))
+			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.PutCommitment(ctx, c) })
 		}
 	}
 	return n
@@ -754,7 +752,7 @@ func readRFQs(r *run, t *table) int {
 			k.unique("rfq_id", q.ID)
 		}
 		if t.ok() {
-			r.write(r.batch.PutRFQ(r.ctx, q))
+			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.PutRFQ(ctx, q) })
 		}
 	}
 	return n
@@ -784,7 +782,7 @@ func readCompetitorOffers(r *run, t *table) int {
 		o.SKU = p.SKU
 		k.unique("competitor", o.Competitor, t.str("sku"), o.AccountID)
 		if t.ok() {
-			r.write(r.batch.PutCompetitorOffer(r.ctx, o))
+			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.PutCompetitorOffer(ctx, o) })
 		}
 	}
 	return n
@@ -825,7 +823,7 @@ func readObjectives(r *run, t *table) int {
 		}
 		k.unique("key", string(o.Scope), o.Key, t.str("year"))
 		if t.ok() {
-			r.write(r.batch.PutObjective(r.ctx, o))
+			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.PutObjective(ctx, o) })
 		}
 	}
 	return n

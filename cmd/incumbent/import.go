@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -36,9 +37,19 @@ func runImport(ctx context.Context, args []string, env Env) error {
 	return importDir(ctx, store, pos[0], env)
 }
 
+// importMemoryLimit is the Go heap's soft limit during an import, unless GOMEMLIMIT sets
+// one: the import's live data is small (key hashes, the write queue), and without a limit
+// the garbage of five million parsed lines would let the heap grow to twice the live
+// size between collections. Measured: 187 MB peak RSS for the 7.6 million rows of the
+// N=20000 demo set with it, 227 MB without, in the same time.
+const importMemoryLimit = 64 << 20
+
 // importDir imports dir into the store, with a progress bar per file when stderr is a
 // terminal, and prints a line per file and a total.
 func importDir(ctx context.Context, store *sqlite.Store, dir string, env Env) error {
+	if env.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
+	}
 	im := &csvimport.Importer{Store: store, Now: env.Now}
 	if f, ok := env.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		im.Progress = func(file string, size int64) io.WriteCloser {

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -103,9 +104,12 @@ func RenderJSON(r Reply) ([]byte, error) {
 	case r.Data != nil:
 		v = r.Data
 	}
-	out, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // "Tool & Die", not "Tool \u0026 Die"
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
 		return nil, fmt.Errorf("render json: %w", err)
 	}
-	return append(out, '\n'), nil
+	return buf.Bytes(), nil
 }

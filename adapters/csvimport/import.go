@@ -401,14 +401,8 @@ func (t *table) email(col string, required bool) string {
 func readTerritories(r *run, t *table) (int, []pendingManager) {
 	cols := []column{{"territory", true}, {"manager", false}, {"digest_channel", false},
 		{"timezone", false}, {"digest_day", false}, {"digest_hour", false}}
-	if !t.open(cols) {
-		return 0, nil
-	}
-	k := newKeys(t)
 	var managers []pendingManager
-	n := 0
-	for t.next() {
-		n++
+	n := t.rows(cols, func(k *keys) writeFn {
 		tr := domain.Territory{
 			Name:          t.req("territory"),
 			Manager:       t.email("manager", false),
@@ -436,23 +430,15 @@ func readTerritories(r *run, t *table) (int, []pendingManager) {
 		if tr.Manager != "" {
 			managers = append(managers, pendingManager{t.line, tr.Manager})
 		}
-		if t.ok() {
-			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.PutTerritory(ctx, tr) })
-		}
-	}
+		return func(ctx context.Context, b domain.ImportBatch) error { return b.PutTerritory(ctx, tr) }
+	})
 	return n, managers
 }
 
 func readPeople(r *run, t *table) int {
 	cols := []column{{"email", true}, {"name", true}, {"role", true}, {"territory", false},
 		{"slack_user_id", false}, {"teams_user_id", false}}
-	if !t.open(cols) {
-		return 0
-	}
-	k := newKeys(t)
-	n := 0
-	for t.next() {
-		n++
+	return t.rows(cols, func(k *keys) writeFn {
 		p := domain.Person{
 			Email:       t.email("email", true),
 			Name:        t.req("name"),
@@ -477,23 +463,14 @@ func readPeople(r *run, t *table) int {
 			k.unique("email", p.Email)
 			r.people[p.Email] = true
 		}
-		if t.ok() {
-			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.PutPerson(ctx, p) })
-		}
-	}
-	return n
+		return func(ctx context.Context, b domain.ImportBatch) error { return b.PutPerson(ctx, p) }
+	})
 }
 
 func readAccounts(r *run, t *table) int {
 	cols := []column{{"account_id", true}, {"name", true}, {"territory", true}, {"owner", false},
 		{"industry", false}, {"aliases", false}, {"payment_terms_days", false}, {"employees", false}}
-	if !t.open(cols) {
-		return 0
-	}
-	k := newKeys(t)
-	n := 0
-	for t.next() {
-		n++
+	return t.rows(cols, func(k *keys) writeFn {
 		a := domain.Account{
 			ID:               t.req("account_id"),
 			Name:             t.req("name"),
@@ -518,23 +495,14 @@ func readAccounts(r *run, t *table) int {
 			k.unique("account_id", a.ID)
 			r.accounts[a.ID] = true
 		}
-		if t.ok() {
-			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.PutAccount(ctx, a) })
-		}
-	}
-	return n
+		return func(ctx context.Context, b domain.ImportBatch) error { return b.PutAccount(ctx, a) }
+	})
 }
 
 func readProducts(r *run, t *table) int {
 	cols := []column{{"sku", true}, {"name", true}, {"category", true}, {"list_price", true},
 		{"unit_cost", true}, {"uses_per_unit", false}, {"unit_of_use", false}}
-	if !t.open(cols) {
-		return 0
-	}
-	k := newKeys(t)
-	n := 0
-	for t.next() {
-		n++
+	return t.rows(cols, func(k *keys) writeFn {
 		p := domain.Product{
 			SKU:         t.req("sku"),
 			Name:        t.req("name"),
@@ -551,11 +519,8 @@ func readProducts(r *run, t *table) int {
 		if p.Category != "" {
 			r.categories[p.Category] = true
 		}
-		if t.ok() {
-			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.PutProduct(ctx, p) })
-		}
-	}
-	return n
+		return func(ctx context.Context, b domain.ImportBatch) error { return b.PutProduct(ctx, p) }
+	})
 }
 
 func readSales(r *run, t *table, source string) int {
@@ -598,13 +563,7 @@ func readSales(r *run, t *table, source string) int {
 func readPotentials(r *run, t *table) int {
 	cols := []column{{"account_id", true}, {"category", true}, {"annual_potential", true},
 		{"competitor", false}, {"note", false}}
-	if !t.open(cols) {
-		return 0
-	}
-	k := newKeys(t)
-	n := 0
-	for t.next() {
-		n++
+	return t.rows(cols, func(k *keys) writeFn {
 		p := domain.Potential{
 			AccountID:       t.account("account_id", true),
 			Category:        t.category("category"),
@@ -613,24 +572,15 @@ func readPotentials(r *run, t *table) int {
 			Note:            t.str("note"),
 		}
 		k.unique("category", p.AccountID, p.Category)
-		if t.ok() {
-			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.PutPotential(ctx, p) })
-		}
-	}
-	return n
+		return func(ctx context.Context, b domain.ImportBatch) error { return b.PutPotential(ctx, p) }
+	})
 }
 
 func readOpportunities(r *run, t *table) int {
 	cols := []column{{"opp_id", true}, {"account_id", true}, {"category", true}, {"name", true},
 		{"value", true}, {"stage", true}, {"probability", false}, {"close_date", false},
 		{"competitor", false}, {"next_step", false}}
-	if !t.open(cols) {
-		return 0
-	}
-	k := newKeys(t)
-	n := 0
-	for t.next() {
-		n++
+	return t.rows(cols, func(k *keys) writeFn {
 		o := domain.Opportunity{
 			ID:         t.req("opp_id"),
 			AccountID:  t.account("account_id", true),
@@ -649,11 +599,8 @@ func readOpportunities(r *run, t *table) int {
 		if o.ID != "" {
 			k.unique("opp_id", o.ID)
 		}
-		if t.ok() {
-			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.PutOpportunity(ctx, o) })
-		}
-	}
-	return n
+		return func(ctx context.Context, b domain.ImportBatch) error { return b.PutOpportunity(ctx, o) }
+	})
 }
 
 // defaultProbability is the probability of an opportunity whose row leaves it empty:
@@ -669,13 +616,7 @@ func defaultProbability(stage string) float64 {
 func readInvoices(r *run, t *table) int {
 	cols := []column{{"invoice_id", true}, {"account_id", true}, {"invoice_date", true},
 		{"due_date", true}, {"amount", true}, {"paid_date", false}}
-	if !t.open(cols) {
-		return 0
-	}
-	k := newKeys(t)
-	n := 0
-	for t.next() {
-		n++
+	return t.rows(cols, func(k *keys) writeFn {
 		i := domain.Invoice{
 			ID:          t.req("invoice_id"),
 			AccountID:   t.account("account_id", true),
@@ -690,22 +631,13 @@ func readInvoices(r *run, t *table) int {
 		if i.ID != "" {
 			k.unique("invoice_id", i.ID)
 		}
-		if t.ok() {
-			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.PutInvoice(ctx, i) })
-		}
-	}
-	return n
+		return func(ctx context.Context, b domain.ImportBatch) error { return b.PutInvoice(ctx, i) }
+	})
 }
 
 func readCommitments(r *run, t *table) int {
 	cols := []column{{"account_id", true}, {"sku", true}, {"period", true}, {"committed_qty", true}}
-	if !t.open(cols) {
-		return 0
-	}
-	k := newKeys(t)
-	n := 0
-	for t.next() {
-		n++
+	return t.rows(cols, func(k *keys) writeFn {
 		c := domain.Commitment{AccountID: t.account("account_id", true), CommittedQty: t.positive("committed_qty", true)}
 		p, _ := t.product("sku")
 		c.SKU = p.SKU
@@ -717,23 +649,14 @@ func readCommitments(r *run, t *table) int {
 			c.Period = m
 		}
 		k.unique("period", c.AccountID, t.str("sku"), t.str("period"))
-		if t.ok() {
-			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.PutCommitment(ctx, c) })
-		}
-	}
-	return n
+		return func(ctx context.Context, b domain.ImportBatch) error { return b.PutCommitment(ctx, c) }
+	})
 }
 
 func readRFQs(r *run, t *table) int {
 	cols := []column{{"rfq_id", true}, {"account_id", true}, {"date", true}, {"category", true},
 		{"value", false}, {"outcome", true}}
-	if !t.open(cols) {
-		return 0
-	}
-	k := newKeys(t)
-	n := 0
-	for t.next() {
-		n++
+	return t.rows(cols, func(k *keys) writeFn {
 		q := domain.RFQ{
 			ID:        t.req("rfq_id"),
 			AccountID: t.account("account_id", true),
@@ -751,24 +674,15 @@ func readRFQs(r *run, t *table) int {
 		if q.ID != "" {
 			k.unique("rfq_id", q.ID)
 		}
-		if t.ok() {
-			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.PutRFQ(ctx, q) })
-		}
-	}
-	return n
+		return func(ctx context.Context, b domain.ImportBatch) error { return b.PutRFQ(ctx, q) }
+	})
 }
 
 func readCompetitorOffers(r *run, t *table) int {
 	cols := []column{{"competitor", true}, {"sku", true}, {"account_id", false},
 		{"competitor_product", false}, {"price", true}, {"uses_per_unit", false},
 		{"change_cost", false}, {"weaknesses", false}}
-	if !t.open(cols) {
-		return 0
-	}
-	k := newKeys(t)
-	n := 0
-	for t.next() {
-		n++
+	return t.rows(cols, func(k *keys) writeFn {
 		o := domain.CompetitorOffer{
 			Competitor:        t.req("competitor"),
 			AccountID:         t.account("account_id", false),
@@ -781,23 +695,14 @@ func readCompetitorOffers(r *run, t *table) int {
 		p, _ := t.product("sku")
 		o.SKU = p.SKU
 		k.unique("competitor", o.Competitor, t.str("sku"), o.AccountID)
-		if t.ok() {
-			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.PutCompetitorOffer(ctx, o) })
-		}
-	}
-	return n
+		return func(ctx context.Context, b domain.ImportBatch) error { return b.PutCompetitorOffer(ctx, o) }
+	})
 }
 
 func readObjectives(r *run, t *table) int {
 	cols := []column{{"scope", true}, {"key", true}, {"year", true}, {"revenue_target", true},
 		{"gp_target", false}}
-	if !t.open(cols) {
-		return 0
-	}
-	k := newKeys(t)
-	n := 0
-	for t.next() {
-		n++
+	return t.rows(cols, func(k *keys) writeFn {
 		o := domain.Objective{
 			Key:           t.req("key"),
 			RevenueTarget: t.positive("revenue_target", true),
@@ -822,9 +727,6 @@ func readObjectives(r *run, t *table) int {
 			t.bad("key", "unknown territory %q (not in territories.csv or the database)%s", o.Key, suggest(o.Key, r.territories))
 		}
 		k.unique("key", string(o.Scope), o.Key, t.str("year"))
-		if t.ok() {
-			r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.PutObjective(ctx, o) })
-		}
-	}
-	return n
+		return func(ctx context.Context, b domain.ImportBatch) error { return b.PutObjective(ctx, o) }
+	})
 }

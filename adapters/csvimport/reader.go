@@ -329,3 +329,21 @@ func plainDecimal(s string) bool {
 	}
 	return digitsSeen
 }
+
+// rows checks the header against cols, then calls row for each row of the file with the
+// file's duplicate-key set; the write row returns is queued when the row (and the import
+// so far) is clean. It returns the number of rows read.
+func (t *table) rows(cols []column, row func(k *keys) writeFn) int {
+	if !t.open(cols) {
+		return 0
+	}
+	k := newKeys(t)
+	n := 0
+	for t.next() {
+		n++
+		if fn := row(k); fn != nil && t.ok() {
+			t.run.write(fn)
+		}
+	}
+	return n
+}

@@ -109,7 +109,7 @@ func TestComputeAccountGap(t *testing.T) {
 			{ID: "O5", AccountID: "B2", Category: "Fasteners", Value: 7000, Stage: "proposal", Probability: 0.9},
 		},
 		Offers: []domain.CompetitorOffer{
-			{Competitor: "Fastenal", SKU: "F-1"},                 // market-wide
+			{Competitor: "Fastenal", SKU: "F-1"},                  // market-wide
 			{Competitor: "Grainger", SKU: "S-1", AccountID: "B2"}, // someone else's
 			{Competitor: "Airgas", SKU: "W-1", AccountID: "A1"},
 		},
@@ -136,7 +136,7 @@ func TestComputeAccountGap(t *testing.T) {
 		Totals: domain.GapTotals{Current: 18000, Potential: 58000, Gap: 40000, Share: 18000.0 / 58000,
 			GapGP: 15060, Pipeline: 22000, WeightedPipeline: 8500, Uncovered: 20000},
 		// 4,400 in the last three months against 5,700 a year earlier.
-		Trend: ptr((4400.0 - 5700) / 5700),
+		Trend:  ptr((4400.0 - 5700) / 5700),
 		AtRisk: true,
 	}
 	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, 1e-9)); diff != "" {

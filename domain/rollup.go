@@ -1,0 +1,198 @@
+package domain
+
+import (
+	"sort"
+	"strings"
+)
+
+// AccountLine is one account in a territory or market roll-up.
+type AccountLine struct {
+	AccountID string   `json:"account_id"`
+	Name      string   `json:"name"`
+	Territory string   `json:"territory"`
+	Current   float64  `json:"current"`
+	Potential float64  `json:"potential"`
+	Gap       float64  `json:"gap"`
+	GapGP     float64  `json:"gap_gp"`
+	Uncovered float64  `json:"uncovered"`
+	Trend     *float64 `json:"trend"`
+	AtRisk    bool     `json:"at_risk"`
+	// AtRiskCategories lists the categories at risk, biggest loss first.
+	AtRiskCategories []string `json:"at_risk_categories,omitempty"`
+}
+
+// CategoryRollup is one category summed over many accounts.
+type CategoryRollup struct {
+	Category         string  `json:"category"`
+	Current          float64 `json:"current"`
+	Potential        float64 `json:"potential"`
+	Gap              float64 `json:"gap"`
+	Share            float64 `json:"share"`
+	GapGP            float64 `json:"gap_gp"`
+	Pipeline         float64 `json:"pipeline"`
+	WeightedPipeline float64 `json:"weighted_pipeline"`
+	Uncovered        float64 `json:"uncovered"`
+	AtRiskAccounts   int     `json:"at_risk_accounts"`
+}
+
+// Rollup is the gap of a territory (or any set of accounts): totals, by category, and
+// the accounts that matter most.
+type Rollup struct {
+	Territory  string           `json:"territory,omitempty"`
+	AsOf       string           `json:"as_of"`
+	Accounts   int              `json:"accounts"`
+	Totals     GapTotals        `json:"totals"`
+	Categories []CategoryRollup `json:"categories"`
+	// TopByGap and TopByUncovered are the accounts with the largest gap and the largest
+	// gap without an open opportunity, largest first; AtRisk the accounts whose revenue
+	// fell by 20% or more, steepest first.
+	TopByGap       []AccountLine `json:"top_by_gap"`
+	TopByUncovered []AccountLine `json:"top_by_uncovered"`
+	AtRisk         []AccountLine `json:"at_risk"`
+}
+
+// RollupTop is how many accounts the top lists of a roll-up keep.
+const RollupTop = 10
+
+// ComputeRollup sums account gaps over a territory (name) or any set of accounts.
+func ComputeRollup(name, asOf string, gaps []AccountGap) Rollup {
+	r := Rollup{Territory: name, AsOf: asOf, Accounts: len(gaps)}
+	cats := map[string]*CategoryRollup{}
+	lines := make([]AccountLine, 0, len(gaps))
+	for _, g := range gaps {
+		l := AccountLine{AccountID: g.AccountID, Name: g.Name, Territory: g.Territory,
+			Current: g.Totals.Current, Potential: g.Totals.Potential, Gap: g.Totals.Gap,
+			GapGP: g.Totals.GapGP, Uncovered: g.Totals.Uncovered, Trend: g.Trend, AtRisk: g.AtRisk}
+		var risky []CategoryGap
+		for _, c := range g.Categories {
+			cr := cats[c.Category]
+			if cr == nil {
+				cr = &CategoryRollup{Category: c.Category}
+				cats[c.Category] = cr
+			}
+			cr.Current += c.Current
+			cr.Potential += c.Potential
+			cr.Gap += c.Gap
+			cr.GapGP += c.GapGP
+			cr.Pipeline += c.Pipeline
+			cr.WeightedPipeline += c.WeightedPipeline
+			cr.Uncovered += c.Uncovered
+			if c.AtRisk {
+				cr.AtRiskAccounts++
+				risky = append(risky, c)
+			}
+			r.Totals.add(c)
+		}
+		sort.SliceStable(risky, func(i, j int) bool { return *risky[i].Trend < *risky[j].Trend })
+		for _, c := range risky {
+			l.AtRiskCategories = append(l.AtRiskCategories, c.Category)
+		}
+		lines = append(lines, l)
+	}
+	r.Totals.finish()
+	r.Categories = make([]CategoryRollup, 0, len(cats))
+	for _, c := range cats {
+		c.Share = ratio(c.Current, c.Potential)
+		r.Categories = append(r.Categories, *c)
+	}
+	sort.Slice(r.Categories, func(i, j int) bool {
+		a, b := r.Categories[i], r.Categories[j]
+		if a.Gap != b.Gap {
+			return a.Gap > b.Gap
+		}
+		return strings.ToLower(a.Category) < strings.ToLower(b.Category)
+	})
+	r.TopByGap = top(lines, func(l AccountLine) float64 { return l.Gap })
+	r.TopByUncovered = top(lines, func(l AccountLine) float64 { return l.Uncovered })
+	var risk []AccountLine
+	for _, l := range lines {
+		if l.AtRisk {
+			risk = append(risk, l)
+		}
+	}
+	sort.Slice(risk, func(i, j int) bool {
+		if *risk[i].Trend != *risk[j].Trend {
+			return *risk[i].Trend < *risk[j].Trend
+		}
+		return risk[i].AccountID < risk[j].AccountID
+	})
+	r.AtRisk = risk
+	if r.AtRisk == nil {
+		r.AtRisk = []AccountLine{}
+	}
+	return r
+}
+
+// top returns up to RollupTop lines with a positive key, largest first.
+func top(lines []AccountLine, key func(AccountLine) float64) []AccountLine {
+	var out []AccountLine
+	for _, l := range lines {
+		if key(l) > 0 {
+			out = append(out, l)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if key(out[i]) != key(out[j]) {
+			return key(out[i]) > key(out[j])
+		}
+		return out[i].AccountID < out[j].AccountID
+	})
+	if len(out) > RollupTop {
+		out = out[:RollupTop]
+	}
+	if out == nil {
+		out = []AccountLine{}
+	}
+	return out
+}
+
+// TerritoryShare is one territory's line in the market gap.
+type TerritoryShare struct {
+	Territory string  `json:"territory"`
+	Accounts  int     `json:"accounts"`
+	Current   float64 `json:"current"`
+	Potential float64 `json:"potential"`
+	Gap       float64 `json:"gap"`
+	Share     float64 `json:"share"`
+	GapGP     float64 `json:"gap_gp"`
+	Uncovered float64 `json:"uncovered"`
+}
+
+// Market is the gap over every territory: the market share is Σcurrent/Σpotential.
+type Market struct {
+	Rollup
+	MarketShare float64          `json:"market_share"`
+	Territories []TerritoryShare `json:"territories"`
+}
+
+// ComputeMarket rolls every account's gap up by territory and over the whole market.
+func ComputeMarket(asOf string, gaps []AccountGap) Market {
+	m := Market{Rollup: ComputeRollup("", asOf, gaps)}
+	m.MarketShare = m.Totals.Share
+	byT := map[string]*TerritoryShare{}
+	for _, g := range gaps {
+		t := byT[g.Territory]
+		if t == nil {
+			t = &TerritoryShare{Territory: g.Territory}
+			byT[g.Territory] = t
+		}
+		t.Accounts++
+		t.Current += g.Totals.Current
+		t.Potential += g.Totals.Potential
+		t.Gap += g.Totals.Gap
+		t.GapGP += g.Totals.GapGP
+		t.Uncovered += g.Totals.Uncovered
+	}
+	m.Territories = make([]TerritoryShare, 0, len(byT))
+	for _, t := range byT {
+		t.Share = ratio(t.Current, t.Potential)
+		m.Territories = append(m.Territories, *t)
+	}
+	sort.Slice(m.Territories, func(i, j int) bool {
+		if m.Territories[i].Gap != m.Territories[j].Gap {
+			return m.Territories[i].Gap > m.Territories[j].Gap
+		}
+		return m.Territories[i].Territory < m.Territories[j].Territory
+	})
+	return m
+}

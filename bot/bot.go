@@ -21,15 +21,30 @@ import (
 // Bot answers commands from the Store.
 type Bot struct {
 	Store  domain.Store
+	Gaps   *domain.Gaps     // gap and growth computations over Store
 	Now    func() time.Time // the clock; the as-of date defaults to its day
 	Logger *slog.Logger
+	Money  Money // the currency replies are written in
+	// Objectives stores objectives set from chat; nil when the store cannot.
+	Objectives ObjectiveWriter
 
 	accounts accountCache
 }
 
-// New returns a bot over the store with the system clock and the default logger.
+// ObjectiveWriter stores an objective set from chat.
+type ObjectiveWriter interface {
+	SetObjective(ctx context.Context, o domain.Objective) error
+}
+
+// New returns a bot over the store with the system clock, the default logger and US
+// dollars. When the store can store objectives, growth set is enabled.
 func New(store domain.Store) *Bot {
-	return &Bot{Store: store, Now: time.Now, Logger: slog.Default()}
+	b := &Bot{Store: store, Gaps: &domain.Gaps{Store: store}, Now: time.Now, Logger: slog.Default(),
+		Money: Money{Code: "USD", Symbol: "$"}}
+	if w, ok := store.(ObjectiveWriter); ok {
+		b.Objectives = w
+	}
+	return b
 }
 
 // Request is one command from one person.
@@ -50,6 +65,8 @@ type command struct {
 // commands lists the grammar in the order help shows it.
 func commands() []command {
 	return []command{
+		{"gap", "gap <account> | gap territory <name> | gap market", "the business we have next to the business still to win, by category", (*Bot).gapCmd},
+		{"growth", "growth <account> | growth territory <name> | growth set <account|territory> <year> <revenue> [gp <gp>]", "pace against the year's objective, or a suggested one", (*Bot).growthCmd},
 		{"account", "account <name>", "who an account is: id, territory, owner, aliases", (*Bot).accountCmd},
 		{"accounts", "accounts [territory]", "list the accounts you can see, or one territory's", (*Bot).accountsCmd},
 		{"help", "help [command]", "what each command does", (*Bot).helpCmd},

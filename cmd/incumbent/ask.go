@@ -57,6 +57,10 @@ func openSession(ctx context.Context, env Env, db, as, asOf string, createDemo b
 	b := bot.New(store)
 	b.Now = env.Now
 	b.Logger = logger(env)
+	if b.Money, err = bot.NewMoney(env.Getenv("INCUMBENT_CURRENCY")); err != nil {
+		store.Close()
+		return nil, usageError{"INCUMBENT_CURRENCY: " + domain.ErrorMessage(err)}
+	}
 	actor := bot.Admin("command line")
 	if as != "" {
 		if actor, err = b.ActorByEmail(ctx, as); err != nil {

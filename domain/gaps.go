@@ -9,124 +9,118 @@ import (
 
 // Gaps computes account, territory and market gaps and growth through a Store.
 //
-// A territory or market gap, and the company-wide gross-profit rates every account gap
-// falls back on, need the sales of all accounts, which is the costly read. Gaps computes
-// every account's gap in one pass for a (data version, as-of date) and keeps that
-// snapshot until either changes, so a server answers the day's questions from memory and
-// an import (which changes the data version) is seen at once. Safe for concurrent use.
+// Every gap falls back on the company-wide gross-profit rates, and territory and market
+// gaps read many accounts; Gaps keeps the rates, the products and the territory and
+// market results of the current (data version, as-of date) in memory, and drops them
+// when either changes, so an import is seen at once. Safe for concurrent use.
 type Gaps struct {
 	Store Store
 
-	mu   sync.Mutex
-	snap *gapSnapshot
-	// building is closed when the snapshot being built is ready; concurrent callers
-	// wait for it rather than build it twice.
-	building chan struct{}
+	mu    sync.Mutex
+	cache *gapCache
 }
 
-// gapSnapshot is every account's gap for one data version and as-of date.
-type gapSnapshot struct {
-	version int64
-	asOf    time.Time
-	gaps    []AccountGap
-	byID    map[string]int
-	err     error // only while it is being handed to the callers that waited
+// gapCache holds what was computed for one data version and as-of date.
+type gapCache struct {
+	version  int64
+	asOf     time.Time
+	rates    *GPRates
+	products map[string]Product
+	rollups  map[string]Rollup // by territory
+	market   *Market
 }
 
-// snapshot returns the snapshot of the store's current data version at asOf, computing
-// it when needed.
-func (g *Gaps) snapshot(ctx context.Context, asOf time.Time) (*gapSnapshot, error) {
-	asOf = Day(asOf)
+// current returns the cache of the store's data version at asOf, emptied when either
+// changed.
+func (g *Gaps) current(ctx context.Context, asOf time.Time) (*gapCache, error) {
 	v, err := g.Store.DataVersion(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("data version: %w", err)
 	}
-	for {
-		g.mu.Lock()
-		if s := g.snap; s != nil && s.version == v && s.asOf.Equal(asOf) {
-			g.mu.Unlock()
-			return s, s.err
-		}
-		if wait := g.building; wait != nil {
-			g.mu.Unlock()
-			select {
-			case <-wait:
-				continue
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			}
-		}
-		done := make(chan struct{})
-		g.building = done
-		g.mu.Unlock()
-
-		s := &gapSnapshot{version: v, asOf: asOf}
-		s.gaps, s.err = g.computeAll(ctx, asOf)
-		s.byID = make(map[string]int, len(s.gaps))
-		for i, a := range s.gaps {
-			s.byID[a.AccountID] = i
-		}
-		g.mu.Lock()
-		if s.err == nil {
-			g.snap = s
-		}
-		g.building = nil
-		close(done)
-		g.mu.Unlock()
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return s, s.err
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if c := g.cache; c != nil && c.version == v && c.asOf.Equal(asOf) {
+		return c, nil
 	}
+	g.cache = &gapCache{version: v, asOf: asOf, rollups: map[string]Rollup{}}
+	return g.cache, nil
 }
 
-// computeAll computes the gap of every account at asOf.
-func (g *Gaps) computeAll(ctx context.Context, asOf time.Time) ([]AccountGap, error) {
-	accounts, err := g.Store.FindAccounts(ctx, AllAccounts)
+// base returns the products and the company-wide rates at asOf.
+func (g *Gaps) base(ctx context.Context, c *gapCache) (map[string]Product, GPRates, error) {
+	g.mu.Lock()
+	products, rates := c.products, c.rates
+	g.mu.Unlock()
+	if products != nil && rates != nil {
+		return products, *rates, nil
+	}
+	ps, err := g.Store.FindProducts(ctx)
 	if err != nil {
+		return nil, GPRates{}, fmt.Errorf("find products: %w", err)
+	}
+	company, err := g.Store.CompanySalesByCategory(ctx, []Period{Window(c.asOf)})
+	if err != nil {
+		return nil, GPRates{}, fmt.Errorf("company sales: %w", err)
+	}
+	products = make(map[string]Product, len(ps))
+	for _, p := range ps {
+		products[p.SKU] = p
+	}
+	r := NewGPRates(company)
+	g.mu.Lock()
+	c.products, c.rates = products, &r
+	g.mu.Unlock()
+	return products, r, nil
+}
+
+// compute computes the gap of every account of the scope.
+func (g *Gaps) compute(ctx context.Context, c *gapCache, sc Scope) ([]AccountGap, error) {
+	products, rates, err := g.base(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	var accounts []Account
+	if sc.AccountID != "" {
+		a, err := g.Store.FindAccount(ctx, sc.AccountID)
+		if err != nil {
+			return nil, err
+		}
+		accounts = []Account{a}
+	} else if accounts, err = g.Store.FindAccounts(ctx, sc); err != nil {
 		return nil, fmt.Errorf("find accounts: %w", err)
 	}
-	products, err := g.Store.FindProducts(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("find products: %w", err)
-	}
-	sales, err := g.Store.SalesByCategory(ctx, AllAccounts, GapPeriods(asOf))
+	sales, err := g.Store.SalesByCategory(ctx, sc, GapPeriods(c.asOf))
 	if err != nil {
 		return nil, fmt.Errorf("sales by category: %w", err)
 	}
-	pots, err := g.Store.FindPotentials(ctx, AllAccounts)
+	pots, err := g.Store.FindPotentials(ctx, sc)
 	if err != nil {
 		return nil, fmt.Errorf("find potentials: %w", err)
 	}
-	opps, err := g.Store.FindOpportunities(ctx, AllAccounts)
+	opps, err := g.Store.FindOpportunities(ctx, sc)
 	if err != nil {
 		return nil, fmt.Errorf("find opportunities: %w", err)
 	}
-	offers, err := g.Store.FindCompetitorOffers(ctx, AllAccounts)
+	offers, err := g.Store.FindCompetitorOffers(ctx, sc)
 	if err != nil {
 		return nil, fmt.Errorf("find competitor offers: %w", err)
-	}
-
-	byProduct := make(map[string]Product, len(products))
-	for _, p := range products {
-		byProduct[p.SKU] = p
 	}
 	salesBy := groupBy(sales, func(s SalesTotal) string { return s.AccountID })
 	potsBy := groupBy(pots, func(p Potential) string { return p.AccountID })
 	oppsBy := groupBy(opps, func(o Opportunity) string { return o.AccountID })
 	offersBy := groupBy(offers, func(o CompetitorOffer) string { return o.AccountID })
 	market := offersBy[""]
-	rates := NewGPRates(sales)
 
 	out := make([]AccountGap, len(accounts))
 	for i, a := range accounts {
 		if i%1024 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		own := offersBy[a.ID]
 		out[i] = ComputeAccountGap(GapInput{
-			Account: a, AsOf: asOf, Sales: salesBy[a.ID], Potentials: potsBy[a.ID],
-			Opportunities: oppsBy[a.ID], Offers: append(offersBy[a.ID][:len(offersBy[a.ID]):len(offersBy[a.ID])], market...),
-			Products: byProduct, Rates: rates,
+			Account: a, AsOf: c.asOf, Sales: salesBy[a.ID], Potentials: potsBy[a.ID],
+			Opportunities: oppsBy[a.ID], Offers: append(own[:len(own):len(own)], market...),
+			Products: products, Rates: rates,
 		})
 	}
 	return out, nil
@@ -141,41 +135,64 @@ func groupBy[T any](xs []T, key func(T) string) map[string][]T {
 	return m
 }
 
-// AccountGap returns the gap of one account at asOf.
+// AccountGap returns the gap of one account at asOf; ENOTFOUND when there is no such
+// account.
 func (g *Gaps) AccountGap(ctx context.Context, id string, asOf time.Time) (AccountGap, error) {
-	s, err := g.snapshot(ctx, asOf)
+	c, err := g.current(ctx, Day(asOf))
 	if err != nil {
 		return AccountGap{}, err
 	}
-	i, ok := s.byID[id]
-	if !ok {
-		return AccountGap{}, Errorf(ENOTFOUND, "No account %q.", id)
+	gaps, err := g.compute(ctx, c, ForAccount(id))
+	if err != nil {
+		return AccountGap{}, err
 	}
-	return s.gaps[i], nil
+	return gaps[0], nil
 }
 
 // TerritoryGap returns the roll-up of one territory's accounts at asOf.
 func (g *Gaps) TerritoryGap(ctx context.Context, territory string, asOf time.Time) (Rollup, error) {
-	s, err := g.snapshot(ctx, asOf)
+	c, err := g.current(ctx, Day(asOf))
 	if err != nil {
 		return Rollup{}, err
 	}
-	var gaps []AccountGap
-	for _, a := range s.gaps {
-		if a.Territory == territory {
-			gaps = append(gaps, a)
-		}
+	g.mu.Lock()
+	r, ok := c.rollups[territory]
+	g.mu.Unlock()
+	if ok {
+		return r, nil
 	}
-	return ComputeRollup(territory, s.asOf.Format(DateLayout), gaps), nil
+	gaps, err := g.compute(ctx, c, ForTerritory(territory))
+	if err != nil {
+		return Rollup{}, err
+	}
+	r = ComputeRollup(territory, c.asOf.Format(DateLayout), gaps)
+	g.mu.Lock()
+	c.rollups[territory] = r
+	g.mu.Unlock()
+	return r, nil
 }
 
 // MarketGap returns the roll-up of every account at asOf.
 func (g *Gaps) MarketGap(ctx context.Context, asOf time.Time) (Market, error) {
-	s, err := g.snapshot(ctx, asOf)
+	c, err := g.current(ctx, Day(asOf))
 	if err != nil {
 		return Market{}, err
 	}
-	return ComputeMarket(s.asOf.Format(DateLayout), s.gaps), nil
+	g.mu.Lock()
+	m := c.market
+	g.mu.Unlock()
+	if m != nil {
+		return *m, nil
+	}
+	gaps, err := g.compute(ctx, c, AllAccounts)
+	if err != nil {
+		return Market{}, err
+	}
+	mk := ComputeMarket(c.asOf.Format(DateLayout), gaps)
+	g.mu.Lock()
+	c.market = &mk
+	g.mu.Unlock()
+	return mk, nil
 }
 
 // AccountGrowth returns an account's pace against its objective for the year of asOf.

@@ -79,6 +79,10 @@ type Store interface {
 	// SalesByCategory sums the scope's sales lines per account, product category and
 	// period. Groups with no line are left out.
 	SalesByCategory(ctx context.Context, s Scope, periods []Period) ([]SalesTotal, error)
+	// CompanySalesByCategory sums every account's sales lines per category and period,
+	// with AccountID empty: the company-wide figures (gross-profit rates) that every
+	// account's gap falls back on.
+	CompanySalesByCategory(ctx context.Context, periods []Period) ([]SalesTotal, error)
 	// SalesBySKU sums the scope's sales lines per account, SKU and period.
 	SalesBySKU(ctx context.Context, s Scope, periods []Period) ([]SalesTotal, error)
 	// SalesDates returns the dates of the first and last sales line (zero when none).

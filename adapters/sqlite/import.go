@@ -96,6 +96,9 @@ type Batch struct {
 	rows  []any                 // buffered sales lines, salesColumns values each
 	loads map[string]*tableLoad // by table: how much this batch wrote to it
 	done  bool                  // committed or rolled back
+	// recategorised is set when a stored product changes category: the sales series
+	// are rebuilt even if no sales line changed.
+	recategorised bool
 }
 
 // tableLoad tracks the rows a batch writes to one table, to drop its secondary indexes
@@ -303,6 +306,14 @@ func (b *Batch) PutAccount(ctx context.Context, a domain.Account) error {
 
 // PutProduct stores p, replacing the product with the same SKU.
 func (b *Batch) PutProduct(ctx context.Context, p domain.Product) error {
+	var was string
+	err := b.tx.QueryRowContext(ctx, `SELECT category FROM products WHERE sku = ?`, p.SKU).Scan(&was)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("sqlite: put product %q: %w", p.SKU, err)
+	}
+	if err == nil && was != p.Category {
+		b.recategorised = true
+	}
 	id, err := b.id(ctx, upsertProduct,
 		p.SKU, p.Name, p.Category, p.ListPrice, p.UnitCost, p.UsesPerUnit, p.UnitOfUse)
 	if err != nil {
@@ -560,6 +571,11 @@ func (b *Batch) Commit(ctx context.Context) (version int64, err error) {
 			if _, err := b.tx.ExecContext(ctx, create); err != nil {
 				return 0, err
 			}
+		}
+	}
+	if b.loads["sales"] != nil || b.recategorised {
+		if err := b.rebuildSeries(ctx); err != nil {
+			return 0, fmt.Errorf("rebuild sales series: %w", err)
 		}
 	}
 	if b.loads["sales"] != nil {

@@ -263,19 +263,6 @@ func (s *Store) FindObjectives(ctx context.Context, year int) ([]domain.Objectiv
 		WHERE year = ? ORDER BY scope, key`, year)
 }
 
-// SalesByCategory sums the scope's sales lines per account, product category and
-// period. A product's category is read from products, so a re-categorised product
-// counts in its new category. Groups with no line in a period are left out. The totals
-// come by account (in the order accounts were first stored), then category, then
-// period.
-func (s *Store) SalesByCategory(ctx context.Context, sc domain.Scope, periods []domain.Period) ([]domain.SalesTotal, error) {
-	totals, err := s.salesTotals(ctx, sc, periods, `SELECT id, category FROM products`)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: sales by category: %w", err)
-	}
-	return totals, nil
-}
-
 // SalesBySKU sums the scope's sales lines per account, SKU and period. Groups with no
 // line in a period are left out. The totals come by account (in the order accounts
 // were first stored), then SKU, then period.

@@ -747,6 +747,21 @@ func TestSalesByCategory(t *testing.T) {
 		})
 	}
 
+	t.Run("company", func(t *testing.T) {
+		got, err := s.CompanySalesByCategory(ctx, periods)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []domain.SalesTotal{
+			{Key: "Gloves", Period: 0, Revenue: 100, Cost: 67, Quantity: 10},
+			{Key: "Gloves", Period: 1, Revenue: 110, Cost: 66, Quantity: 11},
+			{Key: "Masks", Period: 0, Revenue: 50, Cost: 25, Quantity: 25},
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+	})
+
 	t.Run("recategorised", func(t *testing.T) {
 		p := f.products[1] // G-2
 		p.Category = "Masks"

@@ -170,7 +170,29 @@ CREATE TABLE objectives (
     PRIMARY KEY (scope, key, year)
 );
 
+-- The read model of sales, rebuilt by every import that touches sales or a product's
+-- category. sales_series holds, per account and product category, one record per day
+-- with sales: little-endian int32 day number, then the float64 running totals of
+-- revenue, cost and quantity up to and including that day (28 bytes a day). The sum
+-- over any period (After, Through] is the running total at Through less the one at
+-- After, found by binary search, so a gap over all accounts reads one row per account
+-- and category instead of every line. category_series is the same per category over all
+-- accounts: the company-wide rates.
+CREATE TABLE sales_series (
+    account  INTEGER NOT NULL,
+    category TEXT NOT NULL,
+    series   BLOB NOT NULL,
+    PRIMARY KEY (account, category)
+) WITHOUT ROWID;
+
+CREATE TABLE category_series (
+    category TEXT PRIMARY KEY,
+    series   BLOB NOT NULL
+) WITHOUT ROWID;
+
 -- +goose Down
+DROP TABLE category_series;
+DROP TABLE sales_series;
 DROP TABLE objectives;
 DROP TABLE competitor_offers;
 DROP TABLE rfqs;

@@ -237,6 +237,10 @@ func TestGrammar(t *testing.T) {
 // brokenStore fails every read, as a store whose disk vanished would.
 type brokenStore struct{ domain.Store }
 
+func (brokenStore) FindAccount(context.Context, string) (domain.Account, error) {
+	return domain.Account{}, errors.New("disk I/O error")
+}
+
 func (brokenStore) DataVersion(context.Context) (int64, error) {
 	return 0, errors.New("disk I/O error")
 }
@@ -251,4 +255,13 @@ func TestInternalErrorsAreNotShown(t *testing.T) {
 	if got := bot.RenderText(r); strings.Contains(got, "disk") || !strings.Contains(got, "Something went wrong on our side") {
 		t.Errorf("reply = %q", got)
 	}
+}
+
+func (s *fakeStore) FindAccount(_ context.Context, id string) (domain.Account, error) {
+	for _, a := range s.accounts {
+		if a.ID == id {
+			return a, nil
+		}
+	}
+	return domain.Account{}, domain.Errorf(domain.ENOTFOUND, "no account %s", id)
 }

@@ -85,6 +85,15 @@ func (b *Bot) resolveAccount(ctx context.Context, actor Actor, query string) (do
 	if q == "" {
 		return domain.Account{}, "", domain.Errorf(domain.EINVALID, "Which account? Give its id or name.")
 	}
+	// An id typed as stored (the buttons' commands) needs no index.
+	if a, err := b.Store.FindAccount(ctx, strings.TrimSpace(query)); err == nil {
+		if !actor.CanSeeAccount(a) {
+			return domain.Account{}, "", actor.forbidden(fmt.Sprintf("Account %q", query))
+		}
+		return a, "", nil
+	} else if domain.ErrorCode(err) != domain.ENOTFOUND {
+		return domain.Account{}, "", fmt.Errorf("find account: %w", err)
+	}
 	idx, err := b.accountIndex(ctx)
 	if err != nil {
 		return domain.Account{}, "", err

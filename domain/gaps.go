@@ -4,8 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"time"
-)
+	"time")
 
 // Gaps computes account, territory and market gaps and growth through a Store.
 //
@@ -79,31 +78,55 @@ func (g *Gaps) compute(ctx context.Context, c *gapCache, sc Scope) ([]AccountGap
 	if err != nil {
 		return nil, err
 	}
-	var accounts []Account
-	if sc.AccountID != "" {
-		a, err := g.Store.FindAccount(ctx, sc.AccountID)
-		if err != nil {
-			return nil, err
-		}
-		accounts = []Account{a}
-	} else if accounts, err = g.Store.FindAccounts(ctx, sc); err != nil {
-		return nil, fmt.Errorf("find accounts: %w", err)
+	// The reads are independent. For a territory or the market they run at once, each on
+	// its own connection; for one account they are quick enough that goroutines and
+	// connections would cost more than they save.
+	var (
+		accounts []Account
+		sales    []SalesTotal
+		pots     []Potential
+		opps     []Opportunity
+		offers   []CompetitorOffer
+	)
+	reads := []func() error{
+		func() (err error) {
+			if sc.AccountID == "" {
+				if accounts, err = g.Store.FindAccounts(ctx, sc); err != nil {
+					return fmt.Errorf("find accounts: %w", err)
+				}
+				return nil
+			}
+			a, err := g.Store.FindAccount(ctx, sc.AccountID)
+			accounts = []Account{a}
+			return err
+		},
+		func() (err error) {
+			if sales, err = g.Store.SalesByCategory(ctx, sc, GapPeriods(c.asOf)); err != nil {
+				return fmt.Errorf("sales by category: %w", err)
+			}
+			return nil
+		},
+		func() (err error) {
+			if pots, err = g.Store.FindPotentials(ctx, sc); err != nil {
+				return fmt.Errorf("find potentials: %w", err)
+			}
+			return nil
+		},
+		func() (err error) {
+			if opps, err = g.Store.FindOpportunities(ctx, sc); err != nil {
+				return fmt.Errorf("find opportunities: %w", err)
+			}
+			return nil
+		},
+		func() (err error) {
+			if offers, err = g.Store.FindCompetitorOffers(ctx, sc); err != nil {
+				return fmt.Errorf("find competitor offers: %w", err)
+			}
+			return nil
+		},
 	}
-	sales, err := g.Store.SalesByCategory(ctx, sc, GapPeriods(c.asOf))
-	if err != nil {
-		return nil, fmt.Errorf("sales by category: %w", err)
-	}
-	pots, err := g.Store.FindPotentials(ctx, sc)
-	if err != nil {
-		return nil, fmt.Errorf("find potentials: %w", err)
-	}
-	opps, err := g.Store.FindOpportunities(ctx, sc)
-	if err != nil {
-		return nil, fmt.Errorf("find opportunities: %w", err)
-	}
-	offers, err := g.Store.FindCompetitorOffers(ctx, sc)
-	if err != nil {
-		return nil, fmt.Errorf("find competitor offers: %w", err)
+	if err := run(reads, sc.AccountID == ""); err != nil {
+		return nil, err
 	}
 	salesBy := groupBy(sales, func(s SalesTotal) string { return s.AccountID })
 	potsBy := groupBy(pots, func(p Potential) string { return p.AccountID })
@@ -124,6 +147,30 @@ func (g *Gaps) compute(ctx context.Context, c *gapCache, sc Scope) ([]AccountGap
 		})
 	}
 	return out, nil
+}
+
+// run calls fns, at once when parallel is set, and returns the first error.
+func run(fns []func() error, parallel bool) error {
+	if !parallel {
+		for _, fn := range fns {
+			if err := fn(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Go(func() { errs[i] = fn() })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func groupBy[T any](xs []T, key func(T) string) map[string][]T {

@@ -115,8 +115,13 @@ func (b *Batch) rebuildSeries(ctx context.Context) error {
 		if current < 0 {
 			return nil
 		}
-		for cat, days := range account {
-			if err := w.add(ctx, current, cat, encodeSeries(mergeDays(days))); err != nil {
+		cats := make([]string, 0, len(account))
+		for cat := range account {
+			cats = append(cats, cat)
+		}
+		slices.Sort(cats) // rowid order is then (account, category): see SalesByCategory
+		for _, cat := range cats {
+			if err := w.add(ctx, current, cat, encodeSeries(mergeDays(account[cat]))); err != nil {
 				return err
 			}
 		}
@@ -229,7 +234,9 @@ func (w *seriesWriter) flush(ctx context.Context) error {
 // SalesByCategory sums the scope's sales per account, product category and period from
 // the series the last import built. Groups with no line in a period are left out. The
 // totals come by account (in the order accounts were first stored), then category, then
-// period.
+// period: the order the series are stored and indexed in. The query has no ORDER BY on
+// purpose: with one, modernc's SQLite copied every series through a sorter (measured:
+// half the time of a territory's read).
 func (s *Store) SalesByCategory(ctx context.Context, sc domain.Scope, periods []domain.Period) ([]domain.SalesTotal, error) {
 	if len(periods) == 0 {
 		return nil, nil
@@ -244,14 +251,13 @@ func (s *Store) SalesByCategory(ctx context.Context, sc domain.Scope, periods []
 		q += ` WHERE s.account IN (SELECT id FROM accounts WHERE territory = ?)`
 		args = []any{sc.Territory}
 	}
-	q += ` ORDER BY s.account, s.category`
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: sales by category: %w", err)
 	}
 	defer rows.Close()
 	ranges := dayRanges(periods)
-	var out []domain.SalesTotal
+	out := make([]domain.SalesTotal, 0, 1024)
 	var account, category string
 	var series sql.RawBytes
 	for rows.Next() {

@@ -177,18 +177,20 @@ CREATE TABLE objectives (
 -- over any period (After, Through] is the running total at Through less the one at
 -- After, found by binary search, so a gap over all accounts reads one row per account
 -- and category instead of every line. category_series is the same per category over all
--- accounts: the company-wide rates.
+-- accounts: the company-wide rates. Both are rowid tables: a series is often over a
+-- kilobyte, which a WITHOUT ROWID table would spill to overflow pages (measured: a
+-- territory's series read 5 times slower).
 CREATE TABLE sales_series (
     account  INTEGER NOT NULL,
     category TEXT NOT NULL,
     series   BLOB NOT NULL,
-    PRIMARY KEY (account, category)
-) WITHOUT ROWID;
+    UNIQUE (account, category)
+);
 
 CREATE TABLE category_series (
     category TEXT PRIMARY KEY,
     series   BLOB NOT NULL
-) WITHOUT ROWID;
+);
 
 -- +goose Down
 DROP TABLE category_series;

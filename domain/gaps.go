@@ -4,7 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"time")
+	"time"
+)
 
 // Gaps computes account, territory and market gaps and growth through a Store.
 //

@@ -96,9 +96,9 @@ type Batch struct {
 	rows  []any                 // buffered sales lines, salesColumns values each
 	loads map[string]*tableLoad // by table: how much this batch wrote to it
 	done  bool                  // committed or rolled back
-	// recategorised is set when a stored product changes category: the sales series
-	// are rebuilt even if no sales line changed.
-	recategorised bool
+	// reseries is set when a stored product changes category or a stored account
+	// changes territory: the sales series are rebuilt even if no sales line changed.
+	reseries bool
 }
 
 // tableLoad tracks the rows a batch writes to one table, to drop its secondary indexes
@@ -295,6 +295,14 @@ func (b *Batch) PutPerson(ctx context.Context, p domain.Person) error {
 
 // PutAccount stores a, replacing the account with the same id.
 func (b *Batch) PutAccount(ctx context.Context, a domain.Account) error {
+	var was string
+	err := b.tx.QueryRowContext(ctx, `SELECT territory FROM accounts WHERE account_id = ?`, a.ID).Scan(&was)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("sqlite: put account %q: %w", a.ID, err)
+	}
+	if err == nil && was != a.Territory {
+		b.reseries = true
+	}
 	id, err := b.id(ctx, upsertAccount, a.ID, a.Name, a.Territory, a.Owner, a.Industry,
 		strings.Join(a.Aliases, ";"), a.PaymentTermsDays, a.Employees)
 	if err != nil {
@@ -312,7 +320,7 @@ func (b *Batch) PutProduct(ctx context.Context, p domain.Product) error {
 		return fmt.Errorf("sqlite: put product %q: %w", p.SKU, err)
 	}
 	if err == nil && was != p.Category {
-		b.recategorised = true
+		b.reseries = true
 	}
 	id, err := b.id(ctx, upsertProduct,
 		p.SKU, p.Name, p.Category, p.ListPrice, p.UnitCost, p.UsesPerUnit, p.UnitOfUse)
@@ -573,7 +581,7 @@ func (b *Batch) Commit(ctx context.Context) (version int64, err error) {
 			}
 		}
 	}
-	if b.loads["sales"] != nil || b.recategorised {
+	if b.loads["sales"] != nil || b.reseries {
 		if err := b.rebuildSeries(ctx); err != nil {
 			return 0, fmt.Errorf("rebuild sales series: %w", err)
 		}

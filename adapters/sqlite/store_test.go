@@ -762,6 +762,26 @@ func TestSalesByCategory(t *testing.T) {
 		}
 	})
 
+	t.Run("account moves territory", func(t *testing.T) {
+		a := f.accounts[1] // A2, North
+		a.Territory = "South"
+		load(t, s, func(ctx context.Context, b domain.ImportBatch) error { return b.PutAccount(ctx, a) })
+		defer func() {
+			load(t, s, func(ctx context.Context, b domain.ImportBatch) error { return b.PutAccount(ctx, f.accounts[1]) })
+		}()
+		got, err := s.SalesByCategory(ctx, domain.ForTerritory("South"), periods[:1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []domain.SalesTotal{
+			{AccountID: "A2", Key: "Masks", Period: 0, Revenue: 50, Cost: 25, Quantity: 25},
+			{AccountID: "B1", Key: "Gloves", Period: 0, Revenue: 70, Cost: 49, Quantity: 7},
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+	})
+
 	t.Run("recategorised", func(t *testing.T) {
 		p := f.products[1] // G-2
 		p.Category = "Masks"

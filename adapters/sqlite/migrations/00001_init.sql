@@ -179,12 +179,20 @@ CREATE TABLE objectives (
 -- and category instead of every line. category_series is the same per category over all
 -- accounts: the company-wide rates. Both are rowid tables: a series is often over a
 -- kilobyte, which a WITHOUT ROWID table would spill to overflow pages (measured: a
--- territory's series read 5 times slower).
+-- territory's series read 5 times slower). A series' rowid is its territory's rank in
+-- series_territories << 40 | account id << 8 | the category's rank within the account,
+-- so that one territory's series lie together and are read as one range.
 CREATE TABLE sales_series (
-    account  INTEGER NOT NULL,
-    category TEXT NOT NULL,
-    series   BLOB NOT NULL,
+    account    INTEGER NOT NULL,
+    account_id TEXT NOT NULL,
+    category   TEXT NOT NULL,
+    series     BLOB NOT NULL,
     UNIQUE (account, category)
+);
+
+CREATE TABLE series_territories (
+    territory TEXT PRIMARY KEY,
+    rank      INTEGER NOT NULL
 );
 
 CREATE TABLE category_series (
@@ -194,6 +202,7 @@ CREATE TABLE category_series (
 
 -- +goose Down
 DROP TABLE category_series;
+DROP TABLE series_territories;
 DROP TABLE sales_series;
 DROP TABLE objectives;
 DROP TABLE competitor_offers;

@@ -77,7 +77,8 @@ type Store interface {
 	FindObjectives(ctx context.Context, year int) ([]Objective, error)
 
 	// SalesByCategory sums the scope's sales lines per account, product category and
-	// period. Groups with no line are left out.
+	// period. Groups with no line are left out. Quantity is not summed (it is zero): the
+	// quantities of a category's different SKUs do not add up.
 	SalesByCategory(ctx context.Context, s Scope, periods []Period) ([]SalesTotal, error)
 	// CompanySalesByCategory sums every account's sales lines per category and period,
 	// with AccountID empty: the company-wide figures (gross-profit rates) that every

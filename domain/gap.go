@@ -140,7 +140,7 @@ type GapInput struct {
 	AsOf          time.Time
 	Sales         []SalesTotal // this account's, per category, over GapPeriods(AsOf)
 	Potentials    []Potential
-	Opportunities []Opportunity
+	Pipelines     []Pipeline        // open opportunities per category: SumPipelines
 	Offers        []CompetitorOffer // this account's and the market-wide ones
 	Products      map[string]Product
 	Rates         GPRates
@@ -178,10 +178,10 @@ func ComputeAccountGap(in GapInput) AccountGap {
 		}
 	}
 	pipeline, weighted := map[string]float64{}, map[string]float64{}
-	for _, o := range in.Opportunities {
-		if o.AccountID == in.Account.ID && o.Open() {
-			pipeline[o.Category] += o.Value
-			weighted[o.Category] += o.Value * o.Probability
+	for _, p := range in.Pipelines {
+		if p.AccountID == in.Account.ID {
+			pipeline[p.Category] += p.Value
+			weighted[p.Category] += p.Weighted
 		}
 	}
 

@@ -101,13 +101,13 @@ func TestComputeAccountGap(t *testing.T) {
 			{AccountID: "A1", Category: "Xotic", AnnualPotential: 2000},
 			{AccountID: "B2", Category: "Fasteners", AnnualPotential: 1e6},
 		},
-		Opportunities: []domain.Opportunity{
+		Pipelines: domain.SumPipelines([]domain.Opportunity{
 			{ID: "O1", AccountID: "A1", Category: "Fasteners", Value: 12000, Stage: "proposal", Probability: 0.5},
 			{ID: "O2", AccountID: "A1", Category: "Fasteners", Value: 5000, Stage: "won", Probability: 1},
 			{ID: "O3", AccountID: "A1", Category: "Welding", Value: 3000, Stage: "Lost"},
 			{ID: "O4", AccountID: "A1", Category: "Welding", Value: 10000, Stage: "negotiation", Probability: 0.25},
 			{ID: "O5", AccountID: "B2", Category: "Fasteners", Value: 7000, Stage: "proposal", Probability: 0.9},
-		},
+		}),
 		Offers: []domain.CompetitorOffer{
 			{Competitor: "Fastenal", SKU: "F-1"},                  // market-wide
 			{Competitor: "Grainger", SKU: "S-1", AccountID: "B2"}, // someone else's

@@ -84,9 +84,7 @@ func (g *Gaps) compute(ctx context.Context, c *gapCache, sc Scope) ([]AccountGap
 	// connections would cost more than they save.
 	var (
 		accounts []Account
-		sales    []SalesTotal
-		pots     []Potential
-		opps     []Opportunity
+		facts    []GapFacts
 		offers   []CompetitorOffer
 	)
 	reads := []func() error{
@@ -102,20 +100,8 @@ func (g *Gaps) compute(ctx context.Context, c *gapCache, sc Scope) ([]AccountGap
 			return err
 		},
 		func() (err error) {
-			if sales, err = g.Store.SalesByCategory(ctx, sc, GapPeriods(c.asOf)); err != nil {
-				return fmt.Errorf("sales by category: %w", err)
-			}
-			return nil
-		},
-		func() (err error) {
-			if pots, err = g.Store.FindPotentials(ctx, sc); err != nil {
-				return fmt.Errorf("find potentials: %w", err)
-			}
-			return nil
-		},
-		func() (err error) {
-			if opps, err = g.Store.FindOpportunities(ctx, sc); err != nil {
-				return fmt.Errorf("find opportunities: %w", err)
+			if facts, err = g.Store.GapFacts(ctx, sc, GapPeriods(c.asOf)); err != nil {
+				return fmt.Errorf("gap facts: %w", err)
 			}
 			return nil
 		},
@@ -129,9 +115,10 @@ func (g *Gaps) compute(ctx context.Context, c *gapCache, sc Scope) ([]AccountGap
 	if err := run(reads, sc.AccountID == ""); err != nil {
 		return nil, err
 	}
-	salesBy := groupBy(sales, func(s SalesTotal) string { return s.AccountID })
-	potsBy := groupBy(pots, func(p Potential) string { return p.AccountID })
-	oppsBy := groupBy(opps, func(o Opportunity) string { return o.AccountID })
+	factsBy := make(map[string]*GapFacts, len(facts))
+	for i := range facts {
+		factsBy[facts[i].AccountID] = &facts[i]
+	}
 	offersBy := groupBy(offers, func(o CompetitorOffer) string { return o.AccountID })
 	market := offersBy[""]
 
@@ -141,11 +128,12 @@ func (g *Gaps) compute(ctx context.Context, c *gapCache, sc Scope) ([]AccountGap
 			return nil, ctx.Err()
 		}
 		own := offersBy[a.ID]
-		out[i] = ComputeAccountGap(GapInput{
-			Account: a, AsOf: c.asOf, Sales: salesBy[a.ID], Potentials: potsBy[a.ID],
-			Opportunities: oppsBy[a.ID], Offers: append(own[:len(own):len(own)], market...),
-			Products: products, Rates: rates,
-		})
+		in := GapInput{Account: a, AsOf: c.asOf, Offers: append(own[:len(own):len(own)], market...),
+			Products: products, Rates: rates}
+		if f := factsBy[a.ID]; f != nil {
+			in.Sales, in.Potentials, in.Pipelines = f.Sales, f.Potentials, f.Pipelines
+		}
+		out[i] = ComputeAccountGap(in)
 	}
 	return out, nil
 }

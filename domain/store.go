@@ -80,6 +80,11 @@ type Store interface {
 	// period. Groups with no line are left out. Quantity is not summed (it is zero): the
 	// quantities of a category's different SKUs do not add up.
 	SalesByCategory(ctx context.Context, s Scope, periods []Period) ([]SalesTotal, error)
+	// GapFacts returns, for each account of the scope with sales, a potential or an
+	// open opportunity, what its gap needs per category: sales over the periods (as
+	// SalesByCategory), potentials and open pipeline. Stores keep it ready so that a
+	// territory or the market is one read.
+	GapFacts(ctx context.Context, s Scope, periods []Period) ([]GapFacts, error)
 	// CompanySalesByCategory sums every account's sales lines per category and period,
 	// with AccountID empty: the company-wide figures (gross-profit rates) that every
 	// account's gap falls back on.

@@ -96,8 +96,9 @@ type Batch struct {
 	rows  []any                 // buffered sales lines, salesColumns values each
 	loads map[string]*tableLoad // by table: how much this batch wrote to it
 	done  bool                  // committed or rolled back
-	// reseries is set when a stored product changes category or a stored account
-	// changes territory: the sales series are rebuilt even if no sales line changed.
+	// reseries is set when potentials or opportunities are written, a stored product
+	// changes category or a stored account changes territory: the account facts are
+	// rebuilt even if no sales line changed.
 	reseries bool
 }
 
@@ -235,6 +236,9 @@ var (
 func (b *Batch) put(ctx context.Context, u *bufferedUpsert, args ...any) error {
 	if b.done {
 		return sql.ErrTxDone
+	}
+	if u == upsertPotential || u == upsertOpportunity {
+		b.reseries = true // the account facts carry them
 	}
 	buf := append(b.pending[u], args...)
 	if len(buf) == upsertChunk*len(u.cols) {

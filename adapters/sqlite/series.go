@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -77,11 +78,12 @@ func dayRanges(periods []domain.Period) [][2]int64 {
 	return out
 }
 
-// rebuildSeries rebuilds sales_series and category_series from sales, in the import's
-// transaction: one pass over the sales in the order of their read index (account,
-// product, day), one account at a time.
+// rebuildSeries rebuilds account_facts and category_series in the import's
+// transaction: it loads the potentials and the open pipeline, then makes one pass over
+// the sales in the order of their read index (account, product, day), writing each
+// account's facts as soon as the next account starts.
 func (b *Batch) rebuildSeries(ctx context.Context) error {
-	for _, q := range []string{`DELETE FROM sales_series`, `DELETE FROM category_series`, `DELETE FROM series_territories`} {
+	for _, q := range []string{`DELETE FROM account_facts`, `DELETE FROM category_series`, `DELETE FROM series_territories`} {
 		if _, err := b.tx.ExecContext(ctx, q); err != nil {
 			return err
 		}
@@ -104,15 +106,16 @@ func (b *Batch) rebuildSeries(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-
 	accounts, err := b.seriesAccounts(ctx)
 	if err != nil {
 		return err
 	}
+	others, err := b.otherFacts(ctx, accounts)
+	if err != nil {
+		return err
+	}
 
-	// The series of an account are written as soon as the next account starts, so
-	// memory holds one account's lines and the company's days, not all sales.
-	w := &seriesWriter{b: b}
+	w := &factsWriter{b: b}
 	company := map[string]map[int64]*dayTotals{}
 	account := map[string][]dayTotals{}
 	current := int64(-1)
@@ -120,20 +123,10 @@ func (b *Batch) rebuildSeries(ctx context.Context) error {
 		if current < 0 {
 			return nil
 		}
-		cats := make([]string, 0, len(account))
-		for cat := range account {
-			cats = append(cats, cat)
-		}
-		slices.Sort(cats)
+		o := others[current]
+		delete(others, current)
 		a := accounts[current]
-		for i, cat := range cats {
-			rowid := a.rank<<40 | current<<8 | int64(i)
-			if err := w.add(ctx, rowid, current, a.id, cat, encodeSeries(mergeDays(account[cat]))); err != nil {
-				return err
-			}
-		}
-		clear(account)
-		return nil
+		return w.add(ctx, a.rank<<32|current, current, a.id, encodeFacts(account, o))
 	}
 	rows, err = b.tx.QueryContext(ctx, `SELECT account, product, day, amount, cost
 		FROM sales ORDER BY account, product, day`)
@@ -151,6 +144,7 @@ func (b *Batch) rebuildSeries(ctx context.Context) error {
 			if err := flush(); err != nil {
 				return err
 			}
+			clear(account)
 			current = acc
 		}
 		cat := categories[prod]
@@ -174,6 +168,13 @@ func (b *Batch) rebuildSeries(ctx context.Context) error {
 	if err := flush(); err != nil {
 		return err
 	}
+	clear(account)
+	for id, o := range others { // accounts with potentials or pipeline but no sales
+		a := accounts[id]
+		if err := w.add(ctx, a.rank<<32|id, id, a.id, encodeFacts(account, o)); err != nil {
+			return err
+		}
+	}
 	if err := w.flush(ctx); err != nil {
 		return err
 	}
@@ -190,6 +191,194 @@ func (b *Batch) rebuildSeries(ctx context.Context) error {
 	}
 	return nil
 }
+
+// categoryFacts is the potential and open pipeline of one account in one category.
+type categoryFacts struct {
+	hasPotential bool
+	potential    float64
+	competitor   string
+	pipeline     float64
+	weighted     float64
+}
+
+// otherFacts loads every potential and the open pipeline, by account id and category.
+func (b *Batch) otherFacts(ctx context.Context, accounts map[int64]seriesAccount) (map[int64]map[string]*categoryFacts, error) {
+	ids := make(map[string]int64, len(accounts))
+	for id, a := range accounts {
+		ids[a.id] = id
+	}
+	out := map[int64]map[string]*categoryFacts{}
+	get := func(accountID, category string) *categoryFacts {
+		id, ok := ids[accountID]
+		if !ok {
+			return nil
+		}
+		m := out[id]
+		if m == nil {
+			m = map[string]*categoryFacts{}
+			out[id] = m
+		}
+		f := m[category]
+		if f == nil {
+			f = &categoryFacts{}
+			m[category] = f
+		}
+		return f
+	}
+	rows, err := b.tx.QueryContext(ctx, `SELECT account_id, category, annual_potential, competitor FROM potentials`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var acc, cat, comp string
+		var v float64
+		if err := rows.Scan(&acc, &cat, &v, &comp); err != nil {
+			return nil, err
+		}
+		if f := get(acc, cat); f != nil {
+			f.hasPotential, f.potential, f.competitor = true, v, comp
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	rows, err = b.tx.QueryContext(ctx, `SELECT account_id, category, SUM(value), SUM(value * probability)
+		FROM opportunities WHERE lower(stage) NOT IN ('won', 'lost') GROUP BY account_id, category`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var acc, cat string
+		var v, wv float64
+		if err := rows.Scan(&acc, &cat, &v, &wv); err != nil {
+			return nil, err
+		}
+		if f := get(acc, cat); f != nil {
+			f.pipeline, f.weighted = v, wv
+		}
+	}
+	return out, rows.Err()
+}
+
+// encodeFacts writes one account's facts: per category (sorted), the category, a flag
+// byte (1: has a potential), the potential, the competitor, the open pipeline and its
+// weighted value, and the series. Strings are a uint16 length and the bytes.
+func encodeFacts(sales map[string][]dayTotals, other map[string]*categoryFacts) []byte {
+	cats := make([]string, 0, len(sales)+len(other))
+	for c := range sales {
+		cats = append(cats, c)
+	}
+	for c := range other {
+		if _, ok := sales[c]; !ok {
+			cats = append(cats, c)
+		}
+	}
+	slices.Sort(cats)
+	var buf []byte
+	buf = binary.LittleEndian.AppendUint16(buf, uint16(len(cats)))
+	for _, c := range cats {
+		f := other[c]
+		if f == nil {
+			f = &categoryFacts{}
+		}
+		buf = appendString(buf, c)
+		var flags byte
+		if f.hasPotential {
+			flags = 1
+		}
+		buf = append(buf, flags)
+		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(f.potential))
+		buf = appendString(buf, f.competitor)
+		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(f.pipeline))
+		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(f.weighted))
+		series := encodeSeries(mergeDays(sales[c]))
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(len(series)/recordSize))
+		buf = append(buf, series...)
+	}
+	return buf
+}
+
+func appendString(buf []byte, s string) []byte {
+	buf = binary.LittleEndian.AppendUint16(buf, uint16(len(s)))
+	return append(buf, s...)
+}
+
+// decodeFacts reads one account's facts, summing its sales over the periods.
+func decodeFacts(accountID string, b []byte, periods [][2]int64) (domain.GapFacts, error) {
+	f := domain.GapFacts{AccountID: accountID}
+	r := factsReader{b: b}
+	n := int(r.uint16())
+	for range n {
+		cat := r.string()
+		flags := r.byte()
+		potential := r.float()
+		competitor := r.string()
+		pipeline, weighted := r.float(), r.float()
+		series := r.bytes(int(r.uint32()) * recordSize)
+		if r.err != nil {
+			return f, r.err
+		}
+		if flags&1 != 0 {
+			f.Potentials = append(f.Potentials, domain.Potential{AccountID: accountID, Category: cat,
+				AnnualPotential: potential, Competitor: competitor})
+		}
+		if pipeline != 0 || weighted != 0 {
+			f.Pipelines = append(f.Pipelines, domain.Pipeline{AccountID: accountID, Category: cat,
+				Value: pipeline, Weighted: weighted})
+		}
+		f.Sales = periodTotals(f.Sales, accountID, cat, series, periods)
+	}
+	return f, r.err
+}
+
+// factsReader reads the encoding of encodeFacts, remembering the first overrun.
+type factsReader struct {
+	b   []byte
+	err error
+}
+
+func (r *factsReader) bytes(n int) []byte {
+	if r.err != nil || n > len(r.b) {
+		r.err = errors.New("account facts are truncated")
+		return nil
+	}
+	out := r.b[:n]
+	r.b = r.b[n:]
+	return out
+}
+
+func (r *factsReader) byte() byte {
+	if b := r.bytes(1); b != nil {
+		return b[0]
+	}
+	return 0
+}
+
+func (r *factsReader) uint16() uint16 {
+	if b := r.bytes(2); b != nil {
+		return binary.LittleEndian.Uint16(b)
+	}
+	return 0
+}
+
+func (r *factsReader) uint32() uint32 {
+	if b := r.bytes(4); b != nil {
+		return binary.LittleEndian.Uint32(b)
+	}
+	return 0
+}
+
+func (r *factsReader) float() float64 {
+	if b := r.bytes(8); b != nil {
+		return math.Float64frombits(binary.LittleEndian.Uint64(b))
+	}
+	return 0
+}
+
+func (r *factsReader) string() string { return string(r.bytes(int(r.uint16()))) }
 
 // seriesAccount is what a series row needs of its account.
 type seriesAccount struct {
@@ -249,76 +438,93 @@ func mergeDays(days []dayTotals) []dayTotals {
 	return out
 }
 
-// seriesWriter inserts series rows a chunk at a time.
-type seriesWriter struct {
+// factsWriter inserts account_facts rows a chunk at a time.
+type factsWriter struct {
 	b    *Batch
 	args []any
 }
 
-const seriesChunk = 128
+const factsChunk = 64
 
-func (w *seriesWriter) add(ctx context.Context, rowid, account int64, accountID, category string, series []byte) error {
-	w.args = append(w.args, rowid, account, accountID, category, series)
-	if len(w.args) == 5*seriesChunk {
+func (w *factsWriter) add(ctx context.Context, rowid, account int64, accountID string, facts []byte) error {
+	w.args = append(w.args, rowid, account, accountID, facts)
+	if len(w.args) == 4*factsChunk {
 		return w.flush(ctx)
 	}
 	return nil
 }
 
-func (w *seriesWriter) flush(ctx context.Context) error {
-	n := len(w.args) / 5
+func (w *factsWriter) flush(ctx context.Context) error {
+	n := len(w.args) / 4
 	if n == 0 {
 		return nil
 	}
-	q := `INSERT INTO sales_series (rowid, account, account_id, category, series) VALUES ` +
-		strings.Repeat("(?, ?, ?, ?, ?), ", n-1) + "(?, ?, ?, ?, ?)"
+	q := `INSERT INTO account_facts (rowid, account, account_id, facts) VALUES ` +
+		strings.Repeat("(?, ?, ?, ?), ", n-1) + "(?, ?, ?, ?)"
 	if _, err := w.b.tx.ExecContext(ctx, q, w.args...); err != nil {
-		return fmt.Errorf("write sales series: %w", err)
+		return fmt.Errorf("write account facts: %w", err)
 	}
 	clear(w.args)
 	w.args = w.args[:0]
 	return nil
 }
 
-// SalesByCategory sums the scope's sales per account, product category and period from
-// the series the last import built. Groups with no line in a period are left out. The
-// totals come by territory, account (in the order accounts were first stored), category
-// and period: the order the series are stored in. The query has no ORDER BY on
-// purpose: with one, modernc's SQLite copied every series through a sorter (measured:
-// half the time of a territory's read).
-func (s *Store) SalesByCategory(ctx context.Context, sc domain.Scope, periods []domain.Period) ([]domain.SalesTotal, error) {
-	if len(periods) == 0 {
-		return nil, nil
-	}
-	q := `SELECT account_id, category, series FROM sales_series`
+// GapFacts reads the scope's account facts (see account_facts in the schema), by
+// territory and account in the order they were first stored.
+func (s *Store) GapFacts(ctx context.Context, sc domain.Scope, periods []domain.Period) ([]domain.GapFacts, error) {
+	q := `SELECT account_id, facts FROM account_facts`
 	var args []any
 	switch {
 	case sc.AccountID != "":
 		q += ` WHERE account = (SELECT id FROM accounts WHERE account_id = ?)`
 		args = []any{sc.AccountID}
 	case sc.Territory != "":
-		// One range of rowids: see the schema.
-		q += ` WHERE rowid BETWEEN (SELECT rank << 40 FROM series_territories WHERE territory = ?)
-			AND (SELECT (rank << 40) + (1 << 40) - 1 FROM series_territories WHERE territory = ?)`
+		// One range of rowids: see the schema. No ORDER BY: with one, modernc's SQLite
+		// copied every row through a sorter (half the time of a territory's read).
+		q += ` WHERE rowid BETWEEN (SELECT rank << 32 FROM series_territories WHERE territory = ?)
+			AND (SELECT (rank << 32) + (1 << 32) - 1 FROM series_territories WHERE territory = ?)`
 		args = []any{sc.Territory, sc.Territory}
 	}
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: sales by category: %w", err)
+		return nil, fmt.Errorf("sqlite: gap facts: %w", err)
 	}
 	defer rows.Close()
 	ranges := dayRanges(periods)
-	out := make([]domain.SalesTotal, 0, 1024)
-	var account, category string
-	var series sql.RawBytes
+	var out []domain.GapFacts
+	var account string
+	var facts sql.RawBytes
 	for rows.Next() {
-		if err := rows.Scan(&account, &category, &series); err != nil {
-			return nil, fmt.Errorf("sqlite: sales by category: %w", err)
+		if err := rows.Scan(&account, &facts); err != nil {
+			return nil, fmt.Errorf("sqlite: gap facts: %w", err)
 		}
-		out = periodTotals(out, account, category, series, ranges)
+		f, err := decodeFacts(account, facts, ranges)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: gap facts of %s: %w", account, err)
+		}
+		out = append(out, f)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: sales by category: %w", err)
+		return nil, fmt.Errorf("sqlite: gap facts: %w", err)
+	}
+	return out, nil
+}
+
+// SalesByCategory sums the scope's sales per account, product category and period from
+// the account facts the last import built. Groups with no line in a period are left
+// out. The totals come by territory, account (in the order accounts were first stored),
+// category and period.
+func (s *Store) SalesByCategory(ctx context.Context, sc domain.Scope, periods []domain.Period) ([]domain.SalesTotal, error) {
+	if len(periods) == 0 {
+		return nil, nil
+	}
+	facts, err := s.GapFacts(ctx, sc, periods)
+	if err != nil {
+		return nil, err
+	}
+	var out []domain.SalesTotal
+	for _, f := range facts {
+		out = append(out, f.Sales...)
 	}
 	return out, nil
 }

@@ -170,24 +170,23 @@ CREATE TABLE objectives (
     PRIMARY KEY (scope, key, year)
 );
 
--- The read model of sales, rebuilt by every import that touches sales or a product's
--- category. sales_series holds, per account and product category, one record per day
--- with sales: little-endian int32 day number, then the float64 running totals of
--- revenue, cost and quantity up to and including that day (28 bytes a day). The sum
--- over any period (After, Through] is the running total at Through less the one at
--- After, found by binary search, so a gap over all accounts reads one row per account
--- and category instead of every line. category_series is the same per category over all
--- accounts: the company-wide rates. Both are rowid tables: a series is often over a
--- kilobyte, which a WITHOUT ROWID table would spill to overflow pages (measured: a
--- territory's series read 5 times slower). A series' rowid is its territory's rank in
--- series_territories << 40 | account id << 8 | the category's rank within the account,
--- so that one territory's series lie together and are read as one range.
-CREATE TABLE sales_series (
-    account    INTEGER NOT NULL,
+-- The read model of the gaps, rebuilt by every import that touches sales, potentials,
+-- opportunities, a product's category or an account's territory. account_facts holds
+-- one row per account with sales, a potential or an open opportunity; its facts blob
+-- lists, per category, the potential, the open pipeline and a series: one record per
+-- day with sales, little-endian int32 day number, then the float64 running totals of
+-- revenue and cost up to and including that day (20 bytes a day). The sum over any
+-- period (After, Through] is the running total at Through less the one at After, found
+-- by binary search, so a gap over all accounts reads one row per account instead of
+-- every line, potential and opportunity. A row's rowid is its territory's rank in
+-- series_territories << 32 | the account's id, so that one territory's rows lie together
+-- and are read as one range. category_series is the series per category over all
+-- accounts: the company-wide rates. Both are rowid tables: their rows are often over a
+-- kilobyte, which a WITHOUT ROWID table would spill to overflow pages.
+CREATE TABLE account_facts (
+    account    INTEGER NOT NULL UNIQUE,
     account_id TEXT NOT NULL,
-    category   TEXT NOT NULL,
-    series     BLOB NOT NULL,
-    UNIQUE (account, category)
+    facts      BLOB NOT NULL
 );
 
 CREATE TABLE series_territories (
@@ -203,7 +202,7 @@ CREATE TABLE category_series (
 -- +goose Down
 DROP TABLE category_series;
 DROP TABLE series_territories;
-DROP TABLE sales_series;
+DROP TABLE account_facts;
 DROP TABLE objectives;
 DROP TABLE competitor_offers;
 DROP TABLE rfqs;

@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -123,25 +125,28 @@ func ComputeRollup(name, asOf string, gaps []AccountGap) Rollup {
 	return r
 }
 
-// top returns up to RollupTop lines with a positive key, largest first.
+// top returns up to RollupTop lines with a positive key, largest first (ties by account
+// id). It sorts keys and indexes, not the lines, which are large.
 func top(lines []AccountLine, key func(AccountLine) float64) []AccountLine {
-	var out []AccountLine
-	for _, l := range lines {
-		if key(l) > 0 {
-			out = append(out, l)
+	type ranked struct {
+		key float64
+		i   int
+	}
+	var rs []ranked
+	for i := range lines {
+		if k := key(lines[i]); k > 0 {
+			rs = append(rs, ranked{k, i})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if key(out[i]) != key(out[j]) {
-			return key(out[i]) > key(out[j])
+	slices.SortFunc(rs, func(a, b ranked) int {
+		if a.key != b.key {
+			return cmp.Compare(b.key, a.key)
 		}
-		return out[i].AccountID < out[j].AccountID
+		return strings.Compare(lines[a.i].AccountID, lines[b.i].AccountID)
 	})
-	if len(out) > RollupTop {
-		out = out[:RollupTop]
-	}
-	if out == nil {
-		out = []AccountLine{}
+	out := make([]AccountLine, 0, min(len(rs), RollupTop))
+	for _, r := range rs[:min(len(rs), RollupTop)] {
+		out = append(out, lines[r.i])
 	}
 	return out
 }

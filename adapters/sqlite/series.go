@@ -307,9 +307,9 @@ func appendString(buf []byte, s string) []byte {
 }
 
 // decodeFacts reads one account's facts, summing its sales over the periods.
-func decodeFacts(accountID string, b []byte, periods [][2]int64) (domain.GapFacts, error) {
+func decodeFacts(accountID string, b []byte, periods [][2]int64, names map[string]string) (domain.GapFacts, error) {
 	f := domain.GapFacts{AccountID: accountID}
-	r := factsReader{b: b}
+	r := factsReader{b: b, names: names}
 	n := int(r.uint16())
 	for range n {
 		cat := r.string()
@@ -335,9 +335,12 @@ func decodeFacts(accountID string, b []byte, periods [][2]int64) (domain.GapFact
 }
 
 // factsReader reads the encoding of encodeFacts, remembering the first overrun.
+// Strings (categories and competitors, a few dozen distinct ones) are interned in
+// names, so that reading a market does not allocate one per account and category.
 type factsReader struct {
-	b   []byte
-	err error
+	b     []byte
+	err   error
+	names map[string]string
 }
 
 func (r *factsReader) bytes(n int) []byte {
@@ -378,7 +381,17 @@ func (r *factsReader) float() float64 {
 	return 0
 }
 
-func (r *factsReader) string() string { return string(r.bytes(int(r.uint16()))) }
+func (r *factsReader) string() string {
+	b := r.bytes(int(r.uint16()))
+	if s, ok := r.names[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if r.names != nil {
+		r.names[s] = s
+	}
+	return s
+}
 
 // seriesAccount is what a series row needs of its account.
 type seriesAccount struct {
@@ -491,6 +504,7 @@ func (s *Store) GapFacts(ctx context.Context, sc domain.Scope, periods []domain.
 	}
 	defer rows.Close()
 	ranges := dayRanges(periods)
+	names := map[string]string{}
 	var out []domain.GapFacts
 	var account string
 	var facts sql.RawBytes
@@ -498,7 +512,7 @@ func (s *Store) GapFacts(ctx context.Context, sc domain.Scope, periods []domain.
 		if err := rows.Scan(&account, &facts); err != nil {
 			return nil, fmt.Errorf("sqlite: gap facts: %w", err)
 		}
-		f, err := decodeFacts(account, facts, ranges)
+		f, err := decodeFacts(account, facts, ranges, names)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: gap facts of %s: %w", account, err)
 		}

@@ -136,14 +136,14 @@ type AccountGap struct {
 
 // GapInput is what one account's gap is computed from.
 type GapInput struct {
-	Account       Account
-	AsOf          time.Time
-	Sales         []SalesTotal // this account's, per category, over GapPeriods(AsOf)
-	Potentials    []Potential
-	Pipelines     []Pipeline        // open opportunities per category: SumPipelines
-	Offers        []CompetitorOffer // this account's and the market-wide ones
-	Products      map[string]Product
-	Rates         GPRates
+	Account    Account
+	AsOf       time.Time
+	Sales      []SalesTotal // this account's, per category, over GapPeriods(AsOf)
+	Potentials []Potential
+	Pipelines  []Pipeline        // open opportunities per category: SumPipelines
+	Offers     []CompetitorOffer // this account's and the market-wide ones
+	Products   map[string]Product
+	Rates      GPRates
 }
 
 // ComputeAccountGap computes the gap of DESIGN section 3 "Gap (account)".

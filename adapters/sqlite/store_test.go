@@ -1004,3 +1004,55 @@ func BenchmarkAddSale(b *testing.B) {
 	}
 	b.ReportMetric(float64(lines*b.N)/b.Elapsed().Seconds(), "lines/s")
 }
+
+// TestGapFacts checks the read model the gaps use: per account and category its sales,
+// potential and open pipeline, for accounts with any of them, rebuilt when only
+// potentials or opportunities change.
+func TestGapFacts(t *testing.T) {
+	ctx := t.Context()
+	s, _ := loaded(t)
+	periods := []domain.Period{{After: day(t, "2023-12-31"), Through: day(t, "2024-12-31")}}
+	got, err := s.GapFacts(ctx, domain.ForTerritory("North"), periods)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []domain.GapFacts{
+		{
+			AccountID: "A1",
+			Sales: []domain.SalesTotal{
+				{AccountID: "A1", Key: "Gloves", Revenue: 130, Cost: 78},
+				{AccountID: "A1", Key: "Masks", Revenue: 1000, Cost: 500},
+			},
+			Potentials: []domain.Potential{{AccountID: "A1", Category: "Gloves", AnnualPotential: 5000, Competitor: "Rival"}},
+			Pipelines:  []domain.Pipeline{{AccountID: "A1", Category: "Masks", Value: 1200, Weighted: 600}},
+		},
+		{
+			AccountID:  "A2",
+			Sales:      []domain.SalesTotal{{AccountID: "A2", Key: "Masks", Revenue: 50, Cost: 25}},
+			Potentials: []domain.Potential{{AccountID: "A2", Category: "Masks", AnnualPotential: 800}},
+		},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("North (-want +got):\n%s", diff)
+	}
+
+	// A potential for a new account with no sales, and a won opportunity that leaves
+	// the pipeline, in an import without any sales line.
+	load(t, s, func(ctx context.Context, b domain.ImportBatch) error {
+		if err := b.PutAccount(ctx, domain.Account{ID: "A9", Name: "Nine", Territory: "North"}); err != nil {
+			return err
+		}
+		if err := b.PutPotential(ctx, domain.Potential{AccountID: "A9", Category: "Masks", AnnualPotential: 70}); err != nil {
+			return err
+		}
+		return b.PutOpportunity(ctx, domain.Opportunity{ID: "O1", AccountID: "A1", Category: "Masks", Name: "Masks 2024", Value: 1200, Stage: "won", Probability: 1})
+	})
+	got, err = s.GapFacts(ctx, domain.ForTerritory("North"), periods)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got[0].Pipelines != nil || got[2].AccountID != "A9" ||
+		!cmp.Equal(got[2].Potentials, []domain.Potential{{AccountID: "A9", Category: "Masks", AnnualPotential: 70}}) {
+		t.Errorf("after the second import: %+v", got)
+	}
+}

@@ -23,18 +23,12 @@ type AccountLine struct {
 	AtRiskCategories []string `json:"at_risk_categories,omitempty"`
 }
 
-// CategoryRollup is one category summed over many accounts.
+// CategoryRollup is one category summed over many accounts; its totals' fields are
+// inlined in JSON.
 type CategoryRollup struct {
-	Category         string  `json:"category"`
-	Current          float64 `json:"current"`
-	Potential        float64 `json:"potential"`
-	Gap              float64 `json:"gap"`
-	Share            float64 `json:"share"`
-	GapGP            float64 `json:"gap_gp"`
-	Pipeline         float64 `json:"pipeline"`
-	WeightedPipeline float64 `json:"weighted_pipeline"`
-	Uncovered        float64 `json:"uncovered"`
-	AtRiskAccounts   int     `json:"at_risk_accounts"`
+	Category string `json:"category"`
+	GapTotals
+	AtRiskAccounts int `json:"at_risk_accounts"`
 }
 
 // Rollup is the gap of a territory (or any set of accounts): totals, by category, and
@@ -72,13 +66,7 @@ func ComputeRollup(name, asOf string, gaps []AccountGap) Rollup {
 				cr = &CategoryRollup{Category: c.Category}
 				cats[c.Category] = cr
 			}
-			cr.Current += c.Current
-			cr.Potential += c.Potential
-			cr.Gap += c.Gap
-			cr.GapGP += c.GapGP
-			cr.Pipeline += c.Pipeline
-			cr.WeightedPipeline += c.WeightedPipeline
-			cr.Uncovered += c.Uncovered
+			cr.add(c)
 			if c.AtRisk {
 				cr.AtRiskAccounts++
 				risky = append(risky, c)
@@ -94,7 +82,7 @@ func ComputeRollup(name, asOf string, gaps []AccountGap) Rollup {
 	r.Totals.finish()
 	r.Categories = make([]CategoryRollup, 0, len(cats))
 	for _, c := range cats {
-		c.Share = ratio(c.Current, c.Potential)
+		c.finish()
 		r.Categories = append(r.Categories, *c)
 	}
 	sort.Slice(r.Categories, func(i, j int) bool {

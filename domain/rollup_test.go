@@ -32,8 +32,8 @@ func TestComputeRollup(t *testing.T) {
 		Territory: "North", AsOf: "2026-11-27", Accounts: 3,
 		Totals: domain.GapTotals{Current: 450, Potential: 1050, Gap: 600, Share: 450.0 / 1050, GapGP: 210, Pipeline: 350, WeightedPipeline: 175, Uncovered: 250},
 		Categories: []domain.CategoryRollup{
-			{Category: "Fasteners", Current: 400, Potential: 1000, Gap: 600, Share: 0.4, GapGP: 210, Pipeline: 350, WeightedPipeline: 175, Uncovered: 250, AtRiskAccounts: 1},
-			{Category: "Safety", Current: 50, Potential: 50, Share: 1, AtRiskAccounts: 1},
+			{Category: "Fasteners", GapTotals: domain.GapTotals{Current: 400, Potential: 1000, Gap: 600, Share: 0.4, GapGP: 210, Pipeline: 350, WeightedPipeline: 175, Uncovered: 250}, AtRiskAccounts: 1},
+			{Category: "Safety", GapTotals: domain.GapTotals{Current: 50, Potential: 50, Share: 1}, AtRiskAccounts: 1},
 		},
 		TopByGap:       []domain.AccountLine{a1, a2}, // equal gaps: by id
 		TopByUncovered: []domain.AccountLine{a1},

@@ -96,10 +96,10 @@ type Batch struct {
 	rows  []any                 // buffered sales lines, salesColumns values each
 	loads map[string]*tableLoad // by table: how much this batch wrote to it
 	done  bool                  // committed or rolled back
-	// reseries is set when potentials or opportunities are written, a stored product
+	// rebuildFacts is set when potentials or opportunities are written, a stored product
 	// changes category or a stored account changes territory: the account facts are
 	// rebuilt even if no sales line changed.
-	reseries bool
+	rebuildFacts bool
 }
 
 // tableLoad tracks the rows a batch writes to one table, to drop its secondary indexes
@@ -238,7 +238,7 @@ func (b *Batch) put(ctx context.Context, u *bufferedUpsert, args ...any) error {
 		return sql.ErrTxDone
 	}
 	if u == upsertPotential || u == upsertOpportunity {
-		b.reseries = true // the account facts carry them
+		b.rebuildFacts = true // the account facts carry them
 	}
 	buf := append(b.pending[u], args...)
 	if len(buf) == upsertChunk*len(u.cols) {
@@ -305,7 +305,7 @@ func (b *Batch) PutAccount(ctx context.Context, a domain.Account) error {
 		return fmt.Errorf("sqlite: put account %q: %w", a.ID, err)
 	}
 	if err == nil && was != a.Territory {
-		b.reseries = true
+		b.rebuildFacts = true
 	}
 	id, err := b.id(ctx, upsertAccount, a.ID, a.Name, a.Territory, a.Owner, a.Industry,
 		strings.Join(a.Aliases, ";"), a.PaymentTermsDays, a.Employees)
@@ -324,7 +324,7 @@ func (b *Batch) PutProduct(ctx context.Context, p domain.Product) error {
 		return fmt.Errorf("sqlite: put product %q: %w", p.SKU, err)
 	}
 	if err == nil && was != p.Category {
-		b.reseries = true
+		b.rebuildFacts = true
 	}
 	id, err := b.id(ctx, upsertProduct,
 		p.SKU, p.Name, p.Category, p.ListPrice, p.UnitCost, p.UsesPerUnit, p.UnitOfUse)
@@ -585,9 +585,9 @@ func (b *Batch) Commit(ctx context.Context) (version int64, err error) {
 			}
 		}
 	}
-	if b.loads["sales"] != nil || b.reseries {
-		if err := b.rebuildSeries(ctx); err != nil {
-			return 0, fmt.Errorf("rebuild sales series: %w", err)
+	if b.loads["sales"] != nil || b.rebuildFacts {
+		if err := b.rebuildReadModel(ctx); err != nil {
+			return 0, fmt.Errorf("rebuild read model: %w", err)
 		}
 	}
 	if b.loads["sales"] != nil {

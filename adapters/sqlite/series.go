@@ -14,7 +14,7 @@ import (
 	"github.com/incumbent/incumbent/domain"
 )
 
-// A series is a run of daily records (see sales_series in the schema): int32 day
+// A series is a run of daily records (see account_facts in the schema): int32 day
 // number, then float64 running totals of revenue and cost. Quantities are left out: the
 // quantities of a category's different SKUs do not add up to anything, and reading a
 // third fewer bytes made the market's read a third faster.
@@ -78,11 +78,11 @@ func dayRanges(periods []domain.Period) [][2]int64 {
 	return out
 }
 
-// rebuildSeries rebuilds account_facts and category_series in the import's
+// rebuildReadModel rebuilds account_facts and category_series in the import's
 // transaction: it loads the potentials and the open pipeline, then makes one pass over
 // the sales in the order of their read index (account, product, day), writing each
 // account's facts as soon as the next account starts.
-func (b *Batch) rebuildSeries(ctx context.Context) error {
+func (b *Batch) rebuildReadModel(ctx context.Context) error {
 	for _, q := range []string{`DELETE FROM account_facts`, `DELETE FROM category_series`, `DELETE FROM series_territories`} {
 		if _, err := b.tx.ExecContext(ctx, q); err != nil {
 			return err

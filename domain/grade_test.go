@@ -1,0 +1,279 @@
+package domain_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/incumbent/incumbent/domain"
+)
+
+// gradeOf grades an account as of 2026-11-27 (W = 2025-11-28 … 2026-11-27) with the
+// default settings.
+func gradeOf(t *testing.T, in domain.GradeInput) domain.Grade {
+	t.Helper()
+	in.Account = domain.Account{ID: "A1", Name: "Acme", Territory: "North"}
+	in.AsOf = date(t, "2026-11-27")
+	return domain.ComputeGrade(in, domain.DefaultGradeSettings())
+}
+
+func criterion(g domain.Grade, name string) domain.CriterionScore {
+	for _, c := range g.Criteria {
+		if c.Name == name {
+			return c
+		}
+	}
+	return domain.CriterionScore{}
+}
+
+func TestGradePayment(t *testing.T) {
+	// One invoice of 1,000 due 2026-06-01; paid d days late (or still open).
+	inv := func(paid string) domain.Invoice {
+		i := domain.Invoice{ID: "I", AccountID: "A1", InvoiceDate: date(t, "2026-05-01"), DueDate: date(t, "2026-06-01"), Amount: 1000}
+		if paid != "" {
+			i.PaidDate = date(t, paid)
+		}
+		return i
+	}
+	tests := []struct {
+		name      string
+		invoices  []domain.Invoice
+		wantValue float64
+		wantScore int
+		wantData  bool
+	}{
+		{"on time", []domain.Invoice{inv("2026-06-01")}, 0, 4, true},
+		{"early is not negative", []domain.Invoice{inv("2026-05-20")}, 0, 4, true},
+		{"2 days: still 4", []domain.Invoice{inv("2026-06-03")}, 2, 4, true},
+		{"3 days", []domain.Invoice{inv("2026-06-04")}, 3, 3, true},
+		{"15 days: still 3", []domain.Invoice{inv("2026-06-16")}, 15, 3, true},
+		{"45 days: still 2", []domain.Invoice{inv("2026-07-16")}, 45, 2, true},
+		{"46 days", []domain.Invoice{inv("2026-07-17")}, 46, 1, true},
+		{"open, late until today", []domain.Invoice{inv("")}, 179, 1, true},
+		{"open, not yet due", []domain.Invoice{{ID: "J", InvoiceDate: date(t, "2026-11-20"), DueDate: date(t, "2026-12-20"), Amount: 500}}, 0, 4, true},
+		{"weighted by amount", []domain.Invoice{inv("2026-06-11"), {ID: "K", InvoiceDate: date(t, "2026-05-01"), DueDate: date(t, "2026-06-01"), Amount: 3000, PaidDate: date(t, "2026-06-01")}}, 2.5, 3, true},
+		{"dated before W", []domain.Invoice{{ID: "L", InvoiceDate: date(t, "2025-11-27"), DueDate: date(t, "2025-12-27"), Amount: 100}}, 0, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := criterion(gradeOf(t, domain.GradeInput{Invoices: tt.invoices}), domain.CriterionPayment)
+			if c.HasData != tt.wantData || c.Score != tt.wantScore || c.Value != tt.wantValue {
+				t.Errorf("payment = %+v, want value %v score %d data %v", c, tt.wantValue, tt.wantScore, tt.wantData)
+			}
+		})
+	}
+	// Financing cost: 1,000 × 46 days × 8% / 365.
+	g := gradeOf(t, domain.GradeInput{Revenue: 5000, Cost: 3000, Invoices: []domain.Invoice{inv("2026-07-17")}})
+	if want := 1000 * 46 * 0.08 / 365; g.FinancingCost != want || g.TrueGP != 2000-want {
+		t.Errorf("financing cost %v, true GP %v; want %v, %v", g.FinancingCost, g.TrueGP, want, 2000-want)
+	}
+}
+
+func TestGradeInventory(t *testing.T) {
+	c := func(period string, committed, taken float64) domain.CommitmentTaken {
+		m, err := domain.ParseMonth(period)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return domain.CommitmentTaken{Commitment: domain.Commitment{AccountID: "A1", SKU: "X", Period: m, CommittedQty: committed}, Taken: taken, UnitCost: 12}
+	}
+	tests := []struct {
+		name      string
+		in        []domain.CommitmentTaken
+		wantValue float64
+		wantScore int
+		wantData  bool
+	}{
+		{"exact", []domain.CommitmentTaken{c("2026-01", 100, 100)}, 0, 4, true},
+		{"10%: still 4", []domain.CommitmentTaken{c("2026-01", 100, 90)}, 0.10, 4, true},
+		{"over-taking counts too", []domain.CommitmentTaken{c("2026-01", 100, 125)}, 0.25, 3, true},
+		{"50%: still 2", []domain.CommitmentTaken{c("2026-01", 100, 50)}, 0.5, 2, true},
+		{"51%", []domain.CommitmentTaken{c("2026-01", 100, 49)}, 0.51, 1, true},
+		// November 2025 starts before W and November 2026 ends after it: only December counts.
+		{"months partly outside W", []domain.CommitmentTaken{c("2025-11", 100, 0), c("2025-12", 100, 80), c("2026-11", 100, 0)}, 0.2, 3, true},
+		{"none inside W", []domain.CommitmentTaken{c("2025-11", 100, 0)}, 0, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := gradeOf(t, domain.GradeInput{Commitments: tt.in})
+			got := criterion(g, domain.CriterionInventory)
+			if got.HasData != tt.wantData || got.Score != tt.wantScore || got.Value-tt.wantValue > 1e-12 || tt.wantValue-got.Value > 1e-12 {
+				t.Errorf("inventory = %+v, want value %v score %d data %v", got, tt.wantValue, tt.wantScore, tt.wantData)
+			}
+		})
+	}
+	// Inventory cost: the 20 units of December not taken × 12 × 25% / 12.
+	g := gradeOf(t, domain.GradeInput{Commitments: []domain.CommitmentTaken{c("2025-12", 100, 80), c("2026-01", 100, 130)}})
+	if want := 20 * 12 * 0.25 / 12; g.InventoryCost != want {
+		t.Errorf("inventory cost = %v, want %v", g.InventoryCost, want)
+	}
+}
+
+func TestGradeNewBusiness(t *testing.T) {
+	rfqs := func(outcomes ...domain.RFQOutcome) []domain.RFQ {
+		var out []domain.RFQ
+		for i, o := range outcomes {
+			out = append(out, domain.RFQ{ID: string(rune('a' + i)), AccountID: "A1", Date: date(t, "2026-03-01"), Outcome: o})
+		}
+		return out
+	}
+	w, l, p, n := domain.RFQWon, domain.RFQLost, domain.RFQPending, domain.RFQNotInvited
+	tests := []struct {
+		name      string
+		in        []domain.RFQ
+		wantValue float64
+		wantScore int
+		wantWin   *float64
+	}{
+		{"8 in 10", rfqs(w, w, l, l, p, p, p, p, n, n), 0.8, 4, ptr(0.5)},
+		{"half", rfqs(w, n), 0.5, 3, ptr(1)},
+		{"1 in 4", rfqs(p, n, n, n), 0.25, 2, nil},
+		{"rarely", rfqs(l, n, n, n, n), 0.2, 1, ptr(0)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := gradeOf(t, domain.GradeInput{RFQs: tt.in})
+			c := criterion(g, domain.CriterionNewBusiness)
+			if !c.HasData || c.Score != tt.wantScore || c.Value != tt.wantValue {
+				t.Errorf("new business = %+v, want value %v score %d", c, tt.wantValue, tt.wantScore)
+			}
+			if diff := cmp.Diff(tt.wantWin, g.WinRate); diff != "" {
+				t.Errorf("win rate (-want +got):\n%s", diff)
+			}
+		})
+	}
+	old := []domain.RFQ{{ID: "x", Date: date(t, "2025-11-27"), Outcome: w}}
+	if c := criterion(gradeOf(t, domain.GradeInput{RFQs: old}), domain.CriterionNewBusiness); c.HasData {
+		t.Errorf("an RFQ dated before W counts: %+v", c)
+	}
+}
+
+func TestGradeSpendAndMargin(t *testing.T) {
+	book := []float64{100, 200, 300, 400} // accounts with revenue, ascending
+	tests := []struct {
+		name              string
+		revenue, cost     float64
+		wantSpend         int
+		wantMargin        int
+		wantMarginHasData bool
+	}{
+		// 400: 3 of 4 below (0.75). Margin 44% against the company's 40%: ratio 1.10.
+		{"top quartile, margin 1.10", 400, 224, 4, 4, true},
+		// 300: 2 of 4 below. Ratio exactly 1.00.
+		{"half, margin 1.00", 300, 180, 3, 3, true},
+		// 200: 1 of 4 below. Ratio 0.85.
+		{"quarter, margin 0.85", 200, 132, 2, 2, true},
+		// 100: none below. Ratio 0.5.
+		{"bottom", 100, 80, 1, 1, true},
+		// No revenue: spend 1, margin without data.
+		{"nothing", 0, 0, 1, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := gradeOf(t, domain.GradeInput{Revenue: tt.revenue, Cost: tt.cost, Book: book, CompanyRevenue: 1000, CompanyCost: 600})
+			if s := criterion(g, domain.CriterionSpend); s.Score != tt.wantSpend || !s.HasData {
+				t.Errorf("spend = %+v, want score %d", s, tt.wantSpend)
+			}
+			if m := criterion(g, domain.CriterionMargin); m.Score != tt.wantMargin || m.HasData != tt.wantMarginHasData {
+				t.Errorf("margin = %+v, want score %d data %v", m, tt.wantMargin, tt.wantMarginHasData)
+			}
+		})
+	}
+}
+
+func TestGradeRenormalisationAndTiers(t *testing.T) {
+	// Spend 4 (weight 0.30) and payment 1 (0.20) only: weights become 0.6 and 0.4;
+	// score 0.6×4 + 0.4×1 = 2.8: Core Customer.
+	g := gradeOf(t, domain.GradeInput{Revenue: 400, Cost: 300, Book: []float64{100, 200, 300, 400},
+		Invoices: []domain.Invoice{{ID: "I", InvoiceDate: date(t, "2026-05-01"), DueDate: date(t, "2026-06-01"), Amount: 1000, PaidDate: date(t, "2026-09-01")}}})
+	var weights []float64
+	for _, c := range g.Criteria {
+		weights = append(weights, c.Weight)
+	}
+	if diff := cmp.Diff([]float64{0.6, 0, 0.4, 0, 0}, weights, cmpopts.EquateApprox(0, 1e-12)); diff != "" {
+		t.Errorf("weights (-want +got):\n%s", diff)
+	}
+	if g.Score-2.8 > 1e-12 || 2.8-g.Score > 1e-12 || g.Tier != domain.TierCoreCustomer {
+		t.Errorf("score %v tier %q, want 2.8 Core Customer", g.Score, g.Tier)
+	}
+	// Paying within 15 days (score 3) gives 0.6×4 + 0.4×3 = 3.6: a lift; so does 45 (2: 3.2)? No: 3.2 < 3.25.
+	want := []domain.Lift{{Criterion: domain.CriterionPayment, Score: 3, Threshold: 15,
+		Saving: 1000 * (92 - 15) * 0.08 / 365}}
+	if diff := cmp.Diff(want, g.Lifts, cmpopts.EquateApprox(0, 1e-9)); diff != "" || g.NextTier != domain.TierBusinessBuild {
+		t.Errorf("next tier %q, lifts (-want +got):\n%s", g.NextTier, diff)
+	}
+
+	// Tier boundaries, through the scores of two criteria with equal weights.
+	s := domain.DefaultGradeSettings()
+	s.Weights = map[string]float64{domain.CriterionSpend: 1, domain.CriterionMargin: 0, domain.CriterionPayment: 1, domain.CriterionInventory: 0, domain.CriterionNewBusiness: 0}
+	s.Tiers = [3]float64{3.5, 2.5, 1.5}
+	for _, tt := range []struct {
+		spendRevenue float64
+		lateDays     string
+		want         string
+	}{
+		{400, "2026-06-01", domain.TierBusinessBuild},  // (4+4)/2 = 4
+		{400, "2026-06-16", domain.TierBusinessBuild},  // (4+3)/2 = 3.5, exactly the threshold
+		{300, "2026-06-16", domain.TierCoreCustomer},   // (3+3)/2 = 3
+		{400, "2026-09-01", domain.TierCoreCustomer},   // (4+1)/2 = 2.5, exactly
+		{100, "2026-07-16", domain.TierConvenientSale}, // (1+2)/2 = 1.5, exactly
+		{100, "2026-09-01", domain.TierOperationalDrain},
+	} {
+		in := domain.GradeInput{Account: domain.Account{ID: "A1"}, AsOf: date(t, "2026-11-27"), Revenue: tt.spendRevenue, Book: []float64{100, 200, 300, 400},
+			Invoices: []domain.Invoice{{ID: "I", InvoiceDate: date(t, "2026-05-01"), DueDate: date(t, "2026-06-01"), Amount: 1, PaidDate: date(t, tt.lateDays)}}}
+		if got := domain.ComputeGrade(in, s); got.Tier != tt.want {
+			t.Errorf("revenue %v paid %s: %s (%.2f), want %s", tt.spendRevenue, tt.lateDays, got.Tier, got.Score, tt.want)
+		}
+	}
+}
+
+func TestGradeNoData(t *testing.T) {
+	g := gradeOf(t, domain.GradeInput{})
+	if g.Score != 1 || g.Tier != domain.TierOperationalDrain || g.TrueGP != 0 {
+		t.Errorf("an account with nothing: %+v", g)
+	}
+	for _, c := range g.Criteria {
+		if c.Weight != c.Weight { // NaN
+			t.Errorf("NaN weight in %+v", c)
+		}
+	}
+}
+
+func TestGradeSettingsValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*domain.GradeSettings)
+		want   string
+	}{
+		{"defaults", func(*domain.GradeSettings) {}, ""},
+		{"negative weight", func(s *domain.GradeSettings) { s.Weights[domain.CriterionMargin] = -0.1 }, "grade weight of margin"},
+		{"all zero", func(s *domain.GradeSettings) {
+			for k := range s.Weights {
+				s.Weights[k] = 0
+			}
+		}, "all zero"},
+		{"thresholds out of order", func(s *domain.GradeSettings) {
+			s.Thresholds[domain.CriterionPayment] = [3]float64{15, 2, 45}
+		}, "payment (scores 4, 3, 2) must be strictly increasing"},
+		{"tiers out of order", func(s *domain.GradeSettings) { s.Tiers = [3]float64{2.5, 3.25, 1.75} }, "tier thresholds"},
+		{"negative rate", func(s *domain.GradeSettings) { s.CostOfCapital = -1 }, "cost of capital"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := domain.DefaultGradeSettings()
+			tt.change(&s)
+			err := s.Validate()
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("Validate: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) || domain.ErrorCode(err) != domain.EINVALID {
+				t.Errorf("Validate = %v, want an EINVALID error about %q", err, tt.want)
+			}
+		})
+	}
+}

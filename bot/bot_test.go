@@ -265,3 +265,16 @@ func (s *fakeStore) FindAccount(_ context.Context, id string) (domain.Account, e
 	}
 	return domain.Account{}, domain.Errorf(domain.ENOTFOUND, "no account %s", id)
 }
+
+func (s *fakeStore) FindAccountsByName(_ context.Context, key string) ([]domain.Account, error) {
+	var out []domain.Account
+	for _, a := range s.accounts {
+		for _, n := range append([]string{a.ID, a.Name}, a.Aliases...) {
+			if domain.NameKey(n) == key {
+				out = append(out, a)
+				break
+			}
+		}
+	}
+	return out, nil
+}

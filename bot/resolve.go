@@ -28,11 +28,11 @@ func (e *AmbiguousError) Unwrap() error {
 	return domain.Errorf(domain.EINVALID, "%q matches several accounts: which one?", e.Query)
 }
 
-// accountIndex is every account, indexed for resolution, for one data version.
+// accountIndex is every account, for the fuzzy steps of resolution, as of one data
+// version.
 type accountIndex struct {
 	version  int64
 	accounts []domain.Account
-	exact    map[string][]int // lower-case id, name and aliases → accounts
 }
 
 // accountCache keeps the index of the latest data version.
@@ -55,29 +55,18 @@ func (b *Bot) accountIndex(ctx context.Context) (*accountIndex, error) {
 	if err != nil {
 		return nil, fmt.Errorf("find accounts: %w", err)
 	}
-	idx := &accountIndex{version: v, accounts: accs, exact: make(map[string][]int, 2*len(accs))}
-	for i, a := range accs {
-		keys := append([]string{a.ID, a.Name}, a.Aliases...)
-		seen := map[string]bool{}
-		for _, k := range keys {
-			k = normalize(k)
-			if k != "" && !seen[k] {
-				seen[k] = true
-				idx.exact[k] = append(idx.exact[k], i)
-			}
-		}
-	}
-	b.accounts.idx = idx
-	return idx, nil
+	b.accounts.idx = &accountIndex{version: v, accounts: accs}
+	return b.accounts.idx, nil
 }
 
-func normalize(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
+func normalize(s string) string { return domain.NameKey(s) }
 
 // resolveAccount finds the account a person means by query: by id, name or alias
-// (case-insensitive, over all accounts, so that an account outside the asker's
-// territories is refused rather than reported missing); then, among the accounts the
-// asker may see, by word prefixes ("acme mfg"), by substring, by fuzzy subsequence, and
-// by edit distance for typos. A match that is not exact comes with a note saying which
+// (case-insensitive, through the store, over all accounts, so that an account outside
+// the asker's territories is refused rather than reported missing); then, among the
+// accounts the asker may see (the index of all accounts, built once per data version),
+// by word prefixes ("acme mfg"), by substring, by fuzzy subsequence, and by edit
+// distance for typos. A match that is not exact comes with a note saying which
 // account was taken. Several equally good matches give an *AmbiguousError; none gives
 // ENOTFOUND with the closest names.
 func (b *Bot) resolveAccount(ctx context.Context, actor Actor, query string) (domain.Account, string, error) {
@@ -94,12 +83,13 @@ func (b *Bot) resolveAccount(ctx context.Context, actor Actor, query string) (do
 	} else if domain.ErrorCode(err) != domain.ENOTFOUND {
 		return domain.Account{}, "", fmt.Errorf("find account: %w", err)
 	}
-	idx, err := b.accountIndex(ctx)
+	// So does an exact id in another case, name or alias.
+	accs, err := b.Store.FindAccountsByName(ctx, q)
 	if err != nil {
-		return domain.Account{}, "", err
+		return domain.Account{}, "", fmt.Errorf("find accounts by name: %w", err)
 	}
-	if hits := idx.exact[q]; len(hits) > 0 {
-		accs := idx.pick(hits)
+	if len(accs) > 0 {
+		sort.Slice(accs, func(i, j int) bool { return accs[i].Name < accs[j].Name })
 		if len(accs) == 1 {
 			if !actor.CanSeeAccount(accs[0]) {
 				return domain.Account{}, "", actor.forbidden(fmt.Sprintf("Account %q", query))
@@ -114,6 +104,10 @@ func (b *Bot) resolveAccount(ctx context.Context, actor Actor, query string) (do
 		return domain.Account{}, "", actor.forbidden(fmt.Sprintf("Account %q", query))
 	}
 
+	idx, err := b.accountIndex(ctx)
+	if err != nil {
+		return domain.Account{}, "", err
+	}
 	var cands []int // the accounts the actor may see
 	for i, a := range idx.accounts {
 		if actor.CanSeeAccount(a) {

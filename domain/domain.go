@@ -275,3 +275,7 @@ func ParseWeekday(s string) (time.Weekday, error) {
 	}
 	return 0, Errorf(EINVALID, "%q is not a day of the week (mon…sun)", s)
 }
+
+// NameKey is the form in which account names and aliases are matched: lower case, with
+// runs of white space made one space.
+func NameKey(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }

@@ -64,6 +64,9 @@ type Store interface {
 	FindPerson(ctx context.Context, email string) (Person, error)
 	FindAccounts(ctx context.Context, s Scope) ([]Account, error)
 	FindAccount(ctx context.Context, id string) (Account, error)
+	// FindAccountsByName returns the accounts whose id, name or an alias has the
+	// NameKey key, by id.
+	FindAccountsByName(ctx context.Context, key string) ([]Account, error)
 	FindProducts(ctx context.Context) ([]Product, error)
 
 	FindPotentials(ctx context.Context, s Scope) ([]Potential, error)

@@ -313,6 +313,17 @@ func (b *Batch) PutAccount(ctx context.Context, a domain.Account) error {
 		return fmt.Errorf("sqlite: put account %q: %w", a.ID, err)
 	}
 	b.accounts[a.ID] = id
+	if err := b.exec(ctx, `DELETE FROM account_names WHERE account_id = ?`, a.ID); err != nil {
+		return fmt.Errorf("sqlite: put account %q: %w", a.ID, err)
+	}
+	for _, n := range append([]string{a.ID, a.Name}, a.Aliases...) {
+		if k := domain.NameKey(n); k != "" {
+			err := b.exec(ctx, `INSERT INTO account_names (name_key, account_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, k, a.ID)
+			if err != nil {
+				return fmt.Errorf("sqlite: put account %q: %w", a.ID, err)
+			}
+		}
+	}
 	return nil
 }
 

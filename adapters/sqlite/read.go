@@ -135,6 +135,13 @@ func (s *Store) FindAccount(ctx context.Context, id string) (domain.Account, err
 		selectAccount+` WHERE account_id = ?`, id)
 }
 
+// FindAccountsByName returns the accounts whose id, name or an alias has the name key
+// key (see domain.NameKey), by id.
+func (s *Store) FindAccountsByName(ctx context.Context, key string) ([]domain.Account, error) {
+	return query(ctx, s, "accounts", scanAccount, selectAccount+
+		` WHERE account_id IN (SELECT account_id FROM account_names WHERE name_key = ?) ORDER BY account_id`, key)
+}
+
 const selectProduct = `SELECT sku, name, category, list_price, unit_cost, uses_per_unit, unit_of_use FROM products`
 
 func scanProduct(r scanner) (domain.Product, error) {

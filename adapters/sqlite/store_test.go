@@ -1056,3 +1056,37 @@ func TestGapFacts(t *testing.T) {
 		t.Errorf("after the second import: %+v", got)
 	}
 }
+
+func TestFindAccountsByName(t *testing.T) {
+	ctx := t.Context()
+	s, _ := loaded(t)
+	for _, tt := range []struct {
+		key  string
+		want []string
+	}{
+		{"acme", []string{"A1"}},      // name
+		{"acme corp", []string{"A1"}}, // alias "ACME Corp"
+		{"a1", []string{"A1"}},        // id, any case
+		{"gamma", []string{"B1"}},
+		{"nobody", nil},
+	} {
+		got, err := s.FindAccountsByName(ctx, tt.key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, a := range got {
+			ids = append(ids, a.ID)
+		}
+		if diff := cmp.Diff(tt.want, ids); diff != "" {
+			t.Errorf("%q (-want +got):\n%s", tt.key, diff)
+		}
+	}
+	// Renaming an account replaces its names.
+	load(t, s, func(ctx context.Context, b domain.ImportBatch) error {
+		return b.PutAccount(ctx, domain.Account{ID: "B1", Name: "Delta", Territory: "South"})
+	})
+	if got, _ := s.FindAccountsByName(ctx, "gamma"); len(got) != 0 {
+		t.Errorf("the old name still finds %v", got)
+	}
+}

@@ -49,6 +49,16 @@ CREATE TABLE accounts (
 );
 CREATE INDEX accounts_territory ON accounts (territory, id);
 
+-- account_names indexes every account's id, name and aliases by domain.NameKey (lower
+-- case, single spaces), so that an account typed by name is found without reading them
+-- all.
+CREATE TABLE account_names (
+    name_key   TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    PRIMARY KEY (name_key, account_id)
+) WITHOUT ROWID;
+CREATE INDEX account_names_account ON account_names (account_id);
+
 CREATE TABLE products (
     id            INTEGER PRIMARY KEY,
     sku           TEXT NOT NULL UNIQUE,
@@ -203,6 +213,7 @@ CREATE TABLE category_series (
 DROP TABLE category_series;
 DROP TABLE series_territories;
 DROP TABLE account_facts;
+DROP TABLE account_names;
 DROP TABLE objectives;
 DROP TABLE competitor_offers;
 DROP TABLE rfqs;

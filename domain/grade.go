@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"fmt"
 	"math"
 	"sort"
 	"time"
@@ -385,6 +384,3 @@ func spendToRank(book []float64, p float64) float64 {
 	}
 	return book[min(k, len(book))-1]
 }
-
-// String is the tier and score, for logs.
-func (g Grade) String() string { return fmt.Sprintf("%s %s (%.2f)", g.AccountID, g.Tier, g.Score) }

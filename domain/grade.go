@@ -75,6 +75,20 @@ var criteria = []struct {
 // weight, weights that are all zero, thresholds out of order, tiers out of order or
 // outside 1–4, negative rates.
 func (s GradeSettings) Validate() error {
+	known := map[string]bool{}
+	for _, c := range criteria {
+		known[c.name] = true
+	}
+	for name := range s.Weights {
+		if !known[name] {
+			return Errorf(EINVALID, "grade weights: unknown criterion %q (the criteria are spend, margin, payment, inventory, new_business)", name)
+		}
+	}
+	for name := range s.Thresholds {
+		if !known[name] {
+			return Errorf(EINVALID, "grade thresholds: unknown criterion %q (the criteria are spend, margin, payment, inventory, new_business)", name)
+		}
+	}
 	total := 0.0
 	for _, c := range criteria {
 		w, ok := s.Weights[c.name]
@@ -154,6 +168,14 @@ type Lift struct {
 	Saving float64 `json:"saving,omitempty"`
 }
 
+// RFQCounts are an account's RFQs dated in W by outcome.
+type RFQCounts struct {
+	Won        int `json:"won"`
+	Lost       int `json:"lost"`
+	Pending    int `json:"pending"`
+	NotInvited int `json:"not_invited"`
+}
+
 // Grade places an account on the value scale.
 type Grade struct {
 	AccountID     string           `json:"account_id"`
@@ -169,8 +191,15 @@ type Grade struct {
 	InventoryCost float64          `json:"inventory_cost"`
 	TrueGP        float64          `json:"true_gp"`
 	WinRate       *float64         `json:"win_rate"` // won/(won+lost) of the RFQs in W; nil without any
-	NextTier      string           `json:"next_tier,omitempty"`
-	Lifts         []Lift           `json:"lifts"`
+	RFQs          RFQCounts        `json:"rfqs"`
+	// CompanyGPRate is the company's GP% over W that margin compares with (0 when the
+	// company made no gross profit).
+	CompanyGPRate float64 `json:"company_gp_rate"`
+	// Graded is false when the account has no sales, invoices, commitment months or RFQs
+	// in W: there is nothing to grade, Score is 0 and Tier empty.
+	Graded   bool   `json:"graded"`
+	NextTier string `json:"next_tier,omitempty"`
+	Lifts    []Lift `json:"lifts"`
 }
 
 // CommitmentTaken is a commitment with the quantity the account actually bought of that
@@ -181,14 +210,128 @@ type CommitmentTaken struct {
 	UnitCost float64
 }
 
-// GradeInput is what one account's grade is computed from.
+// DayNumber is t's calendar date as days since 1970-01-01 (negative before). Stores keep
+// dates this way; the grade's sums take them so that a whole book's invoices add up
+// without building a time.Time for each.
+func DayNumber(t time.Time) int64 {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
+}
+
+// DayWindow is a Period as day numbers: After excluded, Through included.
+type DayWindow struct{ After, Through int64 }
+
+// NewDayWindow returns W of the as-of date as day numbers.
+func NewDayWindow(asOf time.Time) DayWindow {
+	w := Window(asOf)
+	return DayWindow{After: DayNumber(w.After), Through: DayNumber(w.Through)}
+}
+
+// Contains reports whether day d lies in the window.
+func (w DayWindow) Contains(d int64) bool { return d > w.After && d <= w.Through }
+
+// NoDay marks an invoice without a paid date.
+const NoDay = math.MinInt64
+
+// GradeFacts are the sums over W that one account's grade is computed from. They do not
+// depend on the settings, so a book's facts can be cached and graded under any.
+type GradeFacts struct {
+	AccountID string
+	// Revenue and Cost are the account's sales over W.
+	Revenue, Cost float64
+	// Invoiced is Σ amount of the invoices dated in W; LateAmountDays is Σ amount × days
+	// late, where days late = (paid date, or the as-of date if the invoice was open on
+	// it) − due date, floored at 0.
+	Invoiced, LateAmountDays float64
+	// Committed is Σ committed quantity of the commitment months wholly in W; Strayed is
+	// Σ |taken − committed|; ShortCost is Σ max(0, committed − taken) × unit cost.
+	Committed, Strayed, ShortCost float64
+	// RFQs dated in W by outcome.
+	Won, Lost, Pending, NotInvited int
+}
+
+// AddInvoice adds one invoice (day numbers; paid is NoDay when the invoice is open) to
+// the sums of the as-of date asOf (a day number) and its window w. An invoice paid after
+// the as-of date was open on it, so it is late until the as-of date: a grade as of a
+// past date does not use what happened after it (DESIGN section 3 reads "paid_date, or
+// A if open"; for the default as-of date, today, the two agree).
+func (f *GradeFacts) AddInvoice(w DayWindow, invoice, due, paid int64, amount float64) {
+	if !w.Contains(invoice) {
+		return
+	}
+	end := paid
+	if paid == NoDay || paid > w.Through {
+		end = w.Through
+	}
+	f.Invoiced += amount
+	if late := end - due; late > 0 {
+		f.LateAmountDays += amount * float64(late)
+	}
+}
+
+// AddCommitment adds one commitment month, if it lies wholly in w.
+func (f *GradeFacts) AddCommitment(w DayWindow, m Month, committed, taken, unitCost float64) {
+	if DayNumber(m.First()) <= w.After || DayNumber(m.Last()) > w.Through {
+		return
+	}
+	f.Committed += committed
+	f.Strayed += math.Abs(taken - committed)
+	f.ShortCost += math.Max(0, committed-taken) * unitCost
+}
+
+// AddRFQ adds one RFQ, if it is dated in w.
+func (f *GradeFacts) AddRFQ(w DayWindow, day int64, o RFQOutcome) {
+	if !w.Contains(day) {
+		return
+	}
+	switch o {
+	case RFQWon:
+		f.Won++
+	case RFQLost:
+		f.Lost++
+	case RFQPending:
+		f.Pending++
+	case RFQNotInvited:
+		f.NotInvited++
+	}
+}
+
+// HasData reports whether the account has anything to grade in W: sales, invoices,
+// commitment months or RFQs.
+func (f GradeFacts) HasData() bool {
+	return f.Revenue != 0 || f.Cost != 0 || f.Invoiced > 0 || f.Committed > 0 ||
+		f.Won+f.Lost+f.Pending+f.NotInvited > 0
+}
+
+// GradeBook is what every grade is measured against: the revenue over W of each account
+// with revenue > 0, sorted ascending, and the company's revenue and cost over W.
+type GradeBook struct {
+	Revenues      []float64
+	Revenue, Cost float64
+}
+
+// NewGradeBook returns the book of a whole company's facts.
+func NewGradeBook(facts []GradeFacts) *GradeBook {
+	b := &GradeBook{}
+	for _, f := range facts {
+		b.Revenue += f.Revenue
+		b.Cost += f.Cost
+		if f.Revenue > 0 {
+			b.Revenues = append(b.Revenues, f.Revenue)
+		}
+	}
+	sort.Float64s(b.Revenues)
+	return b
+}
+
+// GradeInput is one account's records, for grading it on its own (tests, one-off
+// checks); GradeAccount grades from sums that stores compute in bulk.
 type GradeInput struct {
 	Account Account
 	AsOf    time.Time
 	// Revenue and Cost are the account's sales over W.
 	Revenue, Cost float64
-	// Book is the revenue over W of every account with revenue > 0, sorted ascending:
-	// the spend criterion ranks the account in it.
+	// Book is the revenue over W of every account with revenue > 0, sorted ascending.
 	Book []float64
 	// CompanyRevenue and CompanyCost are every account's sales over W.
 	CompanyRevenue, CompanyCost float64
@@ -197,97 +340,96 @@ type GradeInput struct {
 	RFQs                        []RFQ             // the account's; those dated in W count
 }
 
-// ComputeGrade computes DESIGN section 3 "Grade" for one account; s must be valid.
+// Facts sums the input's records into the account's grade facts.
+func (in GradeInput) Facts() GradeFacts {
+	w := NewDayWindow(in.AsOf)
+	f := GradeFacts{AccountID: in.Account.ID, Revenue: in.Revenue, Cost: in.Cost}
+	for _, inv := range in.Invoices {
+		paid := int64(NoDay)
+		if !inv.PaidDate.IsZero() {
+			paid = DayNumber(inv.PaidDate)
+		}
+		f.AddInvoice(w, DayNumber(inv.InvoiceDate), DayNumber(inv.DueDate), paid, inv.Amount)
+	}
+	for _, c := range in.Commitments {
+		f.AddCommitment(w, c.Period, c.CommittedQty, c.Taken, c.UnitCost)
+	}
+	for _, r := range in.RFQs {
+		f.AddRFQ(w, DayNumber(r.Date), r.Outcome)
+	}
+	return f
+}
+
+// ComputeGrade computes DESIGN section 3 "Grade" for one account from its records; s
+// must be valid.
 func ComputeGrade(in GradeInput, s GradeSettings) Grade {
-	a := Day(in.AsOf)
-	w := Window(a)
-	g := Grade{AccountID: in.Account.ID, Name: in.Account.Name, Territory: in.Account.Territory,
-		AsOf: a.Format(DateLayout), Revenue: in.Revenue, GP: in.Revenue - in.Cost}
+	book := &GradeBook{Revenues: in.Book, Revenue: in.CompanyRevenue, Cost: in.CompanyCost}
+	return GradeAccount(in.Account, in.Facts(), book, s, in.AsOf)
+}
+
+// GradeAccount computes DESIGN section 3 "Grade" for one account from its facts and the
+// book; s must be valid. An account without any data (see GradeFacts.HasData) is
+// returned with Graded false, score 0 and no tier.
+func GradeAccount(a Account, f GradeFacts, book *GradeBook, s GradeSettings, asOf time.Time) Grade {
+	g := Grade{AccountID: a.ID, Name: a.Name, Territory: a.Territory, AsOf: Day(asOf).Format(DateLayout),
+		Revenue: f.Revenue, GP: f.Revenue - f.Cost, Graded: f.HasData(), Criteria: []CriterionScore{}, Lifts: []Lift{}}
+	if !g.Graded {
+		for _, c := range criteria {
+			g.Criteria = append(g.Criteria, CriterionScore{Name: c.name})
+		}
+		return g
+	}
 	values := map[string]float64{}
 	has := map[string]bool{}
 
 	// spend: the share of accounts with revenue whose revenue is strictly below ours.
 	has[CriterionSpend] = true
-	if in.Revenue > 0 && len(in.Book) > 0 {
-		below := sort.SearchFloat64s(in.Book, in.Revenue) // first index with Book[i] ≥ Revenue
-		values[CriterionSpend] = float64(below) / float64(len(in.Book))
+	if f.Revenue > 0 && len(book.Revenues) > 0 {
+		below := sort.SearchFloat64s(book.Revenues, f.Revenue) // first index with Revenues[i] ≥ Revenue
+		values[CriterionSpend] = float64(below) / float64(len(book.Revenues))
 	}
 
 	// margin: our GP% at the account against the company's.
-	if in.Revenue > 0 && in.CompanyRevenue > 0 {
-		company := (in.CompanyRevenue - in.CompanyCost) / in.CompanyRevenue
+	if f.Revenue > 0 && book.Revenue > 0 {
+		company := (book.Revenue - book.Cost) / book.Revenue
 		if company > 0 {
 			has[CriterionMargin] = true
-			values[CriterionMargin] = (g.GP / in.Revenue) / company
+			values[CriterionMargin] = (g.GP / f.Revenue) / company
+			g.CompanyGPRate = company
 		}
 	}
 
-	// payment: days late, weighted by amount; open invoices are late until today.
-	var amount, weighted float64
-	for _, inv := range in.Invoices {
-		if !w.Contains(inv.InvoiceDate) {
-			continue
-		}
-		end := inv.PaidDate
-		if end.IsZero() {
-			end = a
-		}
-		late := math.Max(0, end.Sub(inv.DueDate).Hours()/24)
-		amount += inv.Amount
-		weighted += inv.Amount * late
-	}
-	if amount > 0 {
+	// payment: days late, weighted by amount.
+	if f.Invoiced > 0 {
 		has[CriterionPayment] = true
-		values[CriterionPayment] = weighted / amount
-		g.FinancingCost = weighted * s.CostOfCapital / 365
+		values[CriterionPayment] = f.LateAmountDays / f.Invoiced
+		g.FinancingCost = f.LateAmountDays * s.CostOfCapital / 365
 	}
 
-	// inventory: how far takings strayed from commitments, in months wholly inside W.
-	var committed, strayed float64
-	for _, c := range in.Commitments {
-		if !c.Period.First().After(w.After) || c.Period.Last().After(w.Through) {
-			continue
-		}
-		committed += c.CommittedQty
-		strayed += math.Abs(c.Taken - c.CommittedQty)
-		g.InventoryCost += math.Max(0, c.CommittedQty-c.Taken) * c.UnitCost * s.CarryingRate / 12
-	}
-	if committed > 0 {
+	// inventory: how far takings strayed from commitments.
+	if f.Committed > 0 {
 		has[CriterionInventory] = true
-		values[CriterionInventory] = strayed / committed
+		values[CriterionInventory] = f.Strayed / f.Committed
+		g.InventoryCost = f.ShortCost * s.CarryingRate / 12
 	}
 
 	// new_business: how often we are invited to quote.
-	var won, lost, pending, notInvited float64
-	for _, r := range in.RFQs {
-		if !w.Contains(r.Date) {
-			continue
-		}
-		switch r.Outcome {
-		case RFQWon:
-			won++
-		case RFQLost:
-			lost++
-		case RFQPending:
-			pending++
-		case RFQNotInvited:
-			notInvited++
-		}
-	}
-	if invited := won + lost + pending; invited+notInvited > 0 {
+	invited := float64(f.Won + f.Lost + f.Pending)
+	if all := invited + float64(f.NotInvited); all > 0 {
 		has[CriterionNewBusiness] = true
-		values[CriterionNewBusiness] = invited / (invited + notInvited)
+		values[CriterionNewBusiness] = invited / all
 	}
-	if won+lost > 0 {
-		wr := won / (won + lost)
+	if f.Won+f.Lost > 0 {
+		wr := float64(f.Won) / float64(f.Won+f.Lost)
 		g.WinRate = &wr
 	}
+	g.RFQs = RFQCounts{Won: f.Won, Lost: f.Lost, Pending: f.Pending, NotInvited: f.NotInvited}
 
 	scores := map[string]int{}
 	for _, c := range criteria {
 		if has[c.name] {
 			scores[c.name] = s.score(c.name, c.higher, values[c.name])
-			if c.name == CriterionSpend && in.Revenue <= 0 {
+			if c.name == CriterionSpend && f.Revenue <= 0 {
 				scores[c.name] = 1
 			}
 		}
@@ -308,7 +450,7 @@ func ComputeGrade(in GradeInput, s GradeSettings) Grade {
 		g.Criteria = append(g.Criteria, cs)
 	}
 	g.TrueGP = g.GP - g.FinancingCost - g.InventoryCost
-	g.NextTier, g.Lifts = lifts(s, has, scores, values, in, g)
+	g.NextTier, g.Lifts = lifts(s, has, scores, values, f, book, g)
 	return g
 }
 
@@ -330,7 +472,7 @@ func weightedScore(s GradeSettings, has map[string]bool, scores map[string]int) 
 
 // lifts finds, for an account below the top tier, each criterion whose improvement alone
 // lifts it one tier, with the lowest score that does it and the value that earns it.
-func lifts(s GradeSettings, has map[string]bool, scores map[string]int, values map[string]float64, in GradeInput, g Grade) (string, []Lift) {
+func lifts(s GradeSettings, has map[string]bool, scores map[string]int, values map[string]float64, f GradeFacts, book *GradeBook, g Grade) (string, []Lift) {
 	out := []Lift{}
 	idx := 0
 	for i, t := range tiers {
@@ -358,15 +500,11 @@ func lifts(s GradeSettings, has map[string]bool, scores map[string]int, values m
 			l := Lift{Criterion: c.name, Score: score, Threshold: s.Thresholds[c.name][4-score]}
 			switch c.name {
 			case CriterionSpend:
-				l.Threshold = spendToRank(in.Book, l.Threshold)
+				l.Threshold = spendToRank(book.Revenues, f.Revenue, l.Threshold)
+			case CriterionMargin:
+				l.Threshold *= g.CompanyGPRate // as a GP%
 			case CriterionPayment:
-				var amount float64
-				for _, inv := range in.Invoices {
-					if Window(in.AsOf).Contains(inv.InvoiceDate) {
-						amount += inv.Amount
-					}
-				}
-				l.Saving = amount * (values[c.name] - l.Threshold) * s.CostOfCapital / 365
+				l.Saving = f.Invoiced * (values[c.name] - l.Threshold) * s.CostOfCapital / 365
 			}
 			out = append(out, l)
 			break
@@ -375,12 +513,30 @@ func lifts(s GradeSettings, has map[string]bool, scores map[string]int, values m
 	return tiers[idx-1], out
 }
 
-// spendToRank returns the yearly revenue above which an account's spend ranks at or above
-// share p of the book: it must exceed the revenue of ceil(p × n) accounts.
-func spendToRank(book []float64, p float64) float64 {
-	k := int(math.Ceil(p * float64(len(book))))
-	if k <= 0 || len(book) == 0 {
+// spendToRank returns the yearly revenue that an account with revenue own must exceed
+// for its spend to rank at or above share p of the book: more than ceil(p × n) of the
+// other accounts' revenues, where n counts the account itself once it has revenue.
+func spendToRank(book []float64, own, p float64) float64 {
+	n, self := len(book), -1
+	if own > 0 {
+		// The account's own entry is in the book; the others skip it.
+		if i := sort.SearchFloat64s(book, own); i < len(book) && book[i] == own {
+			self = i
+		}
+	} else {
+		n++ // it joins the book when it buys
+	}
+	others := len(book)
+	if self >= 0 {
+		others--
+	}
+	k := int(math.Ceil(p*float64(n) - thresholdSlack))
+	if k <= 0 || others == 0 {
 		return 0
 	}
-	return book[min(k, len(book))-1]
+	j := min(k, others) - 1 // the j-th of the others
+	if self >= 0 && j >= self {
+		j++
+	}
+	return book[j]
 }

@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -172,7 +173,9 @@ func TestGradeSpendAndMargin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			g := gradeOf(t, domain.GradeInput{Revenue: tt.revenue, Cost: tt.cost, Book: book, CompanyRevenue: 1000, CompanyCost: 600})
+			// One RFQ, so that the account without sales is still graded.
+			rfq := []domain.RFQ{{ID: "R", Date: date(t, "2026-03-01"), Outcome: domain.RFQNotInvited}}
+			g := gradeOf(t, domain.GradeInput{Revenue: tt.revenue, Cost: tt.cost, Book: book, CompanyRevenue: 1000, CompanyCost: 600, RFQs: rfq})
 			if s := criterion(g, domain.CriterionSpend); s.Score != tt.wantSpend || !s.HasData {
 				t.Errorf("spend = %+v, want score %d", s, tt.wantSpend)
 			}
@@ -230,13 +233,66 @@ func TestGradeRenormalisationAndTiers(t *testing.T) {
 }
 
 func TestGradeNoData(t *testing.T) {
-	g := gradeOf(t, domain.GradeInput{})
-	if g.Score != 1 || g.Tier != domain.TierOperationalDrain || g.TrueGP != 0 {
+	// Records that all fall outside W count as nothing.
+	g := gradeOf(t, domain.GradeInput{RFQs: []domain.RFQ{{ID: "R", Date: date(t, "2025-11-28").AddDate(0, 0, -1), Outcome: domain.RFQWon}}})
+	if g.Graded || g.Score != 0 || g.Tier != "" || g.TrueGP != 0 || len(g.Lifts) != 0 || g.NextTier != "" {
 		t.Errorf("an account with nothing: %+v", g)
 	}
+	if len(g.Criteria) != 5 {
+		t.Fatalf("criteria %+v, want all five listed", g.Criteria)
+	}
 	for _, c := range g.Criteria {
-		if c.Weight != c.Weight { // NaN
-			t.Errorf("NaN weight in %+v", c)
+		if c.HasData || c.Weight != 0 || c.Score != 0 {
+			t.Errorf("criterion of an account with nothing: %+v", c)
+		}
+	}
+}
+
+func TestGradePastAsOf(t *testing.T) {
+	// As of 2026-06-30, an invoice due 2026-06-01 and paid 2026-08-01 was open and 29
+	// days late; paid before the as-of date, its own lateness counts.
+	in := domain.GradeInput{Account: domain.Account{ID: "A1"}, AsOf: date(t, "2026-06-30"), Revenue: 1, Book: []float64{1},
+		Invoices: []domain.Invoice{{ID: "I", InvoiceDate: date(t, "2026-05-01"), DueDate: date(t, "2026-06-01"), Amount: 100, PaidDate: date(t, "2026-08-01")}}}
+	if c := criterion(domain.ComputeGrade(in, domain.DefaultGradeSettings()), domain.CriterionPayment); c.Value != 29 {
+		t.Errorf("payment as of a past date = %+v, want 29 days", c)
+	}
+	in.Invoices[0].PaidDate = date(t, "2026-06-11")
+	if c := criterion(domain.ComputeGrade(in, domain.DefaultGradeSettings()), domain.CriterionPayment); c.Value != 10 {
+		t.Errorf("payment = %+v, want 10 days", c)
+	}
+}
+
+func TestGradeLiftThresholds(t *testing.T) {
+	book := []float64{100, 200, 300, 400, 500, 600, 700, 800}
+	s := domain.DefaultGradeSettings()
+	s.Weights = map[string]float64{domain.CriterionSpend: 1, domain.CriterionMargin: 1, domain.CriterionPayment: 0, domain.CriterionInventory: 0, domain.CriterionNewBusiness: 0}
+	// Revenue 300 (2 of 8 below: score 2), GP% 30% against the company's 40% (ratio
+	// 0.75: score 1): score 1.5, Operational Drain. Convenient Sale needs 1.75: spend 3
+	// (3.5/2) or margin 2 (2/2 = 2 ≥ 1.75).
+	in := domain.GradeInput{Account: domain.Account{ID: "A1"}, AsOf: date(t, "2026-11-27"), Revenue: 300, Cost: 210,
+		Book: book, CompanyRevenue: 1000, CompanyCost: 600}
+	g := domain.ComputeGrade(in, s)
+	if g.Tier != domain.TierOperationalDrain || g.NextTier != domain.TierConvenientSale {
+		t.Fatalf("tier %q next %q (score %v)", g.Tier, g.NextTier, g.Score)
+	}
+	// Spend 3 needs half the book below: 4 of 8, so more than the 4th smallest of the
+	// other seven (100, 200, 400, 500, …): 500. Margin 2 needs a ratio of 0.85: GP%
+	// 0.85 × 40% = 34%.
+	want := []domain.Lift{{Criterion: domain.CriterionSpend, Score: 3, Threshold: 500},
+		{Criterion: domain.CriterionMargin, Score: 2, Threshold: 0.34}}
+	if diff := cmp.Diff(want, g.Lifts, cmpopts.EquateApprox(0, 1e-12)); diff != "" {
+		t.Errorf("lifts (-want +got):\n%s", diff)
+	}
+	// Without revenue the account joins the book when it buys. Spend 2 lifts it (score
+	// (2 + 0.04)/1.01): a quarter of nine is 2.25, so more than 3 accounts' revenue:
+	// above 300.
+	in.Revenue, in.Cost = 0, 0
+	in.RFQs = []domain.RFQ{{ID: "R", Date: date(t, "2026-03-01"), Outcome: domain.RFQWon}}
+	s.Weights[domain.CriterionNewBusiness] = 0.01
+	g = domain.ComputeGrade(in, s)
+	for _, l := range g.Lifts {
+		if l.Criterion == domain.CriterionSpend && (l.Threshold != 300 || l.Score != 2) {
+			t.Errorf("spend lift without revenue = %+v, want score 2 above 300", l)
 		}
 	}
 }
@@ -259,6 +315,8 @@ func TestGradeSettingsValidate(t *testing.T) {
 		}, "payment (scores 4, 3, 2) must be strictly increasing"},
 		{"tiers out of order", func(s *domain.GradeSettings) { s.Tiers = [3]float64{2.5, 3.25, 1.75} }, "tier thresholds"},
 		{"negative rate", func(s *domain.GradeSettings) { s.CostOfCapital = -1 }, "cost of capital"},
+		{"unknown criterion", func(s *domain.GradeSettings) { s.Weights["spnd"] = 0.3 }, `unknown criterion "spnd"`},
+		{"NaN weight", func(s *domain.GradeSettings) { s.Weights[domain.CriterionSpend] = math.NaN() }, "grade weight of spend"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -94,6 +94,10 @@ type Store interface {
 	CompanySalesByCategory(ctx context.Context, periods []Period) ([]SalesTotal, error)
 	// SalesBySKU sums the scope's sales lines per account, SKU and period.
 	SalesBySKU(ctx context.Context, s Scope, periods []Period) ([]SalesTotal, error)
+	// GradeFacts returns the grade facts at asOf of every account with sales, invoices,
+	// commitments or RFQs: always the whole book, since every grade ranks the account's
+	// spend in it. Stores keep it ready so that the book is one read.
+	GradeFacts(ctx context.Context, asOf time.Time) ([]GradeFacts, error)
 	// SalesDates returns the dates of the first and last sales line (zero when none).
 	SalesDates(ctx context.Context) (first, last time.Time, err error)
 }

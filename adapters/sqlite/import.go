@@ -96,9 +96,9 @@ type Batch struct {
 	rows  []any                 // buffered sales lines, salesColumns values each
 	loads map[string]*tableLoad // by table: how much this batch wrote to it
 	done  bool                  // committed or rolled back
-	// rebuildFacts is set when potentials or opportunities are written, a stored product
-	// changes category or a stored account changes territory: the account facts are
-	// rebuilt even if no sales line changed.
+	// rebuildFacts is set when potentials, opportunities, invoices, commitments or RFQs
+	// are written, a stored product changes category or unit cost, or a stored account
+	// changes territory: the read model is rebuilt even if no sales line changed.
 	rebuildFacts bool
 }
 
@@ -237,8 +237,9 @@ func (b *Batch) put(ctx context.Context, u *bufferedUpsert, args ...any) error {
 	if b.done {
 		return sql.ErrTxDone
 	}
-	if u == upsertPotential || u == upsertOpportunity {
-		b.rebuildFacts = true // the account facts carry them
+	switch u {
+	case upsertPotential, upsertOpportunity, upsertInvoice, upsertCommitment, upsertRFQ:
+		b.rebuildFacts = true // the account facts or the grade facts carry them
 	}
 	buf := append(b.pending[u], args...)
 	if len(buf) == upsertChunk*len(u.cols) {
@@ -330,12 +331,13 @@ func (b *Batch) PutAccount(ctx context.Context, a domain.Account) error {
 // PutProduct stores p, replacing the product with the same SKU.
 func (b *Batch) PutProduct(ctx context.Context, p domain.Product) error {
 	var was string
-	err := b.tx.QueryRowContext(ctx, `SELECT category FROM products WHERE sku = ?`, p.SKU).Scan(&was)
+	var wasCost float64
+	err := b.tx.QueryRowContext(ctx, `SELECT category, unit_cost FROM products WHERE sku = ?`, p.SKU).Scan(&was, &wasCost)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("sqlite: put product %q: %w", p.SKU, err)
 	}
-	if err == nil && was != p.Category {
-		b.rebuildFacts = true
+	if err == nil && (was != p.Category || wasCost != p.UnitCost) {
+		b.rebuildFacts = true // the gap facts group by category; commitments carry the unit cost
 	}
 	id, err := b.id(ctx, upsertProduct,
 		p.SKU, p.Name, p.Category, p.ListPrice, p.UnitCost, p.UsesPerUnit, p.UnitOfUse)

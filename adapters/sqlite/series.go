@@ -83,7 +83,8 @@ func dayRanges(periods []domain.Period) [][2]int64 {
 // the sales in the order of their read index (account, product, day), writing each
 // account's facts as soon as the next account starts.
 func (b *Batch) rebuildReadModel(ctx context.Context) error {
-	for _, q := range []string{`DELETE FROM account_facts`, `DELETE FROM category_series`, `DELETE FROM series_territories`} {
+	for _, q := range []string{`DELETE FROM account_facts`, `DELETE FROM category_series`, `DELETE FROM series_territories`,
+		`DELETE FROM grade_facts`, fmt.Sprintf(`UPDATE meta SET read_model = %d`, readModelLayout)} {
 		if _, err := b.tx.ExecContext(ctx, q); err != nil {
 			return err
 		}
@@ -114,10 +115,16 @@ func (b *Batch) rebuildReadModel(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	grades, err := b.loadGradeInputs(ctx, accounts)
+	if err != nil {
+		return err
+	}
 
-	w := &factsWriter{b: b}
+	w := &factsWriter{b: b, table: "account_facts"}
+	gw := &factsWriter{b: b, table: "grade_facts"}
 	company := map[string]map[int64]*dayTotals{}
 	account := map[string][]dayTotals{}
+	var all []dayTotals // the account's lines over every category
 	current := int64(-1)
 	flush := func() error {
 		if current < 0 {
@@ -126,9 +133,12 @@ func (b *Batch) rebuildReadModel(ctx context.Context) error {
 		o := others[current]
 		delete(others, current)
 		a := accounts[current]
-		return w.add(ctx, a.rank<<32|current, current, a.id, encodeFacts(account, o))
+		if err := w.add(ctx, a.rank<<32|current, current, a.id, encodeFacts(account, o)); err != nil {
+			return err
+		}
+		return gw.add(ctx, a.rank<<32|current, current, a.id, grades.encode(current, encodeSeries(mergeDays(all))))
 	}
-	rows, err = b.tx.QueryContext(ctx, `SELECT account, product, day, amount, cost
+	rows, err = b.tx.QueryContext(ctx, `SELECT account, product, day, amount, cost, quantity
 		FROM sales ORDER BY account, product, day`)
 	if err != nil {
 		return err
@@ -137,7 +147,8 @@ func (b *Batch) rebuildReadModel(ctx context.Context) error {
 	for rows.Next() {
 		var acc, prod int64
 		var d dayTotals
-		if err := rows.Scan(&acc, &prod, &d.day, &d.revenue, &d.cost); err != nil {
+		var qty float64
+		if err := rows.Scan(&acc, &prod, &d.day, &d.revenue, &d.cost, &qty); err != nil {
 			return err
 		}
 		if acc != current {
@@ -145,8 +156,11 @@ func (b *Batch) rebuildReadModel(ctx context.Context) error {
 				return err
 			}
 			clear(account)
+			all = all[:0]
 			current = acc
 		}
+		all = append(all, d)
+		grades.take(acc, prod, d.day, qty)
 		cat := categories[prod]
 		account[cat] = append(account[cat], d)
 		cd := company[cat]
@@ -176,6 +190,15 @@ func (b *Batch) rebuildReadModel(ctx context.Context) error {
 		}
 	}
 	if err := w.flush(ctx); err != nil {
+		return err
+	}
+	for _, id := range grades.rest() { // accounts with invoices, commitments or RFQs but no sales
+		a := accounts[id]
+		if err := gw.add(ctx, a.rank<<32|id, id, a.id, grades.encode(id, nil)); err != nil {
+			return err
+		}
+	}
+	if err := gw.flush(ctx); err != nil {
 		return err
 	}
 	for cat, byDay := range company {
@@ -451,10 +474,11 @@ func mergeDays(days []dayTotals) []dayTotals {
 	return out
 }
 
-// factsWriter inserts account_facts rows a chunk at a time.
+// factsWriter inserts rows of account_facts or grade_facts a chunk at a time.
 type factsWriter struct {
-	b    *Batch
-	args []any
+	b     *Batch
+	table string
+	args  []any
 }
 
 const factsChunk = 64
@@ -472,10 +496,10 @@ func (w *factsWriter) flush(ctx context.Context) error {
 	if n == 0 {
 		return nil
 	}
-	q := `INSERT INTO account_facts (rowid, account, account_id, facts) VALUES ` +
+	q := `INSERT INTO ` + w.table + ` (rowid, account, account_id, facts) VALUES ` +
 		strings.Repeat("(?, ?, ?, ?), ", n-1) + "(?, ?, ?, ?)"
 	if _, err := w.b.tx.ExecContext(ctx, q, w.args...); err != nil {
-		return fmt.Errorf("write account facts: %w", err)
+		return fmt.Errorf("write %s: %w", w.table, err)
 	}
 	clear(w.args)
 	w.args = w.args[:0]

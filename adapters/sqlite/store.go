@@ -81,7 +81,42 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	return &Store{db: db, w: w}, nil
+	st := &Store{db: db, w: w}
+	if err := st.upgradeReadModel(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	return st, nil
+}
+
+// upgradeReadModel rebuilds the read model when it was built with another layout than
+// this build's (a file imported by an earlier version): the new tables would be empty
+// until the next import otherwise.
+func (s *Store) upgradeReadModel(ctx context.Context) error {
+	var layout int
+	var data bool
+	err := s.w.QueryRowContext(ctx, `SELECT read_model, EXISTS (SELECT 1 FROM accounts) FROM meta`).Scan(&layout, &data)
+	if err != nil {
+		return fmt.Errorf("read model layout: %w", err)
+	}
+	if layout == readModelLayout {
+		return nil
+	}
+	if !data {
+		_, err := s.w.ExecContext(ctx, `UPDATE meta SET read_model = ?`, readModelLayout)
+		return err
+	}
+	batch, err := s.BeginImport(ctx)
+	if err != nil {
+		return err
+	}
+	b := batch.(*Batch)
+	defer b.Rollback()
+	b.rebuildFacts = true
+	if _, err := b.Commit(ctx); err != nil {
+		return fmt.Errorf("rebuild the read model: %w", err)
+	}
+	return nil
 }
 
 // dsn returns the file: URI of path with the driver parameters in query.

@@ -1,0 +1,425 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/incumbent/incumbent/domain"
+)
+
+// readModelLayout is the layout of the read model this build writes (meta.read_model).
+// A store whose read model was built with another layout is rebuilt when opened.
+const readModelLayout = 2
+
+// Sizes of the grade_facts records (see the schema).
+const (
+	invoiceRecord    = 3*4 + 8
+	commitmentRecord = 4 + 3*8
+	rfqRecord        = 4 + 1
+	openInvoice      = math.MinInt32
+)
+
+// rfqCodes are the outcome codes of grade_facts.
+var rfqCodes = []domain.RFQOutcome{domain.RFQWon, domain.RFQLost, domain.RFQPending, domain.RFQNotInvited}
+
+// commitTaken is one commitment month and the quantity taken in it so far.
+type commitTaken struct {
+	month                     int32 // year × 12 + month − 1
+	committed, taken, unitCst float64
+}
+
+// gradeInputs are the invoices, commitments and RFQs of every account, loaded before the
+// pass over the sales, which fills in the quantities taken.
+type gradeInputs struct {
+	invoices map[int64][]byte // encoded records, by account
+	rfqs     map[int64][]byte
+	commits  map[int64][]*commitTaken        // by account, in period order
+	byLine   map[[2]int64][]*commitTaken     // by (account, product): what a sales line feeds
+	months   map[int64]struct{ y, m int32 } // memo of day → month
+}
+
+// loadGradeInputs reads the invoices, commitments and RFQs of the accounts.
+func (b *Batch) loadGradeInputs(ctx context.Context, accounts map[int64]seriesAccount) (*gradeInputs, error) {
+	ids := make(map[string]int64, len(accounts))
+	for id, a := range accounts {
+		ids[a.id] = id
+	}
+	in := &gradeInputs{invoices: map[int64][]byte{}, rfqs: map[int64][]byte{},
+		commits: map[int64][]*commitTaken{}, byLine: map[[2]int64][]*commitTaken{}, months: map[int64]struct{ y, m int32 }{}}
+	rows, err := b.tx.QueryContext(ctx, `SELECT account_id, invoice_date, due_date, paid_date, amount FROM invoices`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var rec [invoiceRecord]byte
+	for rows.Next() {
+		var acc, inv, due string
+		var paid sql.NullString
+		var amount float64
+		if err := rows.Scan(&acc, &inv, &due, &paid, &amount); err != nil {
+			return nil, err
+		}
+		id, ok := ids[acc]
+		if !ok {
+			continue
+		}
+		d0, err0 := textDay(inv)
+		d1, err1 := textDay(due)
+		d2 := int64(openInvoice)
+		var err2 error
+		if paid.Valid && paid.String != "" {
+			d2, err2 = textDay(paid.String)
+		}
+		if err := errors.Join(err0, err1, err2); err != nil {
+			return nil, fmt.Errorf("invoice of %s: %w", acc, err)
+		}
+		binary.LittleEndian.PutUint32(rec[0:], uint32(int32(d0)))
+		binary.LittleEndian.PutUint32(rec[4:], uint32(int32(d1)))
+		binary.LittleEndian.PutUint32(rec[8:], uint32(int32(d2)))
+		binary.LittleEndian.PutUint64(rec[12:], math.Float64bits(amount))
+		in.invoices[id] = append(in.invoices[id], rec[:]...)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+
+	rows, err = b.tx.QueryContext(ctx, `SELECT c.account_id, p.id, p.unit_cost, c.period, c.committed_qty
+		FROM commitments c JOIN products p ON p.sku = c.sku ORDER BY c.account_id, c.period`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var acc, period string
+		var product int64
+		var unitCost, qty float64
+		if err := rows.Scan(&acc, &product, &unitCost, &period, &qty); err != nil {
+			return nil, err
+		}
+		id, ok := ids[acc]
+		if !ok {
+			continue
+		}
+		m, err := domain.ParseMonth(period)
+		if err != nil {
+			return nil, fmt.Errorf("commitment of %s: %w", acc, err)
+		}
+		c := &commitTaken{month: int32(m.Year*12 + int(m.Month) - 1), committed: qty, unitCst: unitCost}
+		in.commits[id] = append(in.commits[id], c)
+		in.byLine[[2]int64{id, product}] = append(in.byLine[[2]int64{id, product}], c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+
+	rows, err = b.tx.QueryContext(ctx, `SELECT account_id, date, outcome FROM rfqs`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var r [rfqRecord]byte
+	for rows.Next() {
+		var acc, date, outcome string
+		if err := rows.Scan(&acc, &date, &outcome); err != nil {
+			return nil, err
+		}
+		id, ok := ids[acc]
+		if !ok {
+			continue
+		}
+		d, err := textDay(date)
+		if err != nil {
+			return nil, fmt.Errorf("RFQ of %s: %w", acc, err)
+		}
+		code := -1
+		for i, o := range rfqCodes {
+			if string(o) == outcome {
+				code = i
+			}
+		}
+		if code < 0 {
+			return nil, fmt.Errorf("RFQ of %s: unknown outcome %q", acc, outcome)
+		}
+		binary.LittleEndian.PutUint32(r[0:], uint32(int32(d)))
+		r[4] = byte(code)
+		in.rfqs[id] = append(in.rfqs[id], r[:]...)
+	}
+	return in, rows.Err()
+}
+
+// take adds a sales line's quantity to the commitment of its account, product and month.
+func (in *gradeInputs) take(account, product, day int64, qty float64) {
+	cs := in.byLine[[2]int64{account, product}]
+	if len(cs) == 0 {
+		return
+	}
+	ym, ok := in.months[day]
+	if !ok {
+		t := time.Unix(day*86400, 0).UTC()
+		ym = struct{ y, m int32 }{int32(t.Year()), int32(t.Month())}
+		in.months[day] = ym
+	}
+	month := ym.y*12 + ym.m - 1
+	for _, c := range cs {
+		if c.month == month {
+			c.taken += qty
+		}
+	}
+}
+
+// encode returns the grade_facts blob of an account with the given sales series, and
+// forgets the account's inputs.
+func (in *gradeInputs) encode(account int64, series []byte) []byte {
+	inv, rfq, cs := in.invoices[account], in.rfqs[account], in.commits[account]
+	delete(in.invoices, account)
+	delete(in.rfqs, account)
+	delete(in.commits, account)
+	out := make([]byte, 0, 16+len(series)+len(inv)+len(rfq)+len(cs)*commitmentRecord)
+	out = binary.LittleEndian.AppendUint32(out, uint32(len(series)/recordSize))
+	out = append(out, series...)
+	out = binary.LittleEndian.AppendUint32(out, uint32(len(inv)/invoiceRecord))
+	out = append(out, inv...)
+	out = binary.LittleEndian.AppendUint32(out, uint32(len(cs)))
+	for _, c := range cs {
+		out = binary.LittleEndian.AppendUint32(out, uint32(c.month))
+		out = binary.LittleEndian.AppendUint64(out, math.Float64bits(c.committed))
+		out = binary.LittleEndian.AppendUint64(out, math.Float64bits(c.taken))
+		out = binary.LittleEndian.AppendUint64(out, math.Float64bits(c.unitCst))
+	}
+	out = binary.LittleEndian.AppendUint32(out, uint32(len(rfq)/rfqRecord))
+	return append(out, rfq...)
+}
+
+// rest returns the accounts with invoices, commitments or RFQs whose facts were not
+// encoded yet: those without sales.
+func (in *gradeInputs) rest() []int64 {
+	seen := map[int64]bool{}
+	var out []int64
+	for _, m := range []map[int64][]byte{in.invoices, in.rfqs} {
+		for id := range m {
+			if !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	for id := range in.commits {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// textDay is the day number of a YYYY-MM-DD date, parsed without building a time.Time:
+// the rebuild reads millions of invoice dates.
+func textDay(s string) (int64, error) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0, fmt.Errorf("%q is not a date (YYYY-MM-DD)", s)
+	}
+	num := func(p string) (int64, bool) {
+		var n int64
+		for i := 0; i < len(p); i++ {
+			if p[i] < '0' || p[i] > '9' {
+				return 0, false
+			}
+			n = n*10 + int64(p[i]-'0')
+		}
+		return n, true
+	}
+	y, ok1 := num(s[:4])
+	m, ok2 := num(s[5:7])
+	d, ok3 := num(s[8:])
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return 0, fmt.Errorf("%q is not a date (YYYY-MM-DD)", s)
+	}
+	// Days from civil (H. Hinnant's algorithm), proleptic Gregorian calendar.
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468, nil
+}
+
+// GradeFacts sums every account's grade facts as of asOf from grade_facts: one read of
+// one row per account, whatever the date.
+func (s *Store) GradeFacts(ctx context.Context, asOf time.Time) ([]domain.GradeFacts, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT account_id, facts FROM grade_facts`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: grade facts: %w", err)
+	}
+	defer rows.Close()
+	w := domain.NewDayWindow(asOf)
+	var out []domain.GradeFacts
+	var account string
+	var facts sql.RawBytes
+	for rows.Next() {
+		if err := rows.Scan(&account, &facts); err != nil {
+			return nil, fmt.Errorf("sqlite: grade facts: %w", err)
+		}
+		f, err := decodeGradeFacts(account, facts, w)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: grade facts of %s: %w", account, err)
+		}
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: grade facts: %w", err)
+	}
+	return out, nil
+}
+
+// decodeGradeFacts sums one grade_facts blob over window w.
+func decodeGradeFacts(account string, b []byte, w domain.DayWindow) (domain.GradeFacts, error) {
+	f := domain.GradeFacts{AccountID: account}
+	run := func(size int) ([]byte, error) {
+		if len(b) < 4 {
+			return nil, errors.New("truncated facts")
+		}
+		n := int(binary.LittleEndian.Uint32(b))
+		if len(b) < 4+n*size {
+			return nil, errors.New("truncated facts")
+		}
+		r := b[4 : 4+n*size]
+		b = b[4+n*size:]
+		return r, nil
+	}
+	series, err := run(recordSize)
+	if err != nil {
+		return f, err
+	}
+	_, r0, c0 := upTo(series, w.After)
+	_, r1, c1 := upTo(series, w.Through)
+	f.Revenue, f.Cost = r1-r0, c1-c0
+	invoices, err := run(invoiceRecord)
+	if err != nil {
+		return f, err
+	}
+	for i := 0; i < len(invoices); i += invoiceRecord {
+		r := invoices[i:]
+		paid := int64(int32(binary.LittleEndian.Uint32(r[8:])))
+		if paid == openInvoice {
+			paid = domain.NoDay
+		}
+		f.AddInvoice(w, int64(int32(binary.LittleEndian.Uint32(r))), int64(int32(binary.LittleEndian.Uint32(r[4:]))),
+			paid, math.Float64frombits(binary.LittleEndian.Uint64(r[12:])))
+	}
+	commits, err := run(commitmentRecord)
+	if err != nil {
+		return f, err
+	}
+	for i := 0; i < len(commits); i += commitmentRecord {
+		r := commits[i:]
+		ym := int(int32(binary.LittleEndian.Uint32(r)))
+		m := domain.Month{Year: ym / 12, Month: time.Month(ym%12 + 1)}
+		f.AddCommitment(w, m, math.Float64frombits(binary.LittleEndian.Uint64(r[4:])),
+			math.Float64frombits(binary.LittleEndian.Uint64(r[12:])), math.Float64frombits(binary.LittleEndian.Uint64(r[20:])))
+	}
+	rfqs, err := run(rfqRecord)
+	if err != nil {
+		return f, err
+	}
+	for i := 0; i < len(rfqs); i += rfqRecord {
+		r := rfqs[i:]
+		code := int(r[4])
+		if code >= len(rfqCodes) {
+			return f, fmt.Errorf("unknown RFQ outcome code %d", code)
+		}
+		f.AddRFQ(w, int64(int32(binary.LittleEndian.Uint32(r))), rfqCodes[code])
+	}
+	return f, nil
+}
+
+// SaveGrading stores g, replacing the grading of the same territory and as-of date. A
+// grading already stored at the same data version is left as it is: it is the same.
+func (s *Store) SaveGrading(ctx context.Context, g domain.Grading) (err error) {
+	asOf := g.AsOf.Format(domain.DateLayout)
+	var version int64
+	err = s.db.QueryRowContext(ctx, `SELECT version FROM gradings WHERE territory = ? AND as_of = ?`, g.Territory, asOf).Scan(&version)
+	if err == nil && version == g.Version {
+		return nil
+	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("sqlite: save grading: %w", err)
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: save grading: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+			err = fmt.Errorf("sqlite: save grading of %s at %s: %w", g.Territory, asOf, err)
+		}
+	}()
+	if _, err = tx.ExecContext(ctx, `DELETE FROM grading_marks WHERE territory = ? AND as_of = ?`, g.Territory, asOf); err != nil {
+		return err
+	}
+	if _, err = tx.ExecContext(ctx, `INSERT INTO gradings (territory, as_of, version) VALUES (?, ?, ?)
+		ON CONFLICT (territory, as_of) DO UPDATE SET version = excluded.version`, g.Territory, asOf, g.Version); err != nil {
+		return err
+	}
+	const chunk = 200
+	for start := 0; start < len(g.Marks); start += chunk {
+		marks := g.Marks[start:min(start+chunk, len(g.Marks))]
+		args := make([]any, 0, 5*len(marks))
+		for _, m := range marks {
+			args = append(args, g.Territory, asOf, m.AccountID, m.Tier, m.Score)
+		}
+		q := `INSERT INTO grading_marks (territory, as_of, account_id, tier, score) VALUES ` +
+			strings.Repeat("(?, ?, ?, ?, ?), ", len(marks)-1) + "(?, ?, ?, ?, ?)"
+		if _, err = tx.ExecContext(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// PreviousGrading returns the territory's latest grading before the date before.
+func (s *Store) PreviousGrading(ctx context.Context, territory string, before time.Time) (domain.Grading, error) {
+	g := domain.Grading{Territory: territory}
+	var asOf string
+	err := s.db.QueryRowContext(ctx, `SELECT as_of, version FROM gradings WHERE territory = ? AND as_of < ?
+		ORDER BY as_of DESC LIMIT 1`, territory, before.Format(domain.DateLayout)).Scan(&asOf, &g.Version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return g, domain.Errorf(domain.ENOTFOUND, "No grading of %s is stored before %s.", territory, before.Format(domain.DateLayout))
+	}
+	if err != nil {
+		return g, fmt.Errorf("sqlite: previous grading: %w", err)
+	}
+	if g.AsOf, err = domain.ParseDate(asOf); err != nil {
+		return g, fmt.Errorf("sqlite: previous grading: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT account_id, tier, score FROM grading_marks WHERE territory = ? AND as_of = ?`, territory, asOf)
+	if err != nil {
+		return g, fmt.Errorf("sqlite: previous grading: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m domain.GradeMark
+		if err := rows.Scan(&m.AccountID, &m.Tier, &m.Score); err != nil {
+			return g, fmt.Errorf("sqlite: previous grading: %w", err)
+		}
+		g.Marks = append(g.Marks, m)
+	}
+	if err := rows.Err(); err != nil {
+		return g, fmt.Errorf("sqlite: previous grading: %w", err)
+	}
+	return g, nil
+}

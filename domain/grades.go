@@ -1,0 +1,322 @@
+package domain
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"time"
+)
+
+// GradeMark is one account's place in a stored grading.
+type GradeMark struct {
+	AccountID string
+	Tier      string
+	Score     float64
+}
+
+// Grading is a territory's grades at one as-of date, stored so that the next grading can
+// say who moved tier since.
+type Grading struct {
+	Territory string
+	AsOf      time.Time
+	Version   int64 // the data version it was computed at
+	Marks     []GradeMark
+}
+
+// GradingStore keeps gradings.
+type GradingStore interface {
+	// SaveGrading stores g, replacing the grading of the same territory and as-of date.
+	SaveGrading(ctx context.Context, g Grading) error
+	// PreviousGrading returns the territory's latest grading with an as-of date before
+	// before; ENOTFOUND when there is none.
+	PreviousGrading(ctx context.Context, territory string, before time.Time) (Grading, error)
+}
+
+// TierSummary is one tier of a territory: how many accounts, and what they earn us.
+type TierSummary struct {
+	Tier     string  `json:"tier"`
+	Accounts int     `json:"accounts"`
+	Revenue  float64 `json:"revenue"`
+	GP       float64 `json:"gp"`
+	TrueGP   float64 `json:"true_gp"`
+}
+
+// GradeLine is one account of a territory's grading.
+type GradeLine struct {
+	AccountID string  `json:"account_id"`
+	Name      string  `json:"name"`
+	Tier      string  `json:"tier"`
+	Score     float64 `json:"score"`
+	GP        float64 `json:"gp"`
+	TrueGP    float64 `json:"true_gp"`
+}
+
+// Mover is an account whose tier changed since the previous grading.
+type Mover struct {
+	AccountID string  `json:"account_id"`
+	Name      string  `json:"name"`
+	From      string  `json:"from"`
+	To        string  `json:"to"`
+	FromScore float64 `json:"from_score"`
+	ToScore   float64 `json:"to_score"`
+	Up        bool    `json:"up"`
+}
+
+// TerritoryGrades is the grading of a territory's accounts.
+type TerritoryGrades struct {
+	Territory string        `json:"territory"`
+	AsOf      string        `json:"as_of"`
+	Tiers     []TierSummary `json:"tiers"` // all four, best first
+	// Ungraded counts the accounts with no data in W.
+	Ungraded int `json:"ungraded"`
+	// Accounts are the graded accounts, best score first.
+	Accounts []GradeLine `json:"accounts"`
+	// Since is the as-of date of the previous stored grading ("" when there is none);
+	// Movers are the accounts whose tier changed since, biggest moves first.
+	Since  string  `json:"since,omitempty"`
+	Movers []Mover `json:"movers"`
+
+	version int64
+}
+
+// Grades grades accounts through a Store. Every grade ranks the account's spend in the
+// whole book, so Grades computes the whole book at once (one read of every account's
+// grade facts) and keeps it for the current (data version, as-of date); an import or a
+// new date computes it again. Concurrent callers of the same book wait for one
+// computation. Safe for concurrent use.
+type Grades struct {
+	Store    Store
+	Settings GradeSettings // must be valid
+	// Gradings keeps territory gradings for movers; nil: no movers.
+	Gradings GradingStore
+
+	mu    sync.Mutex
+	books []*gradeBook // most recent first, at most maxBooks
+}
+
+// maxBooks is how many (data version, as-of date) books Grades keeps: today's and a few
+// dates asked about with --as-of.
+const maxBooks = 4
+
+// gradeBook is the grades of every account for one data version and as-of date.
+type gradeBook struct {
+	version int64
+	asOf    time.Time
+	ready   chan struct{} // closed when computed
+	err     error
+
+	grades      []Grade
+	byID        map[string]int
+	byTerritory map[string][]int // best score first
+}
+
+// book returns the graded book at asOf, computing it if needed.
+func (g *Grades) book(ctx context.Context, asOf time.Time) (*gradeBook, error) {
+	asOf = Day(asOf)
+	v, err := g.Store.DataVersion(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("data version: %w", err)
+	}
+	g.mu.Lock()
+	var b *gradeBook
+	for i, c := range g.books {
+		if c.version == v && c.asOf.Equal(asOf) {
+			b = c
+			g.books = slices.Insert(slices.Delete(g.books, i, i+1), 0, c)
+			break
+		}
+	}
+	if b == nil {
+		b = &gradeBook{version: v, asOf: asOf, ready: make(chan struct{})}
+		g.books = slices.Insert(g.books, 0, b)
+		if len(g.books) > maxBooks {
+			g.books = g.books[:maxBooks]
+		}
+		g.mu.Unlock()
+		b.err = g.compute(context.WithoutCancel(ctx), b)
+		close(b.ready)
+		if b.err != nil {
+			g.forget(b)
+		}
+		return b, b.err
+	}
+	g.mu.Unlock()
+	select {
+	case <-b.ready:
+		return b, b.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// forget drops a book that failed, so that the next call tries again.
+func (g *Grades) forget(b *gradeBook) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.books = slices.DeleteFunc(g.books, func(c *gradeBook) bool { return c == b })
+}
+
+// compute grades every account into b.
+func (g *Grades) compute(ctx context.Context, b *gradeBook) error {
+	var (
+		accounts []Account
+		facts    []GradeFacts
+	)
+	err := run([]func() error{
+		func() (err error) {
+			if accounts, err = g.Store.FindAccounts(ctx, AllAccounts); err != nil {
+				return fmt.Errorf("find accounts: %w", err)
+			}
+			return nil
+		},
+		func() (err error) {
+			if facts, err = g.Store.GradeFacts(ctx, b.asOf); err != nil {
+				return fmt.Errorf("grade facts: %w", err)
+			}
+			return nil
+		},
+	}, true)
+	if err != nil {
+		return err
+	}
+	book := NewGradeBook(facts)
+	factsBy := make(map[string]*GradeFacts, len(facts))
+	for i := range facts {
+		factsBy[facts[i].AccountID] = &facts[i]
+	}
+	b.grades = make([]Grade, len(accounts))
+	b.byID = make(map[string]int, len(accounts))
+	b.byTerritory = map[string][]int{}
+	for i, a := range accounts {
+		f := GradeFacts{AccountID: a.ID}
+		if p := factsBy[a.ID]; p != nil {
+			f = *p
+		}
+		b.grades[i] = GradeAccount(a, f, book, g.Settings, b.asOf)
+		b.byID[a.ID] = i
+		b.byTerritory[a.Territory] = append(b.byTerritory[a.Territory], i)
+	}
+	for _, idx := range b.byTerritory {
+		slices.SortFunc(idx, func(x, y int) int {
+			return cmp.Or(cmp.Compare(b.grades[y].Score, b.grades[x].Score), cmp.Compare(b.grades[x].AccountID, b.grades[y].AccountID))
+		})
+	}
+	return nil
+}
+
+// Account returns the grade of one account at asOf; ENOTFOUND when there is no such
+// account.
+func (g *Grades) Account(ctx context.Context, id string, asOf time.Time) (Grade, error) {
+	b, err := g.book(ctx, asOf)
+	if err != nil {
+		return Grade{}, err
+	}
+	i, ok := b.byID[id]
+	if !ok {
+		return Grade{}, Errorf(ENOTFOUND, "No account has the id %q.", id)
+	}
+	return b.grades[i], nil
+}
+
+// Book returns the grade of every account at asOf, in the store's order of accounts.
+// The slice is shared: do not change it.
+func (g *Grades) Book(ctx context.Context, asOf time.Time) ([]Grade, error) {
+	b, err := g.book(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	return b.grades, nil
+}
+
+// Territory returns the grading of one territory's accounts at asOf, with the movers
+// since the previous stored grading when Gradings is set. It does not store this
+// grading: Remember does.
+func (g *Grades) Territory(ctx context.Context, territory string, asOf time.Time) (TerritoryGrades, error) {
+	b, err := g.book(ctx, asOf)
+	if err != nil {
+		return TerritoryGrades{}, err
+	}
+	t := TerritoryGrades{Territory: territory, AsOf: b.asOf.Format(DateLayout), Accounts: []GradeLine{}, Movers: []Mover{},
+		version: b.version}
+	byTier := map[string]*TierSummary{}
+	for _, name := range tiers {
+		t.Tiers = append(t.Tiers, TierSummary{Tier: name})
+	}
+	for i := range t.Tiers {
+		byTier[t.Tiers[i].Tier] = &t.Tiers[i]
+	}
+	current := map[string]*Grade{}
+	for _, i := range b.byTerritory[territory] {
+		gr := &b.grades[i]
+		if !gr.Graded {
+			t.Ungraded++
+			continue
+		}
+		current[gr.AccountID] = gr
+		s := byTier[gr.Tier]
+		s.Accounts++
+		s.Revenue += gr.Revenue
+		s.GP += gr.GP
+		s.TrueGP += gr.TrueGP
+		t.Accounts = append(t.Accounts, GradeLine{AccountID: gr.AccountID, Name: gr.Name, Tier: gr.Tier, Score: gr.Score, GP: gr.GP, TrueGP: gr.TrueGP})
+	}
+	if g.Gradings == nil {
+		return t, nil
+	}
+	prev, err := g.Gradings.PreviousGrading(ctx, territory, b.asOf)
+	switch {
+	case ErrorCode(err) == ENOTFOUND:
+		return t, nil
+	case err != nil:
+		return TerritoryGrades{}, fmt.Errorf("previous grading: %w", err)
+	}
+	t.Since = prev.AsOf.Format(DateLayout)
+	rank := map[string]int{}
+	for i, name := range tiers {
+		rank[name] = i
+	}
+	for _, m := range prev.Marks {
+		gr := current[m.AccountID]
+		if gr == nil || gr.Tier == m.Tier {
+			continue
+		}
+		t.Movers = append(t.Movers, Mover{AccountID: gr.AccountID, Name: gr.Name, From: m.Tier, To: gr.Tier,
+			FromScore: m.Score, ToScore: gr.Score, Up: rank[gr.Tier] < rank[m.Tier]})
+	}
+	slices.SortFunc(t.Movers, func(x, y Mover) int {
+		dx, dy := abs(rank[x.To]-rank[x.From]), abs(rank[y.To]-rank[y.From])
+		return cmp.Or(cmp.Compare(dy, dx), cmp.Compare(math.Abs(y.ToScore-y.FromScore), math.Abs(x.ToScore-x.FromScore)),
+			cmp.Compare(x.AccountID, y.AccountID))
+	})
+	return t, nil
+}
+
+// Remember stores t as the territory's grading at its as-of date, for the movers of the
+// next one. It does nothing without Gradings.
+func (g *Grades) Remember(ctx context.Context, t TerritoryGrades) error {
+	if g.Gradings == nil {
+		return nil
+	}
+	asOf, err := ParseDate(t.AsOf)
+	if err != nil {
+		return err
+	}
+	gr := Grading{Territory: t.Territory, AsOf: asOf, Version: t.version, Marks: make([]GradeMark, len(t.Accounts))}
+	for i, a := range t.Accounts {
+		gr.Marks[i] = GradeMark{AccountID: a.AccountID, Tier: a.Tier, Score: a.Score}
+	}
+	if err := g.Gradings.SaveGrading(ctx, gr); err != nil {
+		return fmt.Errorf("save grading: %w", err)
+	}
+	return nil
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

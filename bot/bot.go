@@ -22,6 +22,7 @@ import (
 type Bot struct {
 	Store  domain.Store
 	Gaps   *domain.Gaps     // gap and growth computations over Store
+	Grades *domain.Grades   // grades over Store, with the deployment's settings
 	Now    func() time.Time // the clock; the as-of date defaults to its day
 	Logger *slog.Logger
 	Money  Money // the currency replies are written in
@@ -36,11 +37,16 @@ type ObjectiveWriter interface {
 	SetObjective(ctx context.Context, o domain.Objective) error
 }
 
-// New returns a bot over the store with the system clock, the default logger and US
-// dollars. When the store can store objectives, growth set is enabled.
+// New returns a bot over the store with the system clock, the default logger, US dollars
+// and the default grade settings. When the store can store objectives, growth set is
+// enabled; when it can store gradings, territory gradings show who moved tier.
 func New(store domain.Store) *Bot {
 	b := &Bot{Store: store, Gaps: &domain.Gaps{Store: store}, Now: time.Now, Logger: slog.Default(),
-		Money: Money{Code: "USD", Symbol: "$"}}
+		Money:  Money{Code: "USD", Symbol: "$"},
+		Grades: &domain.Grades{Store: store, Settings: domain.DefaultGradeSettings()}}
+	if g, ok := store.(domain.GradingStore); ok {
+		b.Grades.Gradings = g
+	}
 	if w, ok := store.(ObjectiveWriter); ok {
 		b.Objectives = w
 	}
@@ -66,6 +72,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"gap", "gap <account> | gap territory <name> | gap market", "the business we have next to the business still to win, by category", (*Bot).gapCmd},
+		{"grade", "grade <account> | grade territory <name>", "the customer value scale: tier, score, true GP and what lifts it a tier", (*Bot).gradeCmd},
 		{"growth", "growth <account> | growth territory <name> | growth set <account|territory> <year> <revenue> [gp <gp>]", "pace against the year's objective, or a suggested one", (*Bot).growthCmd},
 		{"account", "account <name>", "who an account is: id, territory, owner, aliases", (*Bot).accountCmd},
 		{"accounts", "accounts [territory]", "list the accounts you can see, or one territory's", (*Bot).accountsCmd},

@@ -187,6 +187,7 @@ type Grade struct {
 	Criteria      []CriterionScore `json:"criteria"`
 	Revenue       float64          `json:"revenue"`
 	GP            float64          `json:"gp"`
+	Invoiced      float64          `json:"invoiced"` // Σ amount of the invoices dated in W
 	FinancingCost float64          `json:"financing_cost"`
 	InventoryCost float64          `json:"inventory_cost"`
 	TrueGP        float64          `json:"true_gp"`
@@ -404,6 +405,7 @@ func GradeAccount(a Account, f GradeFacts, book *GradeBook, s GradeSettings, asO
 		has[CriterionPayment] = true
 		values[CriterionPayment] = f.LateAmountDays / f.Invoiced
 		g.FinancingCost = f.LateAmountDays * s.CostOfCapital / 365
+		g.Invoiced = f.Invoiced
 	}
 
 	// inventory: how far takings strayed from commitments.

@@ -39,8 +39,8 @@ type commitTaken struct {
 type gradeInputs struct {
 	invoices map[int64][]byte // encoded records, by account
 	rfqs     map[int64][]byte
-	commits  map[int64][]*commitTaken        // by account, in period order
-	byLine   map[[2]int64][]*commitTaken     // by (account, product): what a sales line feeds
+	commits  map[int64][]*commitTaken       // by account, in period order
+	byLine   map[[2]int64][]*commitTaken    // by (account, product): what a sales line feeds
 	months   map[int64]struct{ y, m int32 } // memo of day → month
 }
 

@@ -26,7 +26,14 @@ type session struct {
 
 // openSession opens the database (creating it with demo data when createDemo is set and
 // it does not exist) and identifies the asker.
-func openSession(ctx context.Context, env Env, db, as, asOf string, createDemo bool) (*session, error) {
+func openSession(ctx context.Context, env Env, db, as, asOf, settingsPath string, createDemo bool) (*session, error) {
+	if settingsPath == "" {
+		settingsPath = env.Getenv("INCUMBENT_SETTINGS")
+	}
+	settings, err := loadSettings(settingsPath)
+	if err != nil {
+		return nil, err
+	}
 	var day time.Time
 	if asOf == "" {
 		asOf = env.Getenv("INCUMBENT_AS_OF")
@@ -55,6 +62,7 @@ func openSession(ctx context.Context, env Env, db, as, asOf string, createDemo b
 		}
 	}
 	b := bot.New(store)
+	b.Grades.Settings = settings.Grade
 	b.Now = env.Now
 	b.Logger = logger(env)
 	if b.Money, err = bot.NewMoney(env.Getenv("INCUMBENT_CURRENCY")); err != nil {
@@ -94,6 +102,7 @@ func runAsk(ctx context.Context, args []string, env Env) error {
 	asOf := fs.String("as-of", "", "as-of date YYYY-MM-DD (default today; env INCUMBENT_AS_OF)")
 	as := fs.String("as", "", "answer as this person (email in people.csv); default: an admin")
 	format := fs.String("format", "text", "text or json")
+	settings := settingsFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -104,7 +113,7 @@ func runAsk(ctx context.Context, args []string, env Env) error {
 	if *format != "text" && *format != "json" {
 		return usageError{fmt.Sprintf("--format %q: use text or json", *format)}
 	}
-	s, err := openSession(ctx, env, *db, *as, *asOf, false)
+	s, err := openSession(ctx, env, *db, *as, *asOf, *settings, false)
 	if err != nil {
 		return err
 	}
@@ -130,10 +139,11 @@ func runChat(ctx context.Context, args []string, env Env) error {
 	db := dbFlag(fs, env)
 	asOf := fs.String("as-of", "", "as-of date YYYY-MM-DD (default today; env INCUMBENT_AS_OF)")
 	as := fs.String("as", "", "talk as this person (email in people.csv); default: an admin")
+	settings := settingsFlag(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	s, err := openSession(ctx, env, *db, *as, *asOf, true)
+	s, err := openSession(ctx, env, *db, *as, *asOf, *settings, true)
 	if err != nil {
 		return err
 	}

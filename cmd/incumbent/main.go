@@ -50,13 +50,15 @@ Usage:
   incumbent import [--db PATH] DIR          load the CSV files in DIR (all or nothing)
   incumbent demo [--accounts N] [--months M] [--end DATE] [--seed S] DIR
                                             write a realistic demo company's CSV files
-  incumbent ask [--db PATH] [--as-of DATE] [--as EMAIL] [--format text|json] "COMMAND"
-                                            answer one command and exit
-  incumbent chat [--db PATH] [--as-of DATE] [--as EMAIL]
+  incumbent ask [--db PATH] [--as-of DATE] [--as EMAIL] [--format text|json]
+                [--settings FILE] "COMMAND"  answer one command and exit
+  incumbent chat [--db PATH] [--as-of DATE] [--as EMAIL] [--settings FILE]
                                             talk to the bot in the terminal
 
 The database is --db, else $INCUMBENT_DB, else ./incumbent.db. With no database,
-chat creates it with the demo data set first. Type "help" in chat for the commands.
+chat creates it with the demo data set first. Settings (grade weights, thresholds and
+rates) come from --settings, else $INCUMBENT_SETTINGS, else the built-in defaults; see
+docs/settings.example.toml. Type "help" in chat for the commands.
 `
 
 // Main runs the command line and returns the exit status.
@@ -157,6 +159,11 @@ func dbFlag(fs *flag.FlagSet, env Env) *string {
 		def = "incumbent.db"
 	}
 	return fs.String("db", def, "SQLite database file (env INCUMBENT_DB)")
+}
+
+// settingsFlag registers --settings.
+func settingsFlag(fs *flag.FlagSet) *string {
+	return fs.String("settings", "", "settings file, TOML (env INCUMBENT_SETTINGS; default: the built-in defaults)")
 }
 
 // logger writes structured logs to stderr.

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/incumbent/incumbent/domain"
+)
+
+// settingsFile is the settings file: TOML, named by --settings or $INCUMBENT_SETTINGS
+// (see docs/settings.example.toml). Every setting is optional: what the file leaves out
+// keeps its default (DESIGN section 3), a weight or a criterion's thresholds one by one.
+// BurntSushi/toml decodes it: it is the most used TOML library in Go, reports errors with
+// their line, and lists the keys it did not use, so a misspelt setting is an error
+// instead of a silent default.
+type settingsFile struct {
+	Grade struct {
+		Weights       map[string]float64   `toml:"weights"`
+		Thresholds    map[string][]float64 `toml:"thresholds"`
+		Tiers         []float64            `toml:"tiers"`
+		CostOfCapital *float64             `toml:"cost_of_capital"`
+		CarryingRate  *float64             `toml:"carrying_rate"`
+	} `toml:"grade"`
+}
+
+// Settings are a deployment's settings.
+type Settings struct {
+	Grade domain.GradeSettings
+}
+
+// loadSettings reads the settings file at path ("" for the defaults) and validates the
+// result. Errors name the file and the setting.
+func loadSettings(path string) (Settings, error) {
+	s := Settings{Grade: domain.DefaultGradeSettings()}
+	if path == "" {
+		return s, nil
+	}
+	var f settingsFile
+	md, err := toml.DecodeFile(path, &f)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return s, fmt.Errorf("settings %s: line %d: %s", path, pe.Position.Line, pe.Message)
+		}
+		return s, fmt.Errorf("settings %s: %w", path, err)
+	}
+	if un := md.Undecoded(); len(un) > 0 {
+		keys := make([]string, len(un))
+		for i, k := range un {
+			keys[i] = k.String()
+		}
+		return s, fmt.Errorf("settings %s: unknown setting %s (the settings are grade.weights, grade.thresholds, grade.tiers, grade.cost_of_capital, grade.carrying_rate)",
+			path, strings.Join(keys, ", "))
+	}
+	g := &s.Grade
+	for _, name := range sortedKeys(f.Grade.Weights) {
+		g.Weights[name] = f.Grade.Weights[name]
+	}
+	for _, name := range sortedKeys(f.Grade.Thresholds) {
+		t := f.Grade.Thresholds[name]
+		if len(t) != 3 {
+			return s, fmt.Errorf("settings %s: grade.thresholds.%s: give 3 numbers (the values that score 4, 3 and 2), not %d", path, name, len(t))
+		}
+		g.Thresholds[name] = [3]float64{t[0], t[1], t[2]}
+	}
+	if f.Grade.Tiers != nil {
+		if len(f.Grade.Tiers) != 3 {
+			return s, fmt.Errorf("settings %s: grade.tiers: give 3 numbers (the lowest scores of Business Build, Core Customer and Convenient Sale), not %d", path, len(f.Grade.Tiers))
+		}
+		g.Tiers = [3]float64(f.Grade.Tiers)
+	}
+	if f.Grade.CostOfCapital != nil {
+		g.CostOfCapital = *f.Grade.CostOfCapital
+	}
+	if f.Grade.CarryingRate != nil {
+		g.CarryingRate = *f.Grade.CarryingRate
+	}
+	if err := g.Validate(); err != nil {
+		return s, fmt.Errorf("settings %s: %s", path, domain.ErrorMessage(err))
+	}
+	return s, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -112,8 +112,7 @@ func (b *Bot) accountGradeReply(a domain.Account, g domain.Grade, note string, a
 		{"Account", fmt.Sprintf("%s · %s · %s", g.AccountID, g.Territory, orDash(a.Owner))},
 		{"Score", scoreText},
 		{"Gross profit", fmt.Sprintf("%s GP → %s true GP", m.Format(g.GP), m.Format(g.TrueGP))},
-		{"What it costs us", fmt.Sprintf("%s financing late payments · %s holding stock it committed to and did not take",
-			m.Format(g.FinancingCost), m.Format(g.InventoryCost))},
+		{"What it costs us", b.costWords(g)},
 	}})
 	t := &Table{Columns: []Column{{Title: "Criterion"}, {Title: "Value"}, {Title: "Score", Numeric: true}, {Title: "Weight", Numeric: true}}}
 	for _, c := range g.Criteria {
@@ -128,6 +127,26 @@ func (b *Bot) accountGradeReply(a domain.Account, g domain.Grade, note string, a
 	blocks = append(blocks, &Context{Text: b.gradeWindowNote(asOf)})
 	return Reply{Blocks: blocks, Data: g}
 }
+
+// costWords says what the account's late payments and untaken commitments cost us.
+func (b *Bot) costWords(g domain.Grade) string {
+	var parts []string
+	for _, c := range g.Criteria {
+		switch {
+		case c.Name == domain.CriterionPayment && c.HasData:
+			parts = append(parts, b.Money.Format(g.FinancingCost)+" financing its late payments")
+		case c.Name == domain.CriterionInventory && c.HasData:
+			parts = append(parts, b.Money.Format(g.InventoryCost)+" holding stock it committed to and did not take")
+		}
+	}
+	if len(parts) == 0 {
+		return "nothing on file: no invoices or commitments in the last 12 months"
+	}
+	return strings.Join(parts, " · ")
+}
+
+// pct1 writes a ratio as a percentage with one decimal: "36.5%".
+func pct1(r float64) string { return fmt.Sprintf("%.1f%%", r*100) }
 
 // tierFloor is the lowest score of a tier under the bot's settings.
 func (b *Bot) tierFloor(tier string) float64 {
@@ -147,9 +166,12 @@ func (b *Bot) criterionWords(g domain.Grade, c domain.CriterionScore) string {
 		if g.Revenue <= 0 {
 			return "no sales in the last 12 months"
 		}
-		return fmt.Sprintf("%s in 12 months: more than %s of accounts", m.Format(g.Revenue), pct(c.Value))
+		if c.Value == 0 {
+			return fmt.Sprintf("%s in 12 months: the smallest spend among the accounts that bought", m.Format(g.Revenue))
+		}
+		return fmt.Sprintf("%s in 12 months: more than %s of the accounts that bought", m.Format(g.Revenue), pct(c.Value))
 	case domain.CriterionMargin:
-		return fmt.Sprintf("GP %s of revenue, %.2f× the company's %s", pct(g.GP/g.Revenue), c.Value, pct(g.CompanyGPRate))
+		return fmt.Sprintf("GP %s of revenue, %.3g× the company's %s", pct1(g.GP/g.Revenue), c.Value, pct1(g.CompanyGPRate))
 	case domain.CriterionPayment:
 		if c.Value < 0.05 {
 			return fmt.Sprintf("pays on time (%s invoiced)", m.Format(g.Invoiced))
@@ -202,7 +224,7 @@ func (b *Bot) liftText(g domain.Grade) string {
 		case domain.CriterionSpend:
 			s = fmt.Sprintf("grow spend with us above %s a year (now %s)", m.Format(l.Threshold), m.Format(g.Revenue))
 		case domain.CriterionMargin:
-			s = fmt.Sprintf("buy a richer mix: GP of %s of revenue or more (now %s)", pct(l.Threshold), pct(g.GP/g.Revenue))
+			s = fmt.Sprintf("buy a richer mix: GP of %s of revenue or more (now %s)", pct1(l.Threshold), pct1(g.GP/g.Revenue))
 		case domain.CriterionPayment:
 			s = fmt.Sprintf("pay within %s of terms on average (now %s)", days(l.Threshold), days(c.Value))
 			if l.Saving > 0.5 {
@@ -242,7 +264,11 @@ func (b *Bot) territoryGradeReply(t domain.TerritoryGrades) Reply {
 	}
 	summary := fmt.Sprintf("%d accounts graded", graded)
 	if t.Ungraded > 0 {
-		summary += fmt.Sprintf("; %d with no data in the last 12 months are left out", t.Ungraded)
+		verb := "are"
+		if t.Ungraded == 1 {
+			verb = "is"
+		}
+		summary += fmt.Sprintf("; %d with no data in the last 12 months %s left out", t.Ungraded, verb)
 	}
 	blocks = append(blocks, &Text{Text: summary + "."})
 	tbl := &Table{Columns: []Column{{Title: "Tier"}, {Title: "Accounts", Numeric: true}, {Title: "Revenue", Numeric: true},

@@ -391,12 +391,12 @@ func GradeAccount(a Account, f GradeFacts, book *GradeBook, s GradeSettings, asO
 	}
 
 	// margin: our GP% at the account against the company's.
-	if f.Revenue > 0 && book.Revenue > 0 {
+	if book.Revenue > 0 {
 		company := (book.Revenue - book.Cost) / book.Revenue
-		if company > 0 {
+		g.CompanyGPRate = company
+		if f.Revenue > 0 && company > 0 {
 			has[CriterionMargin] = true
 			values[CriterionMargin] = (g.GP / f.Revenue) / company
-			g.CompanyGPRate = company
 		}
 	}
 
@@ -469,7 +469,8 @@ func weightedScore(s GradeSettings, has map[string]bool, scores map[string]int) 
 	if total == 0 {
 		return 1
 	}
-	return sum / total
+	// Rounded to 1e-9 so that 0.1×3/0.1 is 3, not 3.0000000000000004, in replies and JSON.
+	return math.Round(sum/total*1e9) / 1e9
 }
 
 // lifts finds, for an account below the top tier, each criterion whose improvement alone
@@ -502,7 +503,10 @@ func lifts(s GradeSettings, has map[string]bool, scores map[string]int, values m
 			l := Lift{Criterion: c.name, Score: score, Threshold: s.Thresholds[c.name][4-score]}
 			switch c.name {
 			case CriterionSpend:
-				l.Threshold = spendToRank(book.Revenues, f.Revenue, l.Threshold)
+				var ok bool
+				if l.Threshold, ok = spendToRank(book.Revenues, f.Revenue, l.Threshold); !ok {
+					continue // no revenue earns this score: try the next
+				}
 			case CriterionMargin:
 				l.Threshold *= g.CompanyGPRate // as a GP%
 			case CriterionPayment:
@@ -517,8 +521,9 @@ func lifts(s GradeSettings, has map[string]bool, scores map[string]int, values m
 
 // spendToRank returns the yearly revenue that an account with revenue own must exceed
 // for its spend to rank at or above share p of the book: more than ceil(p × n) of the
-// other accounts' revenues, where n counts the account itself once it has revenue.
-func spendToRank(book []float64, own, p float64) float64 {
+// other accounts' revenues, where n counts the account itself once it has revenue. ok is
+// false when no revenue does it: there are too few other accounts.
+func spendToRank(book []float64, own, p float64) (threshold float64, ok bool) {
 	n, self := len(book), -1
 	if own > 0 {
 		// The account's own entry is in the book; the others skip it.
@@ -533,12 +538,15 @@ func spendToRank(book []float64, own, p float64) float64 {
 		others--
 	}
 	k := int(math.Ceil(p*float64(n) - thresholdSlack))
-	if k <= 0 || others == 0 {
-		return 0
+	switch {
+	case k > others:
+		return 0, false
+	case k <= 0:
+		return 0, true
 	}
-	j := min(k, others) - 1 // the j-th of the others
+	j := k - 1 // the k-th smallest of the others
 	if self >= 0 && j >= self {
 		j++
 	}
-	return book[j]
+	return book[j], true
 }

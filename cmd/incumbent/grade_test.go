@@ -1,0 +1,286 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/incumbent/incumbent/domain"
+)
+
+// gradeDB imports testdata/gradedata, a hand-made company whose grades are worked out by
+// hand below, into a new database.
+func gradeDB(t *testing.T) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "grade.db")
+	if code, out, errOut := run(t, "", nil, "import", "--db", db, "testdata/gradedata"); code != 0 {
+		t.Fatalf("import: %d\n%s%s", code, out, errOut)
+	}
+	return db
+}
+
+func gradeJSON(t *testing.T, db string, args ...string) domain.Grade {
+	t.Helper()
+	code, out := ask(t, db, append([]string{"--format", "json"}, args...)...)
+	if code != 0 {
+		t.Fatalf("status %d\n%s", code, out)
+	}
+	var g domain.Grade
+	if err := json.Unmarshal([]byte(out), &g); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	return g
+}
+
+// TestGradeFormulas checks DESIGN section 3 "Grade" through the real store against
+// hand-worked figures. As of 2026-11-27, W = 2025-11-28 … 2026-11-27. Sales in W: G1
+// 2,000 (cost 1,240), G2 500 (400), G3 1,500 (900); G4's one sale on 2025-11-27 is just
+// outside. Company GP% = 1,460 / 4,000 = 36.5%; the book is 500, 1,500, 2,000.
+func TestGradeFormulas(t *testing.T) {
+	db := gradeDB(t)
+	const company = 1460.0 / 4000
+	wr := func(f float64) *float64 { return &f }
+	tests := []struct {
+		account string
+		want    domain.Grade
+	}{
+		{"G1", domain.Grade{
+			// spend 2 of 3 below (0.667): 3. margin 0.38/0.365 = 1.041: 3. payment: I1
+			// 1,000 paid 30 days late, I2 800 early (0, not negative), I3 200 open but not
+			// yet due (0); I4 dated before W left out: 30,000/2,000 = 15 days: 3 (the
+			// threshold itself). inventory: 2026-03 took 100 of 100, 2026-04 80 of 100;
+			// 2025-11 (partly before W) and 2026-11 (not over) left out: 20/200 = 0.10: 4
+			// (the threshold). new_business: won, lost, pending invited, one not invited
+			// (one before W left out): 3/4: 3; win rate 1/2.
+			// Score .3×3 + .25×3 + .2×3 + .15×4 + .1×3 = 3.15: Core Customer.
+			Score: 3.15, Tier: domain.TierCoreCustomer, Revenue: 2000, GP: 760, Invoiced: 2000,
+			Criteria: []domain.CriterionScore{
+				{Name: "spend", HasData: true, Value: 2.0 / 3, Score: 3, Weight: 0.30},
+				{Name: "margin", HasData: true, Value: 0.38 / company, Score: 3, Weight: 0.25},
+				{Name: "payment", HasData: true, Value: 15, Score: 3, Weight: 0.20},
+				{Name: "inventory", HasData: true, Value: 0.10, Score: 4, Weight: 0.15},
+				{Name: "new_business", HasData: true, Value: 0.75, Score: 3, Weight: 0.10},
+			},
+			FinancingCost: 30000 * 0.08 / 365, InventoryCost: 20 * 6 * 0.25 / 12,
+			TrueGP:  760 - 30000*0.08/365 - 20*6*0.25/12,
+			WinRate: wr(0.5), RFQs: domain.RFQCounts{Won: 1, Lost: 1, Pending: 1, NotInvited: 1},
+			// Business Build at 3.25: spend 4 is out of reach (2 of 3 is the most any
+			// account can beat); margin 4 (+0.25), payment 4 (+0.20), new_business 4
+			// (+0.10, exactly 3.25) each lift it alone. Paying within 2 days saves
+			// 2,000 × 13 days × 8% / 365.
+			NextTier: domain.TierBusinessBuild,
+			Lifts: []domain.Lift{
+				{Criterion: "margin", Score: 4, Threshold: 1.10 * company},
+				{Criterion: "payment", Score: 4, Threshold: 2, Saving: 2000 * 13 * 0.08 / 365},
+				{Criterion: "new_business", Score: 4, Threshold: 0.80},
+			},
+		}},
+		{"G2", domain.Grade{
+			// spend 0: 1. margin 0.2/0.365: 1. payment: I5 500 open, due 2026-07-01:
+			// 149 days late by the as-of date: 1. inventory 25 of 50 taken: 0.5: 2 (the
+			// threshold). No RFQs: weights renormalised over 0.90.
+			Score: (0.3 + 0.25 + 0.2 + 0.15*2) / 0.9, Tier: domain.TierOperationalDrain, Revenue: 500, GP: 100, Invoiced: 500,
+			Criteria: []domain.CriterionScore{
+				{Name: "spend", HasData: true, Value: 0, Score: 1, Weight: 0.30 / 0.9},
+				{Name: "margin", HasData: true, Value: 0.2 / company, Score: 1, Weight: 0.25 / 0.9},
+				{Name: "payment", HasData: true, Value: 149, Score: 1, Weight: 0.20 / 0.9},
+				{Name: "inventory", HasData: true, Value: 0.5, Score: 2, Weight: 0.15 / 0.9},
+				{Name: "new_business"},
+			},
+			FinancingCost: 500 * 149 * 0.08 / 365, InventoryCost: 25 * 16 * 0.25 / 12,
+			TrueGP: 100 - 500*149*0.08/365 - 25*16*0.25/12,
+			// Convenient Sale needs 1.75 × 0.9 = 1.575 weighted: spend 3 (above the 2nd
+			// of the other two, 2,000), margin 4, payment 4 each do it; inventory cannot.
+			NextTier: domain.TierConvenientSale,
+			Lifts: []domain.Lift{
+				{Criterion: "spend", Score: 3, Threshold: 2000},
+				{Criterion: "margin", Score: 4, Threshold: 1.10 * company},
+				{Criterion: "payment", Score: 4, Threshold: 2, Saving: 500 * 147 * 0.08 / 365},
+			},
+		}},
+		{"G5", domain.Grade{
+			// No sales: spend 1; margin, payment, inventory without data; 1 of 4 RFQs
+			// invited: 0.25: 2 (the threshold). (0.3 + 0.2)/0.4 = 1.25.
+			Score: 1.25, Tier: domain.TierOperationalDrain,
+			Criteria: []domain.CriterionScore{
+				{Name: "spend", HasData: true, Value: 0, Score: 1, Weight: 0.75},
+				{Name: "margin"}, {Name: "payment"}, {Name: "inventory"},
+				{Name: "new_business", HasData: true, Value: 0.25, Score: 2, Weight: 0.25},
+			},
+			WinRate: wr(1), RFQs: domain.RFQCounts{Won: 1, NotInvited: 3},
+			// Joining the book of 4, spend 2 needs more than 1 account below: above 500.
+			// new_business 4 gives exactly 1.75.
+			NextTier: domain.TierConvenientSale,
+			Lifts: []domain.Lift{
+				{Criterion: "spend", Score: 2, Threshold: 500},
+				{Criterion: "new_business", Score: 4, Threshold: 0.80},
+			},
+		}},
+		{"G4", domain.Grade{
+			Criteria: []domain.CriterionScore{{Name: "spend"}, {Name: "margin"}, {Name: "payment"}, {Name: "inventory"}, {Name: "new_business"}},
+			Lifts:    []domain.Lift{},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.account, func(t *testing.T) {
+			got := gradeJSON(t, db, "grade "+tt.account)
+			want := tt.want
+			want.AccountID, want.Name, want.Territory, want.AsOf, want.Graded = got.AccountID, got.Name, got.Territory, "2026-11-27", tt.account != "G4"
+			if want.Graded {
+				want.CompanyGPRate = company
+			}
+			if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
+				t.Errorf("grade %s (-want +got):\n%s", tt.account, diff)
+			}
+		})
+	}
+}
+
+// TestGradeReplies compares the replies with golden files, including the movers after an
+// import that changes a customer's payments.
+func TestGradeReplies(t *testing.T) {
+	db := gradeDB(t)
+	for _, tt := range []struct{ name, text string }{
+		{"grade_account", "grade granite"},
+		{"grade_account_drain", "grade birch supply"},
+		{"grade_account_nodata", "grade dormant"},
+		{"grade_territory", "grade territory north"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out := ask(t, db, tt.text)
+			if code != 0 {
+				t.Fatalf("status %d\n%s", code, out)
+			}
+			golden(t, filepath.Join("testdata", "golden", tt.name+".txt"), out)
+		})
+	}
+	// Granite Works pays I1 on time: payment 4, score 3.35, Business Build.
+	if code, out, errOut := run(t, "", nil, "import", "--db", db, "testdata/gradedata-paid"); code != 0 {
+		t.Fatalf("import: %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut := run(t, "", nil, "ask", "--db", db, "--as-of", "2026-11-28", "grade territory north")
+	if code != 0 {
+		t.Fatalf("status %d\n%s%s", code, out, errOut)
+	}
+	golden(t, filepath.Join("testdata", "golden", "grade_territory_movers.txt"), out)
+
+	code, out, _ = run(t, "", nil, "ask", "--db", db, "--as-of", "2026-11-28", "--format", "json", "grade territory north")
+	var tg struct{ Data domain.TerritoryGrades }
+	if err := json.Unmarshal([]byte(out), &tg.Data); code != 0 || err != nil {
+		t.Fatalf("status %d, %v\n%s", code, err, out)
+	}
+	want := []domain.Mover{{AccountID: "G1", Name: "Granite Works", From: domain.TierCoreCustomer, To: domain.TierBusinessBuild,
+		FromScore: 3.15, ToScore: 3.35, Up: true}}
+	if diff := cmp.Diff(want, tg.Data.Movers, cmpopts.EquateApprox(0, 1e-9)); diff != "" || tg.Data.Since != "2026-11-27" {
+		t.Errorf("movers since %q (-want +got):\n%s", tg.Data.Since, diff)
+	}
+	tiers := map[string]int{}
+	for _, s := range tg.Data.Tiers {
+		tiers[s.Tier] = s.Accounts
+	}
+	if diff := cmp.Diff(map[string]int{domain.TierBusinessBuild: 1, domain.TierCoreCustomer: 0, domain.TierConvenientSale: 0, domain.TierOperationalDrain: 2}, tiers); diff != "" || tg.Data.Ungraded != 1 {
+		t.Errorf("tiers (-want +got), ungraded %d:\n%s", tg.Data.Ungraded, diff)
+	}
+}
+
+// TestGradeBadInput checks the mistakes: each gets a reply that says what was wrong,
+// with status 1, and a rep learns no figure of another territory.
+func TestGradeBadInput(t *testing.T) {
+	db := gradeDB(t)
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"nothing after grade", []string{"grade"}, "Grade what? Usage: `grade <account>` or `grade territory <name>`."},
+		{"territory without a name", []string{"grade territory"}, "Which territory? Usage: `grade territory <name>`."},
+		{"unknown account", []string{"grade zzzzzz"}, `No account matches "zzzzzz".`},
+		{"unknown territory", []string{"grade territory east"}, `No territory matches "east".`},
+		{"rep, other account", []string{"--as", "rita@example.com", "grade G3"}, `Account "G3" is outside your territories (North).`},
+		{"rep, other territory", []string{"--as", "rita@example.com", "grade territory south"}, `Territory "South" is outside your territories (North).`},
+		{"misspelt command", []string{"grdae G1"}, "Did you mean `grade`?"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out := ask(t, db, tt.args...)
+			if code != 1 || !strings.Contains(out, tt.want) {
+				t.Errorf("status %d (want 1), reply lacks %q:\n%s", code, tt.want, out)
+			}
+			if strings.Contains(out, "$") || strings.Contains(out, "NaN") {
+				t.Errorf("an error reply shows a figure:\n%s", out)
+			}
+		})
+	}
+}
+
+// TestGradeSettings checks that a settings file changes the grades, and that a bad one
+// stops the command before it answers, naming the file and the setting.
+func TestGradeSettings(t *testing.T) {
+	db := gradeDB(t)
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// Only new business counts: G1's 3 of 4 invited scores 3, so the score is 3.
+	good := write("good.toml", "[grade]\ncost_of_capital = 0.10\n[grade.weights]\nspend = 0\nmargin = 0\npayment = 0\ninventory = 0\n")
+	code, out := ask(t, db, "--settings", good, "--format", "json", "grade G1")
+	var g struct{ Data domain.Grade }
+	if err := json.Unmarshal([]byte(out), &g.Data); code != 0 || err != nil {
+		t.Fatalf("status %d, %v\n%s", code, err, out)
+	}
+	if g.Data.Score != 3 || g.Data.FinancingCost != 30000*0.10/365 {
+		t.Errorf("with settings: score %v financing %v, want 3 and %v", g.Data.Score, g.Data.FinancingCost, 30000*0.10/365)
+	}
+	// The environment names the file when --settings does not.
+	code, out, errOut := run(t, "", map[string]string{"INCUMBENT_SETTINGS": good}, "ask", "--db", db, "--as-of", "2026-11-27", "--format", "json", "grade G1")
+	if code != 0 || !strings.Contains(out, `"score": 3,`) {
+		t.Errorf("INCUMBENT_SETTINGS: status %d\n%s%s", code, out, errOut)
+	}
+
+	for _, tt := range []struct{ name, body, want string }{
+		{"unknown key", "[grade]\ncost_of_captial = 0.1\n", "unknown setting grade.cost_of_captial"},
+		{"unknown criterion", "[grade.weights]\nspnd = 0.3\n", `unknown criterion "spnd"`},
+		{"negative weight", "[grade.weights]\nmargin = -0.25\n", "grade weight of margin must be a number of 0 or more"},
+		{"all zero", "[grade.weights]\nspend = 0\nmargin = 0\npayment = 0\ninventory = 0\nnew_business = 0\n", "grade weights are all zero"},
+		{"thresholds out of order", "[grade.thresholds]\npayment = [15, 2, 45]\n", "grade thresholds of payment (scores 4, 3, 2) must be strictly increasing"},
+		{"two thresholds", "[grade.thresholds]\nspend = [0.75, 0.5]\n", "grade.thresholds.spend: give 3 numbers"},
+		{"tiers out of order", "[grade]\ntiers = [2.5, 3.25, 1.75]\n", "tier thresholds must be strictly decreasing"},
+		{"not TOML", "[grade\nweights = 1\n", "line 2: expected '.' or ']' to end table name"},
+		{"wrong type", "[grade]\ncost_of_capital = \"eight\"\n", "cost_of_capital"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := write(strings.ReplaceAll(tt.name, " ", "_")+".toml", tt.body)
+			code, out := ask(t, db, "--settings", p, "grade G1")
+			if code != 1 || !strings.Contains(out, "settings "+p) || !strings.Contains(out, tt.want) {
+				t.Errorf("status %d (want 1), output lacks %q:\n%s", code, tt.want, out)
+			}
+			if strings.Contains(out, "Granite") {
+				t.Errorf("answered despite bad settings:\n%s", out)
+			}
+		})
+	}
+	code, out = ask(t, db, "--settings", filepath.Join(dir, "missing.toml"), "grade G1")
+	if code != 1 || !strings.Contains(out, "missing.toml") {
+		t.Errorf("missing settings file: status %d\n%s", code, out)
+	}
+}
+
+// TestSettingsExample checks that docs/settings.example.toml spells out the defaults.
+func TestSettingsExample(t *testing.T) {
+	s, err := loadSettings(filepath.Join("..", "..", "docs", "settings.example.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(domain.DefaultGradeSettings(), s.Grade); diff != "" {
+		t.Errorf("example settings differ from the defaults (-defaults +example):\n%s", diff)
+	}
+}

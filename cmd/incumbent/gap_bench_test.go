@@ -70,6 +70,11 @@ func benchStore(b *testing.B) *sqlite.Store {
 // percentile latencies. Cold runs use a new bot each time (no resolver index, no rates,
 // no cached roll-ups); warm runs reuse one bot whose caches the first call filled.
 func benchCommand(b *testing.B, text string, cold bool) {
+	benchCommands(b, func(int) string { return text }, cold)
+}
+
+// benchCommands is benchCommand with the i-th command given by text(i).
+func benchCommands(b *testing.B, text func(i int) string, cold bool) {
 	ctx := context.Background()
 	store := benchStore(b)
 	newBot := func() *bot.Bot {
@@ -78,15 +83,16 @@ func benchCommand(b *testing.B, text string, cold bool) {
 		return bt
 	}
 	bt := newBot()
-	req := bot.Request{Actor: bot.Admin("bench"), Text: text, AsOf: benchAsOf}
+	req := bot.Request{Actor: bot.Admin("bench"), Text: text(0), AsOf: benchAsOf}
 	if r := bt.Handle(ctx, req); r.Err != nil {
-		b.Fatalf("%s: %v", text, r.Err)
+		b.Fatalf("%s: %v", req.Text, r.Err)
 	}
 	var times []time.Duration
-	for b.Loop() {
+	for i := 0; b.Loop(); i++ {
 		if cold {
 			bt = newBot()
 		}
+		req.Text = text(i)
 		start := time.Now()
 		r := bt.Handle(ctx, req)
 		times = append(times, time.Since(start))

@@ -33,3 +33,25 @@ func BenchmarkGradeBook(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGradeAccount answers `grade <account>`: cold (a new bot: the whole book is
+// graded first) and warm (the book cached), for Acme and for every account in turn.
+func BenchmarkGradeAccount(b *testing.B) {
+	for _, cold := range []bool{true, false} {
+		b.Run(coldName(cold), func(b *testing.B) { benchCommand(b, "grade "+acmeID(b), cold) })
+	}
+	b.Run("warm-every-account", func(b *testing.B) {
+		accs, err := benchStore(b).FindAccounts(context.Background(), domain.AllAccounts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchCommands(b, func(i int) string { return "grade " + accs[(i*7919)%len(accs)].ID }, false)
+	})
+}
+
+// BenchmarkGradeTerritory answers `grade territory Northeast`.
+func BenchmarkGradeTerritory(b *testing.B) {
+	for _, cold := range []bool{true, false} {
+		b.Run(coldName(cold), func(b *testing.B) { benchCommand(b, "grade territory Northeast", cold) })
+	}
+}

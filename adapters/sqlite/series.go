@@ -136,7 +136,11 @@ func (b *Batch) rebuildReadModel(ctx context.Context) error {
 		if err := w.add(ctx, a.rank<<32|current, current, a.id, encodeFacts(account, o)); err != nil {
 			return err
 		}
-		return gw.add(ctx, a.rank<<32|current, current, a.id, grades.encode(current, encodeSeries(mergeDays(all))))
+		g, err := grades.encode(ctx, current, a.id, encodeSeries(mergeDays(all)))
+		if err != nil {
+			return err
+		}
+		return gw.add(ctx, a.rank<<32|current, current, a.id, g)
 	}
 	rows, err = b.tx.QueryContext(ctx, `SELECT account, product, day, amount, cost, quantity
 		FROM sales ORDER BY account, product, day`)
@@ -194,7 +198,11 @@ func (b *Batch) rebuildReadModel(ctx context.Context) error {
 	}
 	for _, id := range grades.rest() { // accounts with invoices, commitments or RFQs but no sales
 		a := accounts[id]
-		if err := gw.add(ctx, a.rank<<32|id, id, a.id, grades.encode(id, nil)); err != nil {
+		g, err := grades.encode(ctx, id, a.id, nil)
+		if err != nil {
+			return err
+		}
+		if err := gw.add(ctx, a.rank<<32|id, id, a.id, g); err != nil {
 			return err
 		}
 	}

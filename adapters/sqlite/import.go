@@ -395,7 +395,7 @@ func (b *Batch) AddSale(ctx context.Context, s domain.Sale) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: add sale: source %q: %w", s.Source, err)
 	}
-	b.rows = append(b.rows, dayNumber(s.Date), account, product, s.Quantity, s.Amount, s.Cost, s.InvoiceID, source)
+	b.rows = append(b.rows, domain.DayNumber(s.Date), account, product, s.Quantity, s.Amount, s.Cost, s.InvoiceID, source)
 	if len(b.rows) < cap(b.rows) {
 		return nil
 	}

@@ -320,9 +320,9 @@ func (s *Store) salesTotals(ctx context.Context, sc domain.Scope, periods []doma
 	n := len(periods)
 	sums := make([]string, 0, 3*n)
 	var sumArgs []any
-	lo, hi := dayNumber(periods[0].After), dayNumber(periods[0].Through)
+	lo, hi := domain.DayNumber(periods[0].After), domain.DayNumber(periods[0].Through)
 	for _, p := range periods {
-		after, through := dayNumber(p.After), dayNumber(p.Through)
+		after, through := domain.DayNumber(p.After), domain.DayNumber(p.Through)
 		lo, hi = min(lo, after), max(hi, through)
 		for _, c := range []string{"amount", "cost", "quantity"} {
 			sums = append(sums, "SUM(CASE WHEN s.day > ? AND s.day <= ? THEN s."+c+" END)")

@@ -73,7 +73,7 @@ func periodTotals(out []domain.SalesTotal, account, key string, s []byte, period
 func dayRanges(periods []domain.Period) [][2]int64 {
 	out := make([][2]int64, len(periods))
 	for i, p := range periods {
-		out[i] = [2]int64{dayNumber(p.After), dayNumber(p.Through)}
+		out[i] = [2]int64{domain.DayNumber(p.After), domain.DayNumber(p.Through)}
 	}
 	return out
 }

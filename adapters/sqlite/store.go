@@ -242,8 +242,6 @@ func parseDate(s sql.NullString) (time.Time, error) {
 	return time.Parse(domain.DateLayout, s.String)
 }
 
-// Sales dates are day numbers: days since 1970-01-01.
-
-func dayNumber(t time.Time) int64 { return domain.Day(t).Unix() / 86400 }
-
+// fromDayNumber is the date of a day number (days since 1970-01-01, see
+// domain.DayNumber): how sales dates are stored.
 func fromDayNumber(n int64) time.Time { return time.Unix(n*86400, 0).UTC() }

@@ -178,6 +178,10 @@ type CompetitorOffer struct {
 	UsesPerUnit       float64 `json:"uses_per_unit,omitempty"`
 	ChangeCost        float64 `json:"change_cost"`
 	Weaknesses        string  `json:"weaknesses,omitempty"`
+	// SetBy and SetAt say who recorded the offer from chat and when; empty for imported
+	// offers.
+	SetBy string    `json:"set_by,omitempty"`
+	SetAt time.Time `json:"set_at,omitzero"`
 }
 
 // ObjectiveScope says what an objective is set for.

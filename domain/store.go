@@ -92,6 +92,9 @@ type Store interface {
 	// with AccountID empty: the company-wide figures (gross-profit rates) that every
 	// account's gap falls back on.
 	CompanySalesByCategory(ctx context.Context, periods []Period) ([]SalesTotal, error)
+	// CompanySalesBySKU sums every account's sales lines per SKU and period, with
+	// AccountID empty and Quantity zero: the company's best sellers.
+	CompanySalesBySKU(ctx context.Context, periods []Period) ([]SalesTotal, error)
 	// SalesBySKU sums the scope's sales lines per account, SKU and period.
 	SalesBySKU(ctx context.Context, s Scope, periods []Period) ([]SalesTotal, error)
 	// GradeFacts returns the grade facts at asOf of every account with sales, invoices,

@@ -227,7 +227,7 @@ var (
 	upsertRFQ = newBufferedUpsert("rfqs", 1,
 		"rfq_id", "account_id", "date", "category", "value", "outcome")
 	upsertCompetitorOffer = newBufferedUpsert("competitor_offers", 3,
-		"competitor", "sku", "account_id", "competitor_product", "price", "uses_per_unit", "change_cost", "weaknesses")
+		"competitor", "sku", "account_id", "competitor_product", "price", "uses_per_unit", "change_cost", "weaknesses", "set_by", "set_at")
 	upsertObjective = newBufferedUpsert("objectives", 3,
 		"scope", "key", "year", "revenue_target", "gp_target", "set_by", "set_at")
 )
@@ -276,6 +276,14 @@ func objectiveArgs(o domain.Objective) []any {
 		setAt = o.SetAt.UTC().Format(time.RFC3339Nano)
 	}
 	return []any{string(o.Scope), o.Key, o.Year, o.RevenueTarget, o.GPTarget, o.SetBy, setAt}
+}
+
+func offerArgs(o domain.CompetitorOffer) []any {
+	setAt := ""
+	if !o.SetAt.IsZero() {
+		setAt = o.SetAt.UTC().Format(time.RFC3339Nano)
+	}
+	return []any{o.Competitor, o.SKU, o.AccountID, o.CompetitorProduct, o.Price, o.UsesPerUnit, o.ChangeCost, o.Weaknesses, o.SetBy, setAt}
 }
 
 // PutTerritory stores t, replacing the territory of the same name.
@@ -555,8 +563,7 @@ func (b *Batch) PutRFQ(ctx context.Context, r domain.RFQ) error {
 // PutCompetitorOffer stores o, replacing the offer of the same competitor, SKU and
 // account (empty for a market-wide offer).
 func (b *Batch) PutCompetitorOffer(ctx context.Context, o domain.CompetitorOffer) error {
-	err := b.put(ctx, upsertCompetitorOffer, o.Competitor, o.SKU, o.AccountID,
-		o.CompetitorProduct, o.Price, o.UsesPerUnit, o.ChangeCost, o.Weaknesses)
+	err := b.put(ctx, upsertCompetitorOffer, offerArgs(o)...)
 	if err != nil {
 		return fmt.Errorf("sqlite: put competitor offer %q/%q/%q: %w", o.Competitor, o.SKU, o.AccountID, err)
 	}

@@ -247,11 +247,15 @@ func (s *Store) FindCompetitorOffers(ctx context.Context, sc domain.Scope) ([]do
 	}
 	return query(ctx, s, "competitor offers", func(r scanner) (domain.CompetitorOffer, error) {
 		var o domain.CompetitorOffer
+		var setAt string
 		err := r.Scan(&o.Competitor, &o.SKU, &o.AccountID, &o.CompetitorProduct, &o.Price,
-			&o.UsesPerUnit, &o.ChangeCost, &o.Weaknesses)
+			&o.UsesPerUnit, &o.ChangeCost, &o.Weaknesses, &o.SetBy, &setAt)
+		if err == nil && setAt != "" {
+			o.SetAt, err = time.Parse(time.RFC3339Nano, setAt)
+		}
 		return o, err
 	}, `SELECT competitor, sku, account_id, competitor_product, price, uses_per_unit,
-		change_cost, weaknesses FROM competitor_offers`+where+
+		change_cost, weaknesses, set_by, set_at FROM competitor_offers`+where+
 		` ORDER BY competitor, sku, account_id`, args...)
 }
 

@@ -84,24 +84,24 @@ func dayRanges(periods []domain.Period) [][2]int64 {
 // account's facts as soon as the next account starts.
 func (b *Batch) rebuildReadModel(ctx context.Context) error {
 	for _, q := range []string{`DELETE FROM account_facts`, `DELETE FROM category_series`, `DELETE FROM series_territories`,
-		`DELETE FROM grade_facts`, fmt.Sprintf(`UPDATE meta SET read_model = %d`, readModelLayout)} {
+		`DELETE FROM grade_facts`, `DELETE FROM product_series`, fmt.Sprintf(`UPDATE meta SET read_model = %d`, readModelLayout)} {
 		if _, err := b.tx.ExecContext(ctx, q); err != nil {
 			return err
 		}
 	}
-	categories := map[int64]string{}
-	rows, err := b.tx.QueryContext(ctx, `SELECT id, category FROM products`)
+	categories, skus := map[int64]string{}, map[int64]string{}
+	rows, err := b.tx.QueryContext(ctx, `SELECT id, category, sku FROM products`)
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
 		var id int64
-		var c string
-		if err := rows.Scan(&id, &c); err != nil {
+		var c, sku string
+		if err := rows.Scan(&id, &c, &sku); err != nil {
 			rows.Close()
 			return err
 		}
-		categories[id] = c
+		categories[id], skus[id] = c, sku
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -123,6 +123,7 @@ func (b *Batch) rebuildReadModel(ctx context.Context) error {
 	w := &factsWriter{b: b, table: "account_facts"}
 	gw := &factsWriter{b: b, table: "grade_facts"}
 	company := map[string]map[int64]*dayTotals{}
+	byProduct := map[int64]map[int64]*dayTotals{}
 	account := map[string][]dayTotals{}
 	var all []dayTotals // the account's lines over every category
 	current := int64(-1)
@@ -178,6 +179,16 @@ func (b *Batch) rebuildReadModel(ctx context.Context) error {
 			cd[d.day] = t
 		}
 		t.revenue, t.cost = t.revenue+d.revenue, t.cost+d.cost
+		pd := byProduct[prod]
+		if pd == nil {
+			pd = map[int64]*dayTotals{}
+			byProduct[prod] = pd
+		}
+		if t = pd[d.day]; t == nil {
+			t = &dayTotals{day: d.day}
+			pd[d.day] = t
+		}
+		t.revenue, t.cost = t.revenue+d.revenue, t.cost+d.cost
 	}
 	if err := rows.Err(); err != nil {
 		return err
@@ -210,17 +221,28 @@ func (b *Batch) rebuildReadModel(ctx context.Context) error {
 		return err
 	}
 	for cat, byDay := range company {
-		days := make([]dayTotals, 0, len(byDay))
-		for _, d := range byDay {
-			days = append(days, *d)
-		}
-		slices.SortFunc(days, func(a, b dayTotals) int { return int(a.day - b.day) })
 		if _, err := b.tx.ExecContext(ctx, `INSERT INTO category_series (category, series) VALUES (?, ?)`,
-			cat, encodeSeries(days)); err != nil {
+			cat, encodeSeries(sortedDays(byDay))); err != nil {
+			return err
+		}
+	}
+	for prod, byDay := range byProduct {
+		if _, err := b.tx.ExecContext(ctx, `INSERT INTO product_series (sku, series) VALUES (?, ?)`,
+			skus[prod], encodeSeries(sortedDays(byDay))); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// sortedDays returns the days of a map by day.
+func sortedDays(byDay map[int64]*dayTotals) []dayTotals {
+	days := make([]dayTotals, 0, len(byDay))
+	for _, d := range byDay {
+		days = append(days, *d)
+	}
+	slices.SortFunc(days, func(a, b dayTotals) int { return int(a.day - b.day) })
+	return days
 }
 
 // categoryFacts is the potential and open pipeline of one account in one category.
@@ -578,9 +600,19 @@ func (s *Store) SalesByCategory(ctx context.Context, sc domain.Scope, periods []
 // CompanySalesByCategory sums every account's sales per product category and period;
 // AccountID is empty in the totals.
 func (s *Store) CompanySalesByCategory(ctx context.Context, periods []domain.Period) ([]domain.SalesTotal, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT category, series FROM category_series ORDER BY category`)
+	return s.companySales(ctx, "category", `SELECT category, series FROM category_series ORDER BY category`, periods)
+}
+
+// CompanySalesBySKU sums every account's sales per SKU and period from product_series;
+// AccountID is empty and Quantity zero in the totals.
+func (s *Store) CompanySalesBySKU(ctx context.Context, periods []domain.Period) ([]domain.SalesTotal, error) {
+	return s.companySales(ctx, "SKU", `SELECT sku, series FROM product_series ORDER BY sku`, periods)
+}
+
+func (s *Store) companySales(ctx context.Context, by, q string, periods []domain.Period) ([]domain.SalesTotal, error) {
+	rows, err := s.db.QueryContext(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: company sales by category: %w", err)
+		return nil, fmt.Errorf("sqlite: company sales by %s: %w", by, err)
 	}
 	defer rows.Close()
 	ranges := dayRanges(periods)
@@ -589,12 +621,12 @@ func (s *Store) CompanySalesByCategory(ctx context.Context, periods []domain.Per
 	var series sql.RawBytes
 	for rows.Next() {
 		if err := rows.Scan(&category, &series); err != nil {
-			return nil, fmt.Errorf("sqlite: company sales by category: %w", err)
+			return nil, fmt.Errorf("sqlite: company sales by %s: %w", by, err)
 		}
 		out = periodTotals(out, "", category, series, ranges)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: company sales by category: %w", err)
+		return nil, fmt.Errorf("sqlite: company sales by %s: %w", by, err)
 	}
 	return out, nil
 }

@@ -218,6 +218,27 @@ func (s *Store) SetObjective(ctx context.Context, o domain.Objective) error {
 	return nil
 }
 
+// RecordCompetitorOffer stores an offer recorded from chat (o.SetBy and o.SetAt say who
+// and when), replacing the offer of the same competitor, SKU and account, and increments
+// the data version so that every gap and deal sees it at once.
+func (s *Store) RecordCompetitorOffer(ctx context.Context, o domain.CompetitorOffer) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: record competitor offer: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, upsertCompetitorOffer.one, offerArgs(o)...); err != nil {
+		return fmt.Errorf("sqlite: record competitor offer: %w", err)
+	}
+	if _, err := bumpVersion(ctx, tx); err != nil {
+		return fmt.Errorf("sqlite: record competitor offer: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: record competitor offer: %w", err)
+	}
+	return nil
+}
+
 // bumpVersion increments the data version in tx and returns the new one.
 func bumpVersion(ctx context.Context, tx *sql.Tx) (int64, error) {
 	var v int64

@@ -1,0 +1,317 @@
+package domain
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strconv"
+)
+
+// Verdicts of a deal.
+const (
+	VerdictAccretive = "accretive" // the trade adds gross profit to the account
+	VerdictDilutive  = "dilutive"  // it costs more than it brings
+)
+
+// DealTerms are a trade: give Discount (a fraction: 0.05 is 5%) on X (a SKU or a
+// category) for Months months, get Qty of SKU Y once or every year, at PriceY (0: Y's
+// list price).
+type DealTerms struct {
+	Discount float64 `json:"discount"`
+	// X is a SKU when XIsSKU is set, else a category.
+	X      string  `json:"x"`
+	XIsSKU bool    `json:"x_is_sku"`
+	Months int     `json:"months"`
+	Qty    float64 `json:"qty"`
+	Y      string  `json:"y"` // SKU
+	Yearly bool    `json:"yearly"`
+	PriceY float64 `json:"price_y,omitempty"` // 0: Y's list price
+}
+
+// DefaultDealMonths is the term of a deal that names none.
+const DefaultDealMonths = 12
+
+// DealInput is what a deal is priced on: the account's revenue and GP on X over W, and
+// Y's unit cost and list price.
+type DealInput struct {
+	RevenueX, GPX         float64
+	UnitCostY, ListPriceY float64
+}
+
+// Deal is DESIGN section 3 "Deal what-if" for one trade.
+type Deal struct {
+	Terms    DealTerms `json:"terms"`
+	RevenueX float64   `json:"revenue_x"`
+	GPX      float64   `json:"gp_x"`
+	MarginX  float64   `json:"margin_x"`
+	// Concession is d × revenue_X × T/12: what the discount costs over the term.
+	Concession float64 `json:"concession"`
+	// RequiredVolumeIncrease is d/(margin_X − d): how much more of X the account must
+	// buy for X to hold its GP on its own; nil when d ≥ margin_X (the discount eats the
+	// whole margin: no volume makes up for it).
+	RequiredVolumeIncrease *float64 `json:"required_volume_increase"`
+	PriceY                 float64  `json:"price_y"`
+	UnitCostY              float64  `json:"unit_cost_y"`
+	UnitGPY                float64  `json:"unit_gp_y"`
+	// Gain is q × unit_gp_Y (once) or q × unit_gp_Y × T/12 (yearly).
+	Gain float64 `json:"gain"`
+	Net  float64 `json:"net"`
+	// BreakEvenQty is the quantity of Y whose GP pays for the concession (per year when
+	// yearly); nil when Y earns nothing per unit (unit_gp_Y ≤ 0).
+	BreakEvenQty *float64 `json:"break_even_qty"`
+	Verdict      string   `json:"verdict"`
+}
+
+// ComputeDeal prices a trade. It fails (EINVALID) on terms no trade can have: a discount
+// outside (0, 1), a quantity that is not positive, a term that is not positive, and when
+// the account buys nothing of X (a concession cannot be priced on what they do not buy).
+// Y sold at or below its unit cost is priced as given: the reply says so.
+func ComputeDeal(t DealTerms, in DealInput) (Deal, error) {
+	switch {
+	case !(t.Discount > 0 && t.Discount < 1):
+		return Deal{}, Errorf(EINVALID, "A discount must be more than 0%% and less than 100%%, not %s.", fmtPct(t.Discount))
+	case !(t.Qty > 0) || math.IsInf(t.Qty, 0):
+		return Deal{}, Errorf(EINVALID, "The quantity of %s must be more than 0.", t.Y)
+	case t.Months <= 0:
+		return Deal{}, Errorf(EINVALID, "The term must be at least one month.")
+	case !(in.RevenueX > 0):
+		return Deal{}, Errorf(EINVALID, "They bought no %s in the last 12 months: a concession cannot be priced on what they do not buy.", t.X)
+	}
+	d := Deal{Terms: t, RevenueX: in.RevenueX, GPX: in.GPX, MarginX: in.GPX / in.RevenueX,
+		PriceY: t.PriceY, UnitCostY: in.UnitCostY}
+	if d.PriceY == 0 {
+		d.PriceY = in.ListPriceY
+	}
+	term := float64(t.Months) / 12
+	d.Concession = t.Discount * in.RevenueX * term
+	if t.Discount < d.MarginX {
+		v := t.Discount / (d.MarginX - t.Discount)
+		d.RequiredVolumeIncrease = &v
+	}
+	d.UnitGPY = d.PriceY - in.UnitCostY
+	perYearOrOnce := d.UnitGPY
+	if t.Yearly {
+		perYearOrOnce *= term
+	}
+	d.Gain = t.Qty * perYearOrOnce
+	d.Net = d.Gain - d.Concession
+	if perYearOrOnce > 0 {
+		q := d.Concession / perYearOrOnce
+		d.BreakEvenQty = &q
+	}
+	d.Verdict = VerdictDilutive
+	if d.Net > 0 {
+		d.Verdict = VerdictAccretive
+	}
+	return d, nil
+}
+
+func fmtPct(f float64) string {
+	p := f * 100
+	return strconv.FormatFloat(p, 'f', -1, 64) + "%"
+}
+
+// CostPerUse is DESIGN section 3 "Cost-per-use" for one SKU at one account against one
+// competitor's offer.
+type CostPerUse struct {
+	AccountID  string `json:"account_id"`
+	SKU        string `json:"sku"`
+	Competitor string `json:"competitor"`
+	// CompetitorProduct, OfferAccountID ("" for a market-wide offer) and Weaknesses are
+	// the offer's.
+	CompetitorProduct string  `json:"competitor_product,omitempty"`
+	OfferAccountID    string  `json:"offer_account_id,omitempty"`
+	Weaknesses        string  `json:"weaknesses,omitempty"`
+	PriceOurs         float64 `json:"price_ours"`
+	// PriceSource is "account" when PriceOurs is the account's average net unit price
+	// over W, "list" when it bought none and the list price is used.
+	PriceSource   string  `json:"price_source"`
+	UsesOurs      float64 `json:"uses_per_unit_ours"`
+	PriceTheirs   float64 `json:"price_theirs"`
+	UsesTheirs    float64 `json:"uses_per_unit_theirs"`
+	ChangeCost    float64 `json:"change_cost"`
+	CPUOurs       float64 `json:"cpu_ours"`
+	CPUTheirs     float64 `json:"cpu_theirs"`
+	AnnualUses    float64 `json:"annual_uses"`
+	Savings       float64 `json:"savings"` // (cpu_theirs − cpu_ours) × annual_uses: positive when we are cheaper per use
+	MaxDefensible float64 `json:"max_defensible_price"`
+	// UsesAssumed is set when a uses-per-unit was missing and taken as 1 (ours) or as
+	// ours (theirs): the reply says so.
+	UsesAssumed bool `json:"uses_assumed,omitempty"`
+}
+
+// Beats reports whether our cost per use is below the competitor's.
+func (c CostPerUse) Beats() bool { return c.CPUOurs < c.CPUTheirs }
+
+// CPUInput is what a cost-per-use comparison needs from the account's sales: its
+// quantity and revenue of the SKU over W.
+type CPUInput struct {
+	AccountID         string
+	Product           Product
+	Quantity, Revenue float64
+}
+
+// ComputeCostPerUse compares our cost per use of a SKU at an account with a competitor's
+// offer. Our change-over cost is 0: the account already uses our product. A
+// uses-per-unit missing on our product is taken as 1; missing on the offer, as ours.
+func ComputeCostPerUse(in CPUInput, o CompetitorOffer) CostPerUse {
+	p := in.Product
+	c := CostPerUse{AccountID: in.AccountID, SKU: p.SKU, Competitor: o.Competitor, CompetitorProduct: o.CompetitorProduct,
+		OfferAccountID: o.AccountID, Weaknesses: o.Weaknesses, PriceTheirs: o.Price, ChangeCost: o.ChangeCost}
+	c.PriceOurs, c.PriceSource = p.ListPrice, "list"
+	if in.Quantity > 0 && in.Revenue > 0 {
+		c.PriceOurs, c.PriceSource = in.Revenue/in.Quantity, "account"
+	}
+	c.UsesOurs = p.UsesPerUnit
+	if c.UsesOurs <= 0 {
+		c.UsesOurs, c.UsesAssumed = 1, true
+	}
+	c.UsesTheirs = o.UsesPerUnit
+	if c.UsesTheirs <= 0 {
+		c.UsesTheirs, c.UsesAssumed = c.UsesOurs, true
+	}
+	c.CPUOurs = c.PriceOurs / c.UsesOurs
+	c.CPUTheirs = (o.Price + o.ChangeCost) / c.UsesTheirs
+	c.AnnualUses = math.Max(0, in.Quantity) * c.UsesOurs
+	c.Savings = (c.CPUTheirs - c.CPUOurs) * c.AnnualUses
+	c.MaxDefensible = c.CPUTheirs*c.UsesOurs - o.ChangeCost
+	return c
+}
+
+// DealSettings are the parameters of deal suggestions (DESIGN section 3 "Deal
+// suggestions").
+type DealSettings struct {
+	Discounts []float64 // the discounts tried, as fractions
+	Months    int       // the term of every suggestion
+	// FirstOrderShare is the share of Y's gap asked for as a first order.
+	FirstOrderShare float64
+	// MarginMultiple: X must earn more than this many times the discount.
+	MarginMultiple float64
+	// Count is how many suggestions are shown.
+	Count int
+}
+
+// DefaultDealSettings returns the parameters of DESIGN section 3.
+func DefaultDealSettings() DealSettings {
+	return DealSettings{Discounts: []float64{0.02, 0.03, 0.05}, Months: 12, FirstOrderShare: 0.25, MarginMultiple: 2, Count: 3}
+}
+
+// Validate reports parameters that would make suggestions meaningless.
+func (s DealSettings) Validate() error {
+	if len(s.Discounts) == 0 {
+		return Errorf(EINVALID, "deal discounts: give at least one")
+	}
+	for _, d := range s.Discounts {
+		if !(d > 0 && d < 1) {
+			return Errorf(EINVALID, "deal discounts must be between 0 and 1 (0.05 is 5%%), not %v", d)
+		}
+	}
+	switch {
+	case s.Months <= 0:
+		return Errorf(EINVALID, "deal months must be 1 or more, not %d", s.Months)
+	case !(s.FirstOrderShare > 0 && s.FirstOrderShare <= 1):
+		return Errorf(EINVALID, "deal first_order_share must be more than 0 and at most 1, not %v", s.FirstOrderShare)
+	case !(s.MarginMultiple >= 0) || math.IsInf(s.MarginMultiple, 0):
+		return Errorf(EINVALID, "deal margin_multiple must be 0 or more, not %v", s.MarginMultiple)
+	case s.Count <= 0:
+		return Errorf(EINVALID, "deal suggestions must be 1 or more, not %d", s.Count)
+	}
+	return nil
+}
+
+// Suggestion is one proposed trade: a priced deal, or (LeadWithValue) no discount at all
+// because our cost per use already beats a competitor's offer on a SKU of Y's category.
+type Suggestion struct {
+	Category      string      `json:"category"` // Y's category
+	LeadWithValue bool        `json:"lead_with_value"`
+	CostPerUse    *CostPerUse `json:"cost_per_use,omitempty"` // the offer we beat
+	Deal          *Deal       `json:"deal,omitempty"`
+}
+
+// SuggestInput is what suggestions for one account are made from.
+type SuggestInput struct {
+	Gap AccountGap // the account's gap as of the date: categories, current, GP rates, uncovered gaps
+	// GPByCategory is the account's GP over W per category it bought.
+	GPByCategory map[string]float64
+	// BestSKU is the company's best-selling SKU of each category over W (by revenue).
+	BestSKU  map[string]string
+	Products map[string]Product
+	// CostPerUse are the comparisons of the account's SKUs with the competitor offers on
+	// file, for the lead-with-value suggestion.
+	CostPerUse []CostPerUse
+}
+
+// Suggest proposes trades for one account (DESIGN section 3 "Deal suggestions"): Y
+// among the categories with uncovered gap, by gap GP; Y's SKU the category's best
+// seller; a yearly first order of ceil(share × gap / list price); X among the
+// account's other categories earning more than the margin multiple times the discount;
+// every discount of the settings over their term. The accretive trades are ranked by net
+// and the best Count with distinct Y kept. When our cost per use beats a competitor's
+// offer on a SKU of a Y category, the first suggestion is to lead with that value and
+// give nothing.
+func Suggest(in SuggestInput, s DealSettings) []Suggestion {
+	out := []Suggestion{}
+	var ys []CategoryGap
+	for _, c := range in.Gap.Categories {
+		if c.Uncovered > 0 {
+			ys = append(ys, c)
+		}
+	}
+	slices.SortStableFunc(ys, func(a, b CategoryGap) int { return cmp.Compare(b.GapGP, a.GapGP) })
+	for _, y := range ys {
+		var best *CostPerUse
+		for i, c := range in.CostPerUse {
+			if p, ok := in.Products[c.SKU]; ok && p.Category == y.Category && c.Beats() && (best == nil || c.Savings > best.Savings) {
+				best = &in.CostPerUse[i]
+			}
+		}
+		if best != nil {
+			cp := *best
+			out = append(out, Suggestion{Category: y.Category, LeadWithValue: true, CostPerUse: &cp})
+			break
+		}
+	}
+	var deals []Deal
+	for _, y := range ys {
+		sku, ok := in.BestSKU[y.Category]
+		if !ok {
+			continue
+		}
+		py := in.Products[sku]
+		if py.ListPrice <= 0 {
+			continue
+		}
+		q := math.Ceil(s.FirstOrderShare * y.Gap / py.ListPrice)
+		for _, x := range in.Gap.Categories {
+			if x.Category == y.Category || x.Current <= 0 {
+				continue
+			}
+			gp := in.GPByCategory[x.Category]
+			margin := gp / x.Current
+			for _, d := range s.Discounts {
+				if margin <= s.MarginMultiple*d {
+					continue
+				}
+				t := DealTerms{Discount: d, X: x.Category, Months: s.Months, Qty: q, Y: sku, Yearly: true}
+				deal, err := ComputeDeal(t, DealInput{RevenueX: x.Current, GPX: gp, UnitCostY: py.UnitCost, ListPriceY: py.ListPrice})
+				if err == nil && deal.Verdict == VerdictAccretive {
+					deals = append(deals, deal)
+				}
+			}
+		}
+	}
+	slices.SortStableFunc(deals, func(a, b Deal) int { return cmp.Compare(b.Net, a.Net) })
+	seen := map[string]bool{}
+	for i := range deals {
+		if len(out) >= s.Count {
+			break
+		}
+		y := in.Products[deals[i].Terms.Y].Category
+		if seen[y] {
+			continue
+		}
+		seen[y] = true
+		out = append(out, Suggestion{Category: y, Deal: &deals[i]})
+	}
+	return out
+}

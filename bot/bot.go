@@ -23,11 +23,17 @@ type Bot struct {
 	Store  domain.Store
 	Gaps   *domain.Gaps     // gap and growth computations over Store
 	Grades *domain.Grades   // grades over Store, with the deployment's settings
+	Deals  *domain.Deals    // deals, costs per use and suggestions over Store
 	Now    func() time.Time // the clock; the as-of date defaults to its day
 	Logger *slog.Logger
 	Money  Money // the currency replies are written in
 	// Objectives stores objectives set from chat; nil when the store cannot.
 	Objectives ObjectiveWriter
+	// Scenarios keeps deal scenarios; nil when the store cannot (deals are priced, not
+	// saved).
+	Scenarios domain.ScenarioStore
+	// Offers records competitor offers from chat; nil when the store cannot.
+	Offers domain.OfferWriter
 
 	accounts accountCache
 }
@@ -47,6 +53,13 @@ func New(store domain.Store) *Bot {
 	if g, ok := store.(domain.GradingStore); ok {
 		b.Grades.Gradings = g
 	}
+	b.Deals = &domain.Deals{Store: store, Gaps: b.Gaps, Settings: domain.DefaultDealSettings()}
+	if s, ok := store.(domain.ScenarioStore); ok {
+		b.Scenarios = s
+	}
+	if o, ok := store.(domain.OfferWriter); ok {
+		b.Offers = o
+	}
 	if w, ok := store.(ObjectiveWriter); ok {
 		b.Objectives = w
 	}
@@ -58,6 +71,9 @@ type Request struct {
 	Actor Actor
 	Text  string    // "gap acme", with or without a leading slash
 	AsOf  time.Time // zero: today, by the bot's clock
+	// Channel and Thread say where the request was made (a chat channel and thread);
+	// scenarios record them. Empty on the command line.
+	Channel, Thread string
 }
 
 // command is one verb of the grammar.
@@ -73,6 +89,10 @@ func commands() []command {
 	return []command{
 		{"gap", "gap <account> | gap territory <name> | gap market", "the business we have next to the business still to win, by category", (*Bot).gapCmd},
 		{"grade", "grade <account> | grade territory <name>", "the customer value scale: tier, score, true GP and what lifts it a tier", (*Bot).gradeCmd},
+		{"deal", "deal <account> give <pct>% on <sku|category> [for <n> months] get <qty> <sku> [once|yearly] [at <price>] | deal suggest <account> | deal show <id> | deal vary <id> <changes> | deal compare <id> <id>…",
+			"price a give-X-get-Y trade on the whole account's profit, save it as a scenario, vary and compare it, or let the bot suggest trades", (*Bot).dealCmd},
+		{"cpu", "cpu <account> <sku> [vs <competitor>]", "our cost per use against competitors' offers on file", (*Bot).cpuCmd},
+		{"offer", "offer <account> <competitor> <sku> <price> [uses <n>] [change <cost>] [weak <text>]", "record a competitor's offer heard in the field", (*Bot).offerCmd},
 		{"growth", "growth <account> | growth territory <name> | growth set <account|territory> <year> <revenue> [gp <gp>]", "pace against the year's objective, or a suggested one", (*Bot).growthCmd},
 		{"account", "account <name>", "who an account is: id, territory, owner, aliases", (*Bot).accountCmd},
 		{"accounts", "accounts [territory]", "list the accounts you can see, or one territory's", (*Bot).accountsCmd},

@@ -59,7 +59,30 @@ func (b *Bot) gapCmd(ctx context.Context, req Request, args []string) (Reply, er
 	if err != nil {
 		return Reply{}, err
 	}
-	return b.accountGapReply(g, note, req.AsOf), nil
+	reply := b.accountGapReply(g, note, req.AsOf)
+	// Suggested trades complete the gap; if they cannot be computed, the gap still goes
+	// out.
+	sugs, err := b.Deals.SuggestFromGap(ctx, g, req.AsOf)
+	if err != nil {
+		b.Logger.WarnContext(ctx, "deal suggestions left out of the gap", "account", a.ID, "err", err)
+		return reply, nil
+	}
+	if len(sugs) > 0 {
+		text, buttons := b.suggestionLines(a, sugs)
+		more := []Block{&Text{Text: "*Suggested deals*\n" + text}}
+		if len(buttons) > 0 {
+			more = append(more, &Buttons{Buttons: buttons})
+		}
+		// Before the reply's own buttons and closing line.
+		at := len(reply.Blocks) - 1
+		for i, bl := range reply.Blocks {
+			if _, ok := bl.(*Buttons); ok {
+				at = i
+			}
+		}
+		reply.Blocks = append(reply.Blocks[:at:at], append(more, reply.Blocks[at:]...)...)
+	}
+	return reply, nil
 }
 
 func firstOr(xs []string, def string) string {

@@ -271,8 +271,16 @@ func Suggest(in SuggestInput, s DealSettings) []Suggestion {
 			break
 		}
 	}
+	// Where we lead with value, no discount is suggested for that Y.
+	seen := map[string]bool{}
+	for _, sg := range out {
+		seen[sg.Category] = true
+	}
 	var deals []Deal
 	for _, y := range ys {
+		if seen[y.Category] {
+			continue
+		}
 		sku, ok := in.BestSKU[y.Category]
 		if !ok {
 			continue
@@ -301,7 +309,6 @@ func Suggest(in SuggestInput, s DealSettings) []Suggestion {
 		}
 	}
 	slices.SortStableFunc(deals, func(a, b Deal) int { return cmp.Compare(b.Net, a.Net) })
-	seen := map[string]bool{}
 	for i := range deals {
 		if len(out) >= s.Count {
 			break

@@ -28,6 +28,7 @@ type gapCache struct {
 	products map[string]Product
 	rollups  map[string]Rollup // by territory
 	market   *Market
+	best     map[string]string // best-selling SKU by category
 }
 
 // current returns the cache of the store's data version at asOf, emptied when either
@@ -71,6 +72,54 @@ func (g *Gaps) base(ctx context.Context, c *gapCache) (map[string]Product, GPRat
 	c.products, c.rates = products, &r
 	g.mu.Unlock()
 	return products, r, nil
+}
+
+// Products returns every product by SKU, cached with the data version.
+func (g *Gaps) Products(ctx context.Context, asOf time.Time) (map[string]Product, error) {
+	c, err := g.current(ctx, Day(asOf))
+	if err != nil {
+		return nil, err
+	}
+	products, _, err := g.base(ctx, c)
+	return products, err
+}
+
+// BestSellers returns the company's best-selling SKU of each category over W (by
+// revenue; ties go to the first SKU in order), cached with the data version and date.
+func (g *Gaps) BestSellers(ctx context.Context, asOf time.Time) (map[string]string, error) {
+	c, err := g.current(ctx, Day(asOf))
+	if err != nil {
+		return nil, err
+	}
+	g.mu.Lock()
+	best := c.best
+	g.mu.Unlock()
+	if best != nil {
+		return best, nil
+	}
+	products, _, err := g.base(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	sales, err := g.Store.CompanySalesBySKU(ctx, []Period{Window(c.asOf)})
+	if err != nil {
+		return nil, fmt.Errorf("company sales by SKU: %w", err)
+	}
+	best = map[string]string{}
+	top := map[string]float64{}
+	for _, s := range sales {
+		p, ok := products[s.Key]
+		if !ok {
+			continue
+		}
+		if r, seen := top[p.Category]; !seen || s.Revenue > r {
+			top[p.Category], best[p.Category] = s.Revenue, s.Key
+		}
+	}
+	g.mu.Lock()
+	c.best = best
+	g.mu.Unlock()
+	return best, nil
 }
 
 // compute computes the gap of every account of the scope.

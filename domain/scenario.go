@@ -49,16 +49,19 @@ func BalanceLedger(items []LedgerItem) LedgerBalance {
 // Scenario is a priced trade saved for a team to work on: shown, varied and compared by
 // its id (S-12) in the channel or thread it was made in.
 type Scenario struct {
-	ID        int64        `json:"-"`
-	ParentID  int64        `json:"-"` // the scenario it varies; 0 for none
-	AccountID string       `json:"account_id"`
-	Author    string       `json:"author"` // email, or who asked on the command line
-	Channel   string       `json:"channel,omitempty"`
-	Thread    string       `json:"thread,omitempty"`
-	CreatedAt time.Time    `json:"created_at"`
-	AsOf      string       `json:"as_of"` // the date the deal was priced at
-	Ledger    []LedgerItem `json:"ledger"`
-	Deal      Deal         `json:"deal"` // as priced when saved
+	ID          int64        `json:"-"`
+	ParentID    int64        `json:"-"` // the scenario it varies; 0 for none
+	AccountID   string       `json:"account_id"`
+	AccountName string       `json:"account_name"`
+	Author      string       `json:"author"` // email, or who asked on the command line
+	Channel     string       `json:"channel,omitempty"`
+	Thread      string       `json:"thread,omitempty"`
+	CreatedAt   time.Time    `json:"created_at"`
+	AsOf        string       `json:"as_of"` // the date the deal was priced at
+	Ledger      []LedgerItem `json:"ledger"`
+	Deal        Deal         `json:"deal"` // as priced when saved
+	// CostPerUse compares our SKUs of X with the competitor offers on file when saved.
+	CostPerUse []CostPerUse `json:"cost_per_use,omitempty"`
 }
 
 // Name is the scenario's id as people type it: "S-12".

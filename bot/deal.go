@@ -342,8 +342,12 @@ func (b *Bot) dealReply(s domain.Scenario, title, note string) Reply {
 	ctxText := "As of " + s.AsOf + "; X's revenue and margin are the account's over the last 12 months."
 	var buttons []Button
 	if s.ID != 0 {
+		hint := 0.03
+		if math.Abs(t.Discount-hint) < 1e-9 {
+			hint = 0.02
+		}
 		ctxText = fmt.Sprintf("Saved as %s by %s. ", s.Name(), s.Author) + ctxText +
-			fmt.Sprintf(" Vary it: `deal vary %s give 3%%`; compare: `deal compare %s S-…`.", s.Name(), s.Name())
+			fmt.Sprintf(" Vary it: `deal vary %s give %s`; compare: `deal compare %s S-…`.", s.Name(), pctExact(hint), s.Name())
 		for _, alt := range []float64{0.02, 0.03, 0.05} {
 			if math.Abs(alt-t.Discount) > 1e-9 {
 				buttons = append(buttons, Button{Label: "Try " + pctExact(alt), Command: fmt.Sprintf("deal vary %s give %s", s.Name(), pctExact(alt))})

@@ -62,13 +62,16 @@ func FindTarget(products map[string]Product, text string, skuOnly bool) (Target,
 			}
 		}
 	}
-	var named, partial []string
+	var named, partial, inCategory []string
 	words := strings.Fields(q)
 	for _, sku := range skus {
 		n := NameKey(products[sku].Name)
 		if n == q {
 			named = append(named, sku)
 			continue
+		}
+		if NameKey(products[sku].Category) == q {
+			inCategory = append(inCategory, sku)
 		}
 		all := true
 		for _, w := range words {
@@ -77,6 +80,13 @@ func FindTarget(products map[string]Product, text string, skuOnly bool) (Target,
 		if all {
 			partial = append(partial, sku)
 		}
+	}
+	if skuOnly && len(named) == 0 && len(inCategory) > 0 {
+		var names []string
+		for _, sku := range inCategory[:min(len(inCategory), 3)] {
+			names = append(names, fmt.Sprintf("%s (%s)", sku, products[sku].Name))
+		}
+		return Target{}, Errorf(EINVALID, "%q is a category: name one of its products, e.g. %s.", text, strings.Join(names, ", "))
 	}
 	for _, hits := range [][]string{named, partial} {
 		switch {
@@ -205,7 +215,7 @@ func (d *Deals) Price(ctx context.Context, r DealRequest, asOf time.Time) (Price
 	if err != nil {
 		return PricedDeal{}, fmt.Errorf("find competitor offers: %w", err)
 	}
-	for _, o := range offers {
+	for _, o := range dedupeOffers(offers) {
 		p, ok := products[o.SKU]
 		if !ok || (x.IsSKU() && o.SKU != x.SKU) || (!x.IsSKU() && p.Category != x.Category) {
 			continue
@@ -246,21 +256,32 @@ func (d *Deals) CostPerUse(ctx context.Context, accountID, product, competitor s
 	}
 	res := CostPerUseResult{AccountID: accountID, SKU: t.SKU, Comparisons: []CostPerUse{}}
 	s := sales.bySKU[t.SKU]
-	// An account's own offer from a competitor replaces the market-wide one.
-	own := map[string]bool{}
-	for _, o := range offers {
-		if o.SKU == t.SKU && o.AccountID != "" {
-			own[strings.ToLower(o.Competitor)] = true
-		}
-	}
-	for _, o := range offers {
-		if o.SKU != t.SKU || (competitor != "" && !strings.EqualFold(o.Competitor, competitor)) ||
-			(o.AccountID == "" && own[strings.ToLower(o.Competitor)]) {
+	for _, o := range dedupeOffers(offers) {
+		if o.SKU != t.SKU || (competitor != "" && !strings.EqualFold(o.Competitor, competitor)) {
 			continue
 		}
 		res.Comparisons = append(res.Comparisons, ComputeCostPerUse(CPUInput{AccountID: accountID, Product: t.Product, Quantity: s.Quantity, Revenue: s.Revenue}, o))
 	}
 	return res, nil
+}
+
+// dedupeOffers drops a market-wide offer where the same competitor made the account its
+// own offer on the same SKU: the account's replaces it.
+func dedupeOffers(offers []CompetitorOffer) []CompetitorOffer {
+	own := map[[2]string]bool{}
+	for _, o := range offers {
+		if o.AccountID != "" {
+			own[[2]string{strings.ToLower(o.Competitor), o.SKU}] = true
+		}
+	}
+	out := make([]CompetitorOffer, 0, len(offers))
+	for _, o := range offers {
+		if o.AccountID == "" && own[[2]string{strings.ToLower(o.Competitor), o.SKU}] {
+			continue
+		}
+		out = append(out, o)
+	}
+	return out
 }
 
 // Suggest proposes trades for an account as of asOf (see the function Suggest).
@@ -297,7 +318,7 @@ func (d *Deals) SuggestFromGap(ctx context.Context, gap AccountGap, asOf time.Ti
 		if err != nil {
 			return nil, err
 		}
-		for _, o := range offers {
+		for _, o := range dedupeOffers(offers) {
 			p, ok := products[o.SKU]
 			if !ok {
 				continue

@@ -85,7 +85,7 @@ func (g *Gaps) Products(ctx context.Context, asOf time.Time) (map[string]Product
 }
 
 // BestSellers returns the company's best-selling SKU of each category over W (by
-// revenue; ties go to the first SKU in order), cached with the data version and date.
+// revenue; see Store.BestSellers), cached with the data version and date.
 func (g *Gaps) BestSellers(ctx context.Context, asOf time.Time) (map[string]string, error) {
 	c, err := g.current(ctx, Day(asOf))
 	if err != nil {
@@ -97,24 +97,8 @@ func (g *Gaps) BestSellers(ctx context.Context, asOf time.Time) (map[string]stri
 	if best != nil {
 		return best, nil
 	}
-	products, _, err := g.base(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	sales, err := g.Store.CompanySalesBySKU(ctx, []Period{Window(c.asOf)})
-	if err != nil {
-		return nil, fmt.Errorf("company sales by SKU: %w", err)
-	}
-	best = map[string]string{}
-	top := map[string]float64{}
-	for _, s := range sales {
-		p, ok := products[s.Key]
-		if !ok {
-			continue
-		}
-		if r, seen := top[p.Category]; !seen || s.Revenue > r {
-			top[p.Category], best[p.Category] = s.Revenue, s.Key
-		}
+	if best, err = g.Store.BestSellers(ctx, c.asOf); err != nil {
+		return nil, fmt.Errorf("best sellers: %w", err)
 	}
 	g.mu.Lock()
 	c.best = best

@@ -92,9 +92,10 @@ type Store interface {
 	// with AccountID empty: the company-wide figures (gross-profit rates) that every
 	// account's gap falls back on.
 	CompanySalesByCategory(ctx context.Context, periods []Period) ([]SalesTotal, error)
-	// CompanySalesBySKU sums every account's sales lines per SKU and period, with
-	// AccountID empty and Quantity zero: the company's best sellers.
-	CompanySalesBySKU(ctx context.Context, periods []Period) ([]SalesTotal, error)
+	// BestSellers returns the company's best-selling SKU of each category over W of
+	// asOf, by revenue (ties to the first SKU in order); categories without sales in W
+	// are left out.
+	BestSellers(ctx context.Context, asOf time.Time) (map[string]string, error)
 	// SalesBySKU sums the scope's sales lines per account, SKU and period.
 	SalesBySKU(ctx context.Context, s Scope, periods []Period) ([]SalesTotal, error)
 	// GradeFacts returns the grade facts at asOf of every account with sales, invoices,

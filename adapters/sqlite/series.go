@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/incumbent/incumbent/domain"
 )
@@ -84,7 +85,7 @@ func dayRanges(periods []domain.Period) [][2]int64 {
 // account's facts as soon as the next account starts.
 func (b *Batch) rebuildReadModel(ctx context.Context) error {
 	for _, q := range []string{`DELETE FROM account_facts`, `DELETE FROM category_series`, `DELETE FROM series_territories`,
-		`DELETE FROM grade_facts`, `DELETE FROM product_series`, fmt.Sprintf(`UPDATE meta SET read_model = %d`, readModelLayout)} {
+		`DELETE FROM grade_facts`, `DELETE FROM best_sellers`, fmt.Sprintf(`UPDATE meta SET read_model = %d`, readModelLayout)} {
 		if _, err := b.tx.ExecContext(ctx, q); err != nil {
 			return err
 		}
@@ -226,11 +227,77 @@ func (b *Batch) rebuildReadModel(ctx context.Context) error {
 			return err
 		}
 	}
+	return b.writeBestSellers(ctx, byProduct, skus, categories)
+}
+
+// writeBestSellers fills best_sellers from every product's company-wide daily sales: for
+// each as-of date from the first sales day to a year after the last, each category's
+// SKU with the most revenue over W.
+func (b *Batch) writeBestSellers(ctx context.Context, byProduct map[int64]map[int64]*dayTotals, skus, categories map[int64]string) error {
+	type product struct {
+		sku    string
+		series []byte
+	}
+	byCategory := map[string][]product{}
+	first, last := int64(math.MaxInt64), int64(math.MinInt64)
 	for prod, byDay := range byProduct {
-		if _, err := b.tx.ExecContext(ctx, `INSERT INTO product_series (sku, series) VALUES (?, ?)`,
-			skus[prod], encodeSeries(sortedDays(byDay))); err != nil {
-			return err
+		days := sortedDays(byDay)
+		if len(days) == 0 {
+			continue
 		}
+		first, last = min(first, days[0].day), max(last, days[len(days)-1].day)
+		c := categories[prod]
+		byCategory[c] = append(byCategory[c], product{skus[prod], encodeSeries(days)})
+	}
+	if len(byCategory) == 0 {
+		return nil
+	}
+	for _, ps := range byCategory {
+		slices.SortFunc(ps, func(a, b product) int { return strings.Compare(a.sku, b.sku) })
+	}
+	cats := make([]string, 0, len(byCategory))
+	for c := range byCategory {
+		cats = append(cats, c)
+	}
+	slices.Sort(cats)
+	const chunk = 300
+	args := make([]any, 0, 3*chunk)
+	flush := func() error {
+		n := len(args) / 3
+		if n == 0 {
+			return nil
+		}
+		q := `INSERT INTO best_sellers (day, category, sku) VALUES ` + strings.Repeat("(?, ?, ?), ", n-1) + "(?, ?, ?)"
+		if _, err := b.tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("write best sellers: %w", err)
+		}
+		args = args[:0]
+		return nil
+	}
+	for day := first; day <= last+366; day++ {
+		w := domain.NewDayWindow(fromDayNumber(day))
+		for _, c := range cats {
+			best, top := "", 0.0
+			for _, p := range byCategory[c] {
+				_, r0, _ := upTo(p.series, w.After)
+				_, r1, _ := upTo(p.series, w.Through)
+				if rev := r1 - r0; rev > top+1e-9 {
+					best, top = p.sku, rev
+				}
+			}
+			if best == "" {
+				continue
+			}
+			args = append(args, day, c, best)
+			if len(args) == 3*chunk {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
 	}
 	return nil
 }
@@ -603,10 +670,26 @@ func (s *Store) CompanySalesByCategory(ctx context.Context, periods []domain.Per
 	return s.companySales(ctx, "category", `SELECT category, series FROM category_series ORDER BY category`, periods)
 }
 
-// CompanySalesBySKU sums every account's sales per SKU and period from product_series;
-// AccountID is empty and Quantity zero in the totals.
-func (s *Store) CompanySalesBySKU(ctx context.Context, periods []domain.Period) ([]domain.SalesTotal, error) {
-	return s.companySales(ctx, "SKU", `SELECT sku, series FROM product_series ORDER BY sku`, periods)
+// BestSellers returns the company's best-selling SKU of each category over W of asOf,
+// from best_sellers.
+func (s *Store) BestSellers(ctx context.Context, asOf time.Time) (map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT category, sku FROM best_sellers WHERE day = ?`, domain.DayNumber(asOf))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: best sellers: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var c, sku string
+		if err := rows.Scan(&c, &sku); err != nil {
+			return nil, fmt.Errorf("sqlite: best sellers: %w", err)
+		}
+		out[c] = sku
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: best sellers: %w", err)
+	}
+	return out, nil
 }
 
 func (s *Store) companySales(ctx context.Context, by, q string, periods []domain.Period) ([]domain.SalesTotal, error) {

@@ -63,6 +63,7 @@ func openSession(ctx context.Context, env Env, db, as, asOf, settingsPath string
 	}
 	b := bot.New(store)
 	b.Grades.Settings = settings.Grade
+	b.Deals.Settings = settings.Deal
 	b.Now = env.Now
 	b.Logger = logger(env)
 	if b.Money, err = bot.NewMoney(env.Getenv("INCUMBENT_CURRENCY")); err != nil {

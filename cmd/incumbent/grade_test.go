@@ -256,6 +256,8 @@ func TestGradeSettings(t *testing.T) {
 		{"tiers out of order", "[grade]\ntiers = [2.5, 3.25, 1.75]\n", "tier thresholds must be strictly decreasing"},
 		{"not TOML", "[grade\nweights = 1\n", "line 2: expected '.' or ']' to end table name"},
 		{"wrong type", "[grade]\ncost_of_capital = \"eight\"\n", "cost_of_capital"},
+		{"deal discount of 5", "[deal]\ndiscounts = [0.02, 5]\n", "deal discounts must be between 0 and 1 (0.05 is 5%), not 5"},
+		{"no suggestions", "[deal]\nsuggestions = 0\n", "deal suggestions must be 1 or more"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p := write(strings.ReplaceAll(tt.name, " ", "_")+".toml", tt.body)
@@ -281,6 +283,9 @@ func TestSettingsExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(domain.DefaultGradeSettings(), s.Grade); diff != "" {
-		t.Errorf("example settings differ from the defaults (-defaults +example):\n%s", diff)
+		t.Errorf("example grade settings differ from the defaults (-defaults +example):\n%s", diff)
+	}
+	if diff := cmp.Diff(domain.DefaultDealSettings(), s.Deal); diff != "" {
+		t.Errorf("example deal settings differ from the defaults (-defaults +example):\n%s", diff)
 	}
 }

@@ -25,17 +25,25 @@ type settingsFile struct {
 		CostOfCapital *float64             `toml:"cost_of_capital"`
 		CarryingRate  *float64             `toml:"carrying_rate"`
 	} `toml:"grade"`
+	Deal struct {
+		Discounts       []float64 `toml:"discounts"`
+		Months          *int      `toml:"months"`
+		FirstOrderShare *float64  `toml:"first_order_share"`
+		MarginMultiple  *float64  `toml:"margin_multiple"`
+		Suggestions     *int      `toml:"suggestions"`
+	} `toml:"deal"`
 }
 
 // Settings are a deployment's settings.
 type Settings struct {
 	Grade domain.GradeSettings
+	Deal  domain.DealSettings
 }
 
 // loadSettings reads the settings file at path ("" for the defaults) and validates the
 // result. Errors name the file and the setting.
 func loadSettings(path string) (Settings, error) {
-	s := Settings{Grade: domain.DefaultGradeSettings()}
+	s := Settings{Grade: domain.DefaultGradeSettings(), Deal: domain.DefaultDealSettings()}
 	if path == "" {
 		return s, nil
 	}
@@ -53,7 +61,7 @@ func loadSettings(path string) (Settings, error) {
 		for i, k := range un {
 			keys[i] = k.String()
 		}
-		return s, fmt.Errorf("settings %s: unknown setting %s (the settings are grade.weights, grade.thresholds, grade.tiers, grade.cost_of_capital, grade.carrying_rate)",
+		return s, fmt.Errorf("settings %s: unknown setting %s (the settings are grade.weights, grade.thresholds, grade.tiers, grade.cost_of_capital, grade.carrying_rate, deal.discounts, deal.months, deal.first_order_share, deal.margin_multiple, deal.suggestions)",
 			path, strings.Join(keys, ", "))
 	}
 	g := &s.Grade
@@ -80,6 +88,25 @@ func loadSettings(path string) (Settings, error) {
 		g.CarryingRate = *f.Grade.CarryingRate
 	}
 	if err := g.Validate(); err != nil {
+		return s, fmt.Errorf("settings %s: %s", path, domain.ErrorMessage(err))
+	}
+	d := &s.Deal
+	if f.Deal.Discounts != nil {
+		d.Discounts = f.Deal.Discounts
+	}
+	if f.Deal.Months != nil {
+		d.Months = *f.Deal.Months
+	}
+	if f.Deal.FirstOrderShare != nil {
+		d.FirstOrderShare = *f.Deal.FirstOrderShare
+	}
+	if f.Deal.MarginMultiple != nil {
+		d.MarginMultiple = *f.Deal.MarginMultiple
+	}
+	if f.Deal.Suggestions != nil {
+		d.Count = *f.Deal.Suggestions
+	}
+	if err := d.Validate(); err != nil {
 		return s, fmt.Errorf("settings %s: %s", path, domain.ErrorMessage(err))
 	}
 	return s, nil

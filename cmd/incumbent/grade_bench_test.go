@@ -55,3 +55,18 @@ func BenchmarkGradeTerritory(b *testing.B) {
 		b.Run(coldName(cold), func(b *testing.B) { benchCommand(b, "grade territory Northeast", cold) })
 	}
 }
+
+// BenchmarkDeal prices and saves a trade (each call saves a scenario in the benchmark
+// database), suggests trades, and compares costs per use, for Acme.
+func BenchmarkDeal(b *testing.B) {
+	id := acmeID(b)
+	for _, tt := range []struct{ name, text string }{
+		{"price-and-save", "deal " + id + " give 5% on Fasteners for 12 months get 100 WLD-0022 yearly"},
+		{"suggest", "deal suggest " + id},
+		{"cpu", "cpu " + id + " ABR-0033"},
+	} {
+		for _, cold := range []bool{true, false} {
+			b.Run(tt.name+"-"+coldName(cold), func(b *testing.B) { benchCommand(b, tt.text, cold) })
+		}
+	}
+}

@@ -34,8 +34,17 @@ type Bot struct {
 	Scenarios domain.ScenarioStore
 	// Offers records competitor offers from chat; nil when the store cannot.
 	Offers domain.OfferWriter
+	// Observer records every command answered (adapters/prometheus); nil: none.
+	Observer Observer
 
 	accounts accountCache
+}
+
+// Observer records commands: the adapter that asked, the command (its verb, or
+// "unknown"), the error code of the reply ("" when it is not an error) and how long it
+// took.
+type Observer interface {
+	ObserveCommand(adapter, command, errCode string, d time.Duration)
 }
 
 // ObjectiveWriter stores an objective set from chat.
@@ -74,6 +83,22 @@ type Request struct {
 	// Channel and Thread say where the request was made (a chat channel and thread);
 	// scenarios record them. Empty on the command line.
 	Channel, Thread string
+	// Adapter names where the request came from (web, slack, teams, cli) in metrics and
+	// logs.
+	Adapter string
+}
+
+// CommandName returns the verb of a command text when it is one of the grammar's, else
+// "unknown": a bounded label for metrics.
+func CommandName(text string) string {
+	words := tokenize(strings.TrimPrefix(strings.TrimSpace(text), "/"))
+	if len(words) == 0 {
+		return "unknown"
+	}
+	if c, ok := findCommand(strings.ToLower(words[0])); ok {
+		return c.name
+	}
+	return "unknown"
 }
 
 // command is one verb of the grammar.
@@ -111,7 +136,21 @@ func findCommand(name string) (command, bool) {
 
 // Handle answers one request. Failures become error replies with the error's code set in
 // Reply.Err and a message saying what was wrong; internal errors are logged, not shown.
-func (b *Bot) Handle(ctx context.Context, req Request) Reply {
+func (b *Bot) Handle(ctx context.Context, req Request) (reply Reply) {
+	start := time.Now()
+	defer func() {
+		d := time.Since(start)
+		code := ""
+		if reply.Err != nil {
+			code = domain.ErrorCode(reply.Err)
+		}
+		name := CommandName(req.Text)
+		if b.Observer != nil {
+			b.Observer.ObserveCommand(req.Adapter, name, code, d)
+		}
+		b.Logger.DebugContext(ctx, "command", "adapter", req.Adapter, "command", name, "actor", req.Actor.who(),
+			"error_code", code, "duration_ms", float64(d.Microseconds())/1000)
+	}()
 	if req.AsOf.IsZero() {
 		req.AsOf = domain.Day(b.Now())
 	}

@@ -1,4 +1,5 @@
-// Command incumbent is Incumbent's one binary: it imports a company's CSV exports,
+// Command incumbent is Incumbent's one binary: it serves chat over HTTP with health,
+// metrics and a web playground (serve, the default), imports a company's CSV exports,
 // generates demo data, and answers the chat commands from the terminal (ask, chat).
 // Main wires the adapters into the bot and is what the tests run.
 package main
@@ -12,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -47,6 +49,9 @@ const (
 const usage = `Incumbent: gap, grade and deal analysis for B2B sales teams, in chat.
 
 Usage:
+  incumbent [serve] [--addr HOST:PORT] [--db PATH] [--as-of DATE] [--settings FILE]
+                                            serve chat, /healthz, /readyz, /metrics and the
+                                            web playground (default 127.0.0.1:8080)
   incumbent import [--db PATH] DIR          load the CSV files in DIR (all or nothing)
   incumbent demo [--accounts N] [--months M] [--end DATE] [--seed S] DIR
                                             write a realistic demo company's CSV files
@@ -56,7 +61,7 @@ Usage:
                                             talk to the bot in the terminal
 
 The database is --db, else $INCUMBENT_DB, else ./incumbent.db. With no database,
-chat creates it with the demo data set first. Settings (grade weights, thresholds and
+serve and chat create it with the demo data set first. Settings (grade weights, thresholds and
 rates) come from --settings, else $INCUMBENT_SETTINGS, else the built-in defaults; see
 docs/settings.example.toml. Type "help" in chat for the commands.
 `
@@ -69,12 +74,14 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if env.Getenv == nil {
 		env.Getenv = func(string) string { return "" }
 	}
-	if len(args) == 0 {
-		fmt.Fprint(env.Stderr, usage)
-		return exitUsage
+	// No command, or flags first, means serve.
+	if len(args) == 0 || (strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" && args[0] != "-help") {
+		args = append([]string{"serve"}, args...)
 	}
 	var run func(context.Context, []string, Env) error
 	switch args[0] {
+	case "serve":
+		run = runServe
 	case "import":
 		run = runImport
 	case "demo":

@@ -1,0 +1,76 @@
+// Package prometheus exports Incumbent's metrics in the Prometheus format with
+// github.com/prometheus/client_golang: HTTP requests by route and status, commands by
+// adapter, command and outcome, with latency histograms, on a registry of its own (plus
+// the Go runtime and process collectors).
+package prometheus
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics holds the collectors. Its methods are safe for concurrent use.
+type Metrics struct {
+	registry        *prometheus.Registry
+	httpRequests    *prometheus.CounterVec
+	httpDuration    *prometheus.HistogramVec
+	commands        *prometheus.CounterVec
+	commandDuration *prometheus.HistogramVec
+	commandErrors   *prometheus.CounterVec
+}
+
+// New registers Incumbent's collectors on a new registry.
+func New() *Metrics {
+	r := prometheus.NewRegistry()
+	m := &Metrics{
+		registry: r,
+		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "incumbent_http_requests_total", Help: "HTTP requests by route and status code.",
+		}, []string{"route", "code"}),
+		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "incumbent_http_request_duration_seconds", Help: "HTTP request latency by route.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"route"}),
+		commands: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "incumbent_commands_total", Help: "Commands answered, by adapter (web, slack, teams, cli), command and outcome (ok or an error code).",
+		}, []string{"adapter", "command", "outcome"}),
+		commandDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "incumbent_command_duration_seconds", Help: "Command latency by adapter and command.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"adapter", "command"}),
+		commandErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "incumbent_command_errors_total", Help: "Commands answered with an error, by error code (EINVALID, ENOTFOUND, EFORBIDDEN, ECONFLICT, EINTERNAL).",
+		}, []string{"code"}),
+	}
+	r.MustRegister(m.httpRequests, m.httpDuration, m.commands, m.commandDuration, m.commandErrors,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Handler serves the metrics at /metrics.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})
+}
+
+// ObserveHTTP records one HTTP request. route is the pattern it matched, never the raw
+// path, so that the label stays bounded.
+func (m *Metrics) ObserveHTTP(route string, code int, d time.Duration) {
+	m.httpRequests.WithLabelValues(route, strconv.Itoa(code)).Inc()
+	m.httpDuration.WithLabelValues(route).Observe(d.Seconds())
+}
+
+// ObserveCommand records one command. errCode is "" for a reply without error.
+func (m *Metrics) ObserveCommand(adapter, command, errCode string, d time.Duration) {
+	outcome := "ok"
+	if errCode != "" {
+		outcome = errCode
+		m.commandErrors.WithLabelValues(errCode).Inc()
+	}
+	m.commands.WithLabelValues(adapter, command, outcome).Inc()
+	m.commandDuration.WithLabelValues(adapter, command).Observe(d.Seconds())
+}

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	httpserver "github.com/incumbent/incumbent/adapters/http"
+	"github.com/incumbent/incumbent/adapters/prometheus"
+	"github.com/incumbent/incumbent/adapters/web"
+	"github.com/incumbent/incumbent/bot"
+	"github.com/incumbent/incumbent/domain"
+)
+
+// defaultAddr is where the server listens unless --addr or INCUMBENT_ADDR say otherwise:
+// loopback, so that the playground is not on the network by default.
+const defaultAddr = "127.0.0.1:8080"
+
+// serveLogger writes structured logs to stderr: JSON when stderr is not a terminal (a
+// service's logs go to a collector), text on a terminal. INCUMBENT_LOG_LEVEL sets the
+// level (debug, info, warn, error; default info). Every record of a request carries its
+// request id.
+func serveLogger(env Env) (*slog.Logger, error) {
+	var level slog.Level
+	if v := env.Getenv("INCUMBENT_LOG_LEVEL"); v != "" {
+		if err := level.UnmarshalText([]byte(v)); err != nil {
+			return nil, usageError{fmt.Sprintf("INCUMBENT_LOG_LEVEL %q: use debug, info, warn or error", v)}
+		}
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewJSONHandler(env.Stderr, opts)
+	if f, ok := env.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		h = slog.NewTextHandler(env.Stderr, opts)
+	}
+	return slog.New(httpserver.LogHandler{Handler: h}), nil
+}
+
+// runServe serves chat, health, readiness, metrics and the web playground until ctx is
+// cancelled (SIGINT, SIGTERM), then shuts down: it stops accepting, lets the requests in
+// flight finish (up to 10 s) and closes the store.
+func runServe(ctx context.Context, args []string, env Env) error {
+	fs := flags("serve", env)
+	db := dbFlag(fs, env)
+	addrDef := env.Getenv("INCUMBENT_ADDR")
+	if addrDef == "" {
+		addrDef = defaultAddr
+	}
+	addr := fs.String("addr", addrDef, "address to listen on, host:port (env INCUMBENT_ADDR)")
+	asOf := fs.String("as-of", "", "as-of date of every figure, YYYY-MM-DD (default today; env INCUMBENT_AS_OF)")
+	settings := settingsFlag(fs)
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := serveLogger(env)
+	if err != nil {
+		return err
+	}
+	playgroundOn := true
+	switch v := strings.ToLower(env.Getenv("INCUMBENT_PLAYGROUND")); v {
+	case "", "on", "true", "1":
+	case "off", "false", "0":
+		playgroundOn = false
+	default:
+		return usageError{fmt.Sprintf("INCUMBENT_PLAYGROUND %q: use on or off", v)}
+	}
+	token := env.Getenv("INCUMBENT_PLAYGROUND_TOKEN")
+	if playgroundOn && !httpserver.IsLoopback(*addr) && token == "" {
+		return usageError{fmt.Sprintf("--addr %s is not a loopback address, so the web playground needs a token: set INCUMBENT_PLAYGROUND_TOKEN, or INCUMBENT_PLAYGROUND=off", *addr)}
+	}
+
+	s, err := openSession(ctx, env, *db, "", *asOf, *settings, true)
+	if err != nil {
+		return err
+	}
+	defer s.store.Close()
+	s.bot.Logger = log
+	metrics := prometheus.New()
+	s.bot.Observer = metrics
+
+	srv := &httpserver.Server{Addr: *addr, Logger: log, Metrics: metrics.Handler(), Observer: metrics,
+		Checks: []httpserver.Check{{Name: "store", Check: func(ctx context.Context) error {
+			_, err := s.store.DataVersion(ctx)
+			return err
+		}}}}
+	if playgroundOn {
+		(&web.Playground{Bot: s.bot, Directory: directory{s}, Logger: log, AsOf: s.asOf, Token: token}).Routes(srv.Handle)
+	}
+	if err := srv.Open(); err != nil {
+		return err
+	}
+	log.InfoContext(ctx, "serving", "url", srv.URL(), "db", *db, "playground", playgroundOn)
+	fmt.Fprintf(env.Stdout, "Incumbent is serving on %s", srv.URL())
+	if playgroundOn {
+		fmt.Fprintf(env.Stdout, " — open it in a browser to talk to the bot")
+	}
+	fmt.Fprintln(env.Stdout, ". Ctrl-C stops it.")
+
+	<-ctx.Done()
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), httpserver.DefaultShutdownTimeout)
+	defer cancel()
+	start := time.Now()
+	if err := srv.Close(sctx); err != nil {
+		log.Error("shutdown", "err", err)
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped", "shutdown_ms", time.Since(start).Milliseconds())
+	return nil
+}
+
+// directory lists people and resolves who a playground user acts as.
+type directory struct{ s *session }
+
+func (d directory) FindPeople(ctx context.Context) ([]domain.Person, error) {
+	return d.s.store.FindPeople(ctx)
+}
+
+func (d directory) ActorByEmail(ctx context.Context, email string) (bot.Actor, error) {
+	return d.s.bot.ActorByEmail(ctx, email)
+}

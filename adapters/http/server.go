@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/incumbent/incumbent/domain"
 )
 
 // Defaults of a Server.
@@ -242,7 +244,7 @@ func (s *Server) wrap(route, adapter string, h http.Handler) http.Handler {
 				}
 				s.Logger.ErrorContext(ctx, "panic serving a request", "route", route, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 				if sw.code == 0 {
-					writeJSON(sw, http.StatusInternalServerError, ErrorBody{Error: ErrorJSON{Code: "EINTERNAL",
+					writeJSON(sw, http.StatusInternalServerError, ErrorBody{Error: ErrorJSON{Code: domain.EINTERNAL,
 						Message: "Something went wrong on our side; it has been logged. Please try again in a minute."}})
 				}
 			}
@@ -284,7 +286,7 @@ func notFound(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "<!doctype html><title>Not found</title><p>%s</p><p><a href=\"/\">Back to the playground</a></p>", htmlEscape(msg))
 		return
 	}
-	WriteError(w, http.StatusNotFound, "ENOTFOUND", msg)
+	WriteError(w, http.StatusNotFound, domain.ENOTFOUND, msg)
 }
 
 // WriteError writes an error response as JSON.

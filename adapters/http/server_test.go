@@ -102,7 +102,7 @@ func TestMiddleware(t *testing.T) {
 	s.Handle("GET /panic", "test", http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom at /panic") }))
 	s.Handle("POST /echo", "test", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, err := io.ReadAll(r.Body); err != nil {
-			httpserver.WriteError(w, http.StatusRequestEntityTooLarge, "EINVALID", "too big")
+			httpserver.WriteError(w, http.StatusRequestEntityTooLarge, "invalid", "too big")
 			return
 		}
 		w.Write([]byte(httpserver.RequestID(r.Context())))
@@ -146,7 +146,7 @@ func TestMiddleware(t *testing.T) {
 
 	// Unknown routes: JSON, or a page for a browser.
 	resp, body = get(t, url+"/nope")
-	if resp.StatusCode != 404 || !strings.Contains(body, `"ENOTFOUND"`) || !strings.Contains(body, "Nothing is served at /nope.") {
+	if resp.StatusCode != 404 || !strings.Contains(body, `"not_found"`) || !strings.Contains(body, "Nothing is served at /nope.") {
 		t.Errorf("unknown route: %d %s", resp.StatusCode, body)
 	}
 	resp, body = get(t, url+"/<b>x", "Accept", "text/html")

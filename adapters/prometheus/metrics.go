@@ -44,7 +44,7 @@ func New() *Metrics {
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"adapter", "command"}),
 		commandErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "incumbent_command_errors_total", Help: "Commands answered with an error, by error code (EINVALID, ENOTFOUND, EFORBIDDEN, ECONFLICT, EINTERNAL).",
+			Name: "incumbent_command_errors_total", Help: "Commands answered with an error, by error code (invalid, not_found, forbidden, conflict, internal).",
 		}, []string{"code"}),
 	}
 	r.MustRegister(m.httpRequests, m.httpDuration, m.commands, m.commandDuration, m.commandErrors,

@@ -1,0 +1,252 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/incumbent/incumbent/adapters/web"
+	"github.com/incumbent/incumbent/bot"
+	"github.com/incumbent/incumbent/domain"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// hostile is a reply whose every value carries markup, as data from a CSV file could.
+func hostile() bot.Reply {
+	x := `<script>alert("x")</script>`
+	return bot.Reply{Blocks: []bot.Block{
+		&bot.Header{Text: "Acme " + x},
+		&bot.Text{Text: "*Bold* and _italic_ and `gap acme`, then " + x + "\nnext line"},
+		&bot.Fields{Fields: []bot.Field{{Label: "Name " + x, Value: "*" + x + "*"}}},
+		&bot.Table{Columns: []bot.Column{{Title: "Account"}, {Title: "Gap", Numeric: true}},
+			Rows: [][]string{{x, "$1,000"}, {"Beta", "$2"}}, More: 3},
+		&bot.Buttons{Buttons: []bot.Button{{Label: "Gap " + x, Command: `gap "` + x + `"`, Style: "primary"}}},
+		&bot.Context{Text: "weak: " + x},
+		&bot.Image{URL: `javascript:alert(1)`, AltText: x},
+	}}
+}
+
+func TestRenderHTMLEscapes(t *testing.T) {
+	html, err := web.RenderHTML(hostile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(html)
+	if strings.Contains(got, "<script") || strings.Contains(got, "javascript:") {
+		t.Errorf("markup from data got through:\n%s", got)
+	}
+	for _, want := range []string{"&lt;script&gt;", "<strong>Bold</strong>", "<em>italic</em>", "<code>gap acme</code>", "<br>next line",
+		`<td class="num">$1,000</td>`, `data-command="gap &#34;&lt;script&gt;`, "… and 3 more"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rendering lacks %q:\n%s", want, got)
+		}
+	}
+	golden(t, "reply_hostile.html", got)
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		os.WriteFile(path, []byte(got), 0o644)
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update writes it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s (-want +got):\n%s", path, diff)
+	}
+}
+
+// echoBot answers every command with the text it got and who asked; "fail" gives an
+// EINVALID reply and "hostile" a reply full of markup.
+type echoBot struct{ last bot.Request }
+
+func (b *echoBot) Handle(_ context.Context, req bot.Request) bot.Reply {
+	b.last = req
+	switch req.Text {
+	case "fail":
+		return bot.Reply{Blocks: []bot.Block{&bot.Text{Text: "No account matches \"fail\"."}}, Err: domain.Errorf(domain.ENOTFOUND, "No account matches \"fail\".")}
+	case "hostile":
+		return hostile()
+	}
+	return bot.Reply{Blocks: []bot.Block{&bot.Header{Text: req.Text}, &bot.Text{Text: "asked by " + req.Actor.Person.Name}}}
+}
+
+type people struct{}
+
+func (people) FindPeople(context.Context) ([]domain.Person, error) {
+	return []domain.Person{{Email: "rita@example.com", Name: "Rita <b>Rep</b>", Role: domain.RoleRep, Territory: "North"}}, nil
+}
+
+func (people) ActorByEmail(_ context.Context, email string) (bot.Actor, error) {
+	if email == "rita@example.com" {
+		return bot.NewActor(domain.Person{Email: email, Name: "Rita", Role: domain.RoleRep, Territory: "North"}, nil), nil
+	}
+	return bot.Actor{}, domain.Errorf(domain.ENOTFOUND, "%s is not in people.csv", email)
+}
+
+func server(t *testing.T, token string) (*httptest.Server, *echoBot) {
+	t.Helper()
+	b := &echoBot{}
+	p := &web.Playground{Bot: b, Directory: people{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Token: token}
+	mux := http.NewServeMux()
+	p.Routes(func(pattern, _ string, h http.Handler) { mux.Handle(pattern, h) })
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv, b
+}
+
+type answer struct {
+	HTML  string `json:"html"`
+	Error *struct{ Code, Message string }
+}
+
+func post(t *testing.T, c *http.Client, url, body string, headers ...string) (int, answer) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url+"/api/ask", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Incumbent-Playground", "1")
+	for i := 0; i+1 < len(headers); i += 2 {
+		if headers[i+1] == "" {
+			req.Header.Del(headers[i])
+		} else {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var a answer
+	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	return resp.StatusCode, a
+}
+
+func TestPage(t *testing.T) {
+	srv, _ := server(t, "")
+	resp, err := http.Get(srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	page := string(b)
+	if resp.StatusCode != 200 || !strings.Contains(page, `<option value="rita@example.com">Rita &lt;b&gt;Rep&lt;/b&gt; — rep, North</option>`) ||
+		!strings.Contains(resp.Header.Get("Content-Security-Policy"), "script-src 'self'") {
+		t.Errorf("page: %d\n%s", resp.StatusCode, page)
+	}
+	for _, asset := range []string{"/static/app.js", "/static/style.css"} {
+		r, err := http.Get(srv.URL + asset)
+		if err != nil || r.StatusCode != 200 {
+			t.Errorf("%s: %v %v", asset, r.StatusCode, err)
+		}
+		r.Body.Close()
+	}
+}
+
+func TestAsk(t *testing.T) {
+	srv, b := server(t, "")
+	c := srv.Client()
+	code, a := post(t, c, srv.URL, `{"text":"gap acme","as":"rita@example.com"}`)
+	if code != 200 || a.Error != nil || !strings.Contains(a.HTML, "<h2>gap acme</h2>") || !strings.Contains(a.HTML, "asked by Rita") {
+		t.Errorf("ask: %d %+v", code, a)
+	}
+	if b.last.Adapter != "web" || b.last.Actor.Person.Email != "rita@example.com" {
+		t.Errorf("request: %+v", b.last)
+	}
+	code, a = post(t, c, srv.URL, `{"text":"hostile"}`)
+	if code != 200 || strings.Contains(a.HTML, "<script") || !strings.Contains(a.HTML, "&lt;script&gt;") {
+		t.Errorf("hostile reply: %d %s", code, a.HTML)
+	}
+	for _, tt := range []struct {
+		name    string
+		body    string
+		headers []string
+		status  int
+		want    string
+	}{
+		{"an error reply", `{"text":"fail"}`, nil, 404, `No account matches &#34;fail&#34;.`},
+		{"unknown person", `{"text":"gap acme","as":"who@example.com"}`, nil, 403, "who@example.com is not in people.csv"},
+		{"not JSON", `gap acme`, nil, 400, "The request is not the JSON"},
+		{"unknown field", `{"text":"gap","x":1}`, nil, 400, "unknown field"},
+		{"too long", `{"text":"` + strings.Repeat("a", 2001) + `"}`, nil, 400, "A command is at most 2000 characters; this one has 2001."},
+		{"too big", `{"text":"` + strings.Repeat("a", 70<<10) + `"}`, nil, 413, "The request is over 64 KiB"},
+		{"no playground header", `{"text":"gap"}`, []string{"X-Incumbent-Playground", ""}, 403, "Send commands from the playground page"},
+		{"form post", `{"text":"gap"}`, []string{"Content-Type", "application/x-www-form-urlencoded"}, 403, "Send commands from the playground page"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, a := post(t, c, srv.URL, tt.body, tt.headers...)
+			if code != tt.status || a.Error == nil || !strings.Contains(a.HTML, tt.want) {
+				t.Errorf("%d (want %d) %+v", code, tt.status, a)
+			}
+		})
+	}
+	resp, err := http.Get(srv.URL + "/api/ask")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("GET /api/ask: %d", resp.StatusCode)
+	}
+}
+
+func TestToken(t *testing.T) {
+	srv, _ := server(t, "s3cret")
+	resp, err := http.Get(srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 401 || !strings.Contains(string(b), "INCUMBENT_PLAYGROUND_TOKEN") || strings.Contains(string(b), "rita") {
+		t.Errorf("without the token: %d %s", resp.StatusCode, b)
+	}
+	if code, _ := post(t, srv.Client(), srv.URL, `{"text":"gap"}`); code != 401 {
+		t.Errorf("ask without the token: %d", code)
+	}
+	if code, _ := post(t, srv.Client(), srv.URL, `{"text":"gap"}`, "Authorization", "Bearer wrong"); code != 401 {
+		t.Errorf("ask with a wrong token: %d", code)
+	}
+	if code, _ := post(t, srv.Client(), srv.URL, `{"text":"gap"}`, "Authorization", "Bearer s3cret"); code != 200 {
+		t.Errorf("ask with the bearer token: %d", code)
+	}
+	// ?token= on the page sets a cookie the API then accepts.
+	jar := &cookieJar{}
+	c := &http.Client{Jar: jar}
+	resp, err = c.Get(srv.URL + "/?token=s3cret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("with ?token=: %d", resp.StatusCode)
+	}
+	if code, _ := post(t, c, srv.URL, `{"text":"gap"}`); code != 200 {
+		t.Errorf("ask with the cookie: %d", code)
+	}
+}
+
+// cookieJar keeps the cookies of one host.
+type cookieJar struct{ cookies []*http.Cookie }
+
+func (j *cookieJar) SetCookies(_ *url.URL, cs []*http.Cookie) { j.cookies = append(j.cookies, cs...) }
+func (j *cookieJar) Cookies(*url.URL) []*http.Cookie          { return j.cookies }

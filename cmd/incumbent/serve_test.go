@@ -1,0 +1,218 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// urlWriter collects what serve prints and hands over its URL.
+type urlWriter struct {
+	mu   sync.Mutex
+	buf  strings.Builder
+	url  chan string
+	sent bool
+}
+
+var urlRe = regexp.MustCompile(`serving on (http://[0-9.:\[\]]+)`)
+
+func (w *urlWriter) Write(b []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(b)
+	if m := urlRe.FindStringSubmatch(w.buf.String()); m != nil && !w.sent {
+		w.sent = true
+		w.url <- m[1]
+	}
+	return len(b), nil
+}
+
+func (w *urlWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// serve runs `incumbent serve` on a free loopback port until the test ends (or stop is
+// called) and returns its URL. stop cancels it as SIGINT would and returns Main's status.
+func serve(t *testing.T, env map[string]string, args ...string) (url string, stop func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &urlWriter{url: make(chan string, 1)}
+	errOut := &urlWriter{url: make(chan string, 1)}
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), Env{
+			Stdin: strings.NewReader(""), Stdout: out, Stderr: errOut,
+			Getenv: func(k string) string { return env[k] },
+			Now:    func() time.Time { return time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC) },
+		})
+	}()
+	var once sync.Once
+	status := -1
+	stop = func() int {
+		once.Do(func() {
+			cancel()
+			select {
+			case status = <-done:
+			case <-time.After(15 * time.Second):
+				t.Errorf("serve did not stop within 15 s")
+			}
+		})
+		return status
+	}
+	t.Cleanup(func() { stop() })
+	select {
+	case url = <-out.url:
+	case code := <-done:
+		t.Fatalf("serve exited with %d:\n%s%s", code, out, errOut)
+	case <-time.After(60 * time.Second):
+		t.Fatalf("serve did not start:\n%s%s", out, errOut)
+	}
+	return url, stop
+}
+
+func httpGet(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func askAPI(t *testing.T, url, text, as string) (int, string) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"text": text, "as": as})
+	req, _ := http.NewRequest(http.MethodPost, url+"/api/ask", strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Incumbent-Playground", "1")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var a struct{ HTML string }
+	json.NewDecoder(resp.Body).Decode(&a)
+	return resp.StatusCode, a.HTML
+}
+
+// TestServe starts the server the way a newcomer does (no database: demo data first),
+// checks health, readiness, metrics and the playground, and stops it cleanly.
+func TestServe(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "incumbent.db")
+	url, stop := serve(t, map[string]string{"INCUMBENT_DB": db})
+	if code, body := httpGet(t, url+"/healthz"); code != 200 || !strings.Contains(body, "ok") {
+		t.Errorf("healthz: %d %s", code, body)
+	}
+	if code, body := httpGet(t, url+"/readyz"); code != 200 || !strings.Contains(body, `"store":"ok"`) {
+		t.Errorf("readyz: %d %s", code, body)
+	}
+	if code, body := httpGet(t, url+"/"); code != 200 || !strings.Contains(body, "Incumbent playground") || !strings.Contains(body, "— rep, ") {
+		t.Errorf("page: %d %s", code, body)
+	}
+	code, html := askAPI(t, url, "gap acme", "")
+	if code != 200 || !strings.Contains(html, "<h2>Acme Manufacturing — gap</h2>") {
+		t.Errorf("gap acme: %d %s", code, html)
+	}
+	if code, html := askAPI(t, url, "gap zzzzzz", ""); code != 404 || !strings.Contains(html, "No account matches") {
+		t.Errorf("unknown account: %d %s", code, html)
+	}
+	code, body := httpGet(t, url+"/metrics")
+	for _, want := range []string{`incumbent_commands_total{adapter="web",command="gap",outcome="ok"} 1`,
+		`incumbent_commands_total{adapter="web",command="gap",outcome="not_found"} 1`, `incumbent_command_errors_total{code="not_found"} 1`,
+		`incumbent_http_requests_total{code="200",route="POST /api/ask"} 1`, "incumbent_command_duration_seconds_bucket"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s:\n%s", want, grepLines(body, "incumbent_command"))
+		}
+	}
+	if code != 200 {
+		t.Errorf("metrics: %d", code)
+	}
+	if code, _ := httpGet(t, url+"/nowhere"); code != 404 {
+		t.Errorf("unknown route: %d", code)
+	}
+	if status := stop(); status != 0 {
+		t.Errorf("stopped with status %d", status)
+	}
+	if _, err := http.Get(url + "/healthz"); err == nil {
+		t.Error("still serving after stop")
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Errorf("the demo database was not kept: %v", err)
+	}
+}
+
+// TestServeEscapes imports data whose names and notes carry markup and checks that the
+// playground shows it as text.
+func TestServeEscapes(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"territories.csv": "territory\nNorth\n",
+		"people.csv":      "email,name,role,territory\nrita@example.com,<img src=x onerror=alert(1)>,rep,North\n",
+		"accounts.csv":    "account_id,name,territory\nX1,<script>alert('acct')</script>,North\n",
+		"products.csv":    "sku,name,category,list_price,unit_cost,uses_per_unit\nG-1,Gloves,Gloves,10,6,100\n",
+		"sales.csv":       "date,account_id,sku,quantity,amount,cost\n2026-06-01,X1,G-1,10,100,60\n",
+		"competitor_offers.csv": "competitor,sku,account_id,price,uses_per_unit,weaknesses\n" +
+			"Rival,G-1,X1,9,90,<script>alert('weak')</script>\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := filepath.Join(t.TempDir(), "x.db")
+	if code, out, errOut := run(t, "", nil, "import", "--db", db, dir); code != 0 {
+		t.Fatalf("import: %d %s%s", code, out, errOut)
+	}
+	url, _ := serve(t, nil, "--db", db)
+	_, page := httpGet(t, url+"/")
+	if strings.Contains(page, "<img src=x") || !strings.Contains(page, "&lt;img src=x onerror=alert(1)&gt;") {
+		t.Errorf("the people selector is not escaped:\n%s", page)
+	}
+	for _, text := range []string{"accounts", "account X1", "cpu X1 G-1", "gap X1"} {
+		code, html := askAPI(t, url, text, "")
+		if code != 200 || strings.Contains(html, "<script") || !strings.Contains(html, "&lt;script&gt;alert(") {
+			t.Errorf("%s: %d, markup not escaped:\n%s", text, code, html)
+		}
+	}
+}
+
+func TestServeConfig(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "incumbent.db")
+	// Not on loopback, no token: refused before anything starts.
+	code, _, errOut := run(t, "", map[string]string{"INCUMBENT_DB": db}, "serve", "--addr", "0.0.0.0:0")
+	if code != exitUsage || !strings.Contains(errOut, "needs a token: set INCUMBENT_PLAYGROUND_TOKEN, or INCUMBENT_PLAYGROUND=off") {
+		t.Errorf("non-loopback without a token: %d %s", code, errOut)
+	}
+	if code, _, errOut := run(t, "", map[string]string{"INCUMBENT_PLAYGROUND": "maybe"}, "serve"); code != exitUsage || !strings.Contains(errOut, `INCUMBENT_PLAYGROUND "maybe": use on or off`) {
+		t.Errorf("bad INCUMBENT_PLAYGROUND: %d %s", code, errOut)
+	}
+	// The playground off: health answers, / does not.
+	url, _ := serve(t, map[string]string{"INCUMBENT_DB": db, "INCUMBENT_PLAYGROUND": "off"})
+	if code, _ := httpGet(t, url+"/healthz"); code != 200 {
+		t.Errorf("healthz: %d", code)
+	}
+	if code, _ := httpGet(t, url+"/"); code != 404 {
+		t.Errorf("playground off, /: %d", code)
+	}
+}
+
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) && !strings.Contains(l, "_bucket") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}

@@ -203,7 +203,8 @@ func TestUsage(t *testing.T) {
 		code int
 		want string
 	}{
-		{nil, 2, "Usage:"},
+		{[]string{"help"}, 0, "Usage:"},
+		{[]string{"serve", "--db", "/nonexistent/dir/x.db"}, 1, "x.db"},
 		{[]string{"frob"}, 2, `unknown command "frob"`},
 		{[]string{"import"}, 2, "give one directory"},
 		{[]string{"ask", "--format", "xml", "help"}, 2, `--format "xml"`},

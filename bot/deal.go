@@ -280,10 +280,7 @@ func (b *Bot) dealReply(s domain.Scenario, title, note string) Reply {
 		[]string{"Net to the account's GP", "gain − concession", m.Format(d.Net)})
 	be := "never: " + t.Y + " earns no margin at this price"
 	if d.BreakEvenQty != nil {
-		be = num(math.Ceil(*d.BreakEvenQty-1e-9)) + " × " + t.Y
-		if t.Yearly {
-			be += " a year"
-		}
+		be = breakEven(d)
 	}
 	tbl.Rows = append(tbl.Rows, []string{"Break-even", "concession ÷ GP per unit of " + t.Y, be})
 	vol := fmt.Sprintf("none: %s is all of %s's %s margin", pctExact(t.Discount), t.X, pct1(d.MarginX))
@@ -300,7 +297,7 @@ func (b *Bot) dealReply(s domain.Scenario, title, note string) Reply {
 	} else {
 		verdict = fmt.Sprintf("*Dilutive*: the trade costs the account %s of gross profit %s.", m.Format(-d.Net), term)
 		if d.BreakEvenQty != nil {
-			verdict += fmt.Sprintf(" Ask for at least %s × %s%s, or give less.", num(math.Ceil(*d.BreakEvenQty-1e-9)), t.Y, map[bool]string{true: " a year", false: ""}[t.Yearly])
+			verdict += fmt.Sprintf(" Ask for at least %s, or give less.", breakEven(d))
 		}
 	}
 	if d.UnitGPY <= 0 {
@@ -369,6 +366,15 @@ func (b *Bot) dealReply(s domain.Scenario, title, note string) Reply {
 	}
 	blocks = append(blocks, &Context{Text: ctxText})
 	return Reply{Blocks: blocks, Data: newDealData(s)}
+}
+
+// breakEven writes a deal's break-even in whole units of Y: "34 × W-1 a year".
+func breakEven(d domain.Deal) string {
+	s := num(math.Ceil(*d.BreakEvenQty-1e-9)) + " × " + d.Terms.Y
+	if d.Terms.Yearly {
+		s += " a year"
+	}
+	return s
 }
 
 // cpuAngle is the competitive angle of one cost-per-use comparison.

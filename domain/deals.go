@@ -43,7 +43,10 @@ func (t Target) Name() string {
 func FindTarget(products map[string]Product, text string, skuOnly bool) (Target, error) {
 	q := NameKey(text)
 	if q == "" {
-		return Target{}, Errorf(EINVALID, "Name a product (SKU or name)%s.", map[bool]string{true: "", false: " or a category"}[skuOnly])
+		if skuOnly {
+			return Target{}, Errorf(EINVALID, "Name a product (SKU or name).")
+		}
+		return Target{}, Errorf(EINVALID, "Name a product (SKU or name) or a category.")
 	}
 	skus := make([]string, 0, len(products))
 	for sku := range products {

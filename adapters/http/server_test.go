@@ -110,7 +110,7 @@ func TestMiddleware(t *testing.T) {
 	url := start(t, s)
 
 	// A request id is made, or the caller's kept when it is plain.
-	resp, body := get(t, url+"/healthz")
+	resp, _ := get(t, url+"/healthz")
 	if id := resp.Header.Get("X-Request-Id"); len(id) != 16 {
 		t.Errorf("request id %q", id)
 	}
@@ -124,7 +124,7 @@ func TestMiddleware(t *testing.T) {
 	}
 
 	// A panic is a 500 with a plain message, no stack; the stack goes to the log.
-	resp, body = get(t, url+"/panic")
+	resp, body := get(t, url+"/panic")
 	if resp.StatusCode != 500 || strings.Contains(body, "goroutine") || strings.Contains(body, "boom") || !strings.Contains(body, "Something went wrong on our side") {
 		t.Errorf("panic: %d %s", resp.StatusCode, body)
 	}

@@ -47,6 +47,14 @@ func RenderText(r Reply) string {
 	return b.String()
 }
 
+// TableText writes a table as aligned plain-text columns under a header row and a rule,
+// as the terminal shows it; chat platforms put it in a monospace block.
+func TableText(t *Table) string {
+	var b strings.Builder
+	writeTable(&b, t)
+	return b.String()
+}
+
 func writeTable(b *strings.Builder, t *Table) {
 	widths := make([]int, len(t.Columns))
 	for i, c := range t.Columns {

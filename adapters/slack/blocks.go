@@ -1,0 +1,200 @@
+// Package slack is Incumbent's Slack adapter, on github.com/slack-go/slack. This file
+// renders the neutral bot.Reply as Block Kit within Slack's limits.
+package slack
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+
+	"github.com/incumbent/incumbent/bot"
+	"github.com/incumbent/incumbent/domain"
+)
+
+// Block Kit limits (api.slack.com/reference/block-kit).
+const (
+	maxBlocks      = 50   // blocks in a message
+	maxText        = 3000 // characters of a section's text
+	maxFieldText   = 2000 // characters of one section field
+	maxFields      = 10   // fields in a section
+	maxElements    = 25   // elements in an actions block
+	maxHeader      = 150  // characters of a header
+	maxButtonLabel = 75   // characters of a button's text
+	maxValue       = 2000 // characters of a button's value
+)
+
+// Action ids of the buttons a reply carries. A button that runs a command carries the
+// command in its value.
+const (
+	ActionRun   = "run"   // run the command in the value as the presser
+	ActionShare = "share" // post the reply in the channel for everyone
+)
+
+// escape makes text safe for mrkdwn: Slack reads <…> as links, mentions and
+// @channel/@here, so data from the CSV files (account names, notes) must not carry them.
+// The reply's own *bold*, _italic_ and `code` are left as they are.
+func escape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// cut shortens s to n characters, ending with "…" when it had more.
+func cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+func mrkdwn(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
+}
+
+func plain(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+}
+
+// splitText cuts mrkdwn text into pieces of at most maxText characters, at line breaks
+// where it can.
+func splitText(s string) []string {
+	var out []string
+	for utf8.RuneCountInString(s) > maxText {
+		r := []rune(s)
+		i := strings.LastIndex(string(r[:maxText]), "\n")
+		if i <= 0 {
+			i = len(string(r[:maxText]))
+		}
+		out = append(out, s[:i])
+		s = strings.TrimPrefix(s[i:], "\n")
+	}
+	return append(out, s)
+}
+
+// tableBlocks renders a table as monospace text in one section: every row that fits in
+// Slack's 3,000 characters, then "… and N more". Columns stay aligned on a phone, which
+// section fields would not.
+func tableBlocks(t *bot.Table) []slack.Block {
+	const fence = "```\n"
+	rows := t.Rows
+	more := t.More
+	for {
+		view := *t
+		view.Rows, view.More = rows, more
+		text := fence + escape(bot.TableText(&view)) + "```"
+		if utf8.RuneCountInString(text) <= maxText || len(rows) == 0 {
+			return []slack.Block{slack.NewSectionBlock(mrkdwn(cut(text, maxText)), nil, nil)}
+		}
+		drop := max(1, len(rows)/10)
+		rows = rows[:len(rows)-drop]
+		more += drop
+	}
+}
+
+// fieldBlocks renders labelled values as section fields, ten to a section.
+func fieldBlocks(fs []bot.Field) []slack.Block {
+	var out []slack.Block
+	for start := 0; start < len(fs); start += maxFields {
+		var objs []*slack.TextBlockObject
+		for _, f := range fs[start:min(start+maxFields, len(fs))] {
+			objs = append(objs, mrkdwn(cut("*"+escape(f.Label)+"*\n"+escape(f.Value), maxFieldText)))
+		}
+		out = append(out, slack.NewSectionBlock(nil, objs, nil))
+	}
+	return out
+}
+
+// buttonBlocks renders buttons as actions blocks of at most 25. A button whose command
+// is "share" shares the reply; any other runs its command.
+func buttonBlocks(bs []bot.Button) []slack.Block {
+	var out []slack.Block
+	for start := 0; start < len(bs); start += maxElements {
+		var els []slack.BlockElement
+		for i, b := range bs[start:min(start+maxElements, len(bs))] {
+			action, value := ActionRun, b.Command
+			if b.Command == "share" {
+				action, value = ActionShare, ""
+			}
+			if utf8.RuneCountInString(value) > maxValue {
+				continue // a command this long cannot ride on a button
+			}
+			// Action ids must be unique in a block: the index tells them apart.
+			el := slack.NewButtonBlockElement(fmt.Sprintf("%s-%d", action, start+i), value, plain(cut(b.Label, maxButtonLabel)))
+			switch b.Style {
+			case "primary":
+				el = el.WithStyle(slack.StylePrimary)
+			case "danger":
+				el = el.WithStyle(slack.StyleDanger)
+			}
+			els = append(els, el)
+		}
+		if len(els) > 0 {
+			out = append(out, slack.NewActionBlock("", els...))
+		}
+	}
+	return out
+}
+
+// RenderBlocks renders a reply as Block Kit within Slack's limits: long text split into
+// sections, fields ten to a section, tables as monospace text cut to fit, buttons 25 to
+// an actions block, at most 50 blocks (the rest summed up in a last context line).
+// Images by URL become image blocks; a PNG without a URL is named by its alt text (it is
+// uploaded as a file by the caller).
+func RenderBlocks(r bot.Reply) []slack.Block {
+	var out []slack.Block
+	if r.Err != nil && len(r.Blocks) == 0 {
+		out = append(out, slack.NewSectionBlock(mrkdwn(":warning: "+escape(domain.ErrorMessage(r.Err))), nil, nil))
+	}
+	for i, b := range r.Blocks {
+		switch b := b.(type) {
+		case *bot.Header:
+			out = append(out, slack.NewHeaderBlock(plain(cut(b.Text, maxHeader))))
+		case *bot.Text:
+			text := escape(b.Text)
+			if r.Err != nil && i == 0 {
+				text = ":warning: " + text
+			}
+			for _, part := range splitText(text) {
+				out = append(out, slack.NewSectionBlock(mrkdwn(part), nil, nil))
+			}
+		case *bot.Fields:
+			out = append(out, fieldBlocks(b.Fields)...)
+		case *bot.Table:
+			out = append(out, tableBlocks(b)...)
+		case *bot.Buttons:
+			out = append(out, buttonBlocks(b.Buttons)...)
+		case *bot.Context:
+			out = append(out, slack.NewContextBlock("", mrkdwn(cut(escape(b.Text), maxText))))
+		case *bot.Image:
+			if b.URL != "" {
+				out = append(out, slack.NewImageBlock(b.URL, cut(b.AltText, 2000), "", nil))
+			} else {
+				out = append(out, slack.NewContextBlock("", mrkdwn(cut(":bar_chart: "+escape(b.AltText), maxText))))
+			}
+		}
+	}
+	if len(out) > maxBlocks {
+		left := len(out) - (maxBlocks - 1)
+		out = append(out[:maxBlocks-1], slack.NewContextBlock("",
+			mrkdwn(fmt.Sprintf("… and %d more blocks: ask for less (one account or territory at a time).", left))))
+	}
+	return out
+}
+
+// FallbackText is the plain text Slack shows in notifications and to screen readers: the
+// reply's header, or its first text.
+func FallbackText(r bot.Reply) string {
+	for _, b := range r.Blocks {
+		switch b := b.(type) {
+		case *bot.Header:
+			return cut(b.Text, maxText)
+		case *bot.Text:
+			return cut(b.Text, maxText)
+		}
+	}
+	if r.Err != nil {
+		return cut(domain.ErrorMessage(r.Err), maxText)
+	}
+	return "Incumbent"
+}

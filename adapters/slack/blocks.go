@@ -107,11 +107,11 @@ func fieldBlocks(fs []bot.Field) []slack.Block {
 
 // buttonBlocks renders buttons as actions blocks of at most 25. A button whose command
 // is "share" shares the reply; any other runs its command.
-func buttonBlocks(bs []bot.Button) []slack.Block {
+func buttonBlocks(bs []bot.Button, seq *int) []slack.Block {
 	var out []slack.Block
 	for start := 0; start < len(bs); start += maxElements {
 		var els []slack.BlockElement
-		for i, b := range bs[start:min(start+maxElements, len(bs))] {
+		for _, b := range bs[start:min(start+maxElements, len(bs))] {
 			action, value := ActionRun, b.Command
 			if b.Command == "share" {
 				action, value = ActionShare, ""
@@ -119,8 +119,9 @@ func buttonBlocks(bs []bot.Button) []slack.Block {
 			if utf8.RuneCountInString(value) > maxValue {
 				continue // a command this long cannot ride on a button
 			}
-			// Action ids must be unique in a block: the index tells them apart.
-			el := slack.NewButtonBlockElement(fmt.Sprintf("%s-%d", action, start+i), value, plain(cut(b.Label, maxButtonLabel)))
+			// Action ids must be unique: a running number over the message tells them apart.
+			*seq++
+			el := slack.NewButtonBlockElement(fmt.Sprintf("%s-%d", action, *seq), value, plain(cut(b.Label, maxButtonLabel)))
 			switch b.Style {
 			case "primary":
 				el = el.WithStyle(slack.StylePrimary)
@@ -143,6 +144,7 @@ func buttonBlocks(bs []bot.Button) []slack.Block {
 // uploaded as a file by the caller).
 func RenderBlocks(r bot.Reply) []slack.Block {
 	var out []slack.Block
+	seq := 0
 	if r.Err != nil && len(r.Blocks) == 0 {
 		out = append(out, slack.NewSectionBlock(mrkdwn(":warning: "+escape(domain.ErrorMessage(r.Err))), nil, nil))
 	}
@@ -163,7 +165,7 @@ func RenderBlocks(r bot.Reply) []slack.Block {
 		case *bot.Table:
 			out = append(out, tableBlocks(b)...)
 		case *bot.Buttons:
-			out = append(out, buttonBlocks(b.Buttons)...)
+			out = append(out, buttonBlocks(b.Buttons, &seq)...)
 		case *bot.Context:
 			out = append(out, slack.NewContextBlock("", mrkdwn(cut(escape(b.Text), maxText))))
 		case *bot.Image:

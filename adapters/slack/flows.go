@@ -1,0 +1,424 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/incumbent/incumbent/bot"
+	"github.com/incumbent/incumbent/domain"
+)
+
+// ephemeral is an answer only the asker sees.
+func ephemeral(m slack.Msg) *slack.Msg {
+	m.ResponseType = slack.ResponseTypeEphemeral
+	return &m
+}
+
+// Command answers a slash command. It returns what to answer at once: the reply itself
+// when it is ready within the inline budget, else a short "working on it" while the
+// reply goes to the command's response_url when it is ready; nil for an empty
+// acknowledgement (the deal builder opened).
+func (h *Handler) Command(ctx context.Context, cmd slack.SlashCommand) *slack.Msg {
+	text := commandText(cmd.Command, cmd.Text)
+	if account, ok := bareDeal(text); ok && cmd.TriggerID != "" {
+		if err := h.openDealBuilder(ctx, cmd.TriggerID, account, cmd.ChannelID); err != nil {
+			h.logger().WarnContext(ctx, "slack: open the deal builder", "err", err)
+			return ephemeral(slack.Msg{Text: "I could not open the deal builder just now. Type the deal instead: `/deal " + account + " give 3% on <product> get <qty> <product>`."})
+		}
+		return nil
+	}
+	budget := h.InlineBudget
+	if budget == 0 {
+		budget = DefaultInlineBudget
+	}
+	var mu sync.Mutex
+	waiting := true
+	inline := make(chan bot.Reply, 1)
+	h.later(ctx, func(ctx context.Context) {
+		r := h.ask(ctx, cmd.UserID, cmd.ChannelID, "", text)
+		mu.Lock()
+		if waiting {
+			inline <- r
+			mu.Unlock()
+			return
+		}
+		mu.Unlock()
+		h.respond(ctx, cmd.ResponseURL, r, text)
+	})
+	timer := time.NewTimer(budget)
+	defer timer.Stop()
+	select {
+	case r := <-inline:
+		return ephemeral(message(r, text))
+	case <-timer.C:
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	select {
+	case r := <-inline: // it finished just now
+		return ephemeral(message(r, text))
+	default:
+		waiting = false
+	}
+	return ephemeral(slack.Msg{Text: fmt.Sprintf("Working on `%s`…", text)})
+}
+
+// respond delivers a reply to a response_url, ephemeral to the asker.
+func (h *Handler) respond(ctx context.Context, url string, r bot.Reply, command string) {
+	m := message(r, command)
+	err := slack.PostWebhookCustomHTTPContext(ctx, url, h.httpClient(), &slack.WebhookMessage{
+		ResponseType: slack.ResponseTypeEphemeral, Text: m.Text, Blocks: &m.Blocks})
+	if err != nil {
+		h.logger().ErrorContext(ctx, "slack: post to response_url", "err", err)
+	}
+}
+
+// bareDeal reports a deal command with only an account ("deal acme"): the deal builder
+// opens for it.
+func bareDeal(text string) (account string, ok bool) {
+	words := strings.Fields(text)
+	if len(words) < 2 || !strings.EqualFold(words[0], "deal") {
+		return "", false
+	}
+	switch strings.ToLower(words[1]) {
+	case "suggest", "show", "vary", "compare":
+		return "", false
+	}
+	for _, w := range words[1:] {
+		if strings.EqualFold(w, "give") {
+			return "", false
+		}
+	}
+	return strings.Join(words[1:], " "), true
+}
+
+// Event handles an Events API callback after it was acknowledged: a mention (answered
+// in its thread), a direct message, the App Home opened. A retried event is processed
+// once.
+func (h *Handler) Event(ctx context.Context, ev slackevents.EventsAPIEvent, eventID string) {
+	if eventID != "" && h.Dedupe != nil {
+		first, err := h.Dedupe.FirstSeen(ctx, "slack:event:"+eventID, dedupeTTL)
+		if err != nil {
+			h.logger().WarnContext(ctx, "slack: de-duplication unavailable; processing the event", "err", err)
+		} else if !first {
+			h.logger().InfoContext(ctx, "slack: retried event skipped", "event_id", eventID)
+			return
+		}
+	}
+	switch e := ev.InnerEvent.Data.(type) {
+	case *slackevents.AppMentionEvent:
+		if e.BotID != "" || (h.BotUserID != "" && e.User == h.BotUserID) {
+			return
+		}
+		thread := e.ThreadTimeStamp
+		if thread == "" {
+			thread = e.TimeStamp
+		}
+		h.later(ctx, func(ctx context.Context) { h.post(ctx, e.User, e.Channel, thread, stripMentions(e.Text)) })
+	case *slackevents.MessageEvent:
+		if e.ChannelType != "im" || e.BotID != "" || e.SubType != "" || e.User == "" || (h.BotUserID != "" && e.User == h.BotUserID) {
+			return
+		}
+		h.later(ctx, func(ctx context.Context) { h.post(ctx, e.User, e.Channel, e.ThreadTimeStamp, stripMentions(e.Text)) })
+	case *slackevents.AppHomeOpenedEvent:
+		if e.Tab != "home" {
+			return
+		}
+		h.later(ctx, func(ctx context.Context) { h.publishHome(ctx, e.User) })
+	}
+}
+
+// post answers text in a channel (in the thread when set), visibly: a mention or a
+// direct message is a conversation.
+func (h *Handler) post(ctx context.Context, userID, channel, thread, text string) {
+	if text == "" {
+		text = "help"
+	}
+	r := h.ask(ctx, userID, channel, thread, text)
+	m := message(r, text)
+	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks.BlockSet...)}
+	if thread != "" {
+		opts = append(opts, slack.MsgOptionTS(thread))
+	}
+	if _, err := call(ctx, func() (string, error) {
+		_, ts, err := h.Client.PostMessageContext(ctx, channel, opts...)
+		return ts, err
+	}); err != nil {
+		h.logger().ErrorContext(ctx, "slack: chat.postMessage", "channel", channel, "err", err)
+		h.tell(ctx, channel, userID, postError(err))
+	}
+}
+
+// tell says something to a user alone, as best it can.
+func (h *Handler) tell(ctx context.Context, channel, userID, text string) {
+	if _, err := h.Client.PostEphemeralContext(ctx, channel, userID, slack.MsgOptionText(text, false)); err != nil {
+		h.logger().WarnContext(ctx, "slack: could not tell the user", "user", userID, "err", err)
+	}
+}
+
+// publishHome publishes a user's App Home.
+func (h *Handler) publishHome(ctx context.Context, userID string) {
+	var r bot.Reply
+	a, err := h.actor(ctx, userID)
+	if err != nil {
+		r = bot.Reply{Blocks: []bot.Block{&bot.Header{Text: "Incumbent"}, &bot.Text{Text: domain.ErrorMessage(err)}}, Err: err}
+	} else if hb, ok := h.Bot.(interface {
+		Home(ctx context.Context, a bot.Actor, asOf time.Time) bot.Reply
+	}); ok {
+		r = hb.Home(ctx, a, h.AsOf)
+	}
+	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: RenderBlocks(r)}}
+	if _, err := call(ctx, func() (*slack.ViewResponse, error) {
+		return h.Client.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view})
+	}); err != nil {
+		h.logger().ErrorContext(ctx, "slack: views.publish", "user", userID, "err", err)
+	}
+}
+
+// Interaction handles a button press or a modal submission. It returns what to answer at
+// once: nil for an empty acknowledgement, or a view submission response (errors to show
+// in the modal).
+func (h *Handler) Interaction(ctx context.Context, cb slack.InteractionCallback) any {
+	switch cb.Type {
+	case slack.InteractionTypeBlockActions:
+		for _, a := range cb.ActionCallback.BlockActions {
+			h.action(ctx, cb, a)
+		}
+		return nil
+	case slack.InteractionTypeViewSubmission:
+		if cb.View.CallbackID == dealBuilderID {
+			return h.submitDealBuilder(ctx, cb)
+		}
+	}
+	return nil
+}
+
+// action runs one button.
+func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) {
+	channel := cb.Channel.ID
+	if channel == "" {
+		channel = cb.Container.ChannelID
+	}
+	thread := cb.Container.ThreadTs
+	if thread == "" {
+		thread = cb.Message.ThreadTimestamp
+	}
+	kind, _, _ := strings.Cut(a.ActionID, "-")
+	switch kind {
+	case ActionRun:
+		h.later(ctx, func(ctx context.Context) {
+			if channel == "" { // App Home: answer in the app's direct messages
+				h.post(ctx, cb.User.ID, cb.User.ID, "", a.Value)
+				return
+			}
+			r := h.ask(ctx, cb.User.ID, channel, thread, a.Value)
+			if cb.ResponseURL != "" {
+				h.respond(ctx, cb.ResponseURL, r, a.Value)
+				return
+			}
+			m := message(r, a.Value)
+			if _, err := h.Client.PostEphemeralContext(ctx, channel, cb.User.ID, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks.BlockSet...)); err != nil {
+				h.logger().ErrorContext(ctx, "slack: chat.postEphemeral", "err", err)
+			}
+		})
+	case ActionShare:
+		h.later(ctx, func(ctx context.Context) { h.share(ctx, cb.User.ID, channel, thread, a.Value) })
+	default:
+		h.logger().WarnContext(ctx, "slack: unknown action", "action_id", a.ActionID)
+		if channel != "" {
+			h.tell(ctx, channel, cb.User.ID, "I do not know that button any more: run the command again.")
+		}
+	}
+}
+
+// share posts a reply for everyone in the channel (in its thread), said to be shared by
+// the presser. The command runs again as the presser, so the figures are fresh and the
+// presser's access applies.
+func (h *Handler) share(ctx context.Context, userID, channel, thread, command string) {
+	if command == "" || channel == "" {
+		return
+	}
+	r := h.ask(ctx, userID, channel, thread, command)
+	if r.Err != nil {
+		h.tell(ctx, channel, userID, domain.ErrorMessage(r.Err))
+		return
+	}
+	r.Blocks = append(withoutShare(r.Blocks), &bot.Context{Text: fmt.Sprintf("Shared by <@%s> · `%s`", userID, command)})
+	m := message(r, command)
+	blocks := m.Blocks.BlockSet
+	// The mention of the sharer was escaped with the rest: put it back.
+	if c, ok := blocks[len(blocks)-1].(*slack.ContextBlock); ok {
+		c.ContextElements.Elements = []slack.MixedElement{mrkdwn(fmt.Sprintf("Shared by <@%s> · `%s`", userID, escape(command)))}
+	}
+	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(blocks...)}
+	if thread != "" {
+		opts = append(opts, slack.MsgOptionTS(thread))
+	}
+	if _, err := call(ctx, func() (string, error) {
+		_, ts, err := h.Client.PostMessageContext(ctx, channel, opts...)
+		return ts, err
+	}); err != nil {
+		h.logger().ErrorContext(ctx, "slack: share", "channel", channel, "err", err)
+		h.tell(ctx, channel, userID, postError(err))
+	}
+}
+
+// withoutShare drops the Share button from a reply that is being shared.
+func withoutShare(blocks []bot.Block) []bot.Block {
+	out := make([]bot.Block, 0, len(blocks))
+	for _, b := range blocks {
+		if bs, ok := b.(*bot.Buttons); ok {
+			var keep []bot.Button
+			for _, x := range bs.Buttons {
+				if x.Command != "share" {
+					keep = append(keep, x)
+				}
+			}
+			if len(keep) == 0 {
+				continue
+			}
+			b = &bot.Buttons{Buttons: keep}
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// The deal builder.
+
+const dealBuilderID = "deal_builder"
+
+// Block ids of the deal builder's inputs; each has one element with the same action id.
+const (
+	fieldDiscount = "discount"
+	fieldX        = "x"
+	fieldMonths   = "months"
+	fieldQty      = "qty"
+	fieldY        = "y"
+	fieldCadence  = "cadence"
+)
+
+type builderMeta struct {
+	Account string `json:"account"`
+	Channel string `json:"channel"`
+}
+
+func (h *Handler) openDealBuilder(ctx context.Context, trigger, account, channel string) error {
+	meta, _ := json.Marshal(builderMeta{Account: account, Channel: channel})
+	input := func(id, label, placeholder, hint, initial string) slack.Block {
+		el := slack.NewPlainTextInputBlockElement(plain(placeholder), id)
+		el.InitialValue = initial
+		var h *slack.TextBlockObject
+		if hint != "" {
+			h = plain(hint)
+		}
+		return slack.NewInputBlock(id, plain(label), h, el)
+	}
+	cadence := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Once or every year"), fieldCadence,
+		slack.NewOptionBlockObject("once", plain("Once (a first order)"), nil),
+		slack.NewOptionBlockObject("yearly", plain("Every year"), nil))
+	cadence.InitialOption = slack.NewOptionBlockObject("once", plain("Once (a first order)"), nil)
+	view := slack.ModalViewRequest{
+		Type: slack.VTModal, CallbackID: dealBuilderID, PrivateMetadata: string(meta),
+		Title: plain("Build a deal"), Submit: plain("Price it"), Close: plain("Cancel"),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{
+			slack.NewSectionBlock(mrkdwn(fmt.Sprintf("A trade with *%s*: what we give, what we get.", escape(account))), nil, nil),
+			input(fieldDiscount, "Discount (%)", "5", "More than 0 and less than 100", ""),
+			input(fieldX, "On (product or category they buy)", "gloves", "A SKU, a product name or a category", ""),
+			input(fieldMonths, "For (months)", "12", "", "12"),
+			input(fieldQty, "Get (quantity)", "200", "", ""),
+			input(fieldY, "Of (product)", "W-1", "A SKU or product name", ""),
+			slack.NewInputBlock(fieldCadence, plain("How often"), nil, cadence),
+		}},
+	}
+	_, err := call(ctx, func() (*slack.ViewResponse, error) { return h.Client.OpenViewContext(ctx, trigger, view) })
+	return err
+}
+
+// submitDealBuilder checks the builder's fields, prices the deal and posts it to the
+// channel the builder was opened from, ephemeral to the user. Bad values are shown under
+// their fields and nothing is priced or saved.
+func (h *Handler) submitDealBuilder(ctx context.Context, cb slack.InteractionCallback) any {
+	var meta builderMeta
+	if err := json.Unmarshal([]byte(cb.View.PrivateMetadata), &meta); err != nil || meta.Account == "" {
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{fieldDiscount: "This form has lost its account: close it and type /deal <account> again."})
+	}
+	value := func(id string) string {
+		if cb.View.State == nil {
+			return ""
+		}
+		a := cb.View.State.Values[id][id]
+		if a.SelectedOption.Value != "" {
+			return a.SelectedOption.Value
+		}
+		return strings.TrimSpace(a.Value)
+	}
+	errs := map[string]string{}
+	d, err := strconv.ParseFloat(strings.TrimSuffix(value(fieldDiscount), "%"), 64)
+	if err != nil || !(d > 0 && d < 100) {
+		errs[fieldDiscount] = "A percentage more than 0 and less than 100, like 5."
+	}
+	x := value(fieldX)
+	if x == "" {
+		errs[fieldX] = "Name what the discount is on: a product or category they buy."
+	}
+	months, err := strconv.Atoi(value(fieldMonths))
+	if err != nil || months < 1 || months > 120 {
+		errs[fieldMonths] = "A whole number of months from 1 to 120."
+	}
+	q, err := strconv.ParseFloat(strings.ReplaceAll(value(fieldQty), ",", ""), 64)
+	if err != nil || !(q > 0) {
+		errs[fieldQty] = "A quantity more than 0."
+	}
+	y := value(fieldY)
+	if y == "" {
+		errs[fieldY] = "Name the product we get."
+	}
+	cadence := value(fieldCadence)
+	if cadence != "yearly" {
+		cadence = "once"
+	}
+	if len(errs) > 0 {
+		return slack.NewErrorsViewSubmissionResponse(errs)
+	}
+	text := fmt.Sprintf("deal %s give %s%% on %q for %d months get %s %q %s", meta.Account,
+		strconv.FormatFloat(d, 'f', -1, 64), x, months, strconv.FormatFloat(q, 'f', -1, 64), y, cadence)
+	r := h.ask(ctx, cb.User.ID, meta.Channel, "", text)
+	if r.Err != nil {
+		msg := domain.ErrorMessage(r.Err)
+		field := fieldDiscount
+		switch {
+		case strings.Contains(msg, fmt.Sprintf("%q", y)) || strings.Contains(msg, "quantity"):
+			field = fieldY
+		case strings.Contains(msg, fmt.Sprintf("%q", x)) || strings.Contains(msg, "bought no"):
+			field = fieldX
+		}
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{field: cut(msg, 150)})
+	}
+	m := message(r, text)
+	if meta.Channel != "" {
+		h.later(ctx, func(ctx context.Context) {
+			if _, err := h.Client.PostEphemeralContext(ctx, meta.Channel, cb.User.ID, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks.BlockSet...)); err != nil {
+				h.logger().ErrorContext(ctx, "slack: post the built deal", "err", err)
+				h.post(ctx, cb.User.ID, cb.User.ID, "", text)
+			}
+		})
+	}
+	return nil
+}
+
+func (h *Handler) httpClient() *http.Client {
+	if h.HTTPClient != nil {
+		return h.HTTPClient
+	}
+	return http.DefaultClient
+}

@@ -1,0 +1,302 @@
+package slack_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	goslack "github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+)
+
+func TestSignatures(t *testing.T) {
+	_, f, base := setup(t)
+	body := command("/gap", "acme", "U_RITA", "C1", f.srv.URL+"/response/1")
+	now := time.Now()
+	for _, tt := range []struct {
+		name string
+		at   time.Time
+		key  string
+	}{
+		{"wrong secret", now, "not-the-secret"},
+		{"expired", now.Add(-6 * time.Minute), secret},
+		{"from the future", now.Add(6 * time.Minute), secret},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if code, _ := signed(t, base, "/slack/commands", form, body, tt.at, tt.key); code != 401 {
+				t.Errorf("status %d, want 401", code)
+			}
+		})
+	}
+	// Valid once; the same signed request again is a replay.
+	if code, resp := signed(t, base, "/slack/commands", form, body, now, secret); code != 200 || !strings.Contains(resp, "Acme Manufacturing") {
+		t.Fatalf("valid: %d %s", code, resp)
+	}
+	if code, _ := signed(t, base, "/slack/commands", form, body, now, secret); code != 401 {
+		t.Errorf("replay: status %d, want 401", code)
+	}
+	// Nothing ran for the refused ones: one answer, no Web API call but users.info's.
+	if n := f.calls("chat.postMessage") + f.calls("response/1"); n != 0 {
+		t.Errorf("%d deliveries for refused requests", n)
+	}
+}
+
+func TestSlashCommandInline(t *testing.T) {
+	_, f, base := setup(t)
+	code, resp := signed(t, base, "/slack/commands", form, command("/gap", "acme", "U_RITA", "C1", f.srv.URL+"/response/1"), time.Now(), secret)
+	var m goslack.Msg
+	if err := json.Unmarshal([]byte(resp), &m); code != 200 || err != nil {
+		t.Fatalf("%d %v %s", code, err, resp)
+	}
+	if m.ResponseType != "ephemeral" || m.Text != "Acme Manufacturing — gap" || len(m.Blocks.BlockSet) < 4 {
+		t.Errorf("reply: %+v", m)
+	}
+	// The Share button carries the command that made the reply.
+	if !strings.Contains(resp, `"action_id":"share-`) || !strings.Contains(resp, `"value":"gap acme"`) {
+		t.Errorf("share button: %s", resp)
+	}
+	// /incumbent takes the grammar as is.
+	_, resp = signed(t, base, "/slack/commands", form, command("/incumbent", "grade acme", "U_RITA", "C1", ""), time.Now(), secret)
+	if !strings.Contains(resp, "Acme Manufacturing — ") || !strings.Contains(resp, "Criterion") {
+		t.Errorf("/incumbent grade acme: %s", resp)
+	}
+}
+
+func TestSlashCommandDeferred(t *testing.T) {
+	h, f, base, b := setupBot(t)
+	h.Bot = slowBot{Bot: b, delay: 300 * time.Millisecond}
+	h.InlineBudget = 20 * time.Millisecond
+	start := time.Now()
+	code, resp := signed(t, base, "/slack/commands", form, command("/gap", "acme", "U_RITA", "C1", f.srv.URL+"/response/9"), time.Now(), secret)
+	if took := time.Since(start); code != 200 || !strings.Contains(resp, "Working on `gap acme`") || took > 250*time.Millisecond {
+		t.Fatalf("acknowledgement: %d in %v: %s", code, took, resp)
+	}
+	c := f.wait("response/9")
+	blocks, _ := json.Marshal(c.JSON["blocks"])
+	if c.JSON["response_type"] != "ephemeral" || !strings.Contains(string(blocks), "Acme Manufacturing — gap") {
+		t.Errorf("delivered: %+v", c.JSON)
+	}
+}
+
+func TestUnknownUserAndSlackConnect(t *testing.T) {
+	_, f, base := setup(t)
+	_, resp := signed(t, base, "/slack/commands", form, command("/gap", "acme", "U_WHO", "C1", ""), time.Now(), secret)
+	if !strings.Contains(resp, "You are not set up in Incumbent yet") || strings.Contains(resp, "$") {
+		t.Errorf("unknown user: %s", resp)
+	}
+	// Nora is found through users.info.
+	_, resp = signed(t, base, "/slack/commands", form, command("/gap", "acme", "U_NORA", "C1", ""), time.Now(), secret)
+	if !strings.Contains(resp, "Acme Manufacturing — gap") {
+		t.Errorf("user by email: %s", resp)
+	}
+	f.external["C_EXT"] = true
+	_, resp = signed(t, base, "/slack/commands", form, command("/gap", "acme", "U_RITA", "C_EXT", ""), time.Now(), secret)
+	if !strings.Contains(resp, "shared with another organisation") || strings.Contains(resp, "$") {
+		t.Errorf("Slack Connect channel: %s", resp)
+	}
+	// A rep asking about another territory is refused, as in the CLI.
+	_, resp = signed(t, base, "/slack/commands", form, command("/gap", "southern foods", "U_RITA", "C1", ""), time.Now(), secret)
+	if !strings.Contains(resp, "Not yours to see") || strings.Contains(resp, "$") {
+		t.Errorf("other territory: %s", resp)
+	}
+}
+
+func event(id, inner string) string {
+	return fmt.Sprintf(`{"token":"x","team_id":"T1","api_app_id":"A1","type":"event_callback","event_id":%q,"event_time":1700000000,"event":%s}`, id, inner)
+}
+
+func TestEvents(t *testing.T) {
+	_, f, base := setup(t)
+	// URL verification.
+	code, resp := signed(t, base, "/slack/events", "application/json", `{"token":"x","challenge":"abc123","type":"url_verification"}`, time.Now(), secret)
+	if code != 200 || resp != "abc123" {
+		t.Errorf("url_verification: %d %q", code, resp)
+	}
+	// A mention is answered in its thread.
+	mention := event("Ev1", `{"type":"app_mention","user":"U_RITA","text":"<@U_BOT> gap acme","ts":"1700000000.000100","channel":"C1","event_ts":"1700000000.000100"}`)
+	if code, _ := signed(t, base, "/slack/events", "application/json", mention, time.Now(), secret); code != 200 {
+		t.Fatalf("mention: %d", code)
+	}
+	c := f.wait("chat.postMessage")
+	if c.Form.Get("channel") != "C1" || c.Form.Get("thread_ts") != "1700000000.000100" || !strings.Contains(c.Form.Get("blocks"), "Acme Manufacturing — gap") {
+		t.Errorf("mention answer: %v", c.Form)
+	}
+	// Slack retries it (a new signature, the same event id): processed once.
+	if code, _ := signed(t, base, "/slack/events", "application/json", mention, time.Now().Add(-time.Second), secret); code != 200 {
+		t.Fatalf("retry: %d", code)
+	}
+	// A direct message.
+	dm := event("Ev2", `{"type":"message","channel_type":"im","user":"U_RITA","text":"grade acme","ts":"1700000000.000300","channel":"D1","event_ts":"1700000000.000300"}`)
+	signed(t, base, "/slack/events", "application/json", dm, time.Now(), secret)
+	c = f.wait("chat.postMessage")
+	if c.Form.Get("channel") != "D1" || !strings.Contains(c.Form.Get("blocks"), "Criterion") {
+		t.Errorf("DM answer: %v", c.Form)
+	}
+	// The bot's own messages are ignored.
+	own := event("Ev3", `{"type":"message","channel_type":"im","user":"U_BOT","bot_id":"B1","text":"Acme","ts":"1700000000.000400","channel":"D1"}`)
+	signed(t, base, "/slack/events", "application/json", own, time.Now(), secret)
+	time.Sleep(300 * time.Millisecond)
+	if n := f.calls("chat.postMessage"); n != 2 {
+		t.Errorf("%d messages posted, want 2 (the retry and the bot's own message ignored)", n)
+	}
+	// Malformed payloads.
+	if code, _ := signed(t, base, "/slack/events", "application/json", `{"type":`, time.Now(), secret); code != 400 {
+		t.Errorf("malformed event: %d", code)
+	}
+}
+
+func TestAppHome(t *testing.T) {
+	_, f, base := setup(t)
+	signed(t, base, "/slack/events", "application/json", event("Ev9", `{"type":"app_home_opened","user":"U_RITA","channel":"D1","tab":"home","event_ts":"1"}`), time.Now(), secret)
+	c := f.wait("views.publish")
+	view, _ := json.Marshal(c.JSON["view"])
+	if c.JSON["user_id"] != "U_RITA" || !strings.Contains(string(view), `"type":"home"`) || !strings.Contains(string(view), "Acme Manufacturing") ||
+		!strings.Contains(string(view), "deal suggest A1") {
+		t.Errorf("home: %+v", c.JSON)
+	}
+}
+
+func interaction(payload string) string { return url.Values{"payload": {payload}}.Encode() }
+
+func TestButtons(t *testing.T) {
+	_, f, base := setup(t)
+	// A button that runs a command answers through response_url.
+	run := fmt.Sprintf(`{"type":"block_actions","user":{"id":"U_RITA"},"channel":{"id":"C1"},"response_url":%q,"container":{"type":"message","channel_id":"C1"},"actions":[{"action_id":"run-0","block_id":"b","type":"button","value":"grade A1"}]}`, f.srv.URL+"/response/run")
+	if code, _ := signed(t, base, "/slack/interactions", form, interaction(run), time.Now(), secret); code != 200 {
+		t.Fatalf("run: %d", code)
+	}
+	c := f.wait("response/run")
+	blocks, _ := json.Marshal(c.JSON["blocks"])
+	if !strings.Contains(string(blocks), "Criterion") {
+		t.Errorf("run: %+v", c.JSON)
+	}
+	// Share in channel posts the reply for everyone, in its thread, said to be shared.
+	share := `{"type":"block_actions","user":{"id":"U_RITA"},"channel":{"id":"C1"},"container":{"type":"message","channel_id":"C1","thread_ts":"1700000000.000100"},"actions":[{"action_id":"share-3","block_id":"b","type":"button","value":"gap acme"}]}`
+	signed(t, base, "/slack/interactions", form, interaction(share), time.Now(), secret)
+	c = f.wait("chat.postMessage")
+	var shared []map[string]any
+	json.Unmarshal([]byte(c.Form.Get("blocks")), &shared)
+	sb, _ := json.Marshal(shared[len(shared)-1])
+	if c.Form.Get("channel") != "C1" || c.Form.Get("thread_ts") != "1700000000.000100" ||
+		!strings.Contains(string(sb), `Shared by \u003c@U_RITA\u003e`) || strings.Contains(c.Form.Get("blocks"), `"share-`) {
+		t.Errorf("share: %v", c.Form)
+	}
+	// An unknown action is said, not dropped.
+	unknown := `{"type":"block_actions","user":{"id":"U_RITA"},"channel":{"id":"C1"},"actions":[{"action_id":"frobnicate","block_id":"b","type":"button","value":"x"}]}`
+	signed(t, base, "/slack/interactions", form, interaction(unknown), time.Now(), secret)
+	c = f.wait("chat.postEphemeral")
+	if !strings.Contains(c.Form.Get("text"), "I do not know that button") {
+		t.Errorf("unknown action: %v", c.Form)
+	}
+	if code, _ := signed(t, base, "/slack/interactions", form, interaction(`{nope`), time.Now(), secret); code != 400 {
+		t.Errorf("malformed interaction: %d", code)
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	_, f, base := setup(t)
+	f.rateLimited = 1
+	signed(t, base, "/slack/events", "application/json", event("EvR", `{"type":"app_mention","user":"U_RITA","text":"<@U_BOT> help","ts":"1.1","channel":"C1"}`), time.Now(), secret)
+	f.wait("429")
+	start := time.Now()
+	c := f.wait("chat.postMessage")
+	if waited := time.Since(start); waited < 900*time.Millisecond || c.Form.Get("channel") != "C1" {
+		t.Errorf("posted after %v: %v", waited, c.Form)
+	}
+}
+
+func TestDealBuilder(t *testing.T) {
+	_, f, base := setup(t)
+	code, resp := signed(t, base, "/slack/commands", form, command("/deal", "acme", "U_RITA", "C1", ""), time.Now(), secret)
+	if code != 200 || resp != "" {
+		t.Fatalf("open: %d %q", code, resp)
+	}
+	c := f.wait("views.open")
+	view, _ := json.Marshal(c.JSON["view"])
+	if c.JSON["trigger_id"] != "trig-1" || !strings.Contains(string(view), `"callback_id":"deal_builder"`) {
+		t.Fatalf("views.open: %+v", c.JSON)
+	}
+	submit := func(values map[string]string) (int, string) {
+		state := map[string]map[string]map[string]any{}
+		for k, v := range values {
+			a := map[string]any{"type": "plain_text_input", "value": v}
+			if k == "cadence" {
+				a = map[string]any{"type": "static_select", "selected_option": map[string]any{"value": v}}
+			}
+			state[k] = map[string]map[string]any{k: a}
+		}
+		st, _ := json.Marshal(map[string]any{"values": state})
+		p := fmt.Sprintf(`{"type":"view_submission","user":{"id":"U_RITA"},"view":{"id":"V1","callback_id":"deal_builder","private_metadata":"{\"account\":\"acme\",\"channel\":\"C1\"}","state":%s}}`, st)
+		return signed(t, base, "/slack/interactions", form, interaction(p), time.Now(), secret)
+	}
+	// Bad values are shown under their fields.
+	code, resp = submit(map[string]string{"discount": "150", "x": "", "months": "0", "qty": "-2", "y": "W-1", "cadence": "once"})
+	var r struct {
+		Action string            `json:"response_action"`
+		Errors map[string]string `json:"errors"`
+	}
+	json.Unmarshal([]byte(resp), &r)
+	if code != 200 || r.Action != "errors" || r.Errors["discount"] == "" || r.Errors["x"] == "" || r.Errors["months"] == "" || r.Errors["qty"] == "" || r.Errors["y"] != "" {
+		t.Errorf("bad values: %d %s", code, resp)
+	}
+	// What the account does not buy is refused under X.
+	_, resp = submit(map[string]string{"discount": "5", "x": "welding", "months": "12", "qty": "100", "y": "W-1", "cadence": "once"})
+	if !strings.Contains(resp, `"x":"They bought no Welding`) {
+		t.Errorf("X not bought: %s", resp)
+	}
+	// Good values price the deal and post it to the channel for the user.
+	code, resp = submit(map[string]string{"discount": "5", "x": "gloves", "months": "12", "qty": "100", "y": "W-1", "cadence": "yearly"})
+	if code != 200 || resp != "" {
+		t.Fatalf("good values: %d %q", code, resp)
+	}
+	c = f.wait("chat.postEphemeral")
+	if c.Form.Get("channel") != "C1" || c.Form.Get("user") != "U_RITA" || !strings.Contains(c.Form.Get("blocks"), "Accretive") || !strings.Contains(c.Form.Get("blocks"), "S-1") {
+		t.Errorf("built deal: %v", c.Form)
+	}
+}
+
+// TestSocketMode sends a slash command over Socket Mode and checks that the
+// acknowledgement carries the same reply the HTTP endpoint gives.
+func TestSocketMode(t *testing.T) {
+	h, f, base := setup(t)
+	_, httpReply := signed(t, base, "/slack/commands", form, command("/gap", "acme", "U_RITA", "C1", ""), time.Now(), secret)
+
+	client := socketmode.New(h.Client, socketmode.OptionDebug(true), socketmode.OptionLog(testLogger{t}))
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- h.RunSocketMode(ctx, client) }()
+	f.socket <- []byte(`{"type":"slash_commands","envelope_id":"env-1","accepts_response_payload":true,"payload":{"command":"/gap","text":"acme","user_id":"U_RITA","channel_id":"C1","team_id":"T1","trigger_id":"t"}}`)
+	var ack struct {
+		EnvelopeID string          `json:"envelope_id"`
+		Payload    json.RawMessage `json:"payload"`
+	}
+	select {
+	case msg := <-f.acks:
+		json.Unmarshal(msg, &ack)
+	case <-time.After(10 * time.Second):
+		t.Fatal("no acknowledgement over Socket Mode")
+	}
+	var viaSocket, viaHTTP goslack.Msg
+	json.Unmarshal(ack.Payload, &viaSocket)
+	json.Unmarshal([]byte(httpReply), &viaHTTP)
+	a, _ := json.Marshal(viaSocket)
+	b, _ := json.Marshal(viaHTTP)
+	if ack.EnvelopeID != "env-1" || string(a) != string(b) || !strings.Contains(string(a), "Acme Manufacturing — gap") {
+		t.Errorf("socket ack %s\nhttp %s", a, b)
+	}
+	cancel()
+	close(f.socket)
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Error("Socket Mode did not stop")
+	}
+}
+
+type testLogger struct{ t *testing.T }
+
+func (l testLogger) Output(_ int, s string) error { l.t.Log(s); return nil }

@@ -1,0 +1,332 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/incumbent/incumbent/bot"
+	"github.com/incumbent/incumbent/domain"
+)
+
+// Answerer answers commands (the bot).
+type Answerer interface {
+	Handle(ctx context.Context, req bot.Request) bot.Reply
+}
+
+// Directory finds who is asking.
+type Directory interface {
+	FindPeople(ctx context.Context) ([]domain.Person, error)
+	ActorByEmail(ctx context.Context, email string) (bot.Actor, error)
+}
+
+// Deduper remembers event ids, so that an event Slack retries is processed once. The
+// Redis issue backs it with SET NX across replicas; Memory keeps it in this process.
+type Deduper interface {
+	// FirstSeen records key and reports whether this is the first time it is seen
+	// within ttl.
+	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
+}
+
+// Memory is an in-process Deduper.
+type Memory struct {
+	mu   sync.Mutex
+	seen map[string]time.Time
+	Now  func() time.Time
+}
+
+// FirstSeen implements Deduper.
+func (m *Memory) FirstSeen(_ context.Context, key string, ttl time.Duration) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := time.Now()
+	if m.Now != nil {
+		now = m.Now()
+	}
+	if m.seen == nil {
+		m.seen = map[string]time.Time{}
+	}
+	if len(m.seen) > 10000 { // forget the expired ones now and then
+		for k, exp := range m.seen {
+			if now.After(exp) {
+				delete(m.seen, k)
+			}
+		}
+	}
+	if exp, ok := m.seen[key]; ok && now.Before(exp) {
+		return false, nil
+	}
+	m.seen[key] = now.Add(ttl)
+	return true, nil
+}
+
+// Defaults of a Handler.
+const (
+	// DefaultInlineBudget is how long a slash command may compute before its reply goes
+	// out through response_url instead: well within Slack's 3 seconds.
+	DefaultInlineBudget = 2 * time.Second
+	dedupeTTL           = time.Hour
+	followUpTimeout     = 2 * time.Minute
+	identityTTL         = 10 * time.Minute
+	maxRetries          = 3
+	maxRetryWait        = 30 * time.Second
+)
+
+// Handler answers Slack: slash commands, events (mentions, direct messages, App Home)
+// and interactions (buttons, the deal builder), whether they arrive over HTTP or Socket
+// Mode. Both parse their payloads and call the same methods.
+type Handler struct {
+	Bot       Answerer
+	Directory Directory
+	Client    *slack.Client // the Web API
+	Dedupe    Deduper
+	Logger    *slog.Logger
+	// HTTPClient posts to response_url.
+	HTTPClient *http.Client
+	// InlineBudget: 0 means DefaultInlineBudget.
+	InlineBudget time.Duration
+	// AllowExternal lets account figures go into channels shared with other
+	// organisations (Slack Connect); off by default.
+	AllowExternal bool
+	// AsOf, when set, is the as-of date of every command (INCUMBENT_AS_OF).
+	AsOf time.Time
+	// BotUserID is the bot's own user id, whose messages are ignored.
+	BotUserID string
+
+	mu        sync.Mutex
+	bySlackID map[string]string      // Slack user id → email, from people.csv
+	emails    map[string]cachedEmail // Slack user id → email, from users.info
+	external  map[string]bool        // channel id → shared with another organisation
+	wg        sync.WaitGroup
+}
+
+type cachedEmail struct {
+	email string
+	until time.Time
+}
+
+func (h *Handler) logger() *slog.Logger {
+	if h.Logger == nil {
+		return slog.Default()
+	}
+	return h.Logger
+}
+
+// Wait waits for the replies still being delivered (after a shutdown began), up to ctx.
+func (h *Handler) Wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { h.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// later runs fn after the acknowledgement, with its own bounded context.
+func (h *Handler) later(ctx context.Context, fn func(ctx context.Context)) {
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), followUpTimeout)
+		defer cancel()
+		fn(ctx)
+	}()
+}
+
+// errNotSetUp says a Slack user is not in people.csv.
+var errNotSetUp = domain.Errorf(domain.EFORBIDDEN,
+	"You are not set up in Incumbent yet. Ask your sales-ops admin to add you to people.csv (your email, name, role and territory, and your Slack member id) and import it.")
+
+// actor returns who a Slack user is: people.csv's slack_user_id, else their email
+// (users.info, cached).
+func (h *Handler) actor(ctx context.Context, userID string) (bot.Actor, error) {
+	if err := h.loadPeople(ctx); err != nil {
+		return bot.Actor{}, err
+	}
+	h.mu.Lock()
+	email, ok := h.bySlackID[userID]
+	if !ok {
+		if c, hit := h.emails[userID]; hit && time.Now().Before(c.until) {
+			email, ok = c.email, true
+		}
+	}
+	h.mu.Unlock()
+	if !ok {
+		u, err := call(ctx, func() (*slack.User, error) { return h.Client.GetUserInfoContext(ctx, userID) })
+		if err != nil {
+			return bot.Actor{}, fmt.Errorf("users.info %s: %w", userID, err)
+		}
+		email = strings.ToLower(u.Profile.Email)
+		h.mu.Lock()
+		h.emails[userID] = cachedEmail{email: email, until: time.Now().Add(identityTTL)}
+		h.mu.Unlock()
+	}
+	if email == "" {
+		return bot.Actor{}, errNotSetUp
+	}
+	a, err := h.Directory.ActorByEmail(ctx, email)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return bot.Actor{}, errNotSetUp
+	}
+	return a, err
+}
+
+// loadPeople (re)reads people.csv's Slack ids; it is cheap enough to do every few
+// minutes, so that an import is seen without a restart.
+func (h *Handler) loadPeople(ctx context.Context) error {
+	h.mu.Lock()
+	fresh := h.bySlackID != nil
+	h.mu.Unlock()
+	if fresh {
+		return nil
+	}
+	people, err := h.Directory.FindPeople(ctx)
+	if err != nil {
+		return fmt.Errorf("find people: %w", err)
+	}
+	m := map[string]string{}
+	for _, p := range people {
+		if p.SlackUserID != "" {
+			m[p.SlackUserID] = p.Email
+		}
+	}
+	h.mu.Lock()
+	h.bySlackID = m
+	if h.emails == nil {
+		h.emails = map[string]cachedEmail{}
+	}
+	h.mu.Unlock()
+	time.AfterFunc(identityTTL, func() {
+		h.mu.Lock()
+		h.bySlackID = nil
+		h.mu.Unlock()
+	})
+	return nil
+}
+
+// externalChannel reports whether a channel is shared with another organisation.
+func (h *Handler) externalChannel(ctx context.Context, channelID string) (bool, error) {
+	if channelID == "" || strings.HasPrefix(channelID, "D") || h.AllowExternal {
+		return false, nil
+	}
+	h.mu.Lock()
+	ext, ok := h.external[channelID]
+	h.mu.Unlock()
+	if ok {
+		return ext, nil
+	}
+	ch, err := call(ctx, func() (*slack.Channel, error) {
+		return h.Client.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: channelID})
+	})
+	if err != nil {
+		return false, fmt.Errorf("conversations.info %s: %w", channelID, err)
+	}
+	ext = ch.IsExtShared || ch.IsPendingExtShared
+	h.mu.Lock()
+	if h.external == nil {
+		h.external = map[string]bool{}
+	}
+	h.external[channelID] = ext
+	h.mu.Unlock()
+	return ext, nil
+}
+
+// errExternal refuses figures in a Slack Connect channel.
+var errExternal = domain.Errorf(domain.EFORBIDDEN,
+	"This channel is shared with another organisation, so I do not post account figures here. Ask me in a direct message, or have an admin set INCUMBENT_ALLOW_EXTERNAL=on.")
+
+// ask answers text for a Slack user in a channel: who is asking, whether the channel
+// may see figures, then the bot. Failures become error replies.
+func (h *Handler) ask(ctx context.Context, userID, channelID, threadTS, text string) bot.Reply {
+	a, err := h.actor(ctx, userID)
+	if err == nil {
+		var ext bool
+		if ext, err = h.externalChannel(ctx, channelID); err == nil && ext {
+			err = errExternal
+		}
+	}
+	if err != nil {
+		if domain.ErrorCode(err) == domain.EINTERNAL {
+			h.logger().ErrorContext(ctx, "slack: before answering", "user", userID, "channel", channelID, "err", err)
+			err = domain.Errorf(domain.EINTERNAL, "I could not check who you are with Slack just now; please try again in a minute.")
+		}
+		return bot.Reply{Blocks: []bot.Block{&bot.Text{Text: domain.ErrorMessage(err)}}, Err: err}
+	}
+	return h.Bot.Handle(ctx, bot.Request{Actor: a, Text: text, AsOf: h.AsOf, Adapter: "slack", Channel: channelID, Thread: threadTS})
+}
+
+// message builds the Slack message of a reply. The Share button carries the command
+// that made the reply, so that sharing runs it again for the channel.
+func message(r bot.Reply, command string) slack.Msg {
+	blocks := RenderBlocks(r)
+	for _, b := range blocks {
+		if a, ok := b.(*slack.ActionBlock); ok {
+			for _, e := range a.Elements.ElementSet {
+				if btn, ok := e.(*slack.ButtonBlockElement); ok && strings.HasPrefix(btn.ActionID, ActionShare) {
+					btn.Value = cut(command, maxValue)
+				}
+			}
+		}
+	}
+	return slack.Msg{Text: FallbackText(r), Blocks: slack.Blocks{BlockSet: blocks}}
+}
+
+// call runs a Web API call, waiting out Slack's rate limits (Retry-After, at most 30 s
+// each, three times).
+func call[T any](ctx context.Context, fn func() (T, error)) (T, error) {
+	for attempt := 0; ; attempt++ {
+		v, err := fn()
+		var rl *slack.RateLimitedError
+		if !errors.As(err, &rl) || attempt == maxRetries {
+			return v, err
+		}
+		wait := min(max(rl.RetryAfter, time.Second), maxRetryWait)
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return v, err
+		}
+	}
+}
+
+// postError says in words what went wrong with a Web API call, for the user.
+func postError(err error) string {
+	var se slack.SlackErrorResponse
+	switch {
+	case errors.As(err, &se) && (se.Err == "not_in_channel" || se.Err == "channel_not_found"):
+		return "I am not in that channel: invite me with `/invite @Incumbent`, or ask me in a direct message."
+	default:
+		return "Slack did not take my answer just now; please try again in a minute."
+	}
+}
+
+var mentionRe = regexp.MustCompile(`<@[^>|]+(\|[^>]*)?>`)
+
+// stripMentions removes <@U…> mentions and the spaces around them.
+func stripMentions(s string) string {
+	return strings.TrimSpace(strings.Join(strings.Fields(mentionRe.ReplaceAllString(s, " ")), " "))
+}
+
+// commandText turns a slash command into the bot's grammar: "/gap acme" → "gap acme",
+// "/incumbent gap acme" → "gap acme".
+func commandText(command, text string) string {
+	name := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(command)), "/")
+	text = strings.TrimSpace(text)
+	if name == "incumbent" || name == "" {
+		if text == "" {
+			return "help"
+		}
+		return text
+	}
+	return strings.TrimSpace(name + " " + text)
+}

@@ -6,12 +6,16 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
 	"golang.org/x/term"
 
 	httpserver "github.com/incumbent/incumbent/adapters/http"
 	"github.com/incumbent/incumbent/adapters/prometheus"
+	slackadapter "github.com/incumbent/incumbent/adapters/slack"
 	"github.com/incumbent/incumbent/adapters/web"
 	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/domain"
@@ -90,8 +94,25 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	if playgroundOn {
 		(&web.Playground{Bot: s.bot, Directory: directory{s}, Logger: log, AsOf: s.asOf, Token: token}).Routes(srv.Handle)
 	}
+	sl, err := slackFromEnv(ctx, env, s, log)
+	if err != nil {
+		return err
+	}
+	if sl != nil {
+		if sl.secret != "" {
+			sl.h.Routes(srv.Handle, sl.secret)
+		}
+		srv.Checks = append(srv.Checks, httpserver.Check{Name: "slack", Check: sl.ready})
+	}
 	if err := srv.Open(); err != nil {
 		return err
+	}
+	if sl != nil && sl.appToken != "" {
+		go func() {
+			if err := sl.h.RunSocketMode(ctx, socketmode.New(sl.h.Client)); err != nil {
+				log.Error("slack: Socket Mode stopped", "err", err)
+			}
+		}()
 	}
 	log.InfoContext(ctx, "serving", "url", srv.URL(), "db", *db, "playground", playgroundOn)
 	fmt.Fprintf(env.Stdout, "Incumbent is serving on %s", srv.URL())
@@ -109,8 +130,92 @@ func runServe(ctx context.Context, args []string, env Env) error {
 		log.Error("shutdown", "err", err)
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	if sl != nil {
+		if err := sl.h.Wait(sctx); err != nil {
+			log.Warn("shutdown: Slack replies still being delivered were cut", "err", err)
+		}
+	}
 	log.Info("stopped", "shutdown_ms", time.Since(start).Milliseconds())
 	return nil
+}
+
+// slackServer is the Slack adapter as configured by the environment.
+type slackServer struct {
+	h        *slackadapter.Handler
+	secret   string // HTTP mode when set
+	appToken string // Socket Mode when set
+
+	mu      sync.Mutex
+	checked time.Time
+	lastErr error
+}
+
+// slackFromEnv configures Slack from SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP
+// mode, /slack/…) and/or SLACK_APP_TOKEN (Socket Mode); SLACK_API_URL overrides the Web
+// API's base URL (tests, GovSlack); INCUMBENT_ALLOW_EXTERNAL=on lets figures into Slack
+// Connect channels. Nil when Slack is not configured.
+func slackFromEnv(ctx context.Context, env Env, s *session, log *slog.Logger) (*slackServer, error) {
+	token := env.Getenv("SLACK_BOT_TOKEN")
+	secret, appToken := env.Getenv("SLACK_SIGNING_SECRET"), env.Getenv("SLACK_APP_TOKEN")
+	if token == "" {
+		if secret != "" || appToken != "" {
+			return nil, usageError{"SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set but SLACK_BOT_TOKEN is not: Slack needs the bot token (xoxb-…)"}
+		}
+		return nil, nil
+	}
+	if secret == "" && appToken == "" {
+		return nil, usageError{"SLACK_BOT_TOKEN is set: add SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)"}
+	}
+	opts := []slack.Option{}
+	if u := env.Getenv("SLACK_API_URL"); u != "" {
+		if !strings.HasSuffix(u, "/") {
+			u += "/"
+		}
+		opts = append(opts, slack.OptionAPIURL(u))
+	}
+	if appToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(appToken))
+	}
+	allow := false
+	switch v := strings.ToLower(env.Getenv("INCUMBENT_ALLOW_EXTERNAL")); v {
+	case "", "off", "false", "0":
+	case "on", "true", "1":
+		allow = true
+	default:
+		return nil, usageError{fmt.Sprintf("INCUMBENT_ALLOW_EXTERNAL %q: use on or off", v)}
+	}
+	client := slack.New(token, opts...)
+	h := &slackadapter.Handler{Bot: s.bot, Directory: directory{s}, Client: client, Dedupe: &slackadapter.Memory{},
+		Logger: log, AsOf: s.asOf, AllowExternal: allow}
+	sl := &slackServer{h: h, secret: secret, appToken: appToken}
+	// Who the bot is, so that its own messages are ignored. Slack down at start-up is not
+	// fatal: readiness says so, and the bot's messages are still told apart by bot_id.
+	if resp, err := client.AuthTestContext(ctx); err != nil {
+		log.Warn("slack: auth.test failed", "err", err)
+	} else {
+		h.BotUserID = resp.UserID
+	}
+	mode := "HTTP"
+	switch {
+	case secret != "" && appToken != "":
+		mode = "HTTP and Socket Mode"
+	case appToken != "":
+		mode = "Socket Mode"
+	}
+	log.Info("slack: configured", "mode", mode, "allow_external", allow)
+	return sl, nil
+}
+
+// ready checks the bot token with auth.test, at most once a minute.
+func (sl *slackServer) ready(ctx context.Context) error {
+	sl.mu.Lock()
+	defer sl.mu.Unlock()
+	if time.Since(sl.checked) < time.Minute {
+		return sl.lastErr
+	}
+	_, err := sl.h.Client.AuthTestContext(ctx)
+	sl.checked, sl.lastErr = time.Now(), err
+	return err
 }
 
 // directory lists people and resolves who a playground user acts as.

@@ -2,12 +2,18 @@ package main
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -215,4 +221,61 @@ func grepLines(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestServeSlack serves Slack over HTTP against a stand-in for Slack's Web API
+// (SLACK_API_URL) and answers a signed slash command.
+func TestServeSlack(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/auth.test":
+			fmt.Fprint(w, `{"ok":true,"user_id":"U_BOT","team_id":"T1"}`)
+		case "/users.info":
+			fmt.Fprint(w, `{"ok":true,"user":{"id":"U1","profile":{"email":"dana.alvarez@example.com"}}}`)
+		case "/conversations.info":
+			fmt.Fprint(w, `{"ok":true,"channel":{"id":"C1","is_ext_shared":false}}`)
+		default:
+			fmt.Fprint(w, `{"ok":true}`)
+		}
+	}))
+	defer api.Close()
+	db := filepath.Join(t.TempDir(), "incumbent.db")
+	url, _ := serve(t, map[string]string{"INCUMBENT_DB": db, "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cr3t", "SLACK_API_URL": api.URL})
+	body := "command=%2Fgap&text=acme&user_id=U1&channel_id=C1&team_id=T1"
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	mac := hmac.New(sha256.New, []byte("s3cr3t"))
+	mac.Write([]byte("v0:" + ts + ":" + body))
+	req, _ := http.NewRequest(http.MethodPost, url+"/slack/commands", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "Acme Manufacturing — gap") {
+		t.Errorf("signed /gap acme: %d %s", resp.StatusCode, b)
+	}
+	req, _ = http.NewRequest(http.MethodPost, url+"/slack/commands", strings.NewReader(body))
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", "v0=00")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Errorf("forged: %d", resp.StatusCode)
+	}
+	if code, body := httpGet(t, url+"/readyz"); code != 200 || !strings.Contains(body, `"slack":"ok"`) {
+		t.Errorf("readyz: %d %s", code, body)
+	}
+	// Configuration mistakes stop serve before it starts.
+	code, _, errOut := run(t, "", map[string]string{"INCUMBENT_DB": db, "SLACK_BOT_TOKEN": "xoxb-1"}, "serve", "--addr", "127.0.0.1:0")
+	if code != exitUsage || !strings.Contains(errOut, "add SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)") {
+		t.Errorf("token without secret: %d %s", code, errOut)
+	}
 }

@@ -199,3 +199,21 @@ func TestFallbackText(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+// TestManifest checks that manifest.yaml registers every slash command, event and scope
+// the adapter relies on.
+func TestManifest(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "manifest.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := string(b)
+	for _, want := range []string{"command: /gap", "command: /grade", "command: /deal", "command: /cpu", "command: /growth",
+		"command: /digest", "command: /incumbent", "- app_mention", "- message.im", "- app_home_opened", "- commands",
+		"- chat:write", "- users:read.email", "- channels:read", "home_tab_enabled: true", "socket_mode_enabled: true",
+		"/slack/commands", "/slack/events", "/slack/interactions"} {
+		if !strings.Contains(m, want) {
+			t.Errorf("manifest.yaml lacks %q", want)
+		}
+	}
+}

@@ -261,3 +261,31 @@ func command(cmd, text, user, channel, responseURL string) string {
 	return url.Values{"command": {cmd}, "text": {text}, "user_id": {user}, "channel_id": {channel}, "team_id": {"T1"},
 		"response_url": {responseURL}, "trigger_id": {"trig-1"}}.Encode()
 }
+
+// TestRepliesGolden renders a reply of every kind the bot gives, from a real bot over a
+// test company, as Block Kit, and compares it with golden files.
+func TestRepliesGolden(t *testing.T) {
+	_, _, _, b := setupBot(t)
+	admin := bot.Admin("test")
+	for _, tt := range []struct{ name, text string }{
+		{"reply_gap_account", "gap acme"},
+		{"reply_gap_territory", "gap territory north"},
+		{"reply_gap_market", "gap market"},
+		{"reply_grade_account", "grade acme"},
+		{"reply_grade_territory", "grade territory north"},
+		{"reply_deal", "deal acme give 5% on gloves get 100 W-1 yearly"},
+		{"reply_deal_suggest", "deal suggest acme"},
+		{"reply_cpu", "cpu acme G-1"},
+		{"reply_growth", "growth acme"},
+		{"reply_accounts", "accounts"},
+		{"reply_help", "help"},
+		{"reply_error", "gap zzzz"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := b.Handle(t.Context(), bot.Request{Actor: admin, Text: tt.text})
+			blocks := slack.RenderBlocks(r)
+			valid(t, blocks)
+			golden(t, tt.name+".json", goslack.Blocks{BlockSet: blocks})
+		})
+	}
+}

@@ -220,6 +220,16 @@ func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, a *s
 				h.post(ctx, cb.User.ID, cb.User.ID, "", a.Value)
 				return
 			}
+			// A team works a shared deal in its thread: variants and comparisons of a
+			// shared scenario go into that thread for everyone.
+			if !cb.Container.IsEphemeral && cb.Message.Timestamp != "" && teamworkCommand(a.Value) {
+				t := thread
+				if t == "" {
+					t = cb.Message.Timestamp
+				}
+				h.post(ctx, cb.User.ID, channel, t, a.Value)
+				return
+			}
 			r := h.ask(ctx, cb.User.ID, channel, thread, a.Value)
 			if cb.ResponseURL != "" {
 				h.respond(ctx, cb.ResponseURL, r, a.Value)
@@ -238,6 +248,13 @@ func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, a *s
 			h.tell(ctx, channel, cb.User.ID, "I do not know that button any more: run the command again.")
 		}
 	}
+}
+
+// teamworkCommand reports the commands that a shared message's buttons run for the
+// whole thread: deal variants and comparisons.
+func teamworkCommand(cmd string) bool {
+	f := strings.Fields(strings.ToLower(cmd))
+	return len(f) >= 2 && f[0] == "deal" && (f[1] == "vary" || f[1] == "compare")
 }
 
 // share posts a reply for everyone in the channel (in its thread), said to be shared by

@@ -68,11 +68,11 @@ func TestSlashCommandInline(t *testing.T) {
 
 func TestSlashCommandDeferred(t *testing.T) {
 	h, f, base, b := setupBot(t)
-	h.Bot = slowBot{Bot: b, delay: 300 * time.Millisecond}
+	h.Bot = slowBot{Bot: b, delay: 2 * time.Second}
 	h.InlineBudget = 20 * time.Millisecond
 	start := time.Now()
 	code, resp := signed(t, base, "/slack/commands", form, command("/gap", "acme", "U_RITA", "C1", f.srv.URL+"/response/9"), time.Now(), secret)
-	if took := time.Since(start); code != 200 || !strings.Contains(resp, "Working on `gap acme`") || took > 250*time.Millisecond {
+	if took := time.Since(start); code != 200 || !strings.Contains(resp, "Working on `gap acme`") || took > 1500*time.Millisecond {
 		t.Fatalf("acknowledgement: %d in %v: %s", code, took, resp)
 	}
 	c := f.wait("response/9")
@@ -118,7 +118,8 @@ func TestEvents(t *testing.T) {
 	}
 	// A mention is answered in its thread.
 	mention := event("Ev1", `{"type":"app_mention","user":"U_RITA","text":"<@U_BOT> gap acme","ts":"1700000000.000100","channel":"C1","event_ts":"1700000000.000100"}`)
-	if code, _ := signed(t, base, "/slack/events", "application/json", mention, time.Now(), secret); code != 200 {
+	at := time.Now()
+	if code, _ := signed(t, base, "/slack/events", "application/json", mention, at, secret); code != 200 {
 		t.Fatalf("mention: %d", code)
 	}
 	c := f.wait("chat.postMessage")
@@ -126,7 +127,7 @@ func TestEvents(t *testing.T) {
 		t.Errorf("mention answer: %v", c.Form)
 	}
 	// Slack retries it (a new signature, the same event id): processed once.
-	if code, _ := signed(t, base, "/slack/events", "application/json", mention, time.Now().Add(-time.Second), secret); code != 200 {
+	if code, _ := signed(t, base, "/slack/events", "application/json", mention, at.Add(-time.Second), secret); code != 200 {
 		t.Fatalf("retry: %d", code)
 	}
 	// A direct message.
@@ -194,6 +195,41 @@ func TestButtons(t *testing.T) {
 	}
 	if code, _ := signed(t, base, "/slack/interactions", form, interaction(`{nope`), time.Now(), secret); code != 400 {
 		t.Errorf("malformed interaction: %d", code)
+	}
+}
+
+// TestVariantInThread presses "Try 2%" on a deal shared in a thread: the variant goes
+// into the thread for everyone; pressed on a private reply, it stays private.
+func TestVariantInThread(t *testing.T) {
+	_, f, base := setup(t)
+	_, resp := signed(t, base, "/slack/commands", form, command("/deal", "acme give 5% on gloves get 100 W-1", "U_RITA", "C1", ""), time.Now(), secret)
+	if !strings.Contains(resp, "S-1") {
+		t.Fatalf("deal: %s", resp)
+	}
+	shared := `{"type":"block_actions","user":{"id":"U_NORA"},"channel":{"id":"C1"},"message":{"ts":"1700000000.000500","thread_ts":"1700000000.000100"},"container":{"type":"message","channel_id":"C1","message_ts":"1700000000.000500","thread_ts":"1700000000.000100","is_ephemeral":false},"actions":[{"action_id":"run-1","block_id":"b","type":"button","value":"deal vary S-1 give 2%"}]}`
+	signed(t, base, "/slack/interactions", form, interaction(shared), time.Now(), secret)
+	c := f.wait("chat.postMessage")
+	if c.Form.Get("channel") != "C1" || c.Form.Get("thread_ts") != "1700000000.000100" || !strings.Contains(c.Form.Get("blocks"), "variant of S-1") {
+		t.Errorf("variant in the thread: %v", c.Form)
+	}
+	private := fmt.Sprintf(`{"type":"block_actions","user":{"id":"U_RITA"},"channel":{"id":"C1"},"response_url":%q,"container":{"type":"message","channel_id":"C1","is_ephemeral":true},"actions":[{"action_id":"run-1","block_id":"b","type":"button","value":"deal vary S-1 give 3%%"}]}`, f.srv.URL+"/response/v")
+	signed(t, base, "/slack/interactions", form, interaction(private), time.Now(), secret)
+	c = f.wait("response/v")
+	if c.JSON["response_type"] != "ephemeral" {
+		t.Errorf("private variant: %+v", c.JSON)
+	}
+}
+
+// TestNotInChannel tells the user when Slack refuses the answer.
+func TestNotInChannel(t *testing.T) {
+	_, f, base := setup(t)
+	f.mu.Lock()
+	f.refuse = "not_in_channel"
+	f.mu.Unlock()
+	signed(t, base, "/slack/events", "application/json", event("EvN", `{"type":"app_mention","user":"U_RITA","text":"<@U_BOT> help","ts":"1.2","channel":"C9"}`), time.Now(), secret)
+	c := f.wait("chat.postEphemeral")
+	if c.Form.Get("channel") != "C9" || !strings.Contains(c.Form.Get("text"), "I am not in that channel: invite me with `/invite @Incumbent`") {
+		t.Errorf("not_in_channel: %v", c.Form)
 	}
 }
 

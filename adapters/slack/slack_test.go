@@ -50,6 +50,7 @@ type fakeSlack struct {
 	// rateLimited: how many chat.postMessage calls to answer 429 first.
 	rateLimited int
 	external    map[string]bool
+	refuse      string      // chat.postMessage answers {"ok":false,"error":refuse} when set
 	socket      chan []byte // envelopes to send over Socket Mode
 	acks        chan []byte
 }
@@ -94,6 +95,13 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		ch := c.Form.Get("channel")
 		fmt.Fprintf(w, `{"ok":true,"channel":{"id":%q,"is_ext_shared":%v}}`, ch, f.external[ch])
 	case "chat.postMessage", "chat.postEphemeral":
+		f.mu.Lock()
+		refuse := f.refuse
+		f.mu.Unlock()
+		if refuse != "" && method == "chat.postMessage" {
+			fmt.Fprintf(w, `{"ok":false,"error":%q}`, refuse)
+			return
+		}
 		fmt.Fprint(w, `{"ok":true,"channel":"C1","ts":"1700000000.000200","message_ts":"1700000000.000200"}`)
 	case "views.open", "views.publish":
 		fmt.Fprint(w, `{"ok":true,"view":{"id":"V1"}}`)

@@ -245,6 +245,16 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
+func TestServerErrorRetried(t *testing.T) {
+	_, f, base := setup(t)
+	f.serverErrors = 1
+	signed(t, base, "/slack/events", "application/json", event("Ev5", `{"type":"app_mention","user":"U_RITA","text":"<@U_BOT> help","ts":"1.3","channel":"C1"}`), time.Now(), secret)
+	f.wait("500")
+	if c := f.wait("chat.postMessage"); c.Form.Get("channel") != "C1" {
+		t.Errorf("after a 500: %v", c.Form)
+	}
+}
+
 func TestDealBuilder(t *testing.T) {
 	_, f, base := setup(t)
 	code, resp := signed(t, base, "/slack/commands", form, command("/deal", "acme", "U_RITA", "C1", ""), time.Now(), secret)

@@ -282,15 +282,23 @@ func message(r bot.Reply, command string) slack.Msg {
 }
 
 // call runs a Web API call, waiting out Slack's rate limits (Retry-After, at most 30 s
-// each, three times).
+// each) and retrying its server errors (5xx, after 1, 2 and 4 s), three times at most.
 func call[T any](ctx context.Context, fn func() (T, error)) (T, error) {
 	for attempt := 0; ; attempt++ {
 		v, err := fn()
 		var rl *slack.RateLimitedError
-		if !errors.As(err, &rl) || attempt == maxRetries {
+		var sc slack.StatusCodeError
+		var wait time.Duration
+		switch {
+		case attempt == maxRetries:
+			return v, err
+		case errors.As(err, &rl):
+			wait = min(max(rl.RetryAfter, time.Second), maxRetryWait)
+		case errors.As(err, &sc) && sc.Code >= 500:
+			wait = time.Second << attempt
+		default:
 			return v, err
 		}
-		wait := min(max(rl.RetryAfter, time.Second), maxRetryWait)
 		select {
 		case <-time.After(wait):
 		case <-ctx.Done():

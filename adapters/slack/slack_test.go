@@ -47,12 +47,13 @@ type fakeSlack struct {
 	mu  sync.Mutex
 	log []call
 	got chan call
-	// rateLimited: how many chat.postMessage calls to answer 429 first.
-	rateLimited int
-	external    map[string]bool
-	refuse      string      // chat.postMessage answers {"ok":false,"error":refuse} when set
-	socket      chan []byte // envelopes to send over Socket Mode
-	acks        chan []byte
+	// rateLimited and serverErrors: how many chat.postMessage calls to answer 429 or
+	// 500 first.
+	rateLimited, serverErrors int
+	external                  map[string]bool
+	refuse                    string      // chat.postMessage answers {"ok":false,"error":refuse} when set
+	socket                    chan []byte // envelopes to send over Socket Mode
+	acks                      chan []byte
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
@@ -82,6 +83,13 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "1")
 		w.WriteHeader(http.StatusTooManyRequests)
 		f.record(call{Method: "429"})
+		return
+	}
+	if method == "chat.postMessage" && f.serverErrors > 0 {
+		f.serverErrors--
+		f.mu.Unlock()
+		w.WriteHeader(http.StatusInternalServerError)
+		f.record(call{Method: "500"})
 		return
 	}
 	f.mu.Unlock()

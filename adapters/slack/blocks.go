@@ -30,6 +30,7 @@ const (
 const (
 	ActionRun   = "run"   // run the command in the value as the presser
 	ActionShare = "share" // post the reply in the channel for everyone
+	ActionRest  = "rest"  // show the next page of a long reply (the value is its cursor)
 )
 
 // escape makes text safe for mrkdwn: Slack reads <…> as links, mentions and
@@ -72,23 +73,37 @@ func splitText(s string) []string {
 	return append(out, s)
 }
 
-// tableBlocks renders a table as monospace text in one section: every row that fits in
-// Slack's 3,000 characters, then "… and N more". Columns stay aligned on a phone, which
-// section fields would not.
+// tableBlocks renders a table as monospace text: as many rows to a section as fit in
+// Slack's 3,000 characters, each section with the header row again, the table's own
+// "… and N more" at the end. Columns stay aligned on a phone, which section fields would
+// not.
 func tableBlocks(t *bot.Table) []slack.Block {
 	const fence = "```\n"
-	rows := t.Rows
-	more := t.More
-	for {
+	section := func(rows [][]string, more int) string {
 		view := *t
 		view.Rows, view.More = rows, more
-		text := fence + escape(bot.TableText(&view)) + "```"
-		if utf8.RuneCountInString(text) <= maxText || len(rows) == 0 {
-			return []slack.Block{slack.NewSectionBlock(mrkdwn(cut(text, maxText)), nil, nil)}
+		return fence + escape(bot.TableText(&view)) + "```"
+	}
+	var out []slack.Block
+	rows := t.Rows
+	for {
+		// The most rows from the front that fit (at least one).
+		n := len(rows)
+		for n > 1 && utf8.RuneCountInString(section(rows[:n], 0)) > maxText {
+			n = max(1, n*9/10)
 		}
-		drop := max(1, len(rows)/10)
-		rows = rows[:len(rows)-drop]
-		more += drop
+		for n < len(rows) && utf8.RuneCountInString(section(rows[:n+1], 0)) <= maxText {
+			n++
+		}
+		more := 0
+		if n == len(rows) {
+			more = t.More
+		}
+		out = append(out, slack.NewSectionBlock(mrkdwn(cut(section(rows[:n], more), maxText)), nil, nil))
+		rows = rows[n:]
+		if len(rows) == 0 {
+			return out
+		}
 	}
 }
 
@@ -137,12 +152,16 @@ func buttonBlocks(bs []bot.Button, seq *int) []slack.Block {
 	return out
 }
 
-// RenderBlocks renders a reply as Block Kit within Slack's limits: long text split into
-// sections, fields ten to a section, tables as monospace text cut to fit, buttons 25 to
-// an actions block, at most 50 blocks (the rest summed up in a last context line).
-// Images by URL become image blocks; a PNG without a URL is named by its alt text (it is
-// uploaded as a file by the caller).
-func RenderBlocks(r bot.Reply) []slack.Block {
+// pageBlocks is how many blocks a page holds: Slack's 50, less two for the note and the
+// button that lead to the next page.
+const pageBlocks = maxBlocks - 2
+
+// RenderPages renders a reply as Block Kit messages within Slack's limits, as many as it
+// takes: long text split into sections, fields ten to a section, tables as monospace
+// text over as many sections as they need, buttons 25 to an actions block, at most 48
+// blocks a page. Images by URL become image blocks; a PNG without a URL is named by its
+// alt text (the caller uploads it as a file).
+func RenderPages(r bot.Reply) [][]slack.Block {
 	var out []slack.Block
 	seq := 0
 	if r.Err != nil && len(r.Blocks) == 0 {
@@ -176,12 +195,31 @@ func RenderBlocks(r bot.Reply) []slack.Block {
 			}
 		}
 	}
-	if len(out) > maxBlocks {
-		left := len(out) - (maxBlocks - 1)
-		out = append(out[:maxBlocks-1], slack.NewContextBlock("",
-			mrkdwn(fmt.Sprintf("… and %d more blocks: ask for less (one account or territory at a time).", left))))
+	var pages [][]slack.Block
+	for len(out) > maxBlocks {
+		pages = append(pages, out[:pageBlocks])
+		out = out[pageBlocks:]
 	}
-	return out
+	return append(pages, out)
+}
+
+// RenderBlocks renders the first page of a reply (see RenderPages), ending with a note
+// of how much is left when the reply takes more than one message.
+func RenderBlocks(r bot.Reply) []slack.Block {
+	pages := RenderPages(r)
+	if len(pages) == 1 {
+		return pages[0]
+	}
+	left := 0
+	for _, p := range pages[1:] {
+		left += len(p)
+	}
+	return append(pages[0], restNote(left))
+}
+
+// restNote says how many blocks the next pages hold.
+func restNote(left int) slack.Block {
+	return slack.NewContextBlock("", mrkdwn(fmt.Sprintf("… and %d more blocks.", left)))
 }
 
 // FallbackText is the plain text Slack shows in notifications and to screen readers: the

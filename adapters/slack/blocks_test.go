@@ -150,43 +150,46 @@ func TestRenderBlocksLimits(t *testing.T) {
 		&bot.Table{Columns: []bot.Column{{Title: "Account"}, {Title: "Current", Numeric: true}, {Title: "Gap", Numeric: true}}, Rows: rows, More: 5},
 		&bot.Buttons{Buttons: buttons},
 	}}
-	blocks := slack.RenderBlocks(reply)
-	valid(t, blocks)
 	var texts []string
-	for _, b := range blocks {
-		if s, ok := b.(*goslack.SectionBlock); ok && s.Text != nil {
-			texts = append(texts, s.Text.Text)
+	for _, page := range slack.RenderPages(reply) {
+		valid(t, page)
+		for _, b := range page {
+			if s, ok := b.(*goslack.SectionBlock); ok && s.Text != nil {
+				texts = append(texts, s.Text.Text)
+			}
 		}
 	}
 	joined := strings.Join(texts, "")
 	if got := strings.Count(joined, "A line of a long reply."); got != 400 {
 		t.Errorf("the long text kept %d of 400 lines", got)
 	}
-	// The table keeps what fits and counts the rest: shown + more = 400 + 5.
-	var table string
+	// The table goes on over as many sections as it needs; its own "and 5 more" ends it.
+	var tables []string
 	for _, s := range texts {
 		if strings.HasPrefix(s, "```") {
-			table = s
+			tables = append(tables, s)
 		}
 	}
-	shown := strings.Count(table, "Account number")
-	var more int
-	fmt.Sscanf(table[strings.Index(table, "… and ")+len("… and "):], "%d", &more)
-	if shown == 0 || shown+more != 405 {
-		t.Errorf("table shows %d rows and says %d more", shown, more)
+	if rows := strings.Count(strings.Join(tables, ""), "Account number"); len(tables) < 2 || rows != 400 ||
+		!strings.Contains(tables[len(tables)-1], "… and 5 more") {
+		t.Errorf("table over %d sections with %d rows", len(tables), rows)
 	}
 
-	// Over 50 blocks: 49 kept and a last line that says how many were left out.
+	// Over 50 blocks: pages of 48; the first page alone ends with what is left.
 	var many []bot.Block
 	for i := range 80 {
 		many = append(many, &bot.Text{Text: fmt.Sprintf("paragraph %d", i)})
 	}
-	blocks = slack.RenderBlocks(bot.Reply{Blocks: many})
-	if len(blocks) != 50 {
+	pages := slack.RenderPages(bot.Reply{Blocks: many})
+	if len(pages) != 2 || len(pages[0]) != 48 || len(pages[1]) != 32 {
+		t.Fatalf("pages of %d blocks", len(pages))
+	}
+	blocks := slack.RenderBlocks(bot.Reply{Blocks: many})
+	if len(blocks) != 49 {
 		t.Fatalf("%d blocks", len(blocks))
 	}
-	last := blocks[49].(*goslack.ContextBlock).ContextElements.Elements[0].(*goslack.TextBlockObject).Text
-	if !strings.Contains(last, "… and 31 more blocks") {
+	last := blocks[48].(*goslack.ContextBlock).ContextElements.Elements[0].(*goslack.TextBlockObject).Text
+	if last != "… and 32 more blocks." {
 		t.Errorf("last block: %q", last)
 	}
 }

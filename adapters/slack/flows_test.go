@@ -11,6 +11,8 @@ import (
 
 	goslack "github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/incumbent/incumbent/bot"
 )
 
 func TestSignatures(t *testing.T) {
@@ -230,6 +232,50 @@ func TestNotInChannel(t *testing.T) {
 	c := f.wait("chat.postEphemeral")
 	if c.Form.Get("channel") != "C9" || !strings.Contains(c.Form.Get("text"), "I am not in that channel: invite me with `/invite @Incumbent`") {
 		t.Errorf("not_in_channel: %v", c.Form)
+	}
+}
+
+// longBot answers with 80 paragraphs: more than one Slack message.
+type longBot struct{}
+
+func (longBot) Handle(context.Context, bot.Request) bot.Reply {
+	var bs []bot.Block
+	for i := range 80 {
+		bs = append(bs, &bot.Text{Text: fmt.Sprintf("paragraph %d", i)})
+	}
+	return bot.Reply{Blocks: bs}
+}
+
+// TestSeeTheRest shows the first page of a long reply with a button that brings the
+// rest.
+func TestSeeTheRest(t *testing.T) {
+	h, f, base := setup(t)
+	h.Bot = longBot{}
+	_, resp := signed(t, base, "/slack/commands", form, command("/incumbent", "anything", "U_RITA", "C1", ""), time.Now(), secret)
+	var m goslack.Msg
+	json.Unmarshal([]byte(resp), &m)
+	blocks := m.Blocks.BlockSet
+	if len(blocks) != 50 || !strings.Contains(resp, "paragraph 47") || strings.Contains(resp, "paragraph 48") || !strings.Contains(resp, "… and 32 more blocks.") {
+		t.Fatalf("first page: %d blocks", len(blocks))
+	}
+	btn := blocks[49].(*goslack.ActionBlock).Elements.ElementSet[0].(*goslack.ButtonBlockElement)
+	if btn.Text.Text != "See the rest" || !strings.HasPrefix(btn.ActionID, "rest-") {
+		t.Fatalf("button: %+v", btn)
+	}
+	press := fmt.Sprintf(`{"type":"block_actions","user":{"id":"U_RITA"},"channel":{"id":"C1"},"response_url":%q,"container":{"type":"message","channel_id":"C1","is_ephemeral":true},"actions":[{"action_id":%q,"block_id":"b","type":"button","value":%q}]}`,
+		f.srv.URL+"/response/rest", btn.ActionID, btn.Value)
+	signed(t, base, "/slack/interactions", form, interaction(press), time.Now(), secret)
+	c := f.wait("response/rest")
+	page, _ := json.Marshal(c.JSON["blocks"])
+	if !strings.Contains(string(page), "paragraph 48") || !strings.Contains(string(page), "paragraph 79") || strings.Contains(string(page), "See the rest") {
+		t.Errorf("the rest: %s", page)
+	}
+	// The cursor is used up: pressing again says so.
+	signed(t, base, "/slack/interactions", form, interaction(strings.Replace(press, "response/rest", "response/again", 1)), time.Now().Add(time.Second), secret)
+	c = f.wait("response/again")
+	again, _ := json.Marshal(c.JSON["blocks"])
+	if !strings.Contains(string(again), "That list has expired") {
+		t.Errorf("again: %s", again)
 	}
 }
 

@@ -2,6 +2,8 @@ package slack
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -102,10 +104,64 @@ type Handler struct {
 	BotUserID string
 
 	mu        sync.Mutex
+	rest      map[string]restPages   // cursor → the pages of a long reply not shown yet
 	bySlackID map[string]string      // Slack user id → email, from people.csv
 	emails    map[string]cachedEmail // Slack user id → email, from users.info
 	external  map[string]bool        // channel id → shared with another organisation
 	wg        sync.WaitGroup
+}
+
+// restPages are the pages of a long reply still to show.
+type restPages struct {
+	pages [][]slack.Block
+	until time.Time
+}
+
+// restTTL is how long the rest of a long reply can be asked for.
+const restTTL = time.Hour
+
+// withRest ends a first page with a note of what is left and a "See the rest" button,
+// keeping the other pages under a new cursor.
+func (h *Handler) withRest(first []slack.Block, rest [][]slack.Block) []slack.Block {
+	var b [8]byte
+	rand.Read(b[:])
+	id := hex.EncodeToString(b[:])
+	left := 0
+	for _, p := range rest {
+		left += len(p)
+	}
+	now := time.Now()
+	h.mu.Lock()
+	if h.rest == nil {
+		h.rest = map[string]restPages{}
+	}
+	for k, v := range h.rest {
+		if now.After(v.until) {
+			delete(h.rest, k)
+		}
+	}
+	h.rest[id] = restPages{pages: rest, until: now.Add(restTTL)}
+	h.mu.Unlock()
+	btn := slack.NewButtonBlockElement(ActionRest+"-1", id, plain("See the rest"))
+	return append(append(first[:len(first):len(first)], restNote(left)), slack.NewActionBlock("", btn))
+}
+
+// nextPage returns the next page of a long reply, with its own "See the rest" when more
+// remain; false when the cursor is unknown or expired.
+func (h *Handler) nextPage(id string) ([]slack.Block, bool) {
+	h.mu.Lock()
+	rp, ok := h.rest[id]
+	if ok {
+		delete(h.rest, id)
+	}
+	h.mu.Unlock()
+	if !ok || time.Now().After(rp.until) {
+		return nil, false
+	}
+	if len(rp.pages) == 1 {
+		return rp.pages[0], true
+	}
+	return h.withRest(rp.pages[0], rp.pages[1:]), true
 }
 
 type cachedEmail struct {
@@ -266,9 +322,15 @@ func (h *Handler) ask(ctx context.Context, userID, channelID, threadTS, text str
 }
 
 // message builds the Slack message of a reply. The Share button carries the command
-// that made the reply, so that sharing runs it again for the channel.
-func message(r bot.Reply, command string) slack.Msg {
-	blocks := RenderBlocks(r)
+// that made the reply, so that sharing runs it again for the channel. A reply longer
+// than one message shows its first page with a "See the rest" button; the other pages
+// wait under a cursor for an hour.
+func (h *Handler) message(r bot.Reply, command string) slack.Msg {
+	pages := RenderPages(r)
+	blocks := pages[0]
+	if len(pages) > 1 {
+		blocks = h.withRest(blocks, pages[1:])
+	}
 	for _, b := range blocks {
 		if a, ok := b.(*slack.ActionBlock); ok {
 			for _, e := range a.Elements.ElementSet {

@@ -29,10 +29,13 @@ const (
 	readHeaderTimeout      = 10 * time.Second
 )
 
-// Check is one readiness check: a dependency the server needs (the store, Redis, …).
+// Check is one readiness check: a dependency the server needs (the store, Slack, …).
+// An optional one (Redis, which the server can do without for a while) is reported
+// but does not make the server unready.
 type Check struct {
-	Name  string
-	Check func(ctx context.Context) error
+	Name     string
+	Check    func(ctx context.Context) error
+	Optional bool
 }
 
 // Observer records HTTP requests (adapters/prometheus implements it).
@@ -88,10 +91,14 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	results := map[string]string{}
-	ok := true
+	ok, degraded := true, false
 	for _, c := range s.Checks {
 		if err := c.Check(ctx); err != nil {
 			results[c.Name] = "failing: " + err.Error()
+			if c.Optional {
+				degraded = true
+				continue
+			}
 			ok = false
 			s.Logger.WarnContext(ctx, "readiness check failing", "check", c.Name, "err", err)
 			continue
@@ -99,8 +106,11 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 		results[c.Name] = "ok"
 	}
 	status, code := "ok", http.StatusOK
-	if !ok {
+	switch {
+	case !ok:
 		status, code = "unavailable", http.StatusServiceUnavailable
+	case degraded:
+		status = "degraded"
 	}
 	writeJSON(w, code, map[string]any{"status": status, "checks": results})
 }

@@ -58,14 +58,14 @@ func (h *Handler) Command(ctx context.Context, cmd slack.SlashCommand) *slack.Ms
 	defer timer.Stop()
 	select {
 	case r := <-inline:
-		return ephemeral(h.message(r, text))
+		return ephemeral(h.message(ctx, r, text))
 	case <-timer.C:
 	}
 	mu.Lock()
 	defer mu.Unlock()
 	select {
 	case r := <-inline: // it finished just now
-		return ephemeral(h.message(r, text))
+		return ephemeral(h.message(ctx, r, text))
 	default:
 		waiting = false
 	}
@@ -74,7 +74,7 @@ func (h *Handler) Command(ctx context.Context, cmd slack.SlashCommand) *slack.Ms
 
 // respond delivers a reply to a response_url, ephemeral to the asker.
 func (h *Handler) respond(ctx context.Context, url string, r bot.Reply, command string) {
-	m := h.message(r, command)
+	m := h.message(ctx, r, command)
 	err := slack.PostWebhookCustomHTTPContext(ctx, url, h.httpClient(), &slack.WebhookMessage{
 		ResponseType: slack.ResponseTypeEphemeral, Text: m.Text, Blocks: &m.Blocks})
 	if err != nil {
@@ -144,7 +144,7 @@ func (h *Handler) post(ctx context.Context, userID, channel, thread, text string
 		text = "help"
 	}
 	r := h.ask(ctx, userID, channel, thread, text)
-	m := h.message(r, text)
+	m := h.message(ctx, r, text)
 	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks.BlockSet...)}
 	if thread != "" {
 		opts = append(opts, slack.MsgOptionTS(thread))
@@ -235,7 +235,7 @@ func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, a *s
 				h.respond(ctx, cb.ResponseURL, r, a.Value)
 				return
 			}
-			m := h.message(r, a.Value)
+			m := h.message(ctx, r, a.Value)
 			if _, err := h.Client.PostEphemeralContext(ctx, channel, cb.User.ID, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks.BlockSet...)); err != nil {
 				h.logger().ErrorContext(ctx, "slack: chat.postEphemeral", "err", err)
 			}
@@ -244,7 +244,7 @@ func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, a *s
 		h.later(ctx, func(ctx context.Context) { h.share(ctx, cb.User.ID, channel, thread, a.Value) })
 	case ActionRest:
 		h.later(ctx, func(ctx context.Context) {
-			page, ok := h.nextPage(a.Value)
+			page, ok := h.nextPage(ctx, a.Value)
 			if !ok {
 				page = []slack.Block{slack.NewSectionBlock(mrkdwn("That list has expired: run the command again."), nil, nil)}
 			}
@@ -288,7 +288,7 @@ func (h *Handler) share(ctx context.Context, userID, channel, thread, command st
 		return
 	}
 	r.Blocks = append(withoutShare(r.Blocks), &bot.Context{Text: fmt.Sprintf("Shared by <@%s> · `%s`", userID, command)})
-	m := h.message(r, command)
+	m := h.message(ctx, r, command)
 	blocks := m.Blocks.BlockSet
 	// The mention of the sharer was escaped with the rest: put it back.
 	if c, ok := blocks[len(blocks)-1].(*slack.ContextBlock); ok {
@@ -439,7 +439,7 @@ func (h *Handler) submitDealBuilder(ctx context.Context, cb slack.InteractionCal
 		}
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{field: cut(msg, 150)})
 	}
-	m := h.message(r, text)
+	m := h.message(ctx, r, text)
 	if meta.Channel != "" {
 		h.later(ctx, func(ctx context.Context) {
 			if _, err := h.Client.PostEphemeralContext(ctx, meta.Channel, cb.User.ID, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks.BlockSet...)); err != nil {

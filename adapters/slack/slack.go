@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -38,36 +39,11 @@ type Deduper interface {
 	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
 }
 
-// Memory is an in-process Deduper.
-type Memory struct {
-	mu   sync.Mutex
-	seen map[string]time.Time
-	Now  func() time.Time
-}
-
-// FirstSeen implements Deduper.
-func (m *Memory) FirstSeen(_ context.Context, key string, ttl time.Duration) (bool, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	now := time.Now()
-	if m.Now != nil {
-		now = m.Now()
-	}
-	if m.seen == nil {
-		m.seen = map[string]time.Time{}
-	}
-	if len(m.seen) > 10000 { // forget the expired ones now and then
-		for k, exp := range m.seen {
-			if now.After(exp) {
-				delete(m.seen, k)
-			}
-		}
-	}
-	if exp, ok := m.seen[key]; ok && now.Before(exp) {
-		return false, nil
-	}
-	m.seen[key] = now.Add(ttl)
-	return true, nil
+// Cursors keep the pages of long replies for "See the rest" (adapters/memory, or
+// adapters/redis shared between replicas).
+type Cursors interface {
+	PutCursor(ctx context.Context, id string, data []byte, ttl time.Duration) error
+	TakeCursor(ctx context.Context, id string) ([]byte, bool, error)
 }
 
 // Defaults of a Handler.
@@ -90,6 +66,7 @@ type Handler struct {
 	Directory Directory
 	Client    *slack.Client // the Web API
 	Dedupe    Deduper
+	Cursors   Cursors
 	Logger    *slog.Logger
 	// HTTPClient posts to response_url.
 	HTTPClient *http.Client
@@ -104,64 +81,69 @@ type Handler struct {
 	BotUserID string
 
 	mu        sync.Mutex
-	rest      map[string]restPages   // cursor → the pages of a long reply not shown yet
 	bySlackID map[string]string      // Slack user id → email, from people.csv
 	emails    map[string]cachedEmail // Slack user id → email, from users.info
 	external  map[string]bool        // channel id → shared with another organisation
 	wg        sync.WaitGroup
 }
 
-// restPages are the pages of a long reply still to show.
-type restPages struct {
-	pages [][]slack.Block
-	until time.Time
-}
-
 // restTTL is how long the rest of a long reply can be asked for.
 const restTTL = time.Hour
 
 // withRest ends a first page with a note of what is left and a "See the rest" button,
-// keeping the other pages under a new cursor.
-func (h *Handler) withRest(first []slack.Block, rest [][]slack.Block) []slack.Block {
-	var b [8]byte
-	rand.Read(b[:])
-	id := hex.EncodeToString(b[:])
+// keeping the other pages under a new cursor. Without a place to keep them, the note
+// alone says what was left out.
+func (h *Handler) withRest(ctx context.Context, first []slack.Block, rest [][]slack.Block) []slack.Block {
 	left := 0
 	for _, p := range rest {
 		left += len(p)
 	}
-	now := time.Now()
-	h.mu.Lock()
-	if h.rest == nil {
-		h.rest = map[string]restPages{}
+	out := append(first[:len(first):len(first)], restNote(left))
+	if h.Cursors == nil {
+		return out
 	}
-	for k, v := range h.rest {
-		if now.After(v.until) {
-			delete(h.rest, k)
-		}
+	pages := make([]slack.Blocks, len(rest))
+	for i, p := range rest {
+		pages[i] = slack.Blocks{BlockSet: p}
 	}
-	h.rest[id] = restPages{pages: rest, until: now.Add(restTTL)}
-	h.mu.Unlock()
-	btn := slack.NewButtonBlockElement(ActionRest+"-1", id, plain("See the rest"))
-	return append(append(first[:len(first):len(first)], restNote(left)), slack.NewActionBlock("", btn))
+	data, err := json.Marshal(pages)
+	if err != nil {
+		h.logger().ErrorContext(ctx, "slack: keep the rest of a reply", "err", err)
+		return out
+	}
+	var b [8]byte
+	rand.Read(b[:])
+	id := hex.EncodeToString(b[:])
+	if err := h.Cursors.PutCursor(ctx, id, data, restTTL); err != nil {
+		h.logger().ErrorContext(ctx, "slack: keep the rest of a reply", "err", err)
+		return out
+	}
+	return append(out, slack.NewActionBlock("", slack.NewButtonBlockElement(ActionRest+"-1", id, plain("See the rest"))))
 }
 
 // nextPage returns the next page of a long reply, with its own "See the rest" when more
 // remain; false when the cursor is unknown or expired.
-func (h *Handler) nextPage(id string) ([]slack.Block, bool) {
-	h.mu.Lock()
-	rp, ok := h.rest[id]
-	if ok {
-		delete(h.rest, id)
-	}
-	h.mu.Unlock()
-	if !ok || time.Now().After(rp.until) {
+func (h *Handler) nextPage(ctx context.Context, id string) ([]slack.Block, bool) {
+	if h.Cursors == nil {
 		return nil, false
 	}
-	if len(rp.pages) == 1 {
-		return rp.pages[0], true
+	data, ok, err := h.Cursors.TakeCursor(ctx, id)
+	if err != nil || !ok {
+		return nil, false
 	}
-	return h.withRest(rp.pages[0], rp.pages[1:]), true
+	var pages []slack.Blocks
+	if err := json.Unmarshal(data, &pages); err != nil || len(pages) == 0 {
+		h.logger().ErrorContext(ctx, "slack: read the rest of a reply", "err", err)
+		return nil, false
+	}
+	rest := make([][]slack.Block, len(pages)-1)
+	for i, p := range pages[1:] {
+		rest[i] = p.BlockSet
+	}
+	if len(rest) == 0 {
+		return pages[0].BlockSet, true
+	}
+	return h.withRest(ctx, pages[0].BlockSet, rest), true
 }
 
 type cachedEmail struct {
@@ -325,11 +307,11 @@ func (h *Handler) ask(ctx context.Context, userID, channelID, threadTS, text str
 // that made the reply, so that sharing runs it again for the channel. A reply longer
 // than one message shows its first page with a "See the rest" button; the other pages
 // wait under a cursor for an hour.
-func (h *Handler) message(r bot.Reply, command string) slack.Msg {
+func (h *Handler) message(ctx context.Context, r bot.Reply, command string) slack.Msg {
 	pages := RenderPages(r)
 	blocks := pages[0]
 	if len(pages) > 1 {
-		blocks = h.withRest(blocks, pages[1:])
+		blocks = h.withRest(ctx, blocks, pages[1:])
 	}
 	for _, b := range blocks {
 		if a, ok := b.(*slack.ActionBlock); ok {

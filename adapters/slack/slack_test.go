@@ -24,6 +24,7 @@ import (
 	goslack "github.com/slack-go/slack"
 
 	"github.com/incumbent/incumbent/adapters/csvimport"
+	"github.com/incumbent/incumbent/adapters/memory"
 	"github.com/incumbent/incumbent/adapters/slack"
 	"github.com/incumbent/incumbent/adapters/sqlite"
 	"github.com/incumbent/incumbent/bot"
@@ -240,7 +241,8 @@ func setupBot(t *testing.T) (*slack.Handler, *fakeSlack, string, *bot.Bot) {
 	b := bot.New(company(t))
 	b.Now = func() time.Time { return time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC) }
 	b.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := &slack.Handler{Bot: b, Directory: directory{b}, Dedupe: &slack.Memory{},
+	mem := &memory.Store{}
+	h := &slack.Handler{Bot: b, Directory: directory{b}, Dedupe: mem, Cursors: mem,
 		Client:     goslack.New("xoxb-test", goslack.OptionAPIURL(f.srv.URL+"/"), goslack.OptionAppLevelToken("xapp-test")),
 		Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
 		HTTPClient: f.srv.Client(), BotUserID: "U_BOT"}

@@ -14,7 +14,9 @@ import (
 	"golang.org/x/term"
 
 	httpserver "github.com/incumbent/incumbent/adapters/http"
+	"github.com/incumbent/incumbent/adapters/memory"
 	"github.com/incumbent/incumbent/adapters/prometheus"
+	redisadapter "github.com/incumbent/incumbent/adapters/redis"
 	slackadapter "github.com/incumbent/incumbent/adapters/slack"
 	"github.com/incumbent/incumbent/adapters/web"
 	"github.com/incumbent/incumbent/bot"
@@ -94,7 +96,15 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	if playgroundOn {
 		(&web.Playground{Bot: s.bot, Directory: directory{s}, Logger: log, AsOf: s.asOf, Token: token}).Routes(srv.Handle)
 	}
-	sl, err := slackFromEnv(ctx, env, s, log)
+	state, err := stateFromEnv(ctx, env, log)
+	if err != nil {
+		return err
+	}
+	defer state.close()
+	if state.check != nil {
+		srv.Checks = append(srv.Checks, *state.check)
+	}
+	sl, err := slackFromEnv(ctx, env, s, state.kv, log)
 	if err != nil {
 		return err
 	}
@@ -139,6 +149,38 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
+// sharedKV is the state replicas share: event de-duplication and the cursors of long
+// replies.
+type sharedKV interface {
+	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	PutCursor(ctx context.Context, id string, data []byte, ttl time.Duration) error
+	TakeCursor(ctx context.Context, id string) ([]byte, bool, error)
+}
+
+// sharedState is where shared state lives: Redis when REDIS_URL is set (with
+// INCUMBENT_REDIS_PREFIX, default "incumbent:"), else this process's memory.
+type sharedState struct {
+	kv    sharedKV
+	check *httpserver.Check
+	close func()
+}
+
+func stateFromEnv(ctx context.Context, env Env, log *slog.Logger) (sharedState, error) {
+	u := env.Getenv("REDIS_URL")
+	if u == "" {
+		return sharedState{kv: &memory.Store{}, close: func() {}}, nil
+	}
+	r, err := redisadapter.Open(ctx, redisadapter.Options{URL: u, Prefix: env.Getenv("INCUMBENT_REDIS_PREFIX"), Logger: log})
+	if err != nil {
+		return sharedState{}, usageError{err.Error()}
+	}
+	if err := r.Ping(ctx); err != nil {
+		log.Warn("redis: not answering at start-up; working from memory until it does", "err", err)
+	}
+	return sharedState{kv: r, close: func() { r.Close() },
+		check: &httpserver.Check{Name: "redis", Check: r.Ping, Optional: true}}, nil
+}
+
 // slackServer is the Slack adapter as configured by the environment.
 type slackServer struct {
 	h        *slackadapter.Handler
@@ -154,7 +196,7 @@ type slackServer struct {
 // mode, /slack/…) and/or SLACK_APP_TOKEN (Socket Mode); SLACK_API_URL overrides the Web
 // API's base URL (tests, GovSlack); INCUMBENT_ALLOW_EXTERNAL=on lets figures into Slack
 // Connect channels. Nil when Slack is not configured.
-func slackFromEnv(ctx context.Context, env Env, s *session, log *slog.Logger) (*slackServer, error) {
+func slackFromEnv(ctx context.Context, env Env, s *session, mem sharedKV, log *slog.Logger) (*slackServer, error) {
 	token := env.Getenv("SLACK_BOT_TOKEN")
 	secret, appToken := env.Getenv("SLACK_SIGNING_SECRET"), env.Getenv("SLACK_APP_TOKEN")
 	if token == "" {
@@ -185,7 +227,7 @@ func slackFromEnv(ctx context.Context, env Env, s *session, log *slog.Logger) (*
 		return nil, usageError{fmt.Sprintf("INCUMBENT_ALLOW_EXTERNAL %q: use on or off", v)}
 	}
 	client := slack.New(token, opts...)
-	h := &slackadapter.Handler{Bot: s.bot, Directory: directory{s}, Client: client, Dedupe: &slackadapter.Memory{},
+	h := &slackadapter.Handler{Bot: s.bot, Directory: directory{s}, Client: client, Dedupe: mem, Cursors: mem,
 		Logger: log, AsOf: s.asOf, AllowExternal: allow}
 	sl := &slackServer{h: h, secret: secret, appToken: appToken}
 	// Who the bot is, so that its own messages are ignored. Slack down at start-up is not

@@ -18,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/alicebob/miniredis/v2"
 )
 
 // urlWriter collects what serve prints and hands over its URL.
@@ -277,5 +279,67 @@ func TestServeSlack(t *testing.T) {
 	code, _, errOut := run(t, "", map[string]string{"INCUMBENT_DB": db, "SLACK_BOT_TOKEN": "xoxb-1"}, "serve", "--addr", "127.0.0.1:0")
 	if code != exitUsage || !strings.Contains(errOut, "add SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)") {
 		t.Errorf("token without secret: %d %s", code, errOut)
+	}
+}
+
+// TestReplicasShareRedis runs two servers sharing one Redis (miniredis here): Slack
+// retries an event on the other replica, and it is answered once.
+func TestReplicasShareRedis(t *testing.T) {
+	mr := miniredis.RunT(t)
+	var mu sync.Mutex
+	posts := 0
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/auth.test":
+			fmt.Fprint(w, `{"ok":true,"user_id":"U_BOT"}`)
+		case "/users.info":
+			fmt.Fprint(w, `{"ok":true,"user":{"id":"U1","profile":{"email":"ops@example.com"}}}`)
+		case "/chat.postMessage":
+			mu.Lock()
+			posts++
+			mu.Unlock()
+			fmt.Fprint(w, `{"ok":true,"channel":"C1","ts":"1.1"}`)
+		default:
+			fmt.Fprint(w, `{"ok":true,"channel":{"id":"C1"}}`)
+		}
+	}))
+	defer api.Close()
+	db := filepath.Join(t.TempDir(), "incumbent.db")
+	env := map[string]string{"INCUMBENT_DB": db, "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cr3t",
+		"SLACK_API_URL": api.URL, "REDIS_URL": "redis://" + mr.Addr(), "INCUMBENT_PLAYGROUND": "off"}
+	a, _ := serve(t, env)
+	b, _ := serve(t, env)
+	event := `{"type":"event_callback","event_id":"Ev42","event":{"type":"app_mention","user":"U1","text":"<@U_BOT> help","ts":"1.0","channel":"C1"}}`
+	for i, url := range []string{a, b} {
+		ts := strconv.FormatInt(time.Now().Unix()-int64(i), 10) // Slack signs its retry anew
+		mac := hmac.New(sha256.New, []byte("s3cr3t"))
+		mac.Write([]byte("v0:" + ts + ":" + event))
+		req, _ := http.NewRequest(http.MethodPost, url+"/slack/events", strings.NewReader(event))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Slack-Request-Timestamp", ts)
+		req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("replica %d: %d", i, resp.StatusCode)
+		}
+	}
+	time.Sleep(500 * time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock()
+	if posts != 1 {
+		t.Errorf("the event was answered %d times by two replicas sharing Redis, want once", posts)
+	}
+	if code, body := httpGet(t, a+"/readyz"); code != 200 || !strings.Contains(body, `"redis":"ok"`) {
+		t.Errorf("readyz: %d %s", code, body)
+	}
+	// Redis down: the service stays ready, and says Redis is failing.
+	mr.Close()
+	if code, body := httpGet(t, a+"/readyz"); code != 200 || !strings.Contains(body, `"status":"degraded"`) || !strings.Contains(body, `"redis":"failing`) {
+		t.Errorf("readyz with Redis down: %d %s", code, body)
 	}
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/incumbent/incumbent/adapters/memory"
 	slackadapter "github.com/incumbent/incumbent/adapters/slack"
 	"github.com/incumbent/incumbent/bot"
 )
@@ -54,7 +55,8 @@ func BenchmarkSlackGap(b *testing.B) {
 	bt := bot.New(store)
 	bt.Now = func() time.Time { return benchAsOf }
 	bt.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := &slackadapter.Handler{Bot: bt, Directory: directory{&session{store: store, bot: bt}}, Dedupe: &slackadapter.Memory{},
+	mem := &memory.Store{}
+	h := &slackadapter.Handler{Bot: bt, Directory: directory{&session{store: store, bot: bt}}, Dedupe: mem, Cursors: mem,
 		Client: slack.New("xoxb-bench", slack.OptionAPIURL(api.URL+"/")), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	mux := http.NewServeMux()
 	h.Routes(func(p, _ string, hh http.Handler) { mux.Handle(p, hh) }, benchSecret)

@@ -1,0 +1,95 @@
+// Package memory keeps Incumbent's shared state in this process: event de-duplication
+// and the cursors of long replies. It is the default when no Redis is configured, and
+// what the Redis adapter falls back on while Redis is down. Safe for concurrent use.
+package memory
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// maxEntries bounds the memory: beyond it the expired entries are swept, and if all
+// are live the oldest half is dropped.
+const maxEntries = 100000
+
+type entry struct {
+	value []byte
+	until time.Time
+}
+
+// Store is an in-memory key-value store with expiry.
+type Store struct {
+	Now func() time.Time // the clock; nil: time.Now
+
+	mu      sync.Mutex
+	entries map[string]entry
+}
+
+func (s *Store) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// sweep drops expired entries when the map is full; s.mu is held.
+func (s *Store) sweep(now time.Time) {
+	if s.entries == nil {
+		s.entries = map[string]entry{}
+	}
+	if len(s.entries) < maxEntries {
+		return
+	}
+	for k, e := range s.entries {
+		if now.After(e.until) {
+			delete(s.entries, k)
+		}
+	}
+	if len(s.entries) >= maxEntries { // all live: forget half of them, whichever
+		n := 0
+		for k := range s.entries {
+			if n >= maxEntries/2 {
+				break
+			}
+			delete(s.entries, k)
+			n++
+		}
+	}
+}
+
+// FirstSeen records key for ttl and reports whether it was not already recorded (SET NX).
+func (s *Store) FirstSeen(_ context.Context, key string, ttl time.Duration) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	s.sweep(now)
+	if e, ok := s.entries[key]; ok && now.Before(e.until) {
+		return false, nil
+	}
+	s.entries[key] = entry{until: now.Add(ttl)}
+	return true, nil
+}
+
+// PutCursor keeps data under id for ttl.
+func (s *Store) PutCursor(_ context.Context, id string, data []byte, ttl time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	s.sweep(now)
+	s.entries["cursor:"+id] = entry{value: append([]byte(nil), data...), until: now.Add(ttl)}
+	return nil
+}
+
+// TakeCursor returns and forgets the data under id; false when there is none (or it
+// expired).
+func (s *Store) TakeCursor(_ context.Context, id string) ([]byte, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.entries["cursor:"+id]
+	delete(s.entries, "cursor:"+id)
+	if !ok || s.now().After(e.until) {
+		return nil, false, nil
+	}
+	return e.value, true, nil
+}

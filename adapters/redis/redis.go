@@ -1,0 +1,173 @@
+// Package redis keeps Incumbent's shared state in Redis, with github.com/redis/go-redis/v9,
+// so that several replicas behind a load balancer agree: an event Slack retries on
+// another replica is processed once (SET NX with a TTL), and the rest of a long reply
+// can be asked for on any replica. Keys carry a prefix so that several deployments can
+// share one Redis.
+//
+// When Redis fails, the store logs it once per outage, counts it, and falls back on
+// memory (per-process de-duplication and cursors) so that every command is still
+// answered; it goes back to Redis when Redis answers again.
+package redis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/incumbent/incumbent/adapters/memory"
+)
+
+// Store is the Redis store. Its methods are safe for concurrent use.
+type Store struct {
+	client redis.UniversalClient
+	prefix string
+	logger *slog.Logger
+
+	fallback memory.Store
+	down     atomic.Bool
+	retryAt  atomic.Int64 // while down: when to try Redis again (Unix nanoseconds)
+	failures atomic.Int64
+}
+
+// retryEvery is how often a store whose Redis is down tries it again; in between, calls
+// go straight to memory instead of waiting on a dead connection.
+const retryEvery = 2 * time.Second
+
+// Options configure a Store.
+type Options struct {
+	// URL is a redis:// or rediss:// (TLS) URL, parsed with redis.ParseURL.
+	URL string
+	// Prefix starts every key ("incumbent:" when empty).
+	Prefix string
+	Logger *slog.Logger
+}
+
+// Open connects to Redis. It does not fail when Redis does not answer yet: the store
+// starts on its memory fallback and moves to Redis when it answers; Ping says which.
+func Open(ctx context.Context, o Options) (*Store, error) {
+	opt, err := redis.ParseURL(o.URL)
+	if err != nil {
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	// Fail fast: a command waits on Redis at most about a second, once.
+	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = time.Second, 500*time.Millisecond, 500*time.Millisecond
+	opt.MaxRetries = 1
+	s := &Store{client: redis.NewClient(opt), prefix: o.Prefix, logger: o.Logger}
+	if s.prefix == "" {
+		s.prefix = "incumbent:"
+	}
+	if s.logger == nil {
+		s.logger = slog.Default()
+	}
+	// go-redis's own messages (every failed dial) would repeat the store's one log line
+	// per outage: they go to the debug level.
+	setLogger.Do(func() { redis.SetLogger(debugLog{s.logger}) })
+	s.Ping(ctx)
+	return s, nil
+}
+
+// setLogger sets go-redis's logger (a global) once.
+var setLogger sync.Once
+
+// debugLog passes go-redis's messages to slog at the debug level.
+type debugLog struct{ l *slog.Logger }
+
+func (d debugLog) Printf(ctx context.Context, format string, v ...any) {
+	d.l.DebugContext(ctx, "redis: "+fmt.Sprintf(format, v...))
+}
+
+// Close closes the connections.
+func (s *Store) Close() error { return s.client.Close() }
+
+// Ping checks Redis, for readiness; it also notices an outage's end (it always tries).
+func (s *Store) Ping(ctx context.Context) error {
+	err := s.client.Ping(ctx).Err()
+	s.note(ctx, err)
+	return err
+}
+
+// Failures counts the Redis calls that failed and fell back on memory.
+func (s *Store) Failures() int64 { return s.failures.Load() }
+
+// skip reports whether Redis is down and not due for another try: the call goes to
+// memory at once.
+func (s *Store) skip() bool {
+	if !s.down.Load() {
+		return false
+	}
+	if time.Now().UnixNano() < s.retryAt.Load() {
+		s.failures.Add(1)
+		return true
+	}
+	return false
+}
+
+// note records whether a call reached Redis: the first failure of an outage and its end
+// are logged once each.
+func (s *Store) note(ctx context.Context, err error) {
+	if err != nil && !errors.Is(err, redis.Nil) {
+		s.failures.Add(1)
+		s.retryAt.Store(time.Now().Add(retryEvery).UnixNano())
+		if s.down.CompareAndSwap(false, true) {
+			s.logger.ErrorContext(ctx, "redis: unavailable; de-duplication and cursors fall back on this process's memory until it answers", "err", err)
+		}
+		return
+	}
+	if s.down.CompareAndSwap(true, false) {
+		s.logger.InfoContext(ctx, "redis: answering again")
+	}
+}
+
+// failed reports whether err means Redis could not be used (as opposed to a miss).
+func failed(err error) bool { return err != nil && !errors.Is(err, redis.Nil) }
+
+// FirstSeen records key for ttl with SET NX and reports whether it was not already
+// recorded. While Redis is down this process's memory answers.
+func (s *Store) FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	if s.skip() {
+		return s.fallback.FirstSeen(ctx, key, ttl)
+	}
+	ok, err := s.client.SetNX(ctx, s.prefix+"seen:"+key, 1, ttl).Result()
+	s.note(ctx, err)
+	if failed(err) {
+		return s.fallback.FirstSeen(ctx, key, ttl)
+	}
+	return ok, nil
+}
+
+// PutCursor keeps data under id for ttl.
+func (s *Store) PutCursor(ctx context.Context, id string, data []byte, ttl time.Duration) error {
+	if s.skip() {
+		return s.fallback.PutCursor(ctx, id, data, ttl)
+	}
+	err := s.client.Set(ctx, s.prefix+"cursor:"+id, data, ttl).Err()
+	s.note(ctx, err)
+	if failed(err) {
+		return s.fallback.PutCursor(ctx, id, data, ttl)
+	}
+	return nil
+}
+
+// TakeCursor returns and deletes the data under id (GETDEL); false when there is none.
+// While Redis is down this process's memory answers.
+func (s *Store) TakeCursor(ctx context.Context, id string) ([]byte, bool, error) {
+	if s.skip() {
+		return s.fallback.TakeCursor(ctx, id)
+	}
+	b, err := s.client.GetDel(ctx, s.prefix+"cursor:"+id).Bytes()
+	s.note(ctx, err)
+	switch {
+	case failed(err):
+		return s.fallback.TakeCursor(ctx, id)
+	case errors.Is(err, redis.Nil):
+		// Kept in memory during an outage, perhaps.
+		return s.fallback.TakeCursor(ctx, id)
+	}
+	return b, true, nil
+}

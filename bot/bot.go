@@ -36,6 +36,9 @@ type Bot struct {
 	Offers domain.OfferWriter
 	// Observer records every command answered (adapters/prometheus); nil: none.
 	Observer Observer
+	// Sessions remember the last account each person asked about, so that `grade`,
+	// `gap` or `growth` alone use it; nil: they ask which account.
+	Sessions Sessions
 
 	accounts accountCache
 }

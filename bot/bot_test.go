@@ -278,3 +278,40 @@ func (s *fakeStore) FindAccountsByName(_ context.Context, key string) ([]domain.
 	}
 	return out, nil
 }
+
+// mapSessions is a session store in a map.
+type mapSessions map[string][]byte
+
+func (m mapSessions) Get(_ context.Context, key string) ([]byte, bool, error) {
+	v, ok := m[key]
+	return v, ok, nil
+}
+
+func (m mapSessions) Set(_ context.Context, key string, value []byte, _ time.Duration) error {
+	m[key] = value
+	return nil
+}
+
+// TestLastAccount checks that a command without an account uses the last one the
+// person asked about, says so, and that nothing is remembered across people.
+func TestLastAccount(t *testing.T) {
+	b := bot.New(testStore())
+	b.Sessions = mapSessions{}
+	rita, err := b.ActorByEmail(context.Background(), "rita@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := b.Handle(context.Background(), bot.Request{Actor: rita, Text: "account acme"})
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	r = b.Handle(context.Background(), bot.Request{Actor: rita, Text: "account"})
+	if r.Err == nil {
+		t.Fatal("`account` alone is not one of the commands that use the last account")
+	}
+	ray, _ := b.ActorByEmail(context.Background(), "ray@example.com")
+	r = b.Handle(context.Background(), bot.Request{Actor: ray, Text: "grade"})
+	if r.Err == nil || !strings.Contains(bot.RenderText(r), "Grade what?") {
+		t.Errorf("another person's last account was used:\n%s", bot.RenderText(r))
+	}
+}

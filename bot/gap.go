@@ -17,8 +17,14 @@ const (
 )
 
 func (b *Bot) gapCmd(ctx context.Context, req Request, args []string) (Reply, error) {
+	var last domain.Account
+	var lastNote string
 	if len(args) == 0 {
-		return Reply{}, domain.Errorf(domain.EINVALID, "Gap of what? Usage: `gap <account>`, `gap territory <name>` or `gap market`.")
+		var ok bool
+		if last, lastNote, ok = b.lastAccount(ctx, req.Actor); !ok {
+			return Reply{}, domain.Errorf(domain.EINVALID, "Gap of what? Usage: `gap <account>`, `gap territory <name>` or `gap market`.")
+		}
+		args = []string{last.ID}
 	}
 	if err := b.checkAsOf(ctx, req.AsOf); err != nil {
 		return Reply{}, err
@@ -54,6 +60,9 @@ func (b *Bot) gapCmd(ctx context.Context, req Request, args []string) (Reply, er
 	a, note, err := b.resolveAccount(ctx, req.Actor, strings.Join(args, " "))
 	if err != nil {
 		return Reply{}, err
+	}
+	if lastNote != "" {
+		note = lastNote
 	}
 	g, err := b.Gaps.AccountGap(ctx, a.ID, req.AsOf)
 	if err != nil {

@@ -41,8 +41,13 @@ const maxMovers = 10
 const gradingSaveTimeout = 2 * time.Second
 
 func (b *Bot) gradeCmd(ctx context.Context, req Request, args []string) (Reply, error) {
+	lastNote := ""
 	if len(args) == 0 {
-		return Reply{}, domain.Errorf(domain.EINVALID, "Grade what? Usage: `grade <account>` or `grade territory <name>`.")
+		last, note, ok := b.lastAccount(ctx, req.Actor)
+		if !ok {
+			return Reply{}, domain.Errorf(domain.EINVALID, "Grade what? Usage: `grade <account>` or `grade territory <name>`.")
+		}
+		args, lastNote = []string{last.ID}, note
 	}
 	if err := b.checkAsOf(ctx, req.AsOf); err != nil {
 		return Reply{}, err
@@ -71,6 +76,9 @@ func (b *Bot) gradeCmd(ctx context.Context, req Request, args []string) (Reply, 
 	a, note, err := b.resolveAccount(ctx, req.Actor, strings.Join(args, " "))
 	if err != nil {
 		return Reply{}, err
+	}
+	if lastNote != "" {
+		note = lastNote
 	}
 	g, err := b.Grades.Account(ctx, a.ID, req.AsOf)
 	if err != nil {

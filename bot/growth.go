@@ -11,8 +11,14 @@ import (
 )
 
 func (b *Bot) growthCmd(ctx context.Context, req Request, args []string) (Reply, error) {
+	lastNote := ""
 	if len(args) == 0 {
-		return Reply{}, domain.Errorf(domain.EINVALID, "Growth of what? Usage: `growth <account>`, `growth territory <name>` or `growth set <account|territory> <year> <revenue> [gp <gp>]`.")
+		last, n, ok := b.lastAccount(ctx, req.Actor)
+		lastNote = n
+		if !ok {
+			return Reply{}, domain.Errorf(domain.EINVALID, "Growth of what? Usage: `growth <account>`, `growth territory <name>` or `growth set <account|territory> <year> <revenue> [gp <gp>]`.")
+		}
+		args = []string{last.ID}
 	}
 	switch strings.ToLower(args[0]) {
 	case "set":
@@ -35,6 +41,9 @@ func (b *Bot) growthCmd(ctx context.Context, req Request, args []string) (Reply,
 		return b.growthReply(g, ""), nil
 	}
 	a, note, err := b.resolveAccount(ctx, req.Actor, strings.Join(args, " "))
+	if lastNote != "" {
+		note = lastNote
+	}
 	if err != nil {
 		return Reply{}, err
 	}

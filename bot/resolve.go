@@ -70,6 +70,14 @@ func normalize(s string) string { return domain.NameKey(s) }
 // account was taken. Several equally good matches give an *AmbiguousError; none gives
 // ENOTFOUND with the closest names.
 func (b *Bot) resolveAccount(ctx context.Context, actor Actor, query string) (domain.Account, string, error) {
+	a, note, err := b.findAccount(ctx, actor, query)
+	if err == nil {
+		b.remember(ctx, actor, a.ID)
+	}
+	return a, note, err
+}
+
+func (b *Bot) findAccount(ctx context.Context, actor Actor, query string) (domain.Account, string, error) {
 	q := normalize(query)
 	if q == "" {
 		return domain.Account{}, "", domain.Errorf(domain.EINVALID, "Which account? Give its id or name.")

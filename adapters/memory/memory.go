@@ -1,10 +1,12 @@
-// Package memory keeps Incumbent's shared state in this process: event de-duplication
-// and the cursors of long replies. It is the default when no Redis is configured, and
+// Package memory keeps Incumbent's shared state in this process: event de-duplication,
+// the cursors of long replies, sessions and locks. It is the default when no Redis is configured, and
 // what the Redis adapter falls back on while Redis is down. Safe for concurrent use.
 package memory
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"sync"
 	"time"
 )
@@ -92,4 +94,60 @@ func (s *Store) TakeCursor(_ context.Context, id string) ([]byte, bool, error) {
 		return nil, false, nil
 	}
 	return e.value, true, nil
+}
+
+// Get returns the value of a session key; false when there is none (or it expired).
+func (s *Store) Get(_ context.Context, key string) ([]byte, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.entries["session:"+key]
+	if !ok || s.now().After(e.until) {
+		return nil, false, nil
+	}
+	return e.value, true, nil
+}
+
+// Set keeps a session value for ttl.
+func (s *Store) Set(_ context.Context, key string, value []byte, ttl time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	s.sweep(now)
+	s.entries["session:"+key] = entry{value: append([]byte(nil), value...), until: now.Add(ttl)}
+	return nil
+}
+
+// Acquire takes the lock name for ttl unless someone holds it; the token it returns
+// releases it.
+func (s *Store) Acquire(_ context.Context, name string, ttl time.Duration) (string, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	s.sweep(now)
+	if e, ok := s.entries["lock:"+name]; ok && now.Before(e.until) {
+		return "", false, nil
+	}
+	token := newToken()
+	s.entries["lock:"+name] = entry{value: []byte(token), until: now.Add(ttl)}
+	return token, true, nil
+}
+
+// Release frees the lock name if token still holds it: a holder whose lock expired and
+// was taken by another cannot release the other's.
+func (s *Store) Release(_ context.Context, name, token string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.entries["lock:"+name]
+	if !ok || string(e.value) != token || s.now().After(e.until) {
+		return false, nil
+	}
+	delete(s.entries, "lock:"+name)
+	return true, nil
+}
+
+// newToken is a random lock token.
+func newToken() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }

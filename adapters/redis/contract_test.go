@@ -20,6 +20,10 @@ import (
 
 // kv is what the contract covers: what the Slack adapter uses.
 type kv interface {
+	Get(ctx context.Context, key string) ([]byte, bool, error)
+	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
+	Acquire(ctx context.Context, name string, ttl time.Duration) (string, bool, error)
+	Release(ctx context.Context, name, token string) (bool, error)
 	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
 	PutCursor(ctx context.Context, id string, data []byte, ttl time.Duration) error
 	TakeCursor(ctx context.Context, id string) ([]byte, bool, error)
@@ -110,6 +114,57 @@ func TestContract(t *testing.T) {
 			im.advance(400 * time.Millisecond)
 			if _, ok, _ := s.TakeCursor(ctx, "c2"); ok {
 				t.Error("a cursor outlived its TTL")
+			}
+		})
+	}
+}
+
+func TestSessionsAndLocks(t *testing.T) {
+	for _, im := range impls(t) {
+		t.Run(im.name, func(t *testing.T) {
+			ctx := t.Context()
+			s := im.store
+			if _, ok, err := s.Get(ctx, "u1"); ok || err != nil {
+				t.Fatalf("empty session: %v %v", ok, err)
+			}
+			s.Set(ctx, "u1", []byte("A1"), 300*time.Millisecond)
+			if v, ok, _ := s.Get(ctx, "u1"); !ok || string(v) != "A1" {
+				t.Errorf("session: %q %v", v, ok)
+			}
+			s.Set(ctx, "u1", []byte("A2"), 300*time.Millisecond)
+			if v, _, _ := s.Get(ctx, "u1"); string(v) != "A2" {
+				t.Errorf("session after a second Set: %q", v)
+			}
+			im.advance(400 * time.Millisecond)
+			if _, ok, _ := s.Get(ctx, "u1"); ok {
+				t.Error("a session outlived its TTL")
+			}
+
+			// Locks: one holder; a holder whose lock expired and was taken by another
+			// cannot release the other's.
+			t1, ok, err := s.Acquire(ctx, "digest", 300*time.Millisecond)
+			if err != nil || !ok || t1 == "" {
+				t.Fatalf("acquire: %q %v %v", t1, ok, err)
+			}
+			if _, ok, _ := s.Acquire(ctx, "digest", time.Minute); ok {
+				t.Error("a held lock was acquired again")
+			}
+			im.advance(400 * time.Millisecond)
+			t2, ok, _ := s.Acquire(ctx, "digest", time.Minute)
+			if !ok || t2 == t1 {
+				t.Fatalf("acquire after expiry: %q %v", t2, ok)
+			}
+			if released, _ := s.Release(ctx, "digest", t1); released {
+				t.Error("the first holder released the second's lock")
+			}
+			if _, ok, _ := s.Acquire(ctx, "digest", time.Minute); ok {
+				t.Error("the lock was free after the wrong release")
+			}
+			if released, _ := s.Release(ctx, "digest", t2); !released {
+				t.Error("the holder could not release its lock")
+			}
+			if _, ok, _ := s.Acquire(ctx, "digest", time.Minute); !ok {
+				t.Error("the lock is not free after its release")
 			}
 		})
 	}

@@ -11,6 +11,8 @@ package redis
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -171,3 +173,73 @@ func (s *Store) TakeCursor(ctx context.Context, id string) ([]byte, bool, error)
 	}
 	return b, true, nil
 }
+
+// Get returns the value of a session key; false when there is none.
+func (s *Store) Get(ctx context.Context, key string) ([]byte, bool, error) {
+	if s.skip() {
+		return s.fallback.Get(ctx, key)
+	}
+	b, err := s.client.Get(ctx, s.prefix+"session:"+key).Bytes()
+	s.note(ctx, err)
+	switch {
+	case failed(err), errors.Is(err, redis.Nil):
+		return s.fallback.Get(ctx, key)
+	}
+	return b, true, nil
+}
+
+// Set keeps a session value for ttl.
+func (s *Store) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+	if s.skip() {
+		return s.fallback.Set(ctx, key, value, ttl)
+	}
+	err := s.client.Set(ctx, s.prefix+"session:"+key, value, ttl).Err()
+	s.note(ctx, err)
+	if failed(err) {
+		return s.fallback.Set(ctx, key, value, ttl)
+	}
+	return nil
+}
+
+// Acquire takes the lock name for ttl with SET NX and a random token, unless someone
+// holds it. While Redis is down the lock is this process's only: a job guarded by it
+// may then run on more than one replica, which the caller must tolerate or refuse (err
+// is nil, and Down reports the outage).
+func (s *Store) Acquire(ctx context.Context, name string, ttl time.Duration) (string, bool, error) {
+	if s.skip() {
+		return s.fallback.Acquire(ctx, name, ttl)
+	}
+	var b [16]byte
+	rand.Read(b[:])
+	token := hex.EncodeToString(b[:])
+	ok, err := s.client.SetNX(ctx, s.prefix+"lock:"+name, token, ttl).Result()
+	s.note(ctx, err)
+	if failed(err) {
+		return s.fallback.Acquire(ctx, name, ttl)
+	}
+	if !ok {
+		return "", false, nil
+	}
+	return token, true, nil
+}
+
+// releaseScript deletes a lock only if it still holds the caller's token.
+var releaseScript = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) else return 0 end`)
+
+// Release frees the lock name if token still holds it (a Lua script: compare and
+// delete at once), so a holder whose lock expired and was taken by another cannot free
+// the other's.
+func (s *Store) Release(ctx context.Context, name, token string) (bool, error) {
+	if s.skip() {
+		return s.fallback.Release(ctx, name, token)
+	}
+	n, err := releaseScript.Run(ctx, s.client, []string{s.prefix + "lock:" + name}, token).Int()
+	s.note(ctx, err)
+	if failed(err) {
+		return s.fallback.Release(ctx, name, token)
+	}
+	return n == 1, nil
+}
+
+// Down reports whether Redis is down (the store is working from memory).
+func (s *Store) Down() bool { return s.down.Load() }

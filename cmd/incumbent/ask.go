@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/incumbent/incumbent/adapters/demo"
+	"github.com/incumbent/incumbent/adapters/memory"
 	"github.com/incumbent/incumbent/adapters/sqlite"
 	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/domain"
@@ -149,6 +150,7 @@ func runChat(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer s.store.Close()
+	s.bot.Sessions = &memory.Store{} // `grade` alone grades the account last asked about
 	fmt.Fprintf(env.Stdout, "Incumbent on %s, as %s. Type help for the commands, quit to leave.\n", *db, s.actor.Person.Name)
 	in := bufio.NewScanner(env.Stdin)
 	for {

@@ -289,3 +289,22 @@ func TestSettingsExample(t *testing.T) {
 		t.Errorf("example deal settings differ from the defaults (-defaults +example):\n%s", diff)
 	}
 }
+
+// TestChatLastAccount: in chat, `grade` alone grades the account last asked about, and
+// says so.
+func TestChatLastAccount(t *testing.T) {
+	db := gradeDB(t)
+	code, out, errOut := run(t, "grade\ngap granite\ngrade\ngrowth\nquit\n", nil, "chat", "--db", db, "--as-of", "2026-11-27", "--as", "rita@example.com")
+	if code != 0 {
+		t.Fatalf("chat: %d\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "Grade what? Usage:") {
+		t.Errorf("`grade` before any account:\n%s", out)
+	}
+	if n := strings.Count(out, "Using Granite Works (G1), the account you last asked about."); n != 2 {
+		t.Errorf("the last account was used and said %d times, want 2 (grade, growth):\n%s", n, out)
+	}
+	if !strings.Contains(out, "Granite Works — Core Customer") {
+		t.Errorf("grade of the last account:\n%s", out)
+	}
+}

@@ -104,6 +104,7 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	if state.check != nil {
 		srv.Checks = append(srv.Checks, *state.check)
 	}
+	s.bot.Sessions = state.kv
 	sl, err := slackFromEnv(ctx, env, s, state.kv, log)
 	if err != nil {
 		return err
@@ -149,9 +150,11 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
-// sharedKV is the state replicas share: event de-duplication and the cursors of long
-// replies.
+// sharedKV is the state replicas share: sessions, event de-duplication and the cursors
+// of long replies.
 type sharedKV interface {
+	Get(ctx context.Context, key string) ([]byte, bool, error)
+	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
 	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
 	PutCursor(ctx context.Context, id string, data []byte, ttl time.Duration) error
 	TakeCursor(ctx context.Context, id string) ([]byte, bool, error)

@@ -1,0 +1,49 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/incumbent/incumbent/domain"
+)
+
+// Sessions keep what a person was doing between commands, shared by replicas through
+// Redis (adapters/redis) or kept in this process (adapters/memory).
+type Sessions interface {
+	Get(ctx context.Context, key string) ([]byte, bool, error)
+	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
+}
+
+// sessionTTL is how long the bot remembers the last account a person asked about.
+const sessionTTL = 12 * time.Hour
+
+func lastAccountKey(a Actor) string { return "last-account:" + a.who() }
+
+// remember notes the account a person just asked about. Sessions are a convenience:
+// when they fail, the command still answers, and the failure is logged.
+func (b *Bot) remember(ctx context.Context, actor Actor, accountID string) {
+	if b.Sessions == nil || actor.who() == "" {
+		return
+	}
+	if err := b.Sessions.Set(ctx, lastAccountKey(actor), []byte(accountID), sessionTTL); err != nil {
+		b.Logger.WarnContext(ctx, "session not kept", "err", err)
+	}
+}
+
+// lastAccount returns the account a person last asked about, when there is one they
+// may still see, with a note that says it was used.
+func (b *Bot) lastAccount(ctx context.Context, actor Actor) (domain.Account, string, bool) {
+	if b.Sessions == nil || actor.who() == "" {
+		return domain.Account{}, "", false
+	}
+	v, ok, err := b.Sessions.Get(ctx, lastAccountKey(actor))
+	if err != nil || !ok {
+		return domain.Account{}, "", false
+	}
+	a, err := b.Store.FindAccount(ctx, string(v))
+	if err != nil || !actor.CanSeeAccount(a) {
+		return domain.Account{}, "", false
+	}
+	return a, fmt.Sprintf("Using %s (%s), the account you last asked about.", a.Name, a.ID), true
+}

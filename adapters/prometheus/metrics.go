@@ -74,3 +74,9 @@ func (m *Metrics) ObserveCommand(adapter, command, errCode string, d time.Durati
 	m.commands.WithLabelValues(adapter, command, outcome).Inc()
 	m.commandDuration.WithLabelValues(adapter, command).Observe(d.Seconds())
 }
+
+// CounterFunc registers a counter whose value fn reads (a count kept elsewhere, such as
+// the Redis store's failures).
+func (m *Metrics) CounterFunc(name, help string, fn func() float64) {
+	m.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, fn))
+}

@@ -78,6 +78,20 @@ func impls(t *testing.T) []impl {
 	return out
 }
 
+// TestUniversalClient opens the store through go-redis's universal client (the path of
+// REDIS_ADDRS, for Sentinel or Cluster), here on one address.
+func TestUniversalClient(t *testing.T) {
+	mr := miniredis.RunT(t)
+	s, err := redis.Open(t.Context(), redis.Options{URL: "redis://unused:6379", Addrs: []string{mr.Addr()}, Prefix: "u:", Logger: discard()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if ok, err := s.FirstSeen(t.Context(), "k", time.Minute); !ok || err != nil || !mr.Exists("u:seen:k") {
+		t.Errorf("through the universal client: %v %v", ok, err)
+	}
+}
+
 func TestContract(t *testing.T) {
 	for _, im := range impls(t) {
 		t.Run(im.name, func(t *testing.T) {

@@ -43,8 +43,13 @@ const retryEvery = 2 * time.Second
 
 // Options configure a Store.
 type Options struct {
-	// URL is a redis:// or rediss:// (TLS) URL, parsed with redis.ParseURL.
+	// URL is a redis:// or rediss:// (TLS) URL, parsed with redis.ParseURL. Its
+	// password, database and TLS also apply to Addrs.
 	URL string
+	// Addrs, when set, are several Redis addresses for go-redis's universal client:
+	// Sentinels with MasterName, else a Cluster's nodes.
+	Addrs      []string
+	MasterName string
 	// Prefix starts every key ("incumbent:" when empty).
 	Prefix string
 	Logger *slog.Logger
@@ -60,7 +65,15 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	// Fail fast: a command waits on Redis at most about a second, once.
 	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout = time.Second, 500*time.Millisecond, 500*time.Millisecond
 	opt.MaxRetries = 1
-	s := &Store{client: redis.NewClient(opt), prefix: o.Prefix, logger: o.Logger}
+	var client redis.UniversalClient = redis.NewClient(opt)
+	if len(o.Addrs) > 0 {
+		client = redis.NewUniversalClient(&redis.UniversalOptions{
+			Addrs: o.Addrs, MasterName: o.MasterName, Username: opt.Username, Password: opt.Password, DB: opt.DB,
+			TLSConfig: opt.TLSConfig, DialTimeout: opt.DialTimeout, ReadTimeout: opt.ReadTimeout,
+			WriteTimeout: opt.WriteTimeout, MaxRetries: opt.MaxRetries,
+		})
+	}
+	s := &Store{client: client, prefix: o.Prefix, logger: o.Logger}
 	if s.prefix == "" {
 		s.prefix = "incumbent:"
 	}

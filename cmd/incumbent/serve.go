@@ -105,6 +105,10 @@ func runServe(ctx context.Context, args []string, env Env) error {
 		srv.Checks = append(srv.Checks, *state.check)
 	}
 	s.bot.Sessions = state.kv
+	if state.failures != nil {
+		metrics.CounterFunc("incumbent_redis_failures_total", "Redis calls that failed and fell back on this process's memory.",
+			func() float64 { return float64(state.failures()) })
+	}
 	sl, err := slackFromEnv(ctx, env, s, state.kv, log)
 	if err != nil {
 		return err
@@ -163,9 +167,10 @@ type sharedKV interface {
 // sharedState is where shared state lives: Redis when REDIS_URL is set (with
 // INCUMBENT_REDIS_PREFIX, default "incumbent:"), else this process's memory.
 type sharedState struct {
-	kv    sharedKV
-	check *httpserver.Check
-	close func()
+	kv       sharedKV
+	check    *httpserver.Check
+	close    func()
+	failures func() int64 // Redis calls that fell back on memory; nil without Redis
 }
 
 func stateFromEnv(ctx context.Context, env Env, log *slog.Logger) (sharedState, error) {
@@ -173,14 +178,19 @@ func stateFromEnv(ctx context.Context, env Env, log *slog.Logger) (sharedState, 
 	if u == "" {
 		return sharedState{kv: &memory.Store{}, close: func() {}}, nil
 	}
-	r, err := redisadapter.Open(ctx, redisadapter.Options{URL: u, Prefix: env.Getenv("INCUMBENT_REDIS_PREFIX"), Logger: log})
+	o := redisadapter.Options{URL: u, Prefix: env.Getenv("INCUMBENT_REDIS_PREFIX"), Logger: log,
+		MasterName: env.Getenv("REDIS_MASTER_NAME")}
+	if addrs := env.Getenv("REDIS_ADDRS"); addrs != "" {
+		o.Addrs = strings.Split(addrs, ",")
+	}
+	r, err := redisadapter.Open(ctx, o)
 	if err != nil {
 		return sharedState{}, usageError{err.Error()}
 	}
 	if err := r.Ping(ctx); err != nil {
 		log.Warn("redis: not answering at start-up; working from memory until it does", "err", err)
 	}
-	return sharedState{kv: r, close: func() { r.Close() },
+	return sharedState{kv: r, close: func() { r.Close() }, failures: r.Failures,
 		check: &httpserver.Check{Name: "redis", Check: r.Ping, Optional: true}}, nil
 }
 

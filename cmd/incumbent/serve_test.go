@@ -342,4 +342,7 @@ func TestReplicasShareRedis(t *testing.T) {
 	if code, body := httpGet(t, a+"/readyz"); code != 200 || !strings.Contains(body, `"status":"degraded"`) || !strings.Contains(body, `"redis":"failing`) {
 		t.Errorf("readyz with Redis down: %d %s", code, body)
 	}
+	if _, body := httpGet(t, a+"/metrics"); !strings.Contains(body, "incumbent_redis_failures_total") || strings.Contains(body, "incumbent_redis_failures_total 0\n") {
+		t.Errorf("Redis failures are not counted:\n%s", grepLines(body, "redis"))
+	}
 }

@@ -38,7 +38,10 @@ type Bot struct {
 	Observer Observer
 	// Sessions remember the last account each person asked about, so that `grade`,
 	// `gap` or `growth` alone use it; nil: they ask which account.
-	Sessions Sessions
+	Sessions KV
+	// Cache keeps the replies of read-only commands, keyed by the command, the as-of
+	// date, what the asker may see and the data version; nil: none.
+	Cache KV
 
 	accounts accountCache
 }
@@ -166,9 +169,23 @@ func (b *Bot) Handle(ctx context.Context, req Request) (reply Reply) {
 	if !ok {
 		return b.errorReply(ctx, req, unknownCommand(verb))
 	}
+	var key string
+	if b.Cache != nil && cacheable(verb, words[1:]) {
+		if k, err := b.cacheKey(ctx, req, words); err == nil {
+			key = k
+			if r, ok := b.fromCache(ctx, req, key); ok {
+				return r
+			}
+		}
+	}
+	var resolved string
+	ctx = context.WithValue(ctx, resolvedKey{}, &resolved)
 	reply, err := cmd.run(b, ctx, req, words[1:])
 	if err != nil {
 		return b.errorReply(ctx, req, err)
+	}
+	if key != "" {
+		b.toCache(ctx, key, reply, resolved)
 	}
 	return reply
 }

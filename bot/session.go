@@ -8,13 +8,6 @@ import (
 	"github.com/incumbent/incumbent/domain"
 )
 
-// Sessions keep what a person was doing between commands, shared by replicas through
-// Redis (adapters/redis) or kept in this process (adapters/memory).
-type Sessions interface {
-	Get(ctx context.Context, key string) ([]byte, bool, error)
-	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
-}
-
 // sessionTTL is how long the bot remembers the last account a person asked about.
 const sessionTTL = 12 * time.Hour
 
@@ -23,6 +16,9 @@ func lastAccountKey(a Actor) string { return "last-account:" + a.who() }
 // remember notes the account a person just asked about. Sessions are a convenience:
 // when they fail, the command still answers, and the failure is logged.
 func (b *Bot) remember(ctx context.Context, actor Actor, accountID string) {
+	if p, ok := ctx.Value(resolvedKey{}).(*string); ok {
+		*p = accountID // for the reply cache
+	}
 	if b.Sessions == nil || actor.who() == "" {
 		return
 	}

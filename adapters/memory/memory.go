@@ -100,7 +100,7 @@ func (s *Store) TakeCursor(_ context.Context, id string) ([]byte, bool, error) {
 func (s *Store) Get(_ context.Context, key string) ([]byte, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.entries["session:"+key]
+	e, ok := s.entries["kv:"+key]
 	if !ok || s.now().After(e.until) {
 		return nil, false, nil
 	}
@@ -113,7 +113,7 @@ func (s *Store) Set(_ context.Context, key string, value []byte, ttl time.Durati
 	defer s.mu.Unlock()
 	now := s.now()
 	s.sweep(now)
-	s.entries["session:"+key] = entry{value: append([]byte(nil), value...), until: now.Add(ttl)}
+	s.entries["kv:"+key] = entry{value: append([]byte(nil), value...), until: now.Add(ttl)}
 	return nil
 }
 

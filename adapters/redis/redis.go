@@ -192,7 +192,7 @@ func (s *Store) Get(ctx context.Context, key string) ([]byte, bool, error) {
 	if s.skip() {
 		return s.fallback.Get(ctx, key)
 	}
-	b, err := s.client.Get(ctx, s.prefix+"session:"+key).Bytes()
+	b, err := s.client.Get(ctx, s.prefix+"kv:"+key).Bytes()
 	s.note(ctx, err)
 	switch {
 	case failed(err), errors.Is(err, redis.Nil):
@@ -206,7 +206,7 @@ func (s *Store) Set(ctx context.Context, key string, value []byte, ttl time.Dura
 	if s.skip() {
 		return s.fallback.Set(ctx, key, value, ttl)
 	}
-	err := s.client.Set(ctx, s.prefix+"session:"+key, value, ttl).Err()
+	err := s.client.Set(ctx, s.prefix+"kv:"+key, value, ttl).Err()
 	s.note(ctx, err)
 	if failed(err) {
 		return s.fallback.Set(ctx, key, value, ttl)

@@ -104,7 +104,7 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	if state.check != nil {
 		srv.Checks = append(srv.Checks, *state.check)
 	}
-	s.bot.Sessions = state.kv
+	s.bot.Sessions, s.bot.Cache = state.kv, state.kv
 	if state.failures != nil {
 		metrics.CounterFunc("incumbent_redis_failures_total", "Redis calls that failed and fell back on this process's memory.",
 			func() float64 { return float64(state.failures()) })

@@ -1,0 +1,163 @@
+package bot
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/incumbent/incumbent/domain"
+)
+
+// KV is a key-value store with expiry: adapters/memory in one process, adapters/redis
+// shared by replicas. Sessions and the reply cache use it.
+type KV interface {
+	Get(ctx context.Context, key string) ([]byte, bool, error)
+	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
+}
+
+// cacheTTL bounds how long a cached reply is kept; the data version in its key already
+// retires it at the next import.
+const cacheTTL = time.Hour
+
+// cacheable reports whether a command's reply may be cached: it only reads (no scenario
+// saved, no objective or offer recorded, no grading stored) and names what it reads (an
+// account alone would use the session's last account).
+func cacheable(verb string, args []string) bool {
+	if len(args) == 0 {
+		return verb == "help" || verb == "accounts"
+	}
+	first := strings.ToLower(args[0])
+	switch verb {
+	case "gap", "cpu", "help", "account", "accounts":
+		return true
+	case "grade":
+		return first != "territory" // a territory's grading is stored for its movers
+	case "growth":
+		return first != "set"
+	case "deal":
+		return first == "suggest"
+	}
+	return false
+}
+
+// cacheKey identifies a reply: the command as typed (normalised), the as-of date, what
+// the asker may see, the currency and the store's data version, so that an import is
+// never answered from before it and a rep never gets a reply cut for a manager.
+func (b *Bot) cacheKey(ctx context.Context, req Request, words []string) (string, error) {
+	v, err := b.Store.DataVersion(ctx)
+	if err != nil {
+		return "", err
+	}
+	scope := "all"
+	if !req.Actor.All() {
+		ts := req.Actor.Territories()
+		slices.Sort(ts)
+		scope = strings.Join(ts, "\x1f")
+	}
+	h := sha256.Sum256([]byte(strings.Join([]string{strings.ToLower(strings.Join(words, " ")),
+		req.AsOf.Format(domain.DateLayout), scope, b.Money.Code, fmt.Sprint(v)}, "\x1e")))
+	return "reply:" + hex.EncodeToString(h[:16]), nil
+}
+
+// cachedReply is a reply as cached, with the account it was about (for the session).
+type cachedReply struct {
+	Reply   json.RawMessage `json:"reply"`
+	Account string          `json:"account,omitempty"`
+}
+
+// resolvedKey carries, in a command's context, where to note the account it resolved.
+type resolvedKey struct{}
+
+// UnmarshalJSON reads a reply written by MarshalJSON. Data comes back as raw JSON, which
+// marshals to the same text.
+func (r *Reply) UnmarshalJSON(b []byte) error {
+	var w struct {
+		Blocks []struct {
+			Type    string     `json:"type"`
+			Text    string     `json:"text"`
+			Fields  []Field    `json:"fields"`
+			Columns []Column   `json:"columns"`
+			Rows    [][]string `json:"rows"`
+			More    int        `json:"more"`
+			Buttons []Button   `json:"buttons"`
+			URL     string     `json:"url"`
+			PNG     []byte     `json:"png"`
+			AltText string     `json:"alt_text"`
+		} `json:"blocks"`
+		Data  json.RawMessage `json:"data"`
+		Error *ErrorJSON      `json:"error"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*r = Reply{}
+	for _, x := range w.Blocks {
+		var blk Block
+		switch x.Type {
+		case "header":
+			blk = &Header{Text: x.Text}
+		case "text":
+			blk = &Text{Text: x.Text}
+		case "fields":
+			blk = &Fields{Fields: x.Fields}
+		case "table":
+			blk = &Table{Columns: x.Columns, Rows: x.Rows, More: x.More}
+		case "buttons":
+			blk = &Buttons{Buttons: x.Buttons}
+		case "context":
+			blk = &Context{Text: x.Text}
+		case "image":
+			blk = &Image{URL: x.URL, PNG: x.PNG, AltText: x.AltText}
+		default:
+			return fmt.Errorf("unknown block type %q", x.Type)
+		}
+		r.Blocks = append(r.Blocks, blk)
+	}
+	if len(w.Data) > 0 && string(w.Data) != "null" {
+		r.Data = w.Data
+	}
+	if w.Error != nil {
+		r.Err = domain.Errorf(w.Error.Code, "%s", w.Error.Message)
+	}
+	return nil
+}
+
+// fromCache returns a cached reply, noting its account in the session.
+func (b *Bot) fromCache(ctx context.Context, req Request, key string) (Reply, bool) {
+	raw, ok, err := b.Cache.Get(ctx, key)
+	if err != nil || !ok {
+		return Reply{}, false
+	}
+	var c cachedReply
+	var r Reply
+	if json.Unmarshal(raw, &c) != nil || json.Unmarshal(c.Reply, &r) != nil {
+		return Reply{}, false
+	}
+	if c.Account != "" {
+		b.remember(ctx, req.Actor, c.Account)
+	}
+	return r, true
+}
+
+// toCache keeps a reply that answered without error.
+func (b *Bot) toCache(ctx context.Context, key string, r Reply, account string) {
+	if r.Err != nil {
+		return
+	}
+	rb, err := json.Marshal(r)
+	if err != nil {
+		return
+	}
+	cb, err := json.Marshal(cachedReply{Reply: rb, Account: account})
+	if err != nil {
+		return
+	}
+	if err := b.Cache.Set(ctx, key, cb, cacheTTL); err != nil {
+		b.Logger.WarnContext(ctx, "reply not cached", "err", err)
+	}
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/incumbent/incumbent/adapters/memory"
+	"github.com/incumbent/incumbent/adapters/sqlite"
+	"github.com/incumbent/incumbent/bot"
+)
+
+// countingKV counts the cache's hits.
+type countingKV struct {
+	memory.Store
+	mu   sync.Mutex
+	hits int
+}
+
+func (c *countingKV) Get(ctx context.Context, key string) ([]byte, bool, error) {
+	v, ok, err := c.Store.Get(ctx, key)
+	if ok && strings.HasPrefix(key, "reply:") {
+		c.mu.Lock()
+		c.hits++
+		c.mu.Unlock()
+	}
+	return v, ok, err
+}
+
+// TestReplyCache checks the reply cache: a repeated question is answered from it with
+// the same reply, an import retires it, a narrower asker never gets a wider asker's
+// reply, and commands that write are never cached.
+func TestReplyCache(t *testing.T) {
+	db := gradeDB(t)
+	store, err := sqlite.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	kv := &countingKV{}
+	b := bot.New(store)
+	b.Now = func() time.Time { return time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC) }
+	b.Cache, b.Sessions = kv, kv
+	ctx := context.Background()
+	admin := bot.Admin("test")
+	ask := func(actor bot.Actor, text string) bot.Reply {
+		return b.Handle(ctx, bot.Request{Actor: actor, Text: text})
+	}
+	first := ask(admin, "grade granite")
+	second := ask(admin, "grade granite")
+	if kv.hits != 1 {
+		t.Fatalf("%d cache hits, want 1", kv.hits)
+	}
+	if bot.RenderText(first) != bot.RenderText(second) {
+		t.Errorf("the cached reply differs:\n%s\n---\n%s", bot.RenderText(first), bot.RenderText(second))
+	}
+	j1, _ := bot.RenderJSON(first)
+	j2, _ := bot.RenderJSON(second)
+	if string(j1) != string(j2) {
+		t.Errorf("the cached JSON differs:\n%s\n---\n%s", j1, j2)
+	}
+	// The cache hit still notes the account for `grade` alone.
+	if r := ask(admin, "grade"); !strings.Contains(bot.RenderText(r), "Using Granite Works (G1), the account you last asked about.") {
+		t.Errorf("session after a cache hit:\n%s", bot.RenderText(r))
+	}
+
+	// A rep of South asking the same is refused, not served the admin's reply.
+	ray, err := b.ActorByEmail(ctx, "ray@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := ask(ray, "grade granite"); r.Err == nil {
+		t.Errorf("a rep of another territory got:\n%s", bot.RenderText(r))
+	}
+
+	// An import retires it: Granite Works pays on time and moves up.
+	if code, out, errOut := run(t, "", nil, "import", "--db", db, "testdata/gradedata-paid"); code != 0 {
+		t.Fatalf("import: %d %s%s", code, out, errOut)
+	}
+	after := ask(admin, "grade granite")
+	if !strings.Contains(bot.RenderText(after), "Business Build") {
+		t.Errorf("a cached reply survived the import:\n%s", bot.RenderText(after))
+	}
+
+	// A territory's grading is stored for its movers: never from the cache.
+	hits := kv.hits
+	ask(admin, "grade territory north")
+	ask(admin, "grade territory north")
+	if kv.hits != hits {
+		t.Errorf("a command that stores a grading was answered from the cache")
+	}
+}

@@ -310,29 +310,42 @@ func TestReplicasShareRedis(t *testing.T) {
 		"SLACK_API_URL": api.URL, "REDIS_URL": "redis://" + mr.Addr(), "INCUMBENT_PLAYGROUND": "off"}
 	a, _ := serve(t, env)
 	b, _ := serve(t, env)
-	event := `{"type":"event_callback","event_id":"Ev42","event":{"type":"app_mention","user":"U1","text":"<@U_BOT> help","ts":"1.0","channel":"C1"}}`
-	for i, url := range []string{a, b} {
-		ts := strconv.FormatInt(time.Now().Unix()-int64(i), 10) // Slack signs its retry anew
+	post := func(url, path, contentType, body string, age int) string {
+		t.Helper()
+		ts := strconv.FormatInt(time.Now().Unix()-int64(age), 10) // Slack signs its retry anew
 		mac := hmac.New(sha256.New, []byte("s3cr3t"))
-		mac.Write([]byte("v0:" + ts + ":" + event))
-		req, _ := http.NewRequest(http.MethodPost, url+"/slack/events", strings.NewReader(event))
-		req.Header.Set("Content-Type", "application/json")
+		mac.Write([]byte("v0:" + ts + ":" + body))
+		req, _ := http.NewRequest(http.MethodPost, url+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", contentType)
 		req.Header.Set("X-Slack-Request-Timestamp", ts)
 		req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp.Body.Close()
+		defer resp.Body.Close()
+		out, _ := io.ReadAll(resp.Body)
 		if resp.StatusCode != 200 {
-			t.Fatalf("replica %d: %d", i, resp.StatusCode)
+			t.Fatalf("%s%s: %d %s", url, path, resp.StatusCode, out)
 		}
+		return string(out)
 	}
+	event := `{"type":"event_callback","event_id":"Ev42","event":{"type":"app_mention","user":"U1","text":"<@U_BOT> help","ts":"1.0","channel":"C1"}}`
+	post(a, "/slack/events", "application/json", event, 0)
+	post(b, "/slack/events", "application/json", event, 1)
 	time.Sleep(500 * time.Millisecond)
 	mu.Lock()
-	defer mu.Unlock()
 	if posts != 1 {
 		t.Errorf("the event was answered %d times by two replicas sharing Redis, want once", posts)
+	}
+	mu.Unlock()
+	// Sessions are shared: asked about on one replica, `/grade` alone on the other uses
+	// the same account.
+	if out := post(a, "/slack/commands", "application/x-www-form-urlencoded", "command=%2Fgap&text=acme&user_id=U1&channel_id=D1&team_id=T1", 0); !strings.Contains(out, "Acme Manufacturing — gap") {
+		t.Fatalf("gap on the first replica: %s", out)
+	}
+	if out := post(b, "/slack/commands", "application/x-www-form-urlencoded", "command=%2Fgrade&text=&user_id=U1&channel_id=D1&team_id=T1", 0); !strings.Contains(out, "the account you last asked about") || !strings.Contains(out, "Acme Manufacturing — ") {
+		t.Errorf("grade alone on the second replica: %s", out)
 	}
 	if code, body := httpGet(t, a+"/readyz"); code != 200 || !strings.Contains(body, `"redis":"ok"`) {
 		t.Errorf("readyz: %d %s", code, body)
@@ -344,5 +357,31 @@ func TestReplicasShareRedis(t *testing.T) {
 	}
 	if _, body := httpGet(t, a+"/metrics"); !strings.Contains(body, "incumbent_redis_failures_total") || strings.Contains(body, "incumbent_redis_failures_total 0\n") {
 		t.Errorf("Redis failures are not counted:\n%s", grepLines(body, "redis"))
+	}
+	// Every command is still answered while Redis is down…
+	for i, text := range []string{"grade acme", "gap acme", "growth acme"} {
+		out := post(a, "/slack/commands", "application/x-www-form-urlencoded", "command=%2Fincumbent&text="+strings.ReplaceAll(text, " ", "+")+"&user_id=U1&channel_id=D1&team_id=T1&n="+strconv.Itoa(i), 0)
+		if !strings.Contains(out, "Acme Manufacturing") {
+			t.Errorf("%s with Redis down: %s", text, out)
+		}
+	}
+	// …and Redis is used again when it comes back.
+	if err := mr.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		code, body := httpGet(t, a+"/readyz")
+		if code == 200 && strings.Contains(body, `"redis":"ok"`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Redis not used again: %s", body)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	post(a, "/slack/commands", "application/x-www-form-urlencoded", "command=%2Fgap&text=acme&user_id=U1&channel_id=D1&team_id=T1&n=9", 0)
+	if len(mr.Keys()) == 0 {
+		t.Error("nothing was written to Redis after it came back")
 	}
 }

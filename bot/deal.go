@@ -354,7 +354,8 @@ func (b *Bot) dealReply(s domain.Scenario, title, note string) Reply {
 		if t.Yearly {
 			other = "once"
 		}
-		buttons = append(buttons, Button{Label: "Make it " + other, Command: fmt.Sprintf("deal vary %s %s", s.Name(), other)})
+		buttons = append(buttons, Button{Label: "Make it " + other, Command: fmt.Sprintf("deal vary %s %s", s.Name(), other)},
+			Button{Label: "Draft talking points", Command: "talk " + s.Name(), Style: "primary"})
 		if s.ParentID != 0 {
 			buttons = append(buttons, Button{Label: "Compare with " + domain.ScenarioName(s.ParentID), Command: fmt.Sprintf("deal compare %s %s", domain.ScenarioName(s.ParentID), s.Name()), Style: "primary"})
 		}

@@ -22,6 +22,9 @@ type Metrics struct {
 	commands        *prometheus.CounterVec
 	commandDuration *prometheus.HistogramVec
 	commandErrors   *prometheus.CounterVec
+	drafts          *prometheus.CounterVec
+	draftTokens     *prometheus.CounterVec
+	draftDuration   *prometheus.HistogramVec
 }
 
 // New registers Incumbent's collectors on a new registry.
@@ -47,6 +50,17 @@ func New() *Metrics {
 			Name: "incumbent_command_errors_total", Help: "Commands answered with an error, by error code (invalid, not_found, forbidden, conflict, internal).",
 		}, []string{"code"}),
 	}
+	m.drafts = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "incumbent_drafts_total", Help: "Talking-point drafts by drafter and outcome (ok, fallback, ungrounded).",
+	}, []string{"drafter", "outcome"})
+	m.draftTokens = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "incumbent_draft_tokens_total", Help: "Tokens the model used for drafts, by kind (prompt, completion).",
+	}, []string{"kind"})
+	m.draftDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "incumbent_draft_duration_seconds", Help: "How long the model took to draft.",
+		Buckets: []float64{.1, .25, .5, 1, 2, 4, 8, 16, 32},
+	}, []string{"drafter"})
+	r.MustRegister(m.drafts, m.draftTokens, m.draftDuration)
 	r.MustRegister(m.httpRequests, m.httpDuration, m.commands, m.commandDuration, m.commandErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -79,4 +93,14 @@ func (m *Metrics) ObserveCommand(adapter, command, errCode string, d time.Durati
 // the Redis store's failures).
 func (m *Metrics) CounterFunc(name, help string, fn func() float64) {
 	m.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, fn))
+}
+
+// ObserveDraft records one talking-point draft.
+func (m *Metrics) ObserveDraft(drafter, outcome string, promptTokens, completionTokens int, d time.Duration) {
+	m.drafts.WithLabelValues(drafter, outcome).Inc()
+	m.draftTokens.WithLabelValues("prompt").Add(float64(promptTokens))
+	m.draftTokens.WithLabelValues("completion").Add(float64(completionTokens))
+	if drafter != "template" {
+		m.draftDuration.WithLabelValues(drafter).Observe(d.Seconds())
+	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/incumbent/incumbent/adapters/demo"
 	"github.com/incumbent/incumbent/adapters/memory"
+	"github.com/incumbent/incumbent/adapters/openai"
 	"github.com/incumbent/incumbent/adapters/sqlite"
 	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/domain"
@@ -63,6 +64,10 @@ func openSession(ctx context.Context, env Env, db, as, asOf, settingsPath string
 		}
 	}
 	b := bot.New(store)
+	if b.Drafter, b.DraftTimeout, err = drafterFromEnv(env); err != nil {
+		store.Close()
+		return nil, err
+	}
 	b.Grades.Settings = settings.Grade
 	b.Deals.Settings = settings.Deal
 	b.Now = env.Now
@@ -172,4 +177,31 @@ func runChat(ctx context.Context, args []string, env Env) error {
 			return nil
 		}
 	}
+}
+
+// drafterFromEnv configures the model that drafts talking points: OPENAI_API_KEY (with
+// OPENAI_BASE_URL for any OpenAI-compatible server), or AZURE_OPENAI_ENDPOINT with
+// AZURE_OPENAI_API_KEY and AZURE_OPENAI_DEPLOYMENT; INCUMBENT_LLM_MODEL names the model,
+// INCUMBENT_LLM_TIMEOUT bounds it (default 20s). Nil without one: the template drafts.
+func drafterFromEnv(env Env) (bot.Drafter, time.Duration, error) {
+	var timeout time.Duration
+	if v := env.Getenv("INCUMBENT_LLM_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return nil, 0, usageError{fmt.Sprintf("INCUMBENT_LLM_TIMEOUT %q: a duration such as 20s", v)}
+		}
+		timeout = d
+	}
+	c := openai.Config{Model: env.Getenv("INCUMBENT_LLM_MODEL"), BaseURL: env.Getenv("OPENAI_BASE_URL"), APIKey: env.Getenv("OPENAI_API_KEY")}
+	if ep := env.Getenv("AZURE_OPENAI_ENDPOINT"); ep != "" {
+		c.AzureEndpoint, c.AzureDeployment, c.APIKey = ep, env.Getenv("AZURE_OPENAI_DEPLOYMENT"), env.Getenv("AZURE_OPENAI_API_KEY")
+	}
+	if c.APIKey == "" && c.BaseURL == "" && c.AzureEndpoint == "" {
+		return nil, timeout, nil
+	}
+	d, err := openai.New(c)
+	if err != nil {
+		return nil, 0, usageError{err.Error()}
+	}
+	return d, timeout, nil
 }

@@ -1,0 +1,59 @@
+package bot
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+func TestExtractNumbers(t *testing.T) {
+	tests := []struct {
+		text string
+		want []Number
+	}{
+		{"saves $1,234 a year", []Number{{Text: "$1,234", Value: 1234, Money: true, Tolerance: 0.5}}},
+		{"about $43.3k", []Number{{Text: "$43.3k", Value: 43300, Money: true, Tolerance: 50}}},
+		{"1.2m in gap", []Number{{Text: "1.2m", Value: 1.2e6, Tolerance: 50000}}},
+		{"give 5% off", []Number{{Text: "5%", Value: 5, Percent: true, Tolerance: 0.5}}},
+		{"12 percent more", []Number{{Text: "12 percent", Value: 12, Percent: true, Tolerance: 0.5}}},
+		{"a 2.5 % discount", []Number{{Text: "2.5 %", Value: 2.5, Percent: true, Tolerance: 0.05}}},
+		{"cost per use $0.125 vs $0.667", []Number{{Text: "$0.125", Value: 0.125, Money: true, Tolerance: 0.0005},
+			{Text: "$0.667", Value: 0.667, Money: true, Tolerance: 0.0005}}},
+		{"net -$250", []Number{{Text: "-$250", Value: -250, Money: true, Tolerance: 0.5}}},
+		{"€2,000,000", []Number{{Text: "€2,000,000", Value: 2e6, Money: true, Tolerance: 0.5}}},
+		{"no numbers here", nil},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, ExtractNumbers(tt.text), cmpopts.EquateApprox(0, 1e-9)); diff != "" {
+			t.Errorf("%q (-want +got):\n%s", tt.text, diff)
+		}
+	}
+}
+
+func TestUngrounded(t *testing.T) {
+	facts := []Fact{{Name: "net", Value: 1000}, {Name: "concession", Value: 500}, {Name: "discount", Value: 0.05, Percent: true},
+		{Name: "savings", Value: 43333.33}, {Name: "cpu_ours", Value: 0.125}, {Name: "months", Value: 12}, {Name: "net_loss", Value: -250}}
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"Give 5% for 12 months: the account gains $1,000 net after a $500 concession.", nil},
+		{"They save about $43k a year, $43,333 exactly.", nil},
+		{"Our cost per use is $0.125.", nil},
+		{"Three points: 1, 2 and 3.", nil},
+		{"The trade loses $250.", nil},
+		{"Offer them 50% off.", []string{"50%"}},
+		{"It adds $1,200.", []string{"$1,200"}},
+		{"Our cost per use is $0.13.", nil}, // 0.125 rounded to cents
+		{"Our cost per use is $0.14.", []string{"$0.14"}},
+		{"A 15 percent rise", []string{"15 percent"}},
+		{"Offer 1000% off", []string{"1000%"}}, // the $1,000 net is not a percentage
+		{"It costs $5.", []string{"$5"}},       // the 5% discount is not money
+	}
+	for _, tt := range tests {
+		if got := Ungrounded(tt.text, facts); !cmp.Equal(got, tt.want) {
+			t.Errorf("%q: %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,250 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/incumbent/incumbent/domain"
+)
+
+// TalkFacts are what talking points are drafted from: computed figures a draft may
+// quote, and text from the data (competitor weaknesses, the concession ledger) that a
+// model must treat as quoted data, never as instructions.
+type TalkFacts struct {
+	Account  string   `json:"account"`  // from accounts.csv: untrusted
+	Scenario string   `json:"scenario"` // S-12
+	Figures  []Fact   `json:"figures"`
+	Quoted   []string `json:"quoted_data"` // untrusted text from the CSV files and chat
+	// For the template: the deal and its comparisons as computed.
+	Deal       domain.Deal         `json:"-"`
+	CostPerUse []domain.CostPerUse `json:"-"`
+	Ledger     []domain.LedgerItem `json:"-"`
+	Tier       string              `json:"-"`
+	Money      Money               `json:"-"`
+}
+
+// Draft is a set of talking points and who drafted them.
+type Draft struct {
+	Points  []string
+	Drafter string // "template", or the model's name
+	// Note says why a model's draft was replaced, when it was.
+	Note string
+	// Tokens the model used (0 for the template).
+	PromptTokens, CompletionTokens int
+}
+
+// Drafter drafts talking points from facts (adapters/openai for a model).
+type Drafter interface {
+	Draft(ctx context.Context, f TalkFacts) (Draft, error)
+}
+
+// DraftObserver records drafts: which drafter, the outcome (ok, fallback, ungrounded),
+// tokens and latency (adapters/prometheus).
+type DraftObserver interface {
+	ObserveDraft(drafter, outcome string, promptTokens, completionTokens int, d time.Duration)
+}
+
+// DefaultDraftTimeout bounds a model's draft; past it the template answers.
+const DefaultDraftTimeout = 20 * time.Second
+
+// talkFacts gathers the figures and quoted data of a scenario.
+func (b *Bot) talkFacts(ctx context.Context, s domain.Scenario, asOf time.Time) TalkFacts {
+	d := s.Deal
+	t := d.Terms
+	f := TalkFacts{Account: s.AccountName, Scenario: s.Name(), Deal: d, CostPerUse: s.CostPerUse, Ledger: s.Ledger, Money: b.Money}
+	add := func(name string, v float64, pct bool) {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			f.Figures = append(f.Figures, Fact{Name: name, Value: v, Percent: pct})
+		}
+	}
+	add("discount", t.Discount, true)
+	add("months", float64(t.Months), false)
+	add("quantity_of_y", t.Qty, false)
+	add("price_of_y", d.PriceY, false)
+	add("unit_gp_of_y", d.UnitGPY, false)
+	add("revenue_of_x_last_12_months", d.RevenueX, false)
+	add("margin_of_x", d.MarginX, true)
+	add("concession", d.Concession, false)
+	add("gain", d.Gain, false)
+	add("net", d.Net, false)
+	if d.BreakEvenQty != nil {
+		add("break_even_quantity", math.Ceil(*d.BreakEvenQty-1e-9), false)
+	}
+	if d.RequiredVolumeIncrease != nil {
+		add("volume_increase_x_would_need", *d.RequiredVolumeIncrease, true)
+	}
+	for i, c := range s.CostPerUse {
+		p := fmt.Sprintf("offer_%d_", i+1)
+		add(p+"our_cost_per_use", c.CPUOurs, false)
+		add(p+"their_cost_per_use", c.CPUTheirs, false)
+		add(p+"their_price", c.PriceTheirs, false)
+		add(p+"yearly_savings_with_us", c.Savings, false)
+		add(p+"highest_defensible_price", c.MaxDefensible, false)
+		f.Quoted = append(f.Quoted, fmt.Sprintf("offer %d is from %s", i+1, c.Competitor))
+		if c.Weaknesses != "" {
+			f.Quoted = append(f.Quoted, fmt.Sprintf("offer %d weaknesses: %s", i+1, c.Weaknesses))
+		}
+	}
+	for _, it := range s.Ledger {
+		imp := "secondary"
+		if it.Primary {
+			imp = "primary"
+		}
+		f.Quoted = append(f.Quoted, fmt.Sprintf("we %s (%s): %s", it.Side, imp, it.Text))
+	}
+	// Numbers inside names (an account called "Acme 2000", a SKU "W-1") are not figures,
+	// but a draft may repeat the names.
+	names := []string{s.AccountName, s.AccountID, t.X, t.Y}
+	for _, c := range s.CostPerUse {
+		names = append(names, c.SKU, c.Competitor, c.CompetitorProduct)
+	}
+	for _, n := range names {
+		for _, x := range ExtractNumbers(n) {
+			if !x.Percent && !x.Money {
+				add("number in the name "+n, x.Value, false)
+			}
+		}
+	}
+	if g, err := b.Grades.Account(ctx, s.AccountID, asOf); err == nil && g.Graded {
+		f.Tier = g.Tier
+		add("grade_score", g.Score, false)
+		add("gross_profit_last_12_months", g.GP, false)
+	}
+	if g, err := b.Gaps.AccountGap(ctx, s.AccountID, asOf); err == nil {
+		add("current_revenue", g.Totals.Current, false)
+		add("potential", g.Totals.Potential, false)
+		add("gap", g.Totals.Gap, false)
+		add("share_of_wallet", g.Totals.Share, true)
+	}
+	return f
+}
+
+// TemplateDraft writes talking points from the facts alone, with no model: lead with
+// value, trade rather than give, name the competitor's weaknesses plainly, protect the
+// relationship. Every number in it is one of the facts.
+func TemplateDraft(f TalkFacts) Draft {
+	m := f.Money
+	d := f.Deal
+	t := d.Terms
+	var pts []string
+	for _, c := range f.CostPerUse {
+		if c.Beats() {
+			pts = append(pts, fmt.Sprintf("Lead with value, not unit price: our cost per use on %s is %s against %s, and with us they save %s a year. Price alone is not the comparison.",
+				c.SKU, m.perUse(c.CPUOurs), m.perUse(c.CPUTheirs), m.Format(c.Savings)))
+			break
+		}
+	}
+	get := fmt.Sprintf("a first order of %s %s", num(t.Qty), t.Y)
+	if t.Yearly {
+		get = fmt.Sprintf("%s %s a year", num(t.Qty), t.Y)
+	}
+	pts = append(pts, fmt.Sprintf("Trade, don't give: \"If you can give us %s, we can look at %s on %s for %d months.\"", get, pctExact(t.Discount), t.X, t.Months))
+	if d.Verdict == domain.VerdictAccretive {
+		pts = append(pts, fmt.Sprintf("Know our number: the trade adds %s of gross profit to the account over the term (%s of concession against %s of gain).", m.Format(d.Net), m.Format(d.Concession), m.Format(d.Gain)))
+	} else if d.BreakEvenQty != nil {
+		pts = append(pts, fmt.Sprintf("Hold the line: as it stands the trade costs us %s; it needs at least %s before the discount pays for itself.", m.Format(-d.Net), breakEven(d)))
+	}
+	if d.RequiredVolumeIncrease == nil {
+		pts = append(pts, fmt.Sprintf("Do not let the discount stand alone: %s is the whole margin on %s, so no extra volume of it makes up for it.", pctExact(t.Discount), t.X))
+	}
+	for _, c := range f.CostPerUse {
+		if c.Weaknesses != "" {
+			pts = append(pts, fmt.Sprintf("If %s comes up, ask about what customers report, without running them down: %s.", c.Competitor, strings.TrimSuffix(c.Weaknesses, ".")))
+			break
+		}
+	}
+	if bal := domain.BalanceLedger(f.Ledger); bal.Lopsided {
+		pts = append(pts, "Balance the ledger: we are giving more than we get on what matters most. Ask for something primary in return before agreeing.")
+	}
+	if f.Tier != "" {
+		pts = append(pts, fmt.Sprintf("Protect the relationship: %s is a %s customer for us. Frame this as growing together, not as a price concession.", f.Account, f.Tier))
+	}
+	// The template quotes data too (a competitor's weaknesses): a point that would carry
+	// a number nobody computed is left out, so no draft ever does.
+	kept := pts[:0]
+	for _, p := range pts {
+		if len(Ungrounded(p, f.Figures)) == 0 {
+			kept = append(kept, p)
+		}
+	}
+	return Draft{Points: kept, Drafter: "template"}
+}
+
+func (b *Bot) talkCmd(ctx context.Context, req Request, args []string) (Reply, error) {
+	if len(args) != 1 {
+		return Reply{}, domain.Errorf(domain.EINVALID, "Usage: `talk <scenario-id>`, e.g. `talk S-12`: talking points for a deal.")
+	}
+	s, _, err := b.scenario(ctx, req, args[0])
+	if err != nil {
+		return Reply{}, err
+	}
+	f := b.talkFacts(ctx, s, req.AsOf)
+	draft := b.draft(ctx, f)
+	blocks := []Block{&Header{Text: fmt.Sprintf("Talking points — %s (%s)", s.AccountName, s.Name())}}
+	var lines []string
+	for i, p := range draft.Points {
+		lines = append(lines, fmt.Sprintf("%d. %s", i+1, p))
+	}
+	blocks = append(blocks, &Text{Text: strings.Join(lines, "\n")})
+	by := "Drafted from the computed figures (template)."
+	if draft.Drafter != "template" {
+		by = fmt.Sprintf("Drafted by %s; every number in it was checked against the computed figures.", draft.Drafter)
+	}
+	if draft.Note != "" {
+		by += " " + draft.Note
+	}
+	blocks = append(blocks, &Buttons{Buttons: []Button{{Label: "Share in channel", Command: "share"}, {Label: "Show the deal", Command: "deal show " + s.Name()}}},
+		&Context{Text: by})
+	return Reply{Blocks: blocks, Data: map[string]any{"scenario": s.Name(), "points": draft.Points, "drafter": draft.Drafter, "note": draft.Note}}, nil
+}
+
+// draft asks the model, if one is configured, and checks its numbers; the template
+// answers when there is no model, it fails, runs out of time or quotes a number the
+// facts do not hold.
+func (b *Bot) draft(ctx context.Context, f TalkFacts) Draft {
+	tmpl := TemplateDraft(f)
+	if b.Drafter == nil {
+		b.observeDraft("template", "ok", Draft{}, 0)
+		return tmpl
+	}
+	timeout := b.DraftTimeout
+	if timeout == 0 {
+		timeout = DefaultDraftTimeout
+	}
+	dctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	start := time.Now()
+	d, err := b.Drafter.Draft(dctx, f)
+	took := time.Since(start)
+	if err == nil && len(d.Points) == 0 {
+		err = fmt.Errorf("an empty draft")
+	}
+	if err != nil {
+		b.Logger.WarnContext(ctx, "talking points: the model failed; the template answers", "err", err)
+		b.observeDraft(d.Drafter, "fallback", d, took)
+		tmpl.Note = "The model did not answer in time or usefully, so these come from the template."
+		return tmpl
+	}
+	for _, p := range d.Points {
+		if bad := Ungrounded(p, f.Figures); len(bad) > 0 {
+			b.Logger.WarnContext(ctx, "talking points: the model quoted numbers that were not computed; the template answers", "numbers", strings.Join(bad, ", "))
+			b.observeDraft(d.Drafter, "ungrounded", d, took)
+			tmpl.Note = "The model's draft quoted a number Incumbent did not compute, so these come from the template."
+			return tmpl
+		}
+	}
+	b.observeDraft(d.Drafter, "ok", d, took)
+	return d
+}
+
+func (b *Bot) observeDraft(drafter, outcome string, d Draft, took time.Duration) {
+	if o, ok := b.Observer.(DraftObserver); ok {
+		if drafter == "" {
+			drafter = "model"
+		}
+		o.ObserveDraft(drafter, outcome, d.PromptTokens, d.CompletionTokens, took)
+	}
+}

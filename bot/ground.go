@@ -41,7 +41,8 @@ func ExtractNumbers(text string) []Number {
 			mult = 1e9
 		}
 		decimals := max(0, len(frac)-1)
-		n := Number{Text: strings.TrimSpace(m[0]), Value: v * mult, Money: m[2] != "", Percent: m[6] != "",
+		// "$5%" is read as a percentage: a sign after the digits says what they are.
+		n := Number{Text: strings.TrimSpace(m[0]), Value: v * mult, Money: m[2] != "" && m[6] == "", Percent: m[6] != "",
 			Tolerance: 0.5 * math.Pow(10, -float64(decimals)) * mult}
 		if m[1] == "-" {
 			n.Value = -n.Value

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -56,4 +57,30 @@ func TestUngrounded(t *testing.T) {
 			t.Errorf("%q: %q, want %q", tt.text, got, tt.want)
 		}
 	}
+}
+
+// FuzzExtractNumbers checks that no text makes the extractor panic, that every number
+// it finds is written in the text, and that a fact equal to a number grounds it.
+func FuzzExtractNumbers(f *testing.F) {
+	for _, s := range []string{"saves $1,234.50 a year", "5% off for 12 months", "1.2k units", "-$250", "€2,000,000 and 3m",
+		"12 percent", "1,23", "$", "99999999999999999999999999", "0.000001%", "1e9"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, n := range ExtractNumbers(s) {
+			if !strings.Contains(s, n.Text) {
+				t.Fatalf("%q: found %q, which is not in it", s, n.Text)
+			}
+			if n.Tolerance <= 0 {
+				t.Fatalf("%q: %+v has no tolerance", s, n)
+			}
+			fact := Fact{Name: "x", Value: n.Value, Percent: n.Percent}
+			if n.Percent {
+				fact.Value = n.Value / 100
+			}
+			if !grounded(n, []Fact{fact}) {
+				t.Fatalf("%q: %+v is not grounded by an equal fact", s, n)
+			}
+		}
+	})
 }

@@ -77,20 +77,9 @@ type resolvedKey struct{}
 // marshals to the same text.
 func (r *Reply) UnmarshalJSON(b []byte) error {
 	var w struct {
-		Blocks []struct {
-			Type    string     `json:"type"`
-			Text    string     `json:"text"`
-			Fields  []Field    `json:"fields"`
-			Columns []Column   `json:"columns"`
-			Rows    [][]string `json:"rows"`
-			More    int        `json:"more"`
-			Buttons []Button   `json:"buttons"`
-			URL     string     `json:"url"`
-			PNG     []byte     `json:"png"`
-			AltText string     `json:"alt_text"`
-		} `json:"blocks"`
-		Data  json.RawMessage `json:"data"`
-		Error *ErrorJSON      `json:"error"`
+		Blocks []wireBlock     `json:"blocks"`
+		Data   json.RawMessage `json:"data"`
+		Error  *ErrorJSON      `json:"error"`
 	}
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err

@@ -81,22 +81,24 @@ func (*Buttons) block() {}
 func (*Context) block() {}
 func (*Image) block()   {}
 
+// wireBlock is a block in a reply's JSON: its type and the fields of that type.
+type wireBlock struct {
+	Type    string     `json:"type"`
+	Text    string     `json:"text,omitempty"`
+	Fields  []Field    `json:"fields,omitempty"`
+	Columns []Column   `json:"columns,omitempty"`
+	Rows    [][]string `json:"rows,omitempty"`
+	More    int        `json:"more,omitempty"`
+	Buttons []Button   `json:"buttons,omitempty"`
+	URL     string     `json:"url,omitempty"`
+	PNG     []byte     `json:"png,omitempty"`
+	AltText string     `json:"alt_text,omitempty"`
+}
+
 // MarshalJSON writes each block as an object with a "type" member ("header", "text",
 // "fields", "table", "buttons", "context", "image"), so the JSON form of a reply can be
 // read by anyone (the web playground renders it).
 func (r Reply) MarshalJSON() ([]byte, error) {
-	type wireBlock struct {
-		Type    string     `json:"type"`
-		Text    string     `json:"text,omitempty"`
-		Fields  []Field    `json:"fields,omitempty"`
-		Columns []Column   `json:"columns,omitempty"`
-		Rows    [][]string `json:"rows,omitempty"`
-		More    int        `json:"more,omitempty"`
-		Buttons []Button   `json:"buttons,omitempty"`
-		URL     string     `json:"url,omitempty"`
-		PNG     []byte     `json:"png,omitempty"`
-		AltText string     `json:"alt_text,omitempty"`
-	}
 	blocks := make([]wireBlock, len(r.Blocks))
 	for i, b := range r.Blocks {
 		var w wireBlock

@@ -245,13 +245,7 @@ func TestServeSlack(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "incumbent.db")
 	url, _ := serve(t, map[string]string{"INCUMBENT_DB": db, "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cr3t", "SLACK_API_URL": api.URL})
 	body := "command=%2Fgap&text=acme&user_id=U1&channel_id=C1&team_id=T1"
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	mac := hmac.New(sha256.New, []byte("s3cr3t"))
-	mac.Write([]byte("v0:" + ts + ":" + body))
-	req, _ := http.NewRequest(http.MethodPost, url+"/slack/commands", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	req := slackRequest(url+"/slack/commands", "application/x-www-form-urlencoded", body, "s3cr3t", 0)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -261,8 +255,7 @@ func TestServeSlack(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(b), "Acme Manufacturing — gap") {
 		t.Errorf("signed /gap acme: %d %s", resp.StatusCode, b)
 	}
-	req, _ = http.NewRequest(http.MethodPost, url+"/slack/commands", strings.NewReader(body))
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req = slackRequest(url+"/slack/commands", "application/x-www-form-urlencoded", body, "s3cr3t", 0)
 	req.Header.Set("X-Slack-Signature", "v0=00")
 	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
@@ -312,14 +305,7 @@ func TestReplicasShareRedis(t *testing.T) {
 	b, _ := serve(t, env)
 	post := func(url, path, contentType, body string, age int) string {
 		t.Helper()
-		ts := strconv.FormatInt(time.Now().Unix()-int64(age), 10) // Slack signs its retry anew
-		mac := hmac.New(sha256.New, []byte("s3cr3t"))
-		mac.Write([]byte("v0:" + ts + ":" + body))
-		req, _ := http.NewRequest(http.MethodPost, url+path, strings.NewReader(body))
-		req.Header.Set("Content-Type", contentType)
-		req.Header.Set("X-Slack-Request-Timestamp", ts)
-		req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := http.DefaultClient.Do(slackRequest(url+path, contentType, body, "s3cr3t", age))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -384,4 +370,17 @@ func TestReplicasShareRedis(t *testing.T) {
 	if len(mr.Keys()) == 0 {
 		t.Error("nothing was written to Redis after it came back")
 	}
+}
+
+// slackRequest builds a request signed as Slack signs it, with the secret, age seconds
+// ago (Slack signs each retry anew).
+func slackRequest(url, contentType, body, secret string, age int) *http.Request {
+	ts := strconv.FormatInt(time.Now().Unix()-int64(age), 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte("v0:" + ts + ":" + body))
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	return req
 }

@@ -82,6 +82,7 @@ type Handler struct {
 
 	mu        sync.Mutex
 	bySlackID map[string]string      // Slack user id → email, from people.csv
+	peopleAt  time.Time              // when bySlackID was read
 	emails    map[string]cachedEmail // Slack user id → email, from users.info
 	external  map[string]bool        // channel id → shared with another organisation
 	wg        sync.WaitGroup
@@ -223,7 +224,7 @@ func (h *Handler) actor(ctx context.Context, userID string) (bot.Actor, error) {
 // minutes, so that an import is seen without a restart.
 func (h *Handler) loadPeople(ctx context.Context) error {
 	h.mu.Lock()
-	fresh := h.bySlackID != nil
+	fresh := h.bySlackID != nil && time.Since(h.peopleAt) < identityTTL
 	h.mu.Unlock()
 	if fresh {
 		return nil
@@ -239,16 +240,11 @@ func (h *Handler) loadPeople(ctx context.Context) error {
 		}
 	}
 	h.mu.Lock()
-	h.bySlackID = m
+	h.bySlackID, h.peopleAt = m, time.Now()
 	if h.emails == nil {
 		h.emails = map[string]cachedEmail{}
 	}
 	h.mu.Unlock()
-	time.AfterFunc(identityTTL, func() {
-		h.mu.Lock()
-		h.bySlackID = nil
-		h.mu.Unlock()
-	})
 	return nil
 }
 

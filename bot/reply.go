@@ -144,3 +144,30 @@ type ErrorJSON struct {
 func NewErrorJSON(err error) ErrorJSON {
 	return ErrorJSON{Code: domain.ErrorCode(err), Message: domain.ErrorMessage(err)}
 }
+
+// ShareCommand is the command of the "Share in channel" button, which chat adapters
+// handle themselves (it posts the reply for the channel to see).
+const ShareCommand = "share"
+
+// WithoutShare returns blocks without their Share button (and without a row of buttons
+// left empty): for a reply that is being shared, or a platform where every reply is
+// already seen by the conversation.
+func WithoutShare(blocks []Block) []Block {
+	out := make([]Block, 0, len(blocks))
+	for _, b := range blocks {
+		if bs, ok := b.(*Buttons); ok {
+			var keep []Button
+			for _, x := range bs.Buttons {
+				if x.Command != ShareCommand {
+					keep = append(keep, x)
+				}
+			}
+			if len(keep) == 0 {
+				continue
+			}
+			b = &Buttons{Buttons: keep}
+		}
+		out = append(out, b)
+	}
+	return out
+}

@@ -287,7 +287,7 @@ func (h *Handler) share(ctx context.Context, userID, channel, thread, command st
 		h.tell(ctx, channel, userID, domain.ErrorMessage(r.Err))
 		return
 	}
-	r.Blocks = append(withoutShare(r.Blocks), &bot.Context{Text: fmt.Sprintf("Shared by <@%s> · `%s`", userID, command)})
+	r.Blocks = append(bot.WithoutShare(r.Blocks), &bot.Context{Text: fmt.Sprintf("Shared by <@%s> · `%s`", userID, command)})
 	m := h.message(ctx, r, command)
 	blocks := m.Blocks.BlockSet
 	// The mention of the sharer was escaped with the rest: put it back.
@@ -305,27 +305,6 @@ func (h *Handler) share(ctx context.Context, userID, channel, thread, command st
 		h.logger().ErrorContext(ctx, "slack: share", "channel", channel, "err", err)
 		h.tell(ctx, channel, userID, postError(err))
 	}
-}
-
-// withoutShare drops the Share button from a reply that is being shared.
-func withoutShare(blocks []bot.Block) []bot.Block {
-	out := make([]bot.Block, 0, len(blocks))
-	for _, b := range blocks {
-		if bs, ok := b.(*bot.Buttons); ok {
-			var keep []bot.Button
-			for _, x := range bs.Buttons {
-				if x.Command != "share" {
-					keep = append(keep, x)
-				}
-			}
-			if len(keep) == 0 {
-				continue
-			}
-			b = &bot.Buttons{Buttons: keep}
-		}
-		out = append(out, b)
-	}
-	return out
 }
 
 // The deal builder.

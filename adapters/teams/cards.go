@@ -20,6 +20,8 @@ const (
 	maxTableRows = 25
 	maxActions   = 6 // Teams shows at most six actions on a card
 	maxText      = 2000
+	maxFallback  = 4000
+	maxSummary   = 120
 )
 
 // Card is an Adaptive Card.
@@ -29,6 +31,8 @@ type Card struct {
 	Version string    `json:"version"`
 	Body    []Element `json:"body"`
 	Actions []Action  `json:"actions,omitempty"`
+	// FallbackText is the reply as plain text, for clients that cannot show the card.
+	FallbackText string `json:"fallbackText,omitempty"`
 	// MSTeams asks Teams to use the whole width of the message.
 	MSTeams map[string]string `json:"msteams,omitempty"`
 }
@@ -109,10 +113,16 @@ func cut(s string, n int) string {
 
 func text(s string) Element { return Element{Type: "TextBlock", Text: markdown(s), Wrap: true} }
 
-// RenderCard renders a reply as an Adaptive Card.
+// RenderCard renders a reply as an Adaptive Card. Teams has no messages that only one
+// person sees, so a reply asked for in a channel is already shared there: the Share
+// button is left out.
 func RenderCard(r bot.Reply) Card {
+	r.Blocks = bot.WithoutShare(r.Blocks)
 	c := Card{Type: "AdaptiveCard", Schema: "http://adaptivecards.io/schemas/adaptive-card.json", Version: "1.5",
-		MSTeams: map[string]string{"width": "Full"}}
+		MSTeams: map[string]string{"width": "Full"}, FallbackText: cut(bot.RenderText(r), maxFallback)}
+	if r.Err != nil && len(r.Blocks) == 0 {
+		c.FallbackText = cut(domain.ErrorMessage(r.Err), maxFallback)
+	}
 	if r.Err != nil && len(r.Blocks) == 0 {
 		c.Body = append(c.Body, Element{Type: "TextBlock", Text: markdown(domain.ErrorMessage(r.Err)), Wrap: true, Weight: "Bolder"})
 	}
@@ -204,4 +214,21 @@ func table(t *bot.Table) []Element {
 		out = append(out, Element{Type: "TextBlock", Text: "… and " + strconv.Itoa(more) + " more", Size: "Small", IsSubtle: true, Wrap: true})
 	}
 	return out
+}
+
+// Summary is the line a notification shows for a reply: its header, else its first
+// text, else its error.
+func Summary(r bot.Reply) string {
+	for _, b := range r.Blocks {
+		switch b := b.(type) {
+		case *bot.Header:
+			return cut(b.Text, maxSummary)
+		case *bot.Text:
+			return cut(strings.ReplaceAll(b.Text, "*", ""), maxSummary)
+		}
+	}
+	if r.Err != nil {
+		return cut(domain.ErrorMessage(r.Err), maxSummary)
+	}
+	return "Incumbent"
 }

@@ -1,0 +1,551 @@
+package teams
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/incumbent/incumbent/bot"
+	"github.com/incumbent/incumbent/domain"
+)
+
+// Answerer answers commands (the bot).
+type Answerer interface {
+	Handle(ctx context.Context, req bot.Request) bot.Reply
+}
+
+// Directory finds who is asking.
+type Directory interface {
+	FindPeople(ctx context.Context) ([]domain.Person, error)
+	ActorByEmail(ctx context.Context, email string) (bot.Actor, error)
+}
+
+// Authenticator checks the bearer token Bot Framework sends with an activity
+// (*Verifier). Its errors are *AuthError.
+type Authenticator interface {
+	Verify(ctx context.Context, authorization string, a *Activity) (Claims, error)
+}
+
+// Messenger sends to Teams through the Bot Framework connector (*Connector).
+type Messenger interface {
+	Send(ctx context.Context, serviceURL, conversationID string, a *Activity) (string, error)
+	Reply(ctx context.Context, serviceURL, conversationID, replyToID string, a *Activity) (string, error)
+	Member(ctx context.Context, serviceURL, conversationID, userID string) (ChannelAccount, error)
+}
+
+// Deduper remembers activity ids, so that an activity Teams retries is processed once
+// (adapters/memory, or adapters/redis across replicas).
+type Deduper interface {
+	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
+}
+
+// Limits and timings of the endpoint.
+const (
+	// MaxBody is the largest activity accepted; Teams' own limit on a message is about
+	// 28 KB.
+	MaxBody = 256 << 10
+	// DefaultInvokeBudget is how long a button press (invoke) may compute before it is
+	// answered "working on it" and its card follows as a message: Teams gives an invoke
+	// about 5 s.
+	DefaultInvokeBudget = 3 * time.Second
+	dedupeTTL           = time.Hour
+	followUpTimeout     = 2 * time.Minute
+	identityTTL         = 10 * time.Minute
+)
+
+// Handler answers Microsoft Teams at POST /api/messages: messages in personal chats,
+// group chats and channels, card buttons (Action.Submit messages and
+// adaptiveCard/action invokes), and installs (conversation references kept for
+// proactive messages). Every request's token is verified before anything runs; the
+// activity is acknowledged at once and the reply follows through the connector.
+type Handler struct {
+	Bot           Answerer
+	Directory     Directory
+	Auth          Authenticator
+	Connector     Messenger
+	Conversations domain.ConversationStore
+	Dedupe        Deduper
+	Logger        *slog.Logger
+	// AsOf, when set, is the as-of date of every command (INCUMBENT_AS_OF).
+	AsOf time.Time
+	// TenantID, when set (single-tenant bots), is the only Microsoft 365 organisation
+	// whose conversations get account figures: a conversation of another tenant is
+	// refused, like a Slack Connect channel.
+	TenantID string
+	// InvokeBudget: 0 means DefaultInvokeBudget.
+	InvokeBudget time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+
+	mu       sync.Mutex
+	byTeams  map[string]string // Teams user id or Entra object id → email, from people.csv
+	peopleAt time.Time
+	emails   map[string]cachedEmail // Teams user id → email, from the member list
+	wg       sync.WaitGroup
+}
+
+type cachedEmail struct {
+	email string
+	until time.Time
+}
+
+// Routes registers POST /api/messages with the server's handle function.
+func (h *Handler) Routes(handle func(pattern, adapter string, hh http.Handler)) {
+	handle("POST /api/messages", "teams", h)
+}
+
+func (h *Handler) logger() *slog.Logger {
+	if h.Logger == nil {
+		return slog.Default()
+	}
+	return h.Logger
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now == nil {
+		return time.Now()
+	}
+	return h.Now()
+}
+
+// ServeHTTP handles one activity: the token first (401 or 403 and nothing runs), then
+// the activity by type.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	authz := r.Header.Get("Authorization")
+	if authz == "" {
+		http.Error(w, "missing Authorization: Bot Framework sends a bearer token with every activity", http.StatusUnauthorized)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	if err != nil {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			http.Error(w, fmt.Sprintf("activity over %d bytes", MaxBody), http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "could not read the activity", http.StatusBadRequest)
+		return
+	}
+	var a Activity
+	if err := json.Unmarshal(body, &a); err != nil {
+		http.Error(w, "the activity is not valid JSON: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	if _, err := h.Auth.Verify(ctx, authz, &a); err != nil {
+		status := http.StatusUnauthorized
+		var ae *AuthError
+		if errors.As(err, &ae) && ae.Status != 0 {
+			status = ae.Status
+		}
+		h.logger().WarnContext(ctx, "teams: activity refused", "status", status, "err", err,
+			"service_url", a.ServiceURL, "channel", a.ChannelID)
+		http.Error(w, http.StatusText(status), status)
+		return
+	}
+	if a.Type == "" || a.ServiceURL == "" || a.Conversation == nil || a.Conversation.ID == "" {
+		http.Error(w, "the activity has no type, serviceUrl or conversation", http.StatusBadRequest)
+		return
+	}
+	if a.ID != "" && h.Dedupe != nil && (a.Type == TypeMessage || a.Type == TypeInvoke) {
+		first, err := h.Dedupe.FirstSeen(ctx, "teams:activity:"+a.Conversation.ID+":"+a.ID, dedupeTTL)
+		if err != nil {
+			h.logger().WarnContext(ctx, "teams: de-duplicate", "err", err)
+		} else if !first {
+			h.logger().InfoContext(ctx, "teams: activity seen before; not processed again", "activity", a.ID)
+			answerRepeat(w, &a)
+			return
+		}
+	}
+	switch a.Type {
+	case TypeMessage:
+		w.WriteHeader(http.StatusOK)
+		h.later(ctx, func(ctx context.Context) { h.message(ctx, &a) })
+	case TypeInvoke:
+		h.invoke(ctx, w, &a)
+	case TypeConversationUpdate, TypeInstallationUpdate:
+		w.WriteHeader(http.StatusOK)
+		if a.Type == TypeInstallationUpdate && strings.HasPrefix(a.Action, "remove") {
+			return
+		}
+		h.later(ctx, func(ctx context.Context) { h.remember(ctx, &a) })
+	default:
+		// Typing, reactions, message updates and the like need nothing.
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+// answerRepeat answers an activity already processed: 200, and for an invoke a
+// message that the press was already received.
+func answerRepeat(w http.ResponseWriter, a *Activity) {
+	if a.Type == TypeInvoke {
+		writeJSON(w, invokeMessage("Already on it."))
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// later runs fn after the acknowledgement, with its own bounded context.
+func (h *Handler) later(ctx context.Context, fn func(ctx context.Context)) {
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), followUpTimeout)
+		defer cancel()
+		fn(ctx)
+	}()
+}
+
+// Wait waits for the replies still being delivered (after a shutdown began), up to ctx.
+func (h *Handler) Wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { h.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// submitData is what an Action.Submit or Action.Execute button sends back.
+type submitData struct {
+	Command string `json:"command"`
+}
+
+// commandOf returns the command of a message: a card button's data, else the text
+// without the bot's @mention.
+func commandOf(a *Activity) string {
+	if len(a.Value) > 0 {
+		var d submitData
+		if json.Unmarshal(a.Value, &d) == nil && d.Command != "" {
+			return d.Command
+		}
+	}
+	return StripMentions(a.Text)
+}
+
+var (
+	atRe   = regexp.MustCompile(`(?is)<at[^>]*>.*?</at>`)
+	tagRe  = regexp.MustCompile(`(?s)<[^>]+>`)
+	nbspRe = regexp.MustCompile(`[\s\x{00a0}]+`)
+)
+
+// StripMentions removes <at>…</at> mentions and the HTML Teams wraps messages in, and
+// collapses white space.
+func StripMentions(s string) string {
+	s = atRe.ReplaceAllString(s, " ")
+	s = tagRe.ReplaceAllString(s, " ")
+	s = html.UnescapeString(s)
+	return strings.TrimSpace(nbspRe.ReplaceAllString(s, " "))
+}
+
+// message answers a message activity with a card in the same conversation (a reply in
+// the thread, in a channel).
+func (h *Handler) message(ctx context.Context, a *Activity) {
+	text := commandOf(a)
+	if text == "" {
+		return
+	}
+	r := h.ask(ctx, a, text)
+	out := h.activity(r)
+	if _, err := h.Connector.Reply(ctx, a.ServiceURL, a.Conversation.ID, a.ID, out); err != nil {
+		h.logger().ErrorContext(ctx, "teams: reply", "conversation", a.Conversation.ID, "err", err)
+	}
+	if a.Conversation.ConversationType == "personal" || a.Conversation.ConversationType == "" {
+		h.remember(ctx, a)
+	}
+}
+
+// invoke answers an adaptiveCard/action invoke (an Action.Execute button) with the
+// card of its command when it is ready within the budget, else with "working on it"
+// and the card as a message when it is.
+func (h *Handler) invoke(ctx context.Context, w http.ResponseWriter, a *Activity) {
+	if a.Name != "adaptiveCard/action" {
+		writeJSON(w, invokeError(http.StatusNotImplemented, fmt.Sprintf("Incumbent does not handle %q invokes", a.Name)))
+		return
+	}
+	var v struct {
+		Action struct {
+			Verb string     `json:"verb"`
+			Data submitData `json:"data"`
+		} `json:"action"`
+	}
+	if err := json.Unmarshal(a.Value, &v); err != nil || v.Action.Data.Command == "" {
+		writeJSON(w, invokeError(http.StatusBadRequest, "This button carries no command."))
+		return
+	}
+	text := v.Action.Data.Command
+	budget := h.InvokeBudget
+	if budget == 0 {
+		budget = DefaultInvokeBudget
+	}
+	done := make(chan bot.Reply, 1)
+	h.later(ctx, func(ctx context.Context) { done <- h.ask(ctx, a, text) })
+	select {
+	case r := <-done:
+		writeJSON(w, invokeResponse{StatusCode: http.StatusOK, Type: ContentTypeAdaptiveCard, Value: RenderCard(r)})
+	case <-time.After(budget):
+		writeJSON(w, invokeMessage("Working on "+text+" …"))
+		h.later(ctx, func(ctx context.Context) {
+			select {
+			case r := <-done:
+				if _, err := h.Connector.Reply(ctx, a.ServiceURL, a.Conversation.ID, a.ID, h.activity(r)); err != nil {
+					h.logger().ErrorContext(ctx, "teams: reply after an invoke", "conversation", a.Conversation.ID, "err", err)
+				}
+			case <-ctx.Done():
+			}
+		})
+	}
+}
+
+// invokeResponse is the body of an answer to an adaptiveCard/action invoke.
+type invokeResponse struct {
+	StatusCode int    `json:"statusCode"`
+	Type       string `json:"type"`
+	Value      any    `json:"value"`
+}
+
+func invokeMessage(s string) invokeResponse {
+	return invokeResponse{StatusCode: http.StatusOK, Type: "application/vnd.microsoft.activity.message", Value: s}
+}
+
+func invokeError(status int, msg string) invokeResponse {
+	return invokeResponse{StatusCode: status, Type: "application/vnd.microsoft.error",
+		Value: map[string]string{"code": http.StatusText(status), "message": msg}}
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
+// errNotSetUp says a Teams user is not in people.csv.
+func errNotSetUp(id string) error {
+	return domain.Errorf(domain.EFORBIDDEN,
+		"You are not set up in Incumbent yet. Ask your sales-ops admin to add you to people.csv (your email, name, role and territory; teams_user_id %s) and import it.", id)
+}
+
+// errOtherTenant refuses figures in a conversation of another organisation.
+var errOtherTenant = domain.Errorf(domain.EFORBIDDEN,
+	"This conversation belongs to another organisation, so I do not post account figures here.")
+
+// ask answers text for the sender of an activity: who is asking, whether the
+// conversation may see figures, then the bot. Failures become error replies.
+func (h *Handler) ask(ctx context.Context, a *Activity, text string) bot.Reply {
+	actor, err := h.actor(ctx, a)
+	if err == nil && h.TenantID != "" && tenantOf(a) != "" && !strings.EqualFold(tenantOf(a), h.TenantID) {
+		err = errOtherTenant
+	}
+	if err != nil {
+		if domain.ErrorCode(err) == domain.EINTERNAL {
+			h.logger().ErrorContext(ctx, "teams: before answering", "conversation", a.Conversation.ID, "err", err)
+			err = domain.Errorf(domain.EINTERNAL, "I could not check who you are with Teams just now; please try again in a minute.")
+		}
+		return bot.Reply{Blocks: []bot.Block{&bot.Text{Text: domain.ErrorMessage(err)}}, Err: err}
+	}
+	return h.Bot.Handle(ctx, bot.Request{Actor: actor, Text: text, AsOf: h.AsOf, Adapter: "teams",
+		Channel: a.Conversation.ID, Thread: a.ReplyToID})
+}
+
+// actor returns who sent an activity: people.csv's teams_user_id (the Teams user id or
+// the Entra object id), else their email from the conversation's member list (cached).
+func (h *Handler) actor(ctx context.Context, a *Activity) (bot.Actor, error) {
+	if a.From == nil || a.From.ID == "" {
+		return bot.Actor{}, domain.Errorf(domain.EINVALID, "the message has no sender")
+	}
+	if err := h.loadPeople(ctx); err != nil {
+		return bot.Actor{}, err
+	}
+	h.mu.Lock()
+	email, ok := h.byTeams[a.From.ID]
+	if !ok && a.From.AADObjectID != "" {
+		email, ok = h.byTeams[strings.ToLower(a.From.AADObjectID)]
+	}
+	if !ok {
+		if c, hit := h.emails[a.From.ID]; hit && h.now().Before(c.until) {
+			email, ok = c.email, true
+		}
+	}
+	h.mu.Unlock()
+	if !ok {
+		m, err := h.Connector.Member(ctx, a.ServiceURL, a.Conversation.ID, a.From.ID)
+		if err != nil {
+			return bot.Actor{}, fmt.Errorf("teams: member %s: %w", a.From.ID, err)
+		}
+		email = m.Email
+		if email == "" {
+			email = m.UserPrincipalName
+		}
+		email = strings.ToLower(email)
+		h.mu.Lock()
+		h.emails[a.From.ID] = cachedEmail{email: email, until: h.now().Add(identityTTL)}
+		h.mu.Unlock()
+	}
+	id := a.From.AADObjectID
+	if id == "" {
+		id = a.From.ID
+	}
+	if email == "" {
+		return bot.Actor{}, errNotSetUp(id)
+	}
+	actor, err := h.Directory.ActorByEmail(ctx, email)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return bot.Actor{}, errNotSetUp(id)
+	}
+	return actor, err
+}
+
+// loadPeople (re)reads people.csv's Teams ids when they are older than identityTTL, so
+// that an import is seen without a restart.
+func (h *Handler) loadPeople(ctx context.Context) error {
+	h.mu.Lock()
+	fresh := h.byTeams != nil && h.now().Sub(h.peopleAt) < identityTTL
+	h.mu.Unlock()
+	if fresh {
+		return nil
+	}
+	people, err := h.Directory.FindPeople(ctx)
+	if err != nil {
+		return fmt.Errorf("find people: %w", err)
+	}
+	m := map[string]string{}
+	for _, p := range people {
+		if p.TeamsUserID != "" {
+			m[p.TeamsUserID] = p.Email
+			m[strings.ToLower(p.TeamsUserID)] = p.Email
+		}
+	}
+	h.mu.Lock()
+	h.byTeams, h.peopleAt = m, h.now()
+	if h.emails == nil {
+		h.emails = map[string]cachedEmail{}
+	}
+	h.mu.Unlock()
+	return nil
+}
+
+// channelData is the Teams part of an activity's channelData.
+type channelData struct {
+	Tenant  struct{ ID string } `json:"tenant"`
+	Team    struct{ ID, Name string }
+	Channel struct{ ID, Name string }
+}
+
+func parseChannelData(a *Activity) channelData {
+	var cd channelData
+	if len(a.ChannelData) > 0 {
+		json.Unmarshal(a.ChannelData, &cd)
+	}
+	return cd
+}
+
+func tenantOf(a *Activity) string {
+	if a.Conversation != nil && a.Conversation.TenantID != "" {
+		return a.Conversation.TenantID
+	}
+	return parseChannelData(a).Tenant.ID
+}
+
+// Keys under which conversation references are kept.
+func userKey(id string) string    { return "user:" + strings.ToLower(id) }
+func channelKey(id string) string { return "channel:" + id }
+
+// remember keeps the activity's conversation reference, under the conversation id, and
+// the user (personal chats) or the channel and team (channels), for proactive messages.
+func (h *Handler) remember(ctx context.Context, a *Activity) {
+	if h.Conversations == nil {
+		return
+	}
+	cd := parseChannelData(a)
+	ref := ConversationReference{ServiceURL: a.ServiceURL, ChannelID: a.ChannelID, ConversationID: a.Conversation.ID,
+		ConversationType: a.Conversation.ConversationType, TenantID: tenantOf(a), TeamID: cd.Team.ID, Name: cd.Channel.Name}
+	if a.Recipient != nil {
+		ref.BotID = a.Recipient.ID
+	}
+	keys := []string{"conversation:" + a.Conversation.ID}
+	switch a.Conversation.ConversationType {
+	case "channel":
+		if cd.Channel.ID != "" {
+			keys = append(keys, channelKey(cd.Channel.ID))
+		}
+		if cd.Team.ID != "" {
+			keys = append(keys, "team:"+cd.Team.ID)
+		}
+	case "groupChat":
+	default: // personal
+		if a.From != nil && a.From.ID != "" && (a.Recipient == nil || a.From.ID != a.Recipient.ID) {
+			ref.UserID, ref.AADObjectID = a.From.ID, a.From.AADObjectID
+			keys = append(keys, userKey(a.From.ID))
+			if a.From.AADObjectID != "" {
+				keys = append(keys, userKey(a.From.AADObjectID))
+			}
+		}
+	}
+	data, err := json.Marshal(ref)
+	if err != nil {
+		h.logger().ErrorContext(ctx, "teams: conversation reference", "err", err)
+		return
+	}
+	for _, k := range keys {
+		c := domain.Conversation{Adapter: "teams", Key: k, Ref: data, UpdatedAt: h.now()}
+		if err := h.Conversations.SaveConversation(ctx, c); err != nil {
+			h.logger().ErrorContext(ctx, "teams: keep the conversation reference", "key", k, "err", err)
+			return
+		}
+	}
+}
+
+// ConversationFor returns the stored reference under a key: "conversation:<id>",
+// "user:<Teams user id or Entra object id>", "channel:<channel id>" or
+// "team:<team id>" (the team's General channel). ENOTFOUND when Incumbent has not been
+// installed there.
+func (h *Handler) ConversationFor(ctx context.Context, key string) (ConversationReference, error) {
+	var ref ConversationReference
+	if h.Conversations == nil {
+		return ref, domain.Errorf(domain.ENOTFOUND, "no conversation store is configured")
+	}
+	c, err := h.Conversations.FindConversation(ctx, "teams", key)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return ref, domain.Errorf(domain.ENOTFOUND,
+			"Incumbent has not been added to the Teams conversation %q yet: install the app there (or in the person's personal scope) first", key)
+	}
+	if err != nil {
+		return ref, err
+	}
+	if err := json.Unmarshal(c.Ref, &ref); err != nil {
+		return ref, fmt.Errorf("teams: conversation %s: %w", key, err)
+	}
+	return ref, nil
+}
+
+// Notify posts a reply where nobody asked for it (a weekly digest) in the conversation
+// stored under key (see ConversationFor). It returns the id of the posted activity.
+func (h *Handler) Notify(ctx context.Context, key string, r bot.Reply) (string, error) {
+	ref, err := h.ConversationFor(ctx, key)
+	if err != nil {
+		return "", err
+	}
+	id, err := h.Connector.Send(ctx, ref.ServiceURL, ref.ConversationID, h.activity(r))
+	if err != nil {
+		return "", fmt.Errorf("teams: post to %s: %w", key, err)
+	}
+	return id, nil
+}
+
+// activity is the message activity carrying a reply's card, with a summary line for
+// notifications.
+func (h *Handler) activity(r bot.Reply) *Activity {
+	c := RenderCard(r)
+	return &Activity{Type: TypeMessage, Summary: Summary(r),
+		Attachments: []Attachment{{ContentType: ContentTypeAdaptiveCard, Content: c}}}
+}

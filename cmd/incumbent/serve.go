@@ -119,6 +119,14 @@ func runServe(ctx context.Context, args []string, env Env) error {
 		}
 		srv.Checks = append(srv.Checks, httpserver.Check{Name: "slack", Check: sl.ready})
 	}
+	th, tcheck, err := teamsFromEnv(env, s, state.kv, log)
+	if err != nil {
+		return err
+	}
+	if th != nil {
+		th.Routes(srv.Handle)
+		srv.Checks = append(srv.Checks, *tcheck)
+	}
 	if err := srv.Open(); err != nil {
 		return err
 	}
@@ -148,6 +156,11 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	if sl != nil {
 		if err := sl.h.Wait(sctx); err != nil {
 			log.Warn("shutdown: Slack replies still being delivered were cut", "err", err)
+		}
+	}
+	if th != nil {
+		if err := th.Wait(sctx); err != nil {
+			log.Warn("shutdown: Teams replies still being delivered were cut", "err", err)
 		}
 	}
 	log.Info("stopped", "shutdown_ms", time.Since(start).Milliseconds())

@@ -1,6 +1,7 @@
 // Command incumbent is Incumbent's one binary: it serves chat over HTTP with health,
 // metrics and a web playground (serve, the default), imports a company's CSV exports,
-// generates demo data, and answers the chat commands from the terminal (ask, chat).
+// generates demo data, answers the chat commands from the terminal (ask, chat) and writes
+// the Microsoft Teams app package (teams-package).
 // Main wires the adapters into the bot and is what the tests run.
 package main
 
@@ -55,10 +56,13 @@ Usage:
   incumbent import [--db PATH] DIR          load the CSV files in DIR (all or nothing)
   incumbent demo [--accounts N] [--months M] [--end DATE] [--seed S] DIR
                                             write a realistic demo company's CSV files
-  incumbent ask [--db PATH] [--as-of DATE] [--as EMAIL] [--format text|json]
+  incumbent ask [--db PATH] [--as-of DATE] [--as EMAIL] [--format text|json|slack|teams]
                 [--settings FILE] "COMMAND"  answer one command and exit
   incumbent chat [--db PATH] [--as-of DATE] [--as EMAIL] [--settings FILE]
                                             talk to the bot in the terminal
+  incumbent teams-package --app-id ID [--out FILE] [--name NAME] [--developer NAME]
+                [--website URL] [--privacy URL] [--terms URL] [--version X.Y.Z]
+                                            write the app package to upload in Microsoft Teams
 
 The database is --db, else $INCUMBENT_DB, else ./incumbent.db. With no database,
 serve and chat create it with the demo data set first. Settings (grade weights, thresholds and
@@ -90,6 +94,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 		run = runAsk
 	case "chat":
 		run = runChat
+	case "teams-package":
+		run = runTeamsPackage
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, usage)
 		return exitOK

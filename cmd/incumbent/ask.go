@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"strings"
@@ -13,7 +15,9 @@ import (
 	"github.com/incumbent/incumbent/adapters/demo"
 	"github.com/incumbent/incumbent/adapters/memory"
 	"github.com/incumbent/incumbent/adapters/openai"
+	slackadapter "github.com/incumbent/incumbent/adapters/slack"
 	"github.com/incumbent/incumbent/adapters/sqlite"
+	"github.com/incumbent/incumbent/adapters/teams"
 	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/domain"
 )
@@ -108,7 +112,7 @@ func runAsk(ctx context.Context, args []string, env Env) error {
 	db := dbFlag(fs, env)
 	asOf := fs.String("as-of", "", "as-of date YYYY-MM-DD (default today; env INCUMBENT_AS_OF)")
 	as := fs.String("as", "", "answer as this person (email in people.csv); default: an admin")
-	format := fs.String("format", "text", "text or json")
+	format := fs.String("format", "text", "text, json, slack (Block Kit JSON) or teams (Adaptive Card JSON)")
 	settings := settingsFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -117,8 +121,10 @@ func runAsk(ctx context.Context, args []string, env Env) error {
 	if len(pos) == 0 {
 		return usageError{`say what to ask: incumbent ask "accounts"`}
 	}
-	if *format != "text" && *format != "json" {
-		return usageError{fmt.Sprintf("--format %q: use text or json", *format)}
+	switch *format {
+	case "text", "json", "slack", "teams":
+	default:
+		return usageError{fmt.Sprintf("--format %q: use text, json, slack or teams", *format)}
 	}
 	s, err := openSession(ctx, env, *db, *as, *asOf, *settings, false)
 	if err != nil {
@@ -126,13 +132,23 @@ func runAsk(ctx context.Context, args []string, env Env) error {
 	}
 	defer s.store.Close()
 	reply := s.bot.Handle(ctx, bot.Request{Actor: s.actor, Text: strings.Join(pos, " "), AsOf: s.asOf})
-	if *format == "json" {
+	switch *format {
+	case "json":
 		out, err := bot.RenderJSON(reply)
 		if err != nil {
 			return err
 		}
 		env.Stdout.Write(out)
-	} else {
+	case "slack":
+		// What Slack would show: the message's blocks, as Block Kit Builder reads them.
+		if err := printJSON(env.Stdout, map[string]any{"blocks": slackadapter.RenderBlocks(reply)}); err != nil {
+			return err
+		}
+	case "teams":
+		if err := printJSON(env.Stdout, teams.RenderCard(reply)); err != nil {
+			return err
+		}
+	default:
 		fmt.Fprint(env.Stdout, bot.RenderText(reply))
 	}
 	if reply.Err != nil {
@@ -204,4 +220,12 @@ func drafterFromEnv(env Env) (bot.Drafter, time.Duration, error) {
 		return nil, 0, usageError{err.Error()}
 	}
 	return d, timeout, nil
+}
+
+// printJSON writes v as indented JSON, with <, > and & as they are.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

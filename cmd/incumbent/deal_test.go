@@ -337,3 +337,21 @@ func TestDealSettings(t *testing.T) {
 		t.Errorf("suggestions: %s", out)
 	}
 }
+
+// TestAskChatFormats prints a reply as Slack and Teams would get it.
+func TestAskChatFormats(t *testing.T) {
+	db := dealDB(t)
+	for _, tt := range []struct{ format, want string }{
+		{"slack", `"type": "header"`},
+		{"teams", `"type": "AdaptiveCard"`},
+	} {
+		code, out := ask(t, db, "--format", tt.format, "gap acme")
+		var v map[string]any
+		if code != 0 || json.Unmarshal([]byte(out), &v) != nil || !strings.Contains(out, tt.want) || !strings.Contains(out, "Acme Manufacturing — gap") {
+			t.Errorf("--format %s: %d\n%s", tt.format, code, out)
+		}
+	}
+	if code, out := ask(t, db, "--format", "xml", "gap acme"); code != exitUsage || !strings.Contains(out, "use text, json, slack or teams") {
+		t.Errorf("--format xml: %d %s", code, out)
+	}
+}

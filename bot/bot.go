@@ -126,7 +126,7 @@ func commands() []command {
 		{"grade", "grade <account> | grade territory <name>", "the customer value scale: tier, score, true GP and what lifts it a tier", (*Bot).gradeCmd},
 		{"deal", "deal <account> give <pct>% on <sku|category> [for <n> months] get <qty> <sku> [once|yearly] [at <price>] | deal suggest <account> | deal show <id> | deal vary <id> <changes> | deal compare <id> <id>…",
 			"price a give-X-get-Y trade on the whole account's profit, save it as a scenario, vary and compare it, or let the bot suggest trades", (*Bot).dealCmd},
-		{"talk", "talk <scenario-id>", "negotiation talking points for a deal, quoting only computed figures", (*Bot).talkCmd},
+		{"talk", "talk <scenario-id> | talk <account>", "negotiation talking points for a deal (or the account's best suggested deal), quoting only computed figures", (*Bot).talkCmd},
 		{"cpu", "cpu <account> <sku> [vs <competitor>]", "our cost per use against competitors' offers on file", (*Bot).cpuCmd},
 		{"offer", "offer <account> <competitor> <sku> <price> [uses <n>] [change <cost>] [weak <text>]", "record a competitor's offer heard in the field", (*Bot).offerCmd},
 		{"growth", "growth <account> | growth territory <name> | growth set <account|territory> <year> <revenue> [gp <gp>]", "pace against the year's objective, or a suggested one", (*Bot).growthCmd},

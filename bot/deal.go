@@ -542,10 +542,15 @@ func (b *Bot) suggestionLines(a domain.Account, sugs []domain.Suggestion) (strin
 		t := d.Terms
 		lines = append(lines, fmt.Sprintf("%d. Give %s on %s for %d months, get %s × %s a year (%s): net %s (gain %s, concession %s).",
 			i+1, pctExact(t.Discount), t.X, t.Months, num(t.Qty), t.Y, s.Category, m.Format(d.Net), m.Format(d.Gain), m.Format(d.Concession)))
-		buttons = append(buttons, Button{Label: fmt.Sprintf("Save %d as a scenario", i+1),
-			Command: fmt.Sprintf("deal %s give %s on %q for %d months get %s %s yearly", a.ID, pctExact(t.Discount), t.X, t.Months, strconv.FormatFloat(t.Qty, 'f', -1, 64), t.Y)})
+		buttons = append(buttons, Button{Label: fmt.Sprintf("Save %d as a scenario", i+1), Command: "deal " + suggestionTerms(a, s)})
 	}
 	return strings.Join(lines, "\n"), buttons
+}
+
+// suggestionTerms writes a suggested trade as the deal command's terms, account first.
+func suggestionTerms(a domain.Account, s domain.Suggestion) string {
+	t := s.Deal.Terms
+	return fmt.Sprintf("%s give %s on %q for %d months get %s %s yearly", a.ID, pctExact(t.Discount), t.X, t.Months, strconv.FormatFloat(t.Qty, 'f', -1, 64), t.Y)
 }
 
 // CostPerUse command.

@@ -78,6 +78,9 @@ func (b *Bot) gapCmd(ctx context.Context, req Request, args []string) (Reply, er
 	}
 	if len(sugs) > 0 {
 		text, buttons := b.suggestionLines(a, sugs)
+		if len(buttons) > 0 { // a trade to talk about, not only value to lead with
+			buttons = append(buttons, Button{Label: "Draft talking points", Command: "talk " + a.ID})
+		}
 		more := []Block{&Text{Text: "*Suggested deals*\n" + text}}
 		if len(buttons) > 0 {
 			more = append(more, &Buttons{Buttons: buttons})

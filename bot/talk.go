@@ -174,16 +174,28 @@ func TemplateDraft(f TalkFacts) Draft {
 }
 
 func (b *Bot) talkCmd(ctx context.Context, req Request, args []string) (Reply, error) {
-	if len(args) != 1 {
-		return Reply{}, domain.Errorf(domain.EINVALID, "Usage: `talk <scenario-id>`, e.g. `talk S-12`: talking points for a deal.")
+	const usage = "Usage: `talk <scenario-id>` (e.g. `talk S-12`) for a deal you priced, or `talk <account>` for the account's best suggested deal."
+	if len(args) == 0 {
+		return Reply{}, domain.Errorf(domain.EINVALID, "Talking points for which deal? %s", usage)
 	}
-	s, _, err := b.scenario(ctx, req, args[0])
-	if err != nil {
-		return Reply{}, err
+	var s domain.Scenario
+	note := ""
+	if _, err := domain.ParseScenarioID(args[0]); err == nil && len(args) == 1 {
+		if s, _, err = b.scenario(ctx, req, args[0]); err != nil {
+			return Reply{}, err
+		}
+	} else {
+		var err error
+		if s, note, err = b.suggestedScenario(ctx, req, strings.Join(args, " ")); err != nil {
+			return Reply{}, err
+		}
 	}
 	f := b.talkFacts(ctx, s, req.AsOf)
 	draft := b.draft(ctx, f)
 	blocks := []Block{&Header{Text: fmt.Sprintf("Talking points — %s (%s)", s.AccountName, s.Name())}}
+	if note != "" {
+		blocks = append(blocks, &Context{Text: note})
+	}
 	var lines []string
 	for i, p := range draft.Points {
 		lines = append(lines, fmt.Sprintf("%d. %s", i+1, p))
@@ -199,6 +211,44 @@ func (b *Bot) talkCmd(ctx context.Context, req Request, args []string) (Reply, e
 	blocks = append(blocks, &Buttons{Buttons: []Button{{Label: "Share in channel", Command: "share"}, {Label: "Show the deal", Command: "deal show " + s.Name()}}},
 		&Context{Text: by})
 	return Reply{Blocks: blocks, Data: map[string]any{"scenario": s.Name(), "points": draft.Points, "drafter": draft.Drafter, "note": draft.Note}}, nil
+}
+
+// suggestedScenario prices the account's best suggested trade (the first the
+// suggestions rank that gives something for something) and saves it as a scenario, so
+// that talking points can be drafted from a gap reply. The note says what was done.
+func (b *Bot) suggestedScenario(ctx context.Context, req Request, account string) (domain.Scenario, string, error) {
+	if err := b.checkAsOf(ctx, req.AsOf); err != nil {
+		return domain.Scenario{}, "", err
+	}
+	a, note, err := b.resolveAccount(ctx, req.Actor, account)
+	if err != nil {
+		return domain.Scenario{}, "", err
+	}
+	sugs, err := b.Deals.Suggest(ctx, a.ID, req.AsOf)
+	if err != nil {
+		return domain.Scenario{}, "", err
+	}
+	for _, sg := range sugs {
+		if sg.LeadWithValue || sg.Deal == nil {
+			continue
+		}
+		_, c, err := parseDeal(tokenize(suggestionTerms(a, sg)))
+		if err != nil {
+			return domain.Scenario{}, "", fmt.Errorf("suggested deal for %s: %w", a.ID, err)
+		}
+		r := domain.DealRequest{AccountID: a.ID, Discount: c.Pct / 100, X: c.X, Y: c.Y, Months: c.Months, Qty: c.Qty, Yearly: c.Cadence == "yearly"}
+		s, err := b.priceAndSave(ctx, req, a, r, c.Ledger, 0)
+		if err != nil {
+			return domain.Scenario{}, "", err
+		}
+		if note != "" {
+			note += " "
+		}
+		return s, note + fmt.Sprintf("For the best suggested deal at %s, saved as %s: give %s on %s, get %s × %s a year.",
+			a.Name, s.Name(), pctExact(s.Deal.Terms.Discount), s.Deal.Terms.X, num(s.Deal.Terms.Qty), s.Deal.Terms.Y), nil
+	}
+	return domain.Scenario{}, "", domain.Errorf(domain.ENOTFOUND,
+		"I have no trade to suggest at %s to draft talking points for. Price one with `deal %s give <pct>%% on <product> get <qty> <sku>` and draft talking points for that scenario.", a.Name, a.ID)
 }
 
 // draft asks the model, if one is configured, and checks its numbers; the template

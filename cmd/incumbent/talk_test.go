@@ -262,3 +262,38 @@ func TestTalkFromEnv(t *testing.T) {
 		t.Errorf("bad timeout: %d %s", code, errOut)
 	}
 }
+
+// TestTalkAccount drafts talking points from an account (the gap reply's button): its
+// best suggested trade is priced and saved as a scenario first.
+func TestTalkAccount(t *testing.T) {
+	db := dealDB(t)
+	code, out := ask(t, db, "talk acme")
+	if code != 0 || !strings.Contains(out, "Talking points — Acme Manufacturing (S-1)") ||
+		!strings.Contains(out, "For the best suggested deal at Acme Manufacturing, saved as S-1: give 2% on Masks, get 100 × W-1 a year.") {
+		t.Fatalf("%d %s", code, out)
+	}
+	if code, out := ask(t, db, "deal show S-1"); code != 0 || !strings.Contains(out, "Masks") {
+		t.Errorf("the scenario was not saved: %d %s", code, out)
+	}
+	if code, out := ask(t, db, "gap acme"); code != 0 || !strings.Contains(out, "Draft talking points: talk A1") {
+		t.Errorf("gap has no talking-points button: %s", out)
+	}
+	for _, tt := range []struct {
+		as, text, want string
+	}{
+		{"", "talk A2", "I have no trade to suggest at Southern Foods"},
+		{"ray@example.com", "talk acme", "outside your territories"},
+		{"", "talk", "Talking points for which deal?"},
+	} {
+		args := []string{tt.text}
+		if tt.as != "" {
+			args = append([]string{"--as", tt.as}, args...)
+		}
+		if code, out := ask(t, db, args...); code != 1 || !strings.Contains(out, tt.want) {
+			t.Errorf("%s %s: %d %s", tt.as, tt.text, code, out)
+		}
+	}
+	if code, out := ask(t, db, "deal show S-2"); code != 1 {
+		t.Errorf("a refused talk saved a scenario: %s", out)
+	}
+}

@@ -136,12 +136,25 @@ func TestServe(t *testing.T) {
 	if code, html := askAPI(t, url, "gap zzzzzz", ""); code != 404 || !strings.Contains(html, "No account matches") {
 		t.Errorf("unknown account: %d %s", code, html)
 	}
-	code, body := httpGet(t, url+"/metrics")
-	for _, want := range []string{`incumbent_commands_total{adapter="web",command="gap",outcome="ok"} 1`,
+	wants := []string{`incumbent_commands_total{adapter="web",command="gap",outcome="ok"} 1`,
 		`incumbent_commands_total{adapter="web",command="gap",outcome="not_found"} 1`, `incumbent_command_errors_total{code="not_found"} 1`,
-		`incumbent_http_requests_total{code="200",route="POST /api/ask"} 1`, "incumbent_command_duration_seconds_bucket"} {
+		`incumbent_http_requests_total{code="200",route="POST /api/ask"} 1`, "incumbent_command_duration_seconds_bucket"}
+	// A request is counted when its handler returns, which can be just after the client
+	// has read the response: read the metrics again until they show it (up to 5 s).
+	var body string
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		code, body = httpGet(t, url+"/metrics")
+		all := true
+		for _, want := range wants {
+			all = all && strings.Contains(body, want)
+		}
+		if all || time.Now().After(deadline) {
+			break
+		}
+	}
+	for _, want := range wants {
 		if !strings.Contains(body, want) {
-			t.Errorf("metrics lack %s:\n%s", want, grepLines(body, "incumbent_command"))
+			t.Errorf("metrics lack %s:\n%s\n%s", want, grepLines(body, "incumbent_command"), grepLines(body, "incumbent_http"))
 		}
 	}
 	if code != 200 {

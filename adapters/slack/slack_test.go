@@ -55,6 +55,7 @@ type fakeSlack struct {
 	refuse                    string      // chat.postMessage answers {"ok":false,"error":refuse} when set
 	socket                    chan []byte // envelopes to send over Socket Mode
 	acks                      chan []byte
+	uploaded                  int // bytes of the last file uploaded (multipart body)
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
@@ -112,6 +113,22 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		fmt.Fprint(w, `{"ok":true,"channel":"C1","ts":"1700000000.000200","message_ts":"1700000000.000200"}`)
+	case "users.lookupByEmail":
+		ids := map[string]string{"nora@example.com": "U_NORA"}
+		if id, ok := ids[c.Form.Get("email")]; ok {
+			fmt.Fprintf(w, `{"ok":true,"user":{"id":%q}}`, id)
+		} else {
+			fmt.Fprint(w, `{"ok":false,"error":"users_not_found"}`)
+		}
+	case "files.getUploadURLExternal":
+		fmt.Fprintf(w, `{"ok":true,"upload_url":"http://%s/upload","file_id":"F1"}`, r.Host)
+	case "upload":
+		f.mu.Lock()
+		f.uploaded = len(body)
+		f.mu.Unlock()
+		fmt.Fprint(w, `OK`)
+	case "files.completeUploadExternal":
+		fmt.Fprint(w, `{"ok":true,"files":[{"id":"F1","title":"chart"}]}`)
 	case "views.open", "views.publish":
 		fmt.Fprint(w, `{"ok":true,"view":{"id":"V1"}}`)
 	case "apps.connections.open":

@@ -1,0 +1,68 @@
+package slack_test
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"strings"
+	"testing"
+
+	"github.com/incumbent/incumbent/bot"
+)
+
+func chartPNG(t *testing.T) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 80, 45))); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestPostDigest posts a digest to a channel with its chart uploaded after it (file
+// upload v2), and to a manager's direct messages found by email.
+func TestPostDigest(t *testing.T) {
+	h, f, _ := setup(t)
+	r := bot.Reply{Blocks: []bot.Block{&bot.Header{Text: "North — weekly digest"}, &bot.Text{Text: "Gap $22,000."},
+		&bot.Image{PNG: chartPNG(t), AltText: "Current vs potential by category"}}}
+	detail, err := h.PostDigest(t.Context(), "#sales-north", r)
+	if err != nil || detail != "C1 at 1700000000.000200" {
+		t.Fatalf("detail %q, %v", detail, err)
+	}
+	post := f.wait("chat.postMessage")
+	if post.Form.Get("channel") != "#sales-north" || !strings.Contains(post.Form.Get("blocks"), "North — weekly digest") {
+		t.Errorf("posted %v", post.Form)
+	}
+	f.wait("files.getUploadURLExternal")
+	done := f.wait("files.completeUploadExternal")
+	if done.Form.Get("channel_id") != "C1" {
+		t.Errorf("chart shared to %q, want the digest's channel C1", done.Form.Get("channel_id"))
+	}
+	f.mu.Lock()
+	uploaded := f.uploaded
+	f.mu.Unlock()
+	if uploaded < len(chartPNG(t)) {
+		t.Errorf("uploaded %d bytes", uploaded)
+	}
+
+	if _, err := h.PostDigest(t.Context(), "nora@example.com", r); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.wait("chat.postMessage"); c.Form.Get("channel") != "U_NORA" {
+		t.Errorf("DM went to %q", c.Form.Get("channel"))
+	}
+	if _, err := h.PostDigest(t.Context(), "nobody@example.com", r); err == nil || !strings.Contains(err.Error(), "users_not_found") {
+		t.Errorf("unknown manager: %v", err)
+	}
+	// Slack refusing the message is an error (the scheduler retries); nothing uploaded.
+	f.mu.Lock()
+	f.refuse = "not_in_channel"
+	f.mu.Unlock()
+	before := f.calls("files.completeUploadExternal")
+	if _, err := h.PostDigest(t.Context(), "#private", r); err == nil || !strings.Contains(err.Error(), "not_in_channel") {
+		t.Errorf("refused: %v", err)
+	}
+	if f.calls("files.completeUploadExternal") != before {
+		t.Error("a chart was uploaded for a digest that was not posted")
+	}
+}

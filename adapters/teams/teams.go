@@ -489,6 +489,9 @@ func (h *Handler) remember(ctx context.Context, a *Activity) {
 			if a.From.AADObjectID != "" {
 				keys = append(keys, userKey(a.From.AADObjectID))
 			}
+			if email := h.emailOf(ctx, a); email != "" {
+				keys = append(keys, EmailKey(email))
+			}
 		}
 	}
 	data, err := json.Marshal(ref)
@@ -505,10 +508,44 @@ func (h *Handler) remember(ctx context.Context, a *Activity) {
 	}
 }
 
+// EmailKey is the key of a person's personal chat with the bot, by their email: where
+// a manager's digest goes.
+func EmailKey(email string) string { return "email:" + strings.ToLower(strings.TrimSpace(email)) }
+
+// emailOf returns the sender's email as known from people.csv or the member list
+// (asked once, on install), or "" when it cannot be known.
+func (h *Handler) emailOf(ctx context.Context, a *Activity) string {
+	if err := h.loadPeople(ctx); err != nil {
+		return ""
+	}
+	h.mu.Lock()
+	email, ok := h.byTeams[a.From.ID]
+	if !ok && a.From.AADObjectID != "" {
+		email, ok = h.byTeams[strings.ToLower(a.From.AADObjectID)]
+	}
+	if c, hit := h.emails[a.From.ID]; !ok && hit && h.now().Before(c.until) {
+		email, ok = c.email, true
+	}
+	h.mu.Unlock()
+	if ok {
+		return email
+	}
+	m, err := h.Connector.Member(ctx, a.ServiceURL, a.Conversation.ID, a.From.ID)
+	if err != nil {
+		h.logger().WarnContext(ctx, "teams: who installed the app", "user", a.From.ID, "err", err)
+		return ""
+	}
+	email = m.Email
+	if email == "" {
+		email = m.UserPrincipalName
+	}
+	return strings.ToLower(email)
+}
+
 // ConversationFor returns the stored reference under a key: "conversation:<id>",
-// "user:<Teams user id or Entra object id>", "channel:<channel id>" or
-// "team:<team id>" (the team's General channel). ENOTFOUND when Incumbent has not been
-// installed there.
+// "user:<Teams user id or Entra object id>", "email:<email>" (EmailKey),
+// "channel:<channel id>" or "team:<team id>" (the team's General channel). ENOTFOUND
+// when Incumbent has not been installed there.
 func (h *Handler) ConversationFor(ctx context.Context, key string) (ConversationReference, error) {
 	var ref ConversationReference
 	if h.Conversations == nil {

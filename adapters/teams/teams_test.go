@@ -367,6 +367,7 @@ func TestProactive(t *testing.T) {
 		{"channel:19:sales@thread.tacv2", "19:sales@thread.tacv2;messageid=1700"},
 		{"user:aad-nora", "a:personal-29:nora"},
 		{"user:29:nora", "a:personal-29:nora"},
+		{teams.EmailKey("Nora@Example.com"), "a:personal-29:nora"},
 	} {
 		if _, err := f.h.Notify(t.Context(), tt.key, r); err != nil {
 			t.Errorf("notify %s: %v", tt.key, err)

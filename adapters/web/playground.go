@@ -56,6 +56,9 @@ type Playground struct {
 	// Token, when set, must be presented once as ?token= (it is then kept in a cookie)
 	// or as "Authorization: Bearer …". Required when the server is not on loopback.
 	Token string
+	// Inbox, when set, holds the weekly digests delivered to the playground, shown at
+	// /digests.
+	Inbox *Inbox
 }
 
 // Routes registers the playground's handlers.
@@ -64,6 +67,15 @@ func (p *Playground) Routes(handle func(pattern, adapter string, h http.Handler)
 	handle("GET /{$}", "web", http.HandlerFunc(p.page))
 	handle("GET /static/", "web", http.StripPrefix("/static/", http.FileServerFS(static)))
 	handle("POST /api/ask", "web", http.HandlerFunc(p.ask))
+	handle("GET /digests", "web", http.HandlerFunc(p.digests))
+}
+
+// setPageHeaders sets the headers of an HTML page: its type, and a content security
+// policy that lets it load only its own script and styles (and data: images: charts).
+func setPageHeaders(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 }
 
 // authorized checks the token, if one is set. A correct ?token= on the page sets the
@@ -109,10 +121,8 @@ func (p *Playground) page(w http.ResponseWriter, r *http.Request) {
 		}
 		opts = append(opts, personOption{Email: x.Email, Label: label})
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	if err := pageTemplate.Execute(w, map[string]any{"People": opts}); err != nil {
+	setPageHeaders(w)
+	if err := pageTemplate.Execute(w, map[string]any{"People": opts, "Digests": p.Inbox != nil}); err != nil {
 		p.Logger.ErrorContext(r.Context(), "playground: render page", "err", err)
 	}
 }

@@ -17,6 +17,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	// The IANA time zone database in the binary: territories' digests fall due in their
+	// own time zones, also on machines and containers without /usr/share/zoneinfo.
+	_ "time/tzdata"
 
 	"github.com/incumbent/incumbent/adapters/csvimport"
 	"github.com/incumbent/incumbent/domain"

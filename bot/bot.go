@@ -46,6 +46,14 @@ type Bot struct {
 	Drafter Drafter
 	// DraftTimeout bounds the model; 0: DefaultDraftTimeout.
 	DraftTimeout time.Duration
+	// Charter draws the digest's chart (adapters/plot); nil: digests go without it.
+	Charter Charter
+	// Snapshots keep what each weekly digest said, for the next one's changes and tier
+	// movers; nil when the store cannot (every digest is then a first one).
+	Snapshots domain.DigestSnapshotStore
+	// DigestSettings changes a territory's digest schedule from chat; nil when the store
+	// cannot.
+	DigestSettings DigestSettingsWriter
 
 	accounts accountCache
 }
@@ -64,7 +72,9 @@ type ObjectiveWriter interface {
 
 // New returns a bot over the store with the system clock, the default logger, US dollars
 // and the default grade settings. When the store can store objectives, growth set is
-// enabled; when it can store gradings, territory gradings show who moved tier.
+// enabled; when it can store gradings, territory gradings show who moved tier; when it
+// can store digest snapshots, digests say what changed since the last one; when it can
+// change digest settings, `digest settings` can.
 func New(store domain.Store) *Bot {
 	b := &Bot{Store: store, Gaps: &domain.Gaps{Store: store}, Now: time.Now, Logger: slog.Default(),
 		Money:  Money{Code: "USD", Symbol: "$"},
@@ -81,6 +91,12 @@ func New(store domain.Store) *Bot {
 	}
 	if w, ok := store.(ObjectiveWriter); ok {
 		b.Objectives = w
+	}
+	if s, ok := store.(domain.DigestSnapshotStore); ok {
+		b.Snapshots = s
+	}
+	if w, ok := store.(DigestSettingsWriter); ok {
+		b.DigestSettings = w
 	}
 	return b
 }
@@ -130,9 +146,13 @@ func commands() []command {
 		{"cpu", "cpu <account> <sku> [vs <competitor>]", "our cost per use against competitors' offers on file", (*Bot).cpuCmd},
 		{"offer", "offer <account> <competitor> <sku> <price> [uses <n>] [change <cost>] [weak <text>]", "record a competitor's offer heard in the field", (*Bot).offerCmd},
 		{"growth", "growth <account> | growth territory <name> | growth set <account|territory> <year> <revenue> [gp <gp>]", "pace against the year's objective, or a suggested one", (*Bot).growthCmd},
+		{"digest", "digest <territory> | digest settings <territory> [day <mon…sun>] [hour <0-23>] [channel <#name|id|none>] [timezone <IANA>]",
+			"preview a territory's weekly digest (standing, changes, whitespace, movers, late payers, pace) or set when and where it goes", (*Bot).digestCmd},
+		{"help", "help [command]", "what each command does", (*Bot).helpCmd},
+		// account and accounts come last: lists capped at ten commands (Teams) drop them
+		// first.
 		{"account", "account <name>", "who an account is: id, territory, owner, aliases", (*Bot).accountCmd},
 		{"accounts", "accounts [territory]", "list the accounts you can see, or one territory's", (*Bot).accountsCmd},
-		{"help", "help [command]", "what each command does", (*Bot).helpCmd},
 	}
 }
 

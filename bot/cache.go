@@ -41,6 +41,10 @@ func cacheable(verb string, args []string) bool {
 		return first != "set"
 	case "deal":
 		return first == "suggest"
+	case "digest":
+		// A preview compares with the latest digest snapshot, which a scheduled digest
+		// changes without changing the data version; `digest settings` writes.
+		return false
 	}
 	return false
 }

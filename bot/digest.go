@@ -1,0 +1,598 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/incumbent/incumbent/domain"
+)
+
+// Charter draws a chart of the current business next to the potential of each category
+// (parallel slices), with money on the value axis written by money, as a PNG
+// (adapters/plot).
+type Charter interface {
+	CategoryChart(title string, cats []string, current, potential []float64, money func(float64) string) ([]byte, error)
+}
+
+// DigestSettingsWriter changes a territory's digest schedule (channel, time zone, day and
+// hour) from chat; ENOTFOUND for an unknown territory.
+type DigestSettingsWriter interface {
+	SetDigestSettings(ctx context.Context, t domain.Territory) error
+}
+
+// weekLayout writes a digest's week in headers: "30 Nov 2026".
+const weekLayout = "2 Jan 2006"
+
+// Digest builds the weekly digest of a territory for a scheduled send: as the system
+// (it sees every territory), as of asOf, for week (the local date the digest is due,
+// YYYY-MM-DD). It compares with the territory's latest snapshot before that week and,
+// when the bot has a snapshot store, saves this week's (replacing one saved earlier for
+// the same week); a snapshot that cannot be saved is logged, and the digest still goes
+// out. The reply has no Share button: it is posted for the channel to see. Errors carry
+// a domain code: ENOTFOUND for an unknown territory or when no sales are loaded, EINVALID
+// for a malformed week.
+func (b *Bot) Digest(ctx context.Context, territory string, asOf time.Time, week string) (Reply, error) {
+	if _, err := domain.ParseDate(week); err != nil {
+		return Reply{}, domain.Errorf(domain.EINVALID, "The week of a digest is the date it is due (YYYY-MM-DD), not %q.", week)
+	}
+	t, err := b.Store.FindTerritory(ctx, territory)
+	if err != nil {
+		return Reply{}, err
+	}
+	asOf = domain.Day(asOf)
+	if err := b.checkAsOf(ctx, asOf); err != nil {
+		return Reply{}, err
+	}
+	d, err := b.buildDigest(ctx, t.Name, asOf, week)
+	if err != nil {
+		return Reply{}, err
+	}
+	if b.Snapshots != nil {
+		snap := d.Snapshot()
+		snap.CreatedAt = b.Now().UTC()
+		if err := b.Snapshots.SaveDigestSnapshot(ctx, snap); err != nil {
+			b.Logger.WarnContext(ctx, "digest snapshot not stored", "territory", t.Name, "week", week, "err", err)
+		}
+	}
+	return b.digestReply(ctx, t, d, false), nil
+}
+
+// buildDigest gathers what a territory's digest is computed from and computes it.
+func (b *Bot) buildDigest(ctx context.Context, territory string, asOf time.Time, week string) (domain.Digest, error) {
+	gaps, err := b.Gaps.TerritoryAccountGaps(ctx, territory, asOf)
+	if err != nil {
+		return domain.Digest{}, err
+	}
+	in := domain.DigestInput{Territory: territory, Week: week, AsOf: asOf, Gaps: gaps, Settings: b.Grades.Settings}
+	if in.Rollup, err = b.Gaps.TerritoryGap(ctx, territory, asOf); err != nil {
+		return domain.Digest{}, err
+	}
+	if in.Growth, err = b.Gaps.TerritoryGrowth(ctx, territory, asOf); err != nil {
+		return domain.Digest{}, err
+	}
+	if in.Grades, err = b.Grades.Book(ctx, asOf); err != nil {
+		return domain.Digest{}, err
+	}
+	if in.Opportunities, err = b.Store.FindOpportunities(ctx, domain.ForTerritory(territory)); err != nil {
+		return domain.Digest{}, fmt.Errorf("find opportunities: %w", err)
+	}
+	if in.Invoices, err = b.Store.FindInvoices(ctx, domain.ForTerritory(territory)); err != nil {
+		return domain.Digest{}, fmt.Errorf("find invoices: %w", err)
+	}
+	if b.Snapshots != nil {
+		prev, err := b.Snapshots.PreviousDigestSnapshot(ctx, territory, week)
+		switch {
+		case err == nil:
+			in.Previous = &prev
+		case domain.ErrorCode(err) != domain.ENOTFOUND:
+			return domain.Digest{}, fmt.Errorf("previous digest snapshot: %w", err)
+		}
+	}
+	return domain.BuildDigest(in), nil
+}
+
+// digestCmd handles `digest <territory>` (a preview of the next digest: nothing is
+// saved) and `digest settings …`.
+func (b *Bot) digestCmd(ctx context.Context, req Request, args []string) (Reply, error) {
+	if len(args) > 0 && strings.EqualFold(args[0], "settings") {
+		return b.digestSettings(ctx, req, args[1:])
+	}
+	if len(args) == 0 {
+		ts := req.Actor.Territories()
+		if len(ts) != 1 {
+			return Reply{}, domain.Errorf(domain.EINVALID, "Digest of which territory? Usage: `digest <territory>` or `digest settings <territory>`.")
+		}
+		args = ts
+	}
+	t, err := b.resolveTerritory(ctx, req.Actor, strings.Join(args, " "))
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := b.checkAsOf(ctx, req.AsOf); err != nil {
+		return Reply{}, err
+	}
+	// The preview is the next digest as it would read now: its week is the next due
+	// date, counted from now, or from the as-of date when another date is asked for.
+	from := b.Now()
+	if !domain.Day(from).Equal(req.AsOf) {
+		from = time.Date(req.AsOf.Year(), req.AsOf.Month(), req.AsOf.Day(), 0, 0, 0, 0, location(t))
+	}
+	_, week, err := upcomingDigest(t, from)
+	if err != nil {
+		return Reply{}, err
+	}
+	d, err := b.buildDigest(ctx, t.Name, req.AsOf, week)
+	if err != nil {
+		return Reply{}, err
+	}
+	return b.digestReply(ctx, t, d, true), nil
+}
+
+// location is the territory's time zone; UTC when it has none or an unknown one.
+func location(t domain.Territory) *time.Location {
+	if t.Timezone == "" {
+		return time.UTC
+	}
+	loc, err := time.LoadLocation(t.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// upcomingDigest returns when the territory's digest is next due at or after from and
+// the week it is the digest of, on the scheduler's calendar (domain.DigestDue).
+func upcomingDigest(t domain.Territory, from time.Time) (time.Time, string, error) {
+	due, week, err := domain.DigestDue(t, from)
+	if err != nil || due.Equal(from) {
+		return due, week, err
+	}
+	return domain.NextDigest(t, from)
+}
+
+// scheduleWords says when and where a territory's digest goes: "Mondays at 08:00
+// Europe/Berlin to #sales-north"; without a channel, to the manager directly.
+func scheduleWords(t domain.Territory) string {
+	tz := t.Timezone
+	if tz == "" {
+		tz = "UTC"
+	}
+	s := fmt.Sprintf("%ss at %02d:00 %s", t.DigestDay, t.DigestHour, tz)
+	switch {
+	case t.DigestChannel != "":
+		return s + " to " + t.DigestChannel
+	case t.Manager != "":
+		return s + " to " + t.Manager + " directly (no channel set)"
+	}
+	return s + ", but no channel or manager is set to send it to"
+}
+
+// moneyChange writes a change of an amount: "▲ $500", "▼ $40", "no change".
+func (b *Bot) moneyChange(v float64) string {
+	switch r := math.Round(v); {
+	case r > 0:
+		return "▲ " + b.Money.Format(r)
+	case r < 0:
+		return "▼ " + b.Money.Format(-r)
+	}
+	return "no change"
+}
+
+// pointsChange writes a change of a share in percentage points: "▲ 1.2 pts".
+func pointsChange(v float64) string {
+	p := math.Round(v*1000) / 10
+	switch {
+	case p > 0:
+		return fmt.Sprintf("▲ %s pts", strconv.FormatFloat(p, 'f', -1, 64))
+	case p < 0:
+		return fmt.Sprintf("▼ %s pts", strconv.FormatFloat(-p, 'f', -1, 64))
+	}
+	return "no change"
+}
+
+// sinceWords names the previous digest: "since last week" when it was a week before,
+// else "since the week of 16 Nov".
+func sinceWords(since, week string) string {
+	s, err1 := domain.ParseDate(since)
+	w, err2 := domain.ParseDate(week)
+	if err1 == nil && err2 == nil && w.Sub(s) == 7*24*time.Hour {
+		return "since last week"
+	}
+	if err1 != nil {
+		return "since " + since
+	}
+	return "since the week of " + s.Format("2 Jan")
+}
+
+// tierWords names a tier in a list: "not graded" for an account without one.
+func tierWords(tier string) string {
+	if tier == "" {
+		return "not graded"
+	}
+	return tier
+}
+
+func (b *Bot) digestReply(ctx context.Context, t domain.Territory, d domain.Digest, preview bool) Reply {
+	m := b.Money
+	title := "weekly digest"
+	if preview {
+		title = "weekly digest preview"
+	}
+	week, _ := domain.ParseDate(d.Week)
+	blocks := []Block{&Header{Text: fmt.Sprintf("%s — %s, week of %s", d.Territory, title, week.Format(weekLayout))}}
+	asOf, _ := domain.ParseDate(d.AsOf)
+	if d.Accounts == 0 {
+		blocks = append(blocks, &Text{Text: fmt.Sprintf("No accounts in %s yet: nothing to report.", d.Territory)},
+			&Context{Text: b.digestNote(t, d, asOf, preview)})
+		return Reply{Blocks: blocks, Data: d}
+	}
+
+	// Where we stand, and what changed.
+	tot := d.Totals
+	fields := []Field{{"Current", m.Format(tot.Current) + " in the last 12 months"},
+		{"Potential", m.Format(tot.Potential)}, {"Gap", m.Format(tot.Gap)}, {"Share", pct(tot.Share)}}
+	var since string
+	if c := d.Change; c != nil {
+		since = sinceWords(c.Since, d.Week)
+		for i, s := range []string{b.moneyChange(c.Current), b.moneyChange(c.Potential), b.moneyChange(c.Gap), pointsChange(c.Share)} {
+			fields[i].Value += fmt.Sprintf(" (%s %s)", s, since)
+		}
+	}
+	fields = append(fields, Field{"Pace", b.paceWords(d.Pace)})
+	blocks = append(blocks, &Fields{Fields: fields})
+	if d.FirstDigest {
+		blocks = append(blocks, &Context{Text: fmt.Sprintf("First digest of %s: from next week it says what changed and who moved tier.", d.Territory)})
+	}
+
+	// Where to spend the next hour.
+	var lines []string
+	for i, w := range d.Whitespace {
+		s := fmt.Sprintf("%d. %s — %s: %s with no plan (%s GP), %s", i+1, w.Name, w.Category, m.Format(w.Uncovered),
+			m.Format(w.UncoveredGP), tierWords(w.Tier))
+		if w.Competitor != "" {
+			s += ", " + w.Competitor + " holds it"
+		}
+		lines = append(lines, s)
+	}
+	if d.WhitespaceMore > 0 {
+		lines = append(lines, fmt.Sprintf("… and %d more", d.WhitespaceMore))
+	}
+	if len(lines) == 0 {
+		blocks = append(blocks, &Text{Text: "*Where to spend the next hour*: every gap has an opportunity against it."})
+	} else {
+		blocks = append(blocks, &Text{Text: "*Where to spend the next hour* (gaps nothing in the pipeline covers, by gross profit weighted by the customer's tier)\n" +
+			strings.Join(lines, "\n")})
+	}
+
+	// Closing soon.
+	if len(d.Closing) == 0 {
+		blocks = append(blocks, &Text{Text: fmt.Sprintf("*Closing in the next %d days*: nothing is expected to close.", domain.DigestClosingDays)})
+	} else {
+		n := len(d.Closing) + d.ClosingMore
+		lines = lines[:0]
+		for _, o := range d.Closing {
+			cd, _ := domain.ParseDate(o.CloseDate)
+			lines = append(lines, fmt.Sprintf("• %s — %s (%s): %s at %s, closes %s (%s)", o.Name, o.AccountName, o.Category,
+				m.Format(o.Value), pct(o.Probability), cd.Format("2 Jan"), o.Stage))
+		}
+		if d.ClosingMore > 0 {
+			lines = append(lines, fmt.Sprintf("… and %d more", d.ClosingMore))
+		}
+		blocks = append(blocks, &Text{Text: fmt.Sprintf("*Closing in the next %d days*: %s in %d %s\n%s", domain.DigestClosingDays,
+			m.Format(d.ClosingValue), n, plural(n, "opportunity", "opportunities"), strings.Join(lines, "\n"))})
+	}
+
+	// Who moved tier.
+	if d.Change != nil {
+		if len(d.Movers) == 0 {
+			blocks = append(blocks, &Text{Text: fmt.Sprintf("*Tier movers %s*: none.", since)})
+		} else {
+			lines = lines[:0]
+			for i, mv := range d.Movers {
+				if i == maxMovers {
+					lines = append(lines, fmt.Sprintf("… and %d more", len(d.Movers)-maxMovers))
+					break
+				}
+				arrow := "↓"
+				if mv.Up {
+					arrow = "↑"
+				}
+				lines = append(lines, fmt.Sprintf("• %s %s: %s → %s", arrow, mv.Name, mv.From, mv.To))
+			}
+			blocks = append(blocks, &Text{Text: fmt.Sprintf("*Tier movers %s*\n%s", since, strings.Join(lines, "\n"))})
+		}
+	}
+
+	// Who pays late.
+	if len(d.LatePayers) == 0 {
+		blocks = append(blocks, &Text{Text: fmt.Sprintf("*Late payers*: no invoice is more than %d days past due.", domain.DigestLateDays)})
+	} else {
+		lines = lines[:0]
+		for _, p := range d.LatePayers {
+			s := fmt.Sprintf("• %s: %s overdue", p.Name, m.Format(p.Overdue))
+			if p.Invoices > 1 {
+				s += fmt.Sprintf(" on %d invoices, the oldest %d days late", p.Invoices, p.DaysLate)
+			} else {
+				s += fmt.Sprintf(", %d days late", p.DaysLate)
+			}
+			lines = append(lines, s+fmt.Sprintf(": %s in financing so far", m.Format(p.FinancingCost)))
+		}
+		if d.LateMore > 0 {
+			lines = append(lines, fmt.Sprintf("… and %d more", d.LateMore))
+		}
+		blocks = append(blocks, &Text{Text: fmt.Sprintf("*Late payers* (invoices more than %d days past due)\n%s", domain.DigestLateDays, strings.Join(lines, "\n"))})
+	}
+
+	if img := b.digestChart(ctx, d); img != nil {
+		blocks = append(blocks, img)
+	}
+	buttons := []Button{
+		{Label: "Gap of " + d.Territory, Command: "gap territory " + d.Territory, Style: "primary"},
+		{Label: "Grades of " + d.Territory, Command: "grade territory " + d.Territory},
+		{Label: "Growth of " + d.Territory, Command: "growth territory " + d.Territory},
+	}
+	if preview {
+		buttons = append(buttons, Button{Label: "Share in channel", Command: ShareCommand})
+	}
+	blocks = append(blocks, &Buttons{Buttons: buttons}, &Context{Text: b.digestNote(t, d, asOf, preview)})
+	return Reply{Blocks: blocks, Data: d}
+}
+
+// paceWords says how the territory paces against its objective.
+func (b *Bot) paceWords(p domain.DigestPace) string {
+	m := b.Money
+	switch {
+	case !p.HasObjective:
+		return fmt.Sprintf("no objective for %d (a reasonable one: %s); %s so far this year", p.Year, m.Format(p.SuggestedTarget), m.Format(p.YTD))
+	case p.OnPace:
+		return fmt.Sprintf("on pace: %s of the %s expected by now, towards %s", m.Format(p.YTD), m.Format(p.Expected), m.Format(p.Target))
+	}
+	s := fmt.Sprintf("behind by %s: %s of the %s expected by now, towards %s", m.Format(p.Behind), m.Format(p.YTD), m.Format(p.Expected), m.Format(p.Target))
+	if p.NeededPerMonth != nil && *p.NeededPerMonth > 0 {
+		s += fmt.Sprintf("; needs %s a month", m.Format(*p.NeededPerMonth))
+	}
+	return s
+}
+
+// digestChart draws the categories' current business next to their potential; nil
+// without a Charter or categories, or when the chart fails (logged: the digest goes out
+// without it).
+func (b *Bot) digestChart(ctx context.Context, d domain.Digest) *Image {
+	if b.Charter == nil || len(d.Categories) == 0 {
+		return nil
+	}
+	n := len(d.Categories)
+	cats, cur, pot := make([]string, n), make([]float64, n), make([]float64, n)
+	var alt []string
+	for i, c := range d.Categories {
+		cats[i], cur[i], pot[i] = c.Category, c.Current, c.Potential
+		if i < 5 {
+			alt = append(alt, fmt.Sprintf("%s %s of %s", c.Category, b.Money.Format(c.Current), b.Money.Format(c.Potential)))
+		}
+	}
+	png, err := b.Charter.CategoryChart(d.Territory+" — current vs potential by category", cats, cur, pot, b.Money.Format)
+	if err != nil {
+		b.Logger.WarnContext(ctx, "digest chart left out", "territory", d.Territory, "err", err)
+		return nil
+	}
+	text := fmt.Sprintf("Current vs potential by category in %s: %s", d.Territory, strings.Join(alt, "; "))
+	if n > 5 {
+		text += fmt.Sprintf("; and %d more", n-5)
+	}
+	return &Image{PNG: png, AltText: text}
+}
+
+// digestNote is a digest's small print: what it covers, what it was compared with and,
+// for a preview, when the digest goes out.
+func (b *Bot) digestNote(t domain.Territory, d domain.Digest, asOf time.Time, preview bool) string {
+	w := domain.Window(asOf)
+	s := fmt.Sprintf("As of %s: sales from %s to %s, potential.csv, open opportunities, invoices, grades and objectives.",
+		d.AsOf, w.After.AddDate(0, 0, 1).Format(domain.DateLayout), w.Through.Format(domain.DateLayout))
+	if d.Change != nil {
+		since, _ := domain.ParseDate(d.Change.Since)
+		s += fmt.Sprintf(" Changes are against the digest of the week of %s.", since.Format(weekLayout))
+	}
+	s += fmt.Sprintf(" Tier weights: Business Build ×%g, Core Customer ×%g, Convenient Sale ×%g, Operational Drain ×%g, not graded ×%g.",
+		domain.TierWeightBusinessBuild, domain.TierWeightCoreCustomer, domain.TierWeightConvenientSale,
+		domain.TierWeightOperationalDrain, domain.TierWeightUngraded)
+	if preview {
+		s += fmt.Sprintf(" Preview: nothing is saved; the digest goes out %s.", scheduleWords(t))
+	}
+	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// DigestSchedule is the `digest settings` command's result: when and where a
+// territory's digest goes.
+type DigestSchedule struct {
+	Territory string `json:"territory"`
+	Day       string `json:"digest_day"` // mon…sun
+	Hour      int    `json:"digest_hour"`
+	Channel   string `json:"digest_channel"`
+	Timezone  string `json:"timezone"`
+	// Next is when the digest is next due, in the territory's time zone (RFC 3339).
+	Next string `json:"next"`
+	// Changed lists the settings this command changed (empty when it only showed them).
+	Changed []string `json:"changed"`
+}
+
+// digestSettingWords are the settings `digest settings` takes, in the order they are
+// listed.
+var digestSettingWords = []string{"day", "hour", "channel", "timezone"}
+
+// channelRefRe is a Slack channel reference as a message carries it: <#C123|name>.
+var channelRefRe = regexp.MustCompile(`^<#([A-Z0-9]+)(\|[^>]*)?>$`)
+
+var (
+	channelNameRe = regexp.MustCompile(`^#[\p{L}\p{N}._-]{1,80}$`)
+	channelIDRe   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9:@._-]{0,199}$`)
+	hourRe        = regexp.MustCompile(`^(\d{1,2})(:00)?$|^(\d{1,2})\s*(am|pm)$`)
+)
+
+// digestSettings handles `digest settings <territory> [day …] [hour …] [channel …]
+// [timezone …]`: it shows or changes a territory's digest schedule, for the managers of
+// the territory and admins.
+func (b *Bot) digestSettings(ctx context.Context, req Request, args []string) (Reply, error) {
+	usage := "Usage: `digest settings <territory> [day <mon…sun>] [hour <0-23>] [channel <#name|id|none>] [timezone <IANA>]`, " +
+		"e.g. `digest settings North day tue hour 9 channel #sales-north timezone Europe/Berlin`."
+	if !req.Actor.All() && req.Actor.Person.Role != domain.RoleManager {
+		return Reply{}, domain.Errorf(domain.EFORBIDDEN, "A territory's digest is set by its manager or an admin; ask your manager.")
+	}
+	isSetting := func(w string) bool {
+		for _, s := range digestSettingWords {
+			if strings.EqualFold(w, s) {
+				return true
+			}
+		}
+		return false
+	}
+	n := 0
+	for n < len(args) && !isSetting(args[n]) {
+		n++
+	}
+	if n == 0 {
+		return Reply{}, domain.Errorf(domain.EINVALID, "Digest settings of which territory? %s", usage)
+	}
+	t, err := b.resolveTerritory(ctx, req.Actor, strings.Join(args[:n], " "))
+	if err != nil {
+		return Reply{}, err
+	}
+	if t.Timezone == "" {
+		t.Timezone = "UTC"
+	}
+	was := t
+	var changed []string
+	seen := map[string]bool{}
+	for rest := args[n:]; len(rest) > 0; rest = rest[2:] {
+		key := strings.ToLower(rest[0])
+		if !isSetting(key) {
+			return Reply{}, domain.Errorf(domain.EINVALID, "I don't know the setting %q: use day, hour, channel or timezone. %s", rest[0], usage)
+		}
+		if seen[key] {
+			return Reply{}, domain.Errorf(domain.EINVALID, "%q is given twice: say each setting once. %s", key, usage)
+		}
+		seen[key] = true
+		if len(rest) < 2 {
+			return Reply{}, domain.Errorf(domain.EINVALID, "%q needs a value. %s", key, usage)
+		}
+		v := rest[1]
+		switch key {
+		case "day":
+			d, err := domain.ParseWeekday(v)
+			if err != nil {
+				return Reply{}, domain.Errorf(domain.EINVALID, "%q is not a day: use mon, tue, wed, thu, fri, sat or sun. Nothing was changed.", v)
+			}
+			t.DigestDay = d
+		case "hour":
+			h, ok := parseHour(v)
+			if !ok {
+				return Reply{}, domain.Errorf(domain.EINVALID, "%q is not an hour: use a whole hour from 0 to 23 (e.g. 8, 08:00 or 5pm). Nothing was changed.", v)
+			}
+			t.DigestHour = h
+		case "channel":
+			c, ok := parseChannel(v)
+			if !ok {
+				return Reply{}, domain.Errorf(domain.EINVALID, "%q is not a channel: use #name, a channel id, or none. Nothing was changed.", v)
+			}
+			t.DigestChannel = c
+		case "timezone":
+			tz, ok := parseTimezone(v)
+			if !ok {
+				return Reply{}, domain.Errorf(domain.EINVALID, "%q is not an IANA time zone: use a name such as Europe/Berlin, America/Chicago or UTC. Nothing was changed.", v)
+			}
+			t.Timezone = tz
+		}
+		changed = append(changed, key)
+	}
+
+	next, _, err := upcomingDigest(t, b.Now())
+	if err != nil {
+		return Reply{}, err
+	}
+	next = next.In(location(t))
+	blocks := []Block{&Header{Text: t.Name + " — digest settings"}}
+	if len(changed) == 0 {
+		blocks = append(blocks, &Text{Text: fmt.Sprintf("The digest of %s goes out *%s*.", t.Name, scheduleWords(t))})
+	} else {
+		if b.DigestSettings == nil {
+			return Reply{}, domain.Errorf(domain.EINVALID, "This deployment's store cannot change digest settings from chat; set digest_day, digest_hour, digest_channel and timezone in territories.csv and import it.")
+		}
+		if err := b.DigestSettings.SetDigestSettings(ctx, t); err != nil {
+			return Reply{}, fmt.Errorf("set digest settings: %w", err)
+		}
+		blocks = append(blocks, &Text{Text: fmt.Sprintf("The digest of %s now goes out *%s* (was %s).", t.Name, scheduleWords(t), scheduleWords(was))})
+	}
+	blocks = append(blocks,
+		&Fields{Fields: []Field{{"Next digest", next.Format("Monday 2 Jan 2006 at 15:04 MST")}}},
+		&Buttons{Buttons: []Button{{Label: "Preview the digest", Command: "digest " + t.Name, Style: "primary"}}},
+		&Context{Text: "Change with `digest settings " + t.Name + " [day <mon…sun>] [hour <0-23>] [channel <#name|id|none>] [timezone <IANA>]`. " +
+			"A later import of territories.csv replaces these settings."})
+	data := DigestSchedule{Territory: t.Name, Day: strings.ToLower(t.DigestDay.String()[:3]), Hour: t.DigestHour, Channel: t.DigestChannel,
+		Timezone: t.Timezone, Next: next.Format(time.RFC3339), Changed: changed}
+	if data.Changed == nil {
+		data.Changed = []string{}
+	}
+	return Reply{Blocks: blocks, Data: data}, nil
+}
+
+// parseHour reads a whole hour: "8", "08", "08:00", "5pm", "12am".
+func parseHour(s string) (int, bool) {
+	m := hourRe.FindStringSubmatch(strings.ToLower(strings.TrimSpace(s)))
+	if m == nil {
+		return 0, false
+	}
+	if m[1] != "" {
+		h, _ := strconv.Atoi(m[1])
+		return h, h <= 23
+	}
+	h, _ := strconv.Atoi(m[3])
+	if h < 1 || h > 12 {
+		return 0, false
+	}
+	h %= 12
+	if m[4] == "pm" {
+		h += 12
+	}
+	return h, true
+}
+
+// parseChannel reads where a digest goes: "#name", a channel id, a Slack channel
+// reference (<#C123|name>: its id), or none ("").
+func parseChannel(s string) (string, bool) {
+	switch strings.ToLower(s) {
+	case "none", "off", "-":
+		return "", true
+	}
+	if m := channelRefRe.FindStringSubmatch(s); m != nil {
+		return m[1], true
+	}
+	if channelNameRe.MatchString(s) || channelIDRe.MatchString(s) {
+		return s, true
+	}
+	return "", false
+}
+
+// parseTimezone reads an IANA time zone name.
+func parseTimezone(s string) (string, bool) {
+	if strings.EqualFold(s, "utc") {
+		return "UTC", true
+	}
+	if s == "" || strings.EqualFold(s, "local") {
+		return "", false
+	}
+	if _, err := time.LoadLocation(s); err != nil {
+		return "", false
+	}
+	return s, true
+}

@@ -1,0 +1,430 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/incumbent/incumbent/domain"
+)
+
+// Locker takes named locks that expire: adapters/memory in one process, adapters/redis
+// across replicas (which falls back on memory while Redis is down).
+type Locker interface {
+	// Acquire takes the lock name for ttl unless someone holds it; the token it
+	// returns releases it.
+	Acquire(ctx context.Context, name string, ttl time.Duration) (token string, ok bool, err error)
+	// Release frees the lock name if token still holds it.
+	Release(ctx context.Context, name, token string) (bool, error)
+}
+
+// Defaults of DigestScheduler.
+const (
+	DefaultDigestStale    = 10 * time.Minute
+	DefaultDigestInterval = time.Minute
+)
+
+// markTimeout bounds the write of a delivery's outcome, which goes ahead when the round's
+// context is cancelled (a shutdown) so that what was sent is recorded as sent.
+const markTimeout = 10 * time.Second
+
+// DigestScheduler sends each territory's weekly digest when it falls due (see
+// domain.DigestDue), once, from however many processes run it.
+//
+// Once is guaranteed by the delivery store, not by the lock: before building a digest
+// a process claims the territory's week there (one atomic write that only one process
+// wins), and records it sent or failed after. The optional Lock only spares the other
+// replicas the work of trying: when it is taken the territory is skipped this round,
+// and when it cannot be asked (Redis down; the Redis adapter then falls back on memory)
+// the claim still decides.
+//
+// Catch-up: each round looks at every territory's current week only, the latest due
+// time at or before now. A digest that fell due while no process was running is sent
+// once when one starts; weeks before the current one are not sent late. A brand-new
+// deployment (an empty delivery table) therefore sends every territory's current-week
+// digest on its first start, whatever the day: the digest of the week that began on
+// the territory's digest day, as of that day. When a territory's digest day or hour is
+// moved back so that its current week is older than a week already tried, nothing is
+// sent until the next due time.
+//
+// Failures: a digest that cannot be built or sent is recorded failed and claimed again
+// after domain.DigestRetryDelay (1, 2, 4 … minutes, at most an hour), up to
+// domain.DigestMaxAttempts attempts in all; then it is given up, reported by Skipped,
+// and the next week starts afresh.
+//
+// The crash window: a claim that is neither marked sent nor failed within Stale (its
+// process died) is taken over by the next round of any process and the digest is sent
+// again. If the process died after the chat platform accepted the message but before
+// MarkDigestSent, the digest goes out twice: at most one duplicate, and only in that
+// window (the mark immediately follows the send). Build and Send together are bounded
+// by Stale/2, so a live process never holds a claim long enough to lose it.
+type DigestScheduler struct {
+	Territories interface {
+		FindTerritories(ctx context.Context) ([]domain.Territory, error)
+	}
+	Deliveries domain.DigestDeliveryStore
+	// Lock, optional, keeps replicas from building the same digest at once.
+	Lock Locker
+	// Build builds the territory's digest of week (YYYY-MM-DD) as of asOf.
+	Build func(ctx context.Context, t domain.Territory, week string, asOf time.Time) (Reply, error)
+	// Send delivers the digest to the territory's channel or manager and says where it
+	// went (a channel and message timestamp), for the record.
+	Send func(ctx context.Context, t domain.Territory, r Reply) (detail string, err error)
+	// Now is the clock; nil: time.Now.
+	Now func() time.Time
+	// AsOf, when set (INCUMBENT_AS_OF), is the as-of date of every digest; zero: the
+	// local date of the day it fell due (midnight UTC of that date).
+	AsOf time.Time
+	// Claimant names this process in the delivery records; "": host:pid:random.
+	Claimant string
+	// Stale is how long a claim lasts before another process may take it over (and the
+	// lock's time to live); 0: DefaultDigestStale.
+	Stale time.Duration
+	// Interval is the longest Run waits between rounds, to pick up retries and changed
+	// settings; 0: DefaultDigestInterval.
+	Interval time.Duration
+	Logger   *slog.Logger // nil: slog.Default()
+
+	claimantOnce sync.Once
+	claimant     string
+
+	mu      sync.Mutex
+	settled map[string]domain.DigestDelivery // by territory: its current week, known sent, given up or superseded
+	warned  map[string]string                // by territory: what was last warned about
+	skipped []string                         // "territory: reason", of the last round
+}
+
+// Skipped returns the territories whose digest the last round did not send and will
+// not until something changes, as "territory: reason", by territory: no one to send it
+// to, an invalid schedule, or this week's digest given up after failing.
+func (s *DigestScheduler) Skipped() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.skipped)
+}
+
+// RunOnce sends every territory's digest of the current week that is due and not yet
+// sent: it claims it, builds it, sends it and records it. It returns how many it sent,
+// and the failures of the others joined (the failed ones are retried by later rounds).
+// Territories that cannot have a digest (Skipped) are logged, once a week, and are not
+// errors.
+func (s *DigestScheduler) RunOnce(ctx context.Context) (sent int, err error) {
+	sent, _, err = s.round(ctx)
+	return sent, err
+}
+
+// Run runs a round at once (sending what fell due while no process was running), then
+// at every territory's next due time and at least every Interval, until ctx is done; it
+// then returns nil. Failed rounds are logged, never fatal.
+func (s *DigestScheduler) Run(ctx context.Context) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	s.logger().InfoContext(ctx, "digest scheduler started", "claimant", s.claimantName(), "stale", s.stale())
+	for {
+		_, next, err := s.round(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.logger().ErrorContext(ctx, "digest round failed", "error", err)
+		}
+		wait := s.interval()
+		if !next.IsZero() {
+			wait = min(wait, max(next.Sub(s.now()), min(wait, time.Second)))
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil
+		case <-timer.C:
+		}
+	}
+}
+
+// SendNow sends t's digest of the current week now, if it is not sent yet (the command
+// line's `digest --send`): the same claim and record as a round's, so the scheduler will
+// not send it again, and it is not sent twice. It returns the record; ECONFLICT when the
+// week's digest was already sent, is being sent, or waits for its retry.
+func (s *DigestScheduler) SendNow(ctx context.Context, t domain.Territory) (domain.DigestDelivery, error) {
+	if err := s.check(); err != nil {
+		return domain.DigestDelivery{}, err
+	}
+	due, week, err := domain.DigestDue(t, s.now())
+	if err != nil {
+		return domain.DigestDelivery{}, err
+	}
+	sent, d, err := s.deliver(ctx, t, due, week)
+	if err != nil || sent {
+		return d, err
+	}
+	records, err := s.Deliveries.FindDigestDeliveries(ctx, t.Name)
+	if err != nil {
+		return d, err
+	}
+	for _, r := range records {
+		if r.Week != week {
+			continue
+		}
+		switch {
+		case r.Status == domain.DigestSent:
+			return r, domain.Errorf(domain.ECONFLICT, "The %s digest of the week of %s was already sent (%s, to %s).", t.Name, week, r.SentAt.UTC().Format(time.RFC3339), r.Detail)
+		case r.GivenUp():
+			return r, domain.Errorf(domain.ECONFLICT, "The %s digest of the week of %s was given up: %s", t.Name, week, r.LastError)
+		case r.Status == domain.DigestFailed:
+			return r, domain.Errorf(domain.ECONFLICT, "The %s digest of the week of %s failed (%s); it is retried at %s.", t.Name, week, r.LastError, r.RetryAt.UTC().Format(time.RFC3339))
+		}
+		return r, domain.Errorf(domain.ECONFLICT, "The %s digest of the week of %s is being sent by %s.", t.Name, week, r.Claimant)
+	}
+	return d, domain.Errorf(domain.ECONFLICT, "The %s digest of the week of %s is being sent by another process.", t.Name, week)
+}
+
+// round is one RunOnce; next is the earliest next due time of the territories.
+func (s *DigestScheduler) round(ctx context.Context) (sent int, next time.Time, err error) {
+	if err := s.check(); err != nil {
+		return 0, time.Time{}, err
+	}
+	territories, err := s.Territories.FindTerritories(ctx)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("digest scheduler: territories: %w", err)
+	}
+	var skipped []string
+	var errs []error
+	for _, t := range territories {
+		if ctx.Err() != nil {
+			errs = append(errs, ctx.Err())
+			break
+		}
+		now := s.now()
+		due, week, err := domain.DigestDue(t, now)
+		if err != nil {
+			reason := strings.TrimPrefix(domain.ErrorMessage(err), "territory "+t.Name+": ")
+			skipped = append(skipped, t.Name+": "+reason)
+			s.warnOnce(ctx, t.Name, "schedule: "+reason, "digest not scheduled", "reason", reason)
+			continue
+		}
+		if n, _, err := domain.NextDigest(t, now); err == nil && (next.IsZero() || n.Before(next)) {
+			next = n
+		}
+		if t.Manager == "" && t.DigestChannel == "" {
+			reason := "no manager and no digest_channel: nobody to send the digest to"
+			skipped = append(skipped, t.Name+": "+reason)
+			s.warnOnce(ctx, t.Name, week+": no recipient", "digest not sent", "week", week, "reason", reason)
+			continue
+		}
+		s.forgetWarning(t.Name)
+		ok, d, err := s.deliver(ctx, t, due, week)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("digest of %s for %s: %w", t.Name, week, err))
+		case ok:
+			sent++
+		case d.GivenUp():
+			skipped = append(skipped, fmt.Sprintf("%s: the digest of %s was given up: %s", t.Name, week, d.LastError))
+		}
+	}
+	slices.Sort(skipped)
+	s.mu.Lock()
+	s.skipped = skipped
+	s.mu.Unlock()
+	return sent, next, errors.Join(errs...)
+}
+
+// deliver sends t's digest of week unless it is settled, someone else holds it, or it
+// waits for its retry time. It returns whether it sent it, and the record of a settled
+// week.
+func (s *DigestScheduler) deliver(ctx context.Context, t domain.Territory, due time.Time, week string) (bool, domain.DigestDelivery, error) {
+	if d, ok := s.settledWeek(t.Name, week); ok {
+		return false, d, nil
+	}
+	// A read first, so that a settled week costs no write (the claim takes SQLite's
+	// write lock) in the rounds after it.
+	records, err := s.Deliveries.FindDigestDeliveries(ctx, t.Name)
+	if err != nil {
+		return false, domain.DigestDelivery{}, err
+	}
+	for _, d := range records {
+		switch {
+		case d.Week == week && (d.Status == domain.DigestSent || d.GivenUp()):
+			s.settle(t.Name, d)
+			return false, d, nil
+		case d.Week > week:
+			s.logger().InfoContext(ctx, "digest not sent: a later week was already tried (the schedule moved back)",
+				"territory", t.Name, "week", week, "later_week", d.Week)
+			s.settle(t.Name, domain.DigestDelivery{Territory: t.Name, Week: week, Status: domain.DigestSent,
+				Detail: "superseded by " + d.Week})
+			return false, domain.DigestDelivery{}, nil
+		}
+	}
+
+	lockName := "digest:" + t.Name + ":" + week
+	if s.Lock != nil {
+		token, ok, err := s.Lock.Acquire(ctx, lockName, s.stale())
+		switch {
+		case err != nil:
+			s.logger().WarnContext(ctx, "digest lock unavailable: the delivery record alone decides", "territory", t.Name,
+				"week", week, "error", err)
+		case !ok:
+			return false, domain.DigestDelivery{}, nil // another replica is on it
+		default:
+			defer func() {
+				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
+				defer cancel()
+				if _, err := s.Lock.Release(rctx, lockName, token); err != nil {
+					s.logger().WarnContext(ctx, "digest lock not released (it expires)", "lock", lockName, "error", err)
+				}
+			}()
+		}
+	}
+
+	claimant := s.claimantName()
+	won, err := s.Deliveries.ClaimDigest(ctx, t.Name, week, claimant, s.now(), s.stale())
+	if err != nil || !won {
+		return false, domain.DigestDelivery{}, err
+	}
+	detail, attemptErr := s.attempt(ctx, t, week)
+	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
+	defer cancel()
+	if attemptErr != nil {
+		if err := s.Deliveries.MarkDigestFailed(mctx, t.Name, week, claimant, attemptErr.Error(), s.now()); err != nil {
+			return false, domain.DigestDelivery{}, errors.Join(attemptErr, fmt.Errorf("record the failure: %w", err))
+		}
+		return false, domain.DigestDelivery{}, attemptErr
+	}
+	if err := s.Deliveries.MarkDigestSent(mctx, t.Name, week, claimant, detail, s.now()); err != nil {
+		// Sent but not recorded: once the claim is stale another round sends it again.
+		return true, domain.DigestDelivery{}, fmt.Errorf("sent to %s, but not recorded (it may go out again): %w", detail, err)
+	}
+	d := domain.DigestDelivery{Territory: t.Name, Week: week, Status: domain.DigestSent, Claimant: claimant, Detail: detail}
+	s.settle(t.Name, d)
+	s.logger().InfoContext(ctx, "digest sent", "territory", t.Name, "week", week, "due", due, "detail", detail)
+	return true, d, nil
+}
+
+// attempt builds and sends t's digest of week within Stale/2, turning a panic into an
+// error.
+func (s *DigestScheduler) attempt(ctx context.Context, t domain.Territory, week string) (detail string, err error) {
+	ctx, cancel := context.WithTimeout(ctx, s.stale()/2)
+	defer cancel()
+	defer func() {
+		if p := recover(); p != nil {
+			s.logger().ErrorContext(ctx, "digest panicked", "territory", t.Name, "week", week, "panic", p, "stack", string(debug.Stack()))
+			err = fmt.Errorf("panic: %v", p)
+		}
+	}()
+	asOf := s.AsOf
+	if asOf.IsZero() {
+		if asOf, err = domain.ParseDate(week); err != nil {
+			return "", err
+		}
+	}
+	r, err := s.Build(ctx, t, week, asOf)
+	if err != nil {
+		return "", fmt.Errorf("build: %w", err)
+	}
+	if r.Err != nil {
+		return "", fmt.Errorf("build: %w", r.Err)
+	}
+	detail, err = s.Send(ctx, t, r)
+	if err != nil {
+		return "", fmt.Errorf("send: %w", err)
+	}
+	return detail, nil
+}
+
+// check reports a scheduler missing what it cannot run without.
+func (s *DigestScheduler) check() error {
+	if s.Territories == nil || s.Deliveries == nil || s.Build == nil || s.Send == nil {
+		return errors.New("bot: a DigestScheduler needs Territories, Deliveries, Build and Send")
+	}
+	return nil
+}
+
+// settledWeek returns the record of territory's week when it is known settled.
+func (s *DigestScheduler) settledWeek(territory, week string) (domain.DigestDelivery, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d, ok := s.settled[territory]
+	return d, ok && d.Week == week
+}
+
+// settle remembers that territory's week d.Week needs nothing more.
+func (s *DigestScheduler) settle(territory string, d domain.DigestDelivery) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.settled == nil {
+		s.settled = map[string]domain.DigestDelivery{}
+	}
+	s.settled[territory] = d
+}
+
+// warnOnce logs a warning about territory unless the last one was about the same key.
+func (s *DigestScheduler) warnOnce(ctx context.Context, territory, key, msg string, args ...any) {
+	s.mu.Lock()
+	if s.warned == nil {
+		s.warned = map[string]string{}
+	}
+	same := s.warned[territory] == key
+	s.warned[territory] = key
+	s.mu.Unlock()
+	if !same {
+		s.logger().WarnContext(ctx, msg, append([]any{"territory", territory}, args...)...)
+	}
+}
+
+// forgetWarning clears territory's warning once it is fine again, so that a relapse is
+// logged.
+func (s *DigestScheduler) forgetWarning(territory string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.warned, territory)
+}
+
+func (s *DigestScheduler) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *DigestScheduler) stale() time.Duration {
+	if s.Stale > 0 {
+		return s.Stale
+	}
+	return DefaultDigestStale
+}
+
+func (s *DigestScheduler) interval() time.Duration {
+	if s.Interval > 0 {
+		return s.Interval
+	}
+	return DefaultDigestInterval
+}
+
+func (s *DigestScheduler) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.Default()
+}
+
+// claimantName returns Claimant, or host:pid:random for this process.
+func (s *DigestScheduler) claimantName() string {
+	s.claimantOnce.Do(func() {
+		s.claimant = s.Claimant
+		if s.claimant == "" {
+			host, _ := os.Hostname()
+			var b [4]byte
+			rand.Read(b[:])
+			s.claimant = fmt.Sprintf("%s:%d:%s", host, os.Getpid(), hex.EncodeToString(b[:]))
+		}
+	})
+	return s.claimant
+}

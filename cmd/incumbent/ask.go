@@ -15,6 +15,7 @@ import (
 	"github.com/incumbent/incumbent/adapters/demo"
 	"github.com/incumbent/incumbent/adapters/memory"
 	"github.com/incumbent/incumbent/adapters/openai"
+	"github.com/incumbent/incumbent/adapters/plot"
 	slackadapter "github.com/incumbent/incumbent/adapters/slack"
 	"github.com/incumbent/incumbent/adapters/sqlite"
 	"github.com/incumbent/incumbent/adapters/teams"
@@ -68,6 +69,7 @@ func openSession(ctx context.Context, env Env, db, as, asOf, settingsPath string
 		}
 	}
 	b := bot.New(store)
+	b.Charter = plot.Charter{}
 	if b.Drafter, b.DraftTimeout, err = drafterFromEnv(env); err != nil {
 		store.Close()
 		return nil, err
@@ -121,10 +123,8 @@ func runAsk(ctx context.Context, args []string, env Env) error {
 	if len(pos) == 0 {
 		return usageError{`say what to ask: incumbent ask "accounts"`}
 	}
-	switch *format {
-	case "text", "json", "slack", "teams":
-	default:
-		return usageError{fmt.Sprintf("--format %q: use text, json, slack or teams", *format)}
+	if err := checkFormat(*format); err != nil {
+		return err
 	}
 	s, err := openSession(ctx, env, *db, *as, *asOf, *settings, false)
 	if err != nil {
@@ -132,24 +132,8 @@ func runAsk(ctx context.Context, args []string, env Env) error {
 	}
 	defer s.store.Close()
 	reply := s.bot.Handle(ctx, bot.Request{Actor: s.actor, Text: strings.Join(pos, " "), AsOf: s.asOf})
-	switch *format {
-	case "json":
-		out, err := bot.RenderJSON(reply)
-		if err != nil {
-			return err
-		}
-		env.Stdout.Write(out)
-	case "slack":
-		// What Slack would show: the message's blocks, as Block Kit Builder reads them.
-		if err := printJSON(env.Stdout, map[string]any{"blocks": slackadapter.RenderBlocks(reply)}); err != nil {
-			return err
-		}
-	case "teams":
-		if err := printJSON(env.Stdout, teams.RenderCard(reply)); err != nil {
-			return err
-		}
-	default:
-		fmt.Fprint(env.Stdout, bot.RenderText(reply))
+	if err := printReply(env, reply, *format); err != nil {
+		return err
 	}
 	if reply.Err != nil {
 		return errReplied
@@ -228,4 +212,34 @@ func printJSON(w io.Writer, v any) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// checkFormat checks a --format value.
+func checkFormat(format string) error {
+	switch format {
+	case "text", "json", "slack", "teams":
+		return nil
+	}
+	return usageError{fmt.Sprintf("--format %q: use text, json, slack or teams", format)}
+}
+
+// printReply prints a reply in a format: text for a terminal, json (the computation),
+// slack (the Block Kit blocks) or teams (the Adaptive Card).
+func printReply(env Env, r bot.Reply, format string) error {
+	switch format {
+	case "json":
+		out, err := bot.RenderJSON(r)
+		if err != nil {
+			return err
+		}
+		env.Stdout.Write(out)
+		return nil
+	case "slack":
+		// What Slack would show: the message's blocks, as Block Kit Builder reads them.
+		return printJSON(env.Stdout, map[string]any{"blocks": slackadapter.RenderBlocks(r)})
+	case "teams":
+		return printJSON(env.Stdout, teams.RenderCard(r))
+	}
+	fmt.Fprint(env.Stdout, bot.RenderText(r))
+	return nil
 }

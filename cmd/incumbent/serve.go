@@ -93,8 +93,10 @@ func runServe(ctx context.Context, args []string, env Env) error {
 			_, err := s.store.DataVersion(ctx)
 			return err
 		}}}}
+	var inbox *web.Inbox // the digests delivered to the playground
 	if playgroundOn {
-		(&web.Playground{Bot: s.bot, Directory: directory{s}, Logger: log, AsOf: s.asOf, Token: token}).Routes(srv.Handle)
+		inbox = &web.Inbox{}
+		(&web.Playground{Bot: s.bot, Directory: directory{s}, Logger: log, AsOf: s.asOf, Token: token, Inbox: inbox}).Routes(srv.Handle)
 	}
 	state, err := stateFromEnv(ctx, env, log)
 	if err != nil {
@@ -127,8 +129,35 @@ func runServe(ctx context.Context, args []string, env Env) error {
 		th.Routes(srv.Handle)
 		srv.Checks = append(srv.Checks, *tcheck)
 	}
+	// Weekly digests, to Slack, Teams and the playground: every replica runs the
+	// scheduler; the store's delivery records send each digest once, and the lock (in
+	// Redis when configured) keeps replicas from building the same one at once.
+	sender := digestSender{teams: th, inbox: inbox, now: env.Now}
+	if sl != nil {
+		sender.slack = sl.h
+	}
+	var sched *bot.DigestScheduler
+	if sender.slack != nil || sender.teams != nil || sender.inbox != nil {
+		sched = digestScheduler(s, state.kv, sender, env.Now, log)
+		srv.Checks = append(srv.Checks, httpserver.Check{Name: "digests", Optional: true, Check: func(context.Context) error {
+			if skipped := sched.Skipped(); len(skipped) > 0 {
+				return fmt.Errorf("not sent: %s", strings.Join(skipped, "; "))
+			}
+			return nil
+		}})
+	}
 	if err := srv.Open(); err != nil {
 		return err
+	}
+	var digests sync.WaitGroup
+	if sched != nil {
+		digests.Add(1)
+		go func() {
+			defer digests.Done()
+			if err := sched.Run(ctx); err != nil {
+				log.Error("digests: the scheduler stopped", "err", err)
+			}
+		}()
 	}
 	if sl != nil && sl.appToken != "" {
 		go func() {
@@ -163,18 +192,21 @@ func runServe(ctx context.Context, args []string, env Env) error {
 			log.Warn("shutdown: Teams replies still being delivered were cut", "err", err)
 		}
 	}
+	digests.Wait() // a digest being sent is recorded before the store closes
 	log.Info("stopped", "shutdown_ms", time.Since(start).Milliseconds())
 	return nil
 }
 
-// sharedKV is the state replicas share: sessions, event de-duplication and the cursors
-// of long replies.
+// sharedKV is the state replicas share: sessions, event de-duplication, the cursors of
+// long replies and locks.
 type sharedKV interface {
 	Get(ctx context.Context, key string) ([]byte, bool, error)
 	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
 	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
 	PutCursor(ctx context.Context, id string, data []byte, ttl time.Duration) error
 	TakeCursor(ctx context.Context, id string) ([]byte, bool, error)
+	Acquire(ctx context.Context, name string, ttl time.Duration) (token string, ok bool, err error)
+	Release(ctx context.Context, name, token string) (bool, error)
 }
 
 // sharedState is where shared state lives: Redis when REDIS_URL is set (with

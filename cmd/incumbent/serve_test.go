@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,6 +21,7 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/google/go-cmp/cmp"
 )
 
 // urlWriter collects what serve prints and hands over its URL.
@@ -293,7 +295,8 @@ func TestServeSlack(t *testing.T) {
 func TestReplicasShareRedis(t *testing.T) {
 	mr := miniredis.RunT(t)
 	var mu sync.Mutex
-	posts := 0
+	posts := 0                  // answers to the mention, in its thread
+	digests := map[string]int{} // weekly digests, by channel
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		switch r.URL.Path {
@@ -302,8 +305,13 @@ func TestReplicasShareRedis(t *testing.T) {
 		case "/users.info":
 			fmt.Fprint(w, `{"ok":true,"user":{"id":"U1","profile":{"email":"ops@example.com"}}}`)
 		case "/chat.postMessage":
+			r.ParseForm()
 			mu.Lock()
-			posts++
+			if r.Form.Get("thread_ts") == "1.0" {
+				posts++
+			} else if strings.Contains(r.Form.Get("blocks"), "weekly digest") {
+				digests[r.Form.Get("channel")]++
+			}
 			mu.Unlock()
 			fmt.Fprint(w, `{"ok":true,"channel":"C1","ts":"1.1"}`)
 		default:
@@ -336,6 +344,30 @@ func TestReplicasShareRedis(t *testing.T) {
 	mu.Lock()
 	if posts != 1 {
 		t.Errorf("the event was answered %d times by two replicas sharing Redis, want once", posts)
+	}
+	mu.Unlock()
+	// Both replicas run the digest scheduler over the same database: this week's digest
+	// of each of the demo company's three territories (due before Friday 27 November) goes
+	// out once, to its channel.
+	want := map[string]int{"#sales-northeast": 1, "#sales-great-lakes": 1, "#sales-gulf-coast": 1}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		mu.Lock()
+		got := maps.Clone(digests)
+		mu.Unlock()
+		if diff := cmp.Diff(want, got); diff == "" || time.Now().After(deadline) {
+			if diff != "" {
+				t.Errorf("digests posted by two replicas (-want +got):\n%s", diff)
+			}
+			break
+		}
+	}
+	// And no second copy comes afterwards (both replicas' first rounds are over by now).
+	time.Sleep(300 * time.Millisecond)
+	mu.Lock()
+	for ch, n := range digests {
+		if n != 1 {
+			t.Errorf("%d digests to %s", n, ch)
+		}
 	}
 	mu.Unlock()
 	// Sessions are shared: asked about on one replica, `/grade` alone on the other uses

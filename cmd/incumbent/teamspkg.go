@@ -43,7 +43,7 @@ const (
 	teamsFullDescMax     = 4000
 	teamsURLMax          = 2048
 	teamsVersionMax      = 256
-	teamsCommandsMax     = 10 // per command list: 10 up to manifest 1.23, 12 since 1.24
+	teamsCommandsMax     = 12 // per command list since manifest 1.24 (10 before)
 	teamsCommandTitleMax = 32
 	teamsCommandDescMax  = 128
 )
@@ -307,7 +307,7 @@ Weekly digests summarise each territory for its team. A rep sees the accounts of
 func (p teamsPackage) manifest() teamsManifest {
 	var cmds []teamsCommand
 	for _, c := range bot.Commands() {
-		if len(cmds) == teamsCommandsMax {
+		if len(cmds) == teamsCommandsMax { // the grammar lists the commands reps use most first
 			break
 		}
 		cmds = append(cmds, teamsCommand{

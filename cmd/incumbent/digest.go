@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	slackadapter "github.com/incumbent/incumbent/adapters/slack"
+	"github.com/incumbent/incumbent/adapters/teams"
+	"github.com/incumbent/incumbent/adapters/web"
+	"github.com/incumbent/incumbent/bot"
+	"github.com/incumbent/incumbent/domain"
+)
+
+// digestSender delivers a territory's digest to one place:
+//   - its digest_channel: a Slack channel ("#sales-north" or an id) when Slack is
+//     configured, or a Teams conversation written "teams:<key>" (teams:channel:<id>,
+//     teams:team:<id>, teams:email:<email>);
+//   - else its manager: by Slack DM when Slack is configured, else in their Teams
+//     personal chat with the bot;
+//
+// and, when the playground is on, to its /digests page as well. One chat destination,
+// so that the delivery record says where the digest went and a retry cannot post it to
+// one place twice while another failed.
+type digestSender struct {
+	slack *slackadapter.Handler
+	teams *teams.Handler
+	inbox *web.Inbox
+	now   func() time.Time
+}
+
+// errNowhere says a digest has nowhere to go.
+var errNowhere = errors.New("no chat platform is configured to deliver digests to (SLACK_BOT_TOKEN or MICROSOFT_APP_ID), and the playground is off")
+
+// send delivers r and says where it went.
+func (d digestSender) send(ctx context.Context, t domain.Territory, r bot.Reply) (string, error) {
+	var where []string
+	channel := strings.TrimSpace(t.DigestChannel)
+	var detail string
+	var err error
+	switch {
+	case strings.HasPrefix(channel, "teams:"):
+		if d.teams == nil {
+			return "", domain.Errorf(domain.EINVALID, "territory %s: digest_channel %q is a Teams conversation, but Teams is not configured (MICROSOFT_APP_ID)", t.Name, channel)
+		}
+		detail, err = d.teams.Notify(ctx, strings.TrimPrefix(channel, "teams:"), r)
+		detail = "Teams " + detail
+	case channel != "" && d.slack != nil:
+		detail, err = d.slack.PostDigest(ctx, channel, r)
+		detail = "Slack " + detail
+	case t.Manager != "" && d.slack != nil:
+		detail, err = d.slack.PostDigest(ctx, t.Manager, r)
+		detail = "Slack DM to " + t.Manager + " " + detail
+	case t.Manager != "" && d.teams != nil:
+		detail, err = d.teams.Notify(ctx, teams.EmailKey(t.Manager), r)
+		detail = "Teams chat with " + t.Manager + " " + detail
+	}
+	if err != nil {
+		return "", err
+	}
+	if detail != "" {
+		where = append(where, detail)
+	}
+	if d.inbox != nil {
+		where = append(where, d.inbox.Deliver(ctx, t.Name, d.now(), r))
+	}
+	if len(where) == 0 {
+		return "", errNowhere
+	}
+	return strings.Join(where, "; "), nil
+}
+
+// scheduler returns the digest scheduler of a serving process.
+func digestScheduler(s *session, locks bot.Locker, send digestSender, now func() time.Time, log *slog.Logger) *bot.DigestScheduler {
+	return &bot.DigestScheduler{
+		Territories: s.store,
+		Deliveries:  s.store,
+		Lock:        locks,
+		Build: func(ctx context.Context, t domain.Territory, week string, asOf time.Time) (bot.Reply, error) {
+			return s.bot.Digest(ctx, t.Name, asOf, week)
+		},
+		Send:   send.send,
+		Now:    now,
+		AsOf:   s.asOf,
+		Logger: log,
+	}
+}
+
+// runDigest is `incumbent digest <territory> [--send]`: it prints the territory's digest
+// as it would go out this week, or with --send delivers this week's digest now, through
+// the chat platform the environment configures, unless it has already been sent (the
+// same record as the scheduler's: it will not be sent again this week).
+func runDigest(ctx context.Context, args []string, env Env) error {
+	fs := flags("digest", env)
+	db := dbFlag(fs, env)
+	asOf := fs.String("as-of", "", "as-of date YYYY-MM-DD (default: the date this week's digest falls due; env INCUMBENT_AS_OF)")
+	send := fs.Bool("send", false, "deliver this week's digest now (Slack or Teams from the environment), unless it has been sent")
+	format := fs.String("format", "text", "text, json, slack or teams (without --send)")
+	settings := settingsFlag(fs)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usageError{"which territory? incumbent digest <territory> [--send]"}
+	}
+	if err := checkFormat(*format); err != nil {
+		return err
+	}
+	s, err := openSession(ctx, env, *db, "", *asOf, *settings, false)
+	if err != nil {
+		return err
+	}
+	defer s.store.Close()
+	t, err := findTerritory(ctx, s.store, strings.Join(pos, " "))
+	if err != nil {
+		return err
+	}
+	if !*send {
+		// The preview, as `digest <territory>` in chat shows it to an admin.
+		r := s.bot.Handle(ctx, bot.Request{Actor: s.actor, Text: "digest " + t.Name, AsOf: s.asOf, Adapter: "cli"})
+		if err := printReply(env, r, *format); err != nil {
+			return err
+		}
+		if r.Err != nil {
+			return errReplied
+		}
+		return nil
+	}
+	due, week, err := domain.DigestDue(t, env.Now())
+	if err != nil {
+		return err
+	}
+	log, err := serveLogger(env)
+	if err != nil {
+		return err
+	}
+	sl, err := slackFromEnv(ctx, env, s, nil, log)
+	if err != nil {
+		return err
+	}
+	th, _, err := teamsFromEnv(env, s, nil, log)
+	if err != nil {
+		return err
+	}
+	sender := digestSender{teams: th, now: env.Now}
+	if sl != nil {
+		sender.slack = sl.h
+	}
+	if sender.slack == nil && sender.teams == nil {
+		return usageError{"--send needs a chat platform: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) or MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD"}
+	}
+	sched := digestScheduler(s, nil, sender, env.Now, log)
+	d, err := sched.SendNow(ctx, t)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "The %s digest of the week of %s (due %s) went to %s.\n", t.Name, week, due.Format(time.RFC3339), d.Detail)
+	return nil
+}
+
+// findTerritory finds a territory by its name, in any case.
+func findTerritory(ctx context.Context, store interface {
+	FindTerritories(context.Context) ([]domain.Territory, error)
+}, name string) (domain.Territory, error) {
+	ts, err := store.FindTerritories(ctx)
+	if err != nil {
+		return domain.Territory{}, err
+	}
+	var names []string
+	for _, t := range ts {
+		if strings.EqualFold(t.Name, strings.TrimSpace(name)) {
+			return t, nil
+		}
+		names = append(names, t.Name)
+	}
+	return domain.Territory{}, domain.Errorf(domain.ENOTFOUND, "No territory is called %q. Territories: %s.", name, strings.Join(names, ", "))
+}

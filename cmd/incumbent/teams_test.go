@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/incumbent/incumbent/adapters/teams"
 	"github.com/incumbent/incumbent/adapters/teams/teamstest"
+	"github.com/incumbent/incumbent/domain"
 )
 
 // TestServeTeams serves Teams against a stand-in for Microsoft's side (the Bot
@@ -70,5 +72,42 @@ func TestServeTeams(t *testing.T) {
 		if code != exitUsage || !strings.Contains(errOut, tt.want) {
 			t.Errorf("%v: %d %s", tt.env, code, errOut)
 		}
+	}
+}
+
+// TestTeamsProactiveDigest sends a weekly digest to a manager's personal chat with the
+// bot, found by email among the stored conversation references: once.
+func TestTeamsProactiveDigest(t *testing.T) {
+	bf := teamstest.New(t)
+	db := digestDB(t)
+	ref, _ := json.Marshal(teams.ConversationReference{ServiceURL: bf.ConnectorURL, ChannelID: "msteams",
+		ConversationID: "a:personal-sam", ConversationType: "personal", BotID: "28:" + bf.AppID, UserID: "29:sam"})
+	store := openStore(t, db)
+	if err := store.SaveConversation(t.Context(), domain.Conversation{Adapter: "teams", Key: teams.EmailKey("sam@example.com"), Ref: ref, UpdatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"MICROSOFT_APP_ID": bf.AppID, "MICROSOFT_APP_PASSWORD": bf.Password,
+		"MICROSOFT_OPENID_METADATA_URL": bf.MetadataURL, "MICROSOFT_TOKEN_URL": bf.TokenURL, "MICROSOFT_SERVICE_URL_HOSTS": "127.0.0.1"}
+	// South's digest fell due on Friday 27 November at 07:00 in Berlin; it goes to Sam.
+	code, out, errOut := run(t, "", env, "digest", "--db", db, "--send", "South")
+	if code != 0 || !strings.Contains(out, "The South digest of the week of 2026-11-27") || !strings.Contains(out, "Teams chat with sam@example.com") {
+		t.Fatalf("send: %d %s%s", code, out, errOut)
+	}
+	got := bf.WaitActivities(t, 1, 10*time.Second)[0]
+	b, _ := json.Marshal(got.Body)
+	if got.ConversationID != "a:personal-sam" || got.ActivityID != "" || !strings.Contains(string(b), "South — weekly digest") ||
+		!strings.Contains(string(b), "data:image/png;base64,") {
+		t.Errorf("posted to %q (reply to %q):\n%.600s", got.ConversationID, got.ActivityID, b)
+	}
+	// Once: the week's record says it went.
+	if code, _, errOut := run(t, "", env, "digest", "--db", db, "--send", "South"); code != 1 || !strings.Contains(errOut, "was already sent") {
+		t.Errorf("second send: %d %s", code, errOut)
+	}
+	// North's manager has not installed the app: nothing can be sent, and it says why.
+	if code, _, errOut := run(t, "", env, "digest", "--db", db, "--send", "North"); code != 1 || !strings.Contains(errOut, "has not been added to the Teams conversation") {
+		t.Errorf("North: %d %s", code, errOut)
+	}
+	if n := len(bf.Activities()); n != 1 {
+		t.Errorf("%d activities posted, want 1", n)
 	}
 }

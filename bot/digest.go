@@ -81,7 +81,7 @@ func (b *Bot) buildDigest(ctx context.Context, territory string, asOf time.Time,
 	if in.Opportunities, err = b.Store.FindOpportunities(ctx, domain.ForTerritory(territory)); err != nil {
 		return domain.Digest{}, fmt.Errorf("find opportunities: %w", err)
 	}
-	if in.Invoices, err = b.Store.FindInvoices(ctx, domain.ForTerritory(territory)); err != nil {
+	if in.Invoices, err = b.Store.FindOverdueInvoices(ctx, domain.ForTerritory(territory), asOf, domain.DigestLateDays); err != nil {
 		return domain.Digest{}, fmt.Errorf("find invoices: %w", err)
 	}
 	if b.Snapshots != nil {

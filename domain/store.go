@@ -72,6 +72,10 @@ type Store interface {
 	FindPotentials(ctx context.Context, s Scope) ([]Potential, error)
 	FindOpportunities(ctx context.Context, s Scope) ([]Opportunity, error)
 	FindInvoices(ctx context.Context, s Scope) ([]Invoice, error)
+	// FindOverdueInvoices returns the scope's invoices open at asOf (issued by then, not
+	// paid by then) and more than minDaysLate days past their due date, by id: a
+	// digest's late payers, without reading years of paid invoices.
+	FindOverdueInvoices(ctx context.Context, s Scope, asOf time.Time, minDaysLate int) ([]Invoice, error)
 	FindCommitments(ctx context.Context, s Scope) ([]Commitment, error)
 	FindRFQs(ctx context.Context, s Scope) ([]RFQ, error)
 	// FindCompetitorOffers returns the offers made to the scope's accounts and every

@@ -186,6 +186,23 @@ func (s *Store) FindOpportunities(ctx context.Context, sc domain.Scope) ([]domai
 // FindInvoices returns the invoices of the scope's accounts, by id.
 func (s *Store) FindInvoices(ctx context.Context, sc domain.Scope) ([]domain.Invoice, error) {
 	where, args := scopeWhere(sc, "account_id")
+	return s.findInvoices(ctx, where, args)
+}
+
+// FindOverdueInvoices returns the scope's invoices open at asOf and more than
+// minDaysLate days past due, by id. Dates are ISO text, so they compare as strings.
+func (s *Store) FindOverdueInvoices(ctx context.Context, sc domain.Scope, asOf time.Time, minDaysLate int) ([]domain.Invoice, error) {
+	where, args := scopeWhere(sc, "account_id")
+	if where == "" {
+		where = " WHERE 1 = 1"
+	}
+	day := asOf.Format(domain.DateLayout)
+	where += ` AND invoice_date <= ? AND due_date < ? AND (paid_date IS NULL OR paid_date = '' OR paid_date > ?)`
+	args = append(args, day, asOf.AddDate(0, 0, -minDaysLate).Format(domain.DateLayout), day)
+	return s.findInvoices(ctx, where, args)
+}
+
+func (s *Store) findInvoices(ctx context.Context, where string, args []any) ([]domain.Invoice, error) {
 	return query(ctx, s, "invoices", func(r scanner) (domain.Invoice, error) {
 		var i domain.Invoice
 		var invoiceDate, dueDate, paidDate sql.NullString

@@ -38,7 +38,10 @@ var migrations embed.FS
 // never corrupts the file), lets index builds sort on up to 4 threads, and truncates the
 // WAL a large import leaves behind to 64 MiB. Its 16 MiB page cache is a measured
 // choice: a larger one made CREATE INDEX slower. Readers are query-only and read the
-// file through a memory map, which made the scan of all accounts' sales ~10% faster.
+// file through SQLite's page cache, not a memory map: a 1 GiB map made the scan of all
+// accounts' sales ~10% faster, but every page a process had touched counted in its
+// resident memory (760 MB to build every territory's digest at N=20000, against 210 MB
+// without), and a server must stay small (docs/PERFORMANCE.md).
 const (
 	writerPragmas = "_txlock=immediate" +
 		"&_pragma=busy_timeout(5000)" +
@@ -49,7 +52,7 @@ const (
 		"&_pragma=journal_size_limit(67108864)"
 	readerPragmas = "_pragma=busy_timeout(5000)" +
 		"&_pragma=cache_size(-16384)" +
-		"&_pragma=mmap_size(1073741824)" +
+		"&_pragma=mmap_size(0)" +
 		"&_pragma=query_only(1)"
 )
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/incumbent/incumbent/adapters/csvimport"
 	"github.com/incumbent/incumbent/adapters/sqlite"
 	"github.com/incumbent/incumbent/domain"
@@ -614,6 +615,29 @@ func TestScopes(t *testing.T) {
 			}
 			if diff := cmp.Diff(filter(f.invoices, in, func(i domain.Invoice) string { return i.AccountID }), invoices); diff != "" {
 				t.Errorf("FindInvoices (-want +got):\n%s", diff)
+			}
+			// Overdue at the dates around each invoice's boundaries: issued, due + 30
+			// (not yet more than 30 days late), due + 31, paid.
+			for _, inv := range invoices {
+				for _, asOf := range []time.Time{inv.InvoiceDate.AddDate(0, 0, -1), inv.DueDate.AddDate(0, 0, 30), inv.DueDate.AddDate(0, 0, 31), inv.PaidDate} {
+					if asOf.IsZero() {
+						continue
+					}
+					var want []domain.Invoice
+					for _, x := range invoices {
+						open := !x.InvoiceDate.After(asOf) && (x.PaidDate.IsZero() || x.PaidDate.After(asOf))
+						if open && domain.DayNumber(asOf)-domain.DayNumber(x.DueDate) > 30 {
+							want = append(want, x)
+						}
+					}
+					got, err := s.FindOverdueInvoices(ctx, tt.scope, asOf, 30)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+						t.Errorf("FindOverdueInvoices at %s (-want +got):\n%s", asOf.Format(domain.DateLayout), diff)
+					}
+				}
 			}
 			commitments, err := s.FindCommitments(ctx, tt.scope)
 			if err != nil {

@@ -89,8 +89,8 @@ func digestScheduler(s *session, locks bot.Locker, send digestSender, now func()
 	}
 }
 
-// runDigest is `incumbent digest <territory> [--send]`: it prints the territory's digest
-// as it would go out this week, or with --send delivers this week's digest now, through
+// runDigest is `incumbent digest <territory>|--all [--send]`: it prints the territory's
+// digest as it would go out, or with --send delivers this week's digest now, through
 // the chat platform the environment configures, unless it has already been sent (the
 // same record as the scheduler's: it will not be sent again this week).
 func runDigest(ctx context.Context, args []string, env Env) error {
@@ -98,14 +98,18 @@ func runDigest(ctx context.Context, args []string, env Env) error {
 	db := dbFlag(fs, env)
 	asOf := fs.String("as-of", "", "as-of date YYYY-MM-DD (default: the date this week's digest falls due; env INCUMBENT_AS_OF)")
 	send := fs.Bool("send", false, "deliver this week's digest now (Slack or Teams from the environment), unless it has been sent")
+	all := fs.Bool("all", false, "every territory's digest, one after the other (instead of naming one)")
 	format := fs.String("format", "text", "text, json, slack or teams (without --send)")
 	settings := settingsFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) == 0 {
-		return usageError{"which territory? incumbent digest <territory> [--send]"}
+	if len(pos) == 0 && !*all {
+		return usageError{"which territory? incumbent digest <territory> [--send], or --all"}
+	}
+	if len(pos) > 0 && *all {
+		return usageError{"name a territory or give --all, not both"}
 	}
 	if err := checkFormat(*format); err != nil {
 		return err
@@ -115,25 +119,34 @@ func runDigest(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer s.store.Close()
-	t, err := findTerritory(ctx, s.store, strings.Join(pos, " "))
-	if err != nil {
-		return err
+	var ts []domain.Territory
+	if *all {
+		if ts, err = s.store.FindTerritories(ctx); err != nil {
+			return err
+		}
+	} else {
+		t, err := findTerritory(ctx, s.store, strings.Join(pos, " "))
+		if err != nil {
+			return err
+		}
+		ts = []domain.Territory{t}
 	}
 	if !*send {
 		// The preview, as `digest <territory>` in chat shows it to an admin.
-		r := s.bot.Handle(ctx, bot.Request{Actor: s.actor, Text: "digest " + t.Name, AsOf: s.asOf, Adapter: "cli"})
-		if err := printReply(env, r, *format); err != nil {
-			return err
+		failed := false
+		for _, t := range ts {
+			r := s.bot.Handle(ctx, bot.Request{Actor: s.actor, Text: "digest " + t.Name, AsOf: s.asOf, Adapter: "cli"})
+			if err := printReply(env, r, *format); err != nil {
+				return err
+			}
+			failed = failed || r.Err != nil
 		}
-		if r.Err != nil {
+		if failed {
 			return errReplied
 		}
 		return nil
 	}
-	due, week, err := domain.DigestDue(t, env.Now())
-	if err != nil {
-		return err
-	}
+
 	log, err := serveLogger(env)
 	if err != nil {
 		return err
@@ -154,12 +167,16 @@ func runDigest(ctx context.Context, args []string, env Env) error {
 		return usageError{"--send needs a chat platform: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) or MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD"}
 	}
 	sched := digestScheduler(s, nil, sender, env.Now, log)
-	d, err := sched.SendNow(ctx, t)
-	if err != nil {
-		return err
+	var errs []error
+	for _, t := range ts {
+		d, err := sched.SendNow(ctx, t)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %s", t.Name, domain.ErrorMessage(err)))
+			continue
+		}
+		fmt.Fprintf(env.Stdout, "The %s digest of the week of %s went to %s.\n", t.Name, d.Week, d.Detail)
 	}
-	fmt.Fprintf(env.Stdout, "The %s digest of the week of %s (due %s) went to %s.\n", t.Name, week, due.Format(time.RFC3339), d.Detail)
-	return nil
+	return errors.Join(errs...)
 }
 
 // findTerritory finds a territory by its name, in any case.

@@ -63,8 +63,8 @@ Usage:
                 [--settings FILE] "COMMAND"  answer one command and exit
   incumbent chat [--db PATH] [--as-of DATE] [--as EMAIL] [--settings FILE]
                                             talk to the bot in the terminal
-  incumbent digest [--db PATH] [--as-of DATE] [--format text|json|slack|teams] [--send] TERRITORY
-                                            print a territory's weekly digest, or --send this
+  incumbent digest [--db PATH] [--as-of DATE] [--format text|json|slack|teams] [--send]
+                TERRITORY|--all             print a territory's weekly digest, or --send this
                                             week's now (Slack or Teams from the environment)
   incumbent teams-package --app-id ID [--out FILE] [--name NAME] [--developer NAME]
                 [--website URL] [--privacy URL] [--terms URL] [--version X.Y.Z]

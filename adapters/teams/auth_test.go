@@ -17,33 +17,9 @@ import (
 	"github.com/incumbent/incumbent/adapters/teams/teamstest"
 )
 
-// authClock is a clock the tests move by hand.
-type authClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newAuthClock() *authClock {
-	return &authClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-}
-
-func (c *authClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *authClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// newAuthSetup starts a Bot Framework stand-in and a Verifier trusting it, sharing a
-// clock.
-func newAuthSetup(t *testing.T) (*teamstest.BotFramework, *teams.Verifier, *authClock) {
+func newAuthSetup(t *testing.T) (*teamstest.BotFramework, *teams.Verifier, *testClock) {
 	t.Helper()
-	clock := newAuthClock()
+	clock := newTestClock()
 	bf := teamstest.New(t)
 	bf.Now = clock.Now
 	v := &teams.Verifier{AppID: bf.AppID, MetadataURL: bf.MetadataURL, Now: clock.Now}

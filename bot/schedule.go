@@ -31,6 +31,11 @@ type Locker interface {
 const (
 	DefaultDigestStale    = 10 * time.Minute
 	DefaultDigestInterval = time.Minute
+	// DefaultDigestCatchUp is how late a digest that fell due while no process was
+	// running is still sent: a server down over a weekend sends Monday's digest when it
+	// comes back, but one that starts on a Thursday does not send Friday's of last
+	// week an hour before this week's.
+	DefaultDigestCatchUp = 72 * time.Hour
 )
 
 // markTimeout bounds the write of a delivery's outcome, which goes ahead when the round's
@@ -49,10 +54,11 @@ const markTimeout = 10 * time.Second
 //
 // Catch-up: each round looks at every territory's current week only, the latest due
 // time at or before now. A digest that fell due while no process was running is sent
-// once when one starts; weeks before the current one are not sent late. A brand-new
-// deployment (an empty delivery table) therefore sends every territory's current-week
-// digest on its first start, whatever the day: the digest of the week that began on
-// the territory's digest day, as of that day. When a territory's digest day or hour is
+// once when one starts, if that is within CatchUp (3 days) of its due time; weeks
+// before the current one are not sent late. A brand-new deployment (an empty delivery
+// table) therefore sends, on its first start, the current-week digest of every territory
+// whose digest fell due in the last 3 days: the digest of the week that began on the
+// territory's digest day, as of that day. When a territory's digest day or hour is
 // moved back so that its current week is older than a week already tried, nothing is
 // sent until the next due time.
 //
@@ -92,6 +98,9 @@ type DigestScheduler struct {
 	// Interval is the longest Run waits between rounds, to pick up retries and changed
 	// settings; 0: DefaultDigestInterval.
 	Interval time.Duration
+	// CatchUp is how long after its due time a week's digest may still be sent by a
+	// round (SendNow has no limit); 0: DefaultDigestCatchUp.
+	CatchUp time.Duration
 	Logger   *slog.Logger // nil: slog.Default()
 
 	claimantOnce sync.Once
@@ -147,6 +156,27 @@ func (s *DigestScheduler) Run(ctx context.Context) error {
 		case <-timer.C:
 		}
 	}
+}
+
+// tooLate settles a week whose digest fell due longer than CatchUp ago: it is not sent
+// late. Unless it was sent at the time, that is logged once.
+func (s *DigestScheduler) tooLate(ctx context.Context, t domain.Territory, week string, due time.Time, late time.Duration) {
+	if _, ok := s.settledWeek(t.Name, week); ok {
+		return
+	}
+	d := domain.DigestDelivery{Territory: t.Name, Week: week, Status: domain.DigestSent, Detail: "not sent: past the catch-up window"}
+	if records, err := s.Deliveries.FindDigestDeliveries(ctx, t.Name); err == nil {
+		for _, r := range records {
+			if r.Week == week {
+				d = r
+			}
+		}
+	}
+	if d.Status != domain.DigestSent || d.Detail == "not sent: past the catch-up window" {
+		s.logger().InfoContext(ctx, "digest not sent late", "territory", t.Name, "week", week, "due", due,
+			"late", late.Round(time.Minute).String(), "catch_up", s.catchUp().String())
+	}
+	s.settle(t.Name, d)
 }
 
 // SendNow sends t's digest of the current week now, if it is not sent yet (the command
@@ -217,6 +247,10 @@ func (s *DigestScheduler) round(ctx context.Context) (sent int, next time.Time, 
 			reason := "no manager and no digest_channel: nobody to send the digest to"
 			skipped = append(skipped, t.Name+": "+reason)
 			s.warnOnce(ctx, t.Name, week+": no recipient", "digest not sent", "week", week, "reason", reason)
+			continue
+		}
+		if late := now.Sub(due); late > s.catchUp() {
+			s.tooLate(ctx, t, week, due, late)
 			continue
 		}
 		s.forgetWarning(t.Name)
@@ -399,6 +433,13 @@ func (s *DigestScheduler) stale() time.Duration {
 		return s.Stale
 	}
 	return DefaultDigestStale
+}
+
+func (s *DigestScheduler) catchUp() time.Duration {
+	if s.CatchUp > 0 {
+		return s.CatchUp
+	}
+	return DefaultDigestCatchUp
 }
 
 func (s *DigestScheduler) interval() time.Duration {

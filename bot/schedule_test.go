@@ -296,6 +296,30 @@ func TestDigestCatchUp(t *testing.T) {
 	}
 }
 
+// TestDigestCatchUpWindow: a digest that fell due more than three days before the first
+// round is not sent late; the next week's is sent on time.
+func TestDigestCatchUpWindow(t *testing.T) {
+	f := newFixture(t, utc(2026, 3, 5, 8, 1), north()) // Thursday: Monday's digest is 72 h 1 min late
+	for range 3 {
+		if n := f.runOnce(t); n != 0 {
+			t.Fatalf("a digest past the catch-up window was sent: %d", n)
+		}
+	}
+	f.clock.Set(utc(2026, 3, 9, 13, 0)) // Monday 9 March, after North's 08:00 UTC
+	if n := f.runOnce(t); n != 1 {
+		t.Fatalf("the next week's digest: %d sent", n)
+	}
+	want := []sent{{"North", "2026-03-09", utc(2026, 3, 9, 13, 0)}}
+	if diff := cmp.Diff(want, f.out.deliveries()); diff != "" {
+		t.Errorf("sent (-want +got):\n%s", diff)
+	}
+	// Within the window (Thursday 07:59, 71 h 59 min after Monday's due time) it is sent.
+	g := newFixture(t, utc(2026, 3, 5, 7, 59), north())
+	if n := g.runOnce(t); n != 1 {
+		t.Errorf("within the catch-up window: %d sent", n)
+	}
+}
+
 // TestDigestRetry fails the first three sends: the digest is retried 1, 2 and 4 minutes
 // after each failure, then sent once.
 func TestDigestRetry(t *testing.T) {
@@ -444,6 +468,8 @@ func TestDigestSchedulersShareOneFile(t *testing.T) {
 			a.Lock = la
 			b := f.scheduler("host-b:2:bb", openStore(t, f.path))
 			b.Lock = lb
+			// Every territory's week counts here, however long ago in it its digest fell due.
+			a.CatchUp, b.CatchUp = 8*24*time.Hour, 8*24*time.Hour
 			for week := range 2 {
 				var wg sync.WaitGroup
 				for _, s := range []*bot.DigestScheduler{a, b} {

@@ -101,7 +101,7 @@ type DigestScheduler struct {
 	// CatchUp is how long after its due time a week's digest may still be sent by a
 	// round (SendNow has no limit); 0: DefaultDigestCatchUp.
 	CatchUp time.Duration
-	Logger   *slog.Logger // nil: slog.Default()
+	Logger  *slog.Logger // nil: slog.Default()
 
 	claimantOnce sync.Once
 	claimant     string

@@ -32,6 +32,7 @@ type Config struct {
 type Drafter struct {
 	client *goopenai.Client
 	model  string
+	key    string // taken out of error messages
 }
 
 // New returns a drafter for the configuration.
@@ -55,8 +56,25 @@ func New(c Config) (*Drafter, error) {
 			cfg.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
 		}
 	}
-	return &Drafter{client: goopenai.NewClientWithConfig(cfg), model: model}, nil
+	return &Drafter{client: goopenai.NewClientWithConfig(cfg), model: model, key: c.APIKey}, nil
 }
+
+// secretError is an error whose text has the API key taken out: a server may echo the
+// key it was sent ("Incorrect API key provided: …") and errors end up in logs.
+type secretError struct {
+	err error
+	key string
+}
+
+func (e secretError) Error() string {
+	msg := e.err.Error()
+	if len(e.key) >= 4 {
+		msg = strings.ReplaceAll(msg, e.key, "[redacted]")
+	}
+	return msg
+}
+
+func (e secretError) Unwrap() error { return e.err }
 
 // instructions is the system message.
 const instructions = `You write 3 to 6 negotiation talking points for a B2B sales rep, in English, each one or two sentences a rep can say as is.
@@ -95,7 +113,7 @@ func (d *Drafter) Draft(ctx context.Context, f bot.TalkFacts) (bot.Draft, error)
 	})
 	out := bot.Draft{Drafter: d.model}
 	if err != nil {
-		return out, fmt.Errorf("openai: %w", err)
+		return out, fmt.Errorf("openai: %w", secretError{err: err, key: d.key})
 	}
 	out.PromptTokens, out.CompletionTokens = resp.Usage.PromptTokens, resp.Usage.CompletionTokens
 	if len(resp.Choices) == 0 {

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/incumbent/incumbent/adapters/teams/teamstest"
+)
+
+// lockedBuffer is a buffer written by the server's goroutines and read by the test.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestSecretsNotLogged serves with every secret configured and makes each dependency
+// fail in the ways that get logged — Slack refusing the token, Redis unreachable, the
+// model answering 401, forged Slack and Teams requests — then checks that no secret
+// appears in the logs, the output or any answer.
+func TestSecretsNotLogged(t *testing.T) {
+	secrets := map[string]string{
+		"SLACK_BOT_TOKEN":        "xoxb-1111-SECRETSLACKTOKEN",
+		"SLACK_SIGNING_SECRET":   "SECRETSIGNINGKEY0000",
+		"MICROSOFT_APP_PASSWORD": "SECRETMSPASSWORD~000",
+		"OPENAI_API_KEY":         "sk-SECRETOPENAIKEY0000",
+		"redis password":         "SECRETREDISPASSWORD",
+	}
+	slackAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"ok":false,"error":"invalid_auth"}`)
+	}))
+	defer slackAPI.Close()
+	model := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		// Some servers echo what they were sent.
+		fmt.Fprintf(w, `{"error":{"message":"Incorrect API key provided: %s","type":"invalid_request_error"}}`, r.Header.Get("Authorization"))
+	}))
+	defer model.Close()
+	bf := teamstest.New(t)
+	bf.Password = secrets["MICROSOFT_APP_PASSWORD"]
+
+	env := map[string]string{
+		"INCUMBENT_DB":                  filepath.Join(t.TempDir(), "incumbent.db"),
+		"SLACK_BOT_TOKEN":               secrets["SLACK_BOT_TOKEN"],
+		"SLACK_SIGNING_SECRET":          secrets["SLACK_SIGNING_SECRET"],
+		"SLACK_API_URL":                 slackAPI.URL,
+		"MICROSOFT_APP_ID":              bf.AppID,
+		"MICROSOFT_APP_PASSWORD":        "wrong-" + secrets["MICROSOFT_APP_PASSWORD"], // Entra refuses it
+		"MICROSOFT_OPENID_METADATA_URL": bf.MetadataURL,
+		"MICROSOFT_TOKEN_URL":           bf.TokenURL,
+		"MICROSOFT_SERVICE_URL_HOSTS":   "127.0.0.1",
+		"OPENAI_API_KEY":                secrets["OPENAI_API_KEY"],
+		"OPENAI_BASE_URL":               model.URL + "/v1",
+		"REDIS_URL":                     "redis://:" + secrets["redis password"] + "@127.0.0.1:1/0",
+		"INCUMBENT_LOG_LEVEL":           "debug",
+	}
+	out, logs := &urlWriter{url: make(chan string, 1)}, &lockedBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, Env{Stdin: strings.NewReader(""), Stdout: out, Stderr: logs,
+			Getenv: func(k string) string { return env[k] }, Now: time.Now})
+	}()
+	var url string
+	select {
+	case url = <-out.url:
+	case code := <-done:
+		t.Fatalf("serve exited with %d:\n%s", code, logs)
+	case <-time.After(60 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	var answers strings.Builder
+	do := func(req *http.Request) {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		b.ReadFrom(resp.Body)
+		resp.Body.Close()
+		answers.WriteString(b.String())
+	}
+	// A forged Slack command, a signed one whose answer needs Slack (which refuses the
+	// token), a forged Teams activity, a Teams message whose reply needs Entra (which
+	// refuses the password), the readiness report, and talking points from the model.
+	req, _ := http.NewRequest(http.MethodPost, url+"/slack/commands", strings.NewReader("command=%2Fgap&text=acme&user_id=U1"))
+	req.Header.Set("X-Slack-Signature", "v0=00")
+	req.Header.Set("X-Slack-Request-Timestamp", fmt.Sprint(time.Now().Unix()))
+	do(req)
+	do(slackRequest(url+"/slack/commands", "application/x-www-form-urlencoded", "command=%2Fgap&text=acme&user_id=U1&channel_id=C1", secrets["SLACK_SIGNING_SECRET"], 0))
+	activity, _ := json.Marshal(map[string]any{"type": "message", "id": "1", "channelId": "msteams", "serviceUrl": bf.ConnectorURL,
+		"from": map[string]any{"id": "29:x"}, "conversation": map[string]any{"id": "a:1", "conversationType": "personal"}, "text": "gap acme"})
+	for _, token := range []string{"forged." + secrets["SLACK_BOT_TOKEN"], bf.Token(teamstest.TokenClaims{Audience: bf.AppID, ServiceURL: bf.ConnectorURL})} {
+		req, _ = http.NewRequest(http.MethodPost, url+"/api/messages", bytes.NewReader(activity))
+		req.Header.Set("Authorization", "Bearer "+token)
+		do(req)
+	}
+	do(mustRequest(t, http.MethodGet, url+"/readyz", ""))
+	req = mustRequest(t, http.MethodPost, url+"/api/ask", `{"text":"deal suggest acme"}`)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Incumbent-Playground", "1")
+	do(req)
+	var id struct{ HTML string }
+	_ = id
+	req = mustRequest(t, http.MethodPost, url+"/api/ask", `{"text":"talk acme"}`)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Incumbent-Playground", "1")
+	do(req)
+	time.Sleep(2 * time.Second) // the deferred Teams reply and its Entra failure
+	cancel()
+	<-done
+
+	all := logs.String() + out.String() + answers.String()
+	for name, secret := range secrets {
+		if strings.Contains(all, secret) {
+			t.Errorf("%s appears in the logs or answers: %s", name, around(all, secret))
+		}
+	}
+	// The failures themselves were logged: the test saw what it meant to provoke.
+	for _, want := range []string{"auth.test failed", "redis", "teams", "model"} {
+		if !strings.Contains(strings.ToLower(logs.String()), want) {
+			t.Errorf("the logs do not mention %q:\n%s", want, logs)
+		}
+	}
+}
+
+func mustRequest(t *testing.T, method, url, body string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+// around returns the text around the first s in all, for a failure message.
+func around(all, s string) string {
+	i := strings.Index(all, s)
+	return all[max(0, i-200):min(len(all), i+len(s)+50)]
+}

@@ -507,6 +507,7 @@ func lifts(s GradeSettings, has map[string]bool, scores map[string]int, values m
 				if l.Threshold, ok = spendToRank(book.Revenues, f.Revenue, l.Threshold); !ok {
 					continue // no revenue earns this score: try the next
 				}
+				l.Threshold = roundUpSignificant(l.Threshold, 2)
 			case CriterionMargin:
 				l.Threshold *= g.CompanyGPRate // as a GP%
 			case CriterionPayment:
@@ -517,6 +518,18 @@ func lifts(s GradeSettings, has map[string]bool, scores map[string]int, values m
 		}
 	}
 	return tiers[idx-1], out
+}
+
+// roundUpSignificant rounds x > 0 up to its first n significant digits (88,596 → 89,000
+// for n = 2). The spend to exceed is another account's exact revenue, perhaps of a
+// territory the asker may not see: rounded up, it still lifts the account (more than the
+// rounded figure is more than the exact one) and no longer gives that account's figure.
+func roundUpSignificant(x float64, n int) float64 {
+	if x <= 0 {
+		return x
+	}
+	unit := math.Pow(10, math.Floor(math.Log10(x))-float64(n-1))
+	return math.Ceil(x/unit-1e-9) * unit
 }
 
 // spendToRank returns the yearly revenue that an account with revenue own must exceed

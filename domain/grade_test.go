@@ -295,6 +295,15 @@ func TestGradeLiftThresholds(t *testing.T) {
 			t.Errorf("spend lift without revenue = %+v, want score 2 above 300", l)
 		}
 	}
+	// The revenue to exceed is another account's, perhaps of a territory the asker may
+	// not see: it is rounded up to two significant digits, so it is nobody's figure.
+	in = domain.GradeInput{Account: domain.Account{ID: "A1"}, AsOf: date(t, "2026-11-27"), Revenue: 300, Cost: 210,
+		Book: []float64{100, 200, 300, 400, 88596, 600_000, 700_000, 800_000}, CompanyRevenue: 1000, CompanyCost: 600}
+	s.Weights[domain.CriterionNewBusiness] = 0
+	g = domain.ComputeGrade(in, s)
+	if len(g.Lifts) == 0 || g.Lifts[0].Criterion != domain.CriterionSpend || g.Lifts[0].Threshold != 89000 {
+		t.Errorf("lifts %+v: want spend above 89,000 (88,596 rounded up)", g.Lifts)
+	}
 }
 
 func TestGradeSettingsValidate(t *testing.T) {

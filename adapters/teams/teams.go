@@ -235,17 +235,20 @@ func commandOf(a *Activity) string {
 }
 
 var (
-	atRe   = regexp.MustCompile(`(?is)<at[^>]*>.*?</at>`)
-	tagRe  = regexp.MustCompile(`(?s)<[^>]+>`)
-	nbspRe = regexp.MustCompile(`[\s\x{00a0}]+`)
+	atRe    = regexp.MustCompile(`(?is)<at[^>]*>.*?</at>`)
+	atTagRe = regexp.MustCompile(`(?i)</?at(\s[^>]*)?>`)
+	tagRe   = regexp.MustCompile(`(?s)<[^>]+>`)
+	nbspRe  = regexp.MustCompile(`[\s\x{00a0}]+`)
 )
 
 // StripMentions removes <at>…</at> mentions and the HTML Teams wraps messages in, and
-// collapses white space.
+// collapses white space. Mention tags that only appear once the entities are decoded
+// (typed as text: "&lt;at&gt;") go too, so that what is left never reads as a mention.
 func StripMentions(s string) string {
 	s = atRe.ReplaceAllString(s, " ")
 	s = tagRe.ReplaceAllString(s, " ")
 	s = html.UnescapeString(s)
+	s = atTagRe.ReplaceAllString(atRe.ReplaceAllString(s, " "), " ")
 	return strings.TrimSpace(nbspRe.ReplaceAllString(s, " "))
 }
 

@@ -1,0 +1,589 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/incumbent/incumbent/domain"
+)
+
+// Known returns the territory names, people's emails, account ids and products stored.
+func (s *Store) Known(ctx context.Context) (domain.KnownKeys, error) {
+	k := domain.KnownKeys{
+		Territories: make(map[string]bool),
+		People:      make(map[string]bool),
+		Accounts:    make(map[string]bool),
+		Products:    make(map[string]domain.Product),
+	}
+	for _, q := range []struct {
+		sql string
+		set map[string]bool
+	}{
+		{`SELECT name FROM territories`, k.Territories},
+		{`SELECT email FROM people`, k.People},
+		{`SELECT account_id FROM accounts`, k.Accounts},
+	} {
+		keys, err := query(ctx, s, "known keys", func(r pgx.Row) (string, error) {
+			var key string
+			err := r.Scan(&key)
+			return key, err
+		}, q.sql)
+		if err != nil {
+			return domain.KnownKeys{}, err
+		}
+		for _, key := range keys {
+			q.set[key] = true
+		}
+	}
+	products, err := s.FindProducts(ctx)
+	if err != nil {
+		return domain.KnownKeys{}, err
+	}
+	for _, p := range products {
+		k.Products[p.SKU] = p
+	}
+	return k, nil
+}
+
+// Sales lines are buffered and copied into the sales table salesChunk at a time (COPY,
+// inside the import's transaction); rows of keyed tables are buffered, deduplicated by
+// key (the last one wins) and copied upsertChunk at a time into a temporary staging
+// table, from which one INSERT … SELECT … ON CONFLICT DO UPDATE upserts them.
+const (
+	salesChunk  = 10_000
+	upsertChunk = 5_000
+)
+
+var salesColumns = []string{"day", "account", "product", "quantity", "amount", "cost", "invoice_id", "source"}
+
+// keyed is a table whose rows are upserted by key: the first nkey of cols.
+type keyed struct {
+	table string
+	nkey  int
+	cols  []string
+	one   string // the upsert of one row, $1…
+}
+
+func newKeyed(table string, nkey int, cols ...string) *keyed {
+	params := make([]string, len(cols))
+	for i := range cols {
+		params[i] = fmt.Sprintf("$%d", i+1)
+	}
+	k := &keyed{table: table, nkey: nkey, cols: cols}
+	k.one = fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (%s) DO UPDATE SET %s",
+		table, strings.Join(cols, ", "), strings.Join(params, ", "), strings.Join(cols[:nkey], ", "), k.set())
+	return k
+}
+
+// set is the SET list of the upsert: every column but the key from excluded.
+func (k *keyed) set() string {
+	set := make([]string, 0, len(k.cols)-k.nkey)
+	for _, c := range k.cols[k.nkey:] {
+		set = append(set, c+" = excluded."+c)
+	}
+	return strings.Join(set, ", ")
+}
+
+// staging is the name of the temporary table k's rows are copied into.
+func (k *keyed) staging() string { return "staging_" + k.table }
+
+var (
+	upsertPotential = newKeyed("potentials", 2,
+		"account_id", "category", "annual_potential", "competitor", "note")
+	upsertOpportunity = newKeyed("opportunities", 1,
+		"opp_id", "account_id", "category", "name", "value", "stage", "probability", "close_date", "competitor", "next_step")
+	upsertInvoice = newKeyed("invoices", 1,
+		"invoice_id", "account_id", "invoice_date", "due_date", "amount", "paid_date")
+	upsertCommitment = newKeyed("commitments", 3,
+		"account_id", "sku", "period", "committed_qty")
+	upsertRFQ = newKeyed("rfqs", 1,
+		"rfq_id", "account_id", "date", "category", "value", "outcome")
+	upsertCompetitorOffer = newKeyed("competitor_offers", 3,
+		"competitor", "sku", "account_id", "competitor_product", "price", "uses_per_unit", "change_cost", "weaknesses", "set_by", "set_at")
+	upsertObjective = newKeyed("objectives", 3,
+		"scope", "key", "year", "revenue_target", "gp_target", "set_by", "set_at")
+)
+
+// buffer is the rows of one keyed table waiting to be written, by key.
+type buffer struct {
+	rows [][]any
+	at   map[string]int // index in rows, by key
+}
+
+// Batch is one import transaction: see domain.ImportBatch. It is not safe for
+// concurrent use. AddSale needs the sale's account and product to be stored already, by
+// this batch or an earlier one.
+type Batch struct {
+	tx pgx.Tx
+
+	// Integer ids of accounts, products and sources, by key.
+	accounts map[string]int64
+	products map[string]int64
+	sources  map[string]int64
+
+	sales   [][]any            // buffered sales lines
+	touched bool               // sales lines were added or deleted
+	pending map[*keyed]*buffer // buffered rows of keyed tables
+	staged  map[*keyed]bool    // staging tables created
+	done    bool               // committed or rolled back
+	// recategorised is set when a stored product moves to another category: the
+	// series are rebuilt even if no sales line changed.
+	recategorised bool
+}
+
+// BeginImport starts the transaction of an import. It locks the meta row, so it waits
+// for any other import, from this process or another, to finish: two imports replacing
+// the lines of the same file at once would otherwise both keep their lines (a DELETE
+// does not see the lines of a transaction that commits while it waits). Readers are
+// not blocked.
+func (s *Store) BeginImport(ctx context.Context) (domain.ImportBatch, error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: begin import: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `SELECT data_version FROM meta FOR UPDATE`); err != nil {
+		tx.Rollback(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("postgres: begin import: %w", err)
+	}
+	return &Batch{
+		tx:       tx,
+		accounts: make(map[string]int64),
+		products: make(map[string]int64),
+		sources:  make(map[string]int64),
+		pending:  make(map[*keyed]*buffer),
+		staged:   make(map[*keyed]bool),
+	}, nil
+}
+
+func objectiveArgs(o domain.Objective) []any {
+	setAt := ""
+	if !o.SetAt.IsZero() {
+		setAt = o.SetAt.UTC().Format(time.RFC3339Nano)
+	}
+	return []any{string(o.Scope), o.Key, o.Year, o.RevenueTarget, o.GPTarget, o.SetBy, setAt}
+}
+
+func offerArgs(o domain.CompetitorOffer) []any {
+	setAt := ""
+	if !o.SetAt.IsZero() {
+		setAt = o.SetAt.UTC().Format(time.RFC3339Nano)
+	}
+	return []any{o.Competitor, o.SKU, o.AccountID, o.CompetitorProduct, o.Price, o.UsesPerUnit, o.ChangeCost, o.Weaknesses, o.SetBy, setAt}
+}
+
+// put buffers one row of k's table, replacing a buffered row with the same key, and
+// writes the buffer when it holds upsertChunk rows.
+func (b *Batch) put(ctx context.Context, k *keyed, args ...any) error {
+	if b.done {
+		return pgx.ErrTxClosed
+	}
+	buf := b.pending[k]
+	if buf == nil {
+		buf = &buffer{at: make(map[string]int)}
+		b.pending[k] = buf
+	}
+	var sb strings.Builder
+	for _, a := range args[:k.nkey] {
+		fmt.Fprint(&sb, a)
+		sb.WriteByte(0)
+	}
+	key := sb.String()
+	if i, ok := buf.at[key]; ok {
+		buf.rows[i] = args
+		return nil
+	}
+	buf.at[key] = len(buf.rows)
+	buf.rows = append(buf.rows, args)
+	if len(buf.rows) < upsertChunk {
+		return nil
+	}
+	return b.flushKeyed(ctx, k)
+}
+
+// flushKeyed copies the buffered rows of k's table into its staging table and upserts
+// them from there.
+func (b *Batch) flushKeyed(ctx context.Context, k *keyed) error {
+	buf := b.pending[k]
+	if buf == nil || len(buf.rows) == 0 {
+		return nil
+	}
+	if !b.staged[k] {
+		_, err := b.tx.Exec(ctx, fmt.Sprintf(`CREATE TEMPORARY TABLE %s (LIKE %s INCLUDING DEFAULTS) ON COMMIT DROP`, k.staging(), k.table))
+		if err != nil {
+			return fmt.Errorf("stage %s: %w", k.table, err)
+		}
+		b.staged[k] = true
+	}
+	if _, err := b.tx.CopyFrom(ctx, pgx.Identifier{k.staging()}, k.cols, pgx.CopyFromRows(buf.rows)); err != nil {
+		return fmt.Errorf("copy %s: %w", k.table, err)
+	}
+	cols := strings.Join(k.cols, ", ")
+	q := fmt.Sprintf(`INSERT INTO %s (%s) SELECT %s FROM %s ON CONFLICT (%s) DO UPDATE SET %s`,
+		k.table, cols, cols, k.staging(), strings.Join(k.cols[:k.nkey], ", "), k.set())
+	if _, err := b.tx.Exec(ctx, q); err != nil {
+		return fmt.Errorf("write %s: %w", k.table, err)
+	}
+	if _, err := b.tx.Exec(ctx, `TRUNCATE `+k.staging()); err != nil {
+		return fmt.Errorf("write %s: %w", k.table, err)
+	}
+	buf.rows = buf.rows[:0]
+	clear(buf.at)
+	return nil
+}
+
+// PutTerritory stores t, replacing the territory of the same name.
+func (b *Batch) PutTerritory(ctx context.Context, t domain.Territory) error {
+	_, err := b.tx.Exec(ctx, `INSERT INTO territories (name, manager, digest_channel, timezone, digest_day, digest_hour)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO UPDATE SET manager = excluded.manager,
+		digest_channel = excluded.digest_channel, timezone = excluded.timezone, digest_day = excluded.digest_day,
+		digest_hour = excluded.digest_hour`,
+		t.Name, t.Manager, t.DigestChannel, t.Timezone, int(t.DigestDay), t.DigestHour)
+	if err != nil {
+		return fmt.Errorf("postgres: put territory %q: %w", t.Name, err)
+	}
+	return nil
+}
+
+// PutPerson stores p, replacing the person with the same email.
+func (b *Batch) PutPerson(ctx context.Context, p domain.Person) error {
+	_, err := b.tx.Exec(ctx, `INSERT INTO people (email, name, role, territory, slack_user_id, teams_user_id)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (email) DO UPDATE SET name = excluded.name, role = excluded.role,
+		territory = excluded.territory, slack_user_id = excluded.slack_user_id, teams_user_id = excluded.teams_user_id`,
+		p.Email, p.Name, string(p.Role), p.Territory, p.SlackUserID, p.TeamsUserID)
+	if err != nil {
+		return fmt.Errorf("postgres: put person %q: %w", p.Email, err)
+	}
+	return nil
+}
+
+// PutAccount stores a, replacing the account with the same id, and its names.
+func (b *Batch) PutAccount(ctx context.Context, a domain.Account) error {
+	if b.done {
+		return fmt.Errorf("postgres: put account %q: %w", a.ID, pgx.ErrTxClosed)
+	}
+	keys := []string{} // not nil: an empty array, not NULL
+	for _, n := range append([]string{a.ID, a.Name}, a.Aliases...) {
+		if k := domain.NameKey(n); k != "" {
+			keys = append(keys, k)
+		}
+	}
+	var id int64
+	err := b.tx.QueryRow(ctx, `WITH account AS (
+			INSERT INTO accounts (account_id, name, territory, owner, industry, aliases, payment_terms_days, employees)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (account_id) DO UPDATE SET name = excluded.name, territory = excluded.territory,
+				owner = excluded.owner, industry = excluded.industry, aliases = excluded.aliases,
+				payment_terms_days = excluded.payment_terms_days, employees = excluded.employees
+			RETURNING id
+		), gone AS (
+			DELETE FROM account_names WHERE account_id = $1 AND name_key <> ALL ($9::text[])
+		), names AS (
+			INSERT INTO account_names (name_key, account_id) SELECT DISTINCT k, $1 FROM unnest($9::text[]) AS k
+			ON CONFLICT DO NOTHING
+		)
+		SELECT id FROM account`,
+		a.ID, a.Name, a.Territory, a.Owner, a.Industry, strings.Join(a.Aliases, ";"), a.PaymentTermsDays, a.Employees, keys).Scan(&id)
+	if err != nil {
+		return fmt.Errorf("postgres: put account %q: %w", a.ID, err)
+	}
+	b.accounts[a.ID] = id
+	return nil
+}
+
+// PutProduct stores p, replacing the product with the same SKU.
+func (b *Batch) PutProduct(ctx context.Context, p domain.Product) error {
+	if b.done {
+		return fmt.Errorf("postgres: put product %q: %w", p.SKU, pgx.ErrTxClosed)
+	}
+	// The CTE old sees the product as it was before the upsert (every part of one
+	// statement sees the same snapshot).
+	var id int64
+	var was *string
+	err := b.tx.QueryRow(ctx, `WITH old AS (SELECT category FROM products WHERE sku = $1), product AS (
+			INSERT INTO products (sku, name, category, list_price, unit_cost, uses_per_unit, unit_of_use)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (sku) DO UPDATE SET name = excluded.name,
+			category = excluded.category, list_price = excluded.list_price, unit_cost = excluded.unit_cost,
+			uses_per_unit = excluded.uses_per_unit, unit_of_use = excluded.unit_of_use RETURNING id
+		)
+		SELECT id, (SELECT category FROM old) FROM product`,
+		p.SKU, p.Name, p.Category, p.ListPrice, p.UnitCost, p.UsesPerUnit, p.UnitOfUse).Scan(&id, &was)
+	if err != nil {
+		return fmt.Errorf("postgres: put product %q: %w", p.SKU, err)
+	}
+	if was != nil && *was != p.Category {
+		b.recategorised = true
+	}
+	b.products[p.SKU] = id
+	return nil
+}
+
+// ReplaceSales deletes every sales line imported from the file named source, including
+// those added to this batch so far.
+func (b *Batch) ReplaceSales(ctx context.Context, source string) error {
+	if err := b.replaceSales(ctx, source); err != nil {
+		return fmt.Errorf("postgres: replace sales of %s: %w", source, err)
+	}
+	return nil
+}
+
+func (b *Batch) replaceSales(ctx context.Context, source string) error {
+	if err := b.flushSales(ctx); err != nil {
+		return err
+	}
+	id, err := b.sourceID(ctx, source)
+	if err != nil {
+		return err
+	}
+	tag, err := b.tx.Exec(ctx, `DELETE FROM sales WHERE source = $1`, id)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() > 0 {
+		b.touched = true
+	}
+	return nil
+}
+
+// AddSale adds one sales line. Lines are buffered and copied in chunks.
+func (b *Batch) AddSale(ctx context.Context, s domain.Sale) error {
+	if b.done {
+		return fmt.Errorf("postgres: add sale: %w", pgx.ErrTxClosed)
+	}
+	account, err := b.lookup(ctx, b.accounts, "account", `SELECT id FROM accounts WHERE account_id = $1`, s.AccountID)
+	if err != nil {
+		return fmt.Errorf("postgres: add sale: %w", err)
+	}
+	product, err := b.lookup(ctx, b.products, "product", `SELECT id FROM products WHERE sku = $1`, s.SKU)
+	if err != nil {
+		return fmt.Errorf("postgres: add sale: %w", err)
+	}
+	source, err := b.sourceID(ctx, s.Source)
+	if err != nil {
+		return fmt.Errorf("postgres: add sale: source %q: %w", s.Source, err)
+	}
+	b.sales = append(b.sales, []any{int32(domain.DayNumber(s.Date)), account, product, s.Quantity, s.Amount, s.Cost, s.InvoiceID, source})
+	if len(b.sales) < salesChunk {
+		return nil
+	}
+	if err := b.flushSales(ctx); err != nil {
+		return fmt.Errorf("postgres: add sale: %w", err)
+	}
+	return nil
+}
+
+// lookup returns the integer id of the what (an account or product) key, from cache or
+// else by q.
+func (b *Batch) lookup(ctx context.Context, cache map[string]int64, what, q, key string) (int64, error) {
+	if id, ok := cache[key]; ok {
+		return id, nil
+	}
+	var id int64
+	err := b.tx.QueryRow(ctx, q, key).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, domain.Errorf(domain.EINVALID, "A sales line refers to %s %q, which is not stored.", what, key)
+	}
+	if err != nil {
+		return 0, err
+	}
+	cache[key] = id
+	return id, nil
+}
+
+// sourceID returns the id of the source named name, creating it if needed.
+func (b *Batch) sourceID(ctx context.Context, name string) (int64, error) {
+	if id, ok := b.sources[name]; ok {
+		return id, nil
+	}
+	var id int64
+	err := b.tx.QueryRow(ctx, `INSERT INTO sources (name) VALUES ($1)
+		ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id`, name).Scan(&id)
+	if err != nil {
+		return 0, err
+	}
+	b.sources[name] = id
+	return id, nil
+}
+
+// flushSales copies the buffered sales lines into the sales table.
+func (b *Batch) flushSales(ctx context.Context) error {
+	if len(b.sales) == 0 {
+		return nil
+	}
+	if _, err := b.tx.CopyFrom(ctx, pgx.Identifier{"sales"}, salesColumns, pgx.CopyFromRows(b.sales)); err != nil {
+		return err
+	}
+	clear(b.sales)
+	b.sales = b.sales[:0]
+	b.touched = true
+	return nil
+}
+
+// PutPotential stores p, replacing the potential of the same account and category.
+func (b *Batch) PutPotential(ctx context.Context, p domain.Potential) error {
+	err := b.put(ctx, upsertPotential, p.AccountID, p.Category, p.AnnualPotential, p.Competitor, p.Note)
+	if err != nil {
+		return fmt.Errorf("postgres: put potential %q/%q: %w", p.AccountID, p.Category, err)
+	}
+	return nil
+}
+
+// PutOpportunity stores o, replacing the opportunity with the same id.
+func (b *Batch) PutOpportunity(ctx context.Context, o domain.Opportunity) error {
+	err := b.put(ctx, upsertOpportunity, o.ID, o.AccountID, o.Category, o.Name, o.Value,
+		o.Stage, o.Probability, dateArg(o.CloseDate), o.Competitor, o.NextStep)
+	if err != nil {
+		return fmt.Errorf("postgres: put opportunity %q: %w", o.ID, err)
+	}
+	return nil
+}
+
+// PutInvoice stores i, replacing the invoice with the same id.
+func (b *Batch) PutInvoice(ctx context.Context, i domain.Invoice) error {
+	err := b.put(ctx, upsertInvoice, i.ID, i.AccountID, dateArg(i.InvoiceDate),
+		dateArg(i.DueDate), i.Amount, dateArg(i.PaidDate))
+	if err != nil {
+		return fmt.Errorf("postgres: put invoice %q: %w", i.ID, err)
+	}
+	return nil
+}
+
+// PutCommitment stores c, replacing the commitment of the same account, SKU and period.
+func (b *Batch) PutCommitment(ctx context.Context, c domain.Commitment) error {
+	err := b.put(ctx, upsertCommitment, c.AccountID, c.SKU, c.Period.String(), c.CommittedQty)
+	if err != nil {
+		return fmt.Errorf("postgres: put commitment %q/%q/%s: %w", c.AccountID, c.SKU, c.Period, err)
+	}
+	return nil
+}
+
+// PutRFQ stores r, replacing the RFQ with the same id.
+func (b *Batch) PutRFQ(ctx context.Context, r domain.RFQ) error {
+	err := b.put(ctx, upsertRFQ, r.ID, r.AccountID, dateArg(r.Date), r.Category, r.Value, string(r.Outcome))
+	if err != nil {
+		return fmt.Errorf("postgres: put RFQ %q: %w", r.ID, err)
+	}
+	return nil
+}
+
+// PutCompetitorOffer stores o, replacing the offer of the same competitor, SKU and
+// account (empty for a market-wide offer).
+func (b *Batch) PutCompetitorOffer(ctx context.Context, o domain.CompetitorOffer) error {
+	if err := b.put(ctx, upsertCompetitorOffer, offerArgs(o)...); err != nil {
+		return fmt.Errorf("postgres: put competitor offer %q/%q/%q: %w", o.Competitor, o.SKU, o.AccountID, err)
+	}
+	return nil
+}
+
+// PutObjective stores o, replacing the objective of the same scope, key and year.
+func (b *Batch) PutObjective(ctx context.Context, o domain.Objective) error {
+	if err := b.put(ctx, upsertObjective, objectiveArgs(o)...); err != nil {
+		return fmt.Errorf("postgres: put objective %s %q %d: %w", o.Scope, o.Key, o.Year, err)
+	}
+	return nil
+}
+
+// Commit writes the buffered rows, rebuilds the sales series and records the first and
+// last sales dates when sales changed, increments the data version and commits. It returns the new data version.
+// On error the batch is rolled back.
+func (b *Batch) Commit(ctx context.Context) (version int64, err error) {
+	if b.done {
+		return 0, fmt.Errorf("postgres: commit import: %w", pgx.ErrTxClosed)
+	}
+	b.done = true
+	defer func() {
+		if err != nil {
+			b.tx.Rollback(context.WithoutCancel(ctx))
+			err = fmt.Errorf("postgres: commit import: %w", err)
+		}
+	}()
+	if err := b.flushSales(ctx); err != nil {
+		return 0, err
+	}
+	for k := range b.pending {
+		if err := b.flushKeyed(ctx, k); err != nil {
+			return 0, err
+		}
+	}
+	if b.touched || b.recategorised {
+		if err := b.rebuildSeries(ctx); err != nil {
+			return 0, fmt.Errorf("rebuild the sales series: %w", err)
+		}
+	}
+	if b.touched {
+		_, err := b.tx.Exec(ctx, `UPDATE meta SET (sales_first, sales_last) = (SELECT MIN(day), MAX(day) FROM sales)`)
+		if err != nil {
+			return 0, err
+		}
+	}
+	v, err := bumpVersion(ctx, b.tx)
+	if err != nil {
+		return 0, err
+	}
+	if err := b.tx.Commit(ctx); err != nil {
+		return 0, err
+	}
+	return v, nil
+}
+
+// Rollback discards the batch. It does nothing after Commit or Rollback, so it may be
+// deferred.
+func (b *Batch) Rollback() error {
+	if b.done {
+		return nil
+	}
+	b.done = true
+	// Rollback takes no context (domain.ImportBatch): it must run even when the
+	// import's context was cancelled.
+	if err := b.tx.Rollback(context.Background()); err != nil {
+		return fmt.Errorf("postgres: roll back import: %w", err)
+	}
+	return nil
+}
+
+// rebuildSeries rebuilds sales_series, company_series and product_series (see the
+// schema) from the sales lines. It deletes rather than truncates: TRUNCATE would block readers until
+// the import commits.
+func (b *Batch) rebuildSeries(ctx context.Context) error {
+	for _, q := range []string{
+		`DELETE FROM sales_series`,
+		`INSERT INTO sales_series (account, category, days, revenue, cost)
+		SELECT account, category, array_agg(day ORDER BY day), array_agg(revenue ORDER BY day), array_agg(cost ORDER BY day)
+		FROM (
+			SELECT s.account, p.category, s.day,
+				SUM(SUM(s.amount)) OVER w AS revenue, SUM(SUM(s.cost)) OVER w AS cost
+			FROM sales s JOIN products p ON p.id = s.product
+			GROUP BY s.account, p.category, s.day
+			WINDOW w AS (PARTITION BY s.account, p.category ORDER BY s.day)
+		) d
+		GROUP BY account, category`,
+		`DELETE FROM company_series`,
+		`INSERT INTO company_series (category, days, revenue, cost)
+		SELECT category, array_agg(day ORDER BY day), array_agg(revenue ORDER BY day), array_agg(cost ORDER BY day)
+		FROM (
+			SELECT p.category, s.day, SUM(SUM(s.amount)) OVER w AS revenue, SUM(SUM(s.cost)) OVER w AS cost
+			FROM sales s JOIN products p ON p.id = s.product
+			GROUP BY p.category, s.day
+			WINDOW w AS (PARTITION BY p.category ORDER BY s.day)
+		) d
+		GROUP BY category`,
+		`DELETE FROM product_series`,
+		`INSERT INTO product_series (product, days, revenue, cost)
+		SELECT product, array_agg(day ORDER BY day), array_agg(revenue ORDER BY day), array_agg(cost ORDER BY day)
+		FROM (
+			SELECT product, day, SUM(SUM(amount)) OVER w AS revenue, SUM(SUM(cost)) OVER w AS cost
+			FROM sales GROUP BY product, day
+			WINDOW w AS (PARTITION BY product ORDER BY day)
+		) d
+		GROUP BY product`,
+	} {
+		if _, err := b.tx.Exec(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,160 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"net/url"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/incumbent/incumbent/adapters/postgres"
+	"github.com/incumbent/incumbent/adapters/storetest"
+	"github.com/incumbent/incumbent/domain"
+)
+
+var (
+	_ domain.Store               = (*postgres.Store)(nil)
+	_ domain.ImportBatch         = (*postgres.Batch)(nil)
+	_ domain.GradingStore        = (*postgres.Store)(nil)
+	_ domain.ScenarioStore       = (*postgres.Store)(nil)
+	_ domain.OfferWriter         = (*postgres.Store)(nil)
+	_ domain.ConversationStore   = (*postgres.Store)(nil)
+	_ domain.DigestSnapshotStore = (*postgres.Store)(nil)
+	_ domain.DigestDeliveryStore = (*postgres.Store)(nil)
+	_ storetest.Store            = (*postgres.Store)(nil)
+)
+
+// schemaURL creates a schema of its own for the test in the database of DATABASE_URL,
+// drops it when the test ends, and returns the URL that opens stores in it (search_path
+// set). It skips without DATABASE_URL unless INCUMBENT_REQUIRE_SERVICES is set.
+func schemaURL(t *testing.T) string {
+	t.Helper()
+	u := os.Getenv("DATABASE_URL")
+	if u == "" {
+		if os.Getenv("INCUMBENT_REQUIRE_SERVICES") != "" {
+			t.Fatal("DATABASE_URL is not set, and INCUMBENT_REQUIRE_SERVICES requires the real PostgreSQL")
+		}
+		t.Skip("DATABASE_URL is not set: the PostgreSQL store is not tested")
+	}
+	ctx := t.Context()
+	conn, err := pgx.Connect(ctx, u)
+	if err != nil {
+		t.Fatalf("PostgreSQL at DATABASE_URL does not answer: %v", err)
+	}
+	defer conn.Close(ctx)
+	schema := "incumbent_test_" + rand.Text()[:16]
+	schema = pgx.Identifier{schema}.Sanitize()
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, u)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			t.Error(err)
+		}
+	})
+	parsed, err := url.Parse(u)
+	if err != nil {
+		t.Fatalf("DATABASE_URL: %v", err)
+	}
+	q := parsed.Query()
+	q.Set("search_path", schema)
+	parsed.RawQuery = q.Encode()
+	return parsed.String()
+}
+
+// open opens a store at u and closes it when the test ends.
+func open(t *testing.T, u string) *postgres.Store {
+	t.Helper()
+	s, err := postgres.Open(t.Context(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return s
+}
+
+// TestContract runs the stores' contract suite against the PostgreSQL store, each
+// subtest in a schema of its own.
+func TestContract(t *testing.T) {
+	schemaURL(t) // skips or fails before any subtest without DATABASE_URL
+	storetest.Run(t, func(t *testing.T) storetest.Store { return open(t, schemaURL(t)) })
+}
+
+// TestOpen opens one database from several replicas at once, as a deployment does:
+// the schema is migrated once, and every replica sees the same data.
+func TestOpen(t *testing.T) {
+	u := schemaURL(t)
+	const replicas = 4
+	stores := make([]*postgres.Store, replicas)
+	errs := make([]error, replicas)
+	var wg sync.WaitGroup
+	for i := range replicas {
+		wg.Go(func() { stores[i], errs[i] = postgres.Open(t.Context(), u) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("replica %d: %v", i, err)
+		}
+		t.Cleanup(func() { stores[i].Close() })
+	}
+	f := storetest.NewFixture(t)
+	v := storetest.Load(t, stores[0], f.Write)
+	for i, s := range stores {
+		if got, err := s.DataVersion(t.Context()); err != nil || got != v {
+			t.Errorf("replica %d: DataVersion() = %d, %v, want %d", i, got, err, v)
+		}
+		got, err := s.FindAccounts(t.Context(), domain.AllAccounts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(f.Accounts, got); diff != "" {
+			t.Errorf("replica %d accounts (-want +got):\n%s", i, diff)
+		}
+	}
+	conn, err := pgx.Connect(t.Context(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(t.Context())
+	var applied []int64
+	rows, err := conn.Query(t.Context(), `SELECT version_id FROM goose_db_version WHERE version_id > 0 ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if applied, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]int64{1, 2, 3, 4, 5, 6}, applied); diff != "" {
+		t.Errorf("migrations applied (-want +got):\n%s", diff)
+	}
+}
+
+// TestDigestClaimRace claims the same digests from two stores on one database at once,
+// as two replicas would: each is won exactly once.
+func TestDigestClaimRace(t *testing.T) {
+	u := schemaURL(t)
+	storetest.ClaimRace(t, open(t, u), open(t, u))
+}
+
+// TestOpenBadURL checks that a URL that is not one fails clearly.
+func TestOpenBadURL(t *testing.T) {
+	if _, err := postgres.Open(t.Context(), "postgres://%zz"); err == nil {
+		t.Error("Open(bad URL) = nil error")
+	}
+}

@@ -1,0 +1,431 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/incumbent/incumbent/domain"
+)
+
+// Sums per category (SalesByCategory, GapFacts, CompanySalesByCategory, the revenue of
+// GradeFacts) read the running totals of sales_series and company_series, two binary
+// searches per period, as the SQLite store reads its account_facts: a market's gap
+// reads one row per account and category instead of every line. BestSellers reads
+// product_series likewise. SalesBySKU aggregates the lines at query time, all periods in
+// one pass with FILTER clauses; the potentials, the pipeline and the rest of the grade
+// facts are summed at query time too.
+
+// readTx runs f in a read-only transaction that sees one snapshot.
+func (s *Store) readTx(ctx context.Context, f func(tx pgx.Tx) error) error {
+	return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, f)
+}
+
+// accountScope returns the condition restricting accounts a to the scope, and its
+// parameter ($1).
+func accountScope(sc domain.Scope) (string, []any) {
+	switch {
+	case sc.AccountID != "":
+		return "a.account_id = $1", []any{sc.AccountID}
+	case sc.Territory != "":
+		return "a.territory = $1", []any{sc.Territory}
+	}
+	return "TRUE", nil
+}
+
+// periodSums returns the select list summing revenue, cost, quantity and counting the
+// lines of s in each period, and the condition on s.day covering them all. Day numbers
+// are integers this package computes, written into the SQL as literals.
+func periodSums(periods []domain.Period) (sums, where string) {
+	parts := make([]string, 0, 4*len(periods))
+	var lo, hi int64
+	for i, p := range periods {
+		after, through := domain.DayNumber(p.After), domain.DayNumber(p.Through)
+		if i == 0 {
+			lo, hi = after, through
+		}
+		lo, hi = min(lo, after), max(hi, through)
+		in := fmt.Sprintf("FILTER (WHERE s.day > %d AND s.day <= %d)", after, through)
+		parts = append(parts, "SUM(s.amount) "+in, "SUM(s.cost) "+in, "SUM(s.quantity) "+in, "COUNT(*) "+in)
+	}
+	return strings.Join(parts, ", "), fmt.Sprintf("s.day > %d AND s.day <= %d", lo, hi)
+}
+
+// scanTotals reads rows of an account, a key and periodSums' columns into totals, one
+// per period with a line.
+func scanTotals(rows pgx.Rows, periods int, add func(domain.SalesTotal)) error {
+	defer rows.Close()
+	var account, key string
+	vals := make([]*float64, 3*periods)
+	counts := make([]int64, periods)
+	dest := make([]any, 2+4*periods)
+	dest[0], dest[1] = &account, &key
+	for i := range periods {
+		dest[2+4*i], dest[3+4*i], dest[4+4*i], dest[5+4*i] = &vals[3*i], &vals[3*i+1], &vals[3*i+2], &counts[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		for i := range periods {
+			if counts[i] == 0 {
+				continue
+			}
+			add(domain.SalesTotal{AccountID: account, Key: key, Period: i,
+				Revenue: *vals[3*i], Cost: *vals[3*i+1], Quantity: *vals[3*i+2]})
+		}
+	}
+	return rows.Err()
+}
+
+// SalesBySKU sums the scope's sales lines per account, SKU and period. Groups with no
+// line in a period are left out. The totals come by account (in the order accounts
+// were first stored), then SKU, then period.
+func (s *Store) SalesBySKU(ctx context.Context, sc domain.Scope, periods []domain.Period) ([]domain.SalesTotal, error) {
+	if len(periods) == 0 {
+		return nil, nil
+	}
+	where, args := accountScope(sc)
+	sums, days := periodSums(periods)
+	rows, err := s.pool.Query(ctx, `SELECT a.account_id, p.sku, `+sums+`
+		FROM sales s JOIN accounts a ON a.id = s.account JOIN products p ON p.id = s.product
+		WHERE `+days+` AND `+where+`
+		GROUP BY a.id, p.sku ORDER BY a.id, p.sku`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: sales by SKU: %w", err)
+	}
+	var out []domain.SalesTotal
+	if err := scanTotals(rows, len(periods), func(t domain.SalesTotal) { out = append(out, t) }); err != nil {
+		return nil, fmt.Errorf("postgres: sales by SKU: %w", err)
+	}
+	return out, nil
+}
+
+// SalesByCategory sums the scope's sales per account, product category and period, in
+// the order of GapFacts: by territory, account (in the order accounts were first
+// stored), category and period.
+func (s *Store) SalesByCategory(ctx context.Context, sc domain.Scope, periods []domain.Period) ([]domain.SalesTotal, error) {
+	if len(periods) == 0 {
+		return nil, nil
+	}
+	var out []domain.SalesTotal
+	err := s.readTx(ctx, func(tx pgx.Tx) error {
+		return salesByCategory(ctx, tx, sc, periods, func(t domain.SalesTotal) { out = append(out, t) })
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: sales by category: %w", err)
+	}
+	return out, nil
+}
+
+func salesByCategory(ctx context.Context, tx pgx.Tx, sc domain.Scope, periods []domain.Period, add func(domain.SalesTotal)) error {
+	where, args := accountScope(sc)
+	rows, err := tx.Query(ctx, `SELECT a.account_id, c.category, c.days, c.revenue, c.cost
+		FROM sales_series c JOIN accounts a ON a.id = c.account
+		WHERE `+where+` ORDER BY a.territory, a.id, c.category`, args...)
+	if err != nil {
+		return err
+	}
+	return scanSeries(rows, dayRanges(periods), add)
+}
+
+// CompanySalesByCategory sums every account's sales per product category and period;
+// AccountID is empty in the totals.
+func (s *Store) CompanySalesByCategory(ctx context.Context, periods []domain.Period) ([]domain.SalesTotal, error) {
+	if len(periods) == 0 {
+		return nil, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT '', category, days, revenue, cost FROM company_series ORDER BY category`)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: company sales by category: %w", err)
+	}
+	var out []domain.SalesTotal
+	if err := scanSeries(rows, dayRanges(periods), func(t domain.SalesTotal) { out = append(out, t) }); err != nil {
+		return nil, fmt.Errorf("postgres: company sales by category: %w", err)
+	}
+	return out, nil
+}
+
+// series is one row of sales_series or company_series: running totals by day.
+type series struct {
+	days          []int32
+	revenue, cost []float64
+}
+
+// upTo returns how many days of the series are ≤ day, and the running totals then.
+func (s *series) upTo(day int64) (n int, revenue, cost float64) {
+	n = sort.Search(len(s.days), func(i int) bool { return int64(s.days[i]) > day })
+	if n == 0 {
+		return 0, 0, 0
+	}
+	return n, s.revenue[n-1], s.cost[n-1]
+}
+
+// dayRanges returns the periods as day numbers (After, Through].
+func dayRanges(periods []domain.Period) [][2]int64 {
+	out := make([][2]int64, len(periods))
+	for i, p := range periods {
+		out[i] = [2]int64{domain.DayNumber(p.After), domain.DayNumber(p.Through)}
+	}
+	return out
+}
+
+// scanSeries reads rows of an account, a key and a series, and adds the totals of
+// each period with a line in it.
+func scanSeries(rows pgx.Rows, periods [][2]int64, add func(domain.SalesTotal)) error {
+	var account, key string
+	var s series
+	_, err := pgx.ForEachRow(rows, []any{&account, &key, &s.days, &s.revenue, &s.cost}, func() error {
+		if len(s.days) != len(s.revenue) || len(s.days) != len(s.cost) {
+			return fmt.Errorf("the series of %s/%s is inconsistent", account, key)
+		}
+		for i, p := range periods {
+			n0, r0, c0 := s.upTo(p[0])
+			n1, r1, c1 := s.upTo(p[1])
+			if n1 > n0 {
+				add(domain.SalesTotal{AccountID: account, Key: key, Period: i, Revenue: r1 - r0, Cost: c1 - c0})
+			}
+		}
+		return nil
+	})
+	return err
+}
+
+// GapFacts returns, for each account of the scope with sales lines, a potential or an
+// open opportunity, its sales per category over the periods, its potentials and its
+// open pipeline per category; by territory, then account (in the order accounts were
+// first stored), each list by category. It reads one snapshot.
+func (s *Store) GapFacts(ctx context.Context, sc domain.Scope, periods []domain.Period) ([]domain.GapFacts, error) {
+	var out []domain.GapFacts
+	err := s.readTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		out, err = gapFacts(ctx, tx, sc, periods)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: gap facts: %w", err)
+	}
+	return out, nil
+}
+
+func gapFacts(ctx context.Context, tx pgx.Tx, sc domain.Scope, periods []domain.Period) ([]domain.GapFacts, error) {
+	where, args := accountScope(sc)
+	// The scope's accounts with any sales line, potential or open opportunity.
+	rows, err := tx.Query(ctx, `SELECT a.account_id FROM accounts a WHERE `+where+` AND (
+			EXISTS (SELECT 1 FROM sales_series c WHERE c.account = a.id)
+			OR EXISTS (SELECT 1 FROM potentials p WHERE p.account_id = a.account_id)
+			OR EXISTS (SELECT 1 FROM opportunities o WHERE o.account_id = a.account_id AND lower(o.stage) NOT IN ('won', 'lost')))
+		ORDER BY a.territory, a.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	out := make([]domain.GapFacts, len(ids))
+	at := make(map[string]*domain.GapFacts, len(ids))
+	for i, id := range ids {
+		out[i].AccountID = id
+		at[id] = &out[i]
+	}
+	if len(periods) > 0 {
+		err := salesByCategory(ctx, tx, sc, periods, func(t domain.SalesTotal) {
+			if f := at[t.AccountID]; f != nil {
+				f.Sales = append(f.Sales, t)
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	rows, err = tx.Query(ctx, `SELECT p.account_id, p.category, p.annual_potential, p.competitor
+		FROM potentials p JOIN accounts a ON a.account_id = p.account_id
+		WHERE `+where+` ORDER BY p.account_id, p.category`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var p domain.Potential
+	_, err = pgx.ForEachRow(rows, []any{&p.AccountID, &p.Category, &p.AnnualPotential, &p.Competitor}, func() error {
+		if f := at[p.AccountID]; f != nil {
+			f.Potentials = append(f.Potentials, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows, err = tx.Query(ctx, `SELECT o.account_id, o.category, SUM(o.value), SUM(o.value * o.probability)
+		FROM opportunities o JOIN accounts a ON a.account_id = o.account_id
+		WHERE `+where+` AND lower(o.stage) NOT IN ('won', 'lost')
+		GROUP BY o.account_id, o.category ORDER BY o.account_id, o.category`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var pl domain.Pipeline
+	_, err = pgx.ForEachRow(rows, []any{&pl.AccountID, &pl.Category, &pl.Value, &pl.Weighted}, func() error {
+		if f := at[pl.AccountID]; f != nil && (pl.Value != 0 || pl.Weighted != 0) {
+			f.Pipelines = append(f.Pipelines, pl)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// BestSellers returns the company's best-selling SKU of each category over W of asOf,
+// by revenue (ties, within 1e-9, to the first SKU in order); categories without sales in
+// W are left out. It reads product_series.
+func (s *Store) BestSellers(ctx context.Context, asOf time.Time) (map[string]string, error) {
+	w := domain.NewDayWindow(asOf)
+	rows, err := s.pool.Query(ctx, `SELECT p.sku, p.category, x.days, x.revenue, x.cost
+		FROM product_series x JOIN products p ON p.id = x.product ORDER BY p.category, p.sku`)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: best sellers: %w", err)
+	}
+	out, top := map[string]string{}, map[string]float64{}
+	err = scanSeries(rows, [][2]int64{{w.After, w.Through}}, func(t domain.SalesTotal) {
+		sku, category := t.AccountID, t.Key // the first two columns
+		if t.Revenue > top[category]+1e-9 {
+			out[category], top[category] = sku, t.Revenue
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: best sellers: %w", err)
+	}
+	return out, nil
+}
+
+// GradeFacts returns the grade facts at asOf of every account with sales lines,
+// invoices, commitments or RFQs, by territory and account, summed from the records in
+// one snapshot: sales, invoices and RFQs dated in W, and the commitment months wholly in
+// W with the quantities taken in them.
+func (s *Store) GradeFacts(ctx context.Context, asOf time.Time) ([]domain.GradeFacts, error) {
+	var out []domain.GradeFacts
+	err := s.readTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		out, err = gradeFacts(ctx, tx, asOf)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: grade facts: %w", err)
+	}
+	return out, nil
+}
+
+func gradeFacts(ctx context.Context, tx pgx.Tx, asOf time.Time) ([]domain.GradeFacts, error) {
+	w := domain.NewDayWindow(asOf)
+	after, through := fromDayNumber(w.After), fromDayNumber(w.Through)
+	rows, err := tx.Query(ctx, `SELECT a.account_id FROM accounts a WHERE
+			EXISTS (SELECT 1 FROM sales_series c WHERE c.account = a.id)
+			OR EXISTS (SELECT 1 FROM invoices i WHERE i.account_id = a.account_id)
+			OR EXISTS (SELECT 1 FROM commitments c WHERE c.account_id = a.account_id)
+			OR EXISTS (SELECT 1 FROM rfqs r WHERE r.account_id = a.account_id)
+		ORDER BY a.territory, a.id`)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.GradeFacts, len(ids))
+	at := make(map[string]*domain.GradeFacts, len(ids))
+	for i, id := range ids {
+		out[i].AccountID = id
+		at[id] = &out[i]
+	}
+	var account string
+	rows, err = tx.Query(ctx, `SELECT a.account_id, c.category, c.days, c.revenue, c.cost
+		FROM sales_series c JOIN accounts a ON a.id = c.account`)
+	if err != nil {
+		return nil, err
+	}
+	err = scanSeries(rows, [][2]int64{{w.After, w.Through}}, func(t domain.SalesTotal) {
+		if f := at[t.AccountID]; f != nil {
+			f.Revenue += t.Revenue
+			f.Cost += t.Cost
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	var invoice, due int64
+	var paid *int64
+	var amount float64
+	rows, err = tx.Query(ctx, `SELECT account_id, invoice_date - DATE '1970-01-01', due_date - DATE '1970-01-01',
+			paid_date - DATE '1970-01-01', amount
+		FROM invoices WHERE invoice_date > $1 AND invoice_date <= $2`, after, through)
+	if err != nil {
+		return nil, err
+	}
+	_, err = pgx.ForEachRow(rows, []any{&account, &invoice, &due, &paid, &amount}, func() error {
+		if f := at[account]; f != nil {
+			p := int64(domain.NoDay)
+			if paid != nil {
+				p = *paid
+			}
+			f.AddInvoice(w, invoice, due, p, amount)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	var period string
+	var committed, unitCost, taken float64
+	rows, err = tx.Query(ctx, `SELECT c.account_id, c.period, c.committed_qty, COALESCE(p.unit_cost, 0),
+			COALESCE((SELECT SUM(s.quantity) FROM sales s
+				WHERE s.account = a.id AND s.product = p.id AND s.day >= m.first AND s.day <= m.last), 0)
+		FROM commitments c
+		JOIN accounts a ON a.account_id = c.account_id
+		LEFT JOIN products p ON p.sku = c.sku
+		CROSS JOIN LATERAL (SELECT to_date(c.period, 'YYYY-MM') - DATE '1970-01-01' AS first,
+			(to_date(c.period, 'YYYY-MM') + INTERVAL '1 month')::date - DATE '1970-01-01' - 1 AS last) m
+		WHERE m.first > $1 AND m.last <= $2`, w.After, w.Through)
+	if err != nil {
+		return nil, err
+	}
+	_, err = pgx.ForEachRow(rows, []any{&account, &period, &committed, &unitCost, &taken}, func() error {
+		m, err := domain.ParseMonth(period)
+		if err != nil {
+			return err
+		}
+		if f := at[account]; f != nil {
+			f.AddCommitment(w, m, committed, taken, unitCost)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	var day int64
+	var outcome string
+	rows, err = tx.Query(ctx, `SELECT account_id, date - DATE '1970-01-01', outcome
+		FROM rfqs WHERE date > $1 AND date <= $2`, after, through)
+	if err != nil {
+		return nil, err
+	}
+	_, err = pgx.ForEachRow(rows, []any{&account, &day, &outcome}, func() error {
+		if f := at[account]; f != nil {
+			f.AddRFQ(w, day, domain.RFQOutcome(outcome))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

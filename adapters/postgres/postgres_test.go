@@ -1,10 +1,6 @@
 package postgres_test
 
 import (
-	"context"
-	"crypto/rand"
-	"net/url"
-	"os"
 	"sync"
 	"testing"
 
@@ -12,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/incumbent/incumbent/adapters/postgres"
+	"github.com/incumbent/incumbent/adapters/postgres/pgtest"
 	"github.com/incumbent/incumbent/adapters/storetest"
 	"github.com/incumbent/incumbent/domain"
 )
@@ -28,50 +25,8 @@ var (
 	_ storetest.Store            = (*postgres.Store)(nil)
 )
 
-// schemaURL creates a schema of its own for the test in the database of DATABASE_URL,
-// drops it when the test ends, and returns the URL that opens stores in it (search_path
-// set). It skips without DATABASE_URL unless INCUMBENT_REQUIRE_SERVICES is set.
-func schemaURL(t *testing.T) string {
-	t.Helper()
-	u := os.Getenv("DATABASE_URL")
-	if u == "" {
-		if os.Getenv("INCUMBENT_REQUIRE_SERVICES") != "" {
-			t.Fatal("DATABASE_URL is not set, and INCUMBENT_REQUIRE_SERVICES requires the real PostgreSQL")
-		}
-		t.Skip("DATABASE_URL is not set: the PostgreSQL store is not tested")
-	}
-	ctx := t.Context()
-	conn, err := pgx.Connect(ctx, u)
-	if err != nil {
-		t.Fatalf("PostgreSQL at DATABASE_URL does not answer: %v", err)
-	}
-	defer conn.Close(ctx)
-	schema := "incumbent_test_" + rand.Text()[:16]
-	schema = pgx.Identifier{schema}.Sanitize()
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx := context.Background()
-		conn, err := pgx.Connect(ctx, u)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Error(err)
-		}
-	})
-	parsed, err := url.Parse(u)
-	if err != nil {
-		t.Fatalf("DATABASE_URL: %v", err)
-	}
-	q := parsed.Query()
-	q.Set("search_path", schema)
-	parsed.RawQuery = q.Encode()
-	return parsed.String()
-}
+// schemaURL is pgtest.SchemaURL: a schema of the test's own.
+func schemaURL(t *testing.T) string { return pgtest.SchemaURL(t) }
 
 // open opens a store at u and closes it when the test ends.
 func open(t *testing.T, u string) *postgres.Store {

@@ -17,7 +17,6 @@ import (
 	"github.com/incumbent/incumbent/adapters/openai"
 	"github.com/incumbent/incumbent/adapters/plot"
 	slackadapter "github.com/incumbent/incumbent/adapters/slack"
-	"github.com/incumbent/incumbent/adapters/sqlite"
 	"github.com/incumbent/incumbent/adapters/teams"
 	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/domain"
@@ -25,7 +24,8 @@ import (
 
 // session is what ask and chat share: the store, the bot and who is asking.
 type session struct {
-	store *sqlite.Store
+	store appStore
+	where string // the database, for messages (a URL without its password)
 	bot   *bot.Bot
 	actor bot.Actor
 	asOf  time.Time
@@ -52,12 +52,12 @@ func openSession(ctx context.Context, env Env, db, as, asOf, settingsPath string
 		}
 		day = d
 	}
-	_, statErr := os.Stat(db)
-	missing := errors.Is(statErr, fs.ErrNotExist)
-	if missing && !createDemo {
-		return nil, fmt.Errorf("no database at %s: load your data with `incumbent import --db %s DIR`, or start `incumbent chat` to create one with demo data", db, db)
+	if env.Getenv("DATABASE_URL") == "" && !createDemo {
+		if _, err := os.Stat(db); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("no database at %s: load your data with `incumbent import --db %s DIR`, or start `incumbent chat` to create one with demo data", db, db)
+		}
 	}
-	store, err := sqlite.Open(ctx, db)
+	store, missing, where, err := openAppStore(ctx, env, db)
 	if err != nil {
 		return nil, err
 	}
@@ -89,11 +89,11 @@ func openSession(ctx context.Context, env Env, db, as, asOf, settingsPath string
 			return nil, fmt.Errorf("--as: %s", domain.ErrorMessage(err))
 		}
 	}
-	return &session{store: store, bot: b, actor: actor, asOf: day}, nil
+	return &session{store: store, where: where, bot: b, actor: actor, asOf: day}, nil
 }
 
 // seedDemo fills a new database with the default demo data set and says so.
-func seedDemo(ctx context.Context, store *sqlite.Store, db string, env Env) error {
+func seedDemo(ctx context.Context, store appStore, db string, env Env) error {
 	dir, err := os.MkdirTemp("", "incumbent-demo-")
 	if err != nil {
 		return err
@@ -156,7 +156,7 @@ func runChat(ctx context.Context, args []string, env Env) error {
 	}
 	defer s.store.Close()
 	s.bot.Sessions = &memory.Store{} // `grade` alone grades the account last asked about
-	fmt.Fprintf(env.Stdout, "Incumbent on %s, as %s. Type help for the commands, quit to leave.\n", *db, s.actor.Person.Name)
+	fmt.Fprintf(env.Stdout, "Incumbent on %s, as %s. Type help for the commands, quit to leave.\n", s.where, s.actor.Person.Name)
 	in := bufio.NewScanner(env.Stdin)
 	for {
 		fmt.Fprint(env.Stdout, "> ")

@@ -12,7 +12,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/incumbent/incumbent/adapters/csvimport"
-	"github.com/incumbent/incumbent/adapters/sqlite"
 	"github.com/incumbent/incumbent/domain"
 )
 
@@ -29,7 +28,7 @@ func runImport(ctx context.Context, args []string, env Env) error {
 	if st, err := os.Stat(pos[0]); err != nil || !st.IsDir() {
 		return domain.Errorf(domain.ENOTFOUND, "directory %s does not exist", pos[0])
 	}
-	store, err := sqlite.Open(ctx, *db)
+	store, _, _, err := openAppStore(ctx, env, *db)
 	if err != nil {
 		return err
 	}
@@ -46,7 +45,7 @@ const importMemoryLimit = 64 << 20
 
 // importDir imports dir into the store, with a progress bar per file when stderr is a
 // terminal, and prints a line per file and a total.
-func importDir(ctx context.Context, store *sqlite.Store, dir string, env Env) error {
+func importDir(ctx context.Context, store csvimport.Store, dir string, env Env) error {
 	if env.Getenv("GOMEMLIMIT") == "" {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
 	}

@@ -166,7 +166,7 @@ func runServe(ctx context.Context, args []string, env Env) error {
 			}
 		}()
 	}
-	log.InfoContext(ctx, "serving", "url", srv.URL(), "db", *db, "playground", playgroundOn)
+	log.InfoContext(ctx, "serving", "url", srv.URL(), "db", s.where, "playground", playgroundOn)
 	fmt.Fprintf(env.Stdout, "Incumbent is serving on %s", srv.URL())
 	if playgroundOn {
 		fmt.Fprintf(env.Stdout, " — open it in a browser to talk to the bot")

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+
+	"github.com/incumbent/incumbent/adapters/postgres/pgtest"
+)
+
+// TestReplicasSharePostgres runs two servers on one PostgreSQL database (DATABASE_URL)
+// and one Redis: a Slack event retried to the other replica is answered once; the
+// weekly digest that is due goes out once; a scenario saved through one is shown by the
+// other; an import is seen by both at their next answer.
+func TestReplicasSharePostgres(t *testing.T) {
+	u := pgtest.SchemaURL(t)
+	env := map[string]string{"DATABASE_URL": u}
+	if code, out, errOut := run(t, "", env, "import", "testdata/digestdata"); code != 0 {
+		t.Fatalf("import into PostgreSQL: %d\n%s%s", code, out, errOut)
+	}
+	var mu sync.Mutex
+	answers, digests := 0, map[string]int{}
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		r.ParseForm()
+		switch r.URL.Path {
+		case "/auth.test":
+			fmt.Fprint(w, `{"ok":true,"user_id":"U_BOT"}`)
+		case "/users.info":
+			fmt.Fprint(w, `{"ok":true,"user":{"id":"U1","profile":{"email":"ops@example.com"}}}`)
+		case "/users.lookupByEmail":
+			fmt.Fprintf(w, `{"ok":true,"user":{"id":"U-%s"}}`, r.Form.Get("email"))
+		case "/chat.postMessage":
+			mu.Lock()
+			if r.Form.Get("thread_ts") == "1.0" {
+				answers++
+			} else if strings.Contains(r.Form.Get("blocks"), "weekly digest") {
+				digests[r.Form.Get("channel")]++
+			}
+			mu.Unlock()
+			fmt.Fprint(w, `{"ok":true,"channel":"C1","ts":"1.1"}`)
+		case "/files.getUploadURLExternal":
+			fmt.Fprintf(w, `{"ok":true,"upload_url":"http://%s/upload","file_id":"F1"}`, r.Host)
+		case "/files.completeUploadExternal":
+			fmt.Fprint(w, `{"ok":true,"files":[{"id":"F1"}]}`)
+		default:
+			fmt.Fprint(w, `{"ok":true,"channel":{"id":"C1"}}`)
+		}
+	}))
+	defer api.Close()
+	mr := miniredis.RunT(t)
+	env = map[string]string{"DATABASE_URL": u, "REDIS_URL": "redis://" + mr.Addr(), "SLACK_BOT_TOKEN": "xoxb-1",
+		"SLACK_SIGNING_SECRET": "s3cr3t", "SLACK_API_URL": api.URL, "INCUMBENT_DB": filepath.Join(t.TempDir(), "unused.db")}
+	a, _ := serve(t, env)
+	b, _ := serve(t, env)
+	if _, err := os.Stat(env["INCUMBENT_DB"]); err == nil {
+		t.Error("with DATABASE_URL, serve created a SQLite file")
+	}
+
+	// A Slack event, retried to the other replica: answered once.
+	event := `{"type":"event_callback","event_id":"Ev7","event":{"type":"app_mention","user":"U1","text":"<@U_BOT> help","ts":"1.0","channel":"C1"}}`
+	for i, url := range []string{a, b} {
+		resp, err := http.DefaultClient.Do(slackRequest(url+"/slack/events", "application/json", event, "s3cr3t", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	// South's digest fell due on Friday 27 November at 07:00 in Berlin, for Sam (North's,
+	// on Monday, is past the three days' catch-up): both replicas look, one sends it.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		mu.Lock()
+		done := answers >= 1 && digests["U-sam@example.com"] >= 1
+		mu.Unlock()
+		if done || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
+	mu.Lock()
+	if answers != 1 || len(digests) != 1 || digests["U-sam@example.com"] != 1 {
+		t.Errorf("answers %d (want 1), digests %v (want South's once, to Sam)", answers, digests)
+	}
+	mu.Unlock()
+
+	// A scenario saved through one replica is shown by the other.
+	if code, html := askAPI(t, a, "deal acme give 5% on fasteners get 10 W-1 yearly", ""); code != 200 || !strings.Contains(html, "S-1") {
+		t.Fatalf("deal on the first replica: %d %s", code, html)
+	}
+	if code, html := askAPI(t, b, "deal show S-1", ""); code != 200 || !strings.Contains(html, "Acme Manufacturing") {
+		t.Errorf("the scenario on the second replica: %d %s", code, html)
+	}
+
+	// An import is seen by both replicas' next answers (their caches key on the data
+	// version, read from the database).
+	for _, url := range []string{a, b} {
+		if _, html := askAPI(t, url, "gap acme", ""); !strings.Contains(html, "$20,000") {
+			t.Fatalf("gap acme before the import: %s", html)
+		}
+	}
+	dir := t.TempDir()
+	sales, err := os.ReadFile(filepath.Join("testdata", "digestdata", "sales.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "sales.csv"), append(sales, []byte("2026-11-02,N1,F-1,100,1000,600\n")...), 0o644)
+	if code, out, errOut := run(t, "", map[string]string{"DATABASE_URL": u}, "import", dir); code != 0 {
+		t.Fatalf("second import: %d\n%s%s", code, out, errOut)
+	}
+	for _, url := range []string{a, b} {
+		if _, html := askAPI(t, url, "gap acme", ""); !strings.Contains(html, "$21,000") {
+			t.Errorf("gap acme on %s after the import:\n%s", url, html)
+		}
+	}
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/incumbent/incumbent/adapters/csvimport"
+	"github.com/incumbent/incumbent/adapters/postgres"
+	"github.com/incumbent/incumbent/adapters/sqlite"
+	"github.com/incumbent/incumbent/domain"
+)
+
+// appStore is what the commands need of a store: SQLite (the default) or PostgreSQL
+// (DATABASE_URL). The bot finds the optional writers (objectives, scenarios, offers,
+// gradings, snapshots, digest settings) on the store itself.
+type appStore interface {
+	domain.Store
+	domain.ConversationStore
+	domain.DigestDeliveryStore
+	csvimport.Store
+	Close() error
+}
+
+var (
+	_ appStore = (*sqlite.Store)(nil)
+	_ appStore = (*postgres.Store)(nil)
+)
+
+// openAppStore opens PostgreSQL when DATABASE_URL is set (postgres://…; --db is then
+// not used), else the SQLite file db. missing says the SQLite file did not exist before
+// (it is created empty); where names the database for messages, without a password.
+func openAppStore(ctx context.Context, env Env, db string) (store appStore, missing bool, where string, err error) {
+	if u := env.Getenv("DATABASE_URL"); u != "" {
+		where = redactURL(u)
+		s, err := postgres.Open(ctx, u)
+		if err != nil {
+			return nil, false, where, fmt.Errorf("DATABASE_URL %s: %s", where, redactError(err, u))
+		}
+		return s, false, where, nil
+	}
+	_, statErr := os.Stat(db)
+	missing = errors.Is(statErr, fs.ErrNotExist)
+	s, err := sqlite.Open(ctx, db)
+	if err != nil {
+		return nil, missing, db, err
+	}
+	return s, missing, db, nil
+}
+
+// redactURL returns a database URL without its password.
+func redactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(an unreadable URL)"
+	}
+	return p.Redacted()
+}
+
+// redactError is err's text without the password of the URL u.
+func redactError(err error, u string) string {
+	msg := err.Error()
+	if p, perr := url.Parse(u); perr == nil && p.User != nil {
+		if pw, ok := p.User.Password(); ok && pw != "" {
+			msg = strings.ReplaceAll(msg, pw, "xxxxx")
+		}
+	}
+	return msg
+}

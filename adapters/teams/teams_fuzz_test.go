@@ -4,90 +4,21 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/incumbent/incumbent/adapters/csvimport"
-	"github.com/incumbent/incumbent/adapters/memory"
-	"github.com/incumbent/incumbent/adapters/sqlite"
 	"github.com/incumbent/incumbent/adapters/teams"
 	"github.com/incumbent/incumbent/adapters/teams/teamstest"
-	"github.com/incumbent/incumbent/bot"
 )
 
 // serviceURLMark stands for the stand-in connector's URL in fuzzed activities: the
 // stand-in listens on another port in every fuzzing process, so the corpus cannot
 // name it.
 const serviceURLMark = "$SERVICE_URL"
-
-// fuzzTeamsFixture is newFixture's handler for a fuzzing process: the deal test
-// company over SQLite, the Bot Framework stand-in, and the handler's routes served by an
-// httptest server.
-func fuzzTeamsFixture(f *testing.F) *fixture {
-	dir := f.TempDir()
-	src := filepath.Join("..", "..", "cmd", "incumbent", "testdata", "dealdata")
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			f.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
-			f.Fatal(err)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(dir, "people.csv"), []byte("email,name,role,territory,teams_user_id\n"+
-		"ops@example.com,Olive Ops,admin,,\nnora@example.com,Nora North,manager,North,\n"+
-		"rita@example.com,Rita Rep,rep,North,29:rita\nray@example.com,Ray Rep,rep,South,\n"), 0o644); err != nil {
-		f.Fatal(err)
-	}
-	s, err := sqlite.Open(f.Context(), filepath.Join(f.TempDir(), "t.db"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { s.Close() })
-	if _, err := (&csvimport.Importer{Store: s}).Import(f.Context(), dir); err != nil {
-		f.Fatal(err)
-	}
-	b := bot.New(s)
-	b.Now = func() time.Time { return time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC) }
-	b.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-
-	bf := teamstest.New(f)
-	bf.AddMember(teamstest.Member{ID: "29:nora", AADObjectID: "aad-nora", Email: "Nora@example.com", TenantID: tenant})
-	bf.AddMember(teamstest.Member{ID: "29:stranger", AADObjectID: "aad-stranger", Email: "stranger@example.com", TenantID: tenant})
-	calls := &atomic.Int64{}
-	h := &teams.Handler{
-		Bot:           counting{b: b, n: calls},
-		Directory:     directory{s, b},
-		Auth:          &teams.Verifier{AppID: bf.AppID, MetadataURL: bf.MetadataURL},
-		Connector:     &teams.Connector{Tokens: &teams.Credentials{AppID: bf.AppID, Password: bf.Password, TokenURL: bf.TokenURL}, AllowedHosts: []string{"127.0.0.1"}},
-		Conversations: s,
-		Dedupe:        &memory.Store{},
-		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
-		AsOf:          time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC),
-		TenantID:      tenant,
-		InvokeBudget:  time.Second,
-	}
-	mux := http.NewServeMux()
-	h.Routes(func(pattern, _ string, hh http.Handler) { mux.Handle(pattern, hh) })
-	srv := httptest.NewServer(mux)
-	f.Cleanup(srv.Close)
-	f.Cleanup(func() { h.Wait(context.Background()) })
-	return &fixture{bf: bf, h: h, url: srv.URL + "/api/messages", store: s, calls: calls}
-}
 
 // FuzzTeamsActivity posts fuzzed activities with a valid token to /api/messages (every
 // $SERVICE_URL in them is the stand-in connector's URL, which the token names). The
@@ -96,7 +27,7 @@ func fuzzTeamsFixture(f *testing.F) *fixture {
 // activity; 413 for an oversize one); an invoke's answer is JSON; and the work it
 // started after answering ends within 10 s.
 func FuzzTeamsActivity(f *testing.F) {
-	fx := fuzzTeamsFixture(f)
+	fx := newFixture(f, 0)
 	activity := func(typ, id, from, text string) map[string]any {
 		a := fx.activity(typ, id, from, text)
 		a["serviceUrl"] = serviceURLMark

@@ -63,7 +63,7 @@ func (d directory) ActorByEmail(ctx context.Context, email string) (bot.Actor, e
 	return d.b.ActorByEmail(ctx, email)
 }
 
-func newFixture(t *testing.T, delay time.Duration) *fixture {
+func newFixture(t testing.TB, delay time.Duration) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	src := filepath.Join("..", "..", "cmd", "incumbent", "testdata", "dealdata")

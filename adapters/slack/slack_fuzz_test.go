@@ -13,8 +13,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -23,10 +21,8 @@ import (
 
 	goslack "github.com/slack-go/slack"
 
-	"github.com/incumbent/incumbent/adapters/csvimport"
 	"github.com/incumbent/incumbent/adapters/memory"
 	"github.com/incumbent/incumbent/adapters/slack"
-	"github.com/incumbent/incumbent/adapters/sqlite"
 	"github.com/incumbent/incumbent/bot"
 )
 
@@ -64,7 +60,7 @@ func fuzzSlackFixture(f *testing.F) (*slack.Handler, *fakeSlack, string) {
 			return (&net.Dialer{}).DialContext(ctx, network, addr)
 		},
 	}}
-	b := bot.New(fuzzCompanyStore(f))
+	b := bot.New(company(f))
 	b.Now = func() time.Time { return time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC) }
 	b.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	mem := &memory.Store{}
@@ -78,35 +74,6 @@ func fuzzSlackFixture(f *testing.F) (*slack.Handler, *fakeSlack, string) {
 	f.Cleanup(srv.Close)
 	f.Cleanup(func() { h.Wait(context.Background()) })
 	return h, fs, srv.URL
-}
-
-// fuzzCompanyStore is company's test company, for a testing.TB.
-func fuzzCompanyStore(tb testing.TB) *sqlite.Store {
-	tb.Helper()
-	dir := tb.TempDir()
-	files := map[string]string{
-		"territories.csv": "territory\nNorth\nSouth\n",
-		"people.csv": "email,name,role,territory,slack_user_id\nrita@example.com,Rita Rep,rep,North,U_RITA\n" +
-			"ray@example.com,Ray Rep,rep,South,U_RAY\nnora@example.com,Nora North,manager,North,\nops@example.com,Olive Ops,admin,,U_OPS\n",
-		"accounts.csv":  "account_id,name,territory,aliases\nA1,Acme Manufacturing,North,acme\nA2,Southern Foods,South,\n",
-		"products.csv":  "sku,name,category,list_price,unit_cost,uses_per_unit\nG-1,Nitrile gloves,Gloves,12.5,7.25,100\nW-1,Welding wire,Welding,50,35,\n",
-		"sales.csv":     "date,account_id,sku,quantity,amount,cost\n2026-03-01,A1,G-1,800,10000,7000\n2026-05-01,A2,W-1,10,500,350\n",
-		"potential.csv": "account_id,category,annual_potential\nA1,Welding,20000\n",
-	}
-	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	s, err := sqlite.Open(tb.Context(), filepath.Join(tb.TempDir(), "s.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { s.Close() })
-	if _, err := (&csvimport.Importer{Store: s}).Import(tb.Context(), dir); err != nil {
-		tb.Fatal(err)
-	}
-	return s
 }
 
 // FuzzSlackPayloads posts fuzzed bodies, correctly signed, to the HTTP mode's three

@@ -200,7 +200,7 @@ func (f *fakeSlack) serveSocket(w http.ResponseWriter, r *http.Request) {
 
 // company writes a small company: Acme (North) and Southern Foods (South); Rita is a
 // rep of North known by her Slack id, Ray of South, Nora a manager found by email.
-func company(t *testing.T) *sqlite.Store {
+func company(t testing.TB) *sqlite.Store {
 	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{

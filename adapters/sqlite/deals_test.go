@@ -2,7 +2,6 @@ package sqlite_test
 
 import (
 	"path/filepath"
-	"slices"
 	"testing"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 
 	"github.com/incumbent/incumbent/adapters/csvimport"
 	"github.com/incumbent/incumbent/adapters/demo"
+	"github.com/incumbent/incumbent/adapters/storetest"
 	"github.com/incumbent/incumbent/domain"
 )
 
@@ -26,35 +26,8 @@ func TestBestSellers(t *testing.T) {
 	if _, err := (&csvimport.Importer{Store: s}).Import(ctx, filepath.Join(dir, "data")); err != nil {
 		t.Fatal(err)
 	}
-	products, err := s.FindProducts(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	category := map[string]string{}
-	for _, p := range products {
-		category[p.SKU] = p.Category
-	}
 	for _, asOf := range []time.Time{end, end.AddDate(0, -5, 3), end.AddDate(0, 6, 0), end.AddDate(-1, 0, 0), end.AddDate(2, 0, 0)} {
-		sales, err := s.SalesBySKU(ctx, domain.AllAccounts, []domain.Period{domain.Window(asOf)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		bySKU := map[string]float64{}
-		for _, x := range sales {
-			bySKU[x.Key] += x.Revenue
-		}
-		skus := make([]string, 0, len(bySKU))
-		for sku := range bySKU {
-			skus = append(skus, sku)
-		}
-		slices.Sort(skus)
-		want, top := map[string]string{}, map[string]float64{}
-		for _, sku := range skus {
-			c := category[sku]
-			if r := bySKU[sku]; r > top[c]+1e-9 {
-				want[c], top[c] = sku, r
-			}
-		}
+		want := storetest.ReferenceBestSellers(t, s, asOf)
 		got, err := s.BestSellers(ctx, asOf)
 		if err != nil {
 			t.Fatal(err)

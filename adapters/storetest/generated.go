@@ -263,36 +263,9 @@ func testBestSellers(t *testing.T, open func(t *testing.T) Store) {
 		t.Errorf("empty store: BestSellers() = %v, %v, want none", got, err)
 	}
 	generate(t, s)
-	products, err := s.FindProducts(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	category := map[string]string{}
-	for _, p := range products {
-		category[p.SKU] = p.Category
-	}
 	end := generatedEnd
 	for _, asOf := range []time.Time{end, end.AddDate(0, -5, 3), end.AddDate(0, 6, 0), end.AddDate(-1, 0, 0), end.AddDate(-2, 0, 0), end.AddDate(2, 0, 0)} {
-		sales, err := s.SalesBySKU(ctx, domain.AllAccounts, []domain.Period{domain.Window(asOf)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		bySKU := map[string]float64{}
-		for _, x := range sales {
-			bySKU[x.Key] += x.Revenue
-		}
-		skus := make([]string, 0, len(bySKU))
-		for sku := range bySKU {
-			skus = append(skus, sku)
-		}
-		slices.Sort(skus)
-		want, top := map[string]string{}, map[string]float64{}
-		for _, sku := range skus {
-			c := category[sku]
-			if r := bySKU[sku]; r > top[c]+1e-9 {
-				want[c], top[c] = sku, r
-			}
-		}
+		want := ReferenceBestSellers(t, s, asOf)
 		got, err := s.BestSellers(ctx, asOf)
 		if err != nil {
 			t.Fatal(err)
@@ -301,6 +274,43 @@ func testBestSellers(t *testing.T, open func(t *testing.T) Store) {
 			t.Errorf("as of %s (-lines +BestSellers):\n%s", asOf.Format(domain.DateLayout), diff)
 		}
 	}
+}
+
+// ReferenceBestSellers computes the company's best-selling SKU of each category over the
+// window of asOf from every SKU's sales (SalesBySKU), by revenue, ties to the first SKU
+// in order: what BestSellers must agree with.
+func ReferenceBestSellers(t testing.TB, s domain.Store, asOf time.Time) map[string]string {
+	t.Helper()
+	ctx := t.Context()
+	products, err := s.FindProducts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	category := map[string]string{}
+	for _, p := range products {
+		category[p.SKU] = p.Category
+	}
+	sales, err := s.SalesBySKU(ctx, domain.AllAccounts, []domain.Period{domain.Window(asOf)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bySKU := map[string]float64{}
+	for _, x := range sales {
+		bySKU[x.Key] += x.Revenue
+	}
+	skus := make([]string, 0, len(bySKU))
+	for sku := range bySKU {
+		skus = append(skus, sku)
+	}
+	slices.Sort(skus)
+	want, top := map[string]string{}, map[string]float64{}
+	for _, sku := range skus {
+		c := category[sku]
+		if r := bySKU[sku]; r > top[c]+1e-9 {
+			want[c], top[c] = sku, r
+		}
+	}
+	return want
 }
 
 // ReferenceGradeFacts computes every account's grade facts at asOf from the records

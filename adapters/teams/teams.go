@@ -90,6 +90,7 @@ type Handler struct {
 	byTeams  map[string]string // Teams user id or Entra object id → email, from people.csv
 	peopleAt time.Time
 	emails   map[string]cachedEmail // Teams user id → email, from the member list
+	saved    sync.Map               // conversation references written by this process
 	wg       sync.WaitGroup
 }
 
@@ -502,6 +503,12 @@ func (h *Handler) remember(ctx context.Context, a *Activity) {
 		h.logger().ErrorContext(ctx, "teams: conversation reference", "err", err)
 		return
 	}
+	// Every message of a personal chat comes here: the same reference under the same
+	// keys is written once per process, not once per message.
+	saved := strings.Join(keys, "\n") + "\n" + string(data)
+	if _, ok := h.saved.Load(saved); ok {
+		return
+	}
 	for _, k := range keys {
 		c := domain.Conversation{Adapter: "teams", Key: k, Ref: data, UpdatedAt: h.now()}
 		if err := h.Conversations.SaveConversation(ctx, c); err != nil {
@@ -509,6 +516,7 @@ func (h *Handler) remember(ctx context.Context, a *Activity) {
 			return
 		}
 	}
+	h.saved.Store(saved, true)
 }
 
 // EmailKey is the key of a person's personal chat with the bot, by their email: where

@@ -73,7 +73,7 @@ func (d digestSender) send(ctx context.Context, t domain.Territory, r bot.Reply)
 	return strings.Join(where, "; "), nil
 }
 
-// scheduler returns the digest scheduler of a serving process.
+// digestScheduler returns the digest scheduler of a serving process, or of `digest --send`.
 func digestScheduler(s *session, locks bot.Locker, send digestSender, now func() time.Time, log *slog.Logger) *bot.DigestScheduler {
 	return &bot.DigestScheduler{
 		Territories: s.store,

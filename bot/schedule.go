@@ -158,27 +158,6 @@ func (s *DigestScheduler) Run(ctx context.Context) error {
 	}
 }
 
-// tooLate settles a week whose digest fell due longer than CatchUp ago: it is not sent
-// late. Unless it was sent at the time, that is logged once.
-func (s *DigestScheduler) tooLate(ctx context.Context, t domain.Territory, week string, due time.Time, late time.Duration) {
-	if _, ok := s.settledWeek(t.Name, week); ok {
-		return
-	}
-	d := domain.DigestDelivery{Territory: t.Name, Week: week, Status: domain.DigestSent, Detail: "not sent: past the catch-up window"}
-	if records, err := s.Deliveries.FindDigestDeliveries(ctx, t.Name); err == nil {
-		for _, r := range records {
-			if r.Week == week {
-				d = r
-			}
-		}
-	}
-	if d.Status != domain.DigestSent || d.Detail == "not sent: past the catch-up window" {
-		s.logger().InfoContext(ctx, "digest not sent late", "territory", t.Name, "week", week, "due", due,
-			"late", late.Round(time.Minute).String(), "catch_up", s.catchUp().String())
-	}
-	s.settle(t.Name, d)
-}
-
 // SendNow sends t's digest of the current week now, if it is not sent yet (the command
 // line's `digest --send`): the same claim and record as a round's, so the scheduler will
 // not send it again, and it is not sent twice. It returns the record; ECONFLICT when the
@@ -250,7 +229,12 @@ func (s *DigestScheduler) round(ctx context.Context) (sent int, next time.Time, 
 			continue
 		}
 		if late := now.Sub(due); late > s.catchUp() {
-			s.tooLate(ctx, t, week, due, late)
+			// Not sent late. (It may have gone out at the time, from this process or
+			// another: the log line says only what this process does.)
+			if _, settled := s.settledWeek(t.Name, week); !settled {
+				s.warnOnce(ctx, t.Name, week+": past the catch-up window", "digest past the catch-up window: not sent by this process",
+					"week", week, "due", due, "late", late.Round(time.Minute).String(), "catch_up", s.catchUp().String())
+			}
 			continue
 		}
 		s.forgetWarning(t.Name)

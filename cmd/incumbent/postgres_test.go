@@ -56,8 +56,13 @@ func TestReplicasSharePostgres(t *testing.T) {
 		}
 	}))
 	defer api.Close()
-	mr := miniredis.RunT(t)
-	env = map[string]string{"DATABASE_URL": u, "REDIS_URL": "redis://" + mr.Addr(), "SLACK_BOT_TOKEN": "xoxb-1",
+	// The real Redis when there is one (under a key prefix of this run's own), else
+	// miniredis.
+	redisURL, prefix := os.Getenv("REDIS_URL"), fmt.Sprintf("incumbent-test-%d:", time.Now().UnixNano())
+	if redisURL == "" {
+		redisURL = "redis://" + miniredis.RunT(t).Addr()
+	}
+	env = map[string]string{"DATABASE_URL": u, "REDIS_URL": redisURL, "INCUMBENT_REDIS_PREFIX": prefix, "SLACK_BOT_TOKEN": "xoxb-1",
 		"SLACK_SIGNING_SECRET": "s3cr3t", "SLACK_API_URL": api.URL, "INCUMBENT_DB": filepath.Join(t.TempDir(), "unused.db")}
 	a, _ := serve(t, env)
 	b, _ := serve(t, env)

@@ -195,8 +195,11 @@ func (h *Handler) Interaction(ctx context.Context, cb slack.InteractionCallback)
 		}
 		return nil
 	case slack.InteractionTypeViewSubmission:
-		if cb.View.CallbackID == dealBuilderID {
+		switch cb.View.CallbackID {
+		case dealBuilderID:
 			return h.submitDealBuilder(ctx, cb)
+		case dealPreviewID:
+			h.submitDealPreview(ctx, cb)
 		}
 	}
 	return nil
@@ -307,9 +310,29 @@ func (h *Handler) share(ctx context.Context, userID, channel, thread, command st
 	}
 }
 
-// The deal builder.
+// The deal builder has two steps: the form (what we give, what we get), then the priced
+// deal shown in the modal, which "Show in the channel" posts for the rep. What the
+// second step showed is kept between the steps in the shared session store (Cursors:
+// Redis when configured), so the press may reach any replica and posts exactly the
+// figures the rep saw; when it has expired, the saved scenario is shown afresh.
 
-const dealBuilderID = "deal_builder"
+const (
+	dealBuilderID = "deal_builder"
+	dealPreviewID = "deal_preview"
+	// builderTTL is how long a priced deal waits in the modal for its "Show in the
+	// channel".
+	builderTTL = 30 * time.Minute
+)
+
+// builderKey is where the deal builder keeps its priced deal between the steps.
+func builderKey(viewID string) string { return "deal-builder:" + viewID }
+
+// builtDeal is what the deal builder's second step showed.
+type builtDeal struct {
+	Command string       `json:"command"` // shows the saved scenario: "deal show S-1"
+	Text    string       `json:"text"`
+	Blocks  slack.Blocks `json:"blocks"`
+}
 
 // Block ids of the deal builder's inputs; each has one element with the same action id.
 const (
@@ -418,16 +441,73 @@ func (h *Handler) submitDealBuilder(ctx context.Context, cb slack.InteractionCal
 		}
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{field: cut(msg, 150)})
 	}
-	m := h.message(ctx, r, text)
-	if meta.Channel != "" {
-		h.later(ctx, func(ctx context.Context) {
-			if _, err := h.Client.PostEphemeralContext(ctx, meta.Channel, cb.User.ID, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks.BlockSet...)); err != nil {
-				h.logger().ErrorContext(ctx, "slack: post the built deal", "err", err)
-				h.post(ctx, cb.User.ID, cb.User.ID, "", text)
-			}
-		})
+	command := text
+	var saved struct{ Scenario string }
+	if b, err := json.Marshal(r.Data); err == nil && json.Unmarshal(b, &saved) == nil && saved.Scenario != "" {
+		command = "deal show " + saved.Scenario
 	}
-	return nil
+	m := h.message(ctx, r, command)
+	built := builtDeal{Command: command, Text: m.Text, Blocks: m.Blocks}
+	if h.Cursors != nil {
+		if data, err := json.Marshal(built); err == nil {
+			err = h.Cursors.PutCursor(ctx, builderKey(cb.View.ID), data, builderTTL)
+			if err != nil {
+				h.logger().WarnContext(ctx, "slack: keep the built deal", "err", err)
+			}
+		}
+	}
+	// The second step: the priced deal, without its buttons (they belong to the message
+	// it becomes).
+	var preview []slack.Block
+	for _, b := range m.Blocks.BlockSet {
+		if b.BlockType() != slack.MBTAction {
+			preview = append(preview, b)
+		}
+	}
+	pm, _ := json.Marshal(previewMeta{Channel: meta.Channel, Command: command})
+	return slack.NewUpdateViewSubmissionResponse(&slack.ModalViewRequest{
+		Type: slack.VTModal, CallbackID: dealPreviewID, PrivateMetadata: string(pm),
+		Title: plain("Your deal"), Submit: plain("Show in the channel"), Close: plain("Done"),
+		Blocks: slack.Blocks{BlockSet: append(preview,
+			slack.NewContextBlock("", mrkdwn("Saved. *Show in the channel* posts it there for you alone, with its buttons to vary it and draft talking points.")))},
+	})
+}
+
+// previewMeta is the deal builder's second step's private metadata.
+type previewMeta struct {
+	Channel string `json:"channel"`
+	Command string `json:"command"`
+}
+
+// submitDealPreview posts the deal the builder priced to the channel it was opened from
+// (else the app's direct messages), for the rep alone: the figures the modal showed,
+// or the saved scenario afresh when they are no longer kept.
+func (h *Handler) submitDealPreview(ctx context.Context, cb slack.InteractionCallback) {
+	var meta previewMeta
+	if err := json.Unmarshal([]byte(cb.View.PrivateMetadata), &meta); err != nil || meta.Command == "" {
+		h.logger().WarnContext(ctx, "slack: a deal preview without its command", "err", err)
+		return
+	}
+	var built builtDeal
+	found := false
+	if h.Cursors != nil {
+		data, ok, err := h.Cursors.TakeCursor(ctx, builderKey(cb.View.ID))
+		found = ok && err == nil && json.Unmarshal(data, &built) == nil
+	}
+	h.later(ctx, func(ctx context.Context) {
+		if !found {
+			m := h.message(ctx, h.ask(ctx, cb.User.ID, meta.Channel, "", meta.Command), meta.Command)
+			built = builtDeal{Command: meta.Command, Text: m.Text, Blocks: m.Blocks}
+		}
+		if meta.Channel != "" {
+			_, err := h.Client.PostEphemeralContext(ctx, meta.Channel, cb.User.ID, slack.MsgOptionText(built.Text, false), slack.MsgOptionBlocks(built.Blocks.BlockSet...))
+			if err == nil {
+				return
+			}
+			h.logger().ErrorContext(ctx, "slack: post the built deal", "err", err)
+		}
+		h.post(ctx, cb.User.ID, cb.User.ID, "", meta.Command)
+	})
 }
 
 func (h *Handler) httpClient() *http.Client {

@@ -340,14 +340,43 @@ func TestDealBuilder(t *testing.T) {
 	if !strings.Contains(resp, `"x":"They bought no Welding`) {
 		t.Errorf("X not bought: %s", resp)
 	}
-	// Good values price the deal and post it to the channel for the user.
+	// Good values price the deal and show it in the modal: the second step.
 	code, resp = submit(map[string]string{"discount": "5", "x": "gloves", "months": "12", "qty": "100", "y": "W-1", "cadence": "yearly"})
-	if code != 200 || resp != "" {
-		t.Fatalf("good values: %d %q", code, resp)
+	var step2 struct {
+		Action string `json:"response_action"`
+		View   struct {
+			CallbackID      string          `json:"callback_id"`
+			PrivateMetadata string          `json:"private_metadata"`
+			Blocks          json.RawMessage `json:"blocks"`
+		} `json:"view"`
+	}
+	if err := json.Unmarshal([]byte(resp), &step2); err != nil || code != 200 || step2.Action != "update" || step2.View.CallbackID != "deal_preview" ||
+		!strings.Contains(string(step2.View.Blocks), "Accretive") || !strings.Contains(string(step2.View.Blocks), "S-1") ||
+		strings.Contains(string(step2.View.Blocks), `"type":"actions"`) {
+		t.Fatalf("good values: %d %s", code, resp)
+	}
+	// "Show in the channel" posts, for the user, what the modal showed.
+	preview := func(viewID, hash string) (int, string) {
+		p := fmt.Sprintf(`{"type":"view_submission","user":{"id":"U_RITA"},"view":{"id":%q,"hash":%q,"callback_id":"deal_preview","private_metadata":%q,"state":{"values":{}}}}`, viewID, hash, step2.View.PrivateMetadata)
+		return signed(t, base, "/slack/interactions", form, interaction(p), time.Now(), secret)
+	}
+	if code, resp := preview("V1", "h1"); code != 200 || resp != "" {
+		t.Fatalf("show in the channel: %d %q", code, resp)
 	}
 	c = f.wait("chat.postEphemeral")
 	if c.Form.Get("channel") != "C1" || c.Form.Get("user") != "U_RITA" || !strings.Contains(c.Form.Get("blocks"), "Accretive") || !strings.Contains(c.Form.Get("blocks"), "S-1") {
 		t.Errorf("built deal: %v", c.Form)
+	}
+	if !strings.Contains(c.Form.Get("blocks"), `"value":"talk S-1"`) {
+		t.Errorf("buttons of the built deal: %s", c.Form.Get("blocks"))
+	}
+	// Pressed again (the kept deal is taken) or long after: the saved scenario, afresh.
+	if code, _ := preview("V1", "h2"); code != 200 {
+		t.Fatalf("show in the channel again: %d", code)
+	}
+	c = f.wait("chat.postEphemeral")
+	if !strings.Contains(c.Form.Get("blocks"), "S-1") || strings.Contains(c.Form.Get("blocks"), "S-2") {
+		t.Errorf("built deal, no longer kept: %v", c.Form)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	neturl "net/url"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -297,6 +298,7 @@ func TestReplicasShareRedis(t *testing.T) {
 	var mu sync.Mutex
 	posts := 0                  // answers to the mention, in its thread
 	digests := map[string]int{} // weekly digests, by channel
+	var ephemeral []string      // blocks of messages for one person
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		switch r.URL.Path {
@@ -304,6 +306,12 @@ func TestReplicasShareRedis(t *testing.T) {
 			fmt.Fprint(w, `{"ok":true,"user_id":"U_BOT"}`)
 		case "/users.info":
 			fmt.Fprint(w, `{"ok":true,"user":{"id":"U1","profile":{"email":"ops@example.com"}}}`)
+		case "/chat.postEphemeral":
+			r.ParseForm()
+			mu.Lock()
+			ephemeral = append(ephemeral, r.Form.Get("blocks"))
+			mu.Unlock()
+			fmt.Fprint(w, `{"ok":true,"message_ts":"1.2"}`)
 		case "/chat.postMessage":
 			r.ParseForm()
 			mu.Lock()
@@ -377,6 +385,43 @@ func TestReplicasShareRedis(t *testing.T) {
 	}
 	if out := post(b, "/slack/commands", "application/x-www-form-urlencoded", "command=%2Fgrade&text=&user_id=U1&channel_id=D1&team_id=T1", 0); !strings.Contains(out, "the account you last asked about") || !strings.Contains(out, "Acme Manufacturing — ") {
 		t.Errorf("grade alone on the second replica: %s", out)
+	}
+	// The deal builder's steps are shared too: priced on one replica, the deal the
+	// modal showed is posted by the other.
+	step := func(url, callback, meta, state string) string {
+		p := fmt.Sprintf(`{"type":"view_submission","user":{"id":"U1"},"view":{"id":"V7","callback_id":%q,"private_metadata":%q,"state":{"values":%s}}}`, callback, meta, state)
+		return post(url, "/slack/interactions", "application/x-www-form-urlencoded", "payload="+neturl.QueryEscape(p), 0)
+	}
+	field := func(id, v string) string { return fmt.Sprintf(`%q:{%q:{"type":"plain_text_input","value":%q}}`, id, id, v) }
+	out := step(a, "deal_builder", `{"account":"acme","channel":"C1"}`, "{"+strings.Join([]string{field("discount", "5"), field("x", "power transmission"),
+		field("months", "12"), field("qty", "352"), field("y", "HTL-0028"), `"cadence":{"cadence":{"type":"static_select","selected_option":{"value":"once"}}}`}, ",")+"}")
+	var step2 struct {
+		View struct {
+			PrivateMetadata string `json:"private_metadata"`
+		} `json:"view"`
+	}
+	if err := json.Unmarshal([]byte(out), &step2); err != nil || !strings.Contains(out, `"response_action":"update"`) {
+		t.Fatalf("deal builder, first step on one replica: %s", out)
+	}
+	if !mr.Exists("incumbent:cursor:deal-builder:V7") {
+		t.Errorf("the priced deal is not kept in Redis between the steps: %v", mr.Keys())
+	}
+	step(b, "deal_preview", step2.View.PrivateMetadata, "{}")
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		mu.Lock()
+		n := len(ephemeral)
+		mu.Unlock()
+		if n > 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	mu.Lock()
+	if len(ephemeral) != 1 || !strings.Contains(ephemeral[0], "Deal: Acme Manufacturing") {
+		t.Errorf("deal builder, second step on the other replica: %q", ephemeral)
+	}
+	mu.Unlock()
+	if mr.Exists("incumbent:cursor:deal-builder:V7") {
+		t.Error("the priced deal is still kept after it was posted")
 	}
 	if code, body := httpGet(t, a+"/readyz"); code != 200 || !strings.Contains(body, `"redis":"ok"`) {
 		t.Errorf("readyz: %d %s", code, body)

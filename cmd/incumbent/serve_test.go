@@ -10,8 +10,8 @@ import (
 	"io"
 	"maps"
 	"net/http"
-	neturl "net/url"
 	"net/http/httptest"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -392,7 +392,9 @@ func TestReplicasShareRedis(t *testing.T) {
 		p := fmt.Sprintf(`{"type":"view_submission","user":{"id":"U1"},"view":{"id":"V7","callback_id":%q,"private_metadata":%q,"state":{"values":%s}}}`, callback, meta, state)
 		return post(url, "/slack/interactions", "application/x-www-form-urlencoded", "payload="+neturl.QueryEscape(p), 0)
 	}
-	field := func(id, v string) string { return fmt.Sprintf(`%q:{%q:{"type":"plain_text_input","value":%q}}`, id, id, v) }
+	field := func(id, v string) string {
+		return fmt.Sprintf(`%q:{%q:{"type":"plain_text_input","value":%q}}`, id, id, v)
+	}
 	out := step(a, "deal_builder", `{"account":"acme","channel":"C1"}`, "{"+strings.Join([]string{field("discount", "5"), field("x", "power transmission"),
 		field("months", "12"), field("qty", "352"), field("y", "HTL-0028"), `"cadence":{"cadence":{"type":"static_select","selected_option":{"value":"once"}}}`}, ",")+"}")
 	var step2 struct {

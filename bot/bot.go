@@ -203,15 +203,13 @@ func (b *Bot) Handle(ctx context.Context, req Request) (reply Reply) {
 			}
 		}
 	}
-	var resolved string
-	ctx = context.WithValue(ctx, resolvedKey{}, &resolved)
+	res := &resolved{deferred: key != "" && b.batch() != nil}
+	ctx = context.WithValue(ctx, resolvedKey{}, res)
 	reply, err := cmd.run(b, ctx, req, words[1:])
 	if err != nil {
-		return b.errorReply(ctx, req, err)
+		reply = b.errorReply(ctx, req, err)
 	}
-	if key != "" {
-		b.toCache(ctx, key, reply, resolved)
-	}
+	b.keep(ctx, req, key, reply, res)
 	return reply
 }
 

@@ -20,6 +20,20 @@ type KV interface {
 	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
 }
 
+// KVEntry is one value to keep, for KVBatch.
+type KVEntry struct {
+	Key   string
+	Value []byte
+	TTL   time.Duration
+}
+
+// KVBatch is a KV that keeps several values at once: adapters/redis pipelines them into
+// one round trip. A command that misses the reply cache keeps its reply and the
+// person's last account together.
+type KVBatch interface {
+	SetAll(ctx context.Context, entries []KVEntry) error
+}
+
 // cacheTTL bounds how long a cached reply is kept; the data version in its key already
 // retires it at the next import.
 const cacheTTL = time.Hour
@@ -74,8 +88,16 @@ type cachedReply struct {
 	Account string          `json:"account,omitempty"`
 }
 
-// resolvedKey carries, in a command's context, where to note the account it resolved.
+// resolvedKey carries, in a command's context, a *resolved: where to note the account
+// it resolved.
 type resolvedKey struct{}
+
+// resolved is the account a command resolved. With deferred set, the session is not
+// written at once: keep writes it with the reply, in one round trip.
+type resolved struct {
+	account  string
+	deferred bool
+}
 
 // UnmarshalJSON reads a reply written by MarshalJSON. Data comes back as raw JSON, which
 // marshals to the same text.
@@ -137,20 +159,55 @@ func (b *Bot) fromCache(ctx context.Context, req Request, key string) (Reply, bo
 	return r, true
 }
 
-// toCache keeps a reply that answered without error.
-func (b *Bot) toCache(ctx context.Context, key string, r Reply, account string) {
-	if r.Err != nil {
+// batch returns the cache as a KVBatch when it also keeps the sessions, so that a reply
+// and the person's last account can be written together; nil otherwise.
+func (b *Bot) batch() KVBatch {
+	kb, ok := b.Cache.(KVBatch)
+	if !ok || b.Sessions == nil || !sameKV(b.Cache, b.Sessions) {
+		return nil
+	}
+	return kb
+}
+
+// sameKV reports whether two KVs are the same store (false for values that cannot be
+// compared).
+func sameKV(a, b KV) (same bool) {
+	defer func() {
+		if recover() != nil {
+			same = false
+		}
+	}()
+	return a == b
+}
+
+// keep writes what a command that may be cached leaves behind: its reply when it
+// answered without error (key set), and the person's last account when its write was
+// deferred; together in one round trip where the store can.
+func (b *Bot) keep(ctx context.Context, req Request, key string, r Reply, res *resolved) {
+	var entries []KVEntry
+	if key != "" && r.Err == nil {
+		if rb, err := json.Marshal(r); err == nil {
+			if cb, err := json.Marshal(cachedReply{Reply: rb, Account: res.account}); err == nil {
+				entries = append(entries, KVEntry{Key: key, Value: cb, TTL: cacheTTL})
+			}
+		}
+	}
+	session := res.deferred && res.account != "" && req.Actor.who() != ""
+	if session {
+		entries = append(entries, KVEntry{Key: lastAccountKey(req.Actor), Value: []byte(res.account), TTL: sessionTTL})
+	}
+	if len(entries) == 0 {
 		return
 	}
-	rb, err := json.Marshal(r)
-	if err != nil {
+	if kb := b.batch(); kb != nil {
+		if err := kb.SetAll(ctx, entries); err != nil {
+			b.Logger.WarnContext(ctx, "reply and session not kept", "err", err)
+		}
 		return
 	}
-	cb, err := json.Marshal(cachedReply{Reply: rb, Account: account})
-	if err != nil {
-		return
-	}
-	if err := b.Cache.Set(ctx, key, cb, cacheTTL); err != nil {
-		b.Logger.WarnContext(ctx, "reply not cached", "err", err)
+	for _, e := range entries {
+		if err := b.Cache.Set(ctx, e.Key, e.Value, e.TTL); err != nil {
+			b.Logger.WarnContext(ctx, "reply not cached", "err", err)
+		}
 	}
 }

@@ -16,8 +16,11 @@ func lastAccountKey(a Actor) string { return "last-account:" + a.who() }
 // remember notes the account a person just asked about. Sessions are a convenience:
 // when they fail, the command still answers, and the failure is logged.
 func (b *Bot) remember(ctx context.Context, actor Actor, accountID string) {
-	if p, ok := ctx.Value(resolvedKey{}).(*string); ok {
-		*p = accountID // for the reply cache
+	if p, ok := ctx.Value(resolvedKey{}).(*resolved); ok {
+		p.account = accountID // for the reply cache
+		if p.deferred {
+			return // written with the reply (keep)
+		}
 	}
 	if b.Sessions == nil || actor.who() == "" {
 		return

@@ -9,6 +9,8 @@ import (
 	"encoding/hex"
 	"sync"
 	"time"
+
+	"github.com/incumbent/incumbent/bot"
 )
 
 // maxEntries bounds the memory: beyond it the expired entries are swept, and if all
@@ -114,6 +116,14 @@ func (s *Store) Set(_ context.Context, key string, value []byte, ttl time.Durati
 	now := s.now()
 	s.sweep(now)
 	s.entries["kv:"+key] = entry{value: append([]byte(nil), value...), until: now.Add(ttl)}
+	return nil
+}
+
+// SetAll keeps several session values.
+func (s *Store) SetAll(ctx context.Context, entries []bot.KVEntry) error {
+	for _, e := range entries {
+		s.Set(ctx, e.Key, e.Value, e.TTL)
+	}
 	return nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/alicebob/miniredis/v2"
 
 	"github.com/incumbent/incumbent/adapters/memory"
+	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/adapters/redis"
 )
 
@@ -27,6 +28,7 @@ type kv interface {
 	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
 	PutCursor(ctx context.Context, id string, data []byte, ttl time.Duration) error
 	TakeCursor(ctx context.Context, id string) ([]byte, bool, error)
+	SetAll(ctx context.Context, entries []bot.KVEntry) error
 }
 
 // impl is one implementation under test, with a way to let time pass for it.
@@ -153,6 +155,21 @@ func TestSessionsAndLocks(t *testing.T) {
 			if _, ok, _ := s.Get(ctx, "u1"); ok {
 				t.Error("a session outlived its TTL")
 			}
+			// SetAll: several values, each with its own TTL.
+			if err := s.SetAll(ctx, []bot.KVEntry{{Key: "reply", Value: []byte("R"), TTL: 300 * time.Millisecond},
+				{Key: "u1", Value: []byte("A3"), TTL: time.Minute}}); err != nil {
+				t.Fatal(err)
+			}
+			if r, ok, _ := s.Get(ctx, "reply"); !ok || string(r) != "R" {
+				t.Errorf("SetAll, reply: %q %v", r, ok)
+			}
+			im.advance(400 * time.Millisecond)
+			if _, ok, _ := s.Get(ctx, "reply"); ok {
+				t.Error("a value kept by SetAll outlived its TTL")
+			}
+			if v, ok, _ := s.Get(ctx, "u1"); !ok || string(v) != "A3" {
+				t.Errorf("SetAll, session: %q %v", v, ok)
+			}
 
 			// Locks: one holder; a holder whose lock expired and was taken by another
 			// cannot release the other's.
@@ -239,6 +256,12 @@ func TestOutage(t *testing.T) {
 	}
 	if b, ok, err := s.TakeCursor(ctx, "c"); !ok || err != nil || string(b) != "p" {
 		t.Errorf("cursor during the outage: %q %v %v", b, ok, err)
+	}
+	if err := s.SetAll(ctx, []bot.KVEntry{{Key: "k", Value: []byte("v"), TTL: time.Minute}}); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok, err := s.Get(ctx, "k"); !ok || err != nil || string(v) != "v" {
+		t.Errorf("SetAll during the outage: %q %v %v", v, ok, err)
 	}
 	if s.Failures() < 5 {
 		t.Errorf("%d failures counted", s.Failures())

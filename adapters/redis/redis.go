@@ -23,6 +23,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/incumbent/incumbent/adapters/memory"
+	"github.com/incumbent/incumbent/bot"
 )
 
 // Store is the Redis store. Its methods are safe for concurrent use.
@@ -35,6 +36,7 @@ type Store struct {
 	down     atomic.Bool
 	retryAt  atomic.Int64 // while down: when to try Redis again (Unix nanoseconds)
 	failures atomic.Int64
+	trips    atomic.Int64
 }
 
 // retryEvery is how often a store whose Redis is down tries it again; in between, calls
@@ -74,6 +76,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		})
 	}
 	s := &Store{client: client, prefix: o.Prefix, logger: o.Logger}
+	client.AddHook(tripCounter{&s.trips})
 	if s.prefix == "" {
 		s.prefix = "incumbent:"
 	}
@@ -105,6 +108,22 @@ func (s *Store) Ping(ctx context.Context) error {
 	err := s.client.Ping(ctx).Err()
 	s.note(ctx, err)
 	return err
+}
+
+// RoundTrips counts the round trips to Redis: a command, or a pipeline of several.
+func (s *Store) RoundTrips() int64 { return s.trips.Load() }
+
+// tripCounter is a go-redis hook that counts round trips.
+type tripCounter struct{ n *atomic.Int64 }
+
+func (tripCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (c tripCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error { c.n.Add(1); return next(ctx, cmd) }
+}
+
+func (c tripCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error { c.n.Add(1); return next(ctx, cmds) }
 }
 
 // Failures counts the Redis calls that failed and fell back on memory.
@@ -210,6 +229,24 @@ func (s *Store) Set(ctx context.Context, key string, value []byte, ttl time.Dura
 	s.note(ctx, err)
 	if failed(err) {
 		return s.fallback.Set(ctx, key, value, ttl)
+	}
+	return nil
+}
+
+// SetAll keeps several session values in one round trip (a pipeline).
+func (s *Store) SetAll(ctx context.Context, entries []bot.KVEntry) error {
+	if s.skip() {
+		return s.fallback.SetAll(ctx, entries)
+	}
+	_, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for _, e := range entries {
+			p.Set(ctx, s.prefix+"kv:"+e.Key, e.Value, e.TTL)
+		}
+		return nil
+	})
+	s.note(ctx, err)
+	if failed(err) {
+		return s.fallback.SetAll(ctx, entries)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,15 +96,23 @@ func TestRedisRoundTrips(t *testing.T) {
 	}
 	defer sess.store.Close()
 	sess.bot.Cache, sess.bot.Sessions = s, s
-	count := func(text string) int {
-		before := mr.CommandCount()
+	count := func(text string) (trips, commands int) {
+		t0, c0 := s.RoundTrips(), mr.CommandCount()
 		sess.bot.Handle(t.Context(), bot.Request{Actor: bot.Admin("x"), Text: text, AsOf: sess.asOf})
-		return mr.CommandCount() - before
+		return int(s.RoundTrips() - t0), mr.CommandCount() - c0
 	}
-	miss, hit := count("grade G1"), count("grade G1")
-	// A miss: GET (miss) + SET of the session + SET of the reply; a hit: GET + SET of the
-	// session. The Slack adapter adds one SET NX for the replay check.
-	if miss != 3 || hit != 2 {
-		t.Errorf("round trips: %d on a miss, %d on a hit; want 3 and 2", miss, hit)
+	count("help") // the connections are made
+	missTrips, missCommands := count("grade G1")
+	hitTrips, hitCommands := count("grade G1")
+	// A miss: GET (it misses), then the reply and the person's last account SET in one
+	// pipeline; a hit: GET, then SET of the last account it names. The Slack adapter
+	// adds one SET NX for the replay check.
+	if missTrips != 2 || missCommands != 3 || hitTrips != 2 || hitCommands != 2 {
+		t.Errorf("a miss: %d round trips, %d commands (want 2, 3); a hit: %d, %d (want 2, 2)", missTrips, missCommands, hitTrips, hitCommands)
+	}
+	// The session written in the pipeline is the one `grade` alone then uses.
+	r := sess.bot.Handle(t.Context(), bot.Request{Actor: bot.Admin("x"), Text: "gap", AsOf: sess.asOf})
+	if out := bot.RenderText(r); !strings.Contains(out, "the account you last asked about") {
+		t.Errorf("gap alone after the pipeline: %s", out)
 	}
 }

@@ -15,8 +15,8 @@ import (
 	"github.com/alicebob/miniredis/v2"
 
 	"github.com/incumbent/incumbent/adapters/memory"
-	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/adapters/redis"
+	"github.com/incumbent/incumbent/bot"
 )
 
 // kv is what the contract covers: what the Slack adapter uses.

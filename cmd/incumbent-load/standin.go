@@ -1,0 +1,139 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// standIn plays Slack's Web API, the commands' response_url and an OpenAI-compatible
+// model for the server under load, and counts what the server sends it: one answer per
+// deferred slash command (by its response_url) and per mention (by its thread). A fault
+// makes it fail part of the calls while it is on.
+type standIn struct {
+	email string // what users.info says of every user
+
+	mu        sync.Mutex
+	responses map[string]int // response_url id → deliveries
+	threads   map[string]int // mention ts → answers in its thread
+	fault     string         // the fault switched on now ("" none)
+	calls     atomic.Int64   // Web API and model calls while a fault was on
+	failed    atomic.Int64   // of which answered with the fault
+	drafts    atomic.Int64   // model calls
+}
+
+func newStandIn(email string) *standIn {
+	return &standIn{email: email, responses: map[string]int{}, threads: map[string]int{}}
+}
+
+// setFault switches a fault on ("" switches it off).
+func (s *standIn) setFault(f string) {
+	s.mu.Lock()
+	s.fault = f
+	s.mu.Unlock()
+}
+
+// faulty reports whether this call fails under the current fault of kind (slack or
+// llm): every other call does, so that retries can succeed.
+func (s *standIn) faulty(kind string) (string, bool) {
+	s.mu.Lock()
+	f := s.fault
+	s.mu.Unlock()
+	if f == "" || !strings.HasPrefix(f, kind+"-") {
+		return "", false
+	}
+	if s.calls.Add(1)%2 == 0 {
+		return "", false
+	}
+	s.failed.Add(1)
+	return strings.TrimPrefix(f, kind+"-"), true
+}
+
+func (s *standIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	switch {
+	case strings.HasPrefix(r.URL.Path, "/response/"):
+		s.mu.Lock()
+		s.responses[strings.TrimPrefix(r.URL.Path, "/response/")]++
+		s.mu.Unlock()
+		fmt.Fprint(w, "ok")
+		return
+	case strings.HasPrefix(r.URL.Path, "/v1/"):
+		s.model(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if r.URL.Path != "/auth.test" {
+		if f, ok := s.faulty("slack"); ok {
+			switch f {
+			case "429":
+				w.Header().Set("Retry-After", "1")
+				w.WriteHeader(http.StatusTooManyRequests)
+				fmt.Fprint(w, `{"ok":false,"error":"ratelimited"}`)
+			default:
+				w.WriteHeader(http.StatusInternalServerError)
+				fmt.Fprint(w, `{"ok":false,"error":"internal_error"}`)
+			}
+			return
+		}
+	}
+	switch r.URL.Path {
+	case "/auth.test":
+		fmt.Fprint(w, `{"ok":true,"user_id":"U_BOT","team_id":"T1"}`)
+	case "/users.info":
+		fmt.Fprintf(w, `{"ok":true,"user":{"id":"U1","profile":{"email":%q}}}`, s.email)
+	case "/chat.postMessage":
+		form, _ := url.ParseQuery(string(body))
+		if ts := form.Get("thread_ts"); ts != "" {
+			s.mu.Lock()
+			s.threads[ts]++
+			s.mu.Unlock()
+		}
+		fmt.Fprint(w, `{"ok":true,"channel":"C1","ts":"1.1"}`)
+	default:
+		fmt.Fprint(w, `{"ok":true,"channel":{"id":"C1","is_ext_shared":false}}`)
+	}
+}
+
+// model answers chat completions with a draft that quotes no number (so it is grounded),
+// or fails under an LLM fault: 500s, or an answer slower than any sensible time-out.
+func (s *standIn) model(w http.ResponseWriter, r *http.Request) {
+	s.drafts.Add(1)
+	if f, ok := s.faulty("llm"); ok {
+		if f == "timeout" {
+			select {
+			case <-time.After(30 * time.Second):
+			case <-r.Context().Done():
+			}
+			return
+		}
+		w.WriteHeader(http.StatusInternalServerError)
+		fmt.Fprint(w, `{"error":{"message":"overloaded","type":"server_error"}}`)
+		return
+	}
+	content := `{"points":[{"text":"Lead with the value of what we supply, not the unit price.","facts":[]},{"text":"Trade, do not give: ask for the first order before any concession.","facts":[]}]}`
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"id": "x", "object": "chat.completion", "model": "stand-in",
+		"choices": []any{map[string]any{"index": 0, "message": map[string]any{"role": "assistant", "content": content}, "finish_reason": "stop"}},
+		"usage":   map[string]int{"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120}})
+}
+
+// delivered returns how many times response_url id and mention ts were answered.
+func (s *standIn) delivered(kind, id string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if kind == "event" {
+		return s.threads[id]
+	}
+	return s.responses[id]
+}
+
+// itoa is strconv.Itoa for ids.
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

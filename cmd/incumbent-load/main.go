@@ -172,19 +172,19 @@ type Report struct {
 	Steps []Step `json:"steps"`
 	// Highest rate with p99 under ackGoal and no errors, by handler.
 	Sustained map[string]int `json:"sustained"`
-	Commands  int            `json:"commands"`  // slash commands sent
-	Inline    int            `json:"inline"`    // answered in the acknowledgement
-	Deferred  int            `json:"deferred"`  // acknowledged, then answered through response_url
-	Mentions  int            `json:"mentions"`  // mentions sent (retries not counted)
-	Retries   int            `json:"retries"`   // retried mentions sent
-	Lost      int            `json:"lost"`      // commands or mentions never answered
-	Twice     int            `json:"twice"`     // answered more than once
-	Refused   int            `json:"refused"`   // not acknowledged with 200
-	Fault     string         `json:"fault"`     // what was switched on
-	Failed    int64          `json:"failed"`    // stand-in calls failed by the fault
-	Drafts    int64          `json:"drafts"`    // calls to the stand-in model
-	Up        bool           `json:"up"`        // the server answered /healthz at the end
-	Ready     string         `json:"ready"`     // its /readyz at the end
+	Commands  int            `json:"commands"` // slash commands sent
+	Inline    int            `json:"inline"`   // answered in the acknowledgement
+	Deferred  int            `json:"deferred"` // acknowledged, then answered through response_url
+	Mentions  int            `json:"mentions"` // mentions sent (retries not counted)
+	Retries   int            `json:"retries"`  // retried mentions sent
+	Lost      int            `json:"lost"`     // commands or mentions never answered
+	Twice     int            `json:"twice"`    // answered more than once
+	Refused   int            `json:"refused"`  // not acknowledged with 200
+	Fault     string         `json:"fault"`    // what was switched on
+	Failed    int64          `json:"failed"`   // stand-in calls failed by the fault
+	Drafts    int64          `json:"drafts"`   // calls to the stand-in model
+	Up        bool           `json:"up"`       // the server answered /healthz at the end
+	Ready     string         `json:"ready"`    // its /readyz at the end
 	PeakRSSMB float64        `json:"peak_rss_mb"`
 	RSSMB     float64        `json:"rss_mb"`
 	OK        bool           `json:"ok"`

@@ -16,7 +16,8 @@
 // any shell commands (--fault-cmd, --recover-cmd: stop and start Redis or PostgreSQL).
 //
 // The server gets SLACK_*, OPENAI_* and INCUMBENT_ADDR from this program and everything
-// else (REDIS_URL, DATABASE_URL, …) from the environment. scripts/faults.sh runs every
+// else (REDIS_URL, DATABASE_URL, …) from the environment; its Redis keys get a prefix of
+// the run's own unless INCUMBENT_REDIS_PREFIX is set. scripts/faults.sh runs every
 // fault scenario; scripts/performance.sh the plain run.
 package main
 
@@ -229,7 +230,7 @@ func run(ctx context.Context, c config, stderr io.Writer) (*Report, error) {
 			acct := accounts[int(n)%len(accounts)]
 			var body, path, ct string
 			s := sent{}
-			roll := float64(n%100) / 100
+			roll := float64(n*37%100) / 100 // a stride through 0..99: the mix holds in short runs too
 			switch {
 			case roll < c.events:
 				s.kind, path, ct = "event", "/slack/events", "application/json"
@@ -491,6 +492,10 @@ func startServer(ctx context.Context, c config, standIn string) (*server, error)
 	}
 	if c.db != "" {
 		cmd.Env = append(cmd.Env, "INCUMBENT_DB="+c.db)
+	}
+	// Event ids repeat from run to run: each run keeps its keys apart in a shared Redis.
+	if os.Getenv("INCUMBENT_REDIS_PREFIX") == "" {
+		cmd.Env = append(cmd.Env, fmt.Sprintf("INCUMBENT_REDIS_PREFIX=incumbent-load-%d:", time.Now().UnixNano()))
 	}
 	s := &server{cmd: cmd, url: "http://" + addr, logs: &bytes.Buffer{}, done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = &lockedWriter{w: s.logs}, &lockedWriter{w: s.logs}

@@ -39,9 +39,29 @@ func NewActor(p domain.Person, territories []domain.Territory) Actor {
 }
 
 // ActorByEmail returns the actor for the person with that email, ENOTFOUND when people.csv
-// does not list them.
+// does not list them. When the store fails (it is restarting, say), the actor this bot
+// last resolved for the email answers instead, with the access it had then: a person who
+// asked a moment ago is not told they cannot be identified, and what the bot answers
+// from its caches reaches them. Someone never resolved gets the store's error.
 func (b *Bot) ActorByEmail(ctx context.Context, email string) (Actor, error) {
-	p, err := b.Store.FindPerson(ctx, strings.ToLower(strings.TrimSpace(email)))
+	key := strings.ToLower(strings.TrimSpace(email))
+	a, err := b.actorByEmail(ctx, key)
+	switch {
+	case err == nil:
+		b.actors.Store(key, a)
+	case domain.ErrorCode(err) == domain.EINTERNAL:
+		if known, ok := b.actors.Load(key); ok {
+			b.Logger.WarnContext(ctx, "people could not be read: the person's last known access answers", "err", err)
+			return known.(Actor), nil
+		}
+	default:
+		b.actors.Delete(key)
+	}
+	return a, err
+}
+
+func (b *Bot) actorByEmail(ctx context.Context, email string) (Actor, error) {
+	p, err := b.Store.FindPerson(ctx, email)
 	if err != nil {
 		if domain.ErrorCode(err) == domain.ENOTFOUND {
 			return Actor{}, domain.Errorf(domain.ENOTFOUND,

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/agnivade/levenshtein"
@@ -56,6 +57,7 @@ type Bot struct {
 	DigestSettings DigestSettingsWriter
 
 	accounts accountCache
+	actors   sync.Map // email → the Actor last resolved, for when the store fails
 }
 
 // Observer records commands: the adapter that asked, the command (its verb, or

@@ -315,3 +315,42 @@ func TestLastAccount(t *testing.T) {
 		t.Errorf("another person's last account was used:\n%s", bot.RenderText(r))
 	}
 }
+
+// failingPeople is a store whose people cannot be read while down is set.
+type failingPeople struct {
+	*fakeStore
+	down bool
+}
+
+func (s *failingPeople) FindPerson(ctx context.Context, email string) (domain.Person, error) {
+	if s.down {
+		return domain.Person{}, errors.New("connection refused")
+	}
+	return s.fakeStore.FindPerson(ctx, email)
+}
+
+// TestActorWhileTheStoreFails: a person resolved before the store failed keeps the
+// access they had; someone never resolved gets the store's error; someone removed from
+// people.csv is not remembered.
+func TestActorWhileTheStoreFails(t *testing.T) {
+	s := &failingPeople{fakeStore: testStore()}
+	b := newBot(s)
+	rita := actor(t, b, "Rita@example.com")
+	s.down = true
+	got, err := b.ActorByEmail(t.Context(), "rita@example.com")
+	if err != nil || got.Person.Email != "rita@example.com" || !cmp.Equal(got.Territories(), rita.Territories()) {
+		t.Errorf("known person while the store fails: %+v %v", got.Person, err)
+	}
+	if _, err := b.ActorByEmail(t.Context(), "ray@example.com"); domain.ErrorCode(err) != domain.EINTERNAL {
+		t.Errorf("a person never resolved while the store fails: %v", err)
+	}
+	s.down = false
+	s.people = s.people[:2] // Rita leaves people.csv
+	if _, err := b.ActorByEmail(t.Context(), "rita@example.com"); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Fatalf("removed: %v", err)
+	}
+	s.down = true
+	if _, err := b.ActorByEmail(t.Context(), "rita@example.com"); domain.ErrorCode(err) != domain.EINTERNAL {
+		t.Errorf("a removed person is remembered: %v", err)
+	}
+}

@@ -68,12 +68,15 @@ func impls(t *testing.T) []impl {
 	mem := &memory.Store{Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }}
 	out := []impl{{"memory", mem, func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }}}
 	mr := miniredis.RunT(t)
-	ms, err := redis.Open(t.Context(), redis.Options{URL: "redis://" + mr.Addr(), Logger: discard()})
+	// miniredis's time and its store's memory fallback's move together.
+	mrNow := time.Now()
+	ms, err := redis.Open(t.Context(), redis.Options{URL: "redis://" + mr.Addr(), Logger: discard(),
+		Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return mrNow }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ms.Close() })
-	out = append(out, impl{"miniredis", ms, mr.FastForward})
+	out = append(out, impl{"miniredis", ms, func(d time.Duration) { mr.FastForward(d); mu.Lock(); mrNow = mrNow.Add(d); mu.Unlock() }})
 	if os.Getenv("REDIS_URL") != "" || os.Getenv("INCUMBENT_REQUIRE_SERVICES") != "" {
 		out = append(out, impl{"redis", realRedis(t), time.Sleep})
 	}
@@ -251,6 +254,10 @@ func TestOutage(t *testing.T) {
 	if ok, _ := s.FirstSeen(ctx, "during-0", time.Minute); ok {
 		t.Error("de-duplication lost during the outage")
 	}
+	// A key this process saw before the outage is still seen during it.
+	if ok, _ := s.FirstSeen(ctx, "before", time.Minute); ok {
+		t.Error("a key seen before the outage was first-seen again during it")
+	}
 	if err := s.PutCursor(ctx, "c", []byte("p"), time.Minute); err != nil {
 		t.Fatal(err)
 	}
@@ -281,6 +288,11 @@ func TestOutage(t *testing.T) {
 	}
 	if ok, err := s.FirstSeen(ctx, "after", time.Minute); !ok || err != nil {
 		t.Fatal(ok, err)
+	}
+	// …and one it saw during the outage is still seen after it (the retry of an event
+	// answered while Redis was down is not answered again).
+	if ok, _ := s.FirstSeen(ctx, "during-1", time.Minute); ok {
+		t.Error("a key seen during the outage was first-seen again after it")
 	}
 	if !mr.Exists("incumbent:seen:after") {
 		t.Error("Redis is not used again after it came back")

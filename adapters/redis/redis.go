@@ -55,6 +55,8 @@ type Options struct {
 	// Prefix starts every key ("incumbent:" when empty).
 	Prefix string
 	Logger *slog.Logger
+	// Now is the clock of the memory the store falls back on (nil: time.Now).
+	Now func() time.Time
 }
 
 // Open connects to Redis. It does not fail when Redis does not answer yet: the store
@@ -76,6 +78,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		})
 	}
 	s := &Store{client: client, prefix: o.Prefix, logger: o.Logger}
+	s.fallback.Now = o.Now
 	client.AddHook(tripCounter{&s.trips})
 	if s.prefix == "" {
 		s.prefix = "incumbent:"
@@ -162,15 +165,21 @@ func (s *Store) note(ctx context.Context, err error) {
 func failed(err error) bool { return err != nil && !errors.Is(err, redis.Nil) }
 
 // FirstSeen records key for ttl with SET NX and reports whether it was not already
-// recorded. While Redis is down this process's memory answers.
+// recorded. This process's memory records every key too, and is asked first: what this
+// process has seen stays seen across an outage's start and end (a retry that reaches
+// the same replica is never processed twice), and only its one first caller goes on to
+// Redis, which decides between replicas. While Redis is down the memory alone answers.
 func (s *Store) FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	if local, _ := s.fallback.FirstSeen(ctx, key, ttl); !local {
+		return false, nil
+	}
 	if s.skip() {
-		return s.fallback.FirstSeen(ctx, key, ttl)
+		return true, nil
 	}
 	ok, err := s.client.SetNX(ctx, s.prefix+"seen:"+key, 1, ttl).Result()
 	s.note(ctx, err)
 	if failed(err) {
-		return s.fallback.FirstSeen(ctx, key, ttl)
+		return true, nil
 	}
 	return ok, nil
 }

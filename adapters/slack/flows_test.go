@@ -421,3 +421,23 @@ func TestSocketMode(t *testing.T) {
 type testLogger struct{ t *testing.T }
 
 func (l testLogger) Output(_ int, s string) error { l.t.Log(s); return nil }
+
+// TestStoreDown: with the store failing, someone who asked before is still known (and
+// answered from what the bot holds, or told something failed on our side); someone who
+// never asked is told Incumbent's data did not answer, not that Slack failed.
+func TestStoreDown(t *testing.T) {
+	_, f, base, b := setupBot(t)
+	_, resp := signed(t, base, "/slack/commands", form, command("/gap", "acme", "U_RITA", "C1", f.srv.URL+"/response/1"), time.Now(), secret)
+	if !strings.Contains(resp, "Acme Manufacturing — gap") {
+		t.Fatalf("before: %s", resp)
+	}
+	b.Store.(interface{ Close() error }).Close()
+	_, resp = signed(t, base, "/slack/commands", form, command("/grade", "acme", "U_RITA", "C1", f.srv.URL+"/response/2"), time.Now(), secret)
+	if !strings.Contains(resp, "Something went wrong on our side") && !strings.Contains(resp, "Acme Manufacturing — ") {
+		t.Errorf("a known person while the store fails: %s", resp)
+	}
+	_, resp = signed(t, base, "/slack/commands", form, command("/gap", "acme", "U_RAY", "C1", f.srv.URL+"/response/3"), time.Now(), secret)
+	if !strings.Contains(resp, "I could not read who may see what just now (Incumbent's data did not answer)") {
+		t.Errorf("someone never resolved while the store fails: %s", resp)
+	}
+}

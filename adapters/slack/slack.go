@@ -214,11 +214,18 @@ func (h *Handler) actor(ctx context.Context, userID string) (bot.Actor, error) {
 		return bot.Actor{}, errNotSetUp
 	}
 	a, err := h.Directory.ActorByEmail(ctx, email)
-	if domain.ErrorCode(err) == domain.ENOTFOUND {
+	switch {
+	case domain.ErrorCode(err) == domain.ENOTFOUND:
 		return bot.Actor{}, errNotSetUp
+	case err != nil:
+		return bot.Actor{}, fmt.Errorf("%w: %w", errDirectory, err)
 	}
-	return a, err
+	return a, nil
 }
+
+// errDirectory marks a failure to read who may see what (the store), as opposed to
+// Slack's Web API failing.
+var errDirectory = errors.New("people")
 
 // loadPeople (re)reads people.csv's Slack ids; it is cheap enough to do every few
 // minutes, so that an import is seen without a restart.
@@ -231,7 +238,14 @@ func (h *Handler) loadPeople(ctx context.Context) error {
 	}
 	people, err := h.Directory.FindPeople(ctx)
 	if err != nil {
-		return fmt.Errorf("find people: %w", err)
+		h.mu.Lock()
+		stale := h.bySlackID != nil
+		h.mu.Unlock()
+		if stale { // the store is failing: the ids read before still answer
+			h.logger().WarnContext(ctx, "slack: people not re-read; the Slack ids read before answer", "err", err)
+			return nil
+		}
+		return fmt.Errorf("%w: find people: %w", errDirectory, err)
 	}
 	m := map[string]string{}
 	for _, p := range people {
@@ -292,7 +306,11 @@ func (h *Handler) ask(ctx context.Context, userID, channelID, threadTS, text str
 	if err != nil {
 		if domain.ErrorCode(err) == domain.EINTERNAL {
 			h.logger().ErrorContext(ctx, "slack: before answering", "user", userID, "channel", channelID, "err", err)
-			err = domain.Errorf(domain.EINTERNAL, "I could not check who you are with Slack just now; please try again in a minute.")
+			msg := "I could not check who you are with Slack just now; please try again in a minute."
+			if errors.Is(err, errDirectory) {
+				msg = "I could not read who may see what just now (Incumbent's data did not answer); please try again in a minute."
+			}
+			err = domain.Errorf(domain.EINTERNAL, "%s", msg)
 		}
 		return bot.Reply{Blocks: []bot.Block{&bot.Text{Text: domain.ErrorMessage(err)}}, Err: err}
 	}

@@ -353,7 +353,11 @@ func (h *Handler) ask(ctx context.Context, a *Activity, text string) bot.Reply {
 	if err != nil {
 		if domain.ErrorCode(err) == domain.EINTERNAL {
 			h.logger().ErrorContext(ctx, "teams: before answering", "conversation", a.Conversation.ID, "err", err)
-			err = domain.Errorf(domain.EINTERNAL, "I could not check who you are with Teams just now; please try again in a minute.")
+			msg := "I could not check who you are with Teams just now; please try again in a minute."
+			if errors.Is(err, errDirectory) {
+				msg = "I could not read who may see what just now (Incumbent's data did not answer); please try again in a minute."
+			}
+			err = domain.Errorf(domain.EINTERNAL, "%s", msg)
 		}
 		return bot.Reply{Blocks: []bot.Block{&bot.Text{Text: domain.ErrorMessage(err)}}, Err: err}
 	}
@@ -403,11 +407,18 @@ func (h *Handler) actor(ctx context.Context, a *Activity) (bot.Actor, error) {
 		return bot.Actor{}, errNotSetUp(id)
 	}
 	actor, err := h.Directory.ActorByEmail(ctx, email)
-	if domain.ErrorCode(err) == domain.ENOTFOUND {
+	switch {
+	case domain.ErrorCode(err) == domain.ENOTFOUND:
 		return bot.Actor{}, errNotSetUp(id)
+	case err != nil:
+		return bot.Actor{}, fmt.Errorf("%w: %w", errDirectory, err)
 	}
-	return actor, err
+	return actor, nil
 }
+
+// errDirectory marks a failure to read who may see what (the store), as opposed to
+// Teams failing.
+var errDirectory = errors.New("people")
 
 // loadPeople (re)reads people.csv's Teams ids when they are older than identityTTL, so
 // that an import is seen without a restart.
@@ -420,7 +431,14 @@ func (h *Handler) loadPeople(ctx context.Context) error {
 	}
 	people, err := h.Directory.FindPeople(ctx)
 	if err != nil {
-		return fmt.Errorf("find people: %w", err)
+		h.mu.Lock()
+		stale := h.byTeams != nil
+		h.mu.Unlock()
+		if stale { // the store is failing: the ids read before still answer
+			h.logger().WarnContext(ctx, "teams: people not re-read; the Teams ids read before answer", "err", err)
+			return nil
+		}
+		return fmt.Errorf("%w: find people: %w", errDirectory, err)
 	}
 	m := map[string]string{}
 	for _, p := range people {

@@ -178,6 +178,10 @@ func (p *Playground) ask(w http.ResponseWriter, r *http.Request) {
 	actor := bot.Admin("playground")
 	if req.As != "" {
 		a, err := p.Directory.ActorByEmail(r.Context(), req.As)
+		if domain.ErrorCode(err) == domain.EINTERNAL { // the store failed: not the person's fault
+			p.fail(w, r, http.StatusServiceUnavailable, err)
+			return
+		}
 		if err != nil {
 			p.fail(w, r, http.StatusForbidden, err)
 			return

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"io"
 	"log/slog"
@@ -97,6 +98,9 @@ func (people) ActorByEmail(_ context.Context, email string) (bot.Actor, error) {
 	if email == "rita@example.com" {
 		return bot.NewActor(domain.Person{Email: email, Name: "Rita", Role: domain.RoleRep, Territory: "North"}, nil), nil
 	}
+	if email == "down@example.com" { // the store fails
+		return bot.Actor{}, errors.New("find person: connection refused")
+	}
 	return bot.Actor{}, domain.Errorf(domain.ENOTFOUND, "%s is not in people.csv", email)
 }
 
@@ -185,6 +189,7 @@ func TestAsk(t *testing.T) {
 	}{
 		{"an error reply", `{"text":"fail"}`, nil, 404, `No account matches &#34;fail&#34;.`},
 		{"unknown person", `{"text":"gap acme","as":"who@example.com"}`, nil, 403, "who@example.com is not in people.csv"},
+		{"people cannot be read", `{"text":"gap acme","as":"down@example.com"}`, nil, 503, "Something went wrong on our side"},
 		{"not JSON", `gap acme`, nil, 400, "The request is not the JSON"},
 		{"unknown field", `{"text":"gap","x":1}`, nil, 400, "unknown field"},
 		{"too long", `{"text":"` + strings.Repeat("a", 2001) + `"}`, nil, 400, "A command is at most 2000 characters; this one has 2001."},

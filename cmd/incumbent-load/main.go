@@ -74,11 +74,16 @@ type config struct {
 	events, talk                float64
 	fault, faultCmd, recoverCmd string
 	jsonOut                     bool
+	row                         string
 }
 
 // Main runs the load and returns the exit status: 0 when every command was answered
 // once and the server stayed up, 1 when not, 2 for a usage error.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 1 && args[0] == "--row-header" { // the header of the rows of --row
+		fmt.Fprintln(stdout, RowHeader)
+		return 0
+	}
 	c, err := parseFlags(args, stderr)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -92,7 +97,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "incumbent-load:", err)
 		return 1
 	}
-	rep.print(stdout)
+	if c.row != "" {
+		fmt.Fprintln(stdout, rep.Row(c.row))
+	} else {
+		rep.print(stdout)
+	}
 	if c.jsonOut {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -123,6 +132,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.recoverCmd, "recover-cmd", "", "a shell command run at the second third (e.g. start Redis)")
 	fs.DurationVar(&c.drain, "drain", 60*time.Second, "how long to wait for deferred answers after the last request")
 	fs.BoolVar(&c.jsonOut, "json", false, "print the report as JSON too")
+	fs.StringVar(&c.row, "row", "", "print only one row of a fault table, named this (see RowHeader)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -181,6 +191,7 @@ type Report struct {
 	Lost      int            `json:"lost"`     // commands or mentions never answered
 	Twice     int            `json:"twice"`    // answered more than once
 	Refused   int            `json:"refused"`  // not acknowledged with 200
+	Sorry     int64          `json:"sorry"`    // answered with an apology (something failed on the server's side)
 	Fault     string         `json:"fault"`    // what was switched on
 	Failed    int64          `json:"failed"`   // stand-in calls failed by the fault
 	Drafts    int64          `json:"drafts"`   // calls to the stand-in model
@@ -357,8 +368,12 @@ func run(ctx context.Context, c config, stderr io.Writer) (*Report, error) {
 		got := si.delivered(s.kind, s.id)
 		if s.kind == "command" && !strings.Contains(string(res.Body), "Working on") {
 			rep.Inline++
+			if strings.Contains(string(res.Body), apology) {
+				rep.Sorry++
+			}
 			if got > 0 {
 				rep.Twice++
+				fmt.Fprintf(stderr, "incumbent-load: command %s: answered inline and %d times through response_url\n", s.id, got)
 			}
 			continue
 		}
@@ -368,11 +383,14 @@ func run(ctx context.Context, c config, stderr io.Writer) (*Report, error) {
 		switch {
 		case got == 0:
 			rep.Lost++
+			fmt.Fprintf(stderr, "incumbent-load: %s %s: never answered\n", s.kind, s.id)
 		case got > 1:
 			rep.Twice++
+			fmt.Fprintf(stderr, "incumbent-load: %s %s: answered %d times\n", s.kind, s.id, got)
 		}
 	}
 	rep.Failed, rep.Drafts = si.failed.Load(), si.drafts.Load()
+	rep.Sorry += si.sorry.Load()
 	rep.Up, rep.Ready = srv.health()
 	rep.PeakRSSMB, rep.RSSMB = srv.memory()
 	for _, st := range rep.Steps {
@@ -622,6 +640,29 @@ func sleepUntil(ctx context.Context, t time.Time) {
 	}
 }
 
+// RowHeader names the columns of Row, tab-separated.
+const RowHeader = "scenario\tsent\tlost\ttwice\trefused\tapologised\tfaulted calls\tworst p99 ms\tserver up\tready after\tpeak RSS MB\tresult"
+
+// Row is the report as one line of a table of fault scenarios.
+func (r *Report) Row(name string) string {
+	worst := 0.0
+	for _, s := range r.Steps {
+		if s.Handler == "incumbent" {
+			worst = max(worst, s.P99ms)
+		}
+	}
+	ready := "degraded"
+	if strings.Contains(r.Ready, `"status":"ok"`) {
+		ready = "ok"
+	}
+	result := "OK"
+	if !r.OK {
+		result = "FAILED"
+	}
+	return fmt.Sprintf("%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.0f\t%v\t%s\t%.0f\t%s", name, r.Commands+r.Mentions+r.Retries, r.Lost, r.Twice,
+		r.Refused, r.Sorry, r.Failed, worst, r.Up, ready, r.PeakRSSMB, result)
+}
+
 // print writes the report as tables.
 func (r *Report) print(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -641,8 +682,8 @@ func (r *Report) print(w io.Writer) {
 	fmt.Fprintf(w, "\nhighest rate with p99 < %v and no errors: incumbent %d/s, bare handler %d/s\n", ackGoal, r.Sustained["incumbent"], r.Sustained["bare"])
 	fmt.Fprintf(w, "slash commands %d: %d answered inline, %d through response_url; mentions %d (+%d retried)\n",
 		r.Commands, r.Inline, r.Deferred, r.Mentions, r.Retries)
-	fmt.Fprintf(w, "lost %d, answered twice %d, refused %d; stand-in calls failed by the fault %d; model calls %d\n",
-		r.Lost, r.Twice, r.Refused, r.Failed, r.Drafts)
+	fmt.Fprintf(w, "lost %d, answered twice %d, refused %d, answered with an apology %d; stand-in calls failed by the fault %d; model calls %d\n",
+		r.Lost, r.Twice, r.Refused, r.Sorry, r.Failed, r.Drafts)
 	fmt.Fprintf(w, "server up: %v; readyz: %s; resident memory %.0f MB, peak %.0f MB\n", r.Up, r.Ready, r.RSSMB, r.PeakRSSMB)
 	if r.OK {
 		fmt.Fprintln(w, "OK: every command and mention answered once")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -27,7 +28,11 @@ type standIn struct {
 	calls     atomic.Int64   // Web API and model calls while a fault was on
 	failed    atomic.Int64   // of which answered with the fault
 	drafts    atomic.Int64   // model calls
+	sorry     atomic.Int64   // answers that apologise instead (the store failed)
 }
+
+// apology is how the bot answers when something on its side failed.
+const apology = "Something went wrong on our side"
 
 func newStandIn(email string) *standIn {
 	return &standIn{email: email, responses: map[string]int{}, threads: map[string]int{}}
@@ -58,6 +63,9 @@ func (s *standIn) faulty(kind string) (string, bool) {
 
 func (s *standIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
+	if bytes.Contains(body, []byte(apology)) {
+		s.sorry.Add(1)
+	}
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/response/"):
 		s.mu.Lock()

@@ -44,7 +44,8 @@ for _ in $(seq 50); do redis-cli -p 6391 ping >/dev/null 2>&1 && break; sleep 0.
 REDIS_URL=redis://127.0.0.1:6391 add_row redis-restart --db "$work/demo.db" \
   --fault-cmd 'redis-cli -p 6391 shutdown nosave' --recover-cmd "$redis_start"
 
-# PostgreSQL restarted: the data in a schema of its own on the local cluster.
+# PostgreSQL restarted: the data in a schema of its own on the local cluster; a fifth of
+# the commands are `talk <account>`, which saves a scenario (a write).
 if command -v pg_ctlcluster >/dev/null && pg_isready -q -h 127.0.0.1 2>/dev/null; then
   cluster="$(ls /etc/postgresql | sort -V | tail -1)"
   schema="faults_$$"
@@ -52,7 +53,7 @@ if command -v pg_ctlcluster >/dev/null && pg_isready -q -h 127.0.0.1 2>/dev/null
   export DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable&search_path=$schema"
   "$work/incumbent" import "$work/data" >/dev/null
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  add_row postgres-restart \
+  add_row postgres-restart --talk 0.2 \
     --fault-cmd "$sudo pg_ctlcluster --skip-systemctl-redirect $cluster main stop -m fast" \
     --recover-cmd "$sudo pg_ctlcluster --skip-systemctl-redirect $cluster main start"
   for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 && break; sleep 0.1; done

@@ -7,20 +7,32 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/incumbent/incumbent/bot"
 )
 
-// maxEntries bounds the memory: beyond it the expired entries are swept, and if all
-// are live the oldest half is dropped.
-const maxEntries = 100000
+// The memory's bounds. Beyond either, the expired entries are swept; if that is not
+// enough, cached values (replies, sessions, the rest of long replies) are dropped,
+// whichever, until half the bound is left, then (past maxEntries only) de-duplication
+// marks. Locks are never dropped. maxBytes keeps the reply cache from growing a
+// serving process: a gap reply is several KiB, and 20,000 accounts' would be 100 MB
+// (docs/PERFORMANCE.md, "Load").
+const (
+	maxEntries = 100000
+	maxBytes   = 16 << 20
+)
 
 type entry struct {
 	value []byte
 	until time.Time
 }
+
+// size is what an entry under key costs, roughly: its key, its value and the map's
+// overhead.
+func size(key string, e entry) int { return len(key) + len(e.value) + 64 }
 
 // Store is an in-memory key-value store with expiry.
 type Store struct {
@@ -28,6 +40,7 @@ type Store struct {
 
 	mu      sync.Mutex
 	entries map[string]entry
+	bytes   int // the sum of size over entries
 }
 
 func (s *Store) now() time.Time {
@@ -37,27 +50,53 @@ func (s *Store) now() time.Time {
 	return time.Now()
 }
 
-// sweep drops expired entries when the map is full; s.mu is held.
+// put keeps e under key; s.mu is held.
+func (s *Store) put(key string, e entry) {
+	s.remove(key)
+	s.entries[key] = e
+	s.bytes += size(key, e)
+}
+
+// remove forgets key; s.mu is held.
+func (s *Store) remove(key string) {
+	if old, ok := s.entries[key]; ok {
+		s.bytes -= size(key, old)
+		delete(s.entries, key)
+	}
+}
+
+// sweep makes room when the store is over a bound; s.mu is held.
 func (s *Store) sweep(now time.Time) {
 	if s.entries == nil {
 		s.entries = map[string]entry{}
 	}
-	if len(s.entries) < maxEntries {
+	if len(s.entries) < maxEntries && s.bytes < maxBytes {
 		return
 	}
 	for k, e := range s.entries {
 		if now.After(e.until) {
-			delete(s.entries, k)
+			s.remove(k)
 		}
 	}
-	if len(s.entries) >= maxEntries { // all live: forget half of them, whichever
-		n := 0
-		for k := range s.entries {
-			if n >= maxEntries/2 {
-				break
-			}
-			delete(s.entries, k)
-			n++
+	// Cached values first, down to half of both bounds.
+	for k := range s.entries {
+		if len(s.entries) <= maxEntries/2 && s.bytes <= maxBytes/2 {
+			break
+		}
+		if strings.HasPrefix(k, "kv:") || strings.HasPrefix(k, "cursor:") {
+			s.remove(k)
+		}
+	}
+	// Then, past maxEntries still, de-duplication marks, down to half of it.
+	if len(s.entries) < maxEntries {
+		return
+	}
+	for k := range s.entries {
+		if len(s.entries) <= maxEntries/2 {
+			break
+		}
+		if !strings.HasPrefix(k, "lock:") {
+			s.remove(k)
 		}
 	}
 }
@@ -71,7 +110,7 @@ func (s *Store) FirstSeen(_ context.Context, key string, ttl time.Duration) (boo
 	if e, ok := s.entries[key]; ok && now.Before(e.until) {
 		return false, nil
 	}
-	s.entries[key] = entry{until: now.Add(ttl)}
+	s.put(key, entry{until: now.Add(ttl)})
 	return true, nil
 }
 
@@ -81,7 +120,7 @@ func (s *Store) PutCursor(_ context.Context, id string, data []byte, ttl time.Du
 	defer s.mu.Unlock()
 	now := s.now()
 	s.sweep(now)
-	s.entries["cursor:"+id] = entry{value: append([]byte(nil), data...), until: now.Add(ttl)}
+	s.put("cursor:"+id, entry{value: append([]byte(nil), data...), until: now.Add(ttl)})
 	return nil
 }
 
@@ -91,7 +130,7 @@ func (s *Store) TakeCursor(_ context.Context, id string) ([]byte, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, ok := s.entries["cursor:"+id]
-	delete(s.entries, "cursor:"+id)
+	s.remove("cursor:" + id)
 	if !ok || s.now().After(e.until) {
 		return nil, false, nil
 	}
@@ -115,7 +154,7 @@ func (s *Store) Set(_ context.Context, key string, value []byte, ttl time.Durati
 	defer s.mu.Unlock()
 	now := s.now()
 	s.sweep(now)
-	s.entries["kv:"+key] = entry{value: append([]byte(nil), value...), until: now.Add(ttl)}
+	s.put("kv:"+key, entry{value: append([]byte(nil), value...), until: now.Add(ttl)})
 	return nil
 }
 
@@ -138,7 +177,7 @@ func (s *Store) Acquire(_ context.Context, name string, ttl time.Duration) (stri
 		return "", false, nil
 	}
 	token := newToken()
-	s.entries["lock:"+name] = entry{value: []byte(token), until: now.Add(ttl)}
+	s.put("lock:"+name, entry{value: []byte(token), until: now.Add(ttl)})
 	return token, true, nil
 }
 
@@ -151,7 +190,7 @@ func (s *Store) Release(_ context.Context, name, token string) (bool, error) {
 	if !ok || string(e.value) != token || s.now().After(e.until) {
 		return false, nil
 	}
-	delete(s.entries, "lock:"+name)
+	s.remove("lock:" + name)
 	return true, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"runtime"
 	"strings"
 	"time"
 
@@ -51,7 +52,7 @@ const (
 		"&_pragma=cache_size(-16384)" +
 		"&_pragma=journal_size_limit(67108864)"
 	readerPragmas = "_pragma=busy_timeout(5000)" +
-		"&_pragma=cache_size(-16384)" +
+		"&_pragma=cache_size(-8192)" +
 		"&_pragma=mmap_size(0)" +
 		"&_pragma=query_only(1)"
 )
@@ -79,6 +80,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
+	// Reads are CPU-bound, and each connection keeps a page cache of its own (up to
+	// cache_size): more connections than twice the CPUs only add memory. Beyond them a
+	// query waits for a connection; a burst of commands then queues instead of growing
+	// the process (docs/PERFORMANCE.md, "Load").
+	readers := max(4, 2*runtime.GOMAXPROCS(0))
+	db.SetMaxOpenConns(readers)
+	db.SetMaxIdleConns(readers)
 	if err := db.PingContext(ctx); err != nil {
 		w.Close()
 		db.Close()

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -56,8 +57,33 @@ type Bot struct {
 	// cannot.
 	DigestSettings DigestSettingsWriter
 
-	accounts accountCache
-	actors   sync.Map // email → the Actor last resolved, for when the store fails
+	// MaxConcurrent bounds the commands computed at once; the others wait their turn.
+	// 0: 16 × GOMAXPROCS. Computing is CPU- and store-bound, so a burst beyond it only
+	// grows memory; waiting keeps a burst's cost to a goroutine each (docs/PERFORMANCE.md,
+	// "Load").
+	MaxConcurrent int
+
+	accounts  accountCache
+	actors    sync.Map // email → the Actor last resolved, for when the store fails
+	slots     chan struct{}
+	slotsOnce sync.Once
+}
+
+// acquire waits for a turn to compute a command; release gives it back.
+func (b *Bot) acquire(ctx context.Context) (release func(), err error) {
+	b.slotsOnce.Do(func() {
+		n := b.MaxConcurrent
+		if n <= 0 {
+			n = 16 * runtime.GOMAXPROCS(0)
+		}
+		b.slots = make(chan struct{}, n)
+	})
+	select {
+	case b.slots <- struct{}{}:
+		return func() { <-b.slots }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting for a turn to compute: %w", ctx.Err())
+	}
 }
 
 // Observer records commands: the adapter that asked, the command (its verb, or
@@ -196,6 +222,11 @@ func (b *Bot) Handle(ctx context.Context, req Request) (reply Reply) {
 	if !ok {
 		return b.errorReply(ctx, req, unknownCommand(verb))
 	}
+	release, err := b.acquire(ctx)
+	if err != nil {
+		return b.errorReply(ctx, req, err)
+	}
+	defer release()
 	var key string
 	if b.Cache != nil && cacheable(verb, words[1:]) {
 		if k, err := b.cacheKey(ctx, req, words); err == nil {
@@ -207,7 +238,7 @@ func (b *Bot) Handle(ctx context.Context, req Request) (reply Reply) {
 	}
 	res := &resolved{deferred: key != "" && b.batch() != nil}
 	ctx = context.WithValue(ctx, resolvedKey{}, res)
-	reply, err := cmd.run(b, ctx, req, words[1:])
+	reply, err = cmd.run(b, ctx, req, words[1:])
 	if err != nil {
 		reply = b.errorReply(ctx, req, err)
 	}

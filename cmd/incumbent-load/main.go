@@ -74,7 +74,7 @@ type config struct {
 	events, talk                float64
 	fault, faultCmd, recoverCmd string
 	jsonOut                     bool
-	row                         string
+	row, serverLog              string
 }
 
 // Main runs the load and returns the exit status: 0 when every command was answered
@@ -132,6 +132,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.recoverCmd, "recover-cmd", "", "a shell command run at the second third (e.g. start Redis)")
 	fs.DurationVar(&c.drain, "drain", 60*time.Second, "how long to wait for deferred answers after the last request")
 	fs.BoolVar(&c.jsonOut, "json", false, "print the report as JSON too")
+	fs.StringVar(&c.serverLog, "server-log", "", "write the server's output to this file too")
 	fs.StringVar(&c.row, "row", "", "print only one row of a fault table, named this (see RowHeader)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -516,7 +517,16 @@ func startServer(ctx context.Context, c config, standIn string) (*server, error)
 		cmd.Env = append(cmd.Env, fmt.Sprintf("INCUMBENT_REDIS_PREFIX=incumbent-load-%d:", time.Now().UnixNano()))
 	}
 	s := &server{cmd: cmd, url: "http://" + addr, logs: &bytes.Buffer{}, done: make(chan struct{})}
-	cmd.Stdout, cmd.Stderr = &lockedWriter{w: s.logs}, &lockedWriter{w: s.logs}
+	var out io.Writer = s.logs
+	if c.serverLog != "" {
+		f, err := os.Create(c.serverLog)
+		if err != nil {
+			return nil, fmt.Errorf("--server-log: %w", err)
+		}
+		out = io.MultiWriter(s.logs, f) // the file is closed when this process exits
+	}
+	lw := &lockedWriter{w: out}
+	cmd.Stdout, cmd.Stderr = lw, lw
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", c.binary, err)
 	}

@@ -248,7 +248,7 @@ func (brokenStore) DataVersion(context.Context) (int64, error) {
 func TestInternalErrorsAreNotShown(t *testing.T) {
 	b := newBot(brokenStore{})
 	b.Logger = discardLogger()
-	r := b.Handle(context.Background(), bot.Request{Actor: bot.Admin("t"), Text: "account acme"})
+	r := b.Handle(context.Background(), bot.Request{Actor: bot.Admin("t"), Text: "account A0001"})
 	if domain.ErrorCode(r.Err) != domain.EINTERNAL {
 		t.Fatalf("code = %q", domain.ErrorCode(r.Err))
 	}
@@ -301,7 +301,7 @@ func TestLastAccount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := b.Handle(context.Background(), bot.Request{Actor: rita, Text: "account acme"})
+	r := b.Handle(context.Background(), bot.Request{Actor: rita, Text: "account A0001"})
 	if r.Err != nil {
 		t.Fatal(r.Err)
 	}
@@ -352,5 +352,58 @@ func TestActorWhileTheStoreFails(t *testing.T) {
 	s.down = true
 	if _, err := b.ActorByEmail(t.Context(), "rita@example.com"); domain.ErrorCode(err) != domain.EINTERNAL {
 		t.Errorf("a removed person is remembered: %v", err)
+	}
+}
+
+// blockingStore holds FindAccount until release is closed.
+type blockingStore struct {
+	*fakeStore
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (s *blockingStore) FindAccount(_ context.Context, id string) (domain.Account, error) {
+	s.wait()
+	for _, a := range s.accounts {
+		if a.ID == id {
+			return a, nil
+		}
+	}
+	return domain.Account{}, domain.Errorf(domain.ENOTFOUND, "no account %s", id)
+}
+
+func (s *blockingStore) wait() {
+	select {
+	case s.entered <- struct{}{}:
+	default:
+	}
+	<-s.release
+}
+
+// TestMaxConcurrent: beyond MaxConcurrent commands computing, the next one waits its
+// turn, and gives up when its asker does.
+func TestMaxConcurrent(t *testing.T) {
+	s := &blockingStore{fakeStore: testStore(), entered: make(chan struct{}, 4), release: make(chan struct{})}
+	b := newBot(s)
+	b.MaxConcurrent = 1
+	admin := bot.Admin("test")
+	first := make(chan bot.Reply)
+	go func() { first <- b.Handle(context.Background(), bot.Request{Actor: admin, Text: "account A0001"}) }()
+	<-s.entered // the first command holds the one turn
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	r := b.Handle(ctx, bot.Request{Actor: admin, Text: "account A0004"})
+	if r.Err == nil || !errors.Is(r.Err, context.DeadlineExceeded) {
+		t.Errorf("a command waiting past its asker's deadline: %v", r.Err)
+	}
+	if n := len(s.entered); n != 0 {
+		t.Error("the second command computed while the first held the only turn")
+	}
+	close(s.release)
+	if r := <-first; r.Err != nil {
+		t.Errorf("first: %v", r.Err)
+	}
+	if r := b.Handle(t.Context(), bot.Request{Actor: admin, Text: "account A0004"}); r.Err != nil {
+		t.Errorf("after the turn was given back: %v", r.Err)
 	}
 }

@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# The performance report: builds the benchmark data set (the demo company, N accounts,
+# 24 months to 2026-11-27), runs every benchmark the project has, and writes what it
+# measured, with the machine and the commands, into docs/PERFORMANCE.md between the
+# "report" markers (the hand-written analysis below them is left as it is).
+#
+#   .ci/performance.sh                 # N=20000: about 15 minutes on 2 vCPUs
+#   ACCOUNTS=2000 .ci/performance.sh   # a quick run (the figures are then not the goals')
+#
+# WORK (default /tmp/incumbent-perf) keeps the data set between runs. Redis (REDIS_URL,
+# else a local one on 6379) and PostgreSQL (DATABASE_URL, else the local cluster) are
+# used when they answer and skipped, saying so, when not. Needs Go, the sqlite3 shell and
+# GNU time; psql for the PostgreSQL reference.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${ACCOUNTS:-20000}"
+WORK="${WORK:-/tmp/incumbent-perf}"
+DATA="$WORK/data-$N"
+DB="$WORK/bench-$N.db"
+REPORT="$WORK/report.md"
+mkdir -p "$WORK"
+say() { echo "== $*" >&2; }
+# timed CMD...: runs CMD, printing its output, and sets WALL (s) and RSS (MB) from GNU time.
+timed() {
+  /usr/bin/time -f "%e %M" -o "$WORK/time" "$@"
+  read -r WALL RSS_KB <"$WORK/time"
+  RSS=$((RSS_KB / 1024))
+}
+
+say "building"
+go build -o "$WORK/incumbent" ./cmd/incumbent
+go build -o "$WORK/incumbent-load" ./cmd/incumbent-load
+inc="$WORK/incumbent"
+
+if [ ! -s "$DATA/sales.csv" ]; then
+  say "the data set: $N accounts"
+  rm -rf "$DATA"
+  timed "$inc" demo --accounts "$N" --end 2026-11-27 "$DATA" >/dev/null
+  demo_wall="$WALL s"
+else
+  demo_wall="(kept from an earlier run)"
+fi
+sales_lines=$(($(wc -l <"$DATA/sales.csv") - 1))
+
+{
+  echo "<!-- report:begin (written by .ci/performance.sh; do not edit by hand) -->"
+  echo "## Report: N=$N, $(date -u +%Y-%m-%d)"
+  echo
+  echo "Machine: $(nproc) vCPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')),"
+  echo "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(go version | cut -d' ' -f3), SQLite shell $(sqlite3 --version | cut -d' ' -f1)."
+  echo "Reproduce: \`ACCOUNTS=$N .ci/performance.sh\`; each figure is one run (expect ±15% between runs)."
+  echo
+  echo "| what | goal | measured |"
+  echo "|---|---|---:|"
+} >"$REPORT"
+row() { echo "| $1 | $2 | $3 |" >>"$REPORT"; }
+row "the data set (\`incumbent demo --accounts $N\`)" "" "$demo_wall, $sales_lines sales lines"
+
+say "import into SQLite, and the sqlite3 shell's .import of the same sales.csv"
+mkdir -p "$WORK/master" "$WORK/sales"
+for f in territories people accounts products; do ln -sf "$DATA/$f.csv" "$WORK/master/"; done
+ln -sf "$DATA/sales.csv" "$WORK/sales/"
+rm -f "$WORK"/s.db*
+"$inc" import --db "$WORK/s.db" "$WORK/master" >/dev/null
+timed "$inc" import --db "$WORK/s.db" "$WORK/sales" >"$WORK/import.out"
+cat "$WORK/import.out" >&2
+import_wall=$WALL import_rss=$RSS
+# the file's line: "sales.csv  5,034,999 rows in  10.353s  486,338 rows/s"
+file_rate() { grep 'sales.csv.*rows/s' "$1" | awk '{ for (i = 1; i <= NF; i++) if ($i == "rows/s") { gsub(",", "", $(i-1)); print $(i-1) } }'; }
+file_rate=$(file_rate "$WORK/import.out")
+rm -f "$WORK/shell.db"
+timed sqlite3 "$WORK/shell.db" \
+  -cmd "CREATE TABLE sales(date TEXT, account_id TEXT, sku TEXT, quantity REAL, amount REAL, cost REAL, invoice_id TEXT);" \
+  ".mode csv" ".import --skip 1 $DATA/sales.csv sales"
+shell_wall=$WALL
+rate() { awk -v n="$sales_lines" -v s="$1" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "?" }'; }
+row "sqlite3 shell \`.import\` of sales.csv, plain table (the reference)" "" "$(rate "$shell_wall") lines/s"
+shell_rate=$(rate "$shell_wall")
+if [ -n "$file_rate" ]; then
+  row "\`incumbent import\` of sales.csv: read, check, write" "≥ 50% of the shell" "$file_rate lines/s ($(awk -v a="$file_rate" -v b="$shell_rate" 'BEGIN{printf "%.0f%%", 100*a/b}'))"
+fi
+row "\`incumbent import\` of sales.csv end to end (with the read model)" "" "$(rate "$import_wall") lines/s, peak $import_rss MB"
+rm -f "$WORK"/s.db* "$WORK/shell.db"
+
+say "the whole data set into the benchmark database"
+if [ ! -s "$DB" ]; then
+  rm -f "$DB"*
+  timed "$inc" import --db "$DB" "$DATA" >/dev/null
+  row "\`incumbent import\`, every file" "" "$WALL s, peak $RSS MB"
+fi
+sqlite3 "$DB" "DELETE FROM digest_deliveries; DELETE FROM digest_snapshots;" # every run starts with its digests due
+
+if psql_ok=$(pg_isready -q -h 127.0.0.1 2>/dev/null && echo yes) && [ -n "$psql_ok" ] && command -v psql >/dev/null; then
+  say "PostgreSQL: import, and psql \\copy of the same sales.csv"
+  schema="perf_$$"
+  base="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}"
+  psql -q "$base" -c "CREATE SCHEMA $schema"
+  pgurl="$base&search_path=$schema"
+  DATABASE_URL="$pgurl" "$inc" import "$WORK/master" >/dev/null
+  timed env DATABASE_URL="$pgurl" "$inc" import "$WORK/sales" >"$WORK/pgimport.out"
+  cat "$WORK/pgimport.out" >&2
+  pg_wall=$WALL
+  pg_rate=$(file_rate "$WORK/pgimport.out")
+  export PGOPTIONS="-c search_path=$schema" # psql takes no search_path in its URL
+  psql -q "$base" -c "CREATE TABLE copyref(date text, account_id text, sku text, quantity float8, amount float8, cost float8, invoice_id text)"
+  timed psql -q "$base" -c "\\copy copyref FROM '$DATA/sales.csv' CSV HEADER"
+  unset PGOPTIONS
+  copy_wall=$WALL
+  PGOPTIONS='-c client_min_messages=warning' psql -q "$base" -c "DROP SCHEMA $schema CASCADE"
+  copy_rate=$(rate "$copy_wall")
+  row "psql \`\\copy\` of sales.csv, plain table (the reference)" "" "$copy_rate lines/s"
+  if [ -n "$pg_rate" ]; then
+    row "\`incumbent import\` into PostgreSQL: read, check, COPY" "≥ 50% of \\copy" "$pg_rate lines/s ($(awk -v a="$pg_rate" -v b="$copy_rate" 'BEGIN{printf "%.0f%%", 100*a/b}'))"
+  fi
+  row "\`incumbent import\` into PostgreSQL end to end" "" "$(rate "$pg_wall") lines/s"
+else
+  row "PostgreSQL import" "" "skipped: no PostgreSQL answering on 127.0.0.1"
+fi
+
+say "benchmarks"
+export INCUMBENT_BENCH_DB="$DB"
+bench() { # pattern benchtime
+  go test -run XXX -bench "$1" -benchtime "$2" ./cmd/incumbent 2>&1 | grep -E '^Benchmark' | tee -a "$WORK/bench.out" >&2
+}
+: >"$WORK/bench.out"
+bench 'BenchmarkGap(Account|Territory|Market)$' 50x
+bench 'BenchmarkGrade(Account|Territory)$|BenchmarkDeal$' 50x
+bench 'BenchmarkDigestAll$' 3x
+bench 'BenchmarkSlackGap$' 400x
+redis_url="${REDIS_URL:-redis://127.0.0.1:6379}"
+if redis-cli -u "$redis_url" ping >/dev/null 2>&1; then
+  REDIS_URL="$redis_url" bench 'BenchmarkGapRedisCache$' 300x
+else
+  row "\`gap\` with the reply cache in Redis" "" "skipped: no Redis answering at $redis_url"
+fi
+metric() { # benchmark-name unit: the value before unit on its line
+  awk -v b="$1" -v u="$2" '$1 ~ "^"b"-[0-9]+$" { for (i = 2; i <= NF; i++) if ($i == u) print $(i-1) }' "$WORK/bench.out" | head -1
+}
+row "\`gap <account>\`, cold (p50 / p99)" "p99 < 5 ms" "$(metric BenchmarkGapAccount/cold p50-ms) / $(metric BenchmarkGapAccount/cold p99-ms) ms"
+row "\`gap <account>\`, warm" "" "$(metric BenchmarkGapAccount/warm p50-ms) / $(metric BenchmarkGapAccount/warm p99-ms) ms"
+row "\`gap territory\`, cold" "< 100 ms" "$(metric BenchmarkGapTerritory/cold p50-ms) / $(metric BenchmarkGapTerritory/cold p99-ms) ms"
+row "\`gap market\`, cold" "< 1 s" "$(metric BenchmarkGapMarket/cold p50-ms) / $(metric BenchmarkGapMarket/cold p99-ms) ms"
+row "\`grade <account>\`, cold" "" "$(metric BenchmarkGradeAccount/cold p50-ms) / $(metric BenchmarkGradeAccount/cold p99-ms) ms"
+row "\`grade territory\`, cold" "" "$(metric BenchmarkGradeTerritory/cold p50-ms) / $(metric BenchmarkGradeTerritory/cold p99-ms) ms"
+row "\`deal …\` priced and saved, cold" "" "$(metric BenchmarkDeal/price-and-save-cold p50-ms) / $(metric BenchmarkDeal/price-and-save-cold p99-ms) ms"
+digest_ns=$(metric BenchmarkDigestAll ns/op)
+row "every territory's digest, chart included" "< 10 s" "$(awk -v n="$digest_ns" 'BEGIN{printf "%.1f s", n/1e9}'), peak $(metric BenchmarkDigestAll peak-RSS-MB) MB"
+
+say "digest --all in a fresh process"
+timed "$inc" digest --db "$DB" --all --as-of 2026-11-27 >/dev/null
+row "\`incumbent digest --all\`, a fresh process" "< 10 s, < 300 MB" "$WALL s, peak $RSS MB"
+
+say "load: signed Slack commands and mentions at rising rates, next to a bare handler"
+"$WORK/incumbent-load" --incumbent "$inc" --db "$DB" --accounts "$DATA/accounts.csv" \
+  --rates 100,200,400,800,1200,1600 --step 3s --max 30000 --server-log "$WORK/serve.log" | tee "$WORK/load.out" >&2 || true
+sustained=$(grep -o 'incumbent [0-9]*/s, bare handler [0-9]*/s' "$WORK/load.out" || echo "?")
+peak=$(grep -o 'peak [0-9]* MB' "$WORK/load.out" | grep -o '[0-9]*' || echo "?")
+row "highest rate with acknowledgement p99 < 100 ms and no errors" "" "$sustained"
+row "commands lost or answered twice under load" "none" "$(grep -o 'lost [0-9]*, answered twice [0-9]*' "$WORK/load.out" || echo '?')"
+row "serving process, resident peak (digests due at start-up, built during the load)" "< 300 MB" "$peak MB"
+
+{
+  echo
+  echo "The benchmarks' own lines (\`INCUMBENT_BENCH_DB=$DB go test -run XXX -bench … ./cmd/incumbent\`):"
+  echo
+  echo '```'
+  cat "$WORK/bench.out"
+  echo '```'
+  echo
+  echo "The load (\`incumbent-load --incumbent incumbent --db $DB --accounts accounts.csv --rates 100,200,400,800,1200,1600 --step 3s\`):"
+  echo
+  echo '```'
+  cat "$WORK/load.out"
+  echo '```'
+  echo "<!-- report:end -->"
+} >>"$REPORT"
+
+say "writing docs/PERFORMANCE.md"
+doc=docs/PERFORMANCE.md
+if grep -q '<!-- report:begin' "$doc"; then
+  awk -v report="$REPORT" '
+    /<!-- report:begin/ { while ((getline line < report) > 0) print line; skip = 1; next }
+    /<!-- report:end -->/ { skip = 0; next }
+    !skip' "$doc" >"$WORK/doc.md"
+else # after the introduction, before the first section
+  awk -v report="$REPORT" '
+    /^## / && !done { while ((getline line < report) > 0) print line; print ""; done = 1 }
+    { print }' "$doc" >"$WORK/doc.md"
+fi
+cp "$WORK/doc.md" "$doc"
+cat "$REPORT"

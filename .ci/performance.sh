@@ -158,6 +158,7 @@ peak=$(grep -o 'peak [0-9]* MB' "$WORK/load.out" | grep -o '[0-9]*' || echo "?")
 row "highest rate with acknowledgement p99 < 100 ms and no errors" "" "$sustained"
 row "commands lost or answered twice under load" "none" "$(grep -o 'lost [0-9]*, answered twice [0-9]*' "$WORK/load.out" || echo '?')"
 row "serving process, resident peak (digests due at start-up, built during the load)" "< 300 MB" "$peak MB"
+row "weekly digests the server built and posted during the load" "" "$(grep -o 'posted meanwhile: [0-9]*' "$WORK/load.out" | grep -o '[0-9]*$' || echo '?')"
 
 {
   echo

@@ -196,6 +196,7 @@ type Report struct {
 	Fault     string         `json:"fault"`    // what was switched on
 	Failed    int64          `json:"failed"`   // stand-in calls failed by the fault
 	Drafts    int64          `json:"drafts"`   // calls to the stand-in model
+	Digests   int64          `json:"digests"`  // weekly digests the server posted meanwhile
 	Up        bool           `json:"up"`       // the server answered /healthz at the end
 	Ready     string         `json:"ready"`    // its /readyz at the end
 	PeakRSSMB float64        `json:"peak_rss_mb"`
@@ -390,7 +391,7 @@ func run(ctx context.Context, c config, stderr io.Writer) (*Report, error) {
 			fmt.Fprintf(stderr, "incumbent-load: %s %s: answered %d times\n", s.kind, s.id, got)
 		}
 	}
-	rep.Failed, rep.Drafts = si.failed.Load(), si.drafts.Load()
+	rep.Failed, rep.Drafts, rep.Digests = si.failed.Load(), si.drafts.Load(), si.digests.Load()
 	rep.Sorry += si.sorry.Load()
 	rep.Up, rep.Ready = srv.health()
 	rep.PeakRSSMB, rep.RSSMB = srv.memory()
@@ -694,6 +695,7 @@ func (r *Report) print(w io.Writer) {
 		r.Commands, r.Inline, r.Deferred, r.Mentions, r.Retries)
 	fmt.Fprintf(w, "lost %d, answered twice %d, refused %d, answered with an apology %d; stand-in calls failed by the fault %d; model calls %d\n",
 		r.Lost, r.Twice, r.Refused, r.Sorry, r.Failed, r.Drafts)
+	fmt.Fprintf(w, "weekly digests the server posted meanwhile: %d\n", r.Digests)
 	fmt.Fprintf(w, "server up: %v; readyz: %s; resident memory %.0f MB, peak %.0f MB\n", r.Up, r.Ready, r.RSSMB, r.PeakRSSMB)
 	if r.OK {
 		fmt.Fprintln(w, "OK: every command and mention answered once")

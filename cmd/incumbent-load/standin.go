@@ -29,6 +29,7 @@ type standIn struct {
 	failed    atomic.Int64   // of which answered with the fault
 	drafts    atomic.Int64   // model calls
 	sorry     atomic.Int64   // answers that apologise instead (the store failed)
+	digests   atomic.Int64   // weekly digests posted (the scheduler's, while under load)
 }
 
 // apology is how the bot answers when something on its side failed.
@@ -103,8 +104,16 @@ func (s *standIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.mu.Lock()
 			s.threads[ts]++
 			s.mu.Unlock()
+		} else if strings.Contains(form.Get("blocks"), "weekly digest") {
+			s.digests.Add(1)
 		}
 		fmt.Fprint(w, `{"ok":true,"channel":"C1","ts":"1.1"}`)
+	case "/files.getUploadURLExternal": // a digest's chart
+		fmt.Fprintf(w, `{"ok":true,"upload_url":"http://%s/upload","file_id":"F1"}`, r.Host)
+	case "/upload":
+		fmt.Fprint(w, "OK")
+	case "/files.completeUploadExternal":
+		fmt.Fprint(w, `{"ok":true,"files":[{"id":"F1"}]}`)
 	default:
 		fmt.Fprint(w, `{"ok":true,"channel":{"id":"C1","is_ext_shared":false}}`)
 	}

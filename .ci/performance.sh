@@ -143,6 +143,10 @@ row "\`gap market\`, cold" "< 1 s" "$(metric BenchmarkGapMarket/cold p50-ms) / $
 row "\`grade <account>\`, cold" "" "$(metric BenchmarkGradeAccount/cold p50-ms) / $(metric BenchmarkGradeAccount/cold p99-ms) ms"
 row "\`grade territory\`, cold" "" "$(metric BenchmarkGradeTerritory/cold p50-ms) / $(metric BenchmarkGradeTerritory/cold p99-ms) ms"
 row "\`deal …\` priced and saved, cold" "" "$(metric BenchmarkDeal/price-and-save-cold p50-ms) / $(metric BenchmarkDeal/price-and-save-cold p99-ms) ms"
+if grep -q BenchmarkGapRedisCache "$WORK/bench.out"; then
+  row "\`gap <account>\` through the reply cache in Redis: miss / hit (p50 / p99)" "" "$(metric BenchmarkGapRedisCache/cold p50-ms) / $(metric BenchmarkGapRedisCache/cold p99-ms) ms; $(metric BenchmarkGapRedisCache/warm p50-ms) / $(metric BenchmarkGapRedisCache/warm p99-ms) ms"
+fi
+row "signed \`/gap\` through the Slack handler, 16 at a time (p99, rate)" "" "$(metric BenchmarkSlackGap/gap-c16 p99-ms) ms, $(metric BenchmarkSlackGap/gap-c16 req/s) req/s; bare handler $(metric BenchmarkSlackGap/bare-c16 req/s) req/s"
 digest_ns=$(metric BenchmarkDigestAll ns/op)
 row "every territory's digest, chart included" "< 10 s" "$(awk -v n="$digest_ns" 'BEGIN{printf "%.1f s", n/1e9}'), peak $(metric BenchmarkDigestAll peak-RSS-MB) MB"
 

@@ -124,7 +124,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.as, "as", "ops@example.com", "the email every Slack user resolves to (users.info)")
 	fs.StringVar(&rates, "rates", "25,50,100,200,400", "requests a second, one step each, rising")
 	fs.DurationVar(&c.step, "step", 2*time.Second, "how long each rate is held")
-	fs.IntVar(&c.max, "max", 20000, "at most this many requests to the server in all")
+	fs.IntVar(&c.max, "max", 20000, "at most this many requests to each handler in all")
 	fs.Float64Var(&c.events, "events", 0.2, "the share of mentions (events) among the requests")
 	fs.Float64Var(&c.talk, "talk", 0, "the share of `talk <account>` commands (drafted by the stand-in model); default 0.1 with an llm fault")
 	fs.StringVar(&c.fault, "fault", "", "switched on for the middle third: slack-429, slack-500, llm-500 or llm-timeout")
@@ -291,10 +291,10 @@ func run(ctx context.Context, c config, stderr io.Writer) (*Report, error) {
 	}
 
 	rep := &Report{Sustained: map[string]int{}, Fault: c.fault}
-	budget := c.max
+	bareBudget, budget := c.max, c.max
 	// The bare handler, every rate; then the server, every rate, with the fault.
 	for _, r := range c.rates {
-		st := attack(ctx, targeter(bareURL, false), r, c.step, &budget, "bare", nil)
+		st := attack(ctx, targeter(bareURL, false), r, c.step, &bareBudget, "bare", nil)
 		rep.Steps = append(rep.Steps, st)
 	}
 	total := time.Duration(len(c.rates)) * c.step
@@ -396,7 +396,7 @@ func run(ctx context.Context, c config, stderr io.Writer) (*Report, error) {
 	rep.Up, rep.Ready = srv.health()
 	rep.PeakRSSMB, rep.RSSMB = srv.memory()
 	for _, st := range rep.Steps {
-		if st.Errors == 0 && st.P99ms < float64(ackGoal)/float64(time.Millisecond) && st.Rate > rep.Sustained[st.Handler] {
+		if st.Requests > 0 && st.Errors == 0 && st.P99ms < float64(ackGoal)/float64(time.Millisecond) && st.Rate > rep.Sustained[st.Handler] {
 			rep.Sustained[st.Handler] = st.Rate
 		}
 	}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/incumbent/incumbent/adapters/postgres/pgtest"
 )
@@ -125,6 +127,43 @@ func TestReplicasSharePostgres(t *testing.T) {
 	for _, url := range []string{a, b} {
 		if _, html := askAPI(t, url, "gap acme", ""); !strings.Contains(html, "$21,000") {
 			t.Errorf("gap acme on %s after the import:\n%s", url, html)
+		}
+	}
+}
+
+// TestReplicasStartTogether starts two servers at once on an empty PostgreSQL schema:
+// the schema's migrations are applied once (under goose's advisory lock), both serve,
+// and an import through the command line is answered by both.
+func TestReplicasStartTogether(t *testing.T) {
+	u := pgtest.SchemaURL(t)
+	env := map[string]string{"DATABASE_URL": u, "INCUMBENT_PLAYGROUND": "on", "INCUMBENT_DB": filepath.Join(t.TempDir(), "unused.db")}
+	waitA, waitB := startServe(t, env), startServe(t, env)
+	a, _ := waitA()
+	b, _ := waitB()
+	conn, err := pgx.Connect(t.Context(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(t.Context())
+	rows, err := conn.Query(t.Context(), `SELECT version_id, count(*) FROM goose_db_version WHERE version_id > 0 GROUP BY version_id ORDER BY version_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type applied struct{ Version, Times int64 }
+	got, err := pgx.CollectRows(rows, pgx.RowToStructByPos[applied])
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []applied{{1, 1}, {2, 1}, {3, 1}, {4, 1}, {5, 1}, {6, 1}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("migrations applied by two replicas starting together (-want +got):\n%s", diff)
+	}
+	if code, out, errOut := run(t, "", map[string]string{"DATABASE_URL": u}, "import", "testdata/digestdata"); code != 0 {
+		t.Fatalf("import: %d\n%s%s", code, out, errOut)
+	}
+	for _, url := range []string{a, b} {
+		if code, html := askAPI(t, url, "gap acme", ""); code != 200 || !strings.Contains(html, "Acme") {
+			t.Errorf("%s after the import: %d %s", url, code, html)
 		}
 	}
 }

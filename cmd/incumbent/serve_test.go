@@ -56,6 +56,13 @@ func (w *urlWriter) String() string {
 // called) and returns its URL. stop cancels it as SIGINT would and returns Main's status.
 func serve(t *testing.T, env map[string]string, args ...string) (url string, stop func() int) {
 	t.Helper()
+	return startServe(t, env, args...)()
+}
+
+// startServe starts `incumbent serve` as serve does, and returns at once: wait waits
+// for it to listen (several can so start together).
+func startServe(t *testing.T, env map[string]string, args ...string) (wait func() (url string, stop func() int)) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &urlWriter{url: make(chan string, 1)}
 	errOut := &urlWriter{url: make(chan string, 1)}
@@ -69,7 +76,7 @@ func serve(t *testing.T, env map[string]string, args ...string) (url string, sto
 	}()
 	var once sync.Once
 	status := -1
-	stop = func() int {
+	stop := func() int {
 		once.Do(func() {
 			cancel()
 			select {
@@ -81,14 +88,18 @@ func serve(t *testing.T, env map[string]string, args ...string) (url string, sto
 		return status
 	}
 	t.Cleanup(func() { stop() })
-	select {
-	case url = <-out.url:
-	case code := <-done:
-		t.Fatalf("serve exited with %d:\n%s%s", code, out, errOut)
-	case <-time.After(60 * time.Second):
-		t.Fatalf("serve did not start:\n%s%s", out, errOut)
+	return func() (string, func() int) {
+		t.Helper()
+		select {
+		case url := <-out.url:
+			return url, stop
+		case code := <-done:
+			t.Fatalf("serve exited with %d:\n%s%s", code, out, errOut)
+		case <-time.After(60 * time.Second):
+			t.Fatalf("serve did not start:\n%s%s", out, errOut)
+		}
+		return "", stop
 	}
-	return url, stop
 }
 
 func httpGet(t *testing.T, url string) (int, string) {

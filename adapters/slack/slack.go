@@ -54,7 +54,8 @@ const (
 	dedupeTTL           = time.Hour
 	followUpTimeout     = 2 * time.Minute
 	identityTTL         = 10 * time.Minute
-	maxRetries          = 3
+	maxRetries          = 3  // a server error, after 1, 2 and 4 s
+	maxRateLimited      = 10 // rate limits, each waited out (Retry-After)
 	maxRetryWait        = 30 * time.Second
 )
 
@@ -340,20 +341,23 @@ func (h *Handler) message(ctx context.Context, r bot.Reply, command string) slac
 }
 
 // call runs a Web API call, waiting out Slack's rate limits (Retry-After, at most 30 s
-// each) and retrying its server errors (5xx, after 1, 2 and 4 s), three times at most.
+// each, ten times at most) and retrying its server errors (5xx, after 1, 2 and 4 s),
+// within ctx's deadline.
 func call[T any](ctx context.Context, fn func() (T, error)) (T, error) {
-	for attempt := 0; ; attempt++ {
+	for limited, failed := 0, 0; ; {
 		v, err := fn()
 		var rl *slack.RateLimitedError
 		var sc slack.StatusCodeError
 		var wait time.Duration
 		switch {
-		case attempt == maxRetries:
-			return v, err
-		case errors.As(err, &rl):
+		case errors.As(err, &rl) && limited < maxRateLimited:
+			// A rate limit says when to come back: an answer waits for it rather than
+			// being lost, within the caller's deadline.
+			limited++
 			wait = min(max(rl.RetryAfter, time.Second), maxRetryWait)
-		case errors.As(err, &sc) && sc.Code >= 500:
-			wait = time.Second << attempt
+		case errors.As(err, &sc) && sc.Code >= 500 && failed < maxRetries:
+			wait = time.Second << failed
+			failed++
 		default:
 			return v, err
 		}

@@ -22,21 +22,22 @@ type standIn struct {
 	email string // what users.info says of every user
 
 	mu        sync.Mutex
-	responses map[string]int // response_url id → deliveries
-	threads   map[string]int // mention ts → answers in its thread
-	fault     string         // the fault switched on now ("" none)
-	calls     atomic.Int64   // Web API and model calls while a fault was on
-	failed    atomic.Int64   // of which answered with the fault
-	drafts    atomic.Int64   // model calls
-	sorry     atomic.Int64   // answers that apologise instead (the store failed)
-	digests   atomic.Int64   // weekly digests posted (the scheduler's, while under load)
+	responses map[string]int  // response_url id → deliveries
+	threads   map[string]int  // mention ts → answers in its thread
+	tried     map[string]bool // Slack calls failed once by the fault
+	fault     string          // the fault switched on now ("" none)
+	calls     atomic.Int64    // model calls while an llm fault was on
+	failed    atomic.Int64    // of which answered with the fault
+	drafts    atomic.Int64    // model calls
+	sorry     atomic.Int64    // answers that apologise instead (the store failed)
+	digests   atomic.Int64    // weekly digests posted (the scheduler's, while under load)
 }
 
 // apology is how the bot answers when something on its side failed.
 const apology = "Something went wrong on our side"
 
 func newStandIn(email string) *standIn {
-	return &standIn{email: email, responses: map[string]int{}, threads: map[string]int{}}
+	return &standIn{email: email, responses: map[string]int{}, threads: map[string]int{}, tried: map[string]bool{}}
 }
 
 // setFault switches a fault on ("" switches it off).
@@ -47,15 +48,23 @@ func (s *standIn) setFault(f string) {
 }
 
 // faulty reports whether this call fails under the current fault of kind (slack or
-// llm): every other call does, so that retries can succeed.
-func (s *standIn) faulty(kind string) (string, bool) {
+// llm). Slack fails the first attempt of every call (key: what is called, with what)
+// and lets its retry through, as a rate limit lets a caller through once it has waited
+// Retry-After; the model fails every other call (the bot does not retry it: the
+// template answers).
+func (s *standIn) faulty(kind, key string) (string, bool) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	f := s.fault
-	s.mu.Unlock()
 	if f == "" || !strings.HasPrefix(f, kind+"-") {
 		return "", false
 	}
-	if s.calls.Add(1)%2 == 0 {
+	if kind == "slack" {
+		if s.tried[key] {
+			return "", false
+		}
+		s.tried[key] = true
+	} else if s.calls.Add(1)%2 == 0 {
 		return "", false
 	}
 	s.failed.Add(1)
@@ -80,7 +89,7 @@ func (s *standIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	if r.URL.Path != "/auth.test" {
-		if f, ok := s.faulty("slack"); ok {
+		if f, ok := s.faulty("slack", r.URL.Path+"?"+string(body)); ok {
 			switch f {
 			case "429":
 				w.Header().Set("Retry-After", "1")
@@ -123,7 +132,7 @@ func (s *standIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // or fails under an LLM fault: 500s, or an answer slower than any sensible time-out.
 func (s *standIn) model(w http.ResponseWriter, r *http.Request) {
 	s.drafts.Add(1)
-	if f, ok := s.faulty("llm"); ok {
+	if f, ok := s.faulty("llm", ""); ok {
 		if f == "timeout" {
 			select {
 			case <-time.After(30 * time.Second):

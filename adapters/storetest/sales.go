@@ -161,7 +161,32 @@ func testSalesDates(t *testing.T, open func(t *testing.T) Store) {
 func testBulkImport(t *testing.T, open func(t *testing.T) Store) {
 	ctx := t.Context()
 	s, _ := loaded(t, open)
-	const n = 12_000 // more than one chunk of any store's buffer
+	const n = 25_000 // several chunks of any store's buffer
+	period := []domain.Period{{After: Day(t, "2025-01-01"), Through: Day(t, "2025-12-31")}}
+	// A line that fails after several chunks were written (PostgreSQL copies a chunk
+	// while the next is read): the batch is rolled back, and nothing of it is kept.
+	b, err := s.BeginImport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		sale := domain.Sale{Date: Day(t, "2025-06-01"), AccountID: "B1", SKU: "M-1", Quantity: 1, Amount: 2, Cost: 1, Source: "big.csv"}
+		if i == n-3_000 {
+			sale.AccountID = "Z9"
+		}
+		if err = b.AddSale(ctx, sale); err != nil {
+			break
+		}
+	}
+	if domain.ErrorCode(err) != domain.EINVALID {
+		t.Errorf("an unknown account after %d lines: %v, want %s", n-3_000, err, domain.EINVALID)
+	}
+	if err := b.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.SalesByCategory(ctx, domain.ForTerritory("South"), period); err != nil || len(got) != 0 {
+		t.Fatalf("after the rolled-back import: %v %v", got, err)
+	}
 	Load(t, s, func(ctx context.Context, b domain.ImportBatch) error {
 		for i := range n {
 			err := b.AddSale(ctx, domain.Sale{Date: Day(t, "2025-06-01").AddDate(0, 0, i%30),
@@ -172,8 +197,7 @@ func testBulkImport(t *testing.T, open func(t *testing.T) Store) {
 		}
 		return nil
 	})
-	got, err := s.SalesByCategory(ctx, domain.ForTerritory("South"),
-		[]domain.Period{{After: Day(t, "2025-01-01"), Through: Day(t, "2025-12-31")}})
+	got, err := s.SalesByCategory(ctx, domain.ForTerritory("South"), period)
 	if err != nil {
 		t.Fatal(err)
 	}

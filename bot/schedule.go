@@ -69,10 +69,15 @@ const markTimeout = 10 * time.Second
 //
 // The crash window: a claim that is neither marked sent nor failed within Stale (its
 // process died) is taken over by the next round of any process and the digest is sent
-// again. If the process died after the chat platform accepted the message but before
-// MarkDigestSent, the digest goes out twice: at most one duplicate, and only in that
-// window (the mark immediately follows the send). Build and Send together are bounded
-// by Stale/2, so a live process never holds a claim long enough to lose it.
+// again. Send reports through its accepted callback the moment the chat platform has
+// accepted the digest's message, and the delivery is recorded sent then, before the
+// rest of the send (Slack's chart upload, the thread of a long digest). So a digest goes
+// out twice only if its process died between the platform's acceptance and that record:
+// while the platform's answer was on its way back or the record was being written, the
+// one window no sender can close (the platform cannot be asked whether it has already
+// got a message). What came after the acceptance (the chart) is then missing, not
+// repeated. Build and Send together are bounded by Stale/2, so a live process never
+// holds a claim long enough to lose it.
 type DigestScheduler struct {
 	Territories interface {
 		FindTerritories(ctx context.Context) ([]domain.Territory, error)
@@ -83,8 +88,12 @@ type DigestScheduler struct {
 	// Build builds the territory's digest of week (YYYY-MM-DD) as of asOf.
 	Build func(ctx context.Context, t domain.Territory, week string, asOf time.Time) (Reply, error)
 	// Send delivers the digest to the territory's channel or manager and says where it
-	// went (a channel and message timestamp), for the record.
-	Send func(ctx context.Context, t domain.Territory, r Reply) (detail string, err error)
+	// went (a channel and message timestamp), for the record. It calls accepted, once,
+	// as soon as the chat platform has accepted the digest's (first) message, with
+	// where it went: the delivery is recorded sent then, and an error Send returns
+	// after it only logged. A Send that delivers in one call may skip accepted; it is
+	// called from Send's goroutine, before Send returns.
+	Send func(ctx context.Context, t domain.Territory, r Reply, accepted func(detail string)) (detail string, err error)
 	// Now is the clock; nil: time.Now.
 	Now func() time.Time
 	// AsOf, when set (INCUMBENT_AS_OF), is the as-of date of every digest; zero: the
@@ -95,8 +104,9 @@ type DigestScheduler struct {
 	// Stale is how long a claim lasts before another process may take it over (and the
 	// lock's time to live); 0: DefaultDigestStale.
 	Stale time.Duration
-	// Interval is the longest Run waits between rounds, to pick up retries and changed
-	// settings; 0: DefaultDigestInterval.
+	// Interval is the longest Run waits between rounds, to pick up retries, changed
+	// settings and claims gone stale; 0: DefaultDigestInterval, or Stale/2 when that is
+	// shorter.
 	Interval time.Duration
 	// CatchUp is how long after its due time a week's digest may still be sent by a
 	// round (SendNow has no limit); 0: DefaultDigestCatchUp.
@@ -307,18 +317,47 @@ func (s *DigestScheduler) deliver(ctx context.Context, t domain.Territory, due t
 	if err != nil || !won {
 		return false, domain.DigestDelivery{}, err
 	}
-	detail, attemptErr := s.attempt(ctx, t, week)
-	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
-	defer cancel()
+	mark := func(detail string) error {
+		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
+		defer cancel()
+		return s.Deliveries.MarkDigestSent(mctx, t.Name, week, claimant, detail, s.now())
+	}
+	var accepted, recorded string // what the platform accepted; what was recorded sent
+	detail, attemptErr := s.attempt(ctx, t, week, func(detail string) {
+		if accepted != "" {
+			return
+		}
+		accepted = detail
+		if err := mark(detail); err != nil {
+			s.logger().WarnContext(ctx, "digest accepted, but not recorded yet", "territory", t.Name, "week", week,
+				"detail", detail, "error", err)
+			return
+		}
+		recorded = detail
+	})
+	if attemptErr != nil && accepted != "" {
+		// Delivered: what failed came after the platform took the message.
+		s.logger().WarnContext(ctx, "digest delivered, but the rest of its send failed", "territory", t.Name,
+			"week", week, "detail", accepted, "error", attemptErr)
+		detail, attemptErr = accepted, nil
+	}
 	if attemptErr != nil {
+		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
+		defer cancel()
 		if err := s.Deliveries.MarkDigestFailed(mctx, t.Name, week, claimant, attemptErr.Error(), s.now()); err != nil {
 			return false, domain.DigestDelivery{}, errors.Join(attemptErr, fmt.Errorf("record the failure: %w", err))
 		}
 		return false, domain.DigestDelivery{}, attemptErr
 	}
-	if err := s.Deliveries.MarkDigestSent(mctx, t.Name, week, claimant, detail, s.now()); err != nil {
-		// Sent but not recorded: once the claim is stale another round sends it again.
-		return true, domain.DigestDelivery{}, fmt.Errorf("sent to %s, but not recorded (it may go out again): %w", detail, err)
+	if recorded == "" {
+		if err := mark(detail); err != nil {
+			// Sent but not recorded: once the claim is stale another round sends it again.
+			return true, domain.DigestDelivery{}, fmt.Errorf("sent to %s, but not recorded (it may go out again): %w", detail, err)
+		}
+	} else if detail != recorded {
+		// The record says where the message went; the rest of the send is logged.
+		s.logger().InfoContext(ctx, "digest send finished", "territory", t.Name, "week", week, "detail", detail)
+		detail = recorded
 	}
 	d := domain.DigestDelivery{Territory: t.Name, Week: week, Status: domain.DigestSent, Claimant: claimant, Detail: detail}
 	s.settle(t.Name, d)
@@ -328,7 +367,7 @@ func (s *DigestScheduler) deliver(ctx context.Context, t domain.Territory, due t
 
 // attempt builds and sends t's digest of week within Stale/2, turning a panic into an
 // error.
-func (s *DigestScheduler) attempt(ctx context.Context, t domain.Territory, week string) (detail string, err error) {
+func (s *DigestScheduler) attempt(ctx context.Context, t domain.Territory, week string, accepted func(string)) (detail string, err error) {
 	ctx, cancel := context.WithTimeout(ctx, s.stale()/2)
 	defer cancel()
 	defer func() {
@@ -350,7 +389,7 @@ func (s *DigestScheduler) attempt(ctx context.Context, t domain.Territory, week 
 	if r.Err != nil {
 		return "", fmt.Errorf("build: %w", r.Err)
 	}
-	detail, err = s.Send(ctx, t, r)
+	detail, err = s.Send(ctx, t, r, accepted)
 	if err != nil {
 		return "", fmt.Errorf("send: %w", err)
 	}
@@ -430,7 +469,7 @@ func (s *DigestScheduler) interval() time.Duration {
 	if s.Interval > 0 {
 		return s.Interval
 	}
-	return DefaultDigestInterval
+	return min(DefaultDigestInterval, s.stale()/2)
 }
 
 func (s *DigestScheduler) logger() *slog.Logger {

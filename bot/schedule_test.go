@@ -94,7 +94,7 @@ func (o *outbox) build(_ context.Context, t domain.Territory, week string, asOf 
 	return bot.Reply{Blocks: []bot.Block{&bot.Header{Text: "Digest " + t.Name}}, Data: digestData{t.Name, week, asOf}}, nil
 }
 
-func (o *outbox) send(_ context.Context, t domain.Territory, r bot.Reply) (string, error) {
+func (o *outbox) send(_ context.Context, t domain.Territory, r bot.Reply, _ func(string)) (string, error) {
 	if o.delay > 0 {
 		time.Sleep(rand.N(o.delay))
 	}
@@ -429,6 +429,73 @@ func TestDigestCrash(t *testing.T) {
 	}
 	if len(got) != 1 || got[0].Claimant != "p1" || got[0].Attempts != 2 || got[0].Status != domain.DigestSent {
 		t.Errorf("record: %+v", got)
+	}
+}
+
+// TestDigestAccepted: a digest is recorded sent the moment the chat platform accepts its
+// message, before the rest of the send. A process that dies after that (here: its Send
+// never returns) leaves nothing to send again, and a Send that fails or panics after it
+// is a delivered digest, not a failed one.
+func TestDigestAccepted(t *testing.T) {
+	due := utc(2026, 3, 9, 8, 0)
+	for _, tt := range []struct {
+		name  string
+		after func(ctx context.Context) error // what Send does once the message is accepted
+	}{
+		{"the process dies during the chart upload", func(ctx context.Context) error {
+			<-ctx.Done() // never returns before the test gives up on it
+			return ctx.Err()
+		}},
+		{"the chart upload fails", func(context.Context) error { return errors.New("files.completeUploadExternal: 500") }},
+		{"a panic after the message", func(context.Context) error { panic("chart: nil pointer") }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, due, north())
+			f.s.Stale = 10 * time.Minute
+			var posts int
+			f.s.Send = func(ctx context.Context, tr domain.Territory, r bot.Reply, accepted func(string)) (string, error) {
+				posts++
+				accepted("C-NORTH at 1.1")
+				return "", tt.after(ctx)
+			}
+			ctx, die := context.WithCancel(t.Context())
+			done := make(chan error, 1)
+			go func() { _, err := f.s.RunOnce(ctx); done <- err }()
+			var recs []domain.DigestDelivery
+			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+				var err error
+				if recs, err = f.store.FindDigestDeliveries(t.Context(), "North"); err != nil {
+					t.Fatal(err)
+				}
+				if len(recs) == 1 && recs[0].Status == domain.DigestSent || time.Now().After(deadline) {
+					break
+				}
+			}
+			if len(recs) != 1 || recs[0].Status != domain.DigestSent || recs[0].Detail != "C-NORTH at 1.1" {
+				t.Fatalf("record once the message was accepted: %+v", recs)
+			}
+			die()
+			if err := <-done; err != nil {
+				t.Errorf("RunOnce: %v; want the digest counted as delivered", err)
+			}
+			// Another process, once the claim would be stale, and a week of rounds: the
+			// digest is not posted again.
+			other := f.scheduler("p2", openStore(t, f.path))
+			var again int
+			other.Send = func(context.Context, domain.Territory, bot.Reply, func(string)) (string, error) {
+				again++
+				return "C-NORTH at 2.2", nil
+			}
+			for d := 10 * time.Minute; d < 7*24*time.Hour; d += time.Hour {
+				f.clock.Set(due.Add(d))
+				if _, err := other.RunOnce(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if posts != 1 || again != 0 {
+				t.Errorf("posted %d + %d times, want once", posts, again)
+			}
+		})
 	}
 }
 

@@ -20,9 +20,13 @@ import (
 // files.completeUploadExternal). It returns where the digest went ("C123 at
 // 1700000000.000100").
 //
-// Once the message is posted the digest counts as delivered: a chart that fails to
-// upload is reported in the detail and logged, never a reason to post the digest again.
-func (h *Handler) PostDigest(ctx context.Context, to string, r bot.Reply) (string, error) {
+// Once the message is posted the digest counts as delivered: posted, when not nil, is
+// called then with where it went, before the chart is uploaded and the rest of a long
+// digest is posted in its thread (a scheduler records the delivery there, so that a
+// process killed during the upload does not post the digest again). A chart that
+// fails to upload is reported in the detail and logged, never a reason to post the
+// digest again.
+func (h *Handler) PostDigest(ctx context.Context, to string, r bot.Reply, posted func(detail string)) (string, error) {
 	channel := strings.TrimSpace(to)
 	if strings.Contains(channel, "@") {
 		id, err := h.userIDByEmail(ctx, channel)
@@ -47,10 +51,10 @@ func (h *Handler) PostDigest(ctx context.Context, to string, r bot.Reply) (strin
 		if i > 0 {
 			opts = append(opts, slack.MsgOptionTS(ts)) // the rest of a long digest in its thread
 		}
-		type posted struct{ channel, ts string }
-		p, err := call(ctx, func() (posted, error) {
+		type message struct{ channel, ts string }
+		p, err := call(ctx, func() (message, error) {
 			c, t, err := h.Client.PostMessageContext(ctx, channel, opts...)
-			return posted{c, t}, err
+			return message{c, t}, err
 		})
 		if err != nil {
 			if i == 0 {
@@ -61,6 +65,9 @@ func (h *Handler) PostDigest(ctx context.Context, to string, r bot.Reply) (strin
 		}
 		if i == 0 {
 			channelID, ts = p.channel, p.ts
+			if posted != nil {
+				posted(fmt.Sprintf("%s at %s", channelID, ts))
+			}
 		}
 	}
 	detail := fmt.Sprintf("%s at %s", channelID, ts)

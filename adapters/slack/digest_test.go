@@ -2,8 +2,10 @@ package slack_test
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/png"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,14 +22,22 @@ func chartPNG(t *testing.T) []byte {
 }
 
 // TestPostDigest posts a digest to a channel with its chart uploaded after it (file
-// upload v2), and to a manager's direct messages found by email.
+// upload v2), saying it was accepted between the two, and to a manager's direct
+// messages found by email.
 func TestPostDigest(t *testing.T) {
 	h, f, _ := setup(t)
 	r := bot.Reply{Blocks: []bot.Block{&bot.Header{Text: "North — weekly digest"}, &bot.Text{Text: "Gap $22,000."},
 		&bot.Image{PNG: chartPNG(t), AltText: "Current vs potential by category"}}}
-	detail, err := h.PostDigest(t.Context(), "#sales-north", r)
+	var accepted []string
+	detail, err := h.PostDigest(t.Context(), "#sales-north", r, func(where string) {
+		accepted = append(accepted, fmt.Sprintf("%s after %d message(s) and %d upload(s)", where,
+			f.calls("chat.postMessage"), f.calls("files.getUploadURLExternal")))
+	})
 	if err != nil || detail != "C1 at 1700000000.000200" {
 		t.Fatalf("detail %q, %v", detail, err)
+	}
+	if want := []string{"C1 at 1700000000.000200 after 1 message(s) and 0 upload(s)"}; !slices.Equal(accepted, want) {
+		t.Errorf("accepted %q, want %q", accepted, want)
 	}
 	post := f.wait("chat.postMessage")
 	if post.Form.Get("channel") != "#sales-north" || !strings.Contains(post.Form.Get("blocks"), "North — weekly digest") {
@@ -45,13 +55,13 @@ func TestPostDigest(t *testing.T) {
 		t.Errorf("uploaded %d bytes", uploaded)
 	}
 
-	if _, err := h.PostDigest(t.Context(), "nora@example.com", r); err != nil {
+	if _, err := h.PostDigest(t.Context(), "nora@example.com", r, nil); err != nil {
 		t.Fatal(err)
 	}
 	if c := f.wait("chat.postMessage"); c.Form.Get("channel") != "U_NORA" {
 		t.Errorf("DM went to %q", c.Form.Get("channel"))
 	}
-	if _, err := h.PostDigest(t.Context(), "nobody@example.com", r); err == nil || !strings.Contains(err.Error(), "users_not_found") {
+	if _, err := h.PostDigest(t.Context(), "nobody@example.com", r, nil); err == nil || !strings.Contains(err.Error(), "users_not_found") {
 		t.Errorf("unknown manager: %v", err)
 	}
 	// Slack refusing the message is an error (the scheduler retries); nothing uploaded.
@@ -59,7 +69,7 @@ func TestPostDigest(t *testing.T) {
 	f.refuse = "not_in_channel"
 	f.mu.Unlock()
 	before := f.calls("files.completeUploadExternal")
-	if _, err := h.PostDigest(t.Context(), "#private", r); err == nil || !strings.Contains(err.Error(), "not_in_channel") {
+	if _, err := h.PostDigest(t.Context(), "#private", r, func(string) { t.Error("a refused digest was said to be accepted") }); err == nil || !strings.Contains(err.Error(), "not_in_channel") {
 		t.Errorf("refused: %v", err)
 	}
 	if f.calls("files.completeUploadExternal") != before {

@@ -35,8 +35,9 @@ type digestSender struct {
 // errNowhere says a digest has nowhere to go.
 var errNowhere = errors.New("no chat platform is configured to deliver digests to (SLACK_BOT_TOKEN or MICROSOFT_APP_ID), and the playground is off")
 
-// send delivers r and says where it went.
-func (d digestSender) send(ctx context.Context, t domain.Territory, r bot.Reply) (string, error) {
+// send delivers r and says where it went; accepted is told as soon as the chat platform
+// has taken the message (see bot.DigestScheduler.Send).
+func (d digestSender) send(ctx context.Context, t domain.Territory, r bot.Reply, accepted func(string)) (string, error) {
 	var where []string
 	channel := strings.TrimSpace(t.DigestChannel)
 	var detail string
@@ -49,11 +50,12 @@ func (d digestSender) send(ctx context.Context, t domain.Territory, r bot.Reply)
 		detail, err = d.teams.Notify(ctx, strings.TrimPrefix(channel, "teams:"), r)
 		detail = "Teams " + detail
 	case channel != "" && d.slack != nil:
-		detail, err = d.slack.PostDigest(ctx, channel, r)
+		detail, err = d.slack.PostDigest(ctx, channel, r, func(where string) { accepted("Slack " + where) })
 		detail = "Slack " + detail
 	case t.Manager != "" && d.slack != nil:
-		detail, err = d.slack.PostDigest(ctx, t.Manager, r)
-		detail = "Slack DM to " + t.Manager + " " + detail
+		prefix := "Slack DM to " + t.Manager + " "
+		detail, err = d.slack.PostDigest(ctx, t.Manager, r, func(where string) { accepted(prefix + where) })
+		detail = prefix + detail
 	case t.Manager != "" && d.teams != nil:
 		detail, err = d.teams.Notify(ctx, teams.EmailKey(t.Manager), r)
 		detail = "Teams chat with " + t.Manager + " " + detail
@@ -73,8 +75,24 @@ func (d digestSender) send(ctx context.Context, t domain.Territory, r bot.Reply)
 	return strings.Join(where, "; "), nil
 }
 
+// digestClaimTimeout reads INCUMBENT_DIGEST_CLAIM_TIMEOUT: how long a digest's claim
+// lasts before another process may take it over and send it (bot.DigestScheduler.Stale;
+// "" leaves the default, 10 minutes). Shorter hands a crashed process's digest on
+// sooner; it must leave time to build and send a digest (half of it).
+func digestClaimTimeout(env Env) (time.Duration, error) {
+	v := env.Getenv("INCUMBENT_DIGEST_CLAIM_TIMEOUT")
+	if v == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 2*time.Second {
+		return 0, usageError{fmt.Sprintf("INCUMBENT_DIGEST_CLAIM_TIMEOUT %q: a duration of at least 2s, such as 10m", v)}
+	}
+	return d, nil
+}
+
 // digestScheduler returns the digest scheduler of a serving process, or of `digest --send`.
-func digestScheduler(s *session, locks bot.Locker, send digestSender, now func() time.Time, log *slog.Logger) *bot.DigestScheduler {
+func digestScheduler(s *session, locks bot.Locker, send digestSender, now func() time.Time, log *slog.Logger, stale time.Duration) *bot.DigestScheduler {
 	return &bot.DigestScheduler{
 		Territories: s.store,
 		Deliveries:  s.store,
@@ -86,6 +104,7 @@ func digestScheduler(s *session, locks bot.Locker, send digestSender, now func()
 		Now:    now,
 		AsOf:   s.asOf,
 		Logger: log,
+		Stale:  stale,
 	}
 }
 
@@ -166,7 +185,11 @@ func runDigest(ctx context.Context, args []string, env Env) error {
 	if sender.slack == nil && sender.teams == nil {
 		return usageError{"--send needs a chat platform: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) or MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD"}
 	}
-	sched := digestScheduler(s, nil, sender, env.Now, log)
+	stale, err := digestClaimTimeout(env)
+	if err != nil {
+		return err
+	}
+	sched := digestScheduler(s, nil, sender, env.Now, log, stale)
 	var errs []error
 	for _, t := range ts {
 		d, err := sched.SendNow(ctx, t)

@@ -152,7 +152,11 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	}
 	var sched *bot.DigestScheduler
 	if sender.slack != nil || sender.teams != nil || sender.inbox != nil {
-		sched = digestScheduler(s, state.kv, sender, env.Now, log)
+		stale, err := digestClaimTimeout(env)
+		if err != nil {
+			return err
+		}
+		sched = digestScheduler(s, state.kv, sender, env.Now, log, stale)
 		srv.Checks = append(srv.Checks, httpserver.Check{Name: "digests", Optional: true, Check: func(context.Context) error {
 			if skipped := sched.Skipped(); len(skipped) > 0 {
 				return fmt.Errorf("not sent: %s", strings.Join(skipped, "; "))

@@ -133,6 +133,10 @@ func runDigest(ctx context.Context, args []string, env Env) error {
 	if err := checkFormat(*format); err != nil {
 		return err
 	}
+	claimTimeout, err := digestClaimTimeout(env)
+	if err != nil {
+		return err
+	}
 	s, err := openSession(ctx, env, *db, "", *asOf, *settings, false)
 	if err != nil {
 		return err
@@ -185,11 +189,7 @@ func runDigest(ctx context.Context, args []string, env Env) error {
 	if sender.slack == nil && sender.teams == nil {
 		return usageError{"--send needs a chat platform: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) or MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD"}
 	}
-	stale, err := digestClaimTimeout(env)
-	if err != nil {
-		return err
-	}
-	sched := digestScheduler(s, nil, sender, env.Now, log, stale)
+	sched := digestScheduler(s, nil, sender, env.Now, log, claimTimeout)
 	var errs []error
 	for _, t := range ts {
 		d, err := sched.SendNow(ctx, t)

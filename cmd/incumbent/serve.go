@@ -88,6 +88,10 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	default:
 		return usageError{fmt.Sprintf("INCUMBENT_PLAYGROUND %q: use on or off", v)}
 	}
+	claimTimeout, err := digestClaimTimeout(env)
+	if err != nil {
+		return err
+	}
 	token := env.Getenv("INCUMBENT_PLAYGROUND_TOKEN")
 	if playgroundOn && !httpserver.IsLoopback(*addr) && token == "" {
 		return usageError{fmt.Sprintf("--addr %s is not a loopback address, so the web playground needs a token: set INCUMBENT_PLAYGROUND_TOKEN, or INCUMBENT_PLAYGROUND=off", *addr)}
@@ -152,11 +156,7 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	}
 	var sched *bot.DigestScheduler
 	if sender.slack != nil || sender.teams != nil || sender.inbox != nil {
-		stale, err := digestClaimTimeout(env)
-		if err != nil {
-			return err
-		}
-		sched = digestScheduler(s, state.kv, sender, env.Now, log, stale)
+		sched = digestScheduler(s, state.kv, sender, env.Now, log, claimTimeout)
 		srv.Checks = append(srv.Checks, httpserver.Check{Name: "digests", Optional: true, Check: func(context.Context) error {
 			if skipped := sched.Skipped(); len(skipped) > 0 {
 				return fmt.Errorf("not sent: %s", strings.Join(skipped, "; "))

@@ -232,6 +232,15 @@ func TestServeConfig(t *testing.T) {
 	if code, _, errOut := run(t, "", map[string]string{"INCUMBENT_PLAYGROUND": "maybe"}, "serve"); code != exitUsage || !strings.Contains(errOut, `INCUMBENT_PLAYGROUND "maybe": use on or off`) {
 		t.Errorf("bad INCUMBENT_PLAYGROUND: %d %s", code, errOut)
 	}
+	for _, v := range []string{"soon", "1s", "-5m"} {
+		code, _, errOut := run(t, "", map[string]string{"INCUMBENT_DB": db, "INCUMBENT_DIGEST_CLAIM_TIMEOUT": v}, "serve")
+		if code != exitUsage || !strings.Contains(errOut, fmt.Sprintf("INCUMBENT_DIGEST_CLAIM_TIMEOUT %q: a duration of at least 2s", v)) {
+			t.Errorf("INCUMBENT_DIGEST_CLAIM_TIMEOUT=%s: %d %s", v, code, errOut)
+		}
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("a refused configuration created the database")
+	}
 	// The playground off: health answers, / does not.
 	url, _ := serve(t, map[string]string{"INCUMBENT_DB": db, "INCUMBENT_PLAYGROUND": "off"})
 	if code, _ := httpGet(t, url+"/healthz"); code != 200 {

@@ -112,6 +112,10 @@ type DigestScheduler struct {
 	// round (SendNow has no limit); 0: DefaultDigestCatchUp.
 	CatchUp time.Duration
 	Logger  *slog.Logger // nil: slog.Default()
+	// Observer, optional, counts this process's attempts by outcome (sent, failed).
+	Observer interface {
+		ObserveDigest(outcome string)
+	}
 
 	claimantOnce sync.Once
 	claimant     string
@@ -120,6 +124,7 @@ type DigestScheduler struct {
 	settled map[string]domain.DigestDelivery // by territory: its current week, known sent, given up or superseded
 	warned  map[string]string                // by territory: what was last warned about
 	skipped []string                         // "territory: reason", of the last round
+	failing []string                         // "territory: …", failed and waiting for a retry, of the last round
 }
 
 // Skipped returns the territories whose digest the last round did not send and will
@@ -129,6 +134,15 @@ func (s *DigestScheduler) Skipped() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.skipped)
+}
+
+// Failing returns the territories whose digest of the current week failed in the last
+// round or waits for its retry after failing, as "territory: what failed; when it is
+// retried", by territory.
+func (s *DigestScheduler) Failing() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.failing)
 }
 
 // RunOnce sends every territory's digest of the current week that is due and not yet
@@ -214,7 +228,7 @@ func (s *DigestScheduler) round(ctx context.Context) (sent int, next time.Time, 
 	if err != nil {
 		return 0, time.Time{}, fmt.Errorf("digest scheduler: territories: %w", err)
 	}
-	var skipped []string
+	var skipped, failing []string
 	var errs []error
 	for _, t := range territories {
 		if ctx.Err() != nil {
@@ -252,22 +266,29 @@ func (s *DigestScheduler) round(ctx context.Context) (sent int, next time.Time, 
 		switch {
 		case err != nil:
 			errs = append(errs, fmt.Errorf("digest of %s for %s: %w", t.Name, week, err))
+			if !ok {
+				failing = append(failing, fmt.Sprintf("%s: the digest of %s failed: %v", t.Name, week, err))
+			}
 		case ok:
 			sent++
 		case d.GivenUp():
 			skipped = append(skipped, fmt.Sprintf("%s: the digest of %s was given up: %s", t.Name, week, d.LastError))
+		case d.Status == domain.DigestFailed:
+			failing = append(failing, fmt.Sprintf("%s: the digest of %s failed %d time(s), last: %s; retried at %s", t.Name, week,
+				d.Attempts, d.LastError, d.RetryAt.UTC().Format(time.RFC3339)))
 		}
 	}
 	slices.Sort(skipped)
+	slices.Sort(failing)
 	s.mu.Lock()
-	s.skipped = skipped
+	s.skipped, s.failing = skipped, failing
 	s.mu.Unlock()
 	return sent, next, errors.Join(errs...)
 }
 
 // deliver sends t's digest of week unless it is settled, someone else holds it, or it
 // waits for its retry time. It returns whether it sent it, and the record of a settled
-// week.
+// week or of one waiting for its retry.
 func (s *DigestScheduler) deliver(ctx context.Context, t domain.Territory, due time.Time, week string) (bool, domain.DigestDelivery, error) {
 	if d, ok := s.settledWeek(t.Name, week); ok {
 		return false, d, nil
@@ -283,6 +304,8 @@ func (s *DigestScheduler) deliver(ctx context.Context, t domain.Territory, due t
 		case d.Week == week && (d.Status == domain.DigestSent || d.GivenUp()):
 			s.settle(t.Name, d)
 			return false, d, nil
+		case d.Week == week && d.Status == domain.DigestFailed && s.now().Before(d.RetryAt):
+			return false, d, nil // not yet
 		case d.Week > week:
 			s.logger().InfoContext(ctx, "digest not sent: a later week was already tried (the schedule moved back)",
 				"territory", t.Name, "week", week, "later_week", d.Week)
@@ -342,6 +365,7 @@ func (s *DigestScheduler) deliver(ctx context.Context, t domain.Territory, due t
 		detail, attemptErr = accepted, nil
 	}
 	if attemptErr != nil {
+		s.observe("failed")
 		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
 		defer cancel()
 		if err := s.Deliveries.MarkDigestFailed(mctx, t.Name, week, claimant, attemptErr.Error(), s.now()); err != nil {
@@ -349,6 +373,7 @@ func (s *DigestScheduler) deliver(ctx context.Context, t domain.Territory, due t
 		}
 		return false, domain.DigestDelivery{}, attemptErr
 	}
+	s.observe("sent")
 	if recorded == "" {
 		if err := mark(detail); err != nil {
 			// Sent but not recorded: once the claim is stale another round sends it again.
@@ -442,6 +467,12 @@ func (s *DigestScheduler) forgetWarning(territory string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.warned, territory)
+}
+
+func (s *DigestScheduler) observe(outcome string) {
+	if s.Observer != nil {
+		s.Observer.ObserveDigest(outcome)
+	}
 }
 
 func (s *DigestScheduler) now() time.Time {

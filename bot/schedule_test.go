@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -320,8 +321,30 @@ func TestDigestCatchUpWindow(t *testing.T) {
 	}
 }
 
+// outcomeCounter counts what a scheduler observes.
+type outcomeCounter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *outcomeCounter) ObserveDigest(outcome string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n == nil {
+		c.n = map[string]int{}
+	}
+	c.n[outcome]++
+}
+
+func (c *outcomeCounter) counts() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return maps.Clone(c.n)
+}
+
 // TestDigestRetry fails the first three sends: the digest is retried 1, 2 and 4 minutes
-// after each failure, then sent once.
+// after each failure, then sent once; meanwhile Failing says what failed and when it is
+// retried, and the Observer counts each attempt.
 func TestDigestRetry(t *testing.T) {
 	due := utc(2026, 3, 9, 8, 0)
 	f := newFixture(t, due, north())
@@ -331,6 +354,9 @@ func TestDigestRetry(t *testing.T) {
 		}
 		return nil
 	}
+	outcomes := &outcomeCounter{}
+	f.s.Observer = outcomes
+	var failing []string
 	var errs int
 	for ; f.clock.Now().Before(due.Add(30 * time.Minute)); f.clock.Add(30 * time.Second) {
 		if _, err := f.s.RunOnce(t.Context()); err != nil {
@@ -339,6 +365,25 @@ func TestDigestRetry(t *testing.T) {
 			}
 			errs++
 		}
+		// What the scheduler says is failing, each time it changes.
+		if got := strings.Join(f.s.Failing(), " | "); len(failing) == 0 || failing[len(failing)-1] != got {
+			failing = append(failing, got)
+		}
+	}
+	wantFailing := []string{
+		"North: the digest of 2026-03-09 failed: send: slack: 503 (1)",
+		"North: the digest of 2026-03-09 failed 1 time(s), last: send: slack: 503 (1); retried at 2026-03-09T08:01:00Z",
+		"North: the digest of 2026-03-09 failed: send: slack: 503 (2)",
+		"North: the digest of 2026-03-09 failed 2 time(s), last: send: slack: 503 (2); retried at 2026-03-09T08:03:00Z",
+		"North: the digest of 2026-03-09 failed: send: slack: 503 (3)",
+		"North: the digest of 2026-03-09 failed 3 time(s), last: send: slack: 503 (3); retried at 2026-03-09T08:07:00Z",
+		"", // sent
+	}
+	if diff := cmp.Diff(wantFailing, failing); diff != "" {
+		t.Errorf("Failing over time (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]int{"failed": 3, "sent": 1}, outcomes.counts()); diff != "" {
+		t.Errorf("observed outcomes (-want +got):\n%s", diff)
 	}
 	want := []time.Time{due, due.Add(time.Minute), due.Add(3 * time.Minute), due.Add(7 * time.Minute)}
 	if diff := cmp.Diff(want, f.out.tries); diff != "" {

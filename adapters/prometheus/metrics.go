@@ -25,6 +25,7 @@ type Metrics struct {
 	drafts          *prometheus.CounterVec
 	draftTokens     *prometheus.CounterVec
 	draftDuration   *prometheus.HistogramVec
+	digests         *prometheus.CounterVec
 }
 
 // New registers Incumbent's collectors on a new registry.
@@ -60,7 +61,10 @@ func New() *Metrics {
 		Name: "incumbent_draft_duration_seconds", Help: "How long the model took to draft.",
 		Buckets: []float64{.1, .25, .5, 1, 2, 4, 8, 16, 32},
 	}, []string{"drafter"})
-	r.MustRegister(m.drafts, m.draftTokens, m.draftDuration)
+	m.digests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "incumbent_digests_total", Help: "Weekly digest attempts of this process, by outcome (sent, failed).",
+	}, []string{"outcome"})
+	r.MustRegister(m.drafts, m.draftTokens, m.draftDuration, m.digests)
 	r.MustRegister(m.httpRequests, m.httpDuration, m.commands, m.commandDuration, m.commandErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -103,4 +107,10 @@ func (m *Metrics) ObserveDraft(drafter, outcome string, promptTokens, completion
 	if drafter != "template" {
 		m.draftDuration.WithLabelValues(drafter).Observe(d.Seconds())
 	}
+}
+
+// ObserveDigest records one attempt at sending a weekly digest: outcome is sent or
+// failed.
+func (m *Metrics) ObserveDigest(outcome string) {
+	m.digests.WithLabelValues(outcome).Inc()
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -157,9 +158,17 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	var sched *bot.DigestScheduler
 	if sender.slack != nil || sender.teams != nil || sender.inbox != nil {
 		sched = digestScheduler(s, state.kv, sender, env.Now, log, claimTimeout)
+		sched.Observer = metrics
 		srv.Checks = append(srv.Checks, httpserver.Check{Name: "digests", Optional: true, Check: func(context.Context) error {
+			var problems []string
 			if skipped := sched.Skipped(); len(skipped) > 0 {
-				return fmt.Errorf("not sent: %s", strings.Join(skipped, "; "))
+				problems = append(problems, "not sent: "+strings.Join(skipped, "; "))
+			}
+			if failing := sched.Failing(); len(failing) > 0 {
+				problems = append(problems, strings.Join(failing, "; ")) // the report reads "failing: …"
+			}
+			if len(problems) > 0 {
+				return errors.New(strings.Join(problems, " | "))
 			}
 			return nil
 		}})

@@ -496,3 +496,41 @@ func slackRequest(url, contentType, body, secret string, age int) *http.Request 
 	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
 	return req
 }
+
+// TestDigestFailureReported: when Slack refuses the weekly digests (the bot is not in
+// the channel), /readyz says which are failing, why and when they are retried
+// (degraded, still 200), and /metrics counts the failed attempts.
+func TestDigestFailureReported(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/chat.postMessage":
+			fmt.Fprint(w, `{"ok":false,"error":"not_in_channel"}`)
+		default:
+			fmt.Fprint(w, `{"ok":true,"user_id":"U_BOT"}`)
+		}
+	}))
+	defer api.Close()
+	db := filepath.Join(t.TempDir(), "incumbent.db")
+	url, _ := serve(t, map[string]string{"INCUMBENT_DB": db, "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cr3t",
+		"SLACK_API_URL": api.URL, "INCUMBENT_PLAYGROUND": "off"})
+	var body string
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		var code int
+		if code, body = httpGet(t, url+"/readyz"); code != 200 {
+			t.Fatalf("readyz: %d %s", code, body)
+		}
+		if strings.Contains(body, "Northeast: the digest of") && strings.Contains(body, "Great Lakes: the digest of") {
+			break
+		}
+	}
+	for _, want := range []string{`"status":"degraded"`, `"digests":"failing: Great Lakes: the digest of 2026-11-25 failed: send: slack: post the digest to #sales-great-lakes: not_in_channel`,
+		`Northeast: the digest of 2026-11-24 failed`, `not_in_channel`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("readyz lacks %q: %s", want, body)
+		}
+	}
+	if _, m := httpGet(t, url+"/metrics"); !strings.Contains(m, `incumbent_digests_total{outcome="failed"} 2`) {
+		t.Errorf("failed digests not counted:\n%s", grepLines(m, "digest"))
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/incumbent/incumbent/bot"
 )
@@ -63,6 +64,22 @@ func TestPostDigest(t *testing.T) {
 	}
 	if _, err := h.PostDigest(t.Context(), "nobody@example.com", r, nil); err == nil || !strings.Contains(err.Error(), "users_not_found") {
 		t.Errorf("unknown manager: %v", err)
+	}
+	// Rate limited, then a 500: the digest waits as Retry-After says, is retried, and
+	// is posted once.
+	f.mu.Lock()
+	f.rateLimited, f.serverErrors = 1, 1
+	f.mu.Unlock()
+	posts := f.calls("chat.postMessage")
+	start := time.Now()
+	if _, err := h.PostDigest(t.Context(), "#sales-north", r, nil); err != nil {
+		t.Fatalf("after a 429 and a 500: %v", err)
+	}
+	if waited := time.Since(start); waited < time.Second {
+		t.Errorf("waited %v after a 429 with Retry-After: 1", waited)
+	}
+	if f.calls("429") != 1 || f.calls("500") != 1 || f.calls("chat.postMessage") != posts+1 {
+		t.Errorf("429s %d, 500s %d, digests posted %d; want 1, 1, 1", f.calls("429"), f.calls("500"), f.calls("chat.postMessage")-posts)
 	}
 	// Slack refusing the message is an error (the scheduler retries); nothing uploaded.
 	f.mu.Lock()

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"html"
+	"image/png"
 	"io"
 	"maps"
 	"net/http"
@@ -532,5 +536,39 @@ func TestDigestFailureReported(t *testing.T) {
 	}
 	if _, m := httpGet(t, url+"/metrics"); !strings.Contains(m, `incumbent_digests_total{outcome="failed"} 2`) {
 		t.Errorf("failed digests not counted:\n%s", grepLines(m, "digest"))
+	}
+}
+
+// TestDigestsInThePlayground: with no chat platform configured, the due weekly digests
+// go to the playground's /digests page, each once, with its chart as an 800×450 PNG.
+func TestDigestsInThePlayground(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "incumbent.db")
+	url, _ := serve(t, map[string]string{"INCUMBENT_DB": db})
+	var page string
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if _, page = httpGet(t, url+"/digests"); strings.Contains(page, "Northeast — weekly digest") && strings.Contains(page, "Great Lakes — weekly digest") {
+			break
+		}
+	}
+	for _, h := range []string{"Northeast — weekly digest, week of 24 Nov 2026", "Great Lakes — weekly digest, week of 25 Nov 2026"} {
+		if n := strings.Count(page, h); n != 1 {
+			t.Errorf("%q shown %d times, want once", h, n)
+		}
+	}
+	charts := regexp.MustCompile(`data:image/png;base64,([^"']+)`).FindAllStringSubmatch(page, -1)
+	if len(charts) != 2 {
+		t.Fatalf("%d charts on /digests, want 2", len(charts))
+	}
+	for _, c := range charts {
+		b, err := base64.StdEncoding.DecodeString(html.UnescapeString(c[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg, err := png.DecodeConfig(bytes.NewReader(b)); err != nil || cfg.Width != 800 || cfg.Height != 450 {
+			t.Errorf("chart: %+v, %v; want an 800×450 PNG", cfg, err)
+		}
+	}
+	if code, body := httpGet(t, url+"/readyz"); code != 200 || !strings.Contains(body, `"digests":"ok"`) {
+		t.Errorf("readyz: %d %s", code, body)
 	}
 }

@@ -200,7 +200,9 @@ func TestDigestKilledMidSend(t *testing.T) {
 	}
 
 	// 1. Killed while posting the first digest: Slack has not taken it.
+	slack.mu.Lock()
 	slack.holdPost = true
+	slack.mu.Unlock()
 	p1 := process(t, env, args...)
 	first := strings.TrimPrefix(waitHeld(), "post ")
 	kill(t, p1)

@@ -66,17 +66,8 @@ func (d directory) ActorByEmail(ctx context.Context, email string) (bot.Actor, e
 func newFixture(t testing.TB, delay time.Duration) *fixture {
 	t.Helper()
 	dir := t.TempDir()
-	src := filepath.Join("..", "..", "cmd", "incumbent", "testdata", "dealdata")
-	entries, err := os.ReadDir(src)
-	if err != nil {
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "..", "cmd", "incumbent", "testdata", "dealdata"))); err != nil {
 		t.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644)
 	}
 	// Rita is known by her Teams id; Nora by the email in her Teams profile.
 	os.WriteFile(filepath.Join(dir, "people.csv"), []byte("email,name,role,territory,teams_user_id\n"+

@@ -73,19 +73,8 @@ func kill(t *testing.T, cmd *exec.Cmd) {
 func dueNow(t *testing.T) (db string) {
 	t.Helper()
 	dir := t.TempDir()
-	src := "testdata/digestdata"
-	entries, err := os.ReadDir(src)
-	if err != nil {
+	if err := os.CopyFS(dir, os.DirFS("testdata/digestdata")); err != nil {
 		t.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 	due := time.Now().UTC().Add(-time.Hour)
 	day := strings.ToLower(due.Weekday().String()[:3])

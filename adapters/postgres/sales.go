@@ -18,7 +18,7 @@ import (
 // reads one row per account and category instead of every line. BestSellers reads
 // product_series likewise. SalesBySKU aggregates the lines at query time, all periods in
 // one pass with FILTER clauses; the potentials, the pipeline and the rest of the grade
-// facts are summed at query time too.
+// facts are summed at query time too (invoices and RFQs in SQL, per account).
 
 // readTx runs f in a read-only transaction that sees one snapshot.
 func (s *Store) readTx(ctx context.Context, f func(tx pgx.Tx) error) error {
@@ -360,22 +360,19 @@ func gradeFacts(ctx context.Context, tx pgx.Tx, asOf time.Time) ([]domain.GradeF
 		return nil, err
 	}
 
-	var invoice, due int64
-	var paid *int64
-	var amount float64
-	rows, err = tx.Query(ctx, `SELECT account_id, invoice_date - DATE '1970-01-01', due_date - DATE '1970-01-01',
-			paid_date - DATE '1970-01-01', amount
-		FROM invoices WHERE invoice_date > $1 AND invoice_date <= $2`, after, through)
+	// Invoices, summed here rather than sent row by row (a million a year at N=20000):
+	// what domain.GradeFacts.AddInvoice adds for each, an invoice paid after the as-of
+	// date counting as open on it. The contract suite holds the two to the same sums.
+	var invoiced, lateAmountDays float64
+	rows, err = tx.Query(ctx, `SELECT account_id, SUM(amount),
+			SUM(amount * GREATEST(0, LEAST(COALESCE(paid_date, $2::date), $2::date) - due_date))
+		FROM invoices WHERE invoice_date > $1 AND invoice_date <= $2 GROUP BY account_id`, after, through)
 	if err != nil {
 		return nil, err
 	}
-	_, err = pgx.ForEachRow(rows, []any{&account, &invoice, &due, &paid, &amount}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&account, &invoiced, &lateAmountDays}, func() error {
 		if f := at[account]; f != nil {
-			p := int64(domain.NoDay)
-			if paid != nil {
-				p = *paid
-			}
-			f.AddInvoice(w, invoice, due, p, amount)
+			f.Invoiced, f.LateAmountDays = invoiced, lateAmountDays
 		}
 		return nil
 	})
@@ -411,16 +408,18 @@ func gradeFacts(ctx context.Context, tx pgx.Tx, asOf time.Time) ([]domain.GradeF
 		return nil, err
 	}
 
-	var day int64
-	var outcome string
-	rows, err = tx.Query(ctx, `SELECT account_id, date - DATE '1970-01-01', outcome
-		FROM rfqs WHERE date > $1 AND date <= $2`, after, through)
+	// RFQs, counted by outcome here (domain.GradeFacts.AddRFQ's sums).
+	var won, lost, pending, notInvited int
+	rows, err = tx.Query(ctx, `SELECT account_id, COUNT(*) FILTER (WHERE outcome = $3), COUNT(*) FILTER (WHERE outcome = $4),
+			COUNT(*) FILTER (WHERE outcome = $5), COUNT(*) FILTER (WHERE outcome = $6)
+		FROM rfqs WHERE date > $1 AND date <= $2 GROUP BY account_id`, after, through,
+		string(domain.RFQWon), string(domain.RFQLost), string(domain.RFQPending), string(domain.RFQNotInvited))
 	if err != nil {
 		return nil, err
 	}
-	_, err = pgx.ForEachRow(rows, []any{&account, &day, &outcome}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&account, &won, &lost, &pending, &notInvited}, func() error {
 		if f := at[account]; f != nil {
-			f.AddRFQ(w, day, domain.RFQOutcome(outcome))
+			f.Won, f.Lost, f.Pending, f.NotInvited = won, lost, pending, notInvited
 		}
 		return nil
 	})

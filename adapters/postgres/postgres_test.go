@@ -113,3 +113,43 @@ func TestOpenBadURL(t *testing.T) {
 		t.Error("Open(bad URL) = nil error")
 	}
 }
+
+// TestImportAnalyzes: once an import has committed, the planner's statistics of the
+// tables it wrote are fresh (ANALYZE), so that the grade and gap queries are planned for
+// the data loaded, with autovacuum off or behind; tables it did not write are left alone.
+func TestImportAnalyzes(t *testing.T) {
+	u := schemaURL(t)
+	s := open(t, u)
+	f := storetest.NewFixture(t)
+	storetest.Load(t, s, f.Write)
+	conn, err := pgx.Connect(t.Context(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(t.Context())
+	for _, tt := range []struct {
+		table    string
+		analyzed bool
+	}{
+		{"accounts", true}, {"products", true}, {"sales", true}, {"sales_series", true},
+		{"invoices", true}, {"commitments", true}, {"rfqs", true},
+		{"scenarios", false}, {"digest_deliveries", false},
+	} {
+		// reltuples is -1 until a table is first analyzed (or vacuumed); ANALYZE sets
+		// it, in the same transaction, to the rows it counted.
+		var reltuples float64
+		var rows int64
+		if err := conn.QueryRow(t.Context(), `SELECT reltuples FROM pg_class WHERE oid = to_regclass($1)`, tt.table).Scan(&reltuples); err != nil {
+			t.Fatalf("%s: %v", tt.table, err)
+		}
+		if err := conn.QueryRow(t.Context(), `SELECT count(*) FROM `+tt.table).Scan(&rows); err != nil {
+			t.Fatal(err)
+		}
+		if tt.analyzed && (rows == 0 || reltuples != float64(rows)) {
+			t.Errorf("%s: %d rows, planner statistics %v: want it analyzed after the import", tt.table, rows, reltuples)
+		}
+		if !tt.analyzed && reltuples != -1 {
+			t.Errorf("%s: analyzed (%v) though the import did not write it", tt.table, reltuples)
+		}
+	}
+}

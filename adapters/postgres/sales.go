@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -14,7 +13,8 @@ import (
 
 // Sums per category (SalesByCategory, GapFacts, CompanySalesByCategory, the revenue of
 // GradeFacts) read the running totals of sales_series and company_series, two binary
-// searches per period, as the SQLite store reads its account_facts: a market's gap
+// searches per period done by the database (seriesTotals), as the SQLite store reads
+// its account_facts: a market's gap
 // reads one row per account and category instead of every line. BestSellers reads
 // product_series likewise. SalesBySKU aggregates the lines at query time, all periods in
 // one pass with FILTER clauses; the potentials, the pipeline and the rest of the grade
@@ -124,13 +124,8 @@ func (s *Store) SalesByCategory(ctx context.Context, sc domain.Scope, periods []
 
 func salesByCategory(ctx context.Context, tx pgx.Tx, sc domain.Scope, periods []domain.Period, add func(domain.SalesTotal)) error {
 	where, args := accountScope(sc)
-	rows, err := tx.Query(ctx, `SELECT a.account_id, c.category, c.days, c.revenue, c.cost
-		FROM sales_series c JOIN accounts a ON a.id = c.account
-		WHERE `+where+` ORDER BY a.territory, a.id, c.category`, args...)
-	if err != nil {
-		return err
-	}
-	return scanSeries(rows, dayRanges(periods), add)
+	return seriesTotals(ctx, tx, "a.account_id, x.category", "sales_series x JOIN accounts a ON a.id = x.account",
+		where, "a.territory, a.id, x.category", args, dayRanges(periods), add)
 }
 
 // CompanySalesByCategory sums every account's sales per product category and period;
@@ -139,30 +134,13 @@ func (s *Store) CompanySalesByCategory(ctx context.Context, periods []domain.Per
 	if len(periods) == 0 {
 		return nil, nil
 	}
-	rows, err := s.pool.Query(ctx, `SELECT '', category, days, revenue, cost FROM company_series ORDER BY category`)
+	var out []domain.SalesTotal
+	err := seriesTotals(ctx, s.pool, "'', x.category", "company_series x", "TRUE", "x.category", nil, dayRanges(periods),
+		func(t domain.SalesTotal) { out = append(out, t) })
 	if err != nil {
 		return nil, fmt.Errorf("postgres: company sales by category: %w", err)
 	}
-	var out []domain.SalesTotal
-	if err := scanSeries(rows, dayRanges(periods), func(t domain.SalesTotal) { out = append(out, t) }); err != nil {
-		return nil, fmt.Errorf("postgres: company sales by category: %w", err)
-	}
 	return out, nil
-}
-
-// series is one row of sales_series or company_series: running totals by day.
-type series struct {
-	days          []int32
-	revenue, cost []float64
-}
-
-// upTo returns how many days of the series are ≤ day, and the running totals then.
-func (s *series) upTo(day int64) (n int, revenue, cost float64) {
-	n = sort.Search(len(s.days), func(i int) bool { return int64(s.days[i]) > day })
-	if n == 0 {
-		return 0, 0, 0
-	}
-	return n, s.revenue[n-1], s.cost[n-1]
 }
 
 // dayRanges returns the periods as day numbers (After, Through].
@@ -174,22 +152,42 @@ func dayRanges(periods []domain.Period) [][2]int64 {
 	return out
 }
 
-// scanSeries reads rows of an account, a key and a series, and adds the totals of
-// each period with a line in it.
-func scanSeries(rows pgx.Rows, periods [][2]int64, add func(domain.SalesTotal)) error {
-	var account, key string
-	var s series
-	_, err := pgx.ForEachRow(rows, []any{&account, &key, &s.days, &s.revenue, &s.cost}, func() error {
-		if len(s.days) != len(s.revenue) || len(s.days) != len(s.cost) {
-			return fmt.Errorf("the series of %s/%s is inconsistent", account, key)
-		}
-		for i, p := range periods {
-			n0, r0, c0 := s.upTo(p[0])
-			n1, r1, c1 := s.upTo(p[1])
-			if n1 > n0 {
-				add(domain.SalesTotal{AccountID: account, Key: key, Period: i, Revenue: r1 - r0, Cost: c1 - c0})
-			}
-		}
+// querier is a transaction or the pool.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// seriesTotals sums running-total series (sales_series, company_series or
+// product_series, named x in from) in the database: for each of its rows and each
+// period (After, Through], the running totals at Through less those at After, found by
+// width_bucket's binary search of the sorted days (the number of days ≤ a day; 0 before
+// the first, whose total is 0). Only the periods with a day in them are returned, as
+// SalesTotals whose AccountID and Key are the two columns keys selects, in order's order
+// and then by period. The series never leave the server: at N=20000 the grade facts'
+// sales read 84,000 rows of arrays in 610 ms when they were sent to be searched here,
+// and take 160 ms so. The subtraction is the same float64 one either way.
+func seriesTotals(ctx context.Context, q querier, keys, from, where, order string, args []any, periods [][2]int64, add func(domain.SalesTotal)) error {
+	if len(periods) == 0 {
+		return nil
+	}
+	after, through := make([]int32, len(periods)), make([]int32, len(periods))
+	for i, p := range periods {
+		after[i], through[i] = int32(p[0]), int32(p[1])
+	}
+	n := len(args)
+	sql := fmt.Sprintf(`SELECT %s, per.i - 1,
+			COALESCE(x.revenue[width_bucket(per.through, x.days)], 0) - COALESCE(x.revenue[width_bucket(per.after, x.days)], 0),
+			COALESCE(x.cost[width_bucket(per.through, x.days)], 0) - COALESCE(x.cost[width_bucket(per.after, x.days)], 0)
+		FROM %s CROSS JOIN unnest($%d::int4[], $%d::int4[]) WITH ORDINALITY AS per(after, through, i)
+		WHERE (%s) AND width_bucket(per.through, x.days) > width_bucket(per.after, x.days)
+		ORDER BY %s, per.i`, keys, from, n+1, n+2, where, order)
+	rows, err := q.Query(ctx, sql, append(args, after, through)...)
+	if err != nil {
+		return err
+	}
+	var t domain.SalesTotal
+	_, err = pgx.ForEachRow(rows, []any{&t.AccountID, &t.Key, &t.Period, &t.Revenue, &t.Cost}, func() error {
+		add(t)
 		return nil
 	})
 	return err
@@ -287,18 +285,14 @@ func gapFacts(ctx context.Context, tx pgx.Tx, sc domain.Scope, periods []domain.
 // W are left out. It reads product_series.
 func (s *Store) BestSellers(ctx context.Context, asOf time.Time) (map[string]string, error) {
 	w := domain.NewDayWindow(asOf)
-	rows, err := s.pool.Query(ctx, `SELECT p.sku, p.category, x.days, x.revenue, x.cost
-		FROM product_series x JOIN products p ON p.id = x.product ORDER BY p.category, p.sku`)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: best sellers: %w", err)
-	}
 	out, top := map[string]string{}, map[string]float64{}
-	err = scanSeries(rows, [][2]int64{{w.After, w.Through}}, func(t domain.SalesTotal) {
-		sku, category := t.AccountID, t.Key // the first two columns
-		if t.Revenue > top[category]+1e-9 {
-			out[category], top[category] = sku, t.Revenue
-		}
-	})
+	err := seriesTotals(ctx, s.pool, "p.sku, p.category", "product_series x JOIN products p ON p.id = x.product", "TRUE",
+		"p.category, p.sku", nil, [][2]int64{{w.After, w.Through}}, func(t domain.SalesTotal) {
+			sku, category := t.AccountID, t.Key // the first two columns
+			if t.Revenue > top[category]+1e-9 {
+				out[category], top[category] = sku, t.Revenue
+			}
+		})
 	if err != nil {
 		return nil, fmt.Errorf("postgres: best sellers: %w", err)
 	}
@@ -345,17 +339,13 @@ func gradeFacts(ctx context.Context, tx pgx.Tx, asOf time.Time) ([]domain.GradeF
 		at[id] = &out[i]
 	}
 	var account string
-	rows, err = tx.Query(ctx, `SELECT a.account_id, c.category, c.days, c.revenue, c.cost
-		FROM sales_series c JOIN accounts a ON a.id = c.account`)
-	if err != nil {
-		return nil, err
-	}
-	err = scanSeries(rows, [][2]int64{{w.After, w.Through}}, func(t domain.SalesTotal) {
-		if f := at[t.AccountID]; f != nil {
-			f.Revenue += t.Revenue
-			f.Cost += t.Cost
-		}
-	})
+	err = seriesTotals(ctx, tx, "a.account_id, x.category", "sales_series x JOIN accounts a ON a.id = x.account", "TRUE",
+		"a.account_id", nil, [][2]int64{{w.After, w.Through}}, func(t domain.SalesTotal) {
+			if f := at[t.AccountID]; f != nil {
+				f.Revenue += t.Revenue
+				f.Cost += t.Cost
+			}
+		})
 	if err != nil {
 		return nil, err
 	}

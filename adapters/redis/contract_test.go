@@ -99,132 +99,138 @@ func TestUniversalClient(t *testing.T) {
 
 func TestContract(t *testing.T) {
 	for _, im := range impls(t) {
-		t.Run(im.name, func(t *testing.T) {
-			ctx := t.Context()
-			s := im.store
-			// NX: the first caller wins, later ones see it, until the TTL passes.
-			first, err := s.FirstSeen(ctx, "ev-1", 300*time.Millisecond)
-			if err != nil || !first {
-				t.Fatalf("first: %v %v", first, err)
-			}
-			for range 3 {
-				if again, err := s.FirstSeen(ctx, "ev-1", 300*time.Millisecond); err != nil || again {
-					t.Fatalf("again: %v %v", again, err)
-				}
-			}
-			if other, _ := s.FirstSeen(ctx, "ev-2", time.Minute); !other {
-				t.Error("another key was seen")
-			}
-			im.advance(400 * time.Millisecond)
-			if after, _ := s.FirstSeen(ctx, "ev-1", time.Minute); !after {
-				t.Error("still seen after its TTL")
-			}
-			// Cursors: taken once; gone after their TTL.
-			if err := s.PutCursor(ctx, "c1", []byte("pages"), time.Minute); err != nil {
-				t.Fatal(err)
-			}
-			if b, ok, err := s.TakeCursor(ctx, "c1"); err != nil || !ok || string(b) != "pages" {
-				t.Fatalf("take: %q %v %v", b, ok, err)
-			}
-			if _, ok, _ := s.TakeCursor(ctx, "c1"); ok {
-				t.Error("a cursor was taken twice")
-			}
-			s.PutCursor(ctx, "c2", []byte("x"), 300*time.Millisecond)
-			im.advance(400 * time.Millisecond)
-			if _, ok, _ := s.TakeCursor(ctx, "c2"); ok {
-				t.Error("a cursor outlived its TTL")
-			}
-		})
+		t.Run(im.name, func(t *testing.T) { testContract(t, im) })
+	}
+}
+
+func testContract(t *testing.T, im impl) {
+	ctx := t.Context()
+	s := im.store
+	// NX: the first caller wins, later ones see it, until the TTL passes.
+	first, err := s.FirstSeen(ctx, "ev-1", 300*time.Millisecond)
+	if err != nil || !first {
+		t.Fatalf("first: %v %v", first, err)
+	}
+	for range 3 {
+		if again, err := s.FirstSeen(ctx, "ev-1", 300*time.Millisecond); err != nil || again {
+			t.Fatalf("again: %v %v", again, err)
+		}
+	}
+	if other, _ := s.FirstSeen(ctx, "ev-2", time.Minute); !other {
+		t.Error("another key was seen")
+	}
+	im.advance(400 * time.Millisecond)
+	if after, _ := s.FirstSeen(ctx, "ev-1", time.Minute); !after {
+		t.Error("still seen after its TTL")
+	}
+	// Cursors: taken once; gone after their TTL.
+	if err := s.PutCursor(ctx, "c1", []byte("pages"), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if b, ok, err := s.TakeCursor(ctx, "c1"); err != nil || !ok || string(b) != "pages" {
+		t.Fatalf("take: %q %v %v", b, ok, err)
+	}
+	if _, ok, _ := s.TakeCursor(ctx, "c1"); ok {
+		t.Error("a cursor was taken twice")
+	}
+	s.PutCursor(ctx, "c2", []byte("x"), 300*time.Millisecond)
+	im.advance(400 * time.Millisecond)
+	if _, ok, _ := s.TakeCursor(ctx, "c2"); ok {
+		t.Error("a cursor outlived its TTL")
 	}
 }
 
 func TestSessionsAndLocks(t *testing.T) {
 	for _, im := range impls(t) {
-		t.Run(im.name, func(t *testing.T) {
-			ctx := t.Context()
-			s := im.store
-			if _, ok, err := s.Get(ctx, "u1"); ok || err != nil {
-				t.Fatalf("empty session: %v %v", ok, err)
-			}
-			s.Set(ctx, "u1", []byte("A1"), 300*time.Millisecond)
-			if v, ok, _ := s.Get(ctx, "u1"); !ok || string(v) != "A1" {
-				t.Errorf("session: %q %v", v, ok)
-			}
-			s.Set(ctx, "u1", []byte("A2"), 300*time.Millisecond)
-			if v, _, _ := s.Get(ctx, "u1"); string(v) != "A2" {
-				t.Errorf("session after a second Set: %q", v)
-			}
-			im.advance(400 * time.Millisecond)
-			if _, ok, _ := s.Get(ctx, "u1"); ok {
-				t.Error("a session outlived its TTL")
-			}
-			// SetAll: several values, each with its own TTL.
-			if err := s.SetAll(ctx, []bot.KVEntry{{Key: "reply", Value: []byte("R"), TTL: 300 * time.Millisecond},
-				{Key: "u1", Value: []byte("A3"), TTL: time.Minute}}); err != nil {
-				t.Fatal(err)
-			}
-			if r, ok, _ := s.Get(ctx, "reply"); !ok || string(r) != "R" {
-				t.Errorf("SetAll, reply: %q %v", r, ok)
-			}
-			im.advance(400 * time.Millisecond)
-			if _, ok, _ := s.Get(ctx, "reply"); ok {
-				t.Error("a value kept by SetAll outlived its TTL")
-			}
-			if v, ok, _ := s.Get(ctx, "u1"); !ok || string(v) != "A3" {
-				t.Errorf("SetAll, session: %q %v", v, ok)
-			}
+		t.Run(im.name, func(t *testing.T) { testSessionsAndLocks(t, im) })
+	}
+}
 
-			// Locks: one holder; a holder whose lock expired and was taken by another
-			// cannot release the other's.
-			t1, ok, err := s.Acquire(ctx, "digest", 300*time.Millisecond)
-			if err != nil || !ok || t1 == "" {
-				t.Fatalf("acquire: %q %v %v", t1, ok, err)
-			}
-			if _, ok, _ := s.Acquire(ctx, "digest", time.Minute); ok {
-				t.Error("a held lock was acquired again")
-			}
-			im.advance(400 * time.Millisecond)
-			t2, ok, _ := s.Acquire(ctx, "digest", time.Minute)
-			if !ok || t2 == t1 {
-				t.Fatalf("acquire after expiry: %q %v", t2, ok)
-			}
-			if released, _ := s.Release(ctx, "digest", t1); released {
-				t.Error("the first holder released the second's lock")
-			}
-			if _, ok, _ := s.Acquire(ctx, "digest", time.Minute); ok {
-				t.Error("the lock was free after the wrong release")
-			}
-			if released, _ := s.Release(ctx, "digest", t2); !released {
-				t.Error("the holder could not release its lock")
-			}
-			if _, ok, _ := s.Acquire(ctx, "digest", time.Minute); !ok {
-				t.Error("the lock is not free after its release")
-			}
-		})
+func testSessionsAndLocks(t *testing.T, im impl) {
+	ctx := t.Context()
+	s := im.store
+	if _, ok, err := s.Get(ctx, "u1"); ok || err != nil {
+		t.Fatalf("empty session: %v %v", ok, err)
+	}
+	s.Set(ctx, "u1", []byte("A1"), 300*time.Millisecond)
+	if v, ok, _ := s.Get(ctx, "u1"); !ok || string(v) != "A1" {
+		t.Errorf("session: %q %v", v, ok)
+	}
+	s.Set(ctx, "u1", []byte("A2"), 300*time.Millisecond)
+	if v, _, _ := s.Get(ctx, "u1"); string(v) != "A2" {
+		t.Errorf("session after a second Set: %q", v)
+	}
+	im.advance(400 * time.Millisecond)
+	if _, ok, _ := s.Get(ctx, "u1"); ok {
+		t.Error("a session outlived its TTL")
+	}
+	// SetAll: several values, each with its own TTL.
+	if err := s.SetAll(ctx, []bot.KVEntry{{Key: "reply", Value: []byte("R"), TTL: 300 * time.Millisecond},
+		{Key: "u1", Value: []byte("A3"), TTL: time.Minute}}); err != nil {
+		t.Fatal(err)
+	}
+	if r, ok, _ := s.Get(ctx, "reply"); !ok || string(r) != "R" {
+		t.Errorf("SetAll, reply: %q %v", r, ok)
+	}
+	im.advance(400 * time.Millisecond)
+	if _, ok, _ := s.Get(ctx, "reply"); ok {
+		t.Error("a value kept by SetAll outlived its TTL")
+	}
+	if v, ok, _ := s.Get(ctx, "u1"); !ok || string(v) != "A3" {
+		t.Errorf("SetAll, session: %q %v", v, ok)
+	}
+
+	// Locks: one holder; a holder whose lock expired and was taken by another
+	// cannot release the other's.
+	t1, ok, err := s.Acquire(ctx, "digest", 300*time.Millisecond)
+	if err != nil || !ok || t1 == "" {
+		t.Fatalf("acquire: %q %v %v", t1, ok, err)
+	}
+	if _, ok, _ := s.Acquire(ctx, "digest", time.Minute); ok {
+		t.Error("a held lock was acquired again")
+	}
+	im.advance(400 * time.Millisecond)
+	t2, ok, _ := s.Acquire(ctx, "digest", time.Minute)
+	if !ok || t2 == t1 {
+		t.Fatalf("acquire after expiry: %q %v", t2, ok)
+	}
+	if released, _ := s.Release(ctx, "digest", t1); released {
+		t.Error("the first holder released the second's lock")
+	}
+	if _, ok, _ := s.Acquire(ctx, "digest", time.Minute); ok {
+		t.Error("the lock was free after the wrong release")
+	}
+	if released, _ := s.Release(ctx, "digest", t2); !released {
+		t.Error("the holder could not release its lock")
+	}
+	if _, ok, _ := s.Acquire(ctx, "digest", time.Minute); !ok {
+		t.Error("the lock is not free after its release")
 	}
 }
 
 // TestConcurrentFirstSeen: of many replicas racing on one event, exactly one wins.
 func TestConcurrentFirstSeen(t *testing.T) {
 	for _, im := range impls(t) {
-		t.Run(im.name, func(t *testing.T) {
-			var wins sync.WaitGroup
-			var mu sync.Mutex
-			n := 0
-			for range 20 {
-				wins.Go(func() {
-					if ok, err := im.store.FirstSeen(t.Context(), "race", time.Minute); err == nil && ok {
-						mu.Lock()
-						n++
-						mu.Unlock()
-					}
-				})
-			}
-			wins.Wait()
-			if n != 1 {
-				t.Errorf("%d winners", n)
+		t.Run(im.name, func(t *testing.T) { testConcurrentFirstSeen(t, im) })
+	}
+}
+
+func testConcurrentFirstSeen(t *testing.T, im impl) {
+	var wins sync.WaitGroup
+	var mu sync.Mutex
+	n := 0
+	for range 20 {
+		wins.Go(func() {
+			if ok, err := im.store.FirstSeen(t.Context(), "race", time.Minute); err == nil && ok {
+				mu.Lock()
+				n++
+				mu.Unlock()
 			}
 		})
+	}
+	wins.Wait()
+	if n != 1 {
+		t.Errorf("%d winners", n)
 	}
 }
 

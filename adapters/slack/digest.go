@@ -45,7 +45,7 @@ func (h *Handler) PostDigest(ctx context.Context, to string, r bot.Reply, posted
 		}
 	}
 	pages := RenderPages(r)
-	var channelID, ts string
+	var channelID, ts, detail string
 	for i, page := range pages {
 		opts := []slack.MsgOption{slack.MsgOptionText(FallbackText(r), false), slack.MsgOptionBlocks(page...)}
 		if i > 0 {
@@ -65,12 +65,12 @@ func (h *Handler) PostDigest(ctx context.Context, to string, r bot.Reply, posted
 		}
 		if i == 0 {
 			channelID, ts = p.channel, p.ts
+			detail = fmt.Sprintf("%s at %s", channelID, ts)
 			if posted != nil {
-				posted(fmt.Sprintf("%s at %s", channelID, ts))
+				posted(detail)
 			}
 		}
 	}
-	detail := fmt.Sprintf("%s at %s", channelID, ts)
 	for _, c := range charts {
 		if err := h.uploadChart(ctx, channelID, c); err != nil {
 			h.logger().ErrorContext(ctx, "slack: upload the digest's chart", "channel", channelID, "err", err)

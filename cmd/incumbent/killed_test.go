@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"maps"
@@ -67,24 +66,25 @@ func kill(t *testing.T, cmd *exec.Cmd) {
 	cmd.Wait()
 }
 
-// dueNow copies the digest test data with both territories' digests due an hour ago by
-// the real clock (a child process has no injected clock), each to its own Slack channel,
-// and imports it into a new database.
+// dueNow imports the digest test data with both territories' digests due an hour ago by
+// the real clock (a child process has no injected clock), each to its own Slack channel.
 func dueNow(t *testing.T) (db string) {
+	t.Helper()
+	due := time.Now().UTC().Add(-time.Hour)
+	day, hour := strings.ToLower(due.Weekday().String()[:3]), due.Hour()
+	return digestDBWith(t, fmt.Sprintf("territory,manager,digest_channel,timezone,digest_day,digest_hour\n"+
+		"North,nora@example.com,#sales-north,UTC,%s,%d\nSouth,sam@example.com,#sales-south,UTC,%s,%d\n", day, hour, day, hour))
+}
+
+// digestDBWith imports the digest test data with territories.csv replaced by
+// territories into a new database.
+func digestDBWith(t *testing.T, territories string) (db string) {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.CopyFS(dir, os.DirFS("testdata/digestdata")); err != nil {
 		t.Fatal(err)
 	}
-	due := time.Now().UTC().Add(-time.Hour)
-	day := strings.ToLower(due.Weekday().String()[:3])
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	w.Write([]string{"territory", "manager", "digest_channel", "timezone", "digest_day", "digest_hour"})
-	w.Write([]string{"North", "nora@example.com", "#sales-north", "UTC", day, fmt.Sprint(due.Hour())})
-	w.Write([]string{"South", "sam@example.com", "#sales-south", "UTC", day, fmt.Sprint(due.Hour())})
-	w.Flush()
-	if err := os.WriteFile(filepath.Join(dir, "territories.csv"), buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "territories.csv"), []byte(territories), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	db = filepath.Join(t.TempDir(), "incumbent.db")

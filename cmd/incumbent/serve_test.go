@@ -576,19 +576,8 @@ func TestDigestsInThePlayground(t *testing.T) {
 // TestDigestNobodyReported: a territory with neither a manager nor a digest channel gets
 // no digest, and /readyz says so (degraded, still 200).
 func TestDigestNobodyReported(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("testdata/digestdata")); err != nil {
-		t.Fatal(err)
-	}
-	territories := "territory,manager,digest_channel,timezone,digest_day,digest_hour\n" +
-		"North,nora@example.com,#sales-north,America/New_York,mon,8\nSouth,,,Europe/Berlin,fri,7\n"
-	if err := os.WriteFile(filepath.Join(dir, "territories.csv"), []byte(territories), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	db := filepath.Join(t.TempDir(), "incumbent.db")
-	if code, out, errOut := run(t, "", nil, "import", "--db", db, dir); code != 0 {
-		t.Fatalf("import: %d\n%s%s", code, out, errOut)
-	}
+	db := digestDBWith(t, "territory,manager,digest_channel,timezone,digest_day,digest_hour\n"+
+		"North,nora@example.com,#sales-north,America/New_York,mon,8\nSouth,,,Europe/Berlin,fri,7\n")
 	url, _ := serve(t, map[string]string{"INCUMBENT_DB": db})
 	want := `"digests":"failing: not sent: South: no manager and no digest_channel: nobody to send the digest to"`
 	var code int

@@ -63,6 +63,14 @@ var defaultHTTPClient = &http.Client{Timeout: 10 * time.Second}
 // again at least daily; until then it keeps them in memory. A token naming a key it
 // does not have makes it fetch them again, at most once in 5 minutes.
 //
+// lestrrat-go/jwx parses and checks the keys, the signature and the claims. The key
+// cache around it is the Verifier's own rather than jwx's jwk.Cache: the keys sit
+// behind the metadata document's jwks_uri, a kid the keys lack must trigger a fetch
+// (rate-limited), keys must stay in use for up to 5 days while Microsoft cannot be
+// reached, and all of it runs on the injected clock, so the daily refresh and the
+// limits are tested without waiting. jwk.Cache (httprc) refreshes on wall time in
+// background goroutines and offers none of these.
+//
 // Set the fields before the first Verify and do not change them after. A Verifier is
 // safe for concurrent use and must not be copied after first use.
 type Verifier struct {
@@ -105,7 +113,7 @@ type Claims struct {
 //     unknown key, or not signed by the key it names.
 //   - 403 Forbidden: the token is valid but does not fit the activity: its serviceurl
 //     claim is not the activity's serviceUrl, or its key is not endorsed for the
-//     activity's channel.
+//     activity's channel (or the activity names no channel).
 //   - 503 Service Unavailable: the signing keys could not be fetched (Err says why),
 //     or ctx ended while waiting for them; the token could not be checked. The Bot
 //     Framework retries a request answered 503.
@@ -219,7 +227,12 @@ func (v *Verifier) Verify(ctx context.Context, authorization string, a *Activity
 	if strings.TrimSuffix(c.ServiceURL, "/") != strings.TrimSuffix(a.ServiceURL, "/") {
 		return Claims{}, forbidden("token serviceurl %s is not the activity's serviceUrl %s", clip(c.ServiceURL), clip(a.ServiceURL))
 	}
-	if a.ChannelID != "" && !slices.Contains(endorsements(key), a.ChannelID) {
+	// The Bot Framework SDKs skip this check for an activity without a channelId; the
+	// Connector always sends one, so here such an activity is refused.
+	if a.ChannelID == "" {
+		return Claims{}, forbidden("the activity names no channel, so key %s cannot be checked against its endorsements", clip(kid))
+	}
+	if !slices.Contains(endorsements(key), a.ChannelID) {
 		return Claims{}, forbidden("key %s is not endorsed for channel %s", clip(kid), clip(a.ChannelID))
 	}
 	return c, nil

@@ -136,7 +136,15 @@ func TestVerifyRejects(t *testing.T) {
 			name:     "unendorsed key, activity without channel",
 			header:   bearer(teamstest.TokenClaims{Kid: teamstest.UnendorsedKeyID}),
 			activity: func(a *teams.Activity) { a.ChannelID = "" },
-			want:     0,
+			want:     403,
+			why:      "names no channel",
+		},
+		{
+			name:     "endorsed key, activity without channel",
+			header:   bearer(teamstest.TokenClaims{}),
+			activity: func(a *teams.Activity) { a.ChannelID = "" },
+			want:     403,
+			why:      "names no channel",
 		},
 		{
 			name:     "msteams key, activity from another channel",

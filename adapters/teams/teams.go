@@ -489,12 +489,19 @@ func (h *Handler) remember(ctx context.Context, a *Activity) {
 		return
 	}
 	cd := parseChannelData(a)
-	ref := ConversationReference{ServiceURL: a.ServiceURL, ChannelID: a.ChannelID, ConversationID: a.Conversation.ID,
+	conversation := a.Conversation.ID
+	if a.Conversation.ConversationType == "channel" {
+		// A channel's conversation id may name the thread the activity came from
+		// (";messageid=…"): without it, what is posted there later starts a new post in
+		// the channel instead of answering an old thread.
+		conversation, _, _ = strings.Cut(conversation, ";messageid=")
+	}
+	ref := ConversationReference{ServiceURL: a.ServiceURL, ChannelID: a.ChannelID, ConversationID: conversation,
 		ConversationType: a.Conversation.ConversationType, TenantID: tenantOf(a), TeamID: cd.Team.ID, Name: cd.Channel.Name}
 	if a.Recipient != nil {
 		ref.BotID = a.Recipient.ID
 	}
-	keys := []string{"conversation:" + a.Conversation.ID}
+	keys := []string{"conversation:" + conversation}
 	switch a.Conversation.ConversationType {
 	case "channel":
 		if cd.Channel.ID != "" {

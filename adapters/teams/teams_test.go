@@ -354,8 +354,10 @@ func TestProactive(t *testing.T) {
 
 	r := bot.Reply{Blocks: []bot.Block{&bot.Header{Text: "North — weekly digest"}, &bot.Text{Text: "Gap $22,000."}}}
 	for _, tt := range []struct{ key, conversation string }{
-		{"team:19:team@thread.tacv2", "19:sales@thread.tacv2;messageid=1700"},
-		{"channel:19:sales@thread.tacv2", "19:sales@thread.tacv2;messageid=1700"},
+		// A new post in the channel, not a reply in the thread the install came from.
+		{"team:19:team@thread.tacv2", "19:sales@thread.tacv2"},
+		{"channel:19:sales@thread.tacv2", "19:sales@thread.tacv2"},
+		{"conversation:19:sales@thread.tacv2", "19:sales@thread.tacv2"},
 		{"user:aad-nora", "a:personal-29:nora"},
 		{"user:29:nora", "a:personal-29:nora"},
 		{teams.EmailKey("Nora@Example.com"), "a:personal-29:nora"},

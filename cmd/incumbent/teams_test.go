@@ -110,4 +110,31 @@ func TestTeamsProactiveDigest(t *testing.T) {
 	if n := len(bf.Activities()); n != 1 {
 		t.Errorf("%d activities posted, want 1", n)
 	}
+
+	// A territory whose digest channel is a Teams channel where the app was installed:
+	// a new post in that channel.
+	db = digestDB(t)
+	store = openStore(t, db)
+	north, err := findTerritory(t.Context(), store, "North")
+	if err != nil {
+		t.Fatal(err)
+	}
+	north.DigestChannel = "teams:channel:19:north@thread.tacv2"
+	if err := store.SetDigestSettings(t.Context(), north); err != nil {
+		t.Fatal(err)
+	}
+	ref, _ = json.Marshal(teams.ConversationReference{ServiceURL: bf.ConnectorURL, ChannelID: "msteams",
+		ConversationID: "19:north@thread.tacv2", ConversationType: "channel", BotID: "28:" + bf.AppID})
+	if err := store.SaveConversation(t.Context(), domain.Conversation{Adapter: "teams", Key: "channel:19:north@thread.tacv2", Ref: ref, UpdatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := run(t, "", env, "digest", "--db", db, "--send", "North"); code != 0 || !strings.Contains(out, "The North digest") {
+		t.Fatalf("North to its channel: %d %s%s", code, out, errOut)
+	}
+	got = bf.WaitActivities(t, 2, 10*time.Second)[1]
+	b, _ = json.Marshal(got.Body)
+	if got.ConversationID != "19:north@thread.tacv2" || got.ActivityID != "" || !strings.Contains(string(b), "North — weekly digest") {
+		t.Errorf("posted to %q (reply to %q):\n%.600s", got.ConversationID, got.ActivityID, b)
+	}
 }
+

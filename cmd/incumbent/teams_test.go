@@ -137,4 +137,3 @@ func TestTeamsProactiveDigest(t *testing.T) {
 		t.Errorf("posted to %q (reply to %q):\n%.600s", got.ConversationID, got.ActivityID, b)
 	}
 }
-

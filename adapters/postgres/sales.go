@@ -175,11 +175,16 @@ func seriesTotals(ctx context.Context, q querier, keys, from, where, order strin
 		after[i], through[i] = int32(p[0]), int32(p[1])
 	}
 	n := len(args)
+	// Each row's two searches are written once, in the lateral subquery: written out in
+	// every expression, the product series' day arrays (large enough to be compressed
+	// out of line) were fetched and decompressed once per use. The best sellers at
+	// N=20000 took 27 ms so in psql, and take 9.5 ms.
 	sql := fmt.Sprintf(`SELECT %s, per.i - 1,
-			COALESCE(x.revenue[width_bucket(per.through, x.days)], 0) - COALESCE(x.revenue[width_bucket(per.after, x.days)], 0),
-			COALESCE(x.cost[width_bucket(per.through, x.days)], 0) - COALESCE(x.cost[width_bucket(per.after, x.days)], 0)
+			COALESCE(x.revenue[w.through], 0) - COALESCE(x.revenue[w.after], 0),
+			COALESCE(x.cost[w.through], 0) - COALESCE(x.cost[w.after], 0)
 		FROM %s CROSS JOIN unnest($%d::int4[], $%d::int4[]) WITH ORDINALITY AS per(after, through, i)
-		WHERE (%s) AND width_bucket(per.through, x.days) > width_bucket(per.after, x.days)
+		CROSS JOIN LATERAL (SELECT width_bucket(per.through, x.days) AS through, width_bucket(per.after, x.days) AS after) w
+		WHERE (%s) AND w.through > w.after
 		ORDER BY %s, per.i`, keys, from, n+1, n+2, where, order)
 	rows, err := q.Query(ctx, sql, append(args, after, through)...)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/incumbent/incumbent/adapters/csvimport"
 	"github.com/incumbent/incumbent/adapters/demo"
+	"github.com/incumbent/incumbent/adapters/postgres"
 	"github.com/incumbent/incumbent/adapters/sqlite"
 	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/domain"
@@ -26,12 +27,22 @@ var (
 	benchSetup error
 )
 
-// benchStore opens the database the gap benchmarks read: $INCUMBENT_BENCH_DB when set
-// (an import of `incumbent demo --accounts 20000 --end 2026-11-27`, the benchmark data
-// set of docs/PERFORMANCE.md), else a demo company of 2,000 accounts imported once into
-// a temporary file.
-func benchStore(b *testing.B) *sqlite.Store {
+// benchStore opens the database the benchmarks read:
+//   - $INCUMBENT_BENCH_DATABASE_URL when set: a PostgreSQL database (postgres://…)
+//     that holds an import of the benchmark data set, to compare the stores;
+//   - else $INCUMBENT_BENCH_DB when set (an import of `incumbent demo --accounts 20000
+//     --end 2026-11-27`, the benchmark data set of docs/PERFORMANCE.md);
+//   - else a demo company of 2,000 accounts imported once into a temporary file.
+func benchStore(b *testing.B) appStore {
 	b.Helper()
+	if u := os.Getenv("INCUMBENT_BENCH_DATABASE_URL"); u != "" {
+		s, err := postgres.Open(context.Background(), u)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		return s
+	}
 	benchOnce.Do(func() {
 		if benchDB = os.Getenv("INCUMBENT_BENCH_DB"); benchDB != "" {
 			return

@@ -106,7 +106,13 @@ if psql_ok=$(pg_isready -q -h 127.0.0.1 2>/dev/null && echo yes) && [ -n "$psql_
   timed psql -q "$base" -c "\\copy copyref FROM '$DATA/sales.csv' CSV HEADER"
   unset PGOPTIONS
   copy_wall=$WALL
-  PGOPTIONS='-c client_min_messages=warning' psql -q "$base" -c "DROP SCHEMA $schema CASCADE"
+  # The rest of the data set, for the gap benchmarks on PostgreSQL below; the schema
+  # is dropped when the script ends.
+  trap 'PGOPTIONS="-c client_min_messages=warning" psql -q "$base" -c "DROP SCHEMA IF EXISTS $schema CASCADE"' EXIT
+  mkdir -p "$WORK/rest"
+  for f in "$DATA"/*.csv; do case "$f" in */sales.csv) ;; *) ln -sf "$f" "$WORK/rest/" ;; esac; done
+  DATABASE_URL="$pgurl" "$inc" import "$WORK/rest" >/dev/null
+  pg_bench_url=$pgurl
   copy_rate=$(rate "$copy_wall")
   row "psql \`\\copy\` of sales.csv, plain table (the reference)" "" "$copy_rate lines/s"
   if [ -n "$pg_rate" ]; then
@@ -127,6 +133,10 @@ bench 'BenchmarkGap(Account|Territory|Market)$' 50x
 bench 'BenchmarkGrade(Account|Territory)$|BenchmarkDeal$' 50x
 bench 'BenchmarkDigestAll$' 3x
 bench 'BenchmarkSlackGap$' 400x
+if [ -n "${pg_bench_url:-}" ]; then
+  INCUMBENT_BENCH_DATABASE_URL="$pg_bench_url" go test -run XXX -bench 'BenchmarkGap(Account|Territory|Market)$' -benchtime 20x ./cmd/incumbent 2>&1 |
+    grep -E '^Benchmark' | sed 's/^Benchmark/PostgreSQL-Benchmark/' | tee -a "$WORK/bench.out" >&2
+fi
 redis_url="${REDIS_URL:-redis://127.0.0.1:6379}"
 if redis-cli -u "$redis_url" ping >/dev/null 2>&1; then
   REDIS_URL="$redis_url" bench 'BenchmarkGapRedisCache$' 300x
@@ -140,6 +150,12 @@ row "\`gap <account>\`, cold (p50 / p99)" "p99 < 5 ms" "$(metric BenchmarkGapAcc
 row "\`gap <account>\`, warm" "" "$(metric BenchmarkGapAccount/warm p50-ms) / $(metric BenchmarkGapAccount/warm p99-ms) ms"
 row "\`gap territory\`, cold" "< 100 ms" "$(metric BenchmarkGapTerritory/cold p50-ms) / $(metric BenchmarkGapTerritory/cold p99-ms) ms"
 row "\`gap market\`, cold" "< 1 s" "$(metric BenchmarkGapMarket/cold p50-ms) / $(metric BenchmarkGapMarket/cold p99-ms) ms"
+if [ -n "${pg_bench_url:-}" ]; then
+  for b in GapAccount GapTerritory GapMarket; do
+    row "the same on PostgreSQL: \`$(echo $b | sed 's/Gap/gap /; s/Account/<account>/; s/Territory/territory/; s/Market/market/')\`, cold / warm (p50 / p99)" "" \
+      "$(metric PostgreSQL-Benchmark$b/cold p50-ms) / $(metric PostgreSQL-Benchmark$b/cold p99-ms) ms; $(metric PostgreSQL-Benchmark$b/warm p50-ms) / $(metric PostgreSQL-Benchmark$b/warm p99-ms) ms"
+  done
+fi
 row "\`grade <account>\`, cold" "" "$(metric BenchmarkGradeAccount/cold p50-ms) / $(metric BenchmarkGradeAccount/cold p99-ms) ms"
 row "\`grade territory\`, cold" "" "$(metric BenchmarkGradeTerritory/cold p50-ms) / $(metric BenchmarkGradeTerritory/cold p99-ms) ms"
 row "\`deal …\` priced and saved, cold" "" "$(metric BenchmarkDeal/price-and-save-cold p50-ms) / $(metric BenchmarkDeal/price-and-save-cold p99-ms) ms"

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/incumbent/incumbent/adapters/postgres/pgtest"
 	"github.com/incumbent/incumbent/adapters/sqlite"
 )
 
@@ -104,13 +105,22 @@ func TestDemoImportAsk(t *testing.T) {
 // counts returns the row counts and data version of the database.
 func counts(t *testing.T, db string) (map[string]int64, int64) {
 	t.Helper()
+	return storeCounts(t, nil, db)
+}
+
+// storeCounts is counts of the store env and db open: PostgreSQL when env has a
+// DATABASE_URL, else the SQLite file db.
+func storeCounts(t *testing.T, env map[string]string, db string) (map[string]int64, int64) {
+	t.Helper()
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, db)
+	store, _, _, err := openAppStore(ctx, Env{Getenv: func(k string) string { return env[k] }}, db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	c, err := store.RowCounts(ctx)
+	c, err := store.(interface {
+		RowCounts(context.Context) (map[string]int64, error)
+	}).RowCounts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,17 +132,25 @@ func counts(t *testing.T, db string) (map[string]int64, int64) {
 }
 
 // TestBadImportChangesNothing imports a good data set, then bad variants of it, and
-// checks each is refused with its problem named and the database left exactly as it was.
+// checks each is refused with its problem named and the database left exactly as it was,
+// in SQLite and in PostgreSQL.
 func TestBadImportChangesNothing(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testBadImportChangesNothing(t, nil) })
+	t.Run("postgres", func(t *testing.T) {
+		testBadImportChangesNothing(t, map[string]string{"DATABASE_URL": pgtest.SchemaURL(t)})
+	})
+}
+
+func testBadImportChangesNothing(t *testing.T, env map[string]string) {
 	dir := t.TempDir()
 	good, db := filepath.Join(dir, "good"), filepath.Join(dir, "test.db")
 	if code, out, errOut := run(t, "", nil, "demo", "--accounts", "20", "--months", "3", good); code != 0 {
 		t.Fatalf("demo: %d\n%s%s", code, out, errOut)
 	}
-	if code, out, errOut := run(t, "", nil, "import", "--db", db, good); code != 0 {
+	if code, out, errOut := run(t, "", env, "import", "--db", db, good); code != 0 {
 		t.Fatalf("import: %d\n%s%s", code, out, errOut)
 	}
-	wantCounts, wantVersion := counts(t, db)
+	wantCounts, wantVersion := storeCounts(t, env, db)
 
 	sales, err := os.ReadFile(filepath.Join(good, "sales.csv"))
 	if err != nil {
@@ -163,14 +181,14 @@ func TestBadImportChangesNothing(t *testing.T) {
 			for name, body := range tt.files {
 				os.WriteFile(filepath.Join(bad, name), []byte(body), 0o644)
 			}
-			code, out, errOut := run(t, "", nil, "import", "--db", db, bad)
+			code, out, errOut := run(t, "", env, "import", "--db", db, bad)
 			if code != 1 {
 				t.Errorf("status %d, want 1\n%s%s", code, out, errOut)
 			}
 			if !strings.Contains(errOut, tt.want) || !strings.Contains(errOut, "nothing was written") {
 				t.Errorf("stderr lacks %q:\n%s", tt.want, errOut)
 			}
-			gotCounts, gotVersion := counts(t, db)
+			gotCounts, gotVersion := storeCounts(t, env, db)
 			if diff := cmp.Diff(wantCounts, gotCounts); diff != "" || gotVersion != wantVersion {
 				t.Errorf("database changed: version %d → %d; counts (-before +after):\n%s", wantVersion, gotVersion, diff)
 			}

@@ -182,7 +182,8 @@ row "weekly digests the server built and posted during the load" "" "$(grep -o '
 
 {
   echo
-  echo "The benchmarks' own lines (\`INCUMBENT_BENCH_DB=$DB go test -run XXX -bench … ./cmd/incumbent\`):"
+  echo "The benchmarks' own lines (\`INCUMBENT_BENCH_DB=$DB go test -run XXX -bench … ./cmd/incumbent\`;"
+  echo "the PostgreSQL- ones with \`INCUMBENT_BENCH_DATABASE_URL=postgres://…\` instead, a schema holding the same data):"
   echo
   echo '```'
   cat "$WORK/bench.out"

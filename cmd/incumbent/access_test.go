@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/incumbent/incumbent/adapters/csvimport"
 	"github.com/incumbent/incumbent/adapters/plot"
@@ -92,21 +94,21 @@ var accessCommands = []string{
 
 // TestAccessMatrix runs every command, and every button of every admin reply, as a rep
 // of each territory, a manager of each, an admin and an unknown person, through a bot
-// whose sessions and reply cache are in Redis (miniredis) and whose log is kept: no
+// whose sessions and reply cache are in Redis (REDIS_URL's, else miniredis) and whose log is kept: no
 // mark of a territory someone may not see appears in their replies (text and JSON), in
 // the log, or anywhere in Redis.
 func TestAccessMatrix(t *testing.T) {
 	db := accessCompany(t)
 	ctx := context.Background()
 	asOf := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
-	newBot := func(t *testing.T) (*bot.Bot, *miniredis.Miniredis, *bytes.Buffer) {
+	newBot := func(t *testing.T) (*bot.Bot, func() map[string]string, *bytes.Buffer) {
 		s, err := sqlite.Open(ctx, db)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
-		mr := miniredis.RunT(t)
-		kv, err := redisadapter.Open(ctx, redisadapter.Options{URL: "redis://" + mr.Addr()})
+		url, entries := accessRedis(t)
+		kv, err := redisadapter.Open(ctx, redisadapter.Options{URL: url, Prefix: accessPrefix(t)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -117,7 +119,7 @@ func TestAccessMatrix(t *testing.T) {
 		b.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		b.Charter = plot.Charter{}
 		b.Sessions, b.Cache = kv, kv
-		return b, mr, &logs
+		return b, entries, &logs
 	}
 
 	// The admin saves the scenarios the others ask about, and collects the buttons.
@@ -157,7 +159,7 @@ func TestAccessMatrix(t *testing.T) {
 		{"ops@example.com", nil, append(slices.Clone(own), south...)}, // an admin
 	} {
 		t.Run(p.email, func(t *testing.T) {
-			b, mr, logs := newBot(t)
+			b, entries, logs := newBot(t)
 			actor, err := b.ActorByEmail(ctx, p.email)
 			if err != nil {
 				t.Fatal(err)
@@ -182,8 +184,11 @@ func TestAccessMatrix(t *testing.T) {
 			if m := firstMark(logs.String(), p.forbidden); m != "" {
 				t.Errorf("the log of %s's commands has %q", p.email, m)
 			}
-			for _, k := range mr.Keys() {
-				v, _ := mr.Get(k)
+			kv := entries()
+			if len(kv) == 0 {
+				t.Error("nothing was written to Redis: the test would check nothing there")
+			}
+			for k, v := range kv {
 				if m := firstMark(v, p.forbidden); m != "" {
 					t.Errorf("Redis key %s, written for %s, has %q", k, p.email, m)
 				}
@@ -204,6 +209,61 @@ func TestAccessMatrix(t *testing.T) {
 			mu.Unlock()
 		}
 	})
+}
+
+// accessRedis returns the URL of the Redis the matrix's bots use, and a function that
+// reads every entry written under the test's key prefix: the Redis of REDIS_URL, or,
+// when it is not set, a miniredis (the matrix does not need a real Redis to be
+// meaningful, so it does not skip). The adapter writes strings only.
+func accessRedis(t *testing.T) (url string, entries func() map[string]string) {
+	t.Helper()
+	prefix := accessPrefix(t)
+	url = os.Getenv("REDIS_URL")
+	if url == "" {
+		mr := miniredis.RunT(t)
+		return "redis://" + mr.Addr(), func() map[string]string {
+			m := map[string]string{}
+			for _, k := range mr.Keys() {
+				if strings.HasPrefix(k, prefix) {
+					m[k], _ = mr.Get(k)
+				}
+			}
+			return m
+		}
+	}
+	opt, err := goredis.ParseURL(url)
+	if err != nil {
+		t.Fatalf("REDIS_URL: %v", err)
+	}
+	c := goredis.NewClient(opt)
+	t.Cleanup(func() {
+		keys, _ := c.Keys(context.Background(), prefix+"*").Result()
+		if len(keys) > 0 {
+			c.Del(context.Background(), keys...)
+		}
+		c.Close()
+	})
+	return url, func() map[string]string {
+		ctx := context.Background()
+		m := map[string]string{}
+		iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			v, err := c.Get(ctx, iter.Val()).Result()
+			if err != nil && err != goredis.Nil {
+				t.Fatalf("reading %s: %v", iter.Val(), err)
+			}
+			m[iter.Val()] = v
+		}
+		if err := iter.Err(); err != nil {
+			t.Fatalf("scanning Redis: %v", err)
+		}
+		return m
+	}
+}
+
+// accessPrefix is the Redis key prefix of one subtest of the matrix.
+func accessPrefix(t *testing.T) string {
+	return fmt.Sprintf("incumbent-access-%d-%s:", os.Getpid(), strings.ReplaceAll(t.Name(), "/", "-"))
 }
 
 // firstMark returns the first of marks found in s, or "".

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	neturl "net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -122,8 +124,6 @@ func TestSecretsNotLogged(t *testing.T) {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Incumbent-Playground", "1")
 	do(req)
-	var id struct{ HTML string }
-	_ = id
 	req = mustRequest(t, http.MethodPost, url+"/api/ask", `{"text":"talk acme"}`)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Incumbent-Playground", "1")
@@ -142,6 +142,38 @@ func TestSecretsNotLogged(t *testing.T) {
 	for _, want := range []string{"auth.test failed", "redis", "teams", "model"} {
 		if !strings.Contains(strings.ToLower(logs.String()), want) {
 			t.Errorf("the logs do not mention %q:\n%s", want, logs)
+		}
+	}
+}
+
+// TestDatabasePasswordNotShown: a DATABASE_URL that cannot be used is named in the
+// error, so that the operator sees which one, but with its password masked, whether the
+// URL does not parse, names a bad option, or the server cannot be reached or refuses.
+func TestDatabasePasswordNotShown(t *testing.T) {
+	const pw = "SECRETPGPASSWORD"
+	cases := []struct{ name, url, want string }{
+		{"unreachable", "postgres://u:" + pw + "@127.0.0.1:1/db?sslmode=disable", "connection refused"},
+		{"bad option", "postgres://u:" + pw + "@127.0.0.1:1/db?sslmode=bogus", "sslmode is invalid"},
+		{"unparseable", "postgres://u:" + pw + "@[::1:5432/db", "(an unreadable URL)"},
+	}
+	if u := os.Getenv("DATABASE_URL"); u != "" {
+		// The real server refuses a role that does not exist (and creates nothing).
+		p, err := neturl.Parse(u)
+		if err != nil {
+			t.Fatalf("DATABASE_URL: %v", err)
+		}
+		p.User = neturl.UserPassword("incumbent_no_such_role", pw)
+		cases = append(cases, struct{ name, url, want string }{"refused", p.String(), "incumbent_no_such_role"})
+	}
+	data := t.TempDir()
+	for _, tc := range cases {
+		for _, args := range [][]string{{"ask", "gap", "acme"}, {"import", data}, {"serve", "--addr", "127.0.0.1:0"}} {
+			t.Run(tc.name+"/"+args[0], func(t *testing.T) {
+				code, out, errOut := run(t, "", map[string]string{"DATABASE_URL": tc.url}, args...)
+				if code == 0 || strings.Contains(out+errOut, pw) || !strings.Contains(errOut, tc.want) || !strings.Contains(errOut, "DATABASE_URL") {
+					t.Errorf("exit %d, want an error naming DATABASE_URL and %q, without its password:\n%s%s", code, tc.want, out, errOut)
+				}
+			})
 		}
 	}
 }

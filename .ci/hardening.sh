@@ -19,6 +19,12 @@ else
   : "${FUZZTIME:=2m}" "${ACCOUNTS:=2000}" "${LOAD_RATES:=100,200,400,800,1200,1600}" "${STEP:=3s}" "${RATES:=25,50,100}"
 fi
 export ACCOUNTS STEP RATES
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+# Fuzz workers are stopped without running their clean-ups: what they leave in TMPDIR
+# (FuzzHandle's databases) goes with this script's work directory.
+mkdir "$work/tmp"
+export TMPDIR="$work/tmp"
 
 echo "== access matrix, secrets and body limits"
 tests='^(TestAccessMatrix|TestSecretsNotLogged|TestDatabasePasswordNotShown|TestBodiesLimited|TestRefused)$'
@@ -50,8 +56,6 @@ fuzz adapters/teams FuzzTeamsActivity -fuzzminimizetime 20x # minimizing an inpu
 fuzz adapters/teams FuzzStripMentions
 
 echo "== load: $ACCOUNTS accounts, $LOAD_RATES requests a second, $STEP each, beside a bare handler"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
 go build -o "$work/incumbent" ./cmd/incumbent
 go build -o "$work/incumbent-load" ./cmd/incumbent-load
 "$work/incumbent" demo --accounts "$ACCOUNTS" --end 2026-11-27 "$work/data" >/dev/null

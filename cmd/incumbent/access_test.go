@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -94,9 +95,9 @@ var accessCommands = []string{
 
 // TestAccessMatrix runs every command, and every button of every admin reply, as a rep
 // of each territory, a manager of each, an admin and an unknown person, through a bot
-// whose sessions and reply cache are in Redis (REDIS_URL's, else miniredis) and whose log is kept: no
-// mark of a territory someone may not see appears in their replies (text and JSON), in
-// the log, or anywhere in Redis.
+// whose sessions and reply cache are in Redis (REDIS_URL's, else a miniredis) and whose
+// log is kept: no mark of a territory someone may not see appears in their replies (text
+// and JSON), in the log, or in any entry the bot wrote to Redis.
 func TestAccessMatrix(t *testing.T) {
 	db := accessCompany(t)
 	ctx := context.Background()
@@ -249,7 +250,7 @@ func accessRedis(t *testing.T) (url string, entries func() map[string]string) {
 		iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
 		for iter.Next(ctx) {
 			v, err := c.Get(ctx, iter.Val()).Result()
-			if err != nil && err != goredis.Nil {
+			if err != nil && !errors.Is(err, goredis.Nil) {
 				t.Fatalf("reading %s: %v", iter.Val(), err)
 			}
 			m[iter.Val()] = v

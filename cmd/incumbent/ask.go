@@ -120,6 +120,7 @@ func runAsk(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	env = explicitDB(fs, env)
 	if len(pos) == 0 {
 		return usageError{`say what to ask: incumbent ask "accounts"`}
 	}
@@ -150,6 +151,7 @@ func runChat(ctx context.Context, args []string, env Env) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
+	env = explicitDB(fs, env)
 	s, err := openSession(ctx, env, *db, *as, *asOf, *settings, true)
 	if err != nil {
 		return err

@@ -124,6 +124,7 @@ func runDigest(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	env = explicitDB(fs, env)
 	if len(pos) == 0 && !*all {
 		return usageError{"which territory? incumbent digest <territory> [--send], or --all"}
 	}

@@ -22,6 +22,7 @@ func runImport(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	env = explicitDB(fs, env)
 	if len(pos) != 1 {
 		return usageError{"give one directory of CSV files: incumbent import [--db PATH] DIR"}
 	}

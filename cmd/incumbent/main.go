@@ -173,13 +173,34 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// dbFlag registers --db with the environment's default.
+// dbFlag registers --db with the environment's default. A --db given on the command
+// line wins over DATABASE_URL (see explicitDB).
 func dbFlag(fs *flag.FlagSet, env Env) *string {
 	def := env.Getenv("INCUMBENT_DB")
 	if def == "" {
 		def = "incumbent.db"
 	}
-	return fs.String("db", def, "SQLite database file (env INCUMBENT_DB)")
+	return fs.String("db", def, "SQLite database file (env INCUMBENT_DB); given here, it wins over DATABASE_URL")
+}
+
+// explicitDB returns env for a command whose flags fs are parsed: when --db was given
+// on the command line, without DATABASE_URL, so that the command opens that SQLite file
+// as asked, not the PostgreSQL database the environment names. (Otherwise DATABASE_URL
+// wins over INCUMBENT_DB and the default file.)
+func explicitDB(fs *flag.FlagSet, env Env) Env {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "db" })
+	if !given || env.Getenv("DATABASE_URL") == "" {
+		return env
+	}
+	getenv := env.Getenv
+	env.Getenv = func(k string) string {
+		if k == "DATABASE_URL" {
+			return ""
+		}
+		return getenv(k)
+	}
+	return env
 }
 
 // settingsFlag registers --settings.

@@ -30,6 +30,31 @@ func run(t *testing.T, stdin string, env map[string]string, args ...string) (int
 	return code, out.String(), errOut.String()
 }
 
+// TestDBFlagWinsOverDatabaseURL: a --db given on the command line opens that SQLite
+// file although DATABASE_URL names a PostgreSQL database (here one that cannot be
+// reached, so that using it would fail); INCUMBENT_DB does not win over DATABASE_URL.
+func TestDBFlagWinsOverDatabaseURL(t *testing.T) {
+	dir := t.TempDir()
+	data, db := filepath.Join(dir, "data"), filepath.Join(dir, "test.db")
+	if code, out, errOut := run(t, "", nil, "demo", "--accounts", "20", "--months", "3", data); code != 0 {
+		t.Fatalf("demo: status %d\n%s%s", code, out, errOut)
+	}
+	env := map[string]string{"DATABASE_URL": "postgres://u:pw@127.0.0.1:1/db?sslmode=disable"}
+	for _, args := range [][]string{
+		{"import", "--db", db, data},
+		{"ask", "--db", db, "gap", "acme"},
+		{"digest", "--db", db, "Northeast"},
+	} {
+		if code, out, errOut := run(t, "", env, args...); code != 0 || strings.Contains(errOut, "DATABASE_URL") {
+			t.Errorf("%v with DATABASE_URL set: status %d\n%s%s", args, code, out, errOut)
+		}
+	}
+	env["INCUMBENT_DB"] = db
+	if code, _, errOut := run(t, "", env, "ask", "gap", "acme"); code == 0 || !strings.Contains(errOut, "DATABASE_URL") {
+		t.Errorf("INCUMBENT_DB and DATABASE_URL: status %d, want DATABASE_URL used (and unreachable):\n%s", code, errOut)
+	}
+}
+
 func TestDemoImportAsk(t *testing.T) {
 	dir := t.TempDir()
 	data, db := filepath.Join(dir, "data"), filepath.Join(dir, "test.db")

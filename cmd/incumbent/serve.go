@@ -69,6 +69,7 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
+	env = explicitDB(fs, env)
 	log, err := serveLogger(env)
 	if err != nil {
 		return err

@@ -16,12 +16,13 @@ ACCOUNTS="${ACCOUNTS:-2000}" RATES="${RATES:-25,50,100}" STEP="${STEP:-2s}"
 work="$(mktemp -d)"
 trap 'redis-cli -p 6391 shutdown nosave >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
+# The scenarios choose their services themselves: none from the caller's environment
+# (CI's DATABASE_URL would have put the SQLite scenarios' data in PostgreSQL).
+unset DATABASE_URL REDIS_URL INCUMBENT_REDIS_PREFIX
 go build -o "$work/incumbent" ./cmd/incumbent
 go build -o "$work/incumbent-load" ./cmd/incumbent-load
 "$work/incumbent" demo --accounts "$ACCOUNTS" --end 2026-11-27 "$work/data" >/dev/null
 "$work/incumbent" import --db "$work/demo.db" "$work/data" >/dev/null
-
-unset DATABASE_URL REDIS_URL INCUMBENT_REDIS_PREFIX
 load() { # scenario [incumbent-load flags]
   "$work/incumbent-load" --incumbent "$work/incumbent" --accounts "$work/data/accounts.csv" \
     --rates "$RATES" --step "$STEP" --row "$@"

@@ -18,6 +18,11 @@ WORK="${WORK:-/tmp/incumbent-perf}"
 DATA="$WORK/data-$N"
 DB="$WORK/bench-$N.db"
 REPORT="$WORK/report.md"
+# The services are passed to each step that uses one; the rest (the SQLite imports, the
+# benchmarks, the served process under load) must not pick them up from the caller.
+pg_base="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}"
+redis_url="${REDIS_URL:-redis://127.0.0.1:6379}"
+unset DATABASE_URL REDIS_URL
 mkdir -p "$WORK"
 say() { echo "== $*" >&2; }
 # timed CMD...: runs CMD, printing its output, and sets WALL (s) and RSS (MB) from GNU time.
@@ -93,7 +98,7 @@ sqlite3 "$DB" "DELETE FROM digest_deliveries; DELETE FROM digest_snapshots;" # e
 if psql_ok=$(pg_isready -q -h 127.0.0.1 2>/dev/null && echo yes) && [ -n "$psql_ok" ] && command -v psql >/dev/null; then
   say "PostgreSQL: import, and psql \\copy of the same sales.csv"
   schema="perf_$$"
-  base="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}"
+  base="$pg_base"
   psql -q "$base" -c "CREATE SCHEMA $schema"
   pgurl="$base&search_path=$schema"
   DATABASE_URL="$pgurl" "$inc" import "$WORK/master" >/dev/null
@@ -137,7 +142,6 @@ if [ -n "${pg_bench_url:-}" ]; then
   INCUMBENT_BENCH_DATABASE_URL="$pg_bench_url" go test -run XXX -bench 'BenchmarkGap(Account|Territory|Market)$' -benchtime 20x ./cmd/incumbent 2>&1 |
     grep -E '^Benchmark' | sed 's/^Benchmark/PostgreSQL-Benchmark/' | tee -a "$WORK/bench.out" >&2
 fi
-redis_url="${REDIS_URL:-redis://127.0.0.1:6379}"
 if redis-cli -u "$redis_url" ping >/dev/null 2>&1; then
   REDIS_URL="$redis_url" bench 'BenchmarkGapRedisCache$' 300x
 else

@@ -196,6 +196,8 @@ type Report struct {
 	Fault     string         `json:"fault"`    // what was switched on
 	Failed    int64          `json:"failed"`   // stand-in calls failed by the fault
 	Drafts    int64          `json:"drafts"`   // calls to the stand-in model
+	Unmet     bool           `json:"unmet"`    // a --fault was switched on, but no call met it
+	Unknown   int64          `json:"unknown"`  // answers that did not know the account asked about
 	Digests   int64          `json:"digests"`  // weekly digests the server posted meanwhile
 	Up        bool           `json:"up"`       // the server answered /healthz at the end
 	Ready     string         `json:"ready"`    // its /readyz at the end
@@ -373,6 +375,9 @@ func run(ctx context.Context, c config, stderr io.Writer) (*Report, error) {
 			if strings.Contains(string(res.Body), apology) {
 				rep.Sorry++
 			}
+			if strings.Contains(string(res.Body), noAccount) {
+				rep.Unknown++
+			}
 			if got > 0 {
 				rep.Twice++
 				fmt.Fprintf(stderr, "incumbent-load: command %s: answered inline and %d times through response_url\n", s.id, got)
@@ -393,6 +398,7 @@ func run(ctx context.Context, c config, stderr io.Writer) (*Report, error) {
 	}
 	rep.Failed, rep.Drafts, rep.Digests = si.failed.Load(), si.drafts.Load(), si.digests.Load()
 	rep.Sorry += si.sorry.Load()
+	rep.Unknown += si.unknown.Load()
 	rep.Up, rep.Ready = srv.health()
 	rep.PeakRSSMB, rep.RSSMB = srv.memory()
 	for _, st := range rep.Steps {
@@ -400,7 +406,10 @@ func run(ctx context.Context, c config, stderr io.Writer) (*Report, error) {
 			rep.Sustained[st.Handler] = st.Rate
 		}
 	}
-	rep.OK = rep.Lost == 0 && rep.Twice == 0 && rep.Refused == 0 && rep.Up
+	// A fault that met no call, or a server that does not hold the accounts asked about,
+	// tested nothing: the run fails rather than pass on it.
+	rep.Unmet = c.fault != "" && rep.Failed == 0
+	rep.OK = rep.Lost == 0 && rep.Twice == 0 && rep.Refused == 0 && rep.Up && !rep.Unmet && rep.Unknown == 0
 	return rep, nil
 }
 
@@ -652,7 +661,7 @@ func sleepUntil(ctx context.Context, t time.Time) {
 }
 
 // RowHeader names the columns of Row, tab-separated.
-const RowHeader = "scenario\tsent\tlost\ttwice\trefused\tapologised\tfaulted calls\tworst p99 ms\tserver up\tready after\tpeak RSS MB\tresult"
+const RowHeader = "scenario\tsent\tlost\ttwice\trefused\tapologised\tfaulted calls\tmodel calls\tworst p99 ms\tserver up\tready after\tpeak RSS MB\tresult"
 
 // Row is the report as one line of a table of fault scenarios.
 func (r *Report) Row(name string) string {
@@ -667,11 +676,16 @@ func (r *Report) Row(name string) string {
 		ready = "ok"
 	}
 	result := "OK"
-	if !r.OK {
+	switch {
+	case r.Unknown > 0:
+		result = "FAILED: the server does not hold the accounts"
+	case r.Unmet:
+		result = "FAILED: the fault met no call"
+	case !r.OK:
 		result = "FAILED"
 	}
-	return fmt.Sprintf("%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.0f\t%v\t%s\t%.0f\t%s", name, r.Commands+r.Mentions+r.Retries, r.Lost, r.Twice,
-		r.Refused, r.Sorry, r.Failed, worst, r.Up, ready, r.PeakRSSMB, result)
+	return fmt.Sprintf("%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%.0f\t%v\t%s\t%.0f\t%s", name, r.Commands+r.Mentions+r.Retries, r.Lost, r.Twice,
+		r.Refused, r.Sorry, r.Failed, r.Drafts, worst, r.Up, ready, r.PeakRSSMB, result)
 }
 
 // print writes the report as tables.
@@ -700,6 +714,14 @@ func (r *Report) print(w io.Writer) {
 	if r.OK {
 		fmt.Fprintln(w, "OK: every command and mention answered once")
 	} else {
-		fmt.Fprintln(w, "FAILED")
+		if r.Unknown > 0 {
+			fmt.Fprintf(w, "FAILED: %d answers did not know the account asked about: is the server's data the data set of --accounts?\n", r.Unknown)
+		}
+		if r.Unmet {
+			fmt.Fprintf(w, "FAILED: the fault %s met no call, so this run tested nothing of it\n", r.Fault)
+		}
+		if r.Unknown == 0 && !r.Unmet {
+			fmt.Fprintln(w, "FAILED")
+		}
 	}
 }

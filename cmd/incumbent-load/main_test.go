@@ -121,6 +121,26 @@ func TestLoadFaults(t *testing.T) {
 	})
 }
 
+// TestLoadRefusesAVacuousRun: a run whose commands name accounts the server does not
+// hold (another data set's), and whose model fault therefore meets no call (talk is
+// never drafted), fails and says why, although every command was answered once.
+func TestLoadRefusesAVacuousRun(t *testing.T) {
+	other := filepath.Join(t.TempDir(), "accounts.csv")
+	if err := os.WriteFile(other, []byte("account_id,name\nZ0001,Elsewhere\nZ0002,Nowhere\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, rep, out := load(t, "--rates", "10,15,20", "--fault", "llm-500", "--accounts", other)
+	if code != 1 || rep.OK || rep.Lost != 0 || rep.Unknown == 0 || !rep.Unmet || rep.Drafts != 0 {
+		t.Errorf("exit %d, report %+v:\n%s", code, rep, out)
+	}
+	if !strings.Contains(out, "answers did not know the account asked about") || !strings.Contains(out, "FAILED: the fault llm-500 met no call") {
+		t.Errorf("output:\n%s", out)
+	}
+	if row := rep.Row("llm-500"); !strings.HasSuffix(row, "FAILED: the server does not hold the accounts") {
+		t.Errorf("row: %s", row)
+	}
+}
+
 func TestUsage(t *testing.T) {
 	for _, tt := range []struct {
 		args []string

@@ -30,11 +30,26 @@ type standIn struct {
 	failed    atomic.Int64    // of which answered with the fault
 	drafts    atomic.Int64    // model calls
 	sorry     atomic.Int64    // answers that apologise instead (the store failed)
+	unknown   atomic.Int64    // answers that do not know the account asked about
 	digests   atomic.Int64    // weekly digests posted (the scheduler's, while under load)
 }
 
 // apology is how the bot answers when something on its side failed.
 const apology = "Something went wrong on our side"
+
+// noAccount is how the bot answers a command about an account it does not hold: the
+// server was not given the data set the accounts were read from.
+const noAccount = "No account matches"
+
+// says reports whether a request body says phrase: as sent (JSON), or form-encoded
+// (chat.postMessage through slack-go).
+func says(body []byte, phrase string) bool {
+	if bytes.Contains(body, []byte(phrase)) {
+		return true
+	}
+	text, err := url.QueryUnescape(string(body))
+	return err == nil && strings.Contains(text, phrase)
+}
 
 func newStandIn(email string) *standIn {
 	return &standIn{email: email, responses: map[string]int{}, threads: map[string]int{}, tried: map[string]bool{}}
@@ -73,8 +88,11 @@ func (s *standIn) faulty(kind, key string) (string, bool) {
 
 func (s *standIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	if bytes.Contains(body, []byte(apology)) {
+	if says(body, apology) {
 		s.sorry.Add(1)
+	}
+	if says(body, noAccount) {
+		s.unknown.Add(1)
 	}
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/response/"):

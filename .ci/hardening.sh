@@ -56,12 +56,15 @@ fuzz adapters/teams FuzzTeamsActivity -fuzzminimizetime 20x # minimizing an inpu
 fuzz adapters/teams FuzzStripMentions
 
 echo "== load: $ACCOUNTS accounts, $LOAD_RATES requests a second, $STEP each, beside a bare handler"
-go build -o "$work/incumbent" ./cmd/incumbent
-go build -o "$work/incumbent-load" ./cmd/incumbent-load
-"$work/incumbent" demo --accounts "$ACCOUNTS" --end 2026-11-27 "$work/data" >/dev/null
-"$work/incumbent" import --db "$work/demo.db" "$work/data" >/dev/null
-(unset DATABASE_URL REDIS_URL; "$work/incumbent-load" --incumbent "$work/incumbent" --db "$work/demo.db" \
-  --accounts "$work/data/accounts.csv" --rates "$LOAD_RATES" --step "$STEP")
+( # on the SQLite file alone: nothing from the caller's DATABASE_URL or REDIS_URL
+  unset DATABASE_URL REDIS_URL INCUMBENT_REDIS_PREFIX
+  go build -o "$work/incumbent" ./cmd/incumbent
+  go build -o "$work/incumbent-load" ./cmd/incumbent-load
+  "$work/incumbent" demo --accounts "$ACCOUNTS" --end 2026-11-27 "$work/data" >/dev/null
+  "$work/incumbent" import --db "$work/demo.db" "$work/data" >/dev/null
+  "$work/incumbent-load" --incumbent "$work/incumbent" --db "$work/demo.db" \
+    --accounts "$work/data/accounts.csv" --rates "$LOAD_RATES" --step "$STEP"
+)
 
 echo "== faults under load: $ACCOUNTS accounts, $RATES requests a second, $STEP each"
 .ci/faults.sh

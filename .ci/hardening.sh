@@ -3,8 +3,8 @@
 # every fuzz target, the load at rising rates beside a bare handler, and the fault
 # scenarios under load (.ci/faults.sh). Stops at the first failure.
 #
-#   .ci/hardening.sh           # in full: about 25 minutes on 2 vCPUs
-#   BRIEF=1 .ci/hardening.sh   # briefly, as .ci/run runs it: about 4 minutes
+#   .ci/hardening.sh           # in full: about 20 minutes on 2 vCPUs
+#   BRIEF=1 .ci/hardening.sh   # briefly, as .ci/run runs it: about 5 minutes
 #
 # In full: each fuzz target for FUZZTIME (2m), the load on a demo set of ACCOUNTS
 # (2,000) accounts at LOAD_RATES (100 to 1,600 a second, STEP 3s each), then every fault

@@ -48,7 +48,7 @@ func TestBodiesLimited(t *testing.T) {
 		"MICROSOFT_OPENID_METADATA_URL": bf.MetadataURL, "MICROSOFT_TOKEN_URL": bf.TokenURL,
 		"MICROSOFT_SERVICE_URL_HOSTS": "127.0.0.1"})
 
-	// pad makes a request body of at least n bytes that is otherwise what the route takes.
+	// Each makes a body of at least n bytes (a pad field) that is otherwise what its route takes.
 	command := func(n int) string {
 		return "command=%2Fincumbent&text=gap+acme&user_id=U1&channel_id=C1&response_url=" + api.URL + "/respond&pad=" + strings.Repeat("a", n)
 	}

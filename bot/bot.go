@@ -15,7 +15,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/agnivade/levenshtein"
+	"github.com/hbollon/go-edlib"
 
 	"github.com/incumbent/incumbent/domain"
 )
@@ -63,7 +63,7 @@ type Bot struct {
 	// "Load").
 	MaxConcurrent int
 
-	accounts  accountCache
+	names     indexCache
 	actors    sync.Map // email → the Actor last resolved, for when the store fails
 	slots     chan struct{}
 	slotsOnce sync.Once
@@ -251,7 +251,7 @@ func unknownCommand(verb string) error {
 	var names []string
 	for _, c := range commands() {
 		names = append(names, c.name)
-		if d := levenshtein.ComputeDistance(verb, c.name); d < bestD {
+		if d := edlib.OSADamerauLevenshteinDistance(verb, c.name); d < bestD {
 			best, bestD = c.name, d
 		}
 	}
@@ -270,9 +270,9 @@ func (b *Bot) errorReply(ctx context.Context, req Request, err error) Reply {
 	case errors.As(err, &amb):
 		r.Blocks = append(r.Blocks, &Text{Text: domain.ErrorMessage(err)})
 		var bs []Button
-		for _, a := range amb.Choices {
-			cmd := strings.Replace(req.Text, amb.Query, a.ID, 1)
-			bs = append(bs, Button{Label: fmt.Sprintf("%s (%s)", a.Name, a.ID), Command: cmd})
+		text := strings.Join(strings.Fields(req.Text), " ")
+		for _, c := range amb.Choices {
+			bs = append(bs, Button{Label: c.Label, Command: strings.Replace(text, amb.Query, c.Value, 1)})
 		}
 		r.Blocks = append(r.Blocks, &Buttons{Buttons: bs})
 	case code == domain.EINTERNAL:
@@ -344,6 +344,12 @@ type AccountRow struct {
 	Owner     string   `json:"owner,omitempty"`
 	Industry  string   `json:"industry,omitempty"`
 	Aliases   []string `json:"aliases,omitempty"`
+	// Yours is set on a rep's own accounts (those they own) in their listing.
+	Yours bool `json:"yours,omitempty"`
+}
+
+func accountRow(a domain.Account) AccountRow {
+	return AccountRow{a.ID, a.Name, a.Territory, a.Owner, a.Industry, a.Aliases, false}
 }
 
 // AccountList is the `accounts` command's result.
@@ -356,16 +362,20 @@ type AccountList struct {
 // maxRows is how many rows a table shows in chat before "and N more".
 const maxRows = 25
 
+// accountsCmd lists accounts: a territory's when one is named; otherwise what the asker
+// sees, a rep's own accounts first ("Your accounts") and the rest of their territory
+// under its own heading.
 func (b *Bot) accountsCmd(ctx context.Context, req Request, args []string) (Reply, error) {
 	var accs []domain.Account
-	title := "Your accounts"
+	var title, note string
 	list := AccountList{}
 	switch {
 	case len(args) > 0:
-		t, err := b.resolveTerritory(ctx, req.Actor, strings.Join(args, " "))
+		t, n, err := b.resolveTerritory(ctx, req.Actor, strings.Join(args, " "))
 		if err != nil {
 			return Reply{}, err
 		}
+		note = n
 		if accs, err = b.Store.FindAccounts(ctx, domain.ForTerritory(t.Name)); err != nil {
 			return Reply{}, fmt.Errorf("find accounts: %w", err)
 		}
@@ -384,25 +394,61 @@ func (b *Bot) accountsCmd(ctx context.Context, req Request, args []string) (Repl
 			}
 			accs = append(accs, part...)
 		}
+		title = "Accounts in " + strings.Join(req.Actor.Territories(), ", ")
 	}
 	sort.Slice(accs, func(i, j int) bool { return accs[i].Name < accs[j].Name })
-	list.Count = len(accs)
-	list.Accounts = make([]AccountRow, len(accs))
-	tbl := &Table{Columns: []Column{{Title: "Id"}, {Title: "Name"}, {Title: "Territory"}, {Title: "Owner"}, {Title: "Industry"}}}
-	for i, a := range accs {
-		list.Accounts[i] = AccountRow{a.ID, a.Name, a.Territory, a.Owner, a.Industry, a.Aliases}
-		if i < maxRows {
-			tbl.Rows = append(tbl.Rows, []string{a.ID, a.Name, a.Territory, a.Owner, a.Industry})
+	// A rep's own accounts come first, under their own heading.
+	var yours, rest []domain.Account
+	for _, a := range accs {
+		if len(args) == 0 && req.Actor.Person.Role == domain.RoleRep && strings.EqualFold(a.Owner, req.Actor.Person.Email) {
+			yours = append(yours, a)
+		} else {
+			rest = append(rest, a)
 		}
 	}
-	tbl.More = max(0, len(accs)-maxRows)
-	blocks := []Block{&Header{Text: fmt.Sprintf("%s (%d)", title, len(accs))}}
-	if len(accs) == 0 {
-		blocks = append(blocks, &Text{Text: "No accounts here yet. Sales ops can load them with `incumbent import DIR`."})
-	} else {
-		blocks = append(blocks, tbl)
+	list.Count = len(accs)
+	list.Accounts = make([]AccountRow, 0, len(accs))
+	for _, a := range yours {
+		r := accountRow(a)
+		r.Yours = true
+		list.Accounts = append(list.Accounts, r)
 	}
-	return Reply{Blocks: blocks, Data: list}, nil
+	for _, a := range rest {
+		list.Accounts = append(list.Accounts, accountRow(a))
+	}
+	if len(accs) == 0 {
+		blocks := []Block{&Header{Text: title + " (0)"},
+			&Text{Text: "No accounts here yet. Sales ops can load them with `incumbent import DIR`."}}
+		return withNote(Reply{Blocks: blocks, Data: list}, note), nil
+	}
+	var blocks []Block
+	if req.Actor.Person.Role == domain.RoleRep && len(args) == 0 {
+		blocks = append(blocks, &Header{Text: fmt.Sprintf("Your accounts (%d)", len(yours))})
+		if len(yours) > 0 {
+			blocks = append(blocks, accountTable(yours))
+		} else {
+			blocks = append(blocks, &Text{Text: "None of the accounts is yours as owner in accounts.csv."})
+		}
+		if len(rest) > 0 {
+			blocks = append(blocks, &Text{Text: fmt.Sprintf("*Rest of %s (%d)*", strings.Join(req.Actor.Territories(), ", "), len(rest))}, accountTable(rest))
+		}
+	} else {
+		blocks = append(blocks, &Header{Text: fmt.Sprintf("%s (%d)", title, len(accs))}, accountTable(accs))
+	}
+	return withNote(Reply{Blocks: blocks, Data: list}, note), nil
+}
+
+// accountTable lists accounts, at most maxRows of them.
+func accountTable(accs []domain.Account) *Table {
+	tbl := &Table{Columns: []Column{{Title: "Id"}, {Title: "Name"}, {Title: "Territory"}, {Title: "Owner"}, {Title: "Industry"}}}
+	for i, a := range accs {
+		if i == maxRows {
+			break
+		}
+		tbl.Rows = append(tbl.Rows, []string{a.ID, a.Name, a.Territory, a.Owner, a.Industry})
+	}
+	tbl.More = max(0, len(accs)-maxRows)
+	return tbl
 }
 
 func (b *Bot) accountCmd(ctx context.Context, req Request, args []string) (Reply, error) {
@@ -423,7 +469,7 @@ func (b *Bot) accountCmd(ctx context.Context, req Request, args []string) (Reply
 		fields = append(fields, Field{"Also known as", strings.Join(a.Aliases, ", ")})
 	}
 	blocks = append(blocks, &Fields{Fields: fields})
-	return Reply{Blocks: blocks, Data: AccountRow{a.ID, a.Name, a.Territory, a.Owner, a.Industry, a.Aliases}}, nil
+	return Reply{Blocks: blocks, Data: accountRow(a)}, nil
 }
 
 func orDash(s string) string {

@@ -106,17 +106,21 @@ func TestResolveAccount(t *testing.T) {
 		{name: "word prefix", as: admin, query: "corner", wantID: "A0005", note: true},
 		{name: "prefixes of two words", as: admin, query: "lake tool", wantID: "A0006", note: true},
 		{name: "several prefixes", as: admin, query: "bay", wantErr: domain.EINVALID, choices: []string{"A0003", "A0004"}},
-		{name: "substring", as: admin, query: "stone", wantID: "A0005", note: true},
-		{name: "fuzzy subsequence", as: admin, query: "crnrstn", wantID: "A0005", note: true},
+		// Substrings and subsequences are never taken: they are offered.
+		{name: "substring", as: admin, query: "stone", wantErr: domain.ENOTFOUND, choices: []string{"A0005"}},
+		{name: "fuzzy subsequence", as: admin, query: "crnrstn", wantErr: domain.ENOTFOUND, choices: []string{"A0005"}},
 		{name: "typo", as: admin, query: "cornerstome", wantID: "A0005", note: true},
 		{name: "nothing close", as: admin, query: "zzzzzz", wantErr: domain.ENOTFOUND, msg: `No account matches "zzzzzz".`},
-		{name: "suggestions", as: admin, query: "bayoux logistix", wantErr: domain.ENOTFOUND, msg: "Did you mean Bayou Logistics (A0003)"},
+		{name: "a typo in each word", as: admin, query: "bayoux logistix", wantID: "A0003", note: true},
+		{name: "legal form dropped", as: admin, query: "ACME corp.", wantID: "A0001", note: true},
 		{name: "empty", as: admin, query: " ", wantErr: domain.EINVALID},
 		{name: "rep, own territory", as: rita, query: "acme", wantID: "A0001"},
-		{name: "rep, other territory by id", as: rita, query: "A0003", wantErr: domain.EFORBIDDEN},
-		{name: "rep, other territory by name", as: rita, query: "Acme Foods", wantErr: domain.EFORBIDDEN},
-		// Prefix matching only looks at the rep's accounts: "bay" is Bayside Plastics.
-		{name: "rep, fuzzy within territory", as: rita, query: "bay", wantID: "A0004", note: true},
+		// Another territory's account reads as no match, whatever the step that found it.
+		{name: "rep, other territory by id", as: rita, query: "A0003", wantErr: domain.ENOTFOUND, msg: `No account matches "A0003"`},
+		{name: "rep, other territory by name", as: rita, query: "Acme Foods", wantErr: domain.ENOTFOUND, msg: `No account matches "Acme Foods"`},
+		// Prefix matching looks at every account ("bay" could be Bayou Logistics), and
+		// offers only what the rep may see.
+		{name: "rep, prefix of several", as: rita, query: "bay", wantErr: domain.EINVALID, choices: []string{"A0004"}},
 		{name: "rep, no leak in suggestions", as: rita, query: "logistics", wantErr: domain.ENOTFOUND},
 	}
 	for _, tt := range tests {
@@ -148,8 +152,8 @@ func TestResolveAccount(t *testing.T) {
 					t.Fatalf("error %v is not ambiguous", r.Err)
 				}
 				var ids []string
-				for _, a := range amb.Choices {
-					ids = append(ids, a.ID)
+				for _, c := range amb.Choices {
+					ids = append(ids, c.AccountID)
 				}
 				if diff := cmp.Diff(tt.choices, ids); diff != "" {
 					t.Errorf("choices (-want +got):\n%s", diff)

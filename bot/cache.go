@@ -39,13 +39,12 @@ type KVBatch interface {
 const cacheTTL = time.Hour
 
 // cacheable reports whether a command's reply may be cached: it only reads (no scenario
-// saved, no objective or offer recorded, no grading stored) and names what it reads (an
-// account alone would use the session's last account).
+// saved, no objective or offer recorded, no grading stored).
 func cacheable(verb string, args []string) bool {
-	if len(args) == 0 {
-		return verb == "help" || verb == "accounts"
+	first := ""
+	if len(args) > 0 {
+		first = strings.ToLower(args[0])
 	}
-	first := strings.ToLower(args[0])
 	switch verb {
 	case "gap", "cpu", "help", "account", "accounts":
 		return true
@@ -63,9 +62,26 @@ func cacheable(verb string, args []string) bool {
 	return false
 }
 
-// cacheKey identifies a reply: the command as typed (normalised), the as-of date, what
-// the asker may see, the currency and the store's data version, so that an import is
-// never answered from before it and a rep never gets a reply cut for a manager.
+// usesLast reports whether a command may stand the account the person last asked about
+// in for one it does not name: then its reply depends on that account.
+func usesLast(verb string, args []string) bool {
+	switch verb {
+	case "gap", "grade", "growth":
+		return len(args) == 0
+	case "deal":
+		return len(args) == 1 // a bare `deal suggest`
+	case "cpu":
+		return true // `cpu <sku>` alone
+	}
+	return false
+}
+
+// cacheKey identifies a reply by everything it depends on (DESIGN section 5): the
+// command as typed (normalised), the as-of date, the data version, the settings and the
+// currency; what the asker may see and their role; the account the command took from
+// the person's last one, when it may; and the asker, where the reply names the asker's
+// own accounts. An import is never answered from before it, a rep never gets a reply
+// cut for a manager, and two reps never get each other's last account.
 func (b *Bot) cacheKey(ctx context.Context, req Request, words []string) (string, error) {
 	v, err := b.Store.DataVersion(ctx)
 	if err != nil {
@@ -77,9 +93,33 @@ func (b *Bot) cacheKey(ctx context.Context, req Request, words []string) (string
 		slices.Sort(ts)
 		scope = strings.Join(ts, "\x1f")
 	}
+	verb, args := strings.ToLower(words[0]), words[1:]
+	last := ""
+	if usesLast(verb, args) {
+		if a, _, ok := b.lastAccount(ctx, req.Actor); ok {
+			last = a.ID
+		}
+	}
+	who := ""
+	if verb == "accounts" && len(args) == 0 && req.Actor.Person.Role == domain.RoleRep {
+		who = strings.ToLower(req.Actor.Person.Email) // "Your accounts"
+	}
 	h := sha256.Sum256([]byte(strings.Join([]string{strings.ToLower(strings.Join(words, " ")),
-		req.AsOf.Format(domain.DateLayout), scope, b.Money.Code, fmt.Sprint(v)}, "\x1e")))
+		req.AsOf.Format(domain.DateLayout), scope, string(req.Actor.Person.Role), last, who,
+		b.Money.Code, fmt.Sprint(v), b.settingsKey()}, "\x1e")))
 	return "reply:" + hex.EncodeToString(h[:16]), nil
+}
+
+// settingsKey is a fingerprint of the settings replies are computed with.
+func (b *Bot) settingsKey() string {
+	var g, d any
+	if b.Grades != nil {
+		g = b.Grades.Settings
+	}
+	if b.Deals != nil {
+		d = b.Deals.Settings
+	}
+	return fmt.Sprintf("%+v|%+v", g, d)
 }
 
 // cachedReply is a reply as cached, with the account it was about (for the session).

@@ -54,9 +54,6 @@ func (b *Bot) dealCmd(ctx context.Context, req Request, args []string) (Reply, e
 	}
 	switch strings.ToLower(args[0]) {
 	case "suggest":
-		if len(args) == 1 {
-			return Reply{}, domain.Errorf(domain.EINVALID, "Suggest deals for which account? Usage: `deal suggest <account>`.")
-		}
 		return b.dealSuggest(ctx, req, strings.Join(args[1:], " "))
 	case "show":
 		if len(args) != 2 {
@@ -491,7 +488,8 @@ func (b *Bot) dealCompare(ctx context.Context, req Request, ids []string) (Reply
 }
 
 func (b *Bot) dealSuggest(ctx context.Context, req Request, account string) (Reply, error) {
-	a, note, err := b.resolveAccount(ctx, req.Actor, account)
+	a, note, err := b.accountOrLast(ctx, req.Actor, account,
+		"Suggest deals for which account? Usage: `deal suggest <account>`.")
 	if err != nil {
 		return Reply{}, err
 	}
@@ -557,7 +555,7 @@ func suggestionTerms(a domain.Account, s domain.Suggestion) string {
 
 func (b *Bot) cpuCmd(ctx context.Context, req Request, args []string) (Reply, error) {
 	const usage = "Usage: `cpu <account> <sku> [vs <competitor>]`, e.g. `cpu acme G-1 vs Rival`."
-	if len(args) < 2 {
+	if len(args) < 1 {
 		return Reply{}, domain.Errorf(domain.EINVALID, "Which account and product? %s", usage)
 	}
 	if err := b.checkAsOf(ctx, req.AsOf); err != nil {
@@ -573,12 +571,22 @@ func (b *Bot) cpuCmd(ctx context.Context, req Request, args []string) (Reply, er
 			break
 		}
 	}
-	if len(args) < 2 {
+	if len(args) < 1 {
 		return Reply{}, domain.Errorf(domain.EINVALID, "Which account and product? %s", usage)
 	}
 	products, err := b.Deals.Gaps.Products(ctx, req.AsOf)
 	if err != nil {
 		return Reply{}, err
+	}
+	// Words that all name a product are about the account last asked about.
+	if _, err := domain.FindTarget(products, strings.Join(args, " "), true); err == nil {
+		if last, lastNote, ok := b.lastAccount(ctx, req.Actor); ok {
+			b.remember(ctx, req.Actor, last.ID)
+			return b.cpuReply(ctx, req, last, lastNote, strings.Join(args, " "), competitor, products)
+		}
+	}
+	if len(args) < 2 {
+		return Reply{}, domain.Errorf(domain.EINVALID, "Which account and product? %s", usage)
 	}
 	// The product is the shortest tail of the words that names one; the rest is the
 	// account.
@@ -597,7 +605,12 @@ func (b *Bot) cpuCmd(ctx context.Context, req Request, args []string) (Reply, er
 	if err != nil {
 		return Reply{}, err
 	}
-	res, err := b.Deals.CostPerUse(ctx, a.ID, strings.Join(args[split:], " "), competitor, req.AsOf)
+	return b.cpuReply(ctx, req, a, note, strings.Join(args[split:], " "), competitor, products)
+}
+
+// cpuReply compares our cost per use of a product at an account with the offers on file.
+func (b *Bot) cpuReply(ctx context.Context, req Request, a domain.Account, note, product, competitor string, products map[string]domain.Product) (Reply, error) {
+	res, err := b.Deals.CostPerUse(ctx, a.ID, product, competitor, req.AsOf)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -726,7 +739,7 @@ func (b *Bot) offerCmd(ctx context.Context, req Request, args []string) (Reply, 
 			return Reply{}, domain.Errorf(domain.EINVALID, "I did not understand %q after the price. %s", rest[i], usage)
 		}
 	}
-	a, note, err := b.resolveAccount(ctx, req.Actor, strings.Join(args[:at-1], " "))
+	a, err := b.resolveAccountToWrite(ctx, req.Actor, strings.Join(args[:at-1], " "))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -746,13 +759,9 @@ func (b *Bot) offerCmd(ctx context.Context, req Request, args []string) (Reply, 
 	if o.Weaknesses != "" {
 		s += " Weaknesses: " + o.Weaknesses + "."
 	}
-	blocks := []Block{&Header{Text: "Competitor offer recorded"}}
-	if note != "" {
-		blocks = append(blocks, &Context{Text: note})
-	}
-	blocks = append(blocks, &Text{Text: s},
+	blocks := []Block{&Header{Text: "Competitor offer recorded"}, &Text{Text: s},
 		&Buttons{Buttons: []Button{{Label: "Compare cost per use", Command: fmt.Sprintf("cpu %s %s vs %q", a.ID, sku, o.Competitor), Style: "primary"}}},
 		&Context{Text: fmt.Sprintf("Recorded by %s at %s. It shows at once in `cpu`, in deals on %s and in the gap (contested); it replaces any earlier offer of %s on %s to %s.",
-			o.SetBy, o.SetAt.Format("2006-01-02 15:04 MST"), sku, o.Competitor, sku, a.Name)})
+			o.SetBy, o.SetAt.Format("2006-01-02 15:04 MST"), sku, o.Competitor, sku, a.Name)}}
 	return Reply{Blocks: blocks, Data: o}, nil
 }

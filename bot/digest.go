@@ -109,7 +109,7 @@ func (b *Bot) digestCmd(ctx context.Context, req Request, args []string) (Reply,
 		}
 		args = ts
 	}
-	t, err := b.resolveTerritory(ctx, req.Actor, strings.Join(args, " "))
+	t, note, err := b.resolveTerritory(ctx, req.Actor, strings.Join(args, " "))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -130,7 +130,7 @@ func (b *Bot) digestCmd(ctx context.Context, req Request, args []string) (Reply,
 	if err != nil {
 		return Reply{}, err
 	}
-	return b.digestReply(ctx, t, d, true), nil
+	return withNote(b.digestReply(ctx, t, d, true), note), nil
 }
 
 // location is the territory's time zone; UTC when it has none or an unknown one.
@@ -464,7 +464,14 @@ func (b *Bot) digestSettings(ctx context.Context, req Request, args []string) (R
 	if n == 0 {
 		return Reply{}, domain.Errorf(domain.EINVALID, "Digest settings of which territory? %s", usage)
 	}
-	t, err := b.resolveTerritory(ctx, req.Actor, strings.Join(args[:n], " "))
+	var t domain.Territory
+	var note string
+	var err error
+	if len(args) > n { // settings to change: the territory must be named exactly
+		t, err = b.resolveTerritoryToWrite(ctx, req.Actor, strings.Join(args[:n], " "))
+	} else {
+		t, note, err = b.resolveTerritory(ctx, req.Actor, strings.Join(args[:n], " "))
+	}
 	if err != nil {
 		return Reply{}, err
 	}
@@ -543,7 +550,7 @@ func (b *Bot) digestSettings(ctx context.Context, req Request, args []string) (R
 	if data.Changed == nil {
 		data.Changed = []string{}
 	}
-	return Reply{Blocks: blocks, Data: data}, nil
+	return withNote(Reply{Blocks: blocks, Data: data}, note), nil
 }
 
 // parseHour reads a whole hour: "8", "08", "08:00", "5pm", "12am".

@@ -34,15 +34,11 @@ func (b *Bot) gapCmd(ctx context.Context, req Request, args []string) (Reply, er
 		if len(args) == 1 {
 			return Reply{}, domain.Errorf(domain.EINVALID, "Which territory? Usage: `gap territory <name>`.")
 		}
-		t, err := b.resolveTerritory(ctx, req.Actor, strings.Join(args[1:], " "))
+		t, note, err := b.resolveTerritory(ctx, req.Actor, strings.Join(args[1:], " "))
 		if err != nil {
 			return Reply{}, err
 		}
-		r, err := b.Gaps.TerritoryGap(ctx, t.Name, req.AsOf)
-		if err != nil {
-			return Reply{}, err
-		}
-		return b.territoryGapReply(r), nil
+		return b.territoryGap(ctx, t, note, req.AsOf)
 	case "market":
 		if len(args) > 1 {
 			return Reply{}, domain.Errorf(domain.EINVALID, "`gap market` takes nothing after it.")
@@ -57,10 +53,14 @@ func (b *Bot) gapCmd(ctx context.Context, req Request, args []string) (Reply, er
 		}
 		return b.marketGapReply(m), nil
 	}
-	a, note, err := b.resolveAccount(ctx, req.Actor, strings.Join(args, " "))
+	tg, err := b.resolveTarget(ctx, req.Actor, strings.Join(args, " "))
 	if err != nil {
 		return Reply{}, err
 	}
+	if tg.isTerr {
+		return b.territoryGap(ctx, tg.territory, tg.note, req.AsOf)
+	}
+	a, note := tg.account, tg.note
 	if lastNote != "" {
 		note = lastNote
 	}
@@ -95,6 +95,14 @@ func (b *Bot) gapCmd(ctx context.Context, req Request, args []string) (Reply, er
 		reply.Blocks = append(reply.Blocks[:at:at], append(more, reply.Blocks[at:]...)...)
 	}
 	return reply, nil
+}
+
+func (b *Bot) territoryGap(ctx context.Context, t domain.Territory, note string, asOf time.Time) (Reply, error) {
+	r, err := b.Gaps.TerritoryGap(ctx, t.Name, asOf)
+	if err != nil {
+		return Reply{}, err
+	}
+	return withNote(b.territoryGapReply(r), note), nil
 }
 
 func firstOr(xs []string, def string) string {

@@ -56,27 +56,20 @@ func (b *Bot) gradeCmd(ctx context.Context, req Request, args []string) (Reply, 
 		if len(args) == 1 {
 			return Reply{}, domain.Errorf(domain.EINVALID, "Which territory? Usage: `grade territory <name>`.")
 		}
-		t, err := b.resolveTerritory(ctx, req.Actor, strings.Join(args[1:], " "))
+		t, note, err := b.resolveTerritory(ctx, req.Actor, strings.Join(args[1:], " "))
 		if err != nil {
 			return Reply{}, err
 		}
-		tg, err := b.Grades.Territory(ctx, t.Name, req.AsOf)
-		if err != nil {
-			return Reply{}, err
-		}
-		// The grading is stored for the next one's movers. A failure costs only that, so
-		// it is logged and the reply goes out.
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), gradingSaveTimeout)
-		defer cancel()
-		if err := b.Grades.Remember(sctx, tg); err != nil {
-			b.Logger.WarnContext(ctx, "grading not stored", "territory", t.Name, "err", err)
-		}
-		return b.territoryGradeReply(tg), nil
+		return b.territoryGrade(ctx, t, note, req.AsOf)
 	}
-	a, note, err := b.resolveAccount(ctx, req.Actor, strings.Join(args, " "))
+	tgt, err := b.resolveTarget(ctx, req.Actor, strings.Join(args, " "))
 	if err != nil {
 		return Reply{}, err
 	}
+	if tgt.isTerr {
+		return b.territoryGrade(ctx, tgt.territory, tgt.note, req.AsOf)
+	}
+	a, note := tgt.account, tgt.note
 	if lastNote != "" {
 		note = lastNote
 	}
@@ -85,6 +78,22 @@ func (b *Bot) gradeCmd(ctx context.Context, req Request, args []string) (Reply, 
 		return Reply{}, err
 	}
 	return b.accountGradeReply(a, g, note, req.AsOf), nil
+}
+
+// territoryGrade grades a territory and stores the grading for the next one's movers.
+func (b *Bot) territoryGrade(ctx context.Context, t domain.Territory, note string, asOf time.Time) (Reply, error) {
+	tg, err := b.Grades.Territory(ctx, t.Name, asOf)
+	if err != nil {
+		return Reply{}, err
+	}
+	// The grading is stored for the next one's movers. A failure costs only that, so it
+	// is logged and the reply goes out.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), gradingSaveTimeout)
+	defer cancel()
+	if err := b.Grades.Remember(sctx, tg); err != nil {
+		b.Logger.WarnContext(ctx, "grading not stored", "territory", t.Name, "err", err)
+	}
+	return withNote(b.territoryGradeReply(tg), note), nil
 }
 
 // gradeWindowNote says what the grade's figures cover and how the costs are computed.

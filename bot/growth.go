@@ -27,30 +27,38 @@ func (b *Bot) growthCmd(ctx context.Context, req Request, args []string) (Reply,
 		if len(args) == 1 {
 			return Reply{}, domain.Errorf(domain.EINVALID, "Which territory? Usage: `growth territory <name>`.")
 		}
-		t, err := b.resolveTerritory(ctx, req.Actor, strings.Join(args[1:], " "))
+		t, note, err := b.resolveTerritory(ctx, req.Actor, strings.Join(args[1:], " "))
 		if err != nil {
 			return Reply{}, err
 		}
-		if err := b.checkAsOf(ctx, req.AsOf); err != nil {
-			return Reply{}, err
-		}
-		g, err := b.Gaps.TerritoryGrowth(ctx, t.Name, req.AsOf)
-		if err != nil {
-			return Reply{}, err
-		}
-		return b.growthReply(g, ""), nil
+		return b.territoryGrowth(ctx, t, note, req.AsOf)
 	}
-	a, note, err := b.resolveAccount(ctx, req.Actor, strings.Join(args, " "))
-	if lastNote != "" {
-		note = lastNote
-	}
+	tgt, err := b.resolveTarget(ctx, req.Actor, strings.Join(args, " "))
 	if err != nil {
 		return Reply{}, err
+	}
+	if tgt.isTerr {
+		return b.territoryGrowth(ctx, tgt.territory, tgt.note, req.AsOf)
+	}
+	a, note := tgt.account, tgt.note
+	if lastNote != "" {
+		note = lastNote
 	}
 	if err := b.checkAsOf(ctx, req.AsOf); err != nil {
 		return Reply{}, err
 	}
 	g, err := b.Gaps.AccountGrowth(ctx, a, req.AsOf)
+	if err != nil {
+		return Reply{}, err
+	}
+	return b.growthReply(g, note), nil
+}
+
+func (b *Bot) territoryGrowth(ctx context.Context, t domain.Territory, note string, asOf time.Time) (Reply, error) {
+	if err := b.checkAsOf(ctx, asOf); err != nil {
+		return Reply{}, err
+	}
+	g, err := b.Gaps.TerritoryGrowth(ctx, t.Name, asOf)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -145,16 +153,14 @@ func (b *Bot) growthSet(ctx context.Context, req Request, args []string) (Reply,
 	obj := domain.Objective{Year: year, RevenueTarget: revenue, GPTarget: gp,
 		SetBy: orName(req.Actor.Person), SetAt: b.Now().UTC().Truncate(time.Second)}
 	var label string
-	if t, err := b.resolveTerritory(ctx, req.Actor, name); err == nil {
-		obj.Scope, obj.Key, label = domain.ScopeTerritory, t.Name, "territory "+t.Name
-	} else if domain.ErrorCode(err) != domain.ENOTFOUND {
+	tgt, err := b.resolve(ctx, req.Actor, name, lookAccount|lookTerritory|lookExact)
+	if err != nil {
 		return Reply{}, err
+	}
+	if tgt.isTerr {
+		obj.Scope, obj.Key, label = domain.ScopeTerritory, tgt.territory.Name, "territory "+tgt.territory.Name
 	} else {
-		a, _, err := b.resolveAccount(ctx, req.Actor, name)
-		if err != nil {
-			return Reply{}, err
-		}
-		obj.Scope, obj.Key, label = domain.ScopeAccount, a.ID, fmt.Sprintf("%s (%s)", a.Name, a.ID)
+		obj.Scope, obj.Key, label = domain.ScopeAccount, tgt.account.ID, fmt.Sprintf("%s (%s)", tgt.account.Name, tgt.account.ID)
 	}
 	if err := b.Objectives.SetObjective(ctx, obj); err != nil {
 		return Reply{}, fmt.Errorf("set objective: %w", err)

@@ -171,3 +171,19 @@ func WithoutShare(blocks []Block) []Block {
 	}
 	return out
 }
+
+// withNote puts a note (what a loosely typed name was taken for, or that the last
+// account was used) on the line after the reply's header.
+func withNote(r Reply, note string) Reply {
+	if note == "" {
+		return r
+	}
+	at := 0
+	if len(r.Blocks) > 0 {
+		if _, ok := r.Blocks[0].(*Header); ok {
+			at = 1
+		}
+	}
+	r.Blocks = append(r.Blocks[:at:at], append([]Block{&Context{Text: note}}, r.Blocks[at:]...)...)
+	return r
+}

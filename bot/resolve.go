@@ -7,325 +7,603 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/agnivade/levenshtein"
+	"github.com/hbollon/go-edlib"
 	"github.com/sahilm/fuzzy"
 
 	"github.com/incumbent/incumbent/domain"
 )
 
-// AmbiguousError is returned when a name matches several accounts equally well.
+// Resolution turns a typed name into the account or territory the asker meant, in the
+// order of DESIGN section 4: (1) an account id; (2) a name or alias, or a territory's
+// name or initials, equal after normalising (nameWords); (3) each typed word the
+// prefix of a word of the name, in order; (4) a close spelling, unique and at least an
+// edit better than the runner-up; (5) substring or subsequence, as choices only. The
+// first step that finds anything ends it: one match answers, several are choices. Every
+// step searches every account, so that a name typed exactly is never taken for a
+// visible look-alike; a match the asker may not see is answered as no match.
+
+// maxQuery bounds the text resolution reads, so that a very long text costs no more
+// than a short one.
+const maxQuery = 200
+
+// maxChoices is how many accounts or territories an ambiguous match offers.
+const maxChoices = 10
+
+// Choice is one of several accounts or territories a typed name may mean.
+type Choice struct {
+	Label string // what the button says: "Acme Manufacturing (A0001)"
+	// Value replaces the typed name in the command the button runs: an account id, or
+	// a territory's name ("territory Northeast" where the command also takes accounts).
+	Value string
+	// AccountID is the account's id; empty for a territory.
+	AccountID string
+}
+
+// AmbiguousError is returned when a typed name could mean several accounts or
+// territories, or, for a command that writes, when it was not named exactly: the
+// reply offers the choices as buttons.
 type AmbiguousError struct {
 	Query   string
-	Choices []domain.Account
+	Choices []Choice
+	More    int    // matches left out of Choices
+	Message string // what the reply says above the choices
+	Code    string // EINVALID, or ENOTFOUND when nothing matched and these are guesses
 }
 
 func (e *AmbiguousError) Error() string {
-	return fmt.Sprintf("%q matches %d accounts", e.Query, len(e.Choices))
+	return fmt.Sprintf("%q matches %d choices", e.Query, len(e.Choices)+e.More)
 }
 
 // Unwrap gives the ambiguity its domain code and message.
 func (e *AmbiguousError) Unwrap() error {
-	return domain.Errorf(domain.EINVALID, "%q matches several accounts: which one?", e.Query)
+	code := e.Code
+	if code == "" {
+		code = domain.EINVALID
+	}
+	return domain.Errorf(code, "%s", e.Message)
 }
 
-// accountIndex is every account, for the fuzzy steps of resolution, as of one data
-// version.
-type accountIndex struct {
-	version  int64
-	accounts []domain.Account
+// look says what a command's name argument may be.
+type look int
+
+const (
+	lookAccount   look = 1 << iota // an account
+	lookTerritory                  // a territory
+	// lookExact takes only an id, name or alias typed exactly (any case): for commands
+	// that write; anything looser is offered as a choice.
+	lookExact
+)
+
+// target is what a typed name resolved to.
+type target struct {
+	account   domain.Account
+	territory domain.Territory
+	isTerr    bool
+	// note says what was taken when it was not named exactly ("Taking … for …"); empty
+	// otherwise.
+	note string
 }
 
-// accountCache keeps the index of the latest data version.
-type accountCache struct {
+// nameEntry is one name of an account or territory, normalised.
+type nameEntry struct {
+	exact   string   // NameKey: lower case, spacing collapsed
+	words   []string // nameWords
+	joined  string   // words joined by spaces
+	compact string   // words joined without spaces
+}
+
+func newNameEntry(s string) nameEntry {
+	w := nameWords(s)
+	return nameEntry{exact: domain.NameKey(s), words: w, joined: strings.Join(w, " "), compact: strings.Join(w, "")}
+}
+
+// candidate is an account or a territory with its names.
+type candidate struct {
+	acc      int // index into nameIndex.accounts, or -1
+	terr     int // index into nameIndex.territories, or -1
+	names    []nameEntry
+	initials string // a territory's initials ("ne"); empty for accounts
+}
+
+// nameIndex is every account and territory, normalised, as of one data version.
+type nameIndex struct {
+	version     int64
+	accounts    []domain.Account
+	territories []domain.Territory
+	cands       []candidate
+	byID        map[string]int // lower-case account id → candidate
+}
+
+// indexCache keeps the index of the latest data version.
+type indexCache struct {
 	mu  sync.Mutex
-	idx *accountIndex
+	idx *nameIndex
 }
 
-func (b *Bot) accountIndex(ctx context.Context) (*accountIndex, error) {
+func (b *Bot) nameIndex(ctx context.Context) (*nameIndex, error) {
 	v, err := b.Store.DataVersion(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("data version: %w", err)
 	}
-	b.accounts.mu.Lock()
-	defer b.accounts.mu.Unlock()
-	if b.accounts.idx != nil && b.accounts.idx.version == v {
-		return b.accounts.idx, nil
+	b.names.mu.Lock()
+	defer b.names.mu.Unlock()
+	if b.names.idx != nil && b.names.idx.version == v {
+		return b.names.idx, nil
 	}
 	accs, err := b.Store.FindAccounts(ctx, domain.AllAccounts)
 	if err != nil {
 		return nil, fmt.Errorf("find accounts: %w", err)
 	}
-	b.accounts.idx = &accountIndex{version: v, accounts: accs}
-	return b.accounts.idx, nil
-}
-
-func normalize(s string) string { return domain.NameKey(s) }
-
-// resolveAccount finds the account a person means by query: by id, name or alias
-// (case-insensitive, through the store, over all accounts, so that an account outside
-// the asker's territories is refused rather than reported missing); then, among the
-// accounts the asker may see (the index of all accounts, built once per data version),
-// by word prefixes ("acme mfg"), by substring, by fuzzy subsequence, and by edit
-// distance for typos. A match that is not exact comes with a note saying which
-// account was taken. Several equally good matches give an *AmbiguousError; none gives
-// ENOTFOUND with the closest names.
-func (b *Bot) resolveAccount(ctx context.Context, actor Actor, query string) (domain.Account, string, error) {
-	a, note, err := b.findAccount(ctx, actor, query)
-	if err == nil {
-		b.remember(ctx, actor, a.ID)
-	}
-	return a, note, err
-}
-
-func (b *Bot) findAccount(ctx context.Context, actor Actor, query string) (domain.Account, string, error) {
-	q := normalize(query)
-	if q == "" {
-		return domain.Account{}, "", domain.Errorf(domain.EINVALID, "Which account? Give its id or name.")
-	}
-	// An id typed as stored (the buttons' commands) needs no index.
-	if a, err := b.Store.FindAccount(ctx, strings.TrimSpace(query)); err == nil {
-		if !actor.CanSeeAccount(a) {
-			return domain.Account{}, "", actor.forbidden(fmt.Sprintf("Account %q", query))
-		}
-		return a, "", nil
-	} else if domain.ErrorCode(err) != domain.ENOTFOUND {
-		return domain.Account{}, "", fmt.Errorf("find account: %w", err)
-	}
-	// So does an exact id in another case, name or alias.
-	accs, err := b.Store.FindAccountsByName(ctx, q)
+	ts, err := b.Store.FindTerritories(ctx)
 	if err != nil {
-		return domain.Account{}, "", fmt.Errorf("find accounts by name: %w", err)
+		return nil, fmt.Errorf("find territories: %w", err)
 	}
-	if len(accs) > 0 {
-		sort.Slice(accs, func(i, j int) bool { return accs[i].Name < accs[j].Name })
-		if len(accs) == 1 {
-			if !actor.CanSeeAccount(accs[0]) {
-				return domain.Account{}, "", actor.forbidden(fmt.Sprintf("Account %q", query))
-			}
-			return accs[0], "", nil
+	idx := &nameIndex{version: v, accounts: accs, territories: ts, byID: make(map[string]int, len(accs))}
+	for i, a := range accs {
+		c := candidate{acc: i, terr: -1}
+		for _, n := range append([]string{a.Name}, a.Aliases...) {
+			c.names = append(c.names, newNameEntry(n))
 		}
-		if vis := visible(actor, accs); len(vis) == 1 {
-			return vis[0], "", nil
-		} else if len(vis) > 1 {
-			return domain.Account{}, "", &AmbiguousError{Query: query, Choices: vis}
-		}
-		return domain.Account{}, "", actor.forbidden(fmt.Sprintf("Account %q", query))
+		idx.byID[strings.ToLower(a.ID)] = len(idx.cands)
+		idx.cands = append(idx.cands, c)
 	}
+	for i, t := range ts {
+		e := newNameEntry(t.Name)
+		split := compassWords(e.words)
+		c := candidate{acc: -1, terr: i, names: []nameEntry{e}, initials: initials(split)}
+		if len(split) != len(e.words) {
+			c.names = append(c.names, nameEntry{exact: e.exact, words: split, joined: strings.Join(split, " "), compact: e.compact})
+		}
+		idx.cands = append(idx.cands, c)
+	}
+	b.names.idx = idx
+	return idx, nil
+}
 
-	idx, err := b.accountIndex(ctx)
+func (idx *nameIndex) isTerritory(c int) bool { return idx.cands[c].terr >= 0 }
+
+func (idx *nameIndex) label(c int) string {
+	if k := idx.cands[c]; k.terr >= 0 {
+		return idx.territories[k.terr].Name + " (territory)"
+	}
+	a := idx.accounts[idx.cands[c].acc]
+	return fmt.Sprintf("%s (%s)", a.Name, a.ID)
+}
+
+// noteLabel names a candidate in the note that says what was taken.
+func (idx *nameIndex) noteLabel(c int) string {
+	if k := idx.cands[c]; k.terr >= 0 {
+		return "the " + idx.territories[k.terr].Name + " territory"
+	}
+	return idx.label(c)
+}
+
+func (idx *nameIndex) sortName(c int) string {
+	if k := idx.cands[c]; k.terr >= 0 {
+		return idx.territories[k.terr].Name
+	}
+	return idx.accounts[idx.cands[c].acc].Name
+}
+
+// visible reports whether the actor may see candidate c.
+func (idx *nameIndex) visible(actor Actor, c int) bool {
+	if k := idx.cands[c]; k.terr >= 0 {
+		return actor.CanSeeTerritory(idx.territories[k.terr].Name)
+	}
+	return actor.CanSeeAccount(idx.accounts[idx.cands[c].acc])
+}
+
+// resolveAccount finds the account a command names (a command that takes only
+// accounts). A territory named there is refused with where it fits.
+func (b *Bot) resolveAccount(ctx context.Context, actor Actor, query string) (domain.Account, string, error) {
+	t, err := b.resolve(ctx, actor, query, lookAccount)
 	if err != nil {
 		return domain.Account{}, "", err
 	}
-	var cands []int // the accounts the actor may see
-	for i, a := range idx.accounts {
-		if actor.CanSeeAccount(a) {
-			cands = append(cands, i)
+	return t.account, t.note, nil
+}
+
+// resolveTarget finds the account or territory a command that takes either names
+// (gap, grade, growth).
+func (b *Bot) resolveTarget(ctx context.Context, actor Actor, query string) (target, error) {
+	return b.resolve(ctx, actor, query, lookAccount|lookTerritory)
+}
+
+// resolveAccountToWrite finds the account a command that writes names: only an id,
+// name or alias typed exactly (any case); anything looser is offered as a choice.
+func (b *Bot) resolveAccountToWrite(ctx context.Context, actor Actor, query string) (domain.Account, error) {
+	t, err := b.resolve(ctx, actor, query, lookAccount|lookExact)
+	return t.account, err
+}
+
+// resolveTerritory finds the territory a command names (a command that takes only
+// territories), with a note when it was not named exactly.
+func (b *Bot) resolveTerritory(ctx context.Context, actor Actor, query string) (domain.Territory, string, error) {
+	t, err := b.resolve(ctx, actor, query, lookTerritory)
+	return t.territory, t.note, err
+}
+
+// resolveTerritoryToWrite is resolveTerritory for a command that writes.
+func (b *Bot) resolveTerritoryToWrite(ctx context.Context, actor Actor, query string) (domain.Territory, error) {
+	t, err := b.resolve(ctx, actor, query, lookTerritory|lookExact)
+	return t.territory, err
+}
+
+// resolve finds what query names, by the steps at the top of this file.
+func (b *Bot) resolve(ctx context.Context, actor Actor, query string, what look) (target, error) {
+	if r := []rune(query); len(r) > maxQuery {
+		query = string(r[:maxQuery])
+	}
+	query = strings.TrimSpace(query)
+	if domain.NameKey(query) == "" {
+		return target{}, domain.Errorf(domain.EINVALID, "Which %s? Give its id or name.", noun(what))
+	}
+	// An account id typed as stored (the buttons' commands) needs no index.
+	if what&lookAccount != 0 {
+		a, err := b.Store.FindAccount(ctx, query)
+		switch {
+		case err == nil:
+			if !actor.CanSeeAccount(a) {
+				return target{}, noMatch(actor, nil, query, what)
+			}
+			b.remember(ctx, actor, a.ID)
+			return target{account: a}, nil
+		case domain.ErrorCode(err) != domain.ENOTFOUND:
+			return target{}, fmt.Errorf("find account: %w", err)
 		}
 	}
-	for _, match := range []func(a domain.Account) bool{
-		func(a domain.Account) bool { return wordPrefixes(q, a) },
-		func(a domain.Account) bool { return substring(q, a) },
-	} {
-		var hits []int
-		for _, i := range cands {
-			if match(idx.accounts[i]) {
-				hits = append(hits, i)
+	idx, err := b.nameIndex(ctx)
+	if err != nil {
+		return target{}, err
+	}
+	// Territories are looked for even where only an account fits, so that "NE" is
+	// refused as a territory rather than guessed as some account.
+	search := what | lookTerritory
+	exact, hits, step := idx.find(query, search)
+	if len(hits) == 0 {
+		return target{}, noMatch(actor, idx, query, what)
+	}
+	if what&lookAccount == 0 {
+		hits = onlyTerritories(idx, hits)
+		if len(hits) == 0 {
+			return target{}, noMatch(actor, idx, query, what)
+		}
+	}
+	if what&lookTerritory == 0 {
+		accs := onlyAccounts(idx, hits)
+		if len(accs) == 0 {
+			t := idx.territories[idx.cands[hits[0]].terr]
+			if !actor.CanSeeTerritory(t.Name) {
+				return target{}, noMatch(actor, idx, query, what)
 			}
+			return target{}, domain.Errorf(domain.EINVALID, "%s is a territory: try `gap %s`, `grade %s` or `growth %s`.", t.Name, t.Name, t.Name, t.Name)
+		}
+		hits = accs
+	}
+	// A name given exactly answers even when others share it, if the asker sees only one.
+	if len(hits) > 1 && exact {
+		var vis []int
+		for _, h := range hits {
+			if idx.visible(actor, h) {
+				vis = append(vis, h)
+			}
+		}
+		if len(vis) == 1 {
+			hits = vis
+		}
+	}
+	if len(hits) == 1 && step <= stepSpelling {
+		h := hits[0]
+		if !idx.visible(actor, h) {
+			if idx.isTerritory(h) {
+				return target{}, actor.forbidden(fmt.Sprintf("Territory %q", idx.territories[idx.cands[h].terr].Name))
+			}
+			return target{}, noMatch(actor, idx, query, what)
+		}
+		if what&lookExact != 0 && !exact {
+			return target{}, idx.choices(actor, query, hits, what, fmt.Sprintf(
+				"To change data I need the exact name or id: did you mean %s? Press it to go on.", idx.label(h)))
+		}
+		t := idx.target(h)
+		if !exact {
+			t.note = fmt.Sprintf("Taking %s for %q.", idx.noteLabel(h), query)
+		}
+		if !t.isTerr {
+			b.remember(ctx, actor, t.account.ID)
+		}
+		return t, nil
+	}
+	msg := fmt.Sprintf("%q could mean several: which one?", query)
+	code := domain.EINVALID
+	if step == stepLoose {
+		msg = fmt.Sprintf("No %s is named %q. Did you mean one of these?", noun(what), query)
+		code = domain.ENOTFOUND
+	}
+	err = idx.choices(actor, query, hits, what, msg)
+	if amb, ok := err.(*AmbiguousError); ok {
+		amb.Code = code
+		if len(amb.Choices) == 0 {
+			return target{}, noMatch(actor, idx, query, what)
+		}
+	}
+	return target{}, err
+}
+
+// Steps of resolution that can find something.
+const (
+	stepName     = iota + 2 // (2) a name, alias or territory, equal after normalising
+	stepPrefix              // (3) word prefixes
+	stepSpelling            // (4) a close spelling
+	stepLoose               // (5) substring or subsequence: choices only
+)
+
+// find runs the steps after the id's: the candidates the first step that finds anything
+// found, that step, and whether the match was exact (an id, name or alias in any case).
+func (idx *nameIndex) find(query string, what look) (exact bool, hits []int, step int) {
+	key := domain.NameKey(query)
+	typed := nameWords(query)
+	compact := strings.Join(typed, "")
+	joined := strings.Join(typed, " ")
+	wanted := func(c int) bool {
+		if idx.isTerritory(c) {
+			return what&lookTerritory != 0
+		}
+		return what&lookAccount != 0
+	}
+	// (1, in another case) and (2).
+	if c, ok := idx.byID[strings.ToLower(query)]; ok && wanted(c) {
+		return true, []int{c}, stepName
+	}
+	var exactHits, normHits []int
+	for c, k := range idx.cands {
+		if !wanted(c) {
+			continue
+		}
+		isExact, isNorm := false, false
+		for _, n := range k.names {
+			switch {
+			case n.exact == key:
+				isExact = true
+			case n.joined == joined || n.compact == compact:
+				isNorm = true
+			}
+		}
+		if k.terr >= 0 && len(compact) >= 2 && compact == k.initials {
+			isNorm = true
 		}
 		switch {
-		case len(hits) == 1:
-			a := idx.accounts[hits[0]]
-			return a, takenAs(query, a), nil
-		case len(hits) > 1:
-			return domain.Account{}, "", &AmbiguousError{Query: query, Choices: idx.pick(hits)}
+		case isExact:
+			exactHits = append(exactHits, c)
+		case isNorm:
+			normHits = append(normHits, c)
 		}
 	}
-	if a, ok, err := fuzzyBest(query, idx, cands); ok || err != nil {
-		if err != nil {
-			return domain.Account{}, "", err
+	if len(exactHits) > 0 {
+		return true, exactHits, stepName
+	}
+	if len(normHits) > 0 {
+		return false, normHits, stepName
+	}
+	if len(typed) == 0 {
+		return false, nil, stepName
+	}
+	// (3) word prefixes, in order.
+	for c, k := range idx.cands {
+		if !wanted(c) {
+			continue
 		}
-		return a, takenAs(query, a), nil
-	}
-	return closest(query, idx, cands)
-}
-
-func (idx *accountIndex) pick(hits []int) []domain.Account {
-	out := make([]domain.Account, len(hits))
-	for i, h := range hits {
-		out[i] = idx.accounts[h]
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
-
-func visible(actor Actor, accs []domain.Account) []domain.Account {
-	var out []domain.Account
-	for _, a := range accs {
-		if actor.CanSeeAccount(a) {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-func takenAs(query string, a domain.Account) string {
-	return fmt.Sprintf("Taking %q to mean %s (%s).", query, a.Name, a.ID)
-}
-
-// wordPrefixes reports whether every word of q begins a word of the account's name or
-// of one of its aliases.
-func wordPrefixes(q string, a domain.Account) bool {
-	for _, name := range append([]string{a.Name}, a.Aliases...) {
-		words := strings.Fields(strings.ToLower(name))
-		ok := true
-		for _, qw := range strings.Fields(q) {
-			found := false
-			for _, w := range words {
-				if strings.HasPrefix(w, qw) {
-					found = true
-					break
-				}
-			}
-			if !found {
-				ok = false
+		for _, n := range k.names {
+			if prefixesInOrder(typed, n.words) {
+				hits = append(hits, c)
 				break
 			}
 		}
-		if ok {
-			return true
+	}
+	if len(hits) > 0 {
+		return false, hits, stepPrefix
+	}
+	// (4) a close spelling.
+	type scored struct{ c, d int }
+	var close []scored
+	for c, k := range idx.cands {
+		if !wanted(c) {
+			continue
 		}
-	}
-	return false
-}
-
-func substring(q string, a domain.Account) bool {
-	for _, name := range append([]string{a.Name}, a.Aliases...) {
-		if strings.Contains(normalize(name), q) {
-			return true
-		}
-	}
-	return false
-}
-
-// names adapts the candidates' names to fuzzy.Source.
-type names struct {
-	idx   *accountIndex
-	cands []int
-}
-
-func (n names) String(i int) string { return n.idx.accounts[n.cands[i]].Name }
-func (n names) Len() int            { return len(n.cands) }
-
-// fuzzyMargin is how far the best fuzzy score must lead the next for the best to count
-// as one clear match (a word-start bonus in github.com/sahilm/fuzzy's scoring).
-const fuzzyMargin = 15
-
-// fuzzyBest matches query as a subsequence of the names (github.com/sahilm/fuzzy). One
-// clear best is returned; several close ones are an *AmbiguousError.
-func fuzzyBest(query string, idx *accountIndex, cands []int) (domain.Account, bool, error) {
-	ms := fuzzy.FindFrom(strings.ReplaceAll(query, " ", ""), names{idx, cands})
-	if len(ms) == 0 {
-		return domain.Account{}, false, nil
-	}
-	if len(ms) == 1 || ms[0].Score-ms[1].Score >= fuzzyMargin {
-		return idx.accounts[cands[ms[0].Index]], true, nil
-	}
-	var hits []int
-	for _, m := range ms {
-		if m.Score > ms[0].Score-fuzzyMargin && len(hits) < maxChoices {
-			hits = append(hits, cands[m.Index])
-		}
-	}
-	return domain.Account{}, false, &AmbiguousError{Query: query, Choices: idx.pick(hits)}
-}
-
-// maxChoices is how many accounts an ambiguous or failed match offers.
-const maxChoices = 5
-
-// closest handles a query that matches nothing: a single close spelling (a typo) is
-// taken, otherwise the closest names are suggested.
-func closest(query string, idx *accountIndex, cands []int) (domain.Account, string, error) {
-	q := normalize(query)
-	type scored struct {
-		i, d int
-	}
-	var all []scored
-	for _, i := range cands {
-		a := idx.accounts[i]
-		d := levenshtein.ComputeDistance(q, strings.ToLower(a.Name))
-		for _, name := range append([]string{a.Name}, a.Aliases...) {
-			for _, w := range strings.Fields(strings.ToLower(name)) {
-				d = min(d, levenshtein.ComputeDistance(q, w))
+		best := -1
+		for _, n := range k.names {
+			if d, ok := spellingDistance(typed, compact, n); ok && (best < 0 || d < best) {
+				best = d
 			}
-			d = min(d, levenshtein.ComputeDistance(q, strings.ToLower(name)))
 		}
-		all = append(all, scored{i, d})
+		if best >= 0 {
+			close = append(close, scored{c, best})
+		}
 	}
-	sort.SliceStable(all, func(x, y int) bool {
-		if all[x].d != all[y].d {
-			return all[x].d < all[y].d
+	if len(close) > 0 {
+		sort.SliceStable(close, func(i, j int) bool { return close[i].d < close[j].d })
+		if len(close) == 1 || close[1].d > close[0].d {
+			return false, []int{close[0].c}, stepSpelling
 		}
-		return idx.accounts[all[x].i].Name < idx.accounts[all[y].i].Name
+		for _, s := range close {
+			hits = append(hits, s.c)
+		}
+		return false, hits, stepSpelling
+	}
+	// (5) substring or subsequence.
+	for c, k := range idx.cands {
+		if !wanted(c) {
+			continue
+		}
+		for _, n := range k.names {
+			if strings.Contains(n.joined, joined) || strings.Contains(n.compact, compact) {
+				hits = append(hits, c)
+				break
+			}
+		}
+	}
+	if len(hits) == 0 && len([]rune(compact)) >= 3 {
+		var src compactNames
+		for c, k := range idx.cands {
+			if wanted(c) {
+				for _, n := range k.names {
+					src = append(src, compactName{c, n.compact})
+				}
+			}
+		}
+		seen := map[int]bool{}
+		for _, m := range fuzzy.FindFrom(compact, src) {
+			if c := src[m.Index].c; !seen[c] {
+				seen[c] = true
+				hits = append(hits, c)
+			}
+		}
+	}
+	return false, hits, stepLoose
+}
+
+// spellingDistance is how far typed is from a name: the sum over typed words of the
+// Damerau–Levenshtein distance to the closest word of the name, each within 1 (2 for a
+// word of more than 5 letters); or the distance between the whole texts, within the
+// same bound. ok is false when neither is within bounds.
+func spellingDistance(typed []string, compact string, n nameEntry) (int, bool) {
+	best, ok := 0, true
+	for _, q := range typed {
+		lim := spellingLimit(q)
+		d := lim + 1
+		for _, w := range n.words {
+			if abs(len(w)-len(q)) > lim {
+				continue
+			}
+			d = min(d, edlib.OSADamerauLevenshteinDistance(q, w))
+		}
+		if d > lim {
+			ok = false
+			break
+		}
+		best += d
+	}
+	if lim := spellingLimit(compact); abs(len(compact)-len(n.compact)) <= lim {
+		if d := edlib.OSADamerauLevenshteinDistance(compact, n.compact); d <= lim && (!ok || d < best) {
+			return d, true
+		}
+	}
+	return best, ok
+}
+
+func spellingLimit(w string) int {
+	if len([]rune(w)) > 5 {
+		return 2
+	}
+	return 1
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// compactName adapts names to fuzzy.Source.
+type compactName struct {
+	c    int
+	name string
+}
+
+type compactNames []compactName
+
+func (n compactNames) String(i int) string { return n[i].name }
+func (n compactNames) Len() int            { return len(n) }
+
+func onlyAccounts(idx *nameIndex, hits []int) []int {
+	var out []int
+	for _, h := range hits {
+		if !idx.isTerritory(h) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func onlyTerritories(idx *nameIndex, hits []int) []int {
+	var out []int
+	for _, h := range hits {
+		if idx.isTerritory(h) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func (idx *nameIndex) target(c int) target {
+	if k := idx.cands[c]; k.terr >= 0 {
+		return target{territory: idx.territories[k.terr], isTerr: true}
+	}
+	return target{account: idx.accounts[idx.cands[c].acc]}
+}
+
+// choices offers the hits the actor may see, by name, at most maxChoices.
+func (idx *nameIndex) choices(actor Actor, query string, hits []int, what look, msg string) error {
+	var vis []int
+	for _, h := range hits {
+		if idx.visible(actor, h) {
+			vis = append(vis, h)
+		}
+	}
+	sort.SliceStable(vis, func(i, j int) bool {
+		// Territories first: there are few, and a word like "north" most often means one.
+		if ti, tj := idx.isTerritory(vis[i]), idx.isTerritory(vis[j]); ti != tj {
+			return ti
+		}
+		return idx.sortName(vis[i]) < idx.sortName(vis[j])
 	})
-	limit := 1
-	if len([]rune(q)) > 4 {
-		limit = 2
-	}
-	if len(all) > 0 && all[0].d <= limit && (len(all) == 1 || all[1].d > all[0].d) {
-		a := idx.accounts[all[0].i]
-		return a, takenAs(query, a), nil
-	}
-	var sugg []string
-	for _, s := range all {
-		if len(sugg) == 3 || s.d > max(3, len([]rune(q))/2) {
+	amb := &AmbiguousError{Query: query, Message: msg}
+	for i, h := range vis {
+		if i == maxChoices {
+			amb.More = len(vis) - maxChoices
 			break
 		}
-		a := idx.accounts[s.i]
-		sugg = append(sugg, fmt.Sprintf("%s (%s)", a.Name, a.ID))
+		c := Choice{Label: idx.label(h)}
+		if k := idx.cands[h]; k.terr >= 0 {
+			c.Value = idx.territories[k.terr].Name
+			if what&lookAccount != 0 {
+				c.Value = "territory " + c.Value
+			}
+		} else {
+			c.AccountID = idx.accounts[k.acc].ID
+			c.Value = c.AccountID
+		}
+		amb.Choices = append(amb.Choices, c)
 	}
-	msg := fmt.Sprintf("No account matches %q.", query)
-	if len(sugg) > 0 {
-		msg += " Did you mean " + strings.Join(sugg, ", ") + "?"
-	} else {
-		msg += " Try `accounts` to list the ones you can see."
+	if amb.More > 0 {
+		amb.Message += fmt.Sprintf(" (%d more match: type more of the name.)", amb.More)
 	}
-	return domain.Account{}, "", domain.Errorf(domain.ENOTFOUND, "%s", msg)
+	return amb
 }
 
-// resolveTerritory finds a territory by name (case-insensitive) or unique prefix, and
-// checks the actor may see it.
-func (b *Bot) resolveTerritory(ctx context.Context, actor Actor, query string) (domain.Territory, error) {
-	ts, err := b.Store.FindTerritories(ctx)
-	if err != nil {
-		return domain.Territory{}, fmt.Errorf("find territories: %w", err)
+func noun(what look) string {
+	switch {
+	case what&lookAccount != 0 && what&lookTerritory != 0:
+		return "account or territory"
+	case what&lookTerritory != 0:
+		return "territory"
 	}
-	q := normalize(query)
-	var hit *domain.Territory
-	var prefix []domain.Territory
-	for i, t := range ts {
-		n := normalize(t.Name)
-		if n == q {
-			hit = &ts[i]
-			break
-		}
-		if strings.HasPrefix(n, q) {
-			prefix = append(prefix, t)
-		}
-	}
-	if hit == nil && len(prefix) == 1 {
-		hit = &prefix[0]
-	}
-	if hit == nil {
+	return "account"
+}
+
+// noMatch is the reply to a name that matches nothing the asker may see. It reads the
+// same whether or not something outside the asker's territories matched.
+func noMatch(actor Actor, idx *nameIndex, query string, what look) error {
+	if what&lookAccount == 0 {
 		var names []string
-		for _, t := range ts {
-			if actor.CanSeeTerritory(t.Name) {
-				names = append(names, t.Name)
+		if idx != nil {
+			for _, t := range idx.territories {
+				if actor.CanSeeTerritory(t.Name) {
+					names = append(names, t.Name)
+				}
 			}
 		}
-		return domain.Territory{}, domain.Errorf(domain.ENOTFOUND, "No territory matches %q. Yours: %s.", query, strings.Join(names, ", "))
+		return domain.Errorf(domain.ENOTFOUND, "No territory matches %q. Yours: %s.", query, orDash(strings.Join(names, ", ")))
 	}
-	if !actor.CanSeeTerritory(hit.Name) {
-		return domain.Territory{}, actor.forbidden(fmt.Sprintf("Territory %q", hit.Name))
-	}
-	return *hit, nil
+	return domain.Errorf(domain.ENOTFOUND, "No %s matches %q. Try `accounts` to list the ones you can see.", noun(what), query)
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/incumbent/incumbent/domain"
@@ -28,6 +29,21 @@ func (b *Bot) remember(ctx context.Context, actor Actor, accountID string) {
 	if err := b.Sessions.Set(ctx, lastAccountKey(actor), []byte(accountID), sessionTTL); err != nil {
 		b.Logger.WarnContext(ctx, "session not kept", "err", err)
 	}
+}
+
+// accountOrLast resolves the account a command names, or, when it names none, takes
+// the one the person last asked about (the note says so); without one, the error says
+// what the command needs (ask).
+func (b *Bot) accountOrLast(ctx context.Context, actor Actor, query, ask string) (domain.Account, string, error) {
+	if strings.TrimSpace(query) != "" {
+		return b.resolveAccount(ctx, actor, query)
+	}
+	a, note, ok := b.lastAccount(ctx, actor)
+	if !ok {
+		return domain.Account{}, "", domain.Errorf(domain.EINVALID, "%s", ask)
+	}
+	b.remember(ctx, actor, a.ID)
+	return a, note, nil
 }
 
 // lastAccount returns the account a person last asked about, when there is one they

@@ -175,12 +175,9 @@ func TemplateDraft(f TalkFacts) Draft {
 
 func (b *Bot) talkCmd(ctx context.Context, req Request, args []string) (Reply, error) {
 	const usage = "Usage: `talk <scenario-id>` (e.g. `talk S-12`) for a deal you priced, or `talk <account>` for the account's best suggested deal."
-	if len(args) == 0 {
-		return Reply{}, domain.Errorf(domain.EINVALID, "Talking points for which deal? %s", usage)
-	}
 	var s domain.Scenario
 	note := ""
-	if _, err := domain.ParseScenarioID(args[0]); err == nil && len(args) == 1 {
+	if _, err := domain.ParseScenarioID(firstOr(args, "")); err == nil && len(args) == 1 {
 		if s, _, err = b.scenario(ctx, req, args[0]); err != nil {
 			return Reply{}, err
 		}
@@ -220,7 +217,8 @@ func (b *Bot) suggestedScenario(ctx context.Context, req Request, account string
 	if err := b.checkAsOf(ctx, req.AsOf); err != nil {
 		return domain.Scenario{}, "", err
 	}
-	a, note, err := b.resolveAccount(ctx, req.Actor, account)
+	a, note, err := b.accountOrLast(ctx, req.Actor, account,
+		"Talking points for which deal? Usage: `talk <scenario-id>` for a deal you priced, or `talk <account>` for the account's best suggested deal.")
 	if err != nil {
 		return domain.Scenario{}, "", err
 	}

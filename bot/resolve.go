@@ -566,8 +566,8 @@ func (idx *nameIndex) choices(actor Actor, query string, hits []int, what look, 
 		c := Choice{Label: idx.label(h)}
 		if k := idx.cands[h]; k.terr >= 0 {
 			c.Value = idx.territories[k.terr].Name
-			if what&lookAccount != 0 {
-				c.Value = "territory " + c.Value
+			if what&lookAccount != 0 && what&lookExact == 0 {
+				c.Value = "territory " + c.Value // gap, grade and growth take "territory <name>"
 			}
 		} else {
 			c.AccountID = idx.accounts[k.acc].ID
@@ -605,5 +605,5 @@ func noMatch(actor Actor, idx *nameIndex, query string, what look) error {
 		}
 		return domain.Errorf(domain.ENOTFOUND, "No territory matches %q. Yours: %s.", query, orDash(strings.Join(names, ", ")))
 	}
-	return domain.Errorf(domain.ENOTFOUND, "No %s matches %q. Try `accounts` to list the ones you can see.", noun(what), query)
+	return domain.Errorf(domain.ENOTFOUND, "No account matches %q. Try `accounts` to list the ones you can see.", query)
 }

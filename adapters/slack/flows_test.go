@@ -100,9 +100,10 @@ func TestUnknownUserAndSlackConnect(t *testing.T) {
 	if !strings.Contains(resp, "shared with another organisation") || strings.Contains(resp, "$") {
 		t.Errorf("Slack Connect channel: %s", resp)
 	}
-	// A rep asking about another territory is refused, as in the CLI.
+	// A rep asking about another territory's account is told nothing matches, as in
+	// the CLI.
 	_, resp = signed(t, base, "/slack/commands", form, command("/gap", "southern foods", "U_RITA", "C1", ""), time.Now(), secret)
-	if !strings.Contains(resp, "Not yours to see") || strings.Contains(resp, "$") {
+	if !strings.Contains(resp, `No account matches \"southern foods\"`) || strings.Contains(resp, "$") {
 		t.Errorf("other territory: %s", resp)
 	}
 }

@@ -92,3 +92,46 @@ func TestReplyCache(t *testing.T) {
 		t.Errorf("a command that stores a grading was answered from the cache")
 	}
 }
+
+// TestReplyCacheKeysByWhatTheReplyDependsOn: two reps of one territory ask the same
+// words, each after asking about another account, and get each their own reply: the
+// account a bare command took from each one's last, and each one's own accounts.
+func TestReplyCacheKeysByWhatTheReplyDependsOn(t *testing.T) {
+	b, _ := demoBot(t)
+	kv := &countingKV{}
+	b.Cache, b.Sessions = kv, kv
+	ctx := context.Background()
+	paul := actorOf(t, b, "paul.sanchez@example.com")
+	dana := actorOf(t, b, "dana.alvarez@example.com")
+	ask := func(a bot.Actor, text string) string {
+		t.Helper()
+		r := b.Handle(ctx, bot.Request{Actor: a, Text: text, AsOf: demoAsOf})
+		if r.Err != nil {
+			t.Fatalf("%s: %s: %v", a.Person.Email, text, r.Err)
+		}
+		return bot.RenderText(r)
+	}
+	ask(paul, "gap acme")
+	ask(dana, "gap chandler logistics")
+	for _, text := range []string{"deal suggest", "cpu ABR-0033", "grade", "gap", "growth"} {
+		for range 2 { // the second time from the cache
+			if got := ask(paul, text); !strings.Contains(got, "Using Acme Manufacturing (A0001), the account you last asked about.") {
+				t.Errorf("paul: %s:\n%s", text, got)
+			}
+			if got := ask(dana, text); !strings.Contains(got, "Using Chandler Logistics Group (A0004), the account you last asked about.") {
+				t.Errorf("dana: %s:\n%s", text, got)
+			}
+		}
+	}
+	for range 2 {
+		if got := ask(paul, "accounts"); !strings.Contains(got, "Your accounts") || !strings.Contains(got, "A0001") {
+			t.Errorf("paul: accounts:\n%s", got)
+		}
+		if got := ask(dana, "accounts"); !strings.Contains(got, "Your accounts") || strings.Contains(got[:strings.Index(got, "Rest of")], "A0001") {
+			t.Errorf("dana: accounts lists Paul's Acme as hers:\n%s", got)
+		}
+	}
+	if kv.hits == 0 {
+		t.Error("nothing was answered from the cache")
+	}
+}

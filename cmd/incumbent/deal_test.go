@@ -249,7 +249,7 @@ func TestOfferFromChat(t *testing.T) {
 		{"zero price", []string{"offer acme Airgas W-1 0"}, "The competitor's price must be more than 0."},
 		{"bad uses", []string{"offer acme Airgas W-1 40 uses none"}, "After `uses`, say how many uses"},
 		{"unknown word", []string{"offer acme Airgas W-1 40 cheap"}, `I did not understand "cheap" after the price.`},
-		{"rep, other account", []string{"--as", "ray@example.com", "offer acme Airgas W-1 40"}, "outside your territories"},
+		{"rep, other account", []string{"--as", "ray@example.com", "offer acme Airgas W-1 40"}, `No account matches "acme".`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out := ask(t, db, tt.args...)

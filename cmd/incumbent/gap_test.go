@@ -143,11 +143,11 @@ func TestGapBadInput(t *testing.T) {
 	}{
 		{"nothing after gap", []string{"gap"}, "Gap of what? Usage: `gap <account>`"},
 		{"unknown account", []string{"gap zzzzzz"}, `No account matches "zzzzzz".`},
-		{"ambiguous", []string{"gap acm"}, `"acm" matches several accounts: which one?`},
+		{"ambiguous", []string{"gap acm"}, `"acm" could mean several: which one?`},
 		{"unknown territory", []string{"gap territory east"}, `No territory matches "east". Yours: North, South.`},
 		{"territory without a name", []string{"gap territory"}, "Which territory?"},
 		{"before any data", []string{"--as-of", "2020-01-01", "gap acme"}, "The as-of date 2020-01-01 is before any sales: the data runs from 2025-11-27 to 2026-11-28."},
-		{"rep, other account", []string{"--as", "rita@example.com", "gap A3"}, `Not yours to see: Account "A3" is outside your territories (North).`},
+		{"rep, other account", []string{"--as", "rita@example.com", "gap A3"}, `No account matches "A3".`},
 		{"rep, other territory", []string{"--as", "rita@example.com", "gap territory south"}, `Territory "South" is outside your territories (North).`},
 		{"rep, market", []string{"--as", "rita@example.com", "gap market"}, "The market view sums every territory, so it is for admins."},
 		{"rep sets an objective", []string{"--as", "rita@example.com", "growth set acme 2026 5000"}, "Objectives are set by managers and admins"},

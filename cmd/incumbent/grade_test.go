@@ -201,7 +201,7 @@ func TestGradeBadInput(t *testing.T) {
 		{"territory without a name", []string{"grade territory"}, "Which territory? Usage: `grade territory <name>`."},
 		{"unknown account", []string{"grade zzzzzz"}, `No account matches "zzzzzz".`},
 		{"unknown territory", []string{"grade territory east"}, `No territory matches "east".`},
-		{"rep, other account", []string{"--as", "rita@example.com", "grade G3"}, `Account "G3" is outside your territories (North).`},
+		{"rep, other account", []string{"--as", "rita@example.com", "grade G3"}, `No account matches "G3".`},
 		{"rep, other territory", []string{"--as", "rita@example.com", "grade territory south"}, `Territory "South" is outside your territories (North).`},
 		{"misspelt command", []string{"grdae G1"}, "Did you mean `grade`?"},
 	}

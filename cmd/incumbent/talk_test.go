@@ -282,7 +282,7 @@ func TestTalkAccount(t *testing.T) {
 		as, text, want string
 	}{
 		{"", "talk A2", "I have no trade to suggest at Southern Foods"},
-		{"ray@example.com", "talk acme", "outside your territories"},
+		{"ray@example.com", "talk acme", `No account matches "acme".`},
 		{"", "talk", "Talking points for which deal?"},
 	} {
 		args := []string{tt.text}

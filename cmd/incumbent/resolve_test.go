@@ -31,7 +31,7 @@ var (
 // demoDB returns a copy, for the test alone, of a database holding the demo company of
 // `incumbent demo` at its default size (200 accounts, 24 months), generated once per
 // test binary.
-func demoDB(t *testing.T) string {
+func demoDB(t testing.TB) string {
 	t.Helper()
 	demoOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "incumbent-demo-")
@@ -68,7 +68,7 @@ func demoDB(t *testing.T) string {
 }
 
 // demoBot is a bot over a fresh copy of the demo database, on the demo's last day.
-func demoBot(t *testing.T) (*bot.Bot, *sqlite.Store) {
+func demoBot(t testing.TB) (*bot.Bot, *sqlite.Store) {
 	t.Helper()
 	s, err := sqlite.Open(context.Background(), demoDB(t))
 	if err != nil {

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/incumbent/incumbent/bot"
+)
+
+// BenchmarkResolve measures resolving typed names against the demo data through
+// `account`, the command that does little else: an exact alias, a typo, a word shared
+// by many, a subsequence, and texts of 2,000 and 30,000 characters (resolution reads the
+// first 200).
+func BenchmarkResolve(b *testing.B) {
+	bt, _ := demoBot(b)
+	ctx := context.Background()
+	admin := bot.Admin("bench")
+	for _, bc := range []struct{ name, query string }{
+		{"alias", "acme"},
+		{"typo", "kramer stmping"},
+		{"shared word", "manufacturing"},
+		{"subsequence", "tmpng"},
+		{"2000 chars", strings.Repeat("a ", 1000)},
+		{"30000 chars", strings.Repeat("zq ", 10000)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			req := bot.Request{Actor: admin, Text: "account " + bc.query, AsOf: demoAsOf}
+			bt.Handle(ctx, req) // the name index is built once per data version
+			b.ResetTimer()
+			for b.Loop() {
+				bt.Handle(ctx, req)
+			}
+		})
+	}
+}

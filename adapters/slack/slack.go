@@ -325,27 +325,38 @@ func (h *Handler) ask(ctx context.Context, userID, channelID, threadTS, text str
 // wait under a cursor for an hour.
 func (h *Handler) message(ctx context.Context, r bot.Reply, command string) slack.Msg {
 	pages := RenderPages(r)
+	for _, page := range pages {
+		bindCommand(page, command)
+	}
 	blocks := pages[0]
 	if len(pages) > 1 {
 		blocks = h.withRest(ctx, blocks, pages[1:])
 	}
+	return slack.Msg{Text: FallbackText(r), Blocks: slack.Blocks{BlockSet: blocks}}
+}
+
+// bindCommand puts the command that made a reply on its Share button and after the
+// table number of its Full table buttons ("0 gap acme"), so that pressing them runs it
+// again.
+func bindCommand(blocks []slack.Block, command string) {
 	for _, b := range blocks {
-		if a, ok := b.(*slack.ActionBlock); ok {
-			for _, e := range a.Elements.ElementSet {
-				btn, ok := e.(*slack.ButtonBlockElement)
-				switch {
-				case !ok:
-				case strings.HasPrefix(btn.ActionID, ActionShare+"-"):
-					btn.Value = cut(command, maxValue)
-				case strings.HasPrefix(btn.ActionID, ActionTable+"-") && !strings.Contains(btn.Value, " "):
-					if v := btn.Value + " " + command; utf8.RuneCountInString(v) <= maxValue {
-						btn.Value = v
-					}
+		a, ok := b.(*slack.ActionBlock)
+		if !ok {
+			continue
+		}
+		for _, e := range a.Elements.ElementSet {
+			btn, ok := e.(*slack.ButtonBlockElement)
+			switch {
+			case !ok:
+			case strings.HasPrefix(btn.ActionID, ActionShare+"-"):
+				btn.Value = cut(command, maxValue)
+			case strings.HasPrefix(btn.ActionID, ActionTable+"-") && !strings.Contains(btn.Value, " "):
+				if v := btn.Value + " " + command; utf8.RuneCountInString(v) <= maxValue {
+					btn.Value = v
 				}
 			}
 		}
 	}
-	return slack.Msg{Text: FallbackText(r), Blocks: slack.Blocks{BlockSet: blocks}}
 }
 
 // call runs a Web API call, waiting out Slack's rate limits (Retry-After, at most 30 s

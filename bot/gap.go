@@ -158,8 +158,8 @@ func (b *Bot) accountGapReply(g domain.AccountGap, note string, asOf time.Time) 
 	}})
 
 	tbl := &Table{Columns: []Column{{Title: "Category"}, {Title: "Current", Numeric: true}, {Title: "Potential", Numeric: true},
-		{Title: "Gap", Numeric: true}, {Title: "Share", Numeric: true}, {Title: "Pipeline", Numeric: true},
-		{Title: "Uncovered", Numeric: true}, {Title: "Flags"}}}
+		{Title: "Gap", Numeric: true, Essential: true}, {Title: "Share", Numeric: true, Essential: true}, {Title: "Pipeline", Numeric: true},
+		{Title: "Uncovered", Numeric: true}, {Title: "Flags", Essential: true}}}
 	var noEstimate []string
 	for i, c := range g.Categories {
 		if c.PotentialSource == domain.PotentialNone {
@@ -276,7 +276,8 @@ func (b *Bot) totalsFields(t domain.GapTotals, accounts int) []Field {
 func (b *Bot) categoryTable(cats []domain.CategoryRollup) *Table {
 	m := b.Money
 	tbl := &Table{Columns: []Column{{Title: "Category"}, {Title: "Current", Numeric: true}, {Title: "Potential", Numeric: true},
-		{Title: "Gap", Numeric: true}, {Title: "Share", Numeric: true}, {Title: "Uncovered", Numeric: true}, {Title: "At risk", Numeric: true}}}
+		{Title: "Gap", Numeric: true, Essential: true}, {Title: "Share", Numeric: true, Essential: true},
+		{Title: "Uncovered", Numeric: true, Essential: true}, {Title: "At risk", Numeric: true}}}
 	for i, c := range cats {
 		if i == maxCategories {
 			break
@@ -292,7 +293,8 @@ func (b *Bot) accountTable(title string, lines []domain.AccountLine, value func(
 	if len(lines) == 0 {
 		return nil
 	}
-	tbl := &Table{Columns: []Column{{Title: "Account"}, {Title: "Name"}, {Title: valueTitle, Numeric: true}, {Title: "Share", Numeric: true}}}
+	tbl := &Table{Columns: []Column{{Title: "Account"}, {Title: "Name", Essential: true}, {Title: valueTitle, Numeric: true, Essential: true},
+		{Title: "Share", Numeric: true, Essential: true}}}
 	for i, l := range lines {
 		if i == maxAccounts {
 			break
@@ -321,7 +323,8 @@ func (b *Bot) territoryGapReply(r domain.Rollup) Reply {
 	blocks = append(blocks, b.accountTable("Biggest gaps", r.TopByGap, func(l domain.AccountLine) string { return m.Format(l.Gap) }, "Gap")...)
 	blocks = append(blocks, b.accountTable("Biggest gaps with no plan", r.TopByUncovered, func(l domain.AccountLine) string { return m.Format(l.Uncovered) }, "Uncovered")...)
 	if len(r.AtRisk) > 0 {
-		tbl := &Table{Columns: []Column{{Title: "Account"}, {Title: "Name"}, {Title: "Trend", Numeric: true}, {Title: "Current", Numeric: true}, {Title: "Categories at risk"}}}
+		tbl := &Table{Columns: []Column{{Title: "Account"}, {Title: "Name", Essential: true}, {Title: "Trend", Numeric: true, Essential: true},
+			{Title: "Current", Numeric: true}, {Title: "Categories at risk", Essential: true}}}
 		for i, l := range r.AtRisk {
 			if i == maxAccounts {
 				break
@@ -349,7 +352,8 @@ func (b *Bot) marketGapReply(mk domain.Market) Reply {
 	fields[1].Label = "Market share"
 	blocks = append(blocks, &Fields{Fields: fields})
 	tbl := &Table{Columns: []Column{{Title: "Territory"}, {Title: "Accounts", Numeric: true}, {Title: "Current", Numeric: true},
-		{Title: "Potential", Numeric: true}, {Title: "Gap", Numeric: true}, {Title: "Share", Numeric: true}, {Title: "Uncovered", Numeric: true}}}
+		{Title: "Potential", Numeric: true}, {Title: "Gap", Numeric: true, Essential: true}, {Title: "Share", Numeric: true, Essential: true},
+		{Title: "Uncovered", Numeric: true, Essential: true}}}
 	for _, t := range mk.Territories {
 		tbl.Rows = append(tbl.Rows, []string{t.Territory, fmt.Sprint(t.Accounts), m.Format(t.Current), m.Format(t.Potential),
 			m.Format(t.Gap), pct(t.Share), m.Format(t.Uncovered)})

@@ -47,10 +47,13 @@ type Table struct {
 	More    int
 }
 
-// Column is a table column; numeric columns align right.
+// Column is a table column; numeric columns align right. Essential columns are the ones
+// a narrow screen (a phone) keeps when the whole table does not fit: a chat adapter then
+// shows the first column and the essential ones, and the full table on request.
 type Column struct {
-	Title   string `json:"title"`
-	Numeric bool   `json:"numeric,omitempty"`
+	Title     string `json:"title"`
+	Numeric   bool   `json:"numeric,omitempty"`
+	Essential bool   `json:"essential,omitempty"`
 }
 
 // Buttons are next actions; each runs a command as the person who presses it.

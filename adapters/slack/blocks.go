@@ -157,13 +157,14 @@ func buttonBlocks(bs []bot.Button, seq *int) []slack.Block {
 const pageBlocks = maxBlocks - 2
 
 // RenderPages renders a reply as Block Kit messages within Slack's limits, as many as it
-// takes: long text split into sections, fields ten to a section, tables as monospace
-// text over as many sections as they need, buttons 25 to an actions block, at most 48
-// blocks a page. Images by URL become image blocks; a PNG without a URL is named by its
+// takes: long text split into sections, fields ten to a section, tables at most
+// PhoneWidth characters wide over as many sections as they need (see messageTable; a
+// table shown narrowed is followed by its "Full table" button), buttons 25 to an
+// actions block, at most 48 blocks a page. Images by URL become image blocks; a PNG without a URL is named by its
 // alt text (the caller uploads it as a file).
 func RenderPages(r bot.Reply) [][]slack.Block {
 	var out []slack.Block
-	seq := 0
+	seq, tables := 0, 0
 	if r.Err != nil && len(r.Blocks) == 0 {
 		out = append(out, slack.NewSectionBlock(mrkdwn(":warning: "+escape(domain.ErrorMessage(r.Err))), nil, nil))
 	}
@@ -182,7 +183,12 @@ func RenderPages(r bot.Reply) [][]slack.Block {
 		case *bot.Fields:
 			out = append(out, fieldBlocks(b.Fields)...)
 		case *bot.Table:
-			out = append(out, tableBlocks(b)...)
+			blocks, narrowed := messageTable(b)
+			out = append(out, blocks...)
+			if narrowed {
+				out = append(out, fullTableButton(tables))
+			}
+			tables++
 		case *bot.Buttons:
 			out = append(out, buttonBlocks(b.Buttons, &seq)...)
 		case *bot.Context:

@@ -245,6 +245,16 @@ func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, a *s
 		})
 	case ActionShare:
 		h.later(ctx, func(ctx context.Context) { h.share(ctx, cb.User.ID, channel, thread, a.Value) })
+	case ActionTable:
+		num, command, _ := strings.Cut(a.Value, " ")
+		n, err := strconv.Atoi(num)
+		if err != nil || strings.TrimSpace(command) == "" || cb.TriggerID == "" {
+			if channel != "" {
+				h.tell(ctx, channel, cb.User.ID, "I cannot show that table any more: run the command again.")
+			}
+			return
+		}
+		h.later(ctx, func(ctx context.Context) { h.showTable(ctx, cb.TriggerID, cb.User.ID, channel, thread, command, n) })
 	case ActionRest:
 		h.later(ctx, func(ctx context.Context) {
 			page, ok := h.nextPage(ctx, a.Value)

@@ -63,7 +63,7 @@ func TestSlashCommandInline(t *testing.T) {
 	}
 	// /incumbent takes the grammar as is.
 	_, resp = signed(t, base, "/slack/commands", form, command("/incumbent", "grade acme", "U_RITA", "C1", ""), time.Now(), secret)
-	if !strings.Contains(resp, "Acme Manufacturing — ") || !strings.Contains(resp, "Criterion") {
+	if !strings.Contains(resp, "Acme Manufacturing — ") || !strings.Contains(resp, "*Spend* — ") {
 		t.Errorf("/incumbent grade acme: %s", resp)
 	}
 }
@@ -137,7 +137,7 @@ func TestEvents(t *testing.T) {
 	dm := event("Ev2", `{"type":"message","channel_type":"im","user":"U_RITA","text":"grade acme","ts":"1700000000.000300","channel":"D1","event_ts":"1700000000.000300"}`)
 	signed(t, base, "/slack/events", "application/json", dm, time.Now(), secret)
 	c = f.wait("chat.postMessage")
-	if c.Form.Get("channel") != "D1" || !strings.Contains(c.Form.Get("blocks"), "Criterion") {
+	if c.Form.Get("channel") != "D1" || !strings.Contains(c.Form.Get("blocks"), "*Spend* — ") {
 		t.Errorf("DM answer: %v", c.Form)
 	}
 	// The bot's own messages are ignored.
@@ -175,7 +175,7 @@ func TestButtons(t *testing.T) {
 	}
 	c := f.wait("response/run")
 	blocks, _ := json.Marshal(c.JSON["blocks"])
-	if !strings.Contains(string(blocks), "Criterion") {
+	if !strings.Contains(string(blocks), "*Spend* — ") {
 		t.Errorf("run: %+v", c.JSON)
 	}
 	// Share in channel posts the reply for everyone, in its thread, said to be shared.

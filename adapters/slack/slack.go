@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
@@ -318,26 +319,44 @@ func (h *Handler) ask(ctx context.Context, userID, channelID, threadTS, text str
 	return h.Bot.Handle(ctx, bot.Request{Actor: a, Text: text, AsOf: h.AsOf, Adapter: "slack", Channel: channelID, Thread: threadTS})
 }
 
-// message builds the Slack message of a reply. The Share button carries the command
-// that made the reply, so that sharing runs it again for the channel. A reply longer
+// message builds the Slack message of a reply. The Share and Full table buttons carry
+// the command that made the reply, so that pressing them runs it again. A reply longer
 // than one message shows its first page with a "See the rest" button; the other pages
 // wait under a cursor for an hour.
 func (h *Handler) message(ctx context.Context, r bot.Reply, command string) slack.Msg {
 	pages := RenderPages(r)
+	for _, page := range pages {
+		bindCommand(page, command)
+	}
 	blocks := pages[0]
 	if len(pages) > 1 {
 		blocks = h.withRest(ctx, blocks, pages[1:])
 	}
+	return slack.Msg{Text: FallbackText(r), Blocks: slack.Blocks{BlockSet: blocks}}
+}
+
+// bindCommand puts the command that made a reply on its Share button and after the
+// table number of its Full table buttons ("0 gap acme"), so that pressing them runs it
+// again.
+func bindCommand(blocks []slack.Block, command string) {
 	for _, b := range blocks {
-		if a, ok := b.(*slack.ActionBlock); ok {
-			for _, e := range a.Elements.ElementSet {
-				if btn, ok := e.(*slack.ButtonBlockElement); ok && strings.HasPrefix(btn.ActionID, ActionShare) {
-					btn.Value = cut(command, maxValue)
+		a, ok := b.(*slack.ActionBlock)
+		if !ok {
+			continue
+		}
+		for _, e := range a.Elements.ElementSet {
+			btn, ok := e.(*slack.ButtonBlockElement)
+			switch {
+			case !ok:
+			case strings.HasPrefix(btn.ActionID, ActionShare+"-"):
+				btn.Value = cut(command, maxValue)
+			case strings.HasPrefix(btn.ActionID, ActionTable+"-") && !strings.Contains(btn.Value, " "):
+				if v := btn.Value + " " + command; utf8.RuneCountInString(v) <= maxValue {
+					btn.Value = v
 				}
 			}
 		}
 	}
-	return slack.Msg{Text: FallbackText(r), Blocks: slack.Blocks{BlockSet: blocks}}
 }
 
 // call runs a Web API call, waiting out Slack's rate limits (Retry-After, at most 30 s

@@ -297,10 +297,6 @@ func TestVerifyUnknownKidRefreshesAtMostEvery5Minutes(t *testing.T) {
 }
 
 func TestVerifyMetadataDown(t *testing.T) {
-	down := httptest.NewServer(http.NotFoundHandler())
-	downURL := down.URL + "/v1/.well-known/openidconfiguration"
-	down.Close()
-
 	bf := teamstest.New(t)
 	bad := func(status int, body string) string {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -318,7 +314,6 @@ func TestVerifyMetadataDown(t *testing.T) {
 		name        string
 		metadataURL string
 	}{
-		{name: "connection refused", metadataURL: downURL},
 		{name: "500", metadataURL: bad(500, `oops`)},
 		{name: "not JSON", metadataURL: bad(200, `<html>`)},
 		{name: "no jwks_uri", metadataURL: bad(200, `{"issuer":"https://api.botframework.com"}`)},
@@ -326,6 +321,14 @@ func TestVerifyMetadataDown(t *testing.T) {
 		{name: "RS256 not supported", metadataURL: bad(200, `{"jwks_uri":"KEYS","id_token_signing_alg_values_supported":["ES256"]}`)},
 		{name: "no keys", metadataURL: bad(200, `{"jwks_uri":"KEYS"}`)},
 	}
+	// A server closed after every other has started: no server of this test can have
+	// taken its port since (one started later could, and would answer).
+	down := httptest.NewServer(http.NotFoundHandler())
+	tests = append(tests, struct {
+		name        string
+		metadataURL string
+	}{"connection refused", down.URL + "/v1/.well-known/openidconfiguration"})
+	down.Close()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v := &teams.Verifier{AppID: bf.AppID, MetadataURL: tt.metadataURL}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/agnivade/levenshtein"
 
@@ -212,6 +213,10 @@ func (b *Bot) Handle(ctx context.Context, req Request) (reply Reply) {
 	}()
 	if req.AsOf.IsZero() {
 		req.AsOf = domain.Day(b.Now())
+	}
+	if n := utf8.RuneCountInString(req.Text); n > MaxCommandLength {
+		return b.errorReply(ctx, req, domain.Errorf(domain.EINVALID,
+			"That command is %s characters long; the limit is %s. Say it in fewer words.", num(float64(n)), num(MaxCommandLength)))
 	}
 	words := tokenize(strings.TrimPrefix(strings.TrimSpace(req.Text), "/"))
 	if len(words) == 0 {

@@ -215,28 +215,6 @@ func num(q float64) string {
 	return strconv.FormatFloat(q, 'f', -1, 64)
 }
 
-// Format2 writes a unit price with cents: "$12.50".
-func (m Money) Format2(v float64) string {
-	sign := ""
-	if v < 0 {
-		sign, v = "-", -v
-	}
-	s := strconv.FormatFloat(v, 'f', 2, 64)
-	whole, frac, _ := strings.Cut(s, ".")
-	return sign + m.symbol() + groupThousands(whole) + "." + frac
-}
-
-// perUse writes a cost per use with enough digits to compare: "$0.115", "$1.20".
-func (m Money) perUse(v float64) string {
-	switch a := math.Abs(v); {
-	case a >= 1:
-		return m.Format2(v)
-	case a >= 0.01:
-		return m.symbol() + strconv.FormatFloat(v, 'f', 3, 64)
-	}
-	return m.symbol() + strconv.FormatFloat(v, 'f', 4, 64)
-}
-
 // xWords names X: "gloves (category)" or "G-1 Nitrile gloves".
 func xWords(t domain.DealTerms) string {
 	if t.XIsSKU {
@@ -695,6 +673,9 @@ func (b *Bot) offerCmd(ctx context.Context, req Request, args []string) (Reply, 
 	if !(price > 0) {
 		return Reply{}, domain.Errorf(domain.EINVALID, "The competitor's price must be more than 0. %s", usage)
 	}
+	if err := checkMax("competitor's price", price, maxMoney, "money"); err != nil {
+		return Reply{}, err
+	}
 	o := domain.CompetitorOffer{Competitor: args[at-1], SKU: sku, Price: price, SetBy: req.Actor.who(), SetAt: b.Now().UTC()}
 	rest := args[at+2:]
 	for i := 0; i < len(rest); {
@@ -707,6 +688,9 @@ func (b *Bot) offerCmd(ctx context.Context, req Request, args []string) (Reply, 
 			if !ok || !(v > 0) {
 				return Reply{}, domain.Errorf(domain.EINVALID, "After `uses`, say how many uses one unit gives (more than 0). %s", usage)
 			}
+			if err := checkMax("uses per unit", v, maxQuantity, "quantity"); err != nil {
+				return Reply{}, err
+			}
 			o.UsesPerUnit, i = v, i+2
 		case "change":
 			v, ok := 0.0, false
@@ -715,6 +699,9 @@ func (b *Bot) offerCmd(ctx context.Context, req Request, args []string) (Reply, 
 			}
 			if !ok || v < 0 {
 				return Reply{}, domain.Errorf(domain.EINVALID, "After `change`, say the customer's cost of changing over (0 or more). %s", usage)
+			}
+			if err := checkMax("change-over cost", v, maxMoney, "money"); err != nil {
+				return Reply{}, err
 			}
 			o.ChangeCost, i = v, i+2
 		case "weak", "weakness", "weaknesses":

@@ -127,6 +127,9 @@ func (b *Bot) growthSet(ctx context.Context, req Request, args []string) (Reply,
 		if !ok || v < 0 {
 			return Reply{}, domain.Errorf(domain.EINVALID, "gp %q is not an amount. %s", args[n-1], usage)
 		}
+		if err := checkMax("gross profit objective", v, maxMoney, "money"); err != nil {
+			return Reply{}, err
+		}
 		gp, args = v, args[:n-2]
 	}
 	if len(args) < 3 {
@@ -140,6 +143,9 @@ func (b *Bot) growthSet(ctx context.Context, req Request, args []string) (Reply,
 	revenue, ok := parseAmount(args[n-1])
 	if !ok || revenue <= 0 {
 		return Reply{}, domain.Errorf(domain.EINVALID, "%q is not a revenue amount. %s", args[n-1], usage)
+	}
+	if err := checkMax("revenue objective", revenue, maxMoney, "money"); err != nil {
+		return Reply{}, err
 	}
 	name := strings.Join(args[:n-2], " ")
 	obj := domain.Objective{Year: year, RevenueTarget: revenue, GPTarget: gp,

@@ -128,6 +128,10 @@ func (b *Bot) scenario(ctx context.Context, req Request, id string) (domain.Scen
 	if err != nil {
 		return s, domain.Account{}, err
 	}
+	// A scenario saved before parity prices were kept gets its own from its figures.
+	for i := range s.CostPerUse {
+		s.CostPerUse[i].ParityPrice = parity(s.CostPerUse[i])
+	}
 	a, err := b.Store.FindAccount(ctx, s.AccountID)
 	if err != nil {
 		return s, a, fmt.Errorf("account of scenario %s: %w", s.Name(), err)
@@ -261,7 +265,7 @@ func (b *Bot) dealReply(s domain.Scenario, title, note string) Reply {
 		be = breakEven(d)
 	}
 	tbl.Rows = append(tbl.Rows, []string{"Break-even", "concession ÷ GP per unit of " + t.Y, be})
-	vol := fmt.Sprintf("none: %s is all of %s's %s margin", pctExact(t.Discount), t.X, pct1(d.MarginX))
+	vol := fmt.Sprintf("none: %s is all of %s %s margin", pctExact(t.Discount), possessive(t.X), pct1(d.MarginX))
 	if d.RequiredVolumeIncrease != nil {
 		vol = "+" + pct1(*d.RequiredVolumeIncrease)
 	}
@@ -359,21 +363,23 @@ func breakEven(d domain.Deal) string {
 // cpuAngle is the competitive angle of one cost-per-use comparison.
 func (b *Bot) cpuAngle(c domain.CostPerUse) string {
 	m := b.Money
-	offer := c.Competitor
-	if c.CompetitorProduct != "" {
-		offer += " " + c.CompetitorProduct
-	}
-	s := fmt.Sprintf("*Against %s* on %s: %s a unit for %s uses", offer, c.SKU, m.Format2(c.PriceTheirs), num(c.UsesTheirs))
+	s := fmt.Sprintf("*Against %s* on %s: %s a unit for %s", offerName(c), c.SKU, m.Format2(c.PriceTheirs), countOf(c.UsesTheirs, "use", "uses"))
 	if c.ChangeCost > 0 {
 		s += fmt.Sprintf(", plus %s to change over", m.Format2(c.ChangeCost))
 	}
 	s += fmt.Sprintf(". Cost per use: ours %s, theirs %s.", m.perUse(c.CPUOurs), m.perUse(c.CPUTheirs))
-	if c.Beats() {
-		s += fmt.Sprintf(" We are cheaper per use: with us the customer saves %s a year on %s uses, and we could charge up to %s a unit before they would gain by switching. Lead with that value before giving any price.",
-			m.Format(c.Savings), num(c.AnnualUses), m.Format2(c.MaxDefensible))
-	} else {
-		s += fmt.Sprintf(" Theirs is cheaper per use: switching would save the customer %s a year; our price would have to come to %s a unit to match.",
-			m.Format(-c.Savings), m.Format2(c.MaxDefensible))
+	switch {
+	case c.Beats() && saves(c.Savings):
+		s += fmt.Sprintf(" We are cheaper per use: with us the customer saves %s a year on %s. %s. Lead with that value before giving any price.",
+			m.Format(c.Savings), countOf(c.AnnualUses, "use", "uses"), upperFirst(b.parityWords(c)))
+	case c.Beats():
+		s += fmt.Sprintf(" We are cheaper per use. %s. Lead with that value before giving any price.", upperFirst(b.parityWords(c)))
+	case c.CPUOurs > c.CPUTheirs && saves(-c.Savings):
+		s += fmt.Sprintf(" We are dearer per use: switching would save the customer %s a year. %s.", m.Format(-c.Savings), upperFirst(b.parityWords(c)))
+	case c.CPUOurs > c.CPUTheirs:
+		s += fmt.Sprintf(" We are dearer per use. %s.", upperFirst(b.parityWords(c)))
+	default:
+		s += fmt.Sprintf(" We cost the same per use as %s.", c.Competitor)
 	}
 	if c.Weaknesses != "" {
 		s += " Their weaknesses on file: " + c.Weaknesses + "."
@@ -382,6 +388,58 @@ func (b *Bot) cpuAngle(c domain.CostPerUse) string {
 		s += " (A uses-per-unit was missing and taken as equal: check it.)"
 	}
 	return s
+}
+
+// parityWords says at what unit price our cost per use equals the competitor's: "at
+// $9.63 a unit we cost the same per part as Uline".
+func (b *Bot) parityWords(c domain.CostPerUse) string {
+	per := "use"
+	if u := strings.TrimSpace(c.UnitOfUse); u != "" {
+		per = u
+	}
+	return fmt.Sprintf("at %s a unit we cost the same per %s as %s", b.Money.Format2(parity(c)), per, c.Competitor)
+}
+
+// parity is a comparison's parity price; a scenario saved before parity prices were
+// kept has none, and gets it from the figures it has.
+func parity(c domain.CostPerUse) float64 {
+	if c.ParityPrice == 0 {
+		return c.CPUTheirs * c.UsesOurs
+	}
+	return c.ParityPrice
+}
+
+// saves reports whether an amount of savings is worth quoting: at least $1 once rounded.
+func saves(v float64) bool { return math.Round(v) >= 1 }
+
+// upperFirst capitalises the first letter of s.
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// offerName names a competitor's offer: the competitor and its product, without the
+// competitor's name twice ("Uline Flap Disc …", not "Uline Uline Flap Disc …").
+func offerName(c domain.CostPerUse) string {
+	p := strings.TrimSpace(c.CompetitorProduct)
+	switch {
+	case p == "":
+		return c.Competitor
+	case startsWithName(p, c.Competitor):
+		return p
+	}
+	return c.Competitor + " " + p
+}
+
+// startsWithName reports whether text starts with name as whole words, in any case.
+func startsWithName(text, name string) bool {
+	name = strings.TrimSpace(name)
+	if name == "" || len(text) < len(name) || !strings.EqualFold(text[:len(name)], name) {
+		return false
+	}
+	return len(text) == len(name) || text[len(name)] == ' '
 }
 
 func (b *Bot) dealCompare(ctx context.Context, req Request, ids []string) (Reply, error) {
@@ -512,8 +570,12 @@ func (b *Bot) suggestionLines(a domain.Account, sugs []domain.Suggestion) (strin
 	for i, s := range sugs {
 		if s.LeadWithValue {
 			c := s.CostPerUse
-			lines = append(lines, fmt.Sprintf("%d. *Lead with value on %s*: our cost per use of %s is %s against %s's %s; %s saves %s a year with us. Give no discount.",
-				i+1, s.Category, c.SKU, m.perUse(c.CPUOurs), c.Competitor, m.perUse(c.CPUTheirs), a.Name, m.Format(c.Savings)))
+			line := fmt.Sprintf("%d. *Lead with value on %s*: our cost per use of %s is %s against %s %s", i+1, s.Category, c.SKU,
+				m.perUse(c.CPUOurs), possessive(c.Competitor), m.perUse(c.CPUTheirs))
+			if saves(c.Savings) {
+				line += fmt.Sprintf("; %s saves %s a year with us", a.Name, m.Format(c.Savings))
+			}
+			lines = append(lines, line+". Give no discount.")
 			continue
 		}
 		d := s.Deal
@@ -595,14 +657,14 @@ func (b *Bot) cpuCmd(ctx context.Context, req Request, args []string) (Reply, er
 		return Reply{Blocks: blocks, Data: res}, nil
 	}
 	c0 := res.Comparisons[0]
-	priceNote := fmt.Sprintf("Our price: %s, %s's average net price over the last 12 months", m.Format2(c0.PriceOurs), a.Name)
+	priceNote := fmt.Sprintf("Our price: %s, %s average net price over the last 12 months", m.Format2(c0.PriceOurs), possessive(a.Name))
 	if c0.PriceSource == "list" {
 		priceNote = fmt.Sprintf("Our price: list %s (%s bought none in the last 12 months)", m.Format2(c0.PriceOurs), a.Name)
 	}
-	blocks = append(blocks, &Text{Text: fmt.Sprintf("%s; %s uses a unit; %s uses a year.", priceNote, num(c0.UsesOurs), num(c0.AnnualUses))})
+	blocks = append(blocks, &Text{Text: fmt.Sprintf("%s; %s a unit; %s a year.", priceNote, countOf(c0.UsesOurs, "use", "uses"), countOf(c0.AnnualUses, "use", "uses"))})
 	tbl := &Table{Columns: []Column{{Title: "Competitor"}, {Title: "Offer"}, {Title: "Price", Numeric: true}, {Title: "Uses", Numeric: true},
 		{Title: "Change-over", Numeric: true}, {Title: "Their cost/use", Numeric: true}, {Title: "Ours", Numeric: true},
-		{Title: "Customer saves with us /yr", Numeric: true}, {Title: "Max price we can defend", Numeric: true}}}
+		{Title: "Customer saves with us /yr", Numeric: true}, {Title: "Parity price", Numeric: true}}}
 	var weak []string
 	for _, c := range res.Comparisons {
 		scope := "market-wide"
@@ -610,12 +672,26 @@ func (b *Bot) cpuCmd(ctx context.Context, req Request, args []string) (Reply, er
 			scope = "to " + a.Name
 		}
 		tbl.Rows = append(tbl.Rows, []string{c.Competitor, orDash(c.CompetitorProduct) + " (" + scope + ")", m.Format2(c.PriceTheirs), num(c.UsesTheirs),
-			m.Format2(c.ChangeCost), m.perUse(c.CPUTheirs), m.perUse(c.CPUOurs), m.Format(c.Savings), m.Format2(c.MaxDefensible)})
+			m.Format2(c.ChangeCost), m.perUse(c.CPUTheirs), m.perUse(c.CPUOurs), m.Format(c.Savings), m.Format2(parity(c))})
 		if c.Weaknesses != "" {
 			weak = append(weak, fmt.Sprintf("%s: %s", c.Competitor, c.Weaknesses))
 		}
 	}
 	blocks = append(blocks, tbl)
+	var parities []string
+	for _, c := range res.Comparisons {
+		line := "• " + upperFirst(b.parityWords(c))
+		switch {
+		case c.Beats():
+			line += fmt.Sprintf(": at %s we are cheaper per use.", m.Format2(c.PriceOurs))
+		case c.CPUOurs > c.CPUTheirs:
+			line += fmt.Sprintf(": at %s we are dearer per use.", m.Format2(c.PriceOurs))
+		default:
+			line += "."
+		}
+		parities = append(parities, line)
+	}
+	blocks = append(blocks, &Text{Text: strings.Join(parities, "\n")})
 	beat := 0
 	for _, c := range res.Comparisons {
 		if c.Beats() {
@@ -633,7 +709,7 @@ func (b *Bot) cpuCmd(ctx context.Context, req Request, args []string) (Reply, er
 	if len(weak) > 0 {
 		blocks = append(blocks, &Text{Text: "*Their weaknesses on file*\n" + strings.Join(weak, "\n")})
 	}
-	blocks = append(blocks, &Context{Text: "Cost per use = (price + change-over cost) ÷ uses per unit; ours has no change-over. Savings = (theirs − ours) × the account's uses a year. Max price = their cost per use × our uses per unit − change-over cost."})
+	blocks = append(blocks, &Context{Text: "Cost per use = (price + change-over cost) ÷ uses per unit; ours has no change-over. Savings = (theirs − ours) × the account's uses a year. Parity price = their cost per use × our uses per unit: the unit price at which ours costs the same per use as theirs."})
 	return Reply{Blocks: blocks, Data: res}, nil
 }
 
@@ -724,7 +800,7 @@ func (b *Bot) offerCmd(ctx context.Context, req Request, args []string) (Reply, 
 	m := b.Money
 	s := fmt.Sprintf("Recorded: %s offers %s %s a unit against %s (%s)", o.Competitor, a.Name, m.Format2(o.Price), sku, products[sku].Name)
 	if o.UsesPerUnit > 0 {
-		s += fmt.Sprintf(", %s uses a unit", num(o.UsesPerUnit))
+		s += fmt.Sprintf(", %s a unit", countOf(o.UsesPerUnit, "use", "uses"))
 	}
 	if o.ChangeCost > 0 {
 		s += fmt.Sprintf(", %s to change over", m.Format2(o.ChangeCost))

@@ -242,6 +242,13 @@ func parseDealClauses(words []string) (dealClauses, error) {
 			if len(item) == 0 {
 				return c, dealError("Say what we %s after `also %s`: `also %s net 60 terms primary`.", side, side, side)
 			}
+			if len(item) >= 2 && strings.EqualFold(item[0], "net") {
+				if d, err := strconv.ParseFloat(item[1], 64); err == nil || errors.Is(err, strconv.ErrRange) {
+					if err := checkMax("payment terms", d, maxTermDays, "days"); err != nil {
+						return c, err
+					}
+				}
+			}
 			it.Text = strings.Join(item, " ")
 			c.Ledger = append(c.Ledger, it)
 			i = j

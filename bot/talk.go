@@ -82,7 +82,7 @@ func (b *Bot) talkFacts(ctx context.Context, s domain.Scenario, asOf time.Time) 
 		add(p+"their_cost_per_use", c.CPUTheirs, false)
 		add(p+"their_price", c.PriceTheirs, false)
 		add(p+"yearly_savings_with_us", c.Savings, false)
-		add(p+"highest_defensible_price", c.MaxDefensible, false)
+		add(p+"parity_price", parity(c), false)
 		f.Quoted = append(f.Quoted, fmt.Sprintf("offer %d is from %s", i+1, c.Competitor))
 		if c.Weaknesses != "" {
 			f.Quoted = append(f.Quoted, fmt.Sprintf("offer %d weaknesses: %s", i+1, c.Weaknesses))
@@ -131,7 +131,7 @@ func TemplateDraft(f TalkFacts) Draft {
 	t := d.Terms
 	var pts []string
 	for _, c := range f.CostPerUse {
-		if c.Beats() {
+		if c.Beats() && saves(c.Savings) {
 			pts = append(pts, fmt.Sprintf("Lead with value, not unit price: our cost per use on %s is %s against %s, and with us they save %s a year. Price alone is not the comparison.",
 				c.SKU, m.perUse(c.CPUOurs), m.perUse(c.CPUTheirs), m.Format(c.Savings)))
 			break

@@ -318,26 +318,44 @@ func tokenize(s string) []string {
 	return out
 }
 
-func (b *Bot) helpCmd(_ context.Context, _ Request, args []string) (Reply, error) {
+func (b *Bot) helpCmd(ctx context.Context, req Request, args []string) (Reply, error) {
+	// Examples name real things of the loaded data, the asker may see; when the store
+	// cannot say, help goes out without them.
+	ex, err := b.examples(ctx, req.Actor, req.AsOf)
+	if err != nil {
+		b.Logger.WarnContext(ctx, "help: examples left out", "err", err)
+	}
 	if len(args) > 0 {
 		c, ok := findCommand(strings.ToLower(args[0]))
 		if !ok {
 			return Reply{}, unknownCommand(strings.ToLower(args[0]))
 		}
-		return Reply{Blocks: []Block{
-			&Header{Text: c.name},
-			&Text{Text: fmt.Sprintf("`%s` — %s", c.usage, c.summary)},
-		}}, nil
+		blocks := []Block{&Header{Text: c.name}, &Text{Text: fmt.Sprintf("`%s` — %s", c.usage, c.summary)}}
+		if es := ex.of(c.name); len(es) > 0 {
+			lines := make([]string, len(es))
+			for i, e := range es {
+				lines[i] = "• `" + e.text + "`"
+				if e.writes {
+					lines[i] += " (changes data)"
+				}
+			}
+			blocks = append(blocks, &Text{Text: "*For example*\n" + strings.Join(lines, "\n")})
+		}
+		return Reply{Blocks: blocks}, nil
 	}
-	t := &Table{Columns: []Column{{Title: "Command"}, {Title: "What it does"}}}
+	t := &Table{Columns: []Column{{Title: "Command"}, {Title: "What it does"}, {Title: "For example"}}}
 	for _, c := range commands() {
-		t.Rows = append(t.Rows, []string{c.usage, c.summary})
+		e := ""
+		if es := ex.of(c.name); len(es) > 0 {
+			e = "`" + es[0].text + "`"
+		}
+		t.Rows = append(t.Rows, []string{c.usage, c.summary, e})
 	}
 	return Reply{Blocks: []Block{
 		&Header{Text: "Incumbent"},
 		&Text{Text: "Defend the business we have, find what is left to win, and trade concessions for new business."},
 		t,
-		&Context{Text: "Accounts can be named by id, name, alias or a close spelling."},
+		&Context{Text: "Accounts can be named by id, name, alias or a close spelling. The examples use your own data; `help <command>` shows more."},
 	}}, nil
 }
 

@@ -47,7 +47,7 @@ func newDealData(s domain.Scenario) dealData {
 
 func (b *Bot) dealCmd(ctx context.Context, req Request, args []string) (Reply, error) {
 	if len(args) == 0 {
-		return Reply{}, dealError("Which deal?")
+		return Reply{}, b.withExample(ctx, req, dealError("Which deal?"), "deal", nil)
 	}
 	if err := b.checkAsOf(ctx, req.AsOf); err != nil {
 		return Reply{}, err
@@ -55,12 +55,12 @@ func (b *Bot) dealCmd(ctx context.Context, req Request, args []string) (Reply, e
 	switch strings.ToLower(args[0]) {
 	case "suggest":
 		if len(args) == 1 {
-			return Reply{}, domain.Errorf(domain.EINVALID, "Suggest deals for which account? Usage: `deal suggest <account>`.")
+			return Reply{}, b.withExample(ctx, req, domain.Errorf(domain.EINVALID, "Suggest deals for which account? Usage: `deal suggest <account>`."), "deal", startsWith("deal suggest "))
 		}
 		return b.dealSuggest(ctx, req, strings.Join(args[1:], " "))
 	case "show":
 		if len(args) != 2 {
-			return Reply{}, domain.Errorf(domain.EINVALID, "Usage: `deal show <id>`, e.g. `deal show S-12`.")
+			return Reply{}, domain.Errorf(domain.EINVALID, "Usage: `deal show <id>`, with the id a priced deal was saved as (S- and a number, in the deal's reply).")
 		}
 		s, _, err := b.scenario(ctx, req, args[1])
 		if err != nil {
@@ -69,18 +69,18 @@ func (b *Bot) dealCmd(ctx context.Context, req Request, args []string) (Reply, e
 		return b.dealReply(s, "Scenario "+s.Name(), ""), nil
 	case "vary":
 		if len(args) < 3 {
-			return Reply{}, domain.Errorf(domain.EINVALID, "Usage: `deal vary <id> <changed terms>`, e.g. `deal vary S-12 give 4%%` or `deal vary S-12 get 300 yearly`.")
+			return Reply{}, domain.Errorf(domain.EINVALID, "Usage: `deal vary <id> <changed terms>`, such as `deal vary <id> give 4%%` or `deal vary <id> get 300 yearly`, with the id a priced deal was saved as (S- and a number, in the deal's reply).")
 		}
 		return b.dealVary(ctx, req, args[1], args[2:])
 	case "compare":
 		if len(args) < 3 {
-			return Reply{}, domain.Errorf(domain.EINVALID, "Usage: `deal compare <id> <id>…`, e.g. `deal compare S-12 S-13`.")
+			return Reply{}, domain.Errorf(domain.EINVALID, "Usage: `deal compare <id> <id>…`, with the ids priced deals were saved as (S- and a number, in each deal's reply).")
 		}
 		return b.dealCompare(ctx, req, args[1:])
 	}
 	account, c, err := parseDeal(args)
 	if err != nil {
-		return Reply{}, err
+		return Reply{}, b.withExample(ctx, req, err, "deal", func(e example) bool { return e.writes })
 	}
 	a, note, err := b.resolveAccount(ctx, req.Actor, account)
 	if err != nil {
@@ -596,9 +596,9 @@ func suggestionTerms(a domain.Account, s domain.Suggestion) string {
 // CostPerUse command.
 
 func (b *Bot) cpuCmd(ctx context.Context, req Request, args []string) (Reply, error) {
-	const usage = "Usage: `cpu <account> <sku> [vs <competitor>]`, e.g. `cpu acme G-1 vs Rival`."
+	usage := func() string { return "Usage: `cpu <account> <sku> [vs <competitor>]`." + b.forExample(ctx, req, "cpu", nil) }
 	if len(args) < 2 {
-		return Reply{}, domain.Errorf(domain.EINVALID, "Which account and product? %s", usage)
+		return Reply{}, domain.Errorf(domain.EINVALID, "Which account and product? %s", usage())
 	}
 	if err := b.checkAsOf(ctx, req.AsOf); err != nil {
 		return Reply{}, err
@@ -607,14 +607,14 @@ func (b *Bot) cpuCmd(ctx context.Context, req Request, args []string) (Reply, er
 	for i, w := range args {
 		if strings.EqualFold(w, "vs") || strings.EqualFold(w, "versus") || strings.EqualFold(w, "against") {
 			if i == len(args)-1 {
-				return Reply{}, domain.Errorf(domain.EINVALID, "Name the competitor after `%s`. %s", w, usage)
+				return Reply{}, domain.Errorf(domain.EINVALID, "Name the competitor after `%s`. %s", w, usage())
 			}
 			competitor, args = strings.Join(args[i+1:], " "), args[:i]
 			break
 		}
 	}
 	if len(args) < 2 {
-		return Reply{}, domain.Errorf(domain.EINVALID, "Which account and product? %s", usage)
+		return Reply{}, domain.Errorf(domain.EINVALID, "Which account and product? %s", usage())
 	}
 	products, err := b.Deals.Gaps.Products(ctx, req.AsOf)
 	if err != nil {
@@ -631,7 +631,7 @@ func (b *Bot) cpuCmd(ctx context.Context, req Request, args []string) (Reply, er
 	}
 	if split < 0 {
 		_, err := domain.FindTarget(products, args[len(args)-1], true)
-		return Reply{}, domain.Errorf(domain.EINVALID, "%s %s", domain.ErrorMessage(err), usage)
+		return Reply{}, domain.Errorf(domain.EINVALID, "%s %s", domain.ErrorMessage(err), usage())
 	}
 	a, note, err := b.resolveAccount(ctx, req.Actor, strings.Join(args[:split], " "))
 	if err != nil {
@@ -716,7 +716,10 @@ func (b *Bot) cpuCmd(ctx context.Context, req Request, args []string) (Reply, er
 // Offer command.
 
 func (b *Bot) offerCmd(ctx context.Context, req Request, args []string) (Reply, error) {
-	const usage = "Usage: `offer <account> <competitor> <sku> <price> [uses <n>] [change <cost>] [weak <text>]`, e.g. `offer acme Rival G-1 10.50 uses 90 weak tears easily`. Quote a competitor of several words: `\"Big Supply Co\"`."
+	usage := func() string {
+		return "Usage: `offer <account> <competitor> <sku> <price> [uses <n>] [change <cost>] [weak <text>]`; quote a competitor of several words." +
+			b.forExample(ctx, req, "offer", nil)
+	}
 	if b.Offers == nil {
 		return Reply{}, domain.Errorf(domain.EINVALID, "This store cannot record offers from chat: import them with competitor_offers.csv.")
 	}
@@ -739,7 +742,7 @@ func (b *Bot) offerCmd(ctx context.Context, req Request, args []string) (Reply, 
 		}
 	}
 	if at < 0 {
-		return Reply{}, domain.Errorf(domain.EINVALID, "I could not find the SKU followed by the price. %s", usage)
+		return Reply{}, domain.Errorf(domain.EINVALID, "I could not find the SKU followed by the price. %s", usage())
 	}
 	sku := args[at]
 	if _, ok := products[sku]; !ok {
@@ -747,7 +750,7 @@ func (b *Bot) offerCmd(ctx context.Context, req Request, args []string) (Reply, 
 	}
 	price, _ := parseAmount(args[at+1])
 	if !(price > 0) {
-		return Reply{}, domain.Errorf(domain.EINVALID, "The competitor's price must be more than 0. %s", usage)
+		return Reply{}, domain.Errorf(domain.EINVALID, "The competitor's price must be more than 0. %s", usage())
 	}
 	if err := checkMax("competitor's price", price, maxMoney, "money"); err != nil {
 		return Reply{}, err
@@ -762,7 +765,7 @@ func (b *Bot) offerCmd(ctx context.Context, req Request, args []string) (Reply, 
 				v, ok = parseAmount(rest[i+1])
 			}
 			if !ok || !(v > 0) {
-				return Reply{}, domain.Errorf(domain.EINVALID, "After `uses`, say how many uses one unit gives (more than 0). %s", usage)
+				return Reply{}, domain.Errorf(domain.EINVALID, "After `uses`, say how many uses one unit gives (more than 0). %s", usage())
 			}
 			if err := checkMax("uses per unit", v, maxQuantity, "quantity"); err != nil {
 				return Reply{}, err
@@ -774,7 +777,7 @@ func (b *Bot) offerCmd(ctx context.Context, req Request, args []string) (Reply, 
 				v, ok = parseAmount(rest[i+1])
 			}
 			if !ok || v < 0 {
-				return Reply{}, domain.Errorf(domain.EINVALID, "After `change`, say the customer's cost of changing over (0 or more). %s", usage)
+				return Reply{}, domain.Errorf(domain.EINVALID, "After `change`, say the customer's cost of changing over (0 or more). %s", usage())
 			}
 			if err := checkMax("change-over cost", v, maxMoney, "money"); err != nil {
 				return Reply{}, err
@@ -782,11 +785,11 @@ func (b *Bot) offerCmd(ctx context.Context, req Request, args []string) (Reply, 
 			o.ChangeCost, i = v, i+2
 		case "weak", "weakness", "weaknesses":
 			if i+1 >= len(rest) {
-				return Reply{}, domain.Errorf(domain.EINVALID, "After `weak`, say their weaknesses. %s", usage)
+				return Reply{}, domain.Errorf(domain.EINVALID, "After `weak`, say their weaknesses. %s", usage())
 			}
 			o.Weaknesses, i = strings.Join(rest[i+1:], " "), len(rest)
 		default:
-			return Reply{}, domain.Errorf(domain.EINVALID, "I did not understand %q after the price. %s", rest[i], usage)
+			return Reply{}, domain.Errorf(domain.EINVALID, "I did not understand %q after the price. %s", rest[i], usage())
 		}
 	}
 	a, note, err := b.resolveAccount(ctx, req.Actor, strings.Join(args[:at-1], " "))

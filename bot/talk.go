@@ -174,9 +174,10 @@ func TemplateDraft(f TalkFacts) Draft {
 }
 
 func (b *Bot) talkCmd(ctx context.Context, req Request, args []string) (Reply, error) {
-	const usage = "Usage: `talk <scenario-id>` (e.g. `talk S-12`) for a deal you priced, or `talk <account>` for the account's best suggested deal."
 	if len(args) == 0 {
-		return Reply{}, domain.Errorf(domain.EINVALID, "Talking points for which deal? %s", usage)
+		return Reply{}, domain.Errorf(domain.EINVALID,
+			"Talking points for which deal? Usage: `talk <scenario-id>` for a deal you priced (the S- number in its reply), or `talk <account>` for the account's best suggested deal.%s",
+			b.forExample(ctx, req, "talk", nil))
 	}
 	var s domain.Scenario
 	note := ""

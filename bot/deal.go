@@ -596,7 +596,9 @@ func suggestionTerms(a domain.Account, s domain.Suggestion) string {
 // CostPerUse command.
 
 func (b *Bot) cpuCmd(ctx context.Context, req Request, args []string) (Reply, error) {
-	usage := func() string { return "Usage: `cpu <account> <sku> [vs <competitor>]`." + b.forExample(ctx, req, "cpu", nil) }
+	usage := func() string {
+		return "Usage: `cpu <account> <sku> [vs <competitor>]`." + b.forExample(ctx, req, "cpu", nil)
+	}
 	if len(args) < 2 {
 		return Reply{}, domain.Errorf(domain.EINVALID, "Which account and product? %s", usage())
 	}

@@ -244,7 +244,7 @@ func parseDealClauses(words []string) (dealClauses, error) {
 			}
 			if len(item) >= 2 && strings.EqualFold(item[0], "net") {
 				if d, err := strconv.ParseFloat(item[1], 64); err == nil || errors.Is(err, strconv.ErrRange) {
-					if err := checkMax("payment terms", d, maxTermDays, "days"); err != nil {
+					if err := checkMax("payment term", d, maxTermDays, "days"); err != nil {
 						return c, err
 					}
 				}

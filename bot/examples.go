@@ -83,20 +83,23 @@ func (b *Bot) examples(ctx context.Context, actor Actor, asOf time.Time) (exampl
 	if err != nil {
 		return ex, fmt.Errorf("find competitor offers: %w", err)
 	}
-	products, err := b.Gaps.Products(ctx, asOf)
-	if err != nil {
-		return ex, err
-	}
 	var (
-		chosen domain.Account
-		bought []domain.SalesTotal
+		chosen   domain.Account
+		bought   []domain.SalesTotal
+		products map[string]domain.Product
 	)
 	for _, a := range accs[:min(len(accs), exampleAccounts)] {
 		sales, err := b.Store.SalesBySKU(ctx, domain.ForAccount(a.ID), []domain.Period{domain.Window(asOf)})
 		if err != nil {
 			return ex, fmt.Errorf("sales by sku: %w", err)
 		}
-		sales = slices.DeleteFunc(sales, func(s domain.SalesTotal) bool { return s.Revenue <= 0 || products[s.Key].SKU == "" })
+		sales = slices.DeleteFunc(sales, func(s domain.SalesTotal) bool { return s.Revenue <= 0 })
+		if len(sales) > 0 && products == nil {
+			if products, err = b.Gaps.Products(ctx, asOf); err != nil {
+				return ex, err
+			}
+		}
+		sales = slices.DeleteFunc(sales, func(s domain.SalesTotal) bool { return products[s.Key].SKU == "" })
 		if len(sales) == 0 {
 			continue
 		}

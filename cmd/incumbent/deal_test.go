@@ -121,14 +121,15 @@ func TestCostPerUse(t *testing.T) {
 		t.Fatalf("status %d, %v\n%s", code, err, out)
 	}
 	// Ours: 10,000/800 = 12.50 for 100 uses; 80,000 uses a year. Rival: (10 + 50)/90.
-	// Other: 11/100, cheaper per use.
+	// Other: 11/100, cheaper per use. Parity = their cost per use × our 100 uses: 11.00
+	// for Other, 66.67 for Rival (its change-over counted once).
 	rival := 60.0 / 90
 	want := []domain.CostPerUse{
 		{AccountID: "A1", SKU: "G-1", Competitor: "Other", CompetitorProduct: "OG", PriceOurs: 12.5, PriceSource: "account", UsesOurs: 100,
-			PriceTheirs: 11, UsesTheirs: 100, CPUOurs: 0.125, CPUTheirs: 0.11, AnnualUses: 80000, Savings: (0.11 - 0.125) * 80000, MaxDefensible: 11},
+			PriceTheirs: 11, UsesTheirs: 100, CPUOurs: 0.125, CPUTheirs: 0.11, AnnualUses: 80000, Savings: (0.11 - 0.125) * 80000, ParityPrice: 11, UnitOfUse: "pair"},
 		{AccountID: "A1", SKU: "G-1", Competitor: "Rival", CompetitorProduct: "RG-100", OfferAccountID: "A1", Weaknesses: "tears under solvent",
 			PriceOurs: 12.5, PriceSource: "account", UsesOurs: 100, PriceTheirs: 10, UsesTheirs: 90, ChangeCost: 50,
-			CPUOurs: 0.125, CPUTheirs: rival, AnnualUses: 80000, Savings: (rival - 0.125) * 80000, MaxDefensible: rival*100 - 50},
+			CPUOurs: 0.125, CPUTheirs: rival, AnnualUses: 80000, Savings: (rival - 0.125) * 80000, ParityPrice: rival * 100, UnitOfUse: "pair"},
 	}
 	if diff := cmp.Diff(want, got.Comparisons, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)

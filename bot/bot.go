@@ -347,7 +347,7 @@ func (b *Bot) helpCmd(ctx context.Context, req Request, args []string) (Reply, e
 	for _, c := range commands() {
 		e := ""
 		if es := ex.of(c.name); len(es) > 0 {
-			e = "`" + es[0].text + "`"
+			e = es[0].text // plain: tables render as preformatted text on Slack
 		}
 		t.Rows = append(t.Rows, []string{c.usage, c.summary, e})
 	}

@@ -441,7 +441,7 @@ func (b *Bot) accountCmd(ctx context.Context, req Request, args []string) (Reply
 		blocks = append(blocks, &Context{Text: note})
 	}
 	fields := []Field{{"Territory", a.Territory}, {"Owner", orDash(a.Owner)}, {"Industry", orDash(a.Industry)},
-		{"Payment terms", fmt.Sprintf("%d days", a.PaymentTermsDays)}}
+		{"Payment terms", fmt.Sprintf("%d %s", a.PaymentTermsDays, plural(a.PaymentTermsDays, "day", "days"))}}
 	if len(a.Aliases) > 0 {
 		fields = append(fields, Field{"Also known as", strings.Join(a.Aliases, ", ")})
 	}

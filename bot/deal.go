@@ -167,7 +167,7 @@ func (b *Bot) dealVary(ctx context.Context, req Request, id string, words []stri
 	}
 	if c.HasMonths {
 		r.Months = c.Months
-		changed = append(changed, fmt.Sprintf("for %d months", c.Months))
+		changed = append(changed, "for "+months(c.Months))
 	}
 	if c.HasGet {
 		r.Qty = c.Qty
@@ -238,7 +238,7 @@ func (b *Bot) tradeSentence(accountName string, d domain.Deal) string {
 	if t.Yearly {
 		get = fmt.Sprintf("%s × %s a year at %s", num(t.Qty), t.Y, price)
 	}
-	return fmt.Sprintf("Give %s %s off %s for %d months in exchange for %s.", accountName, pctExact(t.Discount), xWords(t), t.Months, get)
+	return fmt.Sprintf("Give %s %s off %s for %s in exchange for %s.", accountName, pctExact(t.Discount), xWords(t), months(t.Months), get)
 }
 
 func (b *Bot) dealReply(s domain.Scenario, title, note string) Reply {
@@ -250,7 +250,7 @@ func (b *Bot) dealReply(s domain.Scenario, title, note string) Reply {
 		blocks = append(blocks, &Context{Text: note})
 	}
 	blocks = append(blocks, &Text{Text: b.tradeSentence(s.AccountName, d)})
-	term := fmt.Sprintf("over %d months", t.Months)
+	term := "over " + months(t.Months)
 	gainHow := fmt.Sprintf("%s × %s GP each", num(t.Qty), m.Format2(d.UnitGPY))
 	if t.Yearly {
 		gainHow = fmt.Sprintf("%s a year × %s GP × %d/12", num(t.Qty), m.Format2(d.UnitGPY), t.Months)
@@ -476,7 +476,7 @@ func (b *Bot) dealCompare(ctx context.Context, req Request, ids []string) (Reply
 		row("Give", func(s domain.Scenario) string {
 			return pctExact(s.Deal.Terms.Discount) + " on " + s.Deal.Terms.X
 		}),
-		row("Term", func(s domain.Scenario) string { return fmt.Sprintf("%d months", s.Deal.Terms.Months) }),
+		row("Term", func(s domain.Scenario) string { return months(s.Deal.Terms.Months) }),
 		row("Get", func(s domain.Scenario) string {
 			g := num(s.Deal.Terms.Qty) + " × " + s.Deal.Terms.Y
 			if s.Deal.Terms.Yearly {
@@ -580,8 +580,8 @@ func (b *Bot) suggestionLines(a domain.Account, sugs []domain.Suggestion) (strin
 		}
 		d := s.Deal
 		t := d.Terms
-		lines = append(lines, fmt.Sprintf("%d. Give %s on %s for %d months, get %s × %s a year (%s): net %s (gain %s, concession %s).",
-			i+1, pctExact(t.Discount), t.X, t.Months, num(t.Qty), t.Y, s.Category, m.Format(d.Net), m.Format(d.Gain), m.Format(d.Concession)))
+		lines = append(lines, fmt.Sprintf("%d. Give %s on %s for %s, get %s × %s a year (%s): net %s (gain %s, concession %s).",
+			i+1, pctExact(t.Discount), t.X, months(t.Months), num(t.Qty), t.Y, s.Category, m.Format(d.Net), m.Format(d.Gain), m.Format(d.Concession)))
 		buttons = append(buttons, Button{Label: fmt.Sprintf("Save %d as a scenario", i+1), Command: "deal " + suggestionTerms(a, s)})
 	}
 	return strings.Join(lines, "\n"), buttons

@@ -147,6 +147,9 @@ func countOf(n float64, one, many string) string {
 	return num(n) + " " + many
 }
 
+// months writes a term: "1 month", "12 months".
+func months(n int) string { return fmt.Sprintf("%d %s", n, plural(n, "month", "months")) }
+
 // possessive writes the possessive of a name: "Fasteners'", "Uline's", "Acme Corp.'s".
 func possessive(name string) string {
 	if strings.HasSuffix(name, "s") || strings.HasSuffix(name, "S") {

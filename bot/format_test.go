@@ -77,6 +77,9 @@ func TestPluralsAndPossessives(t *testing.T) {
 			t.Errorf("countOf(%v) = %q, want %q", tt.n, got, tt.want)
 		}
 	}
+	if got := months(1) + ", " + months(12); got != "1 month, 12 months" {
+		t.Errorf("months = %q", got)
+	}
 	for _, tt := range []struct{ name, want string }{
 		{"Fasteners", "Fasteners'"}, {"Abrasives", "Abrasives'"}, {"Motion Industries", "Motion Industries'"},
 		{"Uline", "Uline's"}, {"Safety & PPE", "Safety & PPE's"}, {"Acme Corp.", "Acme Corp.'s"},

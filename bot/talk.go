@@ -141,7 +141,7 @@ func TemplateDraft(f TalkFacts) Draft {
 	if t.Yearly {
 		get = fmt.Sprintf("%s %s a year", num(t.Qty), t.Y)
 	}
-	pts = append(pts, fmt.Sprintf("Trade, don't give: \"If you can give us %s, we can look at %s on %s for %d months.\"", get, pctExact(t.Discount), t.X, t.Months))
+	pts = append(pts, fmt.Sprintf("Trade, don't give: \"If you can give us %s, we can look at %s on %s for %s.\"", get, pctExact(t.Discount), t.X, months(t.Months)))
 	if d.Verdict == domain.VerdictAccretive {
 		pts = append(pts, fmt.Sprintf("Know our number: the trade adds %s of gross profit to the account over the term (%s of concession against %s of gain).", m.Format(d.Net), m.Format(d.Concession), m.Format(d.Gain)))
 	} else if d.BreakEvenQty != nil {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hbollon/go-edlib"
 
@@ -213,6 +214,10 @@ func (b *Bot) Handle(ctx context.Context, req Request) (reply Reply) {
 	if req.AsOf.IsZero() {
 		req.AsOf = domain.Day(b.Now())
 	}
+	if n := utf8.RuneCountInString(req.Text); n > MaxCommandLength {
+		return b.errorReply(ctx, req, domain.Errorf(domain.EINVALID,
+			"That command is %s characters long; the limit is %s. Say it in fewer words.", num(float64(n)), num(MaxCommandLength)))
+	}
 	words := tokenize(strings.TrimPrefix(strings.TrimSpace(req.Text), "/"))
 	if len(words) == 0 {
 		return b.errorReply(ctx, req, domain.Errorf(domain.EINVALID, "Say what you need: try `help`."))
@@ -313,26 +318,44 @@ func tokenize(s string) []string {
 	return out
 }
 
-func (b *Bot) helpCmd(_ context.Context, _ Request, args []string) (Reply, error) {
+func (b *Bot) helpCmd(ctx context.Context, req Request, args []string) (Reply, error) {
+	// Examples name real things of the loaded data, the asker may see; when the store
+	// cannot say, help goes out without them.
+	ex, err := b.examples(ctx, req.Actor, req.AsOf)
+	if err != nil {
+		b.Logger.WarnContext(ctx, "help: examples left out", "err", err)
+	}
 	if len(args) > 0 {
 		c, ok := findCommand(strings.ToLower(args[0]))
 		if !ok {
 			return Reply{}, unknownCommand(strings.ToLower(args[0]))
 		}
-		return Reply{Blocks: []Block{
-			&Header{Text: c.name},
-			&Text{Text: fmt.Sprintf("`%s` — %s", c.usage, c.summary)},
-		}}, nil
+		blocks := []Block{&Header{Text: c.name}, &Text{Text: fmt.Sprintf("`%s` — %s", c.usage, c.summary)}}
+		if es := ex.of(c.name); len(es) > 0 {
+			lines := make([]string, len(es))
+			for i, e := range es {
+				lines[i] = "• `" + e.text + "`"
+				if e.writes {
+					lines[i] += " (changes data)"
+				}
+			}
+			blocks = append(blocks, &Text{Text: "*For example*\n" + strings.Join(lines, "\n")})
+		}
+		return Reply{Blocks: blocks}, nil
 	}
-	t := &Table{Columns: []Column{{Title: "Command"}, {Title: "What it does"}}}
+	t := &Table{Columns: []Column{{Title: "Command"}, {Title: "What it does"}, {Title: "For example"}}}
 	for _, c := range commands() {
-		t.Rows = append(t.Rows, []string{c.usage, c.summary})
+		e := ""
+		if es := ex.of(c.name); len(es) > 0 {
+			e = es[0].text // plain: tables render as preformatted text on Slack
+		}
+		t.Rows = append(t.Rows, []string{c.usage, c.summary, e})
 	}
 	return Reply{Blocks: []Block{
 		&Header{Text: "Incumbent"},
 		&Text{Text: "Defend the business we have, find what is left to win, and trade concessions for new business."},
 		t,
-		&Context{Text: "Accounts can be named by id, name, alias or a close spelling."},
+		&Context{Text: "Accounts can be named by id, name, alias or a close spelling. The examples use your own data; `help <command>` shows more."},
 	}}, nil
 }
 
@@ -464,7 +487,7 @@ func (b *Bot) accountCmd(ctx context.Context, req Request, args []string) (Reply
 		blocks = append(blocks, &Context{Text: note})
 	}
 	fields := []Field{{"Territory", a.Territory}, {"Owner", orDash(a.Owner)}, {"Industry", orDash(a.Industry)},
-		{"Payment terms", fmt.Sprintf("%d days", a.PaymentTermsDays)}}
+		{"Payment terms", fmt.Sprintf("%d %s", a.PaymentTermsDays, plural(a.PaymentTermsDays, "day", "days"))}}
 	if len(a.Aliases) > 0 {
 		fields = append(fields, Field{"Also known as", strings.Join(a.Aliases, ", ")})
 	}

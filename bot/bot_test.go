@@ -45,6 +45,15 @@ func (s *fakeStore) FindAccounts(_ context.Context, sc domain.Scope) ([]domain.A
 	return out, nil
 }
 
+// The reads help's examples make: the fake store has no sales, products or offers.
+func (s *fakeStore) FindCompetitorOffers(context.Context, domain.Scope) ([]domain.CompetitorOffer, error) {
+	return nil, nil
+}
+func (s *fakeStore) SalesBySKU(context.Context, domain.Scope, []domain.Period) ([]domain.SalesTotal, error) {
+	return nil, nil
+}
+func (s *fakeStore) FindProducts(context.Context) ([]domain.Product, error) { return nil, nil }
+
 func testStore() *fakeStore {
 	return &fakeStore{
 		territories: []domain.Territory{
@@ -224,6 +233,10 @@ func TestGrammar(t *testing.T) {
 		{"account", domain.EINVALID, "Usage: `account <name>`"},
 		{`account "acme mfg"`, "", "Acme Manufacturing (A0001)"},
 		{"account “Bayou Logistics”", "", "Bayou Logistics (A0003)"},
+		// DESIGN section 5: one command is at most 2,000 characters, for every adapter.
+		{"account " + strings.Repeat("x", 1992), domain.ENOTFOUND, "No account"},
+		{"account " + strings.Repeat("x", 1993), domain.EINVALID, "That command is 2,001 characters long; the limit is 2,000."},
+		{"account " + strings.Repeat("é", 1993), domain.EINVALID, "the limit is 2,000"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {

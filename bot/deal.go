@@ -47,7 +47,7 @@ func newDealData(s domain.Scenario) dealData {
 
 func (b *Bot) dealCmd(ctx context.Context, req Request, args []string) (Reply, error) {
 	if len(args) == 0 {
-		return Reply{}, dealError("Which deal?")
+		return Reply{}, b.withExample(ctx, req, dealError("Which deal?"), "deal", nil)
 	}
 	if err := b.checkAsOf(ctx, req.AsOf); err != nil {
 		return Reply{}, err
@@ -57,7 +57,7 @@ func (b *Bot) dealCmd(ctx context.Context, req Request, args []string) (Reply, e
 		return b.dealSuggest(ctx, req, strings.Join(args[1:], " "))
 	case "show":
 		if len(args) != 2 {
-			return Reply{}, domain.Errorf(domain.EINVALID, "Usage: `deal show <id>`, e.g. `deal show S-12`.")
+			return Reply{}, domain.Errorf(domain.EINVALID, "Usage: `deal show <id>`, with the id a priced deal was saved as (S- and a number, in the deal's reply).")
 		}
 		s, _, err := b.scenario(ctx, req, args[1])
 		if err != nil {
@@ -66,18 +66,18 @@ func (b *Bot) dealCmd(ctx context.Context, req Request, args []string) (Reply, e
 		return b.dealReply(s, "Scenario "+s.Name(), ""), nil
 	case "vary":
 		if len(args) < 3 {
-			return Reply{}, domain.Errorf(domain.EINVALID, "Usage: `deal vary <id> <changed terms>`, e.g. `deal vary S-12 give 4%%` or `deal vary S-12 get 300 yearly`.")
+			return Reply{}, domain.Errorf(domain.EINVALID, "Usage: `deal vary <id> <changed terms>`, such as `deal vary <id> give 4%%` or `deal vary <id> get 300 yearly`, with the id a priced deal was saved as (S- and a number, in the deal's reply).")
 		}
 		return b.dealVary(ctx, req, args[1], args[2:])
 	case "compare":
 		if len(args) < 3 {
-			return Reply{}, domain.Errorf(domain.EINVALID, "Usage: `deal compare <id> <id>…`, e.g. `deal compare S-12 S-13`.")
+			return Reply{}, domain.Errorf(domain.EINVALID, "Usage: `deal compare <id> <id>…`, with the ids priced deals were saved as (S- and a number, in each deal's reply).")
 		}
 		return b.dealCompare(ctx, req, args[1:])
 	}
 	account, c, err := parseDeal(args)
 	if err != nil {
-		return Reply{}, err
+		return Reply{}, b.withExample(ctx, req, err, "deal", func(e example) bool { return e.writes })
 	}
 	a, note, err := b.resolveAccount(ctx, req.Actor, account)
 	if err != nil {
@@ -125,6 +125,10 @@ func (b *Bot) scenario(ctx context.Context, req Request, id string) (domain.Scen
 	if err != nil {
 		return s, domain.Account{}, err
 	}
+	// A scenario saved before parity prices were kept gets its own from its figures.
+	for i := range s.CostPerUse {
+		s.CostPerUse[i].ParityPrice = parity(s.CostPerUse[i])
+	}
 	a, err := b.Store.FindAccount(ctx, s.AccountID)
 	if err != nil {
 		return s, a, fmt.Errorf("account of scenario %s: %w", s.Name(), err)
@@ -160,7 +164,7 @@ func (b *Bot) dealVary(ctx context.Context, req Request, id string, words []stri
 	}
 	if c.HasMonths {
 		r.Months = c.Months
-		changed = append(changed, fmt.Sprintf("for %d months", c.Months))
+		changed = append(changed, "for "+months(c.Months))
 	}
 	if c.HasGet {
 		r.Qty = c.Qty
@@ -212,28 +216,6 @@ func num(q float64) string {
 	return strconv.FormatFloat(q, 'f', -1, 64)
 }
 
-// Format2 writes a unit price with cents: "$12.50".
-func (m Money) Format2(v float64) string {
-	sign := ""
-	if v < 0 {
-		sign, v = "-", -v
-	}
-	s := strconv.FormatFloat(v, 'f', 2, 64)
-	whole, frac, _ := strings.Cut(s, ".")
-	return sign + m.symbol() + groupThousands(whole) + "." + frac
-}
-
-// perUse writes a cost per use with enough digits to compare: "$0.115", "$1.20".
-func (m Money) perUse(v float64) string {
-	switch a := math.Abs(v); {
-	case a >= 1:
-		return m.Format2(v)
-	case a >= 0.01:
-		return m.symbol() + strconv.FormatFloat(v, 'f', 3, 64)
-	}
-	return m.symbol() + strconv.FormatFloat(v, 'f', 4, 64)
-}
-
 // xWords names X: "gloves (category)" or "G-1 Nitrile gloves".
 func xWords(t domain.DealTerms) string {
 	if t.XIsSKU {
@@ -253,7 +235,7 @@ func (b *Bot) tradeSentence(accountName string, d domain.Deal) string {
 	if t.Yearly {
 		get = fmt.Sprintf("%s × %s a year at %s", num(t.Qty), t.Y, price)
 	}
-	return fmt.Sprintf("Give %s %s off %s for %d months in exchange for %s.", accountName, pctExact(t.Discount), xWords(t), t.Months, get)
+	return fmt.Sprintf("Give %s %s off %s for %s in exchange for %s.", accountName, pctExact(t.Discount), xWords(t), months(t.Months), get)
 }
 
 func (b *Bot) dealReply(s domain.Scenario, title, note string) Reply {
@@ -265,7 +247,7 @@ func (b *Bot) dealReply(s domain.Scenario, title, note string) Reply {
 		blocks = append(blocks, &Context{Text: note})
 	}
 	blocks = append(blocks, &Text{Text: b.tradeSentence(s.AccountName, d)})
-	term := fmt.Sprintf("over %d months", t.Months)
+	term := "over " + months(t.Months)
 	gainHow := fmt.Sprintf("%s × %s GP each", num(t.Qty), m.Format2(d.UnitGPY))
 	if t.Yearly {
 		gainHow = fmt.Sprintf("%s a year × %s GP × %d/12", num(t.Qty), m.Format2(d.UnitGPY), t.Months)
@@ -280,7 +262,7 @@ func (b *Bot) dealReply(s domain.Scenario, title, note string) Reply {
 		be = breakEven(d)
 	}
 	tbl.Rows = append(tbl.Rows, []string{"Break-even", "concession ÷ GP per unit of " + t.Y, be})
-	vol := fmt.Sprintf("none: %s is all of %s's %s margin", pctExact(t.Discount), t.X, pct1(d.MarginX))
+	vol := fmt.Sprintf("none: %s is all of %s %s margin", pctExact(t.Discount), possessive(t.X), pct1(d.MarginX))
 	if d.RequiredVolumeIncrease != nil {
 		vol = "+" + pct1(*d.RequiredVolumeIncrease)
 	}
@@ -378,21 +360,23 @@ func breakEven(d domain.Deal) string {
 // cpuAngle is the competitive angle of one cost-per-use comparison.
 func (b *Bot) cpuAngle(c domain.CostPerUse) string {
 	m := b.Money
-	offer := c.Competitor
-	if c.CompetitorProduct != "" {
-		offer += " " + c.CompetitorProduct
-	}
-	s := fmt.Sprintf("*Against %s* on %s: %s a unit for %s uses", offer, c.SKU, m.Format2(c.PriceTheirs), num(c.UsesTheirs))
+	s := fmt.Sprintf("*Against %s* on %s: %s a unit for %s", offerName(c), c.SKU, m.Format2(c.PriceTheirs), countOf(c.UsesTheirs, "use", "uses"))
 	if c.ChangeCost > 0 {
 		s += fmt.Sprintf(", plus %s to change over", m.Format2(c.ChangeCost))
 	}
 	s += fmt.Sprintf(". Cost per use: ours %s, theirs %s.", m.perUse(c.CPUOurs), m.perUse(c.CPUTheirs))
-	if c.Beats() {
-		s += fmt.Sprintf(" We are cheaper per use: with us the customer saves %s a year on %s uses, and we could charge up to %s a unit before they would gain by switching. Lead with that value before giving any price.",
-			m.Format(c.Savings), num(c.AnnualUses), m.Format2(c.MaxDefensible))
-	} else {
-		s += fmt.Sprintf(" Theirs is cheaper per use: switching would save the customer %s a year; our price would have to come to %s a unit to match.",
-			m.Format(-c.Savings), m.Format2(c.MaxDefensible))
+	switch {
+	case c.Beats() && saves(c.Savings):
+		s += fmt.Sprintf(" We are cheaper per use: with us the customer saves %s a year on %s. %s. Lead with that value before giving any price.",
+			m.Format(c.Savings), countOf(c.AnnualUses, "use", "uses"), upperFirst(b.parityWords(c)))
+	case c.Beats():
+		s += fmt.Sprintf(" We are cheaper per use. %s. Lead with that value before giving any price.", upperFirst(b.parityWords(c)))
+	case c.CPUOurs > c.CPUTheirs && saves(-c.Savings):
+		s += fmt.Sprintf(" We are dearer per use: switching would save the customer %s a year. %s.", m.Format(-c.Savings), upperFirst(b.parityWords(c)))
+	case c.CPUOurs > c.CPUTheirs:
+		s += fmt.Sprintf(" We are dearer per use. %s.", upperFirst(b.parityWords(c)))
+	default:
+		s += fmt.Sprintf(" We cost the same per use as %s.", c.Competitor)
 	}
 	if c.Weaknesses != "" {
 		s += " Their weaknesses on file: " + c.Weaknesses + "."
@@ -401,6 +385,58 @@ func (b *Bot) cpuAngle(c domain.CostPerUse) string {
 		s += " (A uses-per-unit was missing and taken as equal: check it.)"
 	}
 	return s
+}
+
+// parityWords says at what unit price our cost per use equals the competitor's: "at
+// $9.63 a unit we cost the same per part as Uline".
+func (b *Bot) parityWords(c domain.CostPerUse) string {
+	per := "use"
+	if u := strings.TrimSpace(c.UnitOfUse); u != "" {
+		per = u
+	}
+	return fmt.Sprintf("at %s a unit we cost the same per %s as %s", b.Money.Format2(parity(c)), per, c.Competitor)
+}
+
+// parity is a comparison's parity price; a scenario saved before parity prices were
+// kept has none, and gets it from the figures it has.
+func parity(c domain.CostPerUse) float64 {
+	if c.ParityPrice == 0 {
+		return c.CPUTheirs * c.UsesOurs
+	}
+	return c.ParityPrice
+}
+
+// saves reports whether an amount of savings is worth quoting: at least $1 once rounded.
+func saves(v float64) bool { return math.Round(v) >= 1 }
+
+// upperFirst capitalises the first letter of s.
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// offerName names a competitor's offer: the competitor and its product, without the
+// competitor's name twice ("Uline Flap Disc …", not "Uline Uline Flap Disc …").
+func offerName(c domain.CostPerUse) string {
+	p := strings.TrimSpace(c.CompetitorProduct)
+	switch {
+	case p == "":
+		return c.Competitor
+	case startsWithName(p, c.Competitor):
+		return p
+	}
+	return c.Competitor + " " + p
+}
+
+// startsWithName reports whether text starts with name as whole words, in any case.
+func startsWithName(text, name string) bool {
+	name = strings.TrimSpace(name)
+	if name == "" || len(text) < len(name) || !strings.EqualFold(text[:len(name)], name) {
+		return false
+	}
+	return len(text) == len(name) || text[len(name)] == ' '
 }
 
 func (b *Bot) dealCompare(ctx context.Context, req Request, ids []string) (Reply, error) {
@@ -437,7 +473,7 @@ func (b *Bot) dealCompare(ctx context.Context, req Request, ids []string) (Reply
 		row("Give", func(s domain.Scenario) string {
 			return pctExact(s.Deal.Terms.Discount) + " on " + s.Deal.Terms.X
 		}),
-		row("Term", func(s domain.Scenario) string { return fmt.Sprintf("%d months", s.Deal.Terms.Months) }),
+		row("Term", func(s domain.Scenario) string { return months(s.Deal.Terms.Months) }),
 		row("Get", func(s domain.Scenario) string {
 			g := num(s.Deal.Terms.Qty) + " × " + s.Deal.Terms.Y
 			if s.Deal.Terms.Yearly {
@@ -488,8 +524,9 @@ func (b *Bot) dealCompare(ctx context.Context, req Request, ids []string) (Reply
 }
 
 func (b *Bot) dealSuggest(ctx context.Context, req Request, account string) (Reply, error) {
-	a, note, err := b.accountOrLast(ctx, req.Actor, account,
-		"Suggest deals for which account? Usage: `deal suggest <account>`.")
+	a, note, err := b.accountOrLast(ctx, req.Actor, account, func() string {
+		return "Suggest deals for which account? Usage: `deal suggest <account>`." + b.forExample(ctx, req, "deal", startsWith("deal suggest "))
+	})
 	if err != nil {
 		return Reply{}, err
 	}
@@ -532,14 +569,18 @@ func (b *Bot) suggestionLines(a domain.Account, sugs []domain.Suggestion) (strin
 	for i, s := range sugs {
 		if s.LeadWithValue {
 			c := s.CostPerUse
-			lines = append(lines, fmt.Sprintf("%d. *Lead with value on %s*: our cost per use of %s is %s against %s's %s; %s saves %s a year with us. Give no discount.",
-				i+1, s.Category, c.SKU, m.perUse(c.CPUOurs), c.Competitor, m.perUse(c.CPUTheirs), a.Name, m.Format(c.Savings)))
+			line := fmt.Sprintf("%d. *Lead with value on %s*: our cost per use of %s is %s against %s %s", i+1, s.Category, c.SKU,
+				m.perUse(c.CPUOurs), possessive(c.Competitor), m.perUse(c.CPUTheirs))
+			if saves(c.Savings) {
+				line += fmt.Sprintf("; %s saves %s a year with us", a.Name, m.Format(c.Savings))
+			}
+			lines = append(lines, line+". Give no discount.")
 			continue
 		}
 		d := s.Deal
 		t := d.Terms
-		lines = append(lines, fmt.Sprintf("%d. Give %s on %s for %d months, get %s × %s a year (%s): net %s (gain %s, concession %s).",
-			i+1, pctExact(t.Discount), t.X, t.Months, num(t.Qty), t.Y, s.Category, m.Format(d.Net), m.Format(d.Gain), m.Format(d.Concession)))
+		lines = append(lines, fmt.Sprintf("%d. Give %s on %s for %s, get %s × %s a year (%s): net %s (gain %s, concession %s).",
+			i+1, pctExact(t.Discount), t.X, months(t.Months), num(t.Qty), t.Y, s.Category, m.Format(d.Net), m.Format(d.Gain), m.Format(d.Concession)))
 		buttons = append(buttons, Button{Label: fmt.Sprintf("Save %d as a scenario", i+1), Command: "deal " + suggestionTerms(a, s)})
 	}
 	return strings.Join(lines, "\n"), buttons
@@ -554,9 +595,11 @@ func suggestionTerms(a domain.Account, s domain.Suggestion) string {
 // CostPerUse command.
 
 func (b *Bot) cpuCmd(ctx context.Context, req Request, args []string) (Reply, error) {
-	const usage = "Usage: `cpu <account> <sku> [vs <competitor>]`, e.g. `cpu acme G-1 vs Rival`."
+	usage := func() string {
+		return "Usage: `cpu <account> <sku> [vs <competitor>]`." + b.forExample(ctx, req, "cpu", nil)
+	}
 	if len(args) < 1 {
-		return Reply{}, domain.Errorf(domain.EINVALID, "Which account and product? %s", usage)
+		return Reply{}, domain.Errorf(domain.EINVALID, "Which account and product? %s", usage())
 	}
 	if err := b.checkAsOf(ctx, req.AsOf); err != nil {
 		return Reply{}, err
@@ -565,14 +608,14 @@ func (b *Bot) cpuCmd(ctx context.Context, req Request, args []string) (Reply, er
 	for i, w := range args {
 		if strings.EqualFold(w, "vs") || strings.EqualFold(w, "versus") || strings.EqualFold(w, "against") {
 			if i == len(args)-1 {
-				return Reply{}, domain.Errorf(domain.EINVALID, "Name the competitor after `%s`. %s", w, usage)
+				return Reply{}, domain.Errorf(domain.EINVALID, "Name the competitor after `%s`. %s", w, usage())
 			}
 			competitor, args = strings.Join(args[i+1:], " "), args[:i]
 			break
 		}
 	}
 	if len(args) < 1 {
-		return Reply{}, domain.Errorf(domain.EINVALID, "Which account and product? %s", usage)
+		return Reply{}, domain.Errorf(domain.EINVALID, "Which account and product? %s", usage())
 	}
 	products, err := b.Deals.Gaps.Products(ctx, req.AsOf)
 	if err != nil {
@@ -586,7 +629,7 @@ func (b *Bot) cpuCmd(ctx context.Context, req Request, args []string) (Reply, er
 		}
 	}
 	if len(args) < 2 {
-		return Reply{}, domain.Errorf(domain.EINVALID, "Which account and product? %s", usage)
+		return Reply{}, domain.Errorf(domain.EINVALID, "Which account and product? %s", usage())
 	}
 	// The product is the shortest tail of the words that names one; the rest is the
 	// account.
@@ -599,7 +642,7 @@ func (b *Bot) cpuCmd(ctx context.Context, req Request, args []string) (Reply, er
 	}
 	if split < 0 {
 		_, err := domain.FindTarget(products, args[len(args)-1], true)
-		return Reply{}, domain.Errorf(domain.EINVALID, "%s %s", domain.ErrorMessage(err), usage)
+		return Reply{}, domain.Errorf(domain.EINVALID, "%s %s", domain.ErrorMessage(err), usage())
 	}
 	a, note, err := b.resolveAccount(ctx, req.Actor, strings.Join(args[:split], " "))
 	if err != nil {
@@ -630,14 +673,14 @@ func (b *Bot) cpuReply(ctx context.Context, req Request, a domain.Account, note,
 		return Reply{Blocks: blocks, Data: res}, nil
 	}
 	c0 := res.Comparisons[0]
-	priceNote := fmt.Sprintf("Our price: %s, %s's average net price over the last 12 months", m.Format2(c0.PriceOurs), a.Name)
+	priceNote := fmt.Sprintf("Our price: %s, %s average net price over the last 12 months", m.Format2(c0.PriceOurs), possessive(a.Name))
 	if c0.PriceSource == "list" {
 		priceNote = fmt.Sprintf("Our price: list %s (%s bought none in the last 12 months)", m.Format2(c0.PriceOurs), a.Name)
 	}
-	blocks = append(blocks, &Text{Text: fmt.Sprintf("%s; %s uses a unit; %s uses a year.", priceNote, num(c0.UsesOurs), num(c0.AnnualUses))})
+	blocks = append(blocks, &Text{Text: fmt.Sprintf("%s; %s a unit; %s a year.", priceNote, countOf(c0.UsesOurs, "use", "uses"), countOf(c0.AnnualUses, "use", "uses"))})
 	tbl := &Table{Columns: []Column{{Title: "Competitor"}, {Title: "Offer"}, {Title: "Price", Numeric: true}, {Title: "Uses", Numeric: true},
 		{Title: "Change-over", Numeric: true}, {Title: "Their cost/use", Numeric: true}, {Title: "Ours", Numeric: true},
-		{Title: "Customer saves with us /yr", Numeric: true}, {Title: "Max price we can defend", Numeric: true}}}
+		{Title: "Customer saves with us /yr", Numeric: true}, {Title: "Parity price", Numeric: true}}}
 	var weak []string
 	for _, c := range res.Comparisons {
 		scope := "market-wide"
@@ -645,12 +688,26 @@ func (b *Bot) cpuReply(ctx context.Context, req Request, a domain.Account, note,
 			scope = "to " + a.Name
 		}
 		tbl.Rows = append(tbl.Rows, []string{c.Competitor, orDash(c.CompetitorProduct) + " (" + scope + ")", m.Format2(c.PriceTheirs), num(c.UsesTheirs),
-			m.Format2(c.ChangeCost), m.perUse(c.CPUTheirs), m.perUse(c.CPUOurs), m.Format(c.Savings), m.Format2(c.MaxDefensible)})
+			m.Format2(c.ChangeCost), m.perUse(c.CPUTheirs), m.perUse(c.CPUOurs), m.Format(c.Savings), m.Format2(parity(c))})
 		if c.Weaknesses != "" {
 			weak = append(weak, fmt.Sprintf("%s: %s", c.Competitor, c.Weaknesses))
 		}
 	}
 	blocks = append(blocks, tbl)
+	var parities []string
+	for _, c := range res.Comparisons {
+		line := "• " + upperFirst(b.parityWords(c))
+		switch {
+		case c.Beats():
+			line += fmt.Sprintf(": at %s we are cheaper per use.", m.Format2(c.PriceOurs))
+		case c.CPUOurs > c.CPUTheirs:
+			line += fmt.Sprintf(": at %s we are dearer per use.", m.Format2(c.PriceOurs))
+		default:
+			line += "."
+		}
+		parities = append(parities, line)
+	}
+	blocks = append(blocks, &Text{Text: strings.Join(parities, "\n")})
 	beat := 0
 	for _, c := range res.Comparisons {
 		if c.Beats() {
@@ -668,14 +725,17 @@ func (b *Bot) cpuReply(ctx context.Context, req Request, a domain.Account, note,
 	if len(weak) > 0 {
 		blocks = append(blocks, &Text{Text: "*Their weaknesses on file*\n" + strings.Join(weak, "\n")})
 	}
-	blocks = append(blocks, &Context{Text: "Cost per use = (price + change-over cost) ÷ uses per unit; ours has no change-over. Savings = (theirs − ours) × the account's uses a year. Max price = their cost per use × our uses per unit − change-over cost."})
+	blocks = append(blocks, &Context{Text: "Cost per use = (price + change-over cost) ÷ uses per unit; ours has no change-over. Savings = (theirs − ours) × the account's uses a year. Parity price = their cost per use × our uses per unit: the unit price at which ours costs the same per use as theirs."})
 	return Reply{Blocks: blocks, Data: res}, nil
 }
 
 // Offer command.
 
 func (b *Bot) offerCmd(ctx context.Context, req Request, args []string) (Reply, error) {
-	const usage = "Usage: `offer <account> <competitor> <sku> <price> [uses <n>] [change <cost>] [weak <text>]`, e.g. `offer acme Rival G-1 10.50 uses 90 weak tears easily`. Quote a competitor of several words: `\"Big Supply Co\"`."
+	usage := func() string {
+		return "Usage: `offer <account> <competitor> <sku> <price> [uses <n>] [change <cost>] [weak <text>]`; quote a competitor of several words." +
+			b.forExample(ctx, req, "offer", nil)
+	}
 	if b.Offers == nil {
 		return Reply{}, domain.Errorf(domain.EINVALID, "This store cannot record offers from chat: import them with competitor_offers.csv.")
 	}
@@ -698,7 +758,7 @@ func (b *Bot) offerCmd(ctx context.Context, req Request, args []string) (Reply, 
 		}
 	}
 	if at < 0 {
-		return Reply{}, domain.Errorf(domain.EINVALID, "I could not find the SKU followed by the price. %s", usage)
+		return Reply{}, domain.Errorf(domain.EINVALID, "I could not find the SKU followed by the price. %s", usage())
 	}
 	sku := args[at]
 	if _, ok := products[sku]; !ok {
@@ -706,7 +766,10 @@ func (b *Bot) offerCmd(ctx context.Context, req Request, args []string) (Reply, 
 	}
 	price, _ := parseAmount(args[at+1])
 	if !(price > 0) {
-		return Reply{}, domain.Errorf(domain.EINVALID, "The competitor's price must be more than 0. %s", usage)
+		return Reply{}, domain.Errorf(domain.EINVALID, "The competitor's price must be more than 0. %s", usage())
+	}
+	if err := checkMax("competitor's price", price, maxMoney, "money"); err != nil {
+		return Reply{}, err
 	}
 	o := domain.CompetitorOffer{Competitor: args[at-1], SKU: sku, Price: price, SetBy: req.Actor.who(), SetAt: b.Now().UTC()}
 	rest := args[at+2:]
@@ -718,7 +781,10 @@ func (b *Bot) offerCmd(ctx context.Context, req Request, args []string) (Reply, 
 				v, ok = parseAmount(rest[i+1])
 			}
 			if !ok || !(v > 0) {
-				return Reply{}, domain.Errorf(domain.EINVALID, "After `uses`, say how many uses one unit gives (more than 0). %s", usage)
+				return Reply{}, domain.Errorf(domain.EINVALID, "After `uses`, say how many uses one unit gives (more than 0). %s", usage())
+			}
+			if err := checkMax("uses per unit", v, maxQuantity, "quantity"); err != nil {
+				return Reply{}, err
 			}
 			o.UsesPerUnit, i = v, i+2
 		case "change":
@@ -727,16 +793,19 @@ func (b *Bot) offerCmd(ctx context.Context, req Request, args []string) (Reply, 
 				v, ok = parseAmount(rest[i+1])
 			}
 			if !ok || v < 0 {
-				return Reply{}, domain.Errorf(domain.EINVALID, "After `change`, say the customer's cost of changing over (0 or more). %s", usage)
+				return Reply{}, domain.Errorf(domain.EINVALID, "After `change`, say the customer's cost of changing over (0 or more). %s", usage())
+			}
+			if err := checkMax("change-over cost", v, maxMoney, "money"); err != nil {
+				return Reply{}, err
 			}
 			o.ChangeCost, i = v, i+2
 		case "weak", "weakness", "weaknesses":
 			if i+1 >= len(rest) {
-				return Reply{}, domain.Errorf(domain.EINVALID, "After `weak`, say their weaknesses. %s", usage)
+				return Reply{}, domain.Errorf(domain.EINVALID, "After `weak`, say their weaknesses. %s", usage())
 			}
 			o.Weaknesses, i = strings.Join(rest[i+1:], " "), len(rest)
 		default:
-			return Reply{}, domain.Errorf(domain.EINVALID, "I did not understand %q after the price. %s", rest[i], usage)
+			return Reply{}, domain.Errorf(domain.EINVALID, "I did not understand %q after the price. %s", rest[i], usage())
 		}
 	}
 	a, err := b.resolveAccountToWrite(ctx, req.Actor, strings.Join(args[:at-1], " "))
@@ -750,7 +819,7 @@ func (b *Bot) offerCmd(ctx context.Context, req Request, args []string) (Reply, 
 	m := b.Money
 	s := fmt.Sprintf("Recorded: %s offers %s %s a unit against %s (%s)", o.Competitor, a.Name, m.Format2(o.Price), sku, products[sku].Name)
 	if o.UsesPerUnit > 0 {
-		s += fmt.Sprintf(", %s uses a unit", num(o.UsesPerUnit))
+		s += fmt.Sprintf(", %s a unit", countOf(o.UsesPerUnit, "use", "uses"))
 	}
 	if o.ChangeCost > 0 {
 		s += fmt.Sprintf(", %s to change over", m.Format2(o.ChangeCost))

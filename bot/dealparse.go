@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -10,8 +11,8 @@ import (
 )
 
 // dealUsage is the grammar of a deal, shown whenever a deal cannot be parsed.
-const dealUsage = "Usage: `deal <account> give <pct>% on <sku|category> [for <n> months] get <qty> <sku> [once|yearly] [at <price>] [also give|get <item> [primary]]`, " +
-	"e.g. `deal acme give 5% on gloves for 12 months get 200 W-1 yearly`."
+// The command adds an example built from the store (dealCmd, exampleError).
+const dealUsage = "Usage: `deal <account> give <pct>% on <sku|category> [for <n> months] get <qty> <sku> [once|yearly] [at <price>] [also give|get <item> [primary]]`."
 
 // dealClauses are the clauses of a deal command after the account, or the changes of
 // `deal vary`. The Has fields say which clauses were given.
@@ -109,10 +110,16 @@ func parseMonths(words []string, i int) (int, int, bool) {
 		}
 	}
 	v, err := strconv.Atoi(w)
-	if err != nil || v <= 0 || v > 1200 {
+	if errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(w, "-") {
+		return math.MaxInt, n, true // refused by the caller as over the limit
+	}
+	if err != nil || v <= 0 {
 		return 0, 0, false
 	}
 	if strings.HasPrefix(unit, "y") {
+		if v > maxMonths {
+			return math.MaxInt, n, true
+		}
 		v *= 12
 	}
 	return v, n, true
@@ -153,6 +160,9 @@ func parseDealClauses(words []string) (dealClauses, error) {
 				}
 				return c, dealError("After `give`, say the discount as a percentage (`give 5%%`), not %s.", got)
 			}
+			if err := checkMax("discount", pct, maxPercent, "percent"); err != nil {
+				return c, err
+			}
 			c.HasGive, c.Pct = true, pct
 			i += 1 + n
 			if i < len(words) && (strings.EqualFold(words[i], "on") || strings.EqualFold(words[i], "off")) {
@@ -163,7 +173,7 @@ func parseDealClauses(words []string) (dealClauses, error) {
 				c.X, i = x, j
 			}
 		case w == "on" || w == "off":
-			return c, dealError("`%s` must follow the discount: `give 5%% on gloves`.", words[i])
+			return c, dealError("`%s` must follow the discount: `give 5%% on <product or category>`.", words[i])
 		case w == "for":
 			if c.HasMonths {
 				return c, dealError("`for` appears twice.")
@@ -172,6 +182,9 @@ func parseDealClauses(words []string) (dealClauses, error) {
 			if !ok {
 				return c, dealError("After `for`, say the term in months (`for 12 months` or `for 12m`).")
 			}
+			if err := checkMax("term", float64(m), maxMonths, "months"); err != nil {
+				return c, err
+			}
 			c.HasMonths, c.Months = true, m
 			i += 1 + n
 		case w == "get":
@@ -179,11 +192,14 @@ func parseDealClauses(words []string) (dealClauses, error) {
 				return c, dealError("`get` appears twice.")
 			}
 			if i+1 >= len(words) {
-				return c, dealError("After `get`, say the quantity and the product: `get 200 W-1`.")
+				return c, dealError("After `get`, say the quantity and the product: `get 200 <sku>`.")
 			}
 			q, ok := parseAmount(words[i+1])
 			if !ok {
-				return c, dealError("After `get`, say the quantity first (`get 200 W-1`), not %q.", words[i+1])
+				return c, dealError("After `get`, say the quantity first (`get 200 <sku>`), not %q.", words[i+1])
+			}
+			if err := checkMax("quantity after `get`", q, maxQuantity, "quantity"); err != nil {
+				return c, err
 			}
 			c.HasGet, c.Qty = true, q
 			y, j := freeWords(words, i+2)
@@ -198,6 +214,9 @@ func parseDealClauses(words []string) (dealClauses, error) {
 			p, ok := parseAmount(words[i+1])
 			if !ok {
 				return c, dealError("After `at`, say a price (`at 45` or `at $45.50`), not %q.", words[i+1])
+			}
+			if err := checkMax("price after `at`", p, maxMoney, "money"); err != nil {
+				return c, err
 			}
 			c.HasPrice, c.Price = true, p
 			i += 2
@@ -222,6 +241,13 @@ func parseDealClauses(words []string) (dealClauses, error) {
 			}
 			if len(item) == 0 {
 				return c, dealError("Say what we %s after `also %s`: `also %s net 60 terms primary`.", side, side, side)
+			}
+			if len(item) >= 2 && strings.EqualFold(item[0], "net") {
+				if d, err := strconv.ParseFloat(item[1], 64); err == nil || errors.Is(err, strconv.ErrRange) {
+					if err := checkMax("payment term", d, maxTermDays, "days"); err != nil {
+						return c, err
+					}
+				}
 			}
 			it.Text = strings.Join(item, " ")
 			c.Ledger = append(c.Ledger, it)

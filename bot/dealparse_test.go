@@ -72,7 +72,7 @@ func TestParseDealErrors(t *testing.T) {
 		{"acme give", "not nothing"},
 		{"acme give 5% get 1 W-1", "Say what the discount is on"},
 		{"acme give 5% on gloves", "Say what we get in return"},
-		{"acme give 5% on gloves get W-1", "say the quantity first (`get 200 W-1`), not \"W-1\""},
+		{"acme give 5% on gloves get W-1", "say the quantity first (`get 200 <sku>`), not \"W-1\""},
 		{"acme give 5% on gloves get 200", "Say which product we get after the quantity: `get 200 <SKU or name>`."},
 		{"acme give 5% on gloves for ever get 1 W-1", "After `for`, say the term in months"},
 		{"acme give 5% on gloves get 1 W-1 at cheap", "After `at`, say a price"},
@@ -90,8 +90,42 @@ func TestParseDealErrors(t *testing.T) {
 			if domain.ErrorCode(err) != domain.EINVALID || !strings.Contains(msg, tt.want) {
 				t.Fatalf("err = %v, want EINVALID with %q", err, tt.want)
 			}
-			if !strings.Contains(msg, "Usage: `deal <account> give <pct>% on") || !strings.Contains(msg, "e.g. `deal acme give 5% on gloves") {
-				t.Errorf("the error lacks the grammar and an example: %s", msg)
+			// The grammar, with no made-up names: the command adds an example from the
+			// loaded data (TestHelpExamples in cmd/incumbent).
+			if !strings.Contains(msg, "Usage: `deal <account> give <pct>% on") || strings.Contains(msg, "e.g.") {
+				t.Errorf("the error lacks the grammar or quotes a made-up example: %s", msg)
+			}
+		})
+	}
+}
+
+// TestParseDealMaxima: values over DESIGN section 5's maxima are refused with the
+// field's name and the limit; values at the limit pass.
+func TestParseDealMaxima(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"acme give 101% on x get 1 y", "The discount is over the limit: at most 100%."},
+		{"acme give 5% on x for 1201 months get 1 y", "The term is over the limit: at most 1,200 months."},
+		{"acme give 5% on x for 101 years get 1 y", "The term is over the limit: at most 1,200 months."},
+		{"acme give 5% on x for 99999999999999999999999 months get 1 y", "The term is over the limit: at most 1,200 months."},
+		{"acme give 5% on x get 1000000001 y", "The quantity after `get` is over the limit: at most 1,000,000,000."},
+		{"acme give 5% on x get 1.5m y", ""},
+		{"acme give 5% on x get 2000m y", "The quantity after `get` is over the limit: at most 1,000,000,000."},
+		{"acme give 5% on x get 1 y at 1000000000001", "The price after `at` is over the limit: at most 1,000,000,000,000."},
+		{"acme give 5% on x get 1 y at 1000001m", "The price after `at` is over the limit: at most 1,000,000,000,000."},
+		{"acme give 5% on x get 1 y also give net 3651 terms", "The payment term is over the limit: at most 3,650 days."},
+		{"acme give 100% on x for 1200 months get 1000000000 y at 1000000000000 also give net 3650 terms", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			_, _, err := parseDeal(tokenize(tt.text))
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("refused at the limit: %v", err)
+				}
+				return
+			}
+			if domain.ErrorCode(err) != domain.EINVALID || domain.ErrorMessage(err) != tt.want {
+				t.Errorf("err = %v, want EINVALID %q", err, tt.want)
 			}
 		})
 	}

@@ -444,8 +444,13 @@ var (
 // [timezone …]`: it shows or changes a territory's digest schedule, for the managers of
 // the territory and admins.
 func (b *Bot) digestSettings(ctx context.Context, req Request, args []string) (Reply, error) {
-	usage := "Usage: `digest settings <territory> [day <mon…sun>] [hour <0-23>] [channel <#name|id|none>] [timezone <IANA>]`, " +
-		"e.g. `digest settings North day tue hour 9 channel #sales-north timezone Europe/Berlin`."
+	usage := func() string {
+		u := "Usage: `digest settings <territory> [day <mon…sun>] [hour <0-23>] [channel <#name|id|none>] [timezone <IANA>]`."
+		if ex, err := b.examples(ctx, req.Actor, req.AsOf); err == nil && ex.Territory != "" {
+			u += fmt.Sprintf(" For example: `digest settings %s day tue hour 9 timezone Europe/Berlin`.", ex.Territory)
+		}
+		return u
+	}
 	if !req.Actor.All() && req.Actor.Person.Role != domain.RoleManager {
 		return Reply{}, domain.Errorf(domain.EFORBIDDEN, "A territory's digest is set by its manager or an admin; ask your manager.")
 	}
@@ -462,7 +467,7 @@ func (b *Bot) digestSettings(ctx context.Context, req Request, args []string) (R
 		n++
 	}
 	if n == 0 {
-		return Reply{}, domain.Errorf(domain.EINVALID, "Digest settings of which territory? %s", usage)
+		return Reply{}, domain.Errorf(domain.EINVALID, "Digest settings of which territory? %s", usage())
 	}
 	var t domain.Territory
 	var note string
@@ -484,14 +489,14 @@ func (b *Bot) digestSettings(ctx context.Context, req Request, args []string) (R
 	for rest := args[n:]; len(rest) > 0; rest = rest[2:] {
 		key := strings.ToLower(rest[0])
 		if !isSetting(key) {
-			return Reply{}, domain.Errorf(domain.EINVALID, "I don't know the setting %q: use day, hour, channel or timezone. %s", rest[0], usage)
+			return Reply{}, domain.Errorf(domain.EINVALID, "I don't know the setting %q: use day, hour, channel or timezone. %s", rest[0], usage())
 		}
 		if seen[key] {
-			return Reply{}, domain.Errorf(domain.EINVALID, "%q is given twice: say each setting once. %s", key, usage)
+			return Reply{}, domain.Errorf(domain.EINVALID, "%q is given twice: say each setting once. %s", key, usage())
 		}
 		seen[key] = true
 		if len(rest) < 2 {
-			return Reply{}, domain.Errorf(domain.EINVALID, "%q needs a value. %s", key, usage)
+			return Reply{}, domain.Errorf(domain.EINVALID, "%q needs a value. %s", key, usage())
 		}
 		v := rest[1]
 		switch key {

@@ -349,7 +349,9 @@ func (b *Bot) marketGapReply(mk domain.Market) Reply {
 		return Reply{Blocks: blocks, Data: mk}
 	}
 	fields := b.totalsFields(mk.Totals, mk.Accounts)
-	fields[1].Label = "Market share"
+	// Prospects are not counted: this is the share of our customers' wallet, not a
+	// market share.
+	fields[1].Label = "Share of our customers' wallet"
 	blocks = append(blocks, &Fields{Fields: fields})
 	tbl := &Table{Columns: []Column{{Title: "Territory"}, {Title: "Accounts", Numeric: true}, {Title: "Current", Numeric: true},
 		{Title: "Potential", Numeric: true}, {Title: "Gap", Numeric: true, Essential: true}, {Title: "Share", Numeric: true, Essential: true},

@@ -186,7 +186,7 @@ func (b *Bot) criterionWords(g domain.Grade, c domain.CriterionScore) string {
 		if c.Value == 0 {
 			return fmt.Sprintf("%s in 12 months: the smallest spend among the accounts that bought", m.Format(g.Revenue))
 		}
-		return fmt.Sprintf("%s in 12 months: more than %s of the accounts that bought", m.Format(g.Revenue), pct(c.Value))
+		return fmt.Sprintf("%s in 12 months: more than %s of the accounts that bought", m.Format(g.Revenue), morePct(c.Value))
 	case domain.CriterionMargin:
 		return fmt.Sprintf("GP %s of revenue, %.3g× the company's %s", pct1(g.GP/g.Revenue), c.Value, pct1(g.CompanyGPRate))
 	case domain.CriterionPayment:
@@ -271,15 +271,15 @@ func (b *Bot) territoryGradeReply(t domain.TerritoryGrades) Reply {
 	graded := len(t.Accounts)
 	blocks := []Block{&Header{Text: fmt.Sprintf("%s — grades", t.Territory)}}
 	if graded == 0 {
-		blocks = append(blocks, &Text{Text: fmt.Sprintf("No account of %s has sales, invoices, commitments or RFQs in the last 12 months: nothing to grade yet (%d accounts).",
-			t.Territory, t.Ungraded)})
+		blocks = append(blocks, &Text{Text: fmt.Sprintf("No account of %s has sales, invoices, commitments or RFQs in the last 12 months: nothing to grade yet (%d %s).",
+			t.Territory, t.Ungraded, plural(t.Ungraded, "account", "accounts"))})
 		return Reply{Blocks: blocks, Data: t}
 	}
 	var gp float64
 	for _, s := range t.Tiers {
 		gp += s.GP
 	}
-	summary := fmt.Sprintf("%d accounts graded", graded)
+	summary := fmt.Sprintf("%d %s graded", graded, plural(graded, "account", "accounts"))
 	if t.Ungraded > 0 {
 		verb := "are"
 		if t.Ungraded == 1 {

@@ -122,7 +122,9 @@ func (b *Bot) growthReply(g domain.Growth, note string) Reply {
 // growthSet handles `growth set <account|territory> <year> <revenue> [gp <gp>]`, for
 // managers (their territories and accounts) and admins.
 func (b *Bot) growthSet(ctx context.Context, req Request, args []string) (Reply, error) {
-	usage := "Usage: `growth set <account|territory> <year> <revenue> [gp <gp>]`, e.g. `growth set Northeast 2027 4.5m gp 1.2m`."
+	usage := func() string {
+		return "Usage: `growth set <account|territory> <year> <revenue> [gp <gp>]`." + b.forExample(ctx, req, "growth", startsWith("growth set "))
+	}
 	if req.Actor.Person.Role == domain.RoleRep {
 		return Reply{}, domain.Errorf(domain.EFORBIDDEN, "Objectives are set by managers and admins; ask your manager.")
 	}
@@ -133,21 +135,27 @@ func (b *Bot) growthSet(ctx context.Context, req Request, args []string) (Reply,
 	if n := len(args); n >= 2 && strings.EqualFold(args[n-2], "gp") {
 		v, ok := parseAmount(args[n-1])
 		if !ok || v < 0 {
-			return Reply{}, domain.Errorf(domain.EINVALID, "gp %q is not an amount. %s", args[n-1], usage)
+			return Reply{}, domain.Errorf(domain.EINVALID, "gp %q is not an amount. %s", args[n-1], usage())
+		}
+		if err := checkMax("gross profit objective", v, maxMoney, "money"); err != nil {
+			return Reply{}, err
 		}
 		gp, args = v, args[:n-2]
 	}
 	if len(args) < 3 {
-		return Reply{}, domain.Errorf(domain.EINVALID, "%s", usage)
+		return Reply{}, domain.Errorf(domain.EINVALID, "%s", usage())
 	}
 	n := len(args)
 	year, err := strconv.Atoi(args[n-2])
 	if err != nil || year < 2000 || year > 2100 {
-		return Reply{}, domain.Errorf(domain.EINVALID, "%q is not a year. %s", args[n-2], usage)
+		return Reply{}, domain.Errorf(domain.EINVALID, "%q is not a year. %s", args[n-2], usage())
 	}
 	revenue, ok := parseAmount(args[n-1])
 	if !ok || revenue <= 0 {
-		return Reply{}, domain.Errorf(domain.EINVALID, "%q is not a revenue amount. %s", args[n-1], usage)
+		return Reply{}, domain.Errorf(domain.EINVALID, "%q is not a revenue amount. %s", args[n-1], usage())
+	}
+	if err := checkMax("revenue objective", revenue, maxMoney, "money"); err != nil {
+		return Reply{}, err
 	}
 	name := strings.Join(args[:n-2], " ")
 	obj := domain.Objective{Year: year, RevenueTarget: revenue, GPTarget: gp,

@@ -64,7 +64,7 @@ func (b *Bot) Home(ctx context.Context, actor Actor, asOf time.Time) Reply {
 				bs = append(bs, Button{Label: "Deal ideas: " + a.Name, Command: "deal suggest " + a.AccountID})
 			}
 		}
-		blocks = append(blocks, &Text{Text: fmt.Sprintf("*%s* — %d accounts, %s still to win", t, r.Accounts, b.Money.Format(r.Totals.Gap))}, tbl,
+		blocks = append(blocks, &Text{Text: fmt.Sprintf("*%s* — %d %s, %s still to win", t, r.Accounts, plural(r.Accounts, "account", "accounts"), b.Money.Format(r.Totals.Gap))}, tbl,
 			&Buttons{Buttons: append([]Button{{Label: "Gap of " + t, Command: "gap territory " + t, Style: "primary"}, {Label: "Grades of " + t, Command: "grade territory " + t}}, bs...)})
 	}
 	blocks = append(blocks, &Context{Text: "As of " + asOf.Format(domain.DateLayout) + ". Refreshed each time you open this tab. Type `/incumbent help` for every command."})

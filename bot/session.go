@@ -33,14 +33,14 @@ func (b *Bot) remember(ctx context.Context, actor Actor, accountID string) {
 
 // accountOrLast resolves the account a command names, or, when it names none, takes
 // the one the person last asked about (the note says so); without one, the error says
-// what the command needs (ask).
-func (b *Bot) accountOrLast(ctx context.Context, actor Actor, query, ask string) (domain.Account, string, error) {
+// what the command needs (ask, called only then).
+func (b *Bot) accountOrLast(ctx context.Context, actor Actor, query string, ask func() string) (domain.Account, string, error) {
 	if strings.TrimSpace(query) != "" {
 		return b.resolveAccount(ctx, actor, query)
 	}
 	a, note, ok := b.lastAccount(ctx, actor)
 	if !ok {
-		return domain.Account{}, "", domain.Errorf(domain.EINVALID, "%s", ask)
+		return domain.Account{}, "", domain.Errorf(domain.EINVALID, "%s", ask())
 	}
 	b.remember(ctx, actor, a.ID)
 	return a, note, nil

@@ -82,7 +82,7 @@ func (b *Bot) talkFacts(ctx context.Context, s domain.Scenario, asOf time.Time) 
 		add(p+"their_cost_per_use", c.CPUTheirs, false)
 		add(p+"their_price", c.PriceTheirs, false)
 		add(p+"yearly_savings_with_us", c.Savings, false)
-		add(p+"highest_defensible_price", c.MaxDefensible, false)
+		add(p+"parity_price", parity(c), false)
 		f.Quoted = append(f.Quoted, fmt.Sprintf("offer %d is from %s", i+1, c.Competitor))
 		if c.Weaknesses != "" {
 			f.Quoted = append(f.Quoted, fmt.Sprintf("offer %d weaknesses: %s", i+1, c.Weaknesses))
@@ -131,7 +131,7 @@ func TemplateDraft(f TalkFacts) Draft {
 	t := d.Terms
 	var pts []string
 	for _, c := range f.CostPerUse {
-		if c.Beats() {
+		if c.Beats() && saves(c.Savings) {
 			pts = append(pts, fmt.Sprintf("Lead with value, not unit price: our cost per use on %s is %s against %s, and with us they save %s a year. Price alone is not the comparison.",
 				c.SKU, m.perUse(c.CPUOurs), m.perUse(c.CPUTheirs), m.Format(c.Savings)))
 			break
@@ -141,7 +141,7 @@ func TemplateDraft(f TalkFacts) Draft {
 	if t.Yearly {
 		get = fmt.Sprintf("%s %s a year", num(t.Qty), t.Y)
 	}
-	pts = append(pts, fmt.Sprintf("Trade, don't give: \"If you can give us %s, we can look at %s on %s for %d months.\"", get, pctExact(t.Discount), t.X, t.Months))
+	pts = append(pts, fmt.Sprintf("Trade, don't give: \"If you can give us %s, we can look at %s on %s for %s.\"", get, pctExact(t.Discount), t.X, months(t.Months)))
 	if d.Verdict == domain.VerdictAccretive {
 		pts = append(pts, fmt.Sprintf("Know our number: the trade adds %s of gross profit to the account over the term (%s of concession against %s of gain).", m.Format(d.Net), m.Format(d.Concession), m.Format(d.Gain)))
 	} else if d.BreakEvenQty != nil {
@@ -174,7 +174,6 @@ func TemplateDraft(f TalkFacts) Draft {
 }
 
 func (b *Bot) talkCmd(ctx context.Context, req Request, args []string) (Reply, error) {
-	const usage = "Usage: `talk <scenario-id>` (e.g. `talk S-12`) for a deal you priced, or `talk <account>` for the account's best suggested deal."
 	var s domain.Scenario
 	note := ""
 	if _, err := domain.ParseScenarioID(firstOr(args, "")); err == nil && len(args) == 1 {
@@ -217,8 +216,10 @@ func (b *Bot) suggestedScenario(ctx context.Context, req Request, account string
 	if err := b.checkAsOf(ctx, req.AsOf); err != nil {
 		return domain.Scenario{}, "", err
 	}
-	a, note, err := b.accountOrLast(ctx, req.Actor, account,
-		"Talking points for which deal? Usage: `talk <scenario-id>` for a deal you priced, or `talk <account>` for the account's best suggested deal.")
+	a, note, err := b.accountOrLast(ctx, req.Actor, account, func() string {
+		return "Talking points for which deal? Usage: `talk <scenario-id>` for a deal you priced (the S- number in its reply), or `talk <account>` for the account's best suggested deal." +
+			b.forExample(ctx, req, "talk", nil)
+	})
 	if err != nil {
 		return domain.Scenario{}, "", err
 	}

@@ -125,16 +125,21 @@ type CostPerUse struct {
 	PriceOurs         float64 `json:"price_ours"`
 	// PriceSource is "account" when PriceOurs is the account's average net unit price
 	// over W, "list" when it bought none and the list price is used.
-	PriceSource   string  `json:"price_source"`
-	UsesOurs      float64 `json:"uses_per_unit_ours"`
-	PriceTheirs   float64 `json:"price_theirs"`
-	UsesTheirs    float64 `json:"uses_per_unit_theirs"`
-	ChangeCost    float64 `json:"change_cost"`
-	CPUOurs       float64 `json:"cpu_ours"`
-	CPUTheirs     float64 `json:"cpu_theirs"`
-	AnnualUses    float64 `json:"annual_uses"`
-	Savings       float64 `json:"savings"` // (cpu_theirs − cpu_ours) × annual_uses: positive when we are cheaper per use
-	MaxDefensible float64 `json:"max_defensible_price"`
+	PriceSource string  `json:"price_source"`
+	UsesOurs    float64 `json:"uses_per_unit_ours"`
+	PriceTheirs float64 `json:"price_theirs"`
+	UsesTheirs  float64 `json:"uses_per_unit_theirs"`
+	ChangeCost  float64 `json:"change_cost"`
+	CPUOurs     float64 `json:"cpu_ours"`
+	CPUTheirs   float64 `json:"cpu_theirs"`
+	AnnualUses  float64 `json:"annual_uses"`
+	Savings     float64 `json:"savings"` // (cpu_theirs − cpu_ours) × annual_uses: positive when we are cheaper per use
+	// ParityPrice is cpu_theirs × our uses per unit: the unit price at which our cost per
+	// use equals theirs, their change-over counted once (DESIGN section 3, v2).
+	ParityPrice float64 `json:"parity_price"`
+	// UnitOfUse is what one use of our product is ("part", "pair"); "" when the product
+	// names none.
+	UnitOfUse string `json:"unit_of_use,omitempty"`
 	// UsesAssumed is set when a uses-per-unit was missing and taken as 1 (ours) or as
 	// ours (theirs): the reply says so.
 	UsesAssumed bool `json:"uses_assumed,omitempty"`
@@ -174,7 +179,8 @@ func ComputeCostPerUse(in CPUInput, o CompetitorOffer) CostPerUse {
 	c.CPUTheirs = (o.Price + o.ChangeCost) / c.UsesTheirs
 	c.AnnualUses = math.Max(0, in.Quantity) * c.UsesOurs
 	c.Savings = (c.CPUTheirs - c.CPUOurs) * c.AnnualUses
-	c.MaxDefensible = c.CPUTheirs*c.UsesOurs - o.ChangeCost
+	c.ParityPrice = c.CPUTheirs * c.UsesOurs
+	c.UnitOfUse = p.UnitOfUse
 	return c
 }
 

@@ -87,16 +87,17 @@ func TestComputeDeal(t *testing.T) {
 }
 
 func TestComputeCostPerUse(t *testing.T) {
-	p := domain.Product{SKU: "G-1", ListPrice: 12.5, UnitCost: 7, UsesPerUnit: 100}
+	p := domain.Product{SKU: "G-1", ListPrice: 12.5, UnitCost: 7, UsesPerUnit: 100, UnitOfUse: "pair"}
 	offer := domain.CompetitorOffer{Competitor: "Rival", SKU: "G-1", Price: 10, UsesPerUnit: 90, ChangeCost: 50, Weaknesses: "tears"}
 	// The account bought 200 boxes for 2,300: 11.50 a box, 0.115 a use. Theirs:
-	// (10 + 50)/90. Uses a year 200 × 100.
+	// (10 + 50)/90. Uses a year 200 × 100. Parity: at 66.67 a box ours costs what
+	// theirs does a use, their change-over counted once.
 	got := domain.ComputeCostPerUse(domain.CPUInput{AccountID: "A1", Product: p, Quantity: 200, Revenue: 2300}, offer)
 	theirs := 60.0 / 90
 	want := domain.CostPerUse{AccountID: "A1", SKU: "G-1", Competitor: "Rival", Weaknesses: "tears",
 		PriceOurs: 11.5, PriceSource: "account", UsesOurs: 100, PriceTheirs: 10, UsesTheirs: 90, ChangeCost: 50,
 		CPUOurs: 0.115, CPUTheirs: theirs, AnnualUses: 20000, Savings: (theirs - 0.115) * 20000,
-		MaxDefensible: theirs*100 - 50}
+		ParityPrice: theirs * 100, UnitOfUse: "pair"}
 	if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
@@ -107,7 +108,7 @@ func TestComputeCostPerUse(t *testing.T) {
 	got = domain.ComputeCostPerUse(domain.CPUInput{AccountID: "A1", Product: domain.Product{SKU: "M-1", ListPrice: 3}},
 		domain.CompetitorOffer{Competitor: "Other", SKU: "M-1", Price: 2.5})
 	if got.PriceSource != "list" || got.CPUOurs != 3 || got.CPUTheirs != 2.5 || got.AnnualUses != 0 || got.Savings != 0 ||
-		!got.UsesAssumed || got.MaxDefensible != 2.5 || got.Beats() {
+		!got.UsesAssumed || got.ParityPrice != 2.5 || got.Beats() {
 		t.Errorf("without sales or uses: %+v", got)
 	}
 }

@@ -151,17 +151,16 @@ type TerritoryShare struct {
 	Uncovered float64 `json:"uncovered"`
 }
 
-// Market is the gap over every territory: the market share is Σcurrent/Σpotential.
+// Market is the gap over every territory. Its totals' share (Σcurrent/Σpotential) is the
+// share of our customers' wallet, not a market share: prospects are not counted.
 type Market struct {
 	Rollup
-	MarketShare float64          `json:"market_share"`
 	Territories []TerritoryShare `json:"territories"`
 }
 
 // ComputeMarket rolls every account's gap up by territory and over the whole market.
 func ComputeMarket(asOf string, gaps []AccountGap) Market {
 	m := Market{Rollup: ComputeRollup("", asOf, gaps)}
-	m.MarketShare = m.Totals.Share
 	byT := map[string]*TerritoryShare{}
 	for _, g := range gaps {
 		t := byT[g.Territory]

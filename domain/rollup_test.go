@@ -51,8 +51,8 @@ func TestComputeRollup(t *testing.T) {
 	if diff := cmp.Diff(wantT, m.Territories, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
 		t.Errorf("market territories (-want +got):\n%s", diff)
 	}
-	if m.MarketShare != 450.0/1050 {
-		t.Errorf("market share = %v", m.MarketShare)
+	if m.Totals.Share != 450.0/1050 {
+		t.Errorf("share of wallet = %v", m.Totals.Share)
 	}
 }
 

@@ -29,8 +29,8 @@ var pageTemplate = template.Must(template.ParseFS(assets, "assets/page.html"))
 
 // Limits of the playground's API.
 const (
-	maxBody    = 64 << 10 // bytes of a request
-	maxCommand = 2000     // characters of a command
+	maxBody    = 64 << 10             // bytes of a request
+	maxCommand = bot.MaxCommandLength // characters of a command
 	cookieName = "incumbent_playground"
 )
 

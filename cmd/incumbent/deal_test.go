@@ -121,14 +121,15 @@ func TestCostPerUse(t *testing.T) {
 		t.Fatalf("status %d, %v\n%s", code, err, out)
 	}
 	// Ours: 10,000/800 = 12.50 for 100 uses; 80,000 uses a year. Rival: (10 + 50)/90.
-	// Other: 11/100, cheaper per use.
+	// Other: 11/100, cheaper per use. Parity = their cost per use × our 100 uses: 11.00
+	// for Other, 66.67 for Rival (its change-over counted once).
 	rival := 60.0 / 90
 	want := []domain.CostPerUse{
 		{AccountID: "A1", SKU: "G-1", Competitor: "Other", CompetitorProduct: "OG", PriceOurs: 12.5, PriceSource: "account", UsesOurs: 100,
-			PriceTheirs: 11, UsesTheirs: 100, CPUOurs: 0.125, CPUTheirs: 0.11, AnnualUses: 80000, Savings: (0.11 - 0.125) * 80000, MaxDefensible: 11},
+			PriceTheirs: 11, UsesTheirs: 100, CPUOurs: 0.125, CPUTheirs: 0.11, AnnualUses: 80000, Savings: (0.11 - 0.125) * 80000, ParityPrice: 11, UnitOfUse: "pair"},
 		{AccountID: "A1", SKU: "G-1", Competitor: "Rival", CompetitorProduct: "RG-100", OfferAccountID: "A1", Weaknesses: "tears under solvent",
 			PriceOurs: 12.5, PriceSource: "account", UsesOurs: 100, PriceTheirs: 10, UsesTheirs: 90, ChangeCost: 50,
-			CPUOurs: 0.125, CPUTheirs: rival, AnnualUses: 80000, Savings: (rival - 0.125) * 80000, MaxDefensible: rival*100 - 50},
+			CPUOurs: 0.125, CPUTheirs: rival, AnnualUses: 80000, Savings: (rival - 0.125) * 80000, ParityPrice: rival * 100, UnitOfUse: "pair"},
 	}
 	if diff := cmp.Diff(want, got.Comparisons, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
@@ -217,7 +218,7 @@ func TestScenarios(t *testing.T) {
 func TestOfferFromChat(t *testing.T) {
 	db := dealDB(t)
 	code, out := ask(t, db, "--as", "rita@example.com", "offer acme Airgas W-1 42.5 uses 1 change 10 weak late deliveries")
-	if code != 0 || !strings.Contains(out, "Recorded: Airgas offers Acme Manufacturing $42.50 a unit against W-1 (Welding wire), 1 uses a unit, $10.00 to change over. Weaknesses: late deliveries.") ||
+	if code != 0 || !strings.Contains(out, "Recorded: Airgas offers Acme Manufacturing $42.50 a unit against W-1 (Welding wire), 1 use a unit, $10.00 to change over. Weaknesses: late deliveries.") ||
 		!strings.Contains(out, "Recorded by rita@example.com at 2026-11-27 09:30 UTC.") {
 		t.Fatalf("offer: status %d\n%s", code, out)
 	}
@@ -250,6 +251,13 @@ func TestOfferFromChat(t *testing.T) {
 		{"bad uses", []string{"offer acme Airgas W-1 40 uses none"}, "After `uses`, say how many uses"},
 		{"unknown word", []string{"offer acme Airgas W-1 40 cheap"}, `I did not understand "cheap" after the price.`},
 		{"rep, other account", []string{"--as", "ray@example.com", "offer acme Airgas W-1 40"}, `No account matches "acme".`},
+		// DESIGN section 5's maxima, refused with the field and the limit.
+		{"price over the limit", []string{"offer acme Airgas W-1 1000001m"}, "The competitor's price is over the limit: at most 1,000,000,000,000."},
+		{"uses over the limit", []string{"offer acme Airgas W-1 40 uses 1000000001"}, "The uses per unit is over the limit: at most 1,000,000,000."},
+		{"change over the limit", []string{"offer acme Airgas W-1 40 change 1000000000001"}, "The change-over cost is over the limit: at most 1,000,000,000,000."},
+		{"objective over the limit", []string{"growth set acme 2027 1000001m"}, "The revenue objective is over the limit: at most 1,000,000,000,000."},
+		{"gp objective over the limit", []string{"growth set acme 2027 1m gp 1000001m"}, "The gross profit objective is over the limit: at most 1,000,000,000,000."},
+		{"command too long", []string{"gap " + strings.Repeat("a", 1997)}, "That command is 2,001 characters long; the limit is 2,000."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out := ask(t, db, tt.args...)

@@ -296,7 +296,7 @@ const (
 gap acme: the business we have at an account next to the business still to win there, category by category, with the open pipeline and the gap nothing covers yet.
 grade acme: where the customer sits on the value scale, its true gross profit after late payments and unused commitments, and what would lift it a tier.
 deal acme give 5% on gloves get 200 W-1 yearly: whether a discount traded for a first order adds profit to the whole account. Every deal is saved as a scenario to vary and compare; deal suggest acme proposes trades.
-cpu acme W-1: our cost per use against the competitors' offers on file, and the highest price we can defend.
+cpu acme W-1: our cost per use against the competitors' offers on file, and the price at which ours costs the same per use as theirs.
 growth acme: pace against the year's objective and what is needed each month.
 talk S-1: negotiation talking points for a saved deal, quoting only computed figures.
 

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/incumbent/incumbent/bot"
+)
+
+// examplesIn returns the example commands of a help reply: the quoted commands with no
+// placeholder, and whether help says each changes data.
+func examplesIn(text string) (cmds []string, writes []bool) {
+	parts := strings.Split(text, "`")
+	for i := 1; i < len(parts)-1; i += 2 {
+		if strings.ContainsAny(parts[i], "<[") || strings.Contains(parts[i], "\n") {
+			continue
+		}
+		cmds = append(cmds, parts[i])
+		writes = append(writes, strings.HasPrefix(parts[i+1], " (changes data)"))
+	}
+	return cmds, writes
+}
+
+// TestHelpExamples runs every example that help shows, to an admin and to a rep, on the
+// demo data: the read-only ones answer without an error, and the ones that change data
+// name real things (they are run last, on the same store, and must succeed too).
+func TestHelpExamples(t *testing.T) {
+	dir := t.TempDir()
+	data, db := filepath.Join(dir, "data"), filepath.Join(dir, "demo.db")
+	if code, out, errOut := run(t, "", nil, "demo", "--accounts", "60", "--months", "14", data); code != 0 {
+		t.Fatalf("demo: %d %s%s", code, out, errOut)
+	}
+	if code, out, errOut := run(t, "", nil, "import", "--db", db, data); code != 0 {
+		t.Fatalf("import: %d %s%s", code, out, errOut)
+	}
+	rep := firstRep(t, filepath.Join(data, "people.csv"))
+	for _, as := range []string{"", rep} {
+		var flags []string
+		if as != "" {
+			flags = []string{"--as", as}
+		}
+		readOnly, writes := map[string]bool{}, map[string]bool{}
+		var order []string
+		collect := func(text string) {
+			code, out := ask(t, db, append(flags, text)...)
+			if code != 0 {
+				t.Fatalf("%s as %q: status %d\n%s", text, as, code, out)
+			}
+			cmds, w := examplesIn(out)
+			for i, e := range cmds {
+				if !readOnly[e] && !writes[e] {
+					order = append(order, e)
+				}
+				if w[i] {
+					writes[e], readOnly[e] = true, false
+				} else if !writes[e] {
+					readOnly[e] = true
+				}
+			}
+		}
+		collect("help")
+		for _, c := range bot.Commands() {
+			collect("help " + c.Name)
+		}
+		if len(order) < 15 {
+			t.Errorf("as %q: only %d examples in help: %q", as, len(order), order)
+		}
+		for _, pass := range []bool{false, true} {
+			for _, e := range order {
+				if writes[e] != pass {
+					continue
+				}
+				if code, out := ask(t, db, append(flags, e)...); code != 0 {
+					t.Errorf("as %q, the example %q (changes data: %v) fails: status %d\n%s", as, e, pass, code, out)
+				}
+			}
+		}
+	}
+}
+
+// firstRep returns the email of the first rep of a people.csv.
+func firstRep(t *testing.T, path string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows[1:] {
+		if r[2] == "rep" {
+			return r[0]
+		}
+	}
+	t.Fatal("no rep in people.csv")
+	return ""
+}

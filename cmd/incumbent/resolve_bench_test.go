@@ -10,8 +10,8 @@ import (
 
 // BenchmarkResolve measures resolving typed names against the demo data through
 // `account`, the command that does little else: an exact alias, a typo, a word shared
-// by many, a subsequence, and texts of 2,000 and 30,000 characters (resolution reads the
-// first 200).
+// by many, a subsequence, a text of 2,000 characters (resolution reads the first 200),
+// and one of 30,000 (refused for its length).
 func BenchmarkResolve(b *testing.B) {
 	bt, _ := demoBot(b)
 	ctx := context.Background()

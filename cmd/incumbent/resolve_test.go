@@ -156,8 +156,9 @@ func TestResolution(t *testing.T) {
 		// Nothing.
 		{query: "zzzzqqq", code: domain.ENOTFOUND},
 		{query: "A0999", code: domain.ENOTFOUND},
-		{query: strings.Repeat("acme ", 2000), want: "A0001", note: true}, // read to 200 characters
-		{query: strings.Repeat("zq ", 5000), code: domain.ENOTFOUND},
+		{query: strings.Repeat("acme ", 390), want: "A0001", note: true}, // read to 200 characters
+		{query: strings.Repeat("zq ", 650), code: domain.ENOTFOUND},
+		{query: strings.Repeat("acme ", 400), code: domain.EINVALID}, // over the 2,000 characters of a command
 		// A rep: another territory's account reads as no match; choices are their own.
 		{as: &paul, query: "acme", want: "A0001"},
 		{as: &emily, query: "acme", code: domain.ENOTFOUND},

@@ -320,12 +320,13 @@ func (b *Bot) digestReply(ctx context.Context, t domain.Territory, d domain.Dige
 			} else {
 				s += fmt.Sprintf(", %d days late", p.DaysLate)
 			}
-			lines = append(lines, s+fmt.Sprintf(": %s in financing so far", m.Format(p.FinancingCost)))
+			lines = append(lines, s+fmt.Sprintf(": financing cost so far %s", m.Format(p.FinancingCost)))
 		}
 		if d.LateMore > 0 {
 			lines = append(lines, fmt.Sprintf("… and %d more", d.LateMore))
 		}
-		blocks = append(blocks, &Text{Text: fmt.Sprintf("*Late payers* (invoices more than %d days past due)\n%s", domain.DigestLateDays, strings.Join(lines, "\n"))})
+		blocks = append(blocks, &Text{Text: fmt.Sprintf("*Late payers* (invoices more than %d days past due; the financing cost so far counts every day late)\n%s",
+			domain.DigestLateDays, strings.Join(lines, "\n"))})
 	}
 
 	if img := b.digestChart(ctx, d); img != nil {

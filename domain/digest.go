@@ -142,8 +142,9 @@ type LatePayer struct {
 	// Overdue is Σ amount of those invoices; DaysLate the days past due of the oldest.
 	Overdue  float64 `json:"overdue"`
 	DaysLate int     `json:"days_late"`
-	// FinancingCost is Σ amount × days late × cost of capital / 365 (the grade's
-	// formula), up to the as-of date.
+	// FinancingCost is the cost so far: Σ amount × days late × cost of capital / 365,
+	// every day late up to the as-of date counted (the grade's financing cost counts
+	// only those inside W).
 	FinancingCost float64 `json:"financing_cost"`
 }
 

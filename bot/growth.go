@@ -156,11 +156,11 @@ func (b *Bot) growthReply(g domain.Growth, note string, canSet bool) Reply {
 			text = fmt.Sprintf("No objective is set for %d. A reasonable one: *%s* — the last 12 months' %s plus 20%% of the %s still to win.",
 				g.Year, m.Format(g.SuggestedTarget), m.Format(g.RevenueW), m.Format(g.GapTotal))
 		}
-		blocks = append(blocks, &Text{Text: text}, &Fields{Fields: []Field{
-			{"Year to date", b.yoyWords(g)},
-			{"Year elapsed", pct(g.Elapsed)},
-			{"Projection", b.projectionWords(g)},
-		}})
+		fields := []Field{{"Year to date", b.yoyWords(g)}, {"Year elapsed", pct(g.Elapsed)}, {"Projection", b.projectionWords(g)}}
+		if g.Closed() {
+			fields = []Field{{"Year", b.yoyWords(g)}, {"Projection", b.projectionWords(g)}}
+		}
+		blocks = append(blocks, &Text{Text: text}, &Fields{Fields: fields})
 		if g.SuggestedYear != 0 && canSet {
 			blocks = append(blocks, b.setButton(g))
 		}
@@ -174,15 +174,15 @@ func (b *Bot) growthReply(g domain.Growth, note string, canSet bool) Reply {
 	if g.Closed() {
 		fields[1] = Field{"Year", b.yoyWords(g)}
 	}
-	if g.Pace != nil {
+	if g.Pace != nil && !g.Closed() {
 		fields = append(fields, Field{"Pace", fmt.Sprintf("%s of pace", pct(*g.Pace))})
 	}
 	fields = append(fields, Field{"Projection", b.projectionWords(g)})
 	switch {
 	case g.Closed() && g.YTD >= g.Target:
-		fields = append(fields, Field{"Result", "the objective was reached"})
+		fields = append(fields, Field{"Result", fmt.Sprintf("the objective was reached (%s of it)", pct(g.YTD/g.Target))})
 	case g.Closed():
-		fields = append(fields, Field{"Result", fmt.Sprintf("%s short of the objective", m.Format(g.Target-g.YTD))})
+		fields = append(fields, Field{"Result", fmt.Sprintf("%s short of the objective (%s of it)", m.Format(g.Target-g.YTD), pct(g.YTD/g.Target))})
 	case g.YTD >= g.Target:
 		fields = append(fields, Field{"Needed", "nothing more: the objective is reached"})
 	case g.DaysLeft < domain.GrowthFinalDays:
@@ -191,7 +191,11 @@ func (b *Bot) growthReply(g domain.Growth, note string, canSet bool) Reply {
 		fields = append(fields, Field{"Needed per month", m.Format(*g.NeededPerMonth) + " for the rest of the year"})
 	}
 	if g.GPTarget > 0 {
-		fields = append(fields, Field{"GP objective", fmt.Sprintf("%s (GP year to date: %s)", m.Format(g.GPTarget), m.Format(g.GPYTD))})
+		gp := "GP year to date"
+		if g.Closed() {
+			gp = "GP for the year"
+		}
+		fields = append(fields, Field{"GP objective", fmt.Sprintf("%s (%s: %s)", m.Format(g.GPTarget), gp, m.Format(g.GPYTD))})
 	}
 	blocks = append(blocks, &Fields{Fields: fields})
 	blocks = append(blocks,

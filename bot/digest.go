@@ -72,7 +72,7 @@ func (b *Bot) buildDigest(ctx context.Context, territory string, asOf time.Time,
 	if in.Rollup, err = b.Gaps.TerritoryGap(ctx, territory, asOf); err != nil {
 		return domain.Digest{}, err
 	}
-	if in.Growth, err = b.Gaps.TerritoryGrowth(ctx, territory, asOf); err != nil {
+	if in.Growth, err = b.Gaps.TerritoryGrowth(ctx, territory, asOf, 0); err != nil {
 		return domain.Digest{}, err
 	}
 	if in.Grades, err = b.Grades.Book(ctx, asOf); err != nil {
@@ -320,12 +320,13 @@ func (b *Bot) digestReply(ctx context.Context, t domain.Territory, d domain.Dige
 			} else {
 				s += fmt.Sprintf(", %d days late", p.DaysLate)
 			}
-			lines = append(lines, s+fmt.Sprintf(": %s in financing so far", m.Format(p.FinancingCost)))
+			lines = append(lines, s+fmt.Sprintf(": financing cost so far %s", m.Format(p.FinancingCost)))
 		}
 		if d.LateMore > 0 {
 			lines = append(lines, fmt.Sprintf("… and %d more", d.LateMore))
 		}
-		blocks = append(blocks, &Text{Text: fmt.Sprintf("*Late payers* (invoices more than %d days past due)\n%s", domain.DigestLateDays, strings.Join(lines, "\n"))})
+		blocks = append(blocks, &Text{Text: fmt.Sprintf("*Late payers* (invoices more than %d days past due; the financing cost so far counts every day late)\n%s",
+			domain.DigestLateDays, strings.Join(lines, "\n"))})
 	}
 
 	if img := b.digestChart(ctx, d); img != nil {
@@ -347,13 +348,26 @@ func (b *Bot) digestReply(ctx context.Context, t domain.Territory, d domain.Dige
 func (b *Bot) paceWords(p domain.DigestPace) string {
 	m := b.Money
 	switch {
+	case !p.HasObjective && p.SuggestedYear == 0:
+		return fmt.Sprintf("no objective for %d; %s so far this year", p.Year, m.Format(p.YTD))
+	case !p.HasObjective && p.SuggestedYear != p.Year:
+		return fmt.Sprintf("no objective for %d; %s so far this year (a reasonable one for %d: %s)", p.Year, m.Format(p.YTD), p.SuggestedYear, m.Format(p.SuggestedTarget))
 	case !p.HasObjective:
 		return fmt.Sprintf("no objective for %d (a reasonable one: %s); %s so far this year", p.Year, m.Format(p.SuggestedTarget), m.Format(p.YTD))
+	case p.DaysLeft == 0:
+		if p.YTD >= p.Target {
+			return fmt.Sprintf("the year is closed: %s, the %s objective reached", m.Format(p.YTD), m.Format(p.Target))
+		}
+		return fmt.Sprintf("the year is closed: %s, %s short of the %s objective", m.Format(p.YTD), m.Format(p.Target-p.YTD), m.Format(p.Target))
 	case p.OnPace:
 		return fmt.Sprintf("on pace: %s of the %s expected by now, towards %s", m.Format(p.YTD), m.Format(p.Expected), m.Format(p.Target))
 	}
 	s := fmt.Sprintf("behind by %s: %s of the %s expected by now, towards %s", m.Format(p.Behind), m.Format(p.YTD), m.Format(p.Expected), m.Format(p.Target))
-	if p.NeededPerMonth != nil && *p.NeededPerMonth > 0 {
+	switch {
+	case p.Target <= p.YTD:
+	case p.DaysLeft < domain.GrowthFinalDays:
+		s += fmt.Sprintf("; needs %s in %s", m.Format(p.Target-p.YTD), daysLeftWords(p.DaysLeft))
+	case p.NeededPerMonth != nil && *p.NeededPerMonth > 0:
 		s += fmt.Sprintf("; needs %s a month", m.Format(*p.NeededPerMonth))
 	}
 	return s

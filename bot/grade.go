@@ -25,7 +25,7 @@ var criterionTitles = map[string]string{
 var noDataWords = map[string]string{
 	domain.CriterionSpend:       "no sales in the last 12 months",
 	domain.CriterionMargin:      "no sales to compare with the company's margin",
-	domain.CriterionPayment:     "no invoices dated in the last 12 months",
+	domain.CriterionPayment:     "no invoices dated in the last 12 months or still open from before",
 	domain.CriterionInventory:   "no commitment months wholly in the last 12 months",
 	domain.CriterionNewBusiness: "no RFQs in the last 12 months",
 }
@@ -100,7 +100,7 @@ func (b *Bot) territoryGrade(ctx context.Context, t domain.Territory, note strin
 func (b *Bot) gradeWindowNote(asOf time.Time) string {
 	w := domain.Window(asOf)
 	s := b.Grades.Settings
-	return fmt.Sprintf("As of %s, over %s to %s. Financing cost = invoice amount × days late × %s a year; inventory cost = units committed but not taken × unit cost × %s a year.",
+	return fmt.Sprintf("As of %s, over %s to %s. Payment counts these months' invoices and older ones still open. Financing cost = invoice amount × days late within these 12 months × %s a year; inventory cost = units committed but not taken × unit cost × %s a year.",
 		asOf.Format(domain.DateLayout), w.After.AddDate(0, 0, 1).Format(domain.DateLayout), w.Through.Format(domain.DateLayout),
 		pct(s.CostOfCapital), pct(s.CarryingRate))
 }
@@ -113,8 +113,11 @@ func (b *Bot) accountGradeReply(a domain.Account, g domain.Grade, note string, a
 			blocks = append(blocks, &Context{Text: note})
 		}
 		blocks = append(blocks,
-			&Text{Text: fmt.Sprintf("%s (%s) has no sales, invoices, commitments or RFQs in the last 12 months, so there is nothing to grade it on yet.", g.Name, g.AccountID)},
-			&Context{Text: b.gradeWindowNote(asOf)})
+			&Text{Text: fmt.Sprintf("%s (%s) has no sales, invoices, commitments or RFQs in the last 12 months, so there is nothing to grade it on yet.", g.Name, g.AccountID)})
+		if g.Overdue != nil {
+			blocks = append(blocks, &Text{Text: b.overdueText(g.Overdue)})
+		}
+		blocks = append(blocks, &Context{Text: b.gradeWindowNote(asOf)})
 		return Reply{Blocks: blocks, Data: g}
 	}
 	blocks := []Block{&Header{Text: fmt.Sprintf("%s — %s", g.Name, g.Tier)}}
@@ -140,6 +143,9 @@ func (b *Bot) accountGradeReply(a domain.Account, g domain.Grade, note string, a
 		t.Rows = append(t.Rows, []string{criterionTitles[c.Name], b.criterionWords(g, c), fmt.Sprintf("%d", c.Score), pct(c.Weight)})
 	}
 	blocks = append(blocks, t)
+	if g.Overdue != nil {
+		blocks = append(blocks, &Text{Text: b.overdueText(g.Overdue)})
+	}
 	blocks = append(blocks, &Text{Text: b.liftText(g)})
 	blocks = append(blocks, &Context{Text: b.gradeWindowNote(asOf)})
 	return Reply{Blocks: blocks, Data: g}
@@ -190,10 +196,14 @@ func (b *Bot) criterionWords(g domain.Grade, c domain.CriterionScore) string {
 	case domain.CriterionMargin:
 		return fmt.Sprintf("GP %s of revenue, %.3g× the company's %s", pct1(g.GP/g.Revenue), c.Value, pct1(g.CompanyGPRate))
 	case domain.CriterionPayment:
-		if c.Value < 0.05 {
-			return fmt.Sprintf("pays on time (%s invoiced)", m.Format(g.Invoiced))
+		what := m.Format(g.Invoiced) + " invoiced"
+		if g.EarlierOpen > 0 {
+			what += fmt.Sprintf(", %s still open from before", m.Format(g.EarlierOpen))
 		}
-		return fmt.Sprintf("pays %s after the due date on average, by amount (%s invoiced)", days(c.Value), m.Format(g.Invoiced))
+		if c.Value < 0.05 {
+			return fmt.Sprintf("pays on time (%s)", what)
+		}
+		return fmt.Sprintf("pays %s after the due date on average, by amount (%s)", days(c.Value), what)
 	case domain.CriterionInventory:
 		return fmt.Sprintf("takes within %s of what it commits to", pct(c.Value))
 	case domain.CriterionNewBusiness:
@@ -222,6 +232,10 @@ func days(d float64) string {
 // liftText says what would lift the account one tier.
 func (b *Bot) liftText(g domain.Grade) string {
 	if g.NextTier == "" {
+		if o := g.Overdue; o != nil {
+			return fmt.Sprintf("*%s* is the top tier, but invoice %s (%s) is %d days past due: collect it, then protect the account — this is where the next hour pays most.",
+				g.Tier, o.Oldest.InvoiceID, b.Money.Format(o.Oldest.Amount), o.Oldest.DaysPastDue)
+		}
 		return fmt.Sprintf("*%s* is the top tier: protect it — this is where the next hour pays most.", g.Tier)
 	}
 	if len(g.Lifts) == 0 {
@@ -255,6 +269,18 @@ func (b *Bot) liftText(g domain.Grade) string {
 		lines = append(lines, "• "+s)
 	}
 	return fmt.Sprintf("*To reach %s*, any one of:\n%s", g.NextTier, strings.Join(lines, "\n"))
+}
+
+// overdueText names the oldest invoice open and more than DigestLateDays past due, with
+// how many there are and what they add up to.
+func (b *Bot) overdueText(o *domain.Overdue) string {
+	m := b.Money
+	s := fmt.Sprintf("*Overdue*: invoice %s, %s, dated %s, is %d days past due and still open", o.Oldest.InvoiceID,
+		m.Format(o.Oldest.Amount), o.Oldest.InvoiceDate, o.Oldest.DaysPastDue)
+	if o.Invoices > 1 {
+		s += fmt.Sprintf(" — the oldest of %d invoices more than %d days past due, %s in all", o.Invoices, domain.DigestLateDays, m.Format(o.Amount))
+	}
+	return s + "."
 }
 
 // inTen writes a share as "8 in 10" (one decimal when needed: "2.5 in 10").

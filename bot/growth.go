@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -10,62 +11,111 @@ import (
 	"github.com/incumbent/incumbent/domain"
 )
 
-func (b *Bot) growthCmd(ctx context.Context, req Request, args []string) (Reply, error) {
-	lastNote := ""
-	if len(args) == 0 {
-		last, n, ok := b.lastAccount(ctx, req.Actor)
-		lastNote = n
-		if !ok {
-			return Reply{}, domain.Errorf(domain.EINVALID, "Growth of what? Usage: `growth <account>`, `growth territory <name>` or `growth set <account|territory> <year> <revenue> [gp <gp>]`.")
-		}
-		args = []string{last.ID}
+// growthUsage is how the growth command reads.
+const growthUsage = "Usage: `growth <account> [<year>]`, `growth territory <name> [<year>]` or `growth set <account|territory> <year> <revenue> [gp <gp>]`."
+
+// trailingYear splits a trailing year (a 4-digit word from 2000 to 2100) off args; year
+// is 0 when there is none.
+func trailingYear(args []string) (rest []string, year int) {
+	n := len(args)
+	if n == 0 || len(args[n-1]) != 4 {
+		return args, 0
 	}
-	switch strings.ToLower(args[0]) {
-	case "set":
+	y, err := strconv.Atoi(args[n-1])
+	if err != nil || y < 2000 || y > 2100 {
+		return args, 0
+	}
+	return args[:n-1], y
+}
+
+func (b *Bot) growthCmd(ctx context.Context, req Request, args []string) (Reply, error) {
+	if len(args) > 0 && strings.EqualFold(args[0], "set") {
 		return b.growthSet(ctx, req, args[1:])
-	case "territory":
+	}
+	args, year := trailingYear(args)
+	canSet := b.maySetObjectives(req.Actor)
+	if len(args) > 0 && strings.EqualFold(args[0], "territory") {
 		if len(args) == 1 {
-			return Reply{}, domain.Errorf(domain.EINVALID, "Which territory? Usage: `growth territory <name>`.")
+			return Reply{}, domain.Errorf(domain.EINVALID, "Which territory? Usage: `growth territory <name> [<year>]`.")
 		}
 		t, note, err := b.resolveTerritory(ctx, req.Actor, strings.Join(args[1:], " "))
 		if err != nil {
 			return Reply{}, err
 		}
-		return b.territoryGrowth(ctx, t, note, req.AsOf)
+		return b.territoryGrowth(ctx, t, note, req.AsOf, year, canSet)
 	}
-	tgt, err := b.resolveTarget(ctx, req.Actor, strings.Join(args, " "))
-	if err != nil {
-		return Reply{}, err
-	}
-	if tgt.isTerr {
-		return b.territoryGrowth(ctx, tgt.territory, tgt.note, req.AsOf)
-	}
-	a, note := tgt.account, tgt.note
-	if lastNote != "" {
-		note = lastNote
+	var a domain.Account
+	var note string
+	if len(args) == 0 {
+		var ok bool
+		if a, note, ok = b.lastAccount(ctx, req.Actor); !ok {
+			return Reply{}, domain.Errorf(domain.EINVALID, "Growth of what? %s", growthUsage)
+		}
+		b.remember(ctx, req.Actor, a.ID)
+	} else {
+		tgt, err := b.resolveTarget(ctx, req.Actor, strings.Join(args, " "))
+		if err != nil {
+			return Reply{}, err
+		}
+		if tgt.isTerr {
+			return b.territoryGrowth(ctx, tgt.territory, tgt.note, req.AsOf, year, canSet)
+		}
+		a, note = tgt.account, tgt.note
 	}
 	if err := b.checkAsOf(ctx, req.AsOf); err != nil {
 		return Reply{}, err
 	}
-	g, err := b.Gaps.AccountGrowth(ctx, a, req.AsOf)
+	g, err := b.Gaps.AccountGrowth(ctx, a, req.AsOf, year)
 	if err != nil {
 		return Reply{}, err
 	}
-	return b.growthReply(g, note), nil
+	return b.growthReply(g, note, canSet), nil
 }
 
-func (b *Bot) territoryGrowth(ctx context.Context, t domain.Territory, note string, asOf time.Time) (Reply, error) {
+func (b *Bot) territoryGrowth(ctx context.Context, t domain.Territory, note string, asOf time.Time, year int, canSet bool) (Reply, error) {
 	if err := b.checkAsOf(ctx, asOf); err != nil {
 		return Reply{}, err
 	}
-	g, err := b.Gaps.TerritoryGrowth(ctx, t.Name, asOf)
+	g, err := b.Gaps.TerritoryGrowth(ctx, t.Name, asOf, year)
 	if err != nil {
 		return Reply{}, err
 	}
-	return b.growthReply(g, note), nil
+	return b.growthReply(g, note, canSet), nil
 }
 
-func (b *Bot) growthReply(g domain.Growth, note string) Reply {
+// maySetObjectives reports whether the actor may use `growth set`: managers and admins,
+// on a store that records objectives.
+func (b *Bot) maySetObjectives(a Actor) bool {
+	return a.Person.Role != domain.RoleRep && b.Objectives != nil
+}
+
+// daysLeftWords writes the days left in a year: "the 24 days left", "the last day".
+func daysLeftWords(n int) string {
+	if n == 1 {
+		return "the last day"
+	}
+	return fmt.Sprintf("the %d days left", n)
+}
+
+// yoyWords compares the year to date with the same days a year earlier: "$452,347 vs
+// $431,200 a year ago, +4.9%".
+func (b *Bot) yoyWords(g domain.Growth) string {
+	m := b.Money
+	ago := "a year ago"
+	if g.Closed() {
+		ago = fmt.Sprintf("in %d", g.Year-1)
+	}
+	if g.YoY == nil {
+		return fmt.Sprintf("%s vs nothing %s", m.Format(g.YTD), ago)
+	}
+	change := math.Round(*g.YoY*1000) / 10
+	if change == 0 {
+		change = 0 // never "-0.0%"
+	}
+	return fmt.Sprintf("%s vs %s %s, %+.1f%%", m.Format(g.YTD), m.Format(g.YTDLastYear), ago, change)
+}
+
+func (b *Bot) growthReply(g domain.Growth, note string, canSet bool) Reply {
 	m := b.Money
 	blocks := []Block{&Header{Text: fmt.Sprintf("%s — growth %d", g.Name, g.Year)}}
 	if note != "" {
@@ -75,48 +125,121 @@ func (b *Bot) growthReply(g domain.Growth, note string) Reply {
 	if g.Scope == domain.ScopeTerritory {
 		what = "growth territory " + g.Key
 	}
+	howToSet := "Managers set objectives with `growth set <account|territory> <year> <revenue> [gp <gp>]`."
+	if !canSet {
+		howToSet = "Objectives are set by managers and admins."
+	}
+	if g.Upcoming() {
+		text := fmt.Sprintf("%d has not started yet: no figures to pace.", g.Year)
+		switch {
+		case g.HasObjective:
+			text = fmt.Sprintf("%d has not started yet. Its objective: *%s*", g.Year, m.Format(g.Target))
+			if g.GPTarget > 0 {
+				text += ", gross profit " + m.Format(g.GPTarget)
+			}
+			text += "."
+		case g.SuggestedYear != 0:
+			text = fmt.Sprintf("%d has not started yet and has no objective. A reasonable one: *%s* — the last 12 months' %s plus 20%% of the %s still to win.",
+				g.Year, m.Format(g.SuggestedTarget), m.Format(g.RevenueW), m.Format(g.GapTotal))
+		}
+		blocks = append(blocks, &Text{Text: text})
+		if !g.HasObjective && g.SuggestedYear != 0 && canSet {
+			blocks = append(blocks, b.setButton(g))
+		}
+		src := ""
+		if g.HasObjective {
+			src = "; objective from " + objectiveSource(g)
+		}
+		blocks = append(blocks, &Context{Text: fmt.Sprintf("As of %s%s. %s", g.AsOf, src, howToSet)})
+		return Reply{Blocks: blocks, Data: g}
+	}
 	if !g.HasObjective {
-		blocks = append(blocks,
-			&Text{Text: fmt.Sprintf("No objective is set for %d. A reasonable one: *%s* — the last 12 months' %s plus 20%% of the %s still to win.",
-				g.Year, m.Format(g.SuggestedTarget), m.Format(g.RevenueW), m.Format(g.GapTotal))},
-			&Fields{Fields: []Field{
-				{"Year to date", m.Format(g.YTD)},
-				{"Year elapsed", pct(g.Elapsed)},
-				{"Projection", m.Format(g.Projection) + " at this rate"},
-			}},
-			&Buttons{Buttons: []Button{{Label: "Set " + m.Format(g.SuggestedTarget),
-				Command: fmt.Sprintf("growth set %s %d %.0f", g.Key, g.Year, g.SuggestedTarget), Style: "primary"}}},
-			&Context{Text: fmt.Sprintf("As of %s. Managers set objectives with `growth set <account|territory> <year> <revenue> [gp <gp>]`.", g.AsOf)})
+		var text string
+		switch {
+		case g.SuggestedYear == 0 && g.Closed():
+			text = fmt.Sprintf("No objective was set for %d.", g.Year)
+		case g.SuggestedYear == 0:
+			text = fmt.Sprintf("No objective is set for %d; %d's is.", g.Year, g.Year+1)
+		case g.SuggestedYear != g.Year:
+			text = fmt.Sprintf("No objective is set for %d, and its last quarter has begun. A reasonable one for %d: *%s* — the last 12 months' %s plus 20%% of the %s still to win.",
+				g.Year, g.SuggestedYear, m.Format(g.SuggestedTarget), m.Format(g.RevenueW), m.Format(g.GapTotal))
+		default:
+			text = fmt.Sprintf("No objective is set for %d. A reasonable one: *%s* — the last 12 months' %s plus 20%% of the %s still to win.",
+				g.Year, m.Format(g.SuggestedTarget), m.Format(g.RevenueW), m.Format(g.GapTotal))
+		}
+		fields := []Field{{"Year to date", b.yoyWords(g)}, {"Year elapsed", pct(g.Elapsed)}, {"Projection", b.projectionWords(g)}}
+		if g.Closed() {
+			fields = []Field{{"Year", b.yoyWords(g)}, {"Projection", b.projectionWords(g)}}
+		}
+		blocks = append(blocks, &Text{Text: text}, &Fields{Fields: fields})
+		if g.SuggestedYear != 0 && canSet {
+			blocks = append(blocks, b.setButton(g))
+		}
+		blocks = append(blocks, &Context{Text: fmt.Sprintf("As of %s. %s", g.AsOf, howToSet)})
 		return Reply{Blocks: blocks, Data: g}
 	}
 	fields := []Field{
 		{"Objective", m.Format(g.Target)},
-		{"Year to date", fmt.Sprintf("%s (expected by now: %s)", m.Format(g.YTD), m.Format(g.Expected))},
+		{"Year to date", fmt.Sprintf("%s (expected by now: %s)", b.yoyWords(g), m.Format(g.Expected))},
 	}
-	if g.Pace != nil {
+	if g.Closed() {
+		fields[1] = Field{"Year", b.yoyWords(g)}
+	}
+	if g.Pace != nil && !g.Closed() {
 		fields = append(fields, Field{"Pace", fmt.Sprintf("%s of pace", pct(*g.Pace))})
 	}
-	fields = append(fields, Field{"Projection", fmt.Sprintf("%s for the year at this rate", m.Format(g.Projection))})
+	fields = append(fields, Field{"Projection", b.projectionWords(g)})
 	switch {
-	case g.NeededPerMonth == nil:
-		fields = append(fields, Field{"Needed per month", "— (the year is over)"})
-	case *g.NeededPerMonth <= 0:
-		fields = append(fields, Field{"Needed per month", "nothing more: the objective is reached"})
-	default:
+	case g.Closed() && g.YTD >= g.Target:
+		fields = append(fields, Field{"Result", fmt.Sprintf("the objective was reached (%s of it)", pct(g.YTD/g.Target))})
+	case g.Closed():
+		fields = append(fields, Field{"Result", fmt.Sprintf("%s short of the objective (%s of it)", m.Format(g.Target-g.YTD), pct(g.YTD/g.Target))})
+	case g.YTD >= g.Target:
+		fields = append(fields, Field{"Needed", "nothing more: the objective is reached"})
+	case g.DaysLeft < domain.GrowthFinalDays:
+		fields = append(fields, Field{"Needed in " + daysLeftWords(g.DaysLeft), m.Format(g.Target - g.YTD)})
+	case g.NeededPerMonth != nil:
 		fields = append(fields, Field{"Needed per month", m.Format(*g.NeededPerMonth) + " for the rest of the year"})
 	}
 	if g.GPTarget > 0 {
-		fields = append(fields, Field{"GP objective", m.Format(g.GPTarget)})
+		gp := "GP year to date"
+		if g.Closed() {
+			gp = "GP for the year"
+		}
+		fields = append(fields, Field{"GP objective", fmt.Sprintf("%s (%s: %s)", m.Format(g.GPTarget), gp, m.Format(g.GPYTD))})
 	}
 	blocks = append(blocks, &Fields{Fields: fields})
-	src := "objectives.csv"
-	if g.SetBy != "" {
-		src = "set in chat by " + g.SetBy
-	}
 	blocks = append(blocks,
 		&Buttons{Buttons: []Button{{Label: "Gap", Command: strings.Replace(what, "growth", "gap", 1)}, {Label: "Share in channel", Command: "share"}}},
-		&Context{Text: fmt.Sprintf("As of %s; objective from %s.", g.AsOf, src)})
+		&Context{Text: fmt.Sprintf("As of %s; objective from %s.", g.AsOf, objectiveSource(g))})
 	return Reply{Blocks: blocks, Data: g}
+}
+
+// projectionWords says where the year ends at this rate, and how many days are left
+// when few are.
+func (b *Bot) projectionWords(g domain.Growth) string {
+	m := b.Money
+	switch {
+	case g.Closed():
+		return fmt.Sprintf("%s: the year is closed", m.Format(g.YTD))
+	case g.DaysLeft < domain.GrowthFinalDays:
+		return fmt.Sprintf("%s for the year at this rate, with %s", m.Format(g.Projection), daysLeftWords(g.DaysLeft))
+	}
+	return fmt.Sprintf("%s for the year at this rate", m.Format(g.Projection))
+}
+
+// setButton sets the suggested objective.
+func (b *Bot) setButton(g domain.Growth) *Buttons {
+	return &Buttons{Buttons: []Button{{Label: fmt.Sprintf("Set %s for %d", b.Money.Format(g.SuggestedTarget), g.SuggestedYear),
+		Command: fmt.Sprintf("growth set %s %d %.0f", g.Key, g.SuggestedYear, g.SuggestedTarget), Style: "primary"}}}
+}
+
+// objectiveSource says where an objective comes from.
+func objectiveSource(g domain.Growth) string {
+	if g.SetBy != "" {
+		return "set in chat by " + g.SetBy
+	}
+	return "objectives.csv"
 }
 
 // growthSet handles `growth set <account|territory> <year> <revenue> [gp <gp>]`, for

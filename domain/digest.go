@@ -142,8 +142,9 @@ type LatePayer struct {
 	// Overdue is Σ amount of those invoices; DaysLate the days past due of the oldest.
 	Overdue  float64 `json:"overdue"`
 	DaysLate int     `json:"days_late"`
-	// FinancingCost is Σ amount × days late × cost of capital / 365 (the grade's
-	// formula), up to the as-of date.
+	// FinancingCost is the cost so far: Σ amount × days late × cost of capital / 365,
+	// every day late up to the as-of date counted (the grade's financing cost counts
+	// only those inside W).
 	FinancingCost float64 `json:"financing_cost"`
 }
 
@@ -162,7 +163,9 @@ type DigestPace struct {
 	Behind          float64  `json:"behind"`
 	Projection      float64  `json:"projection"`
 	NeededPerMonth  *float64 `json:"needed_per_month,omitempty"`
+	DaysLeft        int      `json:"days_left"`
 	SuggestedTarget float64  `json:"suggested_target,omitempty"`
+	SuggestedYear   int      `json:"suggested_year,omitempty"`
 }
 
 // DigestCategory is one category's current business and potential, for the chart.
@@ -399,7 +402,8 @@ func latePayers(invoices []Invoice, asOf time.Time, rate float64, tierOf map[str
 // pace reads the territory's growth as a digest line.
 func pace(g Growth) DigestPace {
 	p := DigestPace{Year: g.Year, HasObjective: g.HasObjective, Target: g.Target, YTD: g.YTD, Expected: g.Expected,
-		Pace: g.Pace, Projection: g.Projection, NeededPerMonth: g.NeededPerMonth, SuggestedTarget: g.SuggestedTarget}
+		Pace: g.Pace, Projection: g.Projection, NeededPerMonth: g.NeededPerMonth, DaysLeft: g.DaysLeft,
+		SuggestedTarget: g.SuggestedTarget, SuggestedYear: g.SuggestedYear}
 	if g.HasObjective {
 		p.OnPace = g.YTD >= g.Expected
 		p.Behind = max(0, g.Expected-g.YTD)

@@ -264,28 +264,31 @@ func (g *Gaps) MarketGap(ctx context.Context, asOf time.Time) (Market, error) {
 	return mk, nil
 }
 
-// AccountGrowth returns an account's pace against its objective for the year of asOf.
-func (g *Gaps) AccountGrowth(ctx context.Context, a Account, asOf time.Time) (Growth, error) {
+// AccountGrowth returns an account's pace against its objective for year (0: the year
+// of asOf) at asOf.
+func (g *Gaps) AccountGrowth(ctx context.Context, a Account, asOf time.Time, year int) (Growth, error) {
 	gap, err := g.AccountGap(ctx, a.ID, asOf)
 	if err != nil {
 		return Growth{}, err
 	}
-	return g.growth(ctx, ScopeAccount, a.ID, a.Name, ForAccount(a.ID), asOf, gap.Totals)
+	return g.growth(ctx, ScopeAccount, a.ID, a.Name, ForAccount(a.ID), asOf, year, gap.Totals)
 }
 
-// TerritoryGrowth returns a territory's pace against its objective for the year of asOf.
-func (g *Gaps) TerritoryGrowth(ctx context.Context, territory string, asOf time.Time) (Growth, error) {
+// TerritoryGrowth returns a territory's pace against its objective for year (0: the year
+// of asOf) at asOf.
+func (g *Gaps) TerritoryGrowth(ctx context.Context, territory string, asOf time.Time, year int) (Growth, error) {
 	r, err := g.TerritoryGap(ctx, territory, asOf)
 	if err != nil {
 		return Growth{}, err
 	}
-	return g.growth(ctx, ScopeTerritory, territory, territory, ForTerritory(territory), asOf, r.Totals)
+	return g.growth(ctx, ScopeTerritory, territory, territory, ForTerritory(territory), asOf, year, r.Totals)
 }
 
-func (g *Gaps) growth(ctx context.Context, scope ObjectiveScope, key, name string, sc Scope, asOf time.Time, totals GapTotals) (Growth, error) {
-	objs, err := g.Store.FindObjectives(ctx, Day(asOf).Year())
+// objective returns the objective of the scope and key for year, nil when none is set.
+func (g *Gaps) objective(ctx context.Context, scope ObjectiveScope, key string, year int) (*Objective, error) {
+	objs, err := g.Store.FindObjectives(ctx, year)
 	if err != nil {
-		return Growth{}, fmt.Errorf("find objectives: %w", err)
+		return nil, fmt.Errorf("find objectives: %w", err)
 	}
 	var obj *Objective
 	for i, o := range objs {
@@ -293,13 +296,43 @@ func (g *Gaps) growth(ctx context.Context, scope ObjectiveScope, key, name strin
 			obj = &objs[i]
 		}
 	}
-	sales, err := g.Store.SalesByCategory(ctx, sc, []Period{YearToDate(asOf)})
+	return obj, nil
+}
+
+func (g *Gaps) growth(ctx context.Context, scope ObjectiveScope, key, name string, sc Scope, asOf time.Time, year int, totals GapTotals) (Growth, error) {
+	if year == 0 {
+		year = Day(asOf).Year()
+	}
+	obj, err := g.objective(ctx, scope, key, year)
 	if err != nil {
-		return Growth{}, fmt.Errorf("sales year to date: %w", err)
+		return Growth{}, err
 	}
-	var ytd float64
-	for _, s := range sales {
-		ytd += s.Revenue
+	in := GrowthInput{Scope: scope, Key: key, Name: name, AsOf: asOf, Year: year, Objective: obj,
+		RevenueW: totals.Current, Gap: totals.Gap}
+	if _, ytd, lastYear, ok := GrowthPeriods(asOf, year); ok {
+		sales, err := g.Store.SalesByCategory(ctx, sc, []Period{ytd, lastYear})
+		if err != nil {
+			return Growth{}, fmt.Errorf("sales year to date: %w", err)
+		}
+		for _, s := range sales {
+			if s.Period == 0 {
+				in.YTD += s.Revenue
+				in.GPYTD += s.Revenue - s.Cost
+			} else {
+				in.YTDLastYear += s.Revenue
+			}
+		}
 	}
-	return ComputeGrowth(scope, key, name, asOf, obj, ytd, totals.Current, totals.Gap), nil
+	gr := ComputeGrowth(in)
+	if gr.SuggestedYear != 0 && gr.SuggestedYear != year {
+		// Suggested for next year: not when next year's objective is already set.
+		next, err := g.objective(ctx, scope, key, gr.SuggestedYear)
+		if err != nil {
+			return Growth{}, err
+		}
+		if next != nil {
+			gr.SuggestedTarget, gr.SuggestedYear = 0, 0
+		}
+	}
+	return gr, nil
 }

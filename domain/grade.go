@@ -178,21 +178,24 @@ type RFQCounts struct {
 
 // Grade places an account on the value scale.
 type Grade struct {
-	AccountID     string           `json:"account_id"`
-	Name          string           `json:"name"`
-	Territory     string           `json:"territory"`
-	AsOf          string           `json:"as_of"`
-	Score         float64          `json:"score"`
-	Tier          string           `json:"tier"`
-	Criteria      []CriterionScore `json:"criteria"`
-	Revenue       float64          `json:"revenue"`
-	GP            float64          `json:"gp"`
-	Invoiced      float64          `json:"invoiced"` // Σ amount of the invoices dated in W
-	FinancingCost float64          `json:"financing_cost"`
-	InventoryCost float64          `json:"inventory_cost"`
-	TrueGP        float64          `json:"true_gp"`
-	WinRate       *float64         `json:"win_rate"` // won/(won+lost) of the RFQs in W; nil without any
-	RFQs          RFQCounts        `json:"rfqs"`
+	AccountID string           `json:"account_id"`
+	Name      string           `json:"name"`
+	Territory string           `json:"territory"`
+	AsOf      string           `json:"as_of"`
+	Score     float64          `json:"score"`
+	Tier      string           `json:"tier"`
+	Criteria  []CriterionScore `json:"criteria"`
+	Revenue   float64          `json:"revenue"`
+	GP        float64          `json:"gp"`
+	Invoiced  float64          `json:"invoiced"` // Σ amount of the invoices dated in W
+	// EarlierOpen is Σ amount of the invoices dated before W and still open at the as-of
+	// date: payment scores them with those of W.
+	EarlierOpen   float64   `json:"earlier_open"`
+	FinancingCost float64   `json:"financing_cost"`
+	InventoryCost float64   `json:"inventory_cost"`
+	TrueGP        float64   `json:"true_gp"`
+	WinRate       *float64  `json:"win_rate"` // won/(won+lost) of the RFQs in W; nil without any
+	RFQs          RFQCounts `json:"rfqs"`
 	// CompanyGPRate is the company's GP% over W that margin compares with (0 when the
 	// company made no gross profit).
 	CompanyGPRate float64 `json:"company_gp_rate"`
@@ -201,6 +204,55 @@ type Grade struct {
 	Graded   bool   `json:"graded"`
 	NextTier string `json:"next_tier,omitempty"`
 	Lifts    []Lift `json:"lifts"`
+	// Overdue are the account's invoices open at the as-of date more than
+	// DigestLateDays past due, as the digest counts them, whatever their date; nil when
+	// there are none. Grades.Account fills it in (the book's grades leave it nil).
+	Overdue *Overdue `json:"overdue"`
+}
+
+// Overdue sums an account's invoices open at the as-of date more than DigestLateDays
+// past due, and names the oldest.
+type Overdue struct {
+	Invoices int     `json:"invoices"`
+	Amount   float64 `json:"amount"`
+	// Oldest is the invoice the most days past due (of those, the largest).
+	Oldest OverdueInvoice `json:"oldest"`
+}
+
+// OverdueInvoice is one invoice open at the as-of date, with its days past due then.
+type OverdueInvoice struct {
+	InvoiceID   string  `json:"invoice_id"`
+	Amount      float64 `json:"amount"`
+	InvoiceDate string  `json:"invoice_date"`
+	DueDate     string  `json:"due_date"`
+	DaysPastDue int     `json:"days_past_due"`
+}
+
+// SummarizeOverdue returns the invoices of invoices open at asOf (dated on or before it,
+// not paid by then) more than DigestLateDays past due, summed, with the oldest named;
+// nil when there is none.
+func SummarizeOverdue(invoices []Invoice, asOf time.Time) *Overdue {
+	a := DayNumber(asOf)
+	var o *Overdue
+	for _, inv := range invoices {
+		if DayNumber(inv.InvoiceDate) > a || (!inv.PaidDate.IsZero() && DayNumber(inv.PaidDate) <= a) {
+			continue
+		}
+		late := int(a - DayNumber(inv.DueDate))
+		if late <= DigestLateDays {
+			continue
+		}
+		if o == nil {
+			o = &Overdue{}
+		}
+		o.Invoices++
+		o.Amount += inv.Amount
+		if o.Invoices == 1 || late > o.Oldest.DaysPastDue || (late == o.Oldest.DaysPastDue && inv.Amount > o.Oldest.Amount) {
+			o.Oldest = OverdueInvoice{InvoiceID: inv.ID, Amount: inv.Amount, InvoiceDate: inv.InvoiceDate.Format(DateLayout),
+				DueDate: inv.DueDate.Format(DateLayout), DaysPastDue: late}
+		}
+	}
+	return o
 }
 
 // CommitmentTaken is a commitment with the quantity the account actually bought of that
@@ -240,10 +292,12 @@ type GradeFacts struct {
 	AccountID string
 	// Revenue and Cost are the account's sales over W.
 	Revenue, Cost float64
-	// Invoiced is Σ amount of the invoices dated in W; LateAmountDays is Σ amount × days
-	// late, where days late = (paid date, or the as-of date if the invoice was open on
-	// it) − due date, floored at 0.
-	Invoiced, LateAmountDays float64
+	// Invoiced is Σ amount of the invoices dated in W; EarlierOpen Σ amount of those
+	// dated before W and still open at the as-of date. Payment scores both (DESIGN
+	// section 3, v2). LateAmountDays is Σ amount × days late over both, where days late
+	// = (paid date, or the as-of date if the invoice was open on it) − due date, floored
+	// at 0; FinancedAmountDays counts only the late days that fall inside W.
+	Invoiced, EarlierOpen, LateAmountDays, FinancedAmountDays float64
 	// Committed is Σ committed quantity of the commitment months wholly in W; Strayed is
 	// Σ |taken − committed|; ShortCost is Σ max(0, committed − taken) × unit cost.
 	Committed, Strayed, ShortCost float64
@@ -252,21 +306,32 @@ type GradeFacts struct {
 }
 
 // AddInvoice adds one invoice (day numbers; paid is NoDay when the invoice is open) to
-// the sums of the as-of date asOf (a day number) and its window w. An invoice paid after
-// the as-of date was open on it, so it is late until the as-of date: a grade as of a
-// past date does not use what happened after it (DESIGN section 3 reads "paid_date, or
-// A if open"; for the default as-of date, today, the two agree).
+// the sums of the as-of date (w.Through) and its window w: an invoice dated in W, or one
+// dated before W and still open at the as-of date (DESIGN section 3, payment v2). An
+// invoice paid after the as-of date was open on it, so it is late until the as-of date:
+// a grade as of a past date does not use what happened after it (DESIGN section 3 reads
+// "paid_date, or A if open"; for the default as-of date, today, the two agree).
 func (f *GradeFacts) AddInvoice(w DayWindow, invoice, due, paid int64, amount float64) {
-	if !w.Contains(invoice) {
+	if invoice > w.Through {
+		return
+	}
+	open := paid == NoDay || paid > w.Through
+	switch {
+	case invoice > w.After:
+		f.Invoiced += amount
+	case open:
+		f.EarlierOpen += amount
+	default:
 		return
 	}
 	end := paid
-	if paid == NoDay || paid > w.Through {
+	if open {
 		end = w.Through
 	}
-	f.Invoiced += amount
 	if late := end - due; late > 0 {
 		f.LateAmountDays += amount * float64(late)
+		// The late days inside W: those after both the due date and W's start.
+		f.FinancedAmountDays += amount * float64(max(0, end-max(due, w.After)))
 	}
 }
 
@@ -400,12 +465,13 @@ func GradeAccount(a Account, f GradeFacts, book *GradeBook, s GradeSettings, asO
 		}
 	}
 
-	// payment: days late, weighted by amount.
-	if f.Invoiced > 0 {
+	// payment: days late, weighted by amount, over the invoices of W and the older ones
+	// still open; the financing cost counts only the late days inside W.
+	if scored := f.Invoiced + f.EarlierOpen; scored > 0 {
 		has[CriterionPayment] = true
-		values[CriterionPayment] = f.LateAmountDays / f.Invoiced
-		g.FinancingCost = f.LateAmountDays * s.CostOfCapital / 365
-		g.Invoiced = f.Invoiced
+		values[CriterionPayment] = f.LateAmountDays / scored
+		g.FinancingCost = f.FinancedAmountDays * s.CostOfCapital / 365
+		g.Invoiced, g.EarlierOpen = f.Invoiced, f.EarlierOpen
 	}
 
 	// inventory: how far takings strayed from commitments.
@@ -511,7 +577,9 @@ func lifts(s GradeSettings, has map[string]bool, scores map[string]int, values m
 			case CriterionMargin:
 				l.Threshold *= g.CompanyGPRate // as a GP%
 			case CriterionPayment:
-				l.Saving = f.Invoiced * (values[c.name] - l.Threshold) * s.CostOfCapital / 365
+				// Capped at what the late payments cost this year (DESIGN section 3, v2):
+				// an old invoice paid at last saves no more than its financing.
+				l.Saving = min((f.Invoiced+f.EarlierOpen)*(values[c.name]-l.Threshold)*s.CostOfCapital/365, g.FinancingCost)
 			}
 			out = append(out, l)
 			break

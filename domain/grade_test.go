@@ -344,3 +344,118 @@ func TestGradeSettingsValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestGradeOldOpenInvoices(t *testing.T) {
+	// As of 2026-11-27 (W = 2025-11-28 … 2026-11-27), payment alone weighs. An invoice of
+	// W paid on time, and an older one of 1,000 due 2025-07-01: still open, it is 514
+	// days late (365 to 2026-07-01, then 149), 365 of them inside W.
+	s := domain.DefaultGradeSettings()
+	s.Weights = map[string]float64{domain.CriterionSpend: 0, domain.CriterionMargin: 0, domain.CriterionPayment: 1,
+		domain.CriterionInventory: 0, domain.CriterionNewBusiness: 0}
+	onTime := domain.Invoice{ID: "I-1", InvoiceDate: date(t, "2026-05-01"), DueDate: date(t, "2026-06-01"), PaidDate: date(t, "2026-06-01"), Amount: 1000}
+	old := func(paid string) domain.Invoice {
+		i := domain.Invoice{ID: "I-0", InvoiceDate: date(t, "2025-06-01"), DueDate: date(t, "2025-07-01"), Amount: 1000}
+		if paid != "" {
+			i.PaidDate = date(t, paid)
+		}
+		return i
+	}
+	tests := []struct {
+		name                  string
+		invoices              []domain.Invoice
+		wantGraded            bool
+		wantValue             float64
+		wantScore             int
+		wantEarlier, wantCost float64
+		wantLifts             []domain.Lift
+	}{
+		{
+			// (1,000 × 0 + 1,000 × 514) / 2,000 = 257 days: score 1. Financing: 1,000 ×
+			// 365 × 8% / 365 = 80. Paying within 45 days would save (2,000 × (257 − 45))
+			// × 8% / 365 = 92.93 a year, more than the 80 it costs: capped at 80.
+			name: "open", invoices: []domain.Invoice{onTime, old("")}, wantGraded: true,
+			wantValue: 257, wantScore: 1, wantEarlier: 1000, wantCost: 80,
+			wantLifts: []domain.Lift{{Criterion: domain.CriterionPayment, Score: 2, Threshold: 45, Saving: 80}},
+		},
+		{
+			name: "paid after the as-of date", invoices: []domain.Invoice{onTime, old("2026-12-15")}, wantGraded: true,
+			wantValue: 257, wantScore: 1, wantEarlier: 1000, wantCost: 80,
+			wantLifts: []domain.Lift{{Criterion: domain.CriterionPayment, Score: 2, Threshold: 45, Saving: 80}},
+		},
+		{
+			name: "paid before W", invoices: []domain.Invoice{onTime, old("2025-10-01")}, wantGraded: true,
+			wantValue: 0, wantScore: 4, wantLifts: []domain.Lift{},
+		},
+		{
+			// Paid on 2026-01-31, inside W but before the as-of date: dated before W and
+			// no longer open, it is not scored.
+			name: "paid inside W, dated before", invoices: []domain.Invoice{onTime, old("2026-01-31")}, wantGraded: true,
+			wantValue: 0, wantScore: 4, wantLifts: []domain.Lift{},
+		},
+		{
+			// An old open invoice alone does not make an account graded.
+			name: "alone", invoices: []domain.Invoice{old("")}, wantGraded: false, wantLifts: []domain.Lift{},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := domain.GradeInput{Account: domain.Account{ID: "A1"}, AsOf: date(t, "2026-11-27"), Invoices: tt.invoices}
+			if tt.wantGraded {
+				in.Revenue, in.Cost, in.Book, in.CompanyRevenue, in.CompanyCost = 1000, 500, []float64{1000}, 1000, 500
+			}
+			g := domain.ComputeGrade(in, s)
+			c := criterion(g, domain.CriterionPayment)
+			if g.Graded != tt.wantGraded || c.Value != tt.wantValue || c.Score != tt.wantScore {
+				t.Errorf("graded %v, payment %+v; want graded %v, value %v, score %d", g.Graded, c, tt.wantGraded, tt.wantValue, tt.wantScore)
+			}
+			if math.Abs(g.EarlierOpen-tt.wantEarlier) > 1e-9 || math.Abs(g.FinancingCost-tt.wantCost) > 1e-9 {
+				t.Errorf("earlier open %v, financing %v; want %v, %v", g.EarlierOpen, g.FinancingCost, tt.wantEarlier, tt.wantCost)
+			}
+			if diff := cmp.Diff(tt.wantLifts, g.Lifts, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
+				t.Errorf("lifts (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSummarizeOverdue(t *testing.T) {
+	inv := func(id, dated, due, paid string, amount float64) domain.Invoice {
+		i := domain.Invoice{ID: id, InvoiceDate: date(t, dated), DueDate: date(t, due), Amount: amount}
+		if paid != "" {
+			i.PaidDate = date(t, paid)
+		}
+		return i
+	}
+	asOf := date(t, "2026-11-27")
+	tests := []struct {
+		name     string
+		invoices []domain.Invoice
+		want     *domain.Overdue
+	}{
+		{"none", nil, nil},
+		{"30 days is not overdue", []domain.Invoice{inv("I-1", "2026-09-28", "2026-10-28", "", 100)}, nil},
+		{"paid by the as-of date", []domain.Invoice{inv("I-1", "2025-01-01", "2025-01-31", "2026-11-27", 100)}, nil},
+		{"dated after the as-of date", []domain.Invoice{inv("I-1", "2026-11-28", "2025-01-31", "", 100)}, nil},
+		{
+			// 2025-06-23 to 2026-11-27: 522 days; the other 31.
+			name: "the oldest named",
+			invoices: []domain.Invoice{inv("I-1", "2026-09-27", "2026-10-27", "", 500), inv("I-2", "2025-05-24", "2025-06-23", "2026-12-01", 10208),
+				inv("I-3", "2026-01-01", "2026-01-31", "2026-02-01", 900)},
+			want: &domain.Overdue{Invoices: 2, Amount: 10708, Oldest: domain.OverdueInvoice{InvoiceID: "I-2", Amount: 10208,
+				InvoiceDate: "2025-05-24", DueDate: "2025-06-23", DaysPastDue: 522}},
+		},
+		{
+			name:     "of the same age, the largest",
+			invoices: []domain.Invoice{inv("I-1", "2026-01-01", "2026-01-31", "", 500), inv("I-2", "2026-01-01", "2026-01-31", "", 700)},
+			want: &domain.Overdue{Invoices: 2, Amount: 1200, Oldest: domain.OverdueInvoice{InvoiceID: "I-2", Amount: 700,
+				InvoiceDate: "2026-01-01", DueDate: "2026-01-31", DaysPastDue: 300}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, domain.SummarizeOverdue(tt.invoices, asOf)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}

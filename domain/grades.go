@@ -216,8 +216,8 @@ func (g *Grades) compute(ctx context.Context, b *gradeBook) error {
 	return nil
 }
 
-// Account returns the grade of one account at asOf; ENOTFOUND when there is no such
-// account.
+// Account returns the grade of one account at asOf, with its overdue invoices; ENOTFOUND
+// when there is no such account.
 func (g *Grades) Account(ctx context.Context, id string, asOf time.Time) (Grade, error) {
 	b, err := g.book(ctx, asOf)
 	if err != nil {
@@ -227,7 +227,13 @@ func (g *Grades) Account(ctx context.Context, id string, asOf time.Time) (Grade,
 	if !ok {
 		return Grade{}, Errorf(ENOTFOUND, "No account has the id %q.", id)
 	}
-	return GradeAccount(b.accounts[i], b.facts[i], b.book, g.Settings, b.asOf), nil
+	gr := GradeAccount(b.accounts[i], b.facts[i], b.book, g.Settings, b.asOf)
+	invoices, err := g.Store.FindOverdueInvoices(ctx, ForAccount(id), b.asOf, DigestLateDays)
+	if err != nil {
+		return Grade{}, fmt.Errorf("overdue invoices of %s: %w", id, err)
+	}
+	gr.Overdue = SummarizeOverdue(invoices, b.asOf)
+	return gr, nil
 }
 
 // Book returns the grade of every account at asOf, in the store's order of accounts,

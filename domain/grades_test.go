@@ -35,6 +35,10 @@ func (s *gradeStore) GradeFacts(context.Context, time.Time) ([]domain.GradeFacts
 	return s.facts, nil
 }
 
+func (s *gradeStore) FindOverdueInvoices(context.Context, domain.Scope, time.Time, int) ([]domain.Invoice, error) {
+	return nil, nil
+}
+
 func newGradeStore() *gradeStore {
 	return &gradeStore{
 		accounts: []domain.Account{
@@ -43,7 +47,7 @@ func newGradeStore() *gradeStore {
 		},
 		facts: []domain.GradeFacts{
 			{AccountID: "A1", Revenue: 1000, Cost: 600},
-			{AccountID: "A2", Revenue: 100, Cost: 90, Invoiced: 100, LateAmountDays: 100 * 60},
+			{AccountID: "A2", Revenue: 100, Cost: 90, Invoiced: 100, LateAmountDays: 100 * 60, FinancedAmountDays: 100 * 60},
 			{AccountID: "A3", Revenue: 500, Cost: 300},
 		},
 	}

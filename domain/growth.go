@@ -6,9 +6,15 @@ import "time"
 // months' revenue.
 const SuggestedGrowth = 0.20
 
-// Growth is the pace of an account or territory against its objective for the year of
-// the as-of date, with the field names of DESIGN section 3. Without an objective it
-// carries a suggested target instead.
+// GrowthFinalDays is how few days must be left in the year for a growth reply to say
+// what is needed in the days left rather than per month.
+const GrowthFinalDays = 45
+
+// Growth is the pace of an account or territory against its objective for a year (the
+// year of the as-of date unless named), with the field names of DESIGN section 3. A
+// past year is read as of its 31 December (AsOf); a year after the as-of date's carries
+// its objective only. Without an objective it carries a suggested target instead, for
+// SuggestedYear.
 type Growth struct {
 	Scope          ObjectiveScope `json:"scope"`
 	Key            string         `json:"key"`
@@ -24,12 +30,30 @@ type Growth struct {
 	Pace           *float64       `json:"pace,omitempty"`
 	Projection     float64        `json:"projection"`
 	NeededPerMonth *float64       `json:"needed_per_month,omitempty"`
-	HasObjective   bool           `json:"has_objective"`
-	// Without an objective: revenue over W plus 20% of the gap.
+	// DaysLeft is the days of the year after AsOf: 0 on 31 December (the year is
+	// closed), all of them for a year not started.
+	DaysLeft int `json:"days_left"`
+	// YTDLastYear is the revenue from 1 January of the year before to the same day a
+	// year earlier; YoY = YTD/YTDLastYear − 1, nil when YTDLastYear is 0.
+	YTDLastYear  float64  `json:"ytd_last_year"`
+	YoY          *float64 `json:"yoy"`
+	GPYTD        float64  `json:"gp_ytd"`
+	HasObjective bool     `json:"has_objective"`
+	// Without an objective: revenue over W plus 20% of the gap, for SuggestedYear (the
+	// year, or the next when the as-of date is in the last quarter). None for a past
+	// year.
 	SuggestedTarget float64 `json:"suggested_target,omitempty"`
+	SuggestedYear   int     `json:"suggested_year,omitempty"`
 	RevenueW        float64 `json:"revenue_w"`
 	GapTotal        float64 `json:"gap"`
 }
+
+// Closed reports whether the year is over: a past year, or the as-of date is its 31
+// December.
+func (g Growth) Closed() bool { return g.DaysLeft == 0 }
+
+// Upcoming reports whether the year starts after the as-of date.
+func (g Growth) Upcoming() bool { return g.Elapsed == 0 }
 
 // YearToDate returns the period from 1 January of the as-of date's year to the as-of
 // date, both included.
@@ -38,22 +62,83 @@ func YearToDate(asOf time.Time) Period {
 	return Period{After: time.Date(a.Year(), 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1), Through: a}
 }
 
-// ComputeGrowth computes DESIGN section 3 "Growth". obj may be nil. ytd is the revenue of
-// YearToDate(asOf), revenueW the revenue over W and gap the total gap (for the suggestion).
-func ComputeGrowth(scope ObjectiveScope, key, name string, asOf time.Time, obj *Objective, ytd, revenueW, gap float64) Growth {
+// GrowthPeriods returns the date a growth of year is read at (the as-of date; 31
+// December for a past year), and the periods it sums: the year to that date, and the
+// year before to the same day a year earlier (29 February reads 28 February). ok is
+// false for a year after the as-of date's: there is nothing to sum yet.
+func GrowthPeriods(asOf time.Time, year int) (at time.Time, ytd, lastYear Period, ok bool) {
 	a := Day(asOf)
-	jan1 := time.Date(a.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
-	daysInYear := time.Date(a.Year()+1, 1, 1, 0, 0, 0, 0, time.UTC).Sub(jan1).Hours() / 24
-	elapsedDays := a.Sub(jan1).Hours()/24 + 1
-	g := Growth{Scope: scope, Key: key, Name: name, Year: a.Year(), AsOf: a.Format(DateLayout),
-		YTD: ytd, Elapsed: elapsedDays / daysInYear, RevenueW: revenueW, GapTotal: gap}
-	g.Projection = g.YTD / g.Elapsed
-	if obj == nil {
-		g.SuggestedTarget = revenueW + SuggestedGrowth*gap
+	switch {
+	case year > a.Year():
+		return a, Period{}, Period{}, false
+	case year < a.Year():
+		a = time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)
+	}
+	before := time.Date(year-1, a.Month(), a.Day(), 0, 0, 0, 0, time.UTC)
+	if a.Month() == time.February && a.Day() == 29 {
+		before = time.Date(year-1, 2, 28, 0, 0, 0, 0, time.UTC)
+	}
+	return a, YearToDate(a), Period{After: time.Date(year-2, 12, 31, 0, 0, 0, 0, time.UTC), Through: before}, true
+}
+
+// GrowthInput is what a growth is computed from.
+type GrowthInput struct {
+	Scope     ObjectiveScope
+	Key, Name string
+	AsOf      time.Time
+	// Year is the objective's year; 0 means the year of AsOf.
+	Year      int
+	Objective *Objective // nil when none is set for Year
+	// YTD, GPYTD and YTDLastYear are the revenue and gross profit of GrowthPeriods'
+	// year to date and the revenue of its year before.
+	YTD, GPYTD, YTDLastYear float64
+	// RevenueW and Gap are the revenue over W and the total gap at AsOf, for the
+	// suggestion.
+	RevenueW, Gap float64
+}
+
+// ComputeGrowth computes DESIGN section 3 "Growth" (v2).
+func ComputeGrowth(in GrowthInput) Growth {
+	a := Day(in.AsOf)
+	year := in.Year
+	if year == 0 {
+		year = a.Year()
+	}
+	at, _, _, started := GrowthPeriods(a, year)
+	jan1 := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
+	daysInYear := int(time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC).Sub(jan1).Hours() / 24)
+	g := Growth{Scope: in.Scope, Key: in.Key, Name: in.Name, Year: year, AsOf: at.Format(DateLayout),
+		RevenueW: in.RevenueW, GapTotal: in.Gap, DaysLeft: daysInYear}
+	if started {
+		elapsedDays := int(at.Sub(jan1).Hours()/24) + 1
+		g.YTD, g.GPYTD, g.YTDLastYear = in.YTD, in.GPYTD, in.YTDLastYear
+		g.Elapsed = float64(elapsedDays) / float64(daysInYear)
+		g.DaysLeft = daysInYear - elapsedDays
+		g.Projection = g.YTD / g.Elapsed
+		if g.YTDLastYear != 0 {
+			y := g.YTD/g.YTDLastYear - 1
+			g.YoY = &y
+		}
+	}
+	if in.Objective == nil {
+		switch {
+		case year > a.Year():
+			g.SuggestedYear = year
+		case year < a.Year():
+			return g // no objective for a year gone by
+		case a.Month() >= time.October:
+			g.SuggestedYear = year + 1
+		default:
+			g.SuggestedYear = year
+		}
+		g.SuggestedTarget = in.RevenueW + SuggestedGrowth*in.Gap
 		return g
 	}
 	g.HasObjective = true
-	g.Target, g.GPTarget, g.SetBy = obj.RevenueTarget, obj.GPTarget, obj.SetBy
+	g.Target, g.GPTarget, g.SetBy = in.Objective.RevenueTarget, in.Objective.GPTarget, in.Objective.SetBy
+	if !started {
+		return g
+	}
 	g.Expected = g.Target * g.Elapsed
 	if g.Expected > 0 {
 		p := g.YTD / g.Expected

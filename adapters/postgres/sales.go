@@ -306,8 +306,8 @@ func (s *Store) BestSellers(ctx context.Context, asOf time.Time) (map[string]str
 
 // GradeFacts returns the grade facts at asOf of every account with sales lines,
 // invoices, commitments or RFQs, by territory and account, summed from the records in
-// one snapshot: sales, invoices and RFQs dated in W, and the commitment months wholly in
-// W with the quantities taken in them.
+// one snapshot: sales, invoices and RFQs dated in W, the older invoices still open at
+// asOf, and the commitment months wholly in W with the quantities taken in them.
 func (s *Store) GradeFacts(ctx context.Context, asOf time.Time) ([]domain.GradeFacts, error) {
 	var out []domain.GradeFacts
 	err := s.readTx(ctx, func(tx pgx.Tx) error {
@@ -356,18 +356,23 @@ func gradeFacts(ctx context.Context, tx pgx.Tx, asOf time.Time) ([]domain.GradeF
 	}
 
 	// Invoices, summed here rather than sent row by row (a million a year at N=20000):
-	// what domain.GradeFacts.AddInvoice adds for each, an invoice paid after the as-of
-	// date counting as open on it. The contract suite holds the two to the same sums.
-	var invoiced, lateAmountDays float64
-	rows, err = tx.Query(ctx, `SELECT account_id, SUM(amount),
-			SUM(amount * GREATEST(0, LEAST(COALESCE(paid_date, $2::date), $2::date) - due_date))
-		FROM invoices WHERE invoice_date > $1 AND invoice_date <= $2 GROUP BY account_id`, after, through)
+	// what domain.GradeFacts.AddInvoice adds for each, those dated in W and the older
+	// ones still open at the as-of date, an invoice paid after it counting as open on
+	// it. The contract suite holds the two to the same sums.
+	var invoiced, earlierOpen, lateAmountDays, financedAmountDays float64
+	rows, err = tx.Query(ctx, `SELECT account_id,
+			COALESCE(SUM(amount) FILTER (WHERE invoice_date > $1), 0),
+			COALESCE(SUM(amount) FILTER (WHERE invoice_date <= $1), 0),
+			SUM(amount * GREATEST(0, LEAST(COALESCE(paid_date, $2::date), $2::date) - due_date)),
+			SUM(amount * GREATEST(0, LEAST(COALESCE(paid_date, $2::date), $2::date) - GREATEST(due_date, $1::date)))
+		FROM invoices WHERE invoice_date <= $2 AND (invoice_date > $1 OR paid_date IS NULL OR paid_date > $2)
+		GROUP BY account_id`, after, through)
 	if err != nil {
 		return nil, err
 	}
-	_, err = pgx.ForEachRow(rows, []any{&account, &invoiced, &lateAmountDays}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&account, &invoiced, &earlierOpen, &lateAmountDays, &financedAmountDays}, func() error {
 		if f := at[account]; f != nil {
-			f.Invoiced, f.LateAmountDays = invoiced, lateAmountDays
+			f.Invoiced, f.EarlierOpen, f.LateAmountDays, f.FinancedAmountDays = invoiced, earlierOpen, lateAmountDays, financedAmountDays
 		}
 		return nil
 	})

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -471,5 +472,26 @@ func testGradeFactsRebuild(t *testing.T, open func(t *testing.T) Store) {
 	a2 := GradeFactsByAccount(t, s, asOf)["A2"]
 	if a2.Invoiced != 40 || a2.Won != 1 || a2.Committed != 20 || a2.Strayed != 5 {
 		t.Errorf("A2 = %+v", a2)
+	}
+
+	// Invoices dated before W count when they are still open at the as-of date (unpaid,
+	// or paid after it), their late days all on the score and only those inside W,
+	// (2023-06-30, 2024-06-30], on the financing.
+	Load(t, s, func(ctx context.Context, b domain.ImportBatch) error {
+		return errors.Join(
+			b.PutInvoice(ctx, domain.Invoice{ID: "I-10", AccountID: "A2", InvoiceDate: Day(t, "2023-01-01"), DueDate: Day(t, "2023-01-31"), Amount: 100}),
+			b.PutInvoice(ctx, domain.Invoice{ID: "I-11", AccountID: "A2", InvoiceDate: Day(t, "2023-02-01"), DueDate: Day(t, "2023-03-03"),
+				PaidDate: Day(t, "2023-05-01"), Amount: 70}),
+			b.PutInvoice(ctx, domain.Invoice{ID: "I-12", AccountID: "A2", InvoiceDate: Day(t, "2023-03-01"), DueDate: Day(t, "2023-03-31"),
+				PaidDate: Day(t, "2024-08-01"), Amount: 50}))
+	})
+	check("after old invoices")
+	a2 = GradeFactsByAccount(t, s, asOf)["A2"]
+	// I-9 is 91 days late on 2024-06-30, I-10 516 days and I-12 457; the last two are
+	// late on all 366 days of W.
+	want := domain.GradeFacts{Invoiced: 40, EarlierOpen: 150, LateAmountDays: 40*91 + 100*516 + 50*457, FinancedAmountDays: 40*91 + 150*366}
+	got := domain.GradeFacts{Invoiced: a2.Invoiced, EarlierOpen: a2.EarlierOpen, LateAmountDays: a2.LateAmountDays, FinancedAmountDays: a2.FinancedAmountDays}
+	if got != want {
+		t.Errorf("A2 invoices = %+v, want %+v", got, want)
 	}
 }

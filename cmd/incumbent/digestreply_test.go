@@ -124,7 +124,7 @@ func TestDigestFigures(t *testing.T) {
 			Overdue: 3000, DaysLate: 60, FinancingCost: (2000*60 + 1000*38) * 0.08 / 365}},
 		Pace: domain.DigestPace{Year: 2026, HasObjective: true, Target: 40000, YTD: 27000, Expected: 40000 * elapsed,
 			Pace: ptr(27000 / (40000 * elapsed)), Behind: 40000*elapsed - 27000, Projection: 27000 / elapsed,
-			NeededPerMonth: ptr(13000 / (12 * (1 - elapsed)))},
+			NeededPerMonth: ptr(13000 / (12 * (1 - elapsed))), DaysLeft: 34},
 		Categories: []domain.DigestCategory{
 			{Category: "Welding", Current: 5000, Potential: 28000},
 			{Category: "Fasteners", Current: 15000, Potential: 27500},

@@ -84,10 +84,12 @@ func TestGapFormulas(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &g); err != nil {
 		t.Fatal(err)
 	}
-	// Year to date: 800 (June) + 2,000 (27 November); 331 of 365 days. No objective:
-	// 3,300 over W plus 20% of the 14,500 gap.
+	// Year to date: 800 (June) + 2,000 (27 November), GP 200 + 800; 331 of 365 days,
+	// 34 left. A year earlier, to 2025-11-27: 1,000 (+180%). No objective, and the last
+	// quarter has begun: for 2027, 3,300 over W plus 20% of the 14,500 gap.
 	wantG := domain.Growth{Scope: "account", Key: "A1", Name: "Acme Manufacturing", Year: 2026, AsOf: "2026-11-27",
-		YTD: 2800, Elapsed: 331.0 / 365, Projection: 2800 / (331.0 / 365), SuggestedTarget: 6200, RevenueW: 3300, GapTotal: 14500}
+		YTD: 2800, GPYTD: 1000, YTDLastYear: 1000, YoY: ptr(1.8), DaysLeft: 34, Elapsed: 331.0 / 365, Projection: 2800 / (331.0 / 365),
+		SuggestedTarget: 6200, SuggestedYear: 2027, RevenueW: 3300, GapTotal: 14500}
 	if diff := cmp.Diff(wantG, g, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
 		t.Errorf("growth acme (-want +got):\n%s", diff)
 	}
@@ -112,6 +114,42 @@ func TestGapReplies(t *testing.T) {
 			}
 			golden(t, filepath.Join("testdata", "golden", tt.name+".txt"), out)
 		})
+	}
+}
+
+// TestGrowthReplies renders the growth replies of the hand-made company at the year's
+// end, for a past and a future year, and as a rep, who sees no Set button.
+func TestGrowthReplies(t *testing.T) {
+	db := gapDB(t)
+	for _, tt := range []struct {
+		name string
+		args []string
+	}{
+		// 2025: 1,500 (1,000 on 27 and 500 on 28 November), nothing in 2024; no
+		// objective, and none is suggested for a year gone by.
+		{"growth_account_2025", []string{"growth acme 2025"}},
+		// 2027 has not started: North has no objective for it; one is suggested.
+		{"growth_territory_2027", []string{"growth territory north 2027"}},
+		// 31 December: the year is closed.
+		{"growth_territory_closed", []string{"--as-of", "2026-12-31", "growth territory north"}},
+		// 31 December 2025: no objective for 2025, and 2026's is set: nothing suggested.
+		{"growth_territory_2025_end", []string{"--as-of", "2025-12-31", "growth territory north"}},
+		{"growth_account_rep", []string{"--as", "rita@example.com", "growth acme"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out := ask(t, db, tt.args...)
+			if code != 0 {
+				t.Fatalf("status %d\n%s", code, out)
+			}
+			golden(t, filepath.Join("testdata", "golden", tt.name+".txt"), out)
+		})
+	}
+	// A rep never sees a button they may not press; their manager does.
+	if _, out := ask(t, db, "--as", "rita@example.com", "growth acme"); strings.Contains(out, "growth set") {
+		t.Errorf("a rep is offered growth set:\n%s", out)
+	}
+	if _, out := ask(t, db, "--as", "nora@example.com", "growth acme"); !strings.Contains(out, "Set $6,200 for 2027: growth set A1 2027 6200") {
+		t.Errorf("the manager is not offered to set 2027's objective:\n%s", out)
 	}
 }
 
@@ -186,7 +224,7 @@ func TestGrowthSet(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &g); code != 0 || err != nil {
 		t.Fatalf("status %d, %v\n%s", code, err, out)
 	}
-	if !g.HasObjective || g.Target != 6000 || g.GPTarget != 2000 || g.SetBy != "nora@example.com" || g.Pace == nil {
+	if !g.HasObjective || g.Target != 6000 || g.GPTarget != 2000 || g.SetBy != "nora@example.com" || g.Pace == nil || g.GPYTD != 1000 {
 		t.Errorf("growth after set: %+v", g)
 	}
 	// 331/365 of 6,000 expected; 2,800 sold.

@@ -102,6 +102,38 @@ func TestGradeFormulas(t *testing.T) {
 				{Criterion: "margin", Score: 4, Threshold: 1.10 * company},
 				{Criterion: "payment", Score: 4, Threshold: 2, Saving: 500 * 147 * 0.08 / 365},
 			},
+			Overdue: &domain.Overdue{Invoices: 1, Amount: 500, Oldest: domain.OverdueInvoice{InvoiceID: "I5", Amount: 500,
+				InvoiceDate: "2026-06-01", DueDate: "2026-07-01", DaysPastDue: 149}},
+		}},
+		{"G3", domain.Grade{
+			// spend 1 of 3 below: 2. margin 0.4/0.365 = 1.096: 3. payment: I6 1,500 paid
+			// 2 days late, and I8 300 dated before W, due 2025-05-31 and still open: 545
+			// days late, (3,000 + 163,500)/1,800 = 92.5 days: 1. No commitments. 4 of 5
+			// RFQs invited: 0.8: 4. (0.6 + 0.75 + 0.2 + 0.4)/0.85 = 2.294: Convenient Sale.
+			Score: 1.95 / 0.85, Tier: domain.TierConvenientSale, Revenue: 1500, GP: 600, Invoiced: 1500, EarlierOpen: 300,
+			Criteria: []domain.CriterionScore{
+				{Name: "spend", HasData: true, Value: 1.0 / 3, Score: 2, Weight: 0.30 / 0.85},
+				{Name: "margin", HasData: true, Value: 0.4 / company, Score: 3, Weight: 0.25 / 0.85},
+				{Name: "payment", HasData: true, Value: 92.5, Score: 1, Weight: 0.20 / 0.85},
+				{Name: "inventory"},
+				{Name: "new_business", HasData: true, Value: 0.8, Score: 4, Weight: 0.10 / 0.85},
+			},
+			// Financing counts the late days inside W only: I6's 2, and I8's 365
+			// (2025-11-28 to 2026-11-27).
+			FinancingCost: (1500*2 + 300*365) * 0.08 / 365,
+			TrueGP:        600 - (1500*2+300*365)*0.08/365,
+			WinRate:       wr(1), RFQs: domain.RFQCounts{Won: 4, NotInvited: 1},
+			// Core Customer needs 2.50 × 0.85 = 2.125 weighted, 0.175 more: spend 3 (above
+			// 2,000), margin 4, payment 2 each do it. Paying within 45 days saves 1,800 ×
+			// 47.5 days × 8% / 365, under the financing cost.
+			NextTier: domain.TierCoreCustomer,
+			Lifts: []domain.Lift{
+				{Criterion: "spend", Score: 3, Threshold: 2000},
+				{Criterion: "margin", Score: 4, Threshold: 1.10 * company},
+				{Criterion: "payment", Score: 2, Threshold: 45, Saving: 1800 * 47.5 * 0.08 / 365},
+			},
+			Overdue: &domain.Overdue{Invoices: 1, Amount: 300, Oldest: domain.OverdueInvoice{InvoiceID: "I8", Amount: 300,
+				InvoiceDate: "2025-05-01", DueDate: "2025-05-31", DaysPastDue: 545}},
 		}},
 		{"G5", domain.Grade{
 			// No sales: spend 1; margin, payment, inventory without data; 1 of 4 RFQs
@@ -122,8 +154,12 @@ func TestGradeFormulas(t *testing.T) {
 			},
 		}},
 		{"G4", domain.Grade{
+			// I7, dated before W and still open, does not make it graded; it is named:
+			// due 2025-02-14, 651 days past due.
 			Criteria: []domain.CriterionScore{{Name: "spend"}, {Name: "margin"}, {Name: "payment"}, {Name: "inventory"}, {Name: "new_business"}},
 			Lifts:    []domain.Lift{},
+			Overdue: &domain.Overdue{Invoices: 1, Amount: 700, Oldest: domain.OverdueInvoice{InvoiceID: "I7", Amount: 700,
+				InvoiceDate: "2025-01-15", DueDate: "2025-02-14", DaysPastDue: 651}},
 		}},
 	}
 	for _, tt := range tests {

@@ -165,7 +165,7 @@ type Lift struct {
 	Score     int     `json:"score"`     // the score it needs
 	Threshold float64 `json:"threshold"` // the value that earns that score
 	// Saving is the yearly financing cost saved at that threshold (payment only).
-	Saving float64 `json:"saving,omitempty"`
+	Saving float64 `json:"saving,omitempty" money:"amount"`
 }
 
 // RFQCounts are an account's RFQs dated in W by outcome.
@@ -185,12 +185,12 @@ type Grade struct {
 	Score         float64          `json:"score"`
 	Tier          string           `json:"tier"`
 	Criteria      []CriterionScore `json:"criteria"`
-	Revenue       float64          `json:"revenue"`
-	GP            float64          `json:"gp"`
-	Invoiced      float64          `json:"invoiced"` // Σ amount of the invoices dated in W
-	FinancingCost float64          `json:"financing_cost"`
-	InventoryCost float64          `json:"inventory_cost"`
-	TrueGP        float64          `json:"true_gp"`
+	Revenue       float64          `json:"revenue" money:"amount"`
+	GP            float64          `json:"gp" money:"amount"`
+	Invoiced      float64          `json:"invoiced" money:"amount"` // Σ amount of the invoices dated in W
+	FinancingCost float64          `json:"financing_cost" money:"amount"`
+	InventoryCost float64          `json:"inventory_cost" money:"amount"`
+	TrueGP        float64          `json:"true_gp" money:"amount"`
 	WinRate       *float64         `json:"win_rate"` // won/(won+lost) of the RFQs in W; nil without any
 	RFQs          RFQCounts        `json:"rfqs"`
 	// CompanyGPRate is the company's GP% over W that margin compares with (0 when the

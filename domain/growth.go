@@ -15,20 +15,20 @@ type Growth struct {
 	Name           string         `json:"name"`
 	Year           int            `json:"year"`
 	AsOf           string         `json:"as_of"`
-	Target         float64        `json:"target,omitempty"`
-	GPTarget       float64        `json:"gp_target,omitempty"`
+	Target         float64        `json:"target,omitempty" money:"amount"`
+	GPTarget       float64        `json:"gp_target,omitempty" money:"amount"`
 	SetBy          string         `json:"set_by,omitempty"`
-	YTD            float64        `json:"ytd"`
+	YTD            float64        `json:"ytd" money:"amount"`
 	Elapsed        float64        `json:"elapsed"`
-	Expected       float64        `json:"expected,omitempty"`
+	Expected       float64        `json:"expected,omitempty" money:"amount"`
 	Pace           *float64       `json:"pace,omitempty"`
-	Projection     float64        `json:"projection"`
-	NeededPerMonth *float64       `json:"needed_per_month,omitempty"`
+	Projection     float64        `json:"projection" money:"amount"`
+	NeededPerMonth *float64       `json:"needed_per_month,omitempty" money:"amount"`
 	HasObjective   bool           `json:"has_objective"`
 	// Without an objective: revenue over W plus 20% of the gap.
-	SuggestedTarget float64 `json:"suggested_target,omitempty"`
-	RevenueW        float64 `json:"revenue_w"`
-	GapTotal        float64 `json:"gap"`
+	SuggestedTarget float64 `json:"suggested_target,omitempty" money:"amount"`
+	RevenueW        float64 `json:"revenue_w" money:"amount"`
+	GapTotal        float64 `json:"gap" money:"amount"`
 }
 
 // YearToDate returns the period from 1 January of the as-of date's year to the as-of

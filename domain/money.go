@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"sync"
 )
 
 // Results are computed in float64 and keep full precision, but a reply's JSON writes
@@ -65,8 +66,39 @@ func moneyDecimals(f reflect.StructField) int {
 	return -1
 }
 
+// holdsMoney caches, by type, whether a value of the type may hold a money-tagged float:
+// values of other types are shared, not copied.
+var holdsMoney sync.Map // reflect.Type → bool
+
+// mayHoldMoney reports whether a value of type t may hold a money-tagged float: through
+// its fields, elements or pointee, or (an interface) whatever it holds.
+func mayHoldMoney(t reflect.Type) bool {
+	if v, ok := holdsMoney.Load(t); ok {
+		return v.(bool)
+	}
+	holdsMoney.Store(t, true) // while it is worked out (a type that holds itself): copying more is safe
+	var may bool
+	switch t.Kind() {
+	case reflect.Interface:
+		may = true
+	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+		may = mayHoldMoney(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if f.IsExported() && (moneyDecimals(f) >= 0 || mayHoldMoney(f.Type)) {
+				may = true
+				break
+			}
+		}
+	}
+	may = may && !t.Implements(marshalerType)
+	holdsMoney.Store(t, may)
+	return may
+}
+
 // roundedCopy copies v, rounding floats to decimals (none when decimals < 0) and every
-// struct's fields by their own tags.
+// struct's fields by their own tags. What cannot hold money is shared, not copied.
 func roundedCopy(v reflect.Value, decimals int) reflect.Value {
 	t := v.Type()
 	if t.Implements(marshalerType) {
@@ -81,7 +113,7 @@ func roundedCopy(v reflect.Value, decimals int) reflect.Value {
 		out.SetFloat(RoundTo(v.Float(), decimals))
 		return out
 	case reflect.Pointer:
-		if v.IsNil() {
+		if v.IsNil() || (decimals < 0 && !mayHoldMoney(t)) {
 			return v
 		}
 		out := reflect.New(t.Elem())
@@ -95,7 +127,7 @@ func roundedCopy(v reflect.Value, decimals int) reflect.Value {
 		out.Set(roundedCopy(v.Elem(), decimals))
 		return out
 	case reflect.Slice:
-		if v.IsNil() {
+		if v.IsNil() || (decimals < 0 && !mayHoldMoney(t)) {
 			return v
 		}
 		out := reflect.MakeSlice(t, v.Len(), v.Len())
@@ -104,13 +136,16 @@ func roundedCopy(v reflect.Value, decimals int) reflect.Value {
 		}
 		return out
 	case reflect.Array:
+		if decimals < 0 && !mayHoldMoney(t) {
+			return v
+		}
 		out := reflect.New(t).Elem()
 		for i := range v.Len() {
 			out.Index(i).Set(roundedCopy(v.Index(i), decimals))
 		}
 		return out
 	case reflect.Map:
-		if v.IsNil() {
+		if v.IsNil() || (decimals < 0 && !mayHoldMoney(t)) {
 			return v
 		}
 		out := reflect.MakeMapWithSize(t, v.Len())
@@ -119,11 +154,15 @@ func roundedCopy(v reflect.Value, decimals int) reflect.Value {
 		}
 		return out
 	case reflect.Struct:
+		if !mayHoldMoney(t) {
+			return v
+		}
 		out := reflect.New(t).Elem()
-		out.Set(v) // unexported fields too; JSON does not write them
+		out.Set(v) // every field, unexported ones too; JSON does not write those
 		for i := range t.NumField() {
-			if f := t.Field(i); f.IsExported() {
-				out.Field(i).Set(roundedCopy(v.Field(i), moneyDecimals(f)))
+			f := t.Field(i)
+			if d := moneyDecimals(f); f.IsExported() && (d >= 0 || mayHoldMoney(f.Type)) {
+				out.Field(i).Set(roundedCopy(v.Field(i), d))
 			}
 		}
 		return out

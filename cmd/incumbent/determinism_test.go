@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/incumbent/incumbent/adapters/postgres/pgtest"
+	"github.com/incumbent/incumbent/domain"
 )
 
 // TestSameQuestionSameBytes asks the questions whose answers sum many floats again and
@@ -69,6 +70,10 @@ func TestSameQuestionSameBytes(t *testing.T) {
 		})
 	}
 }
+
+// inJSON returns a result as the JSON of a reply writes it: money to the cent, unit
+// prices to 4 decimals (domain.RoundMoney). Tests work their figures out exactly.
+func inJSON[T any](v T) T { return domain.RoundMoney(v).(T) }
 
 // longAmount matches a JSON member that holds an amount of money with more than two
 // decimals.

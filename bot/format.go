@@ -11,7 +11,7 @@ import (
 
 // Money formats amounts in the one currency of a deployment (INCUMBENT_CURRENCY): its
 // symbol, thousands separated by commas, whole units (chat replies round to the unit;
-// JSON keeps full precision).
+// JSON writes money to the cent, see domain.RoundMoney).
 type Money struct {
 	Code   string
 	Symbol string

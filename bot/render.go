@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/incumbent/incumbent/domain"
 )
 
 // RenderText renders a reply as plain text for a terminal: the header underlined, tables
@@ -101,7 +103,8 @@ func writeTable(b *strings.Builder, t *Table) {
 }
 
 // RenderJSON renders a reply for scripts: the computation's result (Data) when there is
-// one, {"error": {"code", "message"}} for an error, and the reply's blocks otherwise.
+// one, with money to the cent and unit prices to 4 decimals (domain.RoundMoney),
+// {"error": {"code", "message"}} for an error, and the reply's blocks otherwise.
 func RenderJSON(r Reply) ([]byte, error) {
 	var v any = r
 	switch {
@@ -110,7 +113,7 @@ func RenderJSON(r Reply) ([]byte, error) {
 			Error ErrorJSON `json:"error"`
 		}{NewErrorJSON(r.Err)}
 	case r.Data != nil:
-		v = r.Data
+		v = domain.RoundMoney(r.Data)
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

@@ -1,6 +1,8 @@
 package bot_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"flag"
 	"io"
 	"log/slog"
@@ -82,4 +84,45 @@ func TestRenderJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "reply_error.json", out)
+}
+
+// TestJSONMoneyToTheCent: a result's money is written to the cent by both JSON forms of
+// a reply (RenderJSON for scripts, MarshalJSON for the playground and the reply cache),
+// whatever float noise its sums carry, and the result itself keeps its precision.
+func TestJSONMoneyToTheCent(t *testing.T) {
+	tenth, fifth := 0.1, 0.2
+	noise := tenth + fifth // 0.30000000000000004
+	g := domain.AccountGap{AccountID: "A0001", Totals: domain.GapTotals{Current: 1492207 + noise - 0.2, GapGP: noise, Gap: -1e-9}}
+	r := bot.Reply{Data: g}
+	scripts, err := bot.RenderJSON(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wire, err := r.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string][]byte{"RenderJSON": scripts, "MarshalJSON": wire} {
+		var got struct {
+			Data   *domain.AccountGap `json:"data"`
+			Totals domain.GapTotals   `json:"totals"`
+		}
+		if err := json.Unmarshal(out, &got); err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, out)
+		}
+		totals := got.Totals
+		if got.Data != nil {
+			totals = got.Data.Totals
+		}
+		want := domain.GapTotals{Current: 1492207.1, GapGP: 0.3}
+		if diff := cmp.Diff(want, totals); diff != "" {
+			t.Errorf("%s totals (-want +got):\n%s", name, diff)
+		}
+		if bytes.Contains(out, []byte("-0")) {
+			t.Errorf("%s writes -0:\n%s", name, out)
+		}
+	}
+	if g.Totals.GapGP != noise {
+		t.Errorf("rendering changed the result: gap_gp %v", g.Totals.GapGP)
+	}
 }

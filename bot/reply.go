@@ -100,7 +100,8 @@ type wireBlock struct {
 
 // MarshalJSON writes each block as an object with a "type" member ("header", "text",
 // "fields", "table", "buttons", "context", "image"), so the JSON form of a reply can be
-// read by anyone (the web playground renders it).
+// read by anyone (the web playground renders it). Data is written as RenderJSON writes
+// it: money to the cent.
 func (r Reply) MarshalJSON() ([]byte, error) {
 	blocks := make([]wireBlock, len(r.Blocks))
 	for i, b := range r.Blocks {
@@ -129,7 +130,7 @@ func (r Reply) MarshalJSON() ([]byte, error) {
 		Blocks []wireBlock `json:"blocks"`
 		Data   any         `json:"data,omitempty"`
 		Error  *ErrorJSON  `json:"error,omitempty"`
-	}{Blocks: blocks, Data: r.Data}
+	}{Blocks: blocks, Data: domain.RoundMoney(r.Data)}
 	if r.Err != nil {
 		e := NewErrorJSON(r.Err)
 		out.Error = &e

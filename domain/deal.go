@@ -25,7 +25,7 @@ type DealTerms struct {
 	Qty    float64 `json:"qty"`
 	Y      string  `json:"y"` // SKU
 	Yearly bool    `json:"yearly"`
-	PriceY float64 `json:"price_y,omitempty"` // 0: Y's list price
+	PriceY float64 `json:"price_y,omitempty" money:"unit"` // 0: Y's list price
 }
 
 // DefaultDealMonths is the term of a deal that names none.
@@ -41,21 +41,21 @@ type DealInput struct {
 // Deal is DESIGN section 3 "Deal what-if" for one trade.
 type Deal struct {
 	Terms    DealTerms `json:"terms"`
-	RevenueX float64   `json:"revenue_x"`
-	GPX      float64   `json:"gp_x"`
+	RevenueX float64   `json:"revenue_x" money:"amount"`
+	GPX      float64   `json:"gp_x" money:"amount"`
 	MarginX  float64   `json:"margin_x"`
 	// Concession is d × revenue_X × T/12: what the discount costs over the term.
-	Concession float64 `json:"concession"`
+	Concession float64 `json:"concession" money:"amount"`
 	// RequiredVolumeIncrease is d/(margin_X − d): how much more of X the account must
 	// buy for X to hold its GP on its own; nil when d ≥ margin_X (the discount eats the
 	// whole margin: no volume makes up for it).
 	RequiredVolumeIncrease *float64 `json:"required_volume_increase"`
-	PriceY                 float64  `json:"price_y"`
-	UnitCostY              float64  `json:"unit_cost_y"`
-	UnitGPY                float64  `json:"unit_gp_y"`
+	PriceY                 float64  `json:"price_y" money:"unit"`
+	UnitCostY              float64  `json:"unit_cost_y" money:"unit"`
+	UnitGPY                float64  `json:"unit_gp_y" money:"unit"`
 	// Gain is q × unit_gp_Y (once) or q × unit_gp_Y × T/12 (yearly).
-	Gain float64 `json:"gain"`
-	Net  float64 `json:"net"`
+	Gain float64 `json:"gain" money:"amount"`
+	Net  float64 `json:"net" money:"amount"`
 	// BreakEvenQty is the quantity of Y whose GP pays for the concession (per year when
 	// yearly); nil when Y earns nothing per unit (unit_gp_Y ≤ 0).
 	BreakEvenQty *float64 `json:"break_even_qty"`
@@ -122,21 +122,21 @@ type CostPerUse struct {
 	CompetitorProduct string  `json:"competitor_product,omitempty"`
 	OfferAccountID    string  `json:"offer_account_id,omitempty"`
 	Weaknesses        string  `json:"weaknesses,omitempty"`
-	PriceOurs         float64 `json:"price_ours"`
+	PriceOurs         float64 `json:"price_ours" money:"unit"`
 	// PriceSource is "account" when PriceOurs is the account's average net unit price
 	// over W, "list" when it bought none and the list price is used.
 	PriceSource string  `json:"price_source"`
 	UsesOurs    float64 `json:"uses_per_unit_ours"`
-	PriceTheirs float64 `json:"price_theirs"`
+	PriceTheirs float64 `json:"price_theirs" money:"unit"`
 	UsesTheirs  float64 `json:"uses_per_unit_theirs"`
-	ChangeCost  float64 `json:"change_cost"`
-	CPUOurs     float64 `json:"cpu_ours"`
-	CPUTheirs   float64 `json:"cpu_theirs"`
+	ChangeCost  float64 `json:"change_cost" money:"amount"`
+	CPUOurs     float64 `json:"cpu_ours" money:"unit"`
+	CPUTheirs   float64 `json:"cpu_theirs" money:"unit"`
 	AnnualUses  float64 `json:"annual_uses"`
-	Savings     float64 `json:"savings"` // (cpu_theirs − cpu_ours) × annual_uses: positive when we are cheaper per use
+	Savings     float64 `json:"savings" money:"amount"` // (cpu_theirs − cpu_ours) × annual_uses: positive when we are cheaper per use
 	// ParityPrice is cpu_theirs × our uses per unit: the unit price at which our cost per
 	// use equals theirs, their change-over counted once (DESIGN section 3, v2).
-	ParityPrice float64 `json:"parity_price"`
+	ParityPrice float64 `json:"parity_price" money:"unit"`
 	// UnitOfUse is what one use of our product is ("part", "pair"); "" when the product
 	// names none.
 	UnitOfUse string `json:"unit_of_use,omitempty"`

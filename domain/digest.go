@@ -85,9 +85,9 @@ type DigestSnapshotStore interface {
 // DigestChange is how the totals moved since the previous digest.
 type DigestChange struct {
 	Since     string  `json:"since"` // the previous digest's week
-	Current   float64 `json:"current"`
-	Potential float64 `json:"potential"`
-	Gap       float64 `json:"gap"`
+	Current   float64 `json:"current" money:"amount"`
+	Potential float64 `json:"potential" money:"amount"`
+	Gap       float64 `json:"gap" money:"amount"`
 	Share     float64 `json:"share"` // a difference of ratios: 0.01 is one percentage point
 }
 
@@ -99,12 +99,12 @@ type Whitespace struct {
 	Tier        string  `json:"tier,omitempty"` // empty when the account is not graded
 	Category    string  `json:"category"`
 	Competitor  string  `json:"competitor,omitempty"`
-	Gap         float64 `json:"gap"`
-	Uncovered   float64 `json:"uncovered"`
+	Gap         float64 `json:"gap" money:"amount"`
+	Uncovered   float64 `json:"uncovered" money:"amount"`
 	GPRate      float64 `json:"gp_rate"`
-	UncoveredGP float64 `json:"uncovered_gp"` // uncovered × gp_rate
-	Weight      float64 `json:"weight"`       // TierWeight of the account's tier
-	Score       float64 `json:"score"`        // uncovered_gp × weight
+	UncoveredGP float64 `json:"uncovered_gp" money:"amount"` // uncovered × gp_rate
+	Weight      float64 `json:"weight"`                      // TierWeight of the account's tier
+	Score       float64 `json:"score" money:"amount"`        // uncovered_gp × weight
 }
 
 // ClosingOpportunity is an open opportunity expected to close in the next 30 days.
@@ -114,7 +114,7 @@ type ClosingOpportunity struct {
 	AccountName string  `json:"account_name"`
 	Name        string  `json:"name"`
 	Category    string  `json:"category"`
-	Value       float64 `json:"value"`
+	Value       float64 `json:"value" money:"amount"`
 	Stage       string  `json:"stage"`
 	Probability float64 `json:"probability"`
 	CloseDate   string  `json:"close_date"`
@@ -140,12 +140,12 @@ type LatePayer struct {
 	Tier      string `json:"tier,omitempty"`
 	Invoices  int    `json:"invoices"`
 	// Overdue is Σ amount of those invoices; DaysLate the days past due of the oldest.
-	Overdue  float64 `json:"overdue"`
+	Overdue  float64 `json:"overdue" money:"amount"`
 	DaysLate int     `json:"days_late"`
 	// FinancingCost is the cost so far: Σ amount × days late × cost of capital / 365,
 	// every day late up to the as-of date counted (the grade's financing cost counts
 	// only those inside W).
-	FinancingCost float64 `json:"financing_cost"`
+	FinancingCost float64 `json:"financing_cost" money:"amount"`
 }
 
 // DigestPace is the territory's pace against its objective for the year of the as-of
@@ -153,26 +153,26 @@ type LatePayer struct {
 type DigestPace struct {
 	Year         int      `json:"year"`
 	HasObjective bool     `json:"has_objective"`
-	Target       float64  `json:"target,omitempty"`
-	YTD          float64  `json:"ytd"`
-	Expected     float64  `json:"expected,omitempty"`
+	Target       float64  `json:"target,omitempty" money:"amount"`
+	YTD          float64  `json:"ytd" money:"amount"`
+	Expected     float64  `json:"expected,omitempty" money:"amount"`
 	Pace         *float64 `json:"pace,omitempty"`
 	// OnPace is true when year-to-date revenue is at least what the objective expects
 	// by now; Behind is by how much it falls short otherwise.
 	OnPace          bool     `json:"on_pace"`
-	Behind          float64  `json:"behind"`
-	Projection      float64  `json:"projection"`
-	NeededPerMonth  *float64 `json:"needed_per_month,omitempty"`
+	Behind          float64  `json:"behind" money:"amount"`
+	Projection      float64  `json:"projection" money:"amount"`
+	NeededPerMonth  *float64 `json:"needed_per_month,omitempty" money:"amount"`
 	DaysLeft        int      `json:"days_left"`
-	SuggestedTarget float64  `json:"suggested_target,omitempty"`
+	SuggestedTarget float64  `json:"suggested_target,omitempty" money:"amount"`
 	SuggestedYear   int      `json:"suggested_year,omitempty"`
 }
 
 // DigestCategory is one category's current business and potential, for the chart.
 type DigestCategory struct {
 	Category  string  `json:"category"`
-	Current   float64 `json:"current"`
-	Potential float64 `json:"potential"`
+	Current   float64 `json:"current" money:"amount"`
+	Potential float64 `json:"potential" money:"amount"`
 }
 
 // Digest is a territory's weekly digest: where we stand, what changed since the previous
@@ -195,7 +195,7 @@ type Digest struct {
 	// counts the rest and ClosingValue sums the value of all of them.
 	Closing      []ClosingOpportunity `json:"closing"`
 	ClosingMore  int                  `json:"closing_more"`
-	ClosingValue float64              `json:"closing_value"`
+	ClosingValue float64              `json:"closing_value" money:"amount"`
 	// Movers are every account whose tier changed since the previous digest, down first.
 	Movers []TierMove `json:"movers"`
 	// LatePayers are the late payers with the biggest financing cost; LateMore counts

@@ -174,9 +174,9 @@ type CompetitorOffer struct {
 	SKU               string  `json:"sku"`
 	AccountID         string  `json:"account_id,omitempty"`
 	CompetitorProduct string  `json:"competitor_product,omitempty"`
-	Price             float64 `json:"price"`
+	Price             float64 `json:"price" money:"unit"`
 	UsesPerUnit       float64 `json:"uses_per_unit,omitempty"`
-	ChangeCost        float64 `json:"change_cost"`
+	ChangeCost        float64 `json:"change_cost" money:"amount"`
 	Weaknesses        string  `json:"weaknesses,omitempty"`
 	// SetBy and SetAt say who recorded the offer from chat and when; empty for imported
 	// offers.
@@ -207,8 +207,8 @@ type Objective struct {
 	Scope         ObjectiveScope `json:"scope"`
 	Key           string         `json:"key"` // account_id or territory
 	Year          int            `json:"year"`
-	RevenueTarget float64        `json:"revenue_target"`
-	GPTarget      float64        `json:"gp_target,omitempty"`
+	RevenueTarget float64        `json:"revenue_target" money:"amount"`
+	GPTarget      float64        `json:"gp_target,omitempty" money:"amount"`
 	SetBy         string         `json:"set_by,omitempty"` // who set it in chat; empty when imported
 	SetAt         time.Time      `json:"set_at,omitzero"`
 }

@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -78,17 +80,17 @@ func NewGPRates(totals []SalesTotal) GPRates {
 // section 3.
 type CategoryGap struct {
 	Category         string   `json:"category"`
-	Current          float64  `json:"current"`
-	Potential        float64  `json:"potential"`
+	Current          float64  `json:"current" money:"amount"`
+	Potential        float64  `json:"potential" money:"amount"`
 	PotentialSource  string   `json:"potential_source"`
 	Competitor       string   `json:"competitor,omitempty"`
-	Gap              float64  `json:"gap"`
+	Gap              float64  `json:"gap" money:"amount"`
 	Share            float64  `json:"share"`
 	GPRate           float64  `json:"gp_rate"`
-	GapGP            float64  `json:"gap_gp"`
-	Pipeline         float64  `json:"pipeline"`
-	WeightedPipeline float64  `json:"weighted_pipeline"`
-	Uncovered        float64  `json:"uncovered"`
+	GapGP            float64  `json:"gap_gp" money:"amount"`
+	Pipeline         float64  `json:"pipeline" money:"amount"`
+	WeightedPipeline float64  `json:"weighted_pipeline" money:"amount"`
+	Uncovered        float64  `json:"uncovered" money:"amount"`
 	Trend            *float64 `json:"trend"` // nil when there were no sales a year earlier
 	AtRisk           bool     `json:"at_risk"`
 	Contested        bool     `json:"contested"`
@@ -96,14 +98,14 @@ type CategoryGap struct {
 
 // GapTotals sums the categories of a gap; Share is Σcurrent/Σpotential.
 type GapTotals struct {
-	Current          float64 `json:"current"`
-	Potential        float64 `json:"potential"`
-	Gap              float64 `json:"gap"`
+	Current          float64 `json:"current" money:"amount"`
+	Potential        float64 `json:"potential" money:"amount"`
+	Gap              float64 `json:"gap" money:"amount"`
 	Share            float64 `json:"share"`
-	GapGP            float64 `json:"gap_gp"`
-	Pipeline         float64 `json:"pipeline"`
-	WeightedPipeline float64 `json:"weighted_pipeline"`
-	Uncovered        float64 `json:"uncovered"`
+	GapGP            float64 `json:"gap_gp" money:"amount"`
+	Pipeline         float64 `json:"pipeline" money:"amount"`
+	WeightedPipeline float64 `json:"weighted_pipeline" money:"amount"`
+	Uncovered        float64 `json:"uncovered" money:"amount"`
 }
 
 func (t *GapTotals) add(c CategoryGap) {
@@ -199,13 +201,15 @@ func ComputeAccountGap(in GapInput) AccountGap {
 		Owner: in.Account.Owner, AsOf: Day(in.AsOf).Format(DateLayout),
 		Categories: make([]CategoryGap, 0, len(cats)),
 	}
+	// Sums run over the categories in name order, so that the same data gives the same
+	// bits (a map's order changes from one range to the next).
 	var r3, p3 float64
-	for _, s := range sales {
-		r3 += s.rev[periodR3]
-		p3 += s.rev[periodP3]
+	for _, c := range slices.Sorted(maps.Keys(sales)) {
+		r3 += sales[c].rev[periodR3]
+		p3 += sales[c].rev[periodP3]
 	}
 	out.Trend, out.AtRisk = trend(r3, p3)
-	for c := range cats {
+	for _, c := range slices.Sorted(maps.Keys(cats)) {
 		s := sales[c]
 		if s == nil {
 			s = &sums{}
@@ -265,6 +269,9 @@ func sortByGap(cs []CategoryGap) {
 		if cs[i].Gap != cs[j].Gap {
 			return cs[i].Gap > cs[j].Gap
 		}
-		return strings.ToLower(cs[i].Category) < strings.ToLower(cs[j].Category)
+		if a, b := strings.ToLower(cs[i].Category), strings.ToLower(cs[j].Category); a != b {
+			return a < b
+		}
+		return cs[i].Category < cs[j].Category
 	})
 }

@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -148,5 +149,35 @@ func TestComputeAccountGapEmpty(t *testing.T) {
 	got := domain.ComputeAccountGap(domain.GapInput{Account: domain.Account{ID: "A9"}, AsOf: date(t, "2026-11-27")})
 	if len(got.Categories) != 0 || got.Totals != (domain.GapTotals{}) || got.Trend != nil || got.AtRisk {
 		t.Errorf("an account with no sales and no potential: %+v", got)
+	}
+}
+
+// TestComputeAccountGapSameBits computes one gap again and again: its sums must come out
+// bit for bit the same each time, whatever order Go's maps range in.
+func TestComputeAccountGapSameBits(t *testing.T) {
+	in := domain.GapInput{Account: domain.Account{ID: "A1"}, AsOf: date(t, "2026-11-27"),
+		Rates: domain.GPRates{Overall: 0.3}}
+	for i := range 40 {
+		cat := fmt.Sprintf("Category %02d", i)
+		v := 1000.1 + float64(i)*0.37 // values whose float sums depend on their order
+		in.Sales = append(in.Sales,
+			domain.SalesTotal{AccountID: "A1", Key: cat, Period: 0, Revenue: v, Cost: v * 0.61},
+			domain.SalesTotal{AccountID: "A1", Key: cat, Period: 1, Revenue: v / 3.3, Cost: v / 7},
+			domain.SalesTotal{AccountID: "A1", Key: cat, Period: 2, Revenue: v / 2.9, Cost: v / 6})
+		in.Potentials = append(in.Potentials, domain.Potential{AccountID: "A1", Category: cat, AnnualPotential: v * 3.7})
+		in.Pipelines = append(in.Pipelines, domain.Pipeline{AccountID: "A1", Category: cat, Value: v * 0.9, Weighted: v * 0.45})
+	}
+	want := domain.ComputeAccountGap(in)
+	for range 50 {
+		if diff := cmp.Diff(want, domain.ComputeAccountGap(in)); diff != "" {
+			t.Fatalf("ComputeAccountGap differs from one run to the next (-first +later):\n%s", diff)
+		}
+	}
+	gaps := []domain.AccountGap{want, want, want}
+	wantMarket := domain.ComputeMarket("2026-11-27", gaps)
+	for range 20 {
+		if diff := cmp.Diff(wantMarket, domain.ComputeMarket("2026-11-27", gaps)); diff != "" {
+			t.Fatalf("ComputeMarket differs from one run to the next (-first +later):\n%s", diff)
+		}
 	}
 }

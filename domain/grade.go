@@ -165,7 +165,7 @@ type Lift struct {
 	Score     int     `json:"score"`     // the score it needs
 	Threshold float64 `json:"threshold"` // the value that earns that score
 	// Saving is the yearly financing cost saved at that threshold (payment only).
-	Saving float64 `json:"saving,omitempty"`
+	Saving float64 `json:"saving,omitempty" money:"amount"`
 }
 
 // RFQCounts are an account's RFQs dated in W by outcome.
@@ -185,15 +185,15 @@ type Grade struct {
 	Score     float64          `json:"score"`
 	Tier      string           `json:"tier"`
 	Criteria  []CriterionScore `json:"criteria"`
-	Revenue   float64          `json:"revenue"`
-	GP        float64          `json:"gp"`
-	Invoiced  float64          `json:"invoiced"` // Σ amount of the invoices dated in W
+	Revenue   float64          `json:"revenue" money:"amount"`
+	GP        float64          `json:"gp" money:"amount"`
+	Invoiced  float64          `json:"invoiced" money:"amount"` // Σ amount of the invoices dated in W
 	// EarlierOpen is Σ amount of the invoices dated before W and still open at the as-of
 	// date: payment scores them with those of W.
-	EarlierOpen   float64   `json:"earlier_open"`
-	FinancingCost float64   `json:"financing_cost"`
-	InventoryCost float64   `json:"inventory_cost"`
-	TrueGP        float64   `json:"true_gp"`
+	EarlierOpen   float64   `json:"earlier_open" money:"amount"`
+	FinancingCost float64   `json:"financing_cost" money:"amount"`
+	InventoryCost float64   `json:"inventory_cost" money:"amount"`
+	TrueGP        float64   `json:"true_gp" money:"amount"`
 	WinRate       *float64  `json:"win_rate"` // won/(won+lost) of the RFQs in W; nil without any
 	RFQs          RFQCounts `json:"rfqs"`
 	// CompanyGPRate is the company's GP% over W that margin compares with (0 when the
@@ -214,7 +214,7 @@ type Grade struct {
 // past due, and names the oldest.
 type Overdue struct {
 	Invoices int     `json:"invoices"`
-	Amount   float64 `json:"amount"`
+	Amount   float64 `json:"amount" money:"amount"`
 	// Oldest is the invoice the most days past due (of those, the largest).
 	Oldest OverdueInvoice `json:"oldest"`
 }
@@ -222,7 +222,7 @@ type Overdue struct {
 // OverdueInvoice is one invoice open at the as-of date, with its days past due then.
 type OverdueInvoice struct {
 	InvoiceID   string  `json:"invoice_id"`
-	Amount      float64 `json:"amount"`
+	Amount      float64 `json:"amount" money:"amount"`
 	InvoiceDate string  `json:"invoice_date"`
 	DueDate     string  `json:"due_date"`
 	DaysPastDue int     `json:"days_past_due"`

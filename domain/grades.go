@@ -39,9 +39,9 @@ type GradingStore interface {
 type TierSummary struct {
 	Tier     string  `json:"tier"`
 	Accounts int     `json:"accounts"`
-	Revenue  float64 `json:"revenue"`
-	GP       float64 `json:"gp"`
-	TrueGP   float64 `json:"true_gp"`
+	Revenue  float64 `json:"revenue" money:"amount"`
+	GP       float64 `json:"gp" money:"amount"`
+	TrueGP   float64 `json:"true_gp" money:"amount"`
 }
 
 // GradeLine is one account of a territory's grading.
@@ -50,8 +50,8 @@ type GradeLine struct {
 	Name      string  `json:"name"`
 	Tier      string  `json:"tier"`
 	Score     float64 `json:"score"`
-	GP        float64 `json:"gp"`
-	TrueGP    float64 `json:"true_gp"`
+	GP        float64 `json:"gp" money:"amount"`
+	TrueGP    float64 `json:"true_gp" money:"amount"`
 }
 
 // Mover is an account whose tier changed since the previous grading.

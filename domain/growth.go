@@ -21,31 +21,31 @@ type Growth struct {
 	Name           string         `json:"name"`
 	Year           int            `json:"year"`
 	AsOf           string         `json:"as_of"`
-	Target         float64        `json:"target,omitempty"`
-	GPTarget       float64        `json:"gp_target,omitempty"`
+	Target         float64        `json:"target,omitempty" money:"amount"`
+	GPTarget       float64        `json:"gp_target,omitempty" money:"amount"`
 	SetBy          string         `json:"set_by,omitempty"`
-	YTD            float64        `json:"ytd"`
+	YTD            float64        `json:"ytd" money:"amount"`
 	Elapsed        float64        `json:"elapsed"`
-	Expected       float64        `json:"expected,omitempty"`
+	Expected       float64        `json:"expected,omitempty" money:"amount"`
 	Pace           *float64       `json:"pace,omitempty"`
-	Projection     float64        `json:"projection"`
-	NeededPerMonth *float64       `json:"needed_per_month,omitempty"`
+	Projection     float64        `json:"projection" money:"amount"`
+	NeededPerMonth *float64       `json:"needed_per_month,omitempty" money:"amount"`
 	// DaysLeft is the days of the year after AsOf: 0 on 31 December (the year is
 	// closed), all of them for a year not started.
 	DaysLeft int `json:"days_left"`
 	// YTDLastYear is the revenue from 1 January of the year before to the same day a
 	// year earlier; YoY = YTD/YTDLastYear − 1, nil when YTDLastYear is 0.
-	YTDLastYear  float64  `json:"ytd_last_year"`
+	YTDLastYear  float64  `json:"ytd_last_year" money:"amount"`
 	YoY          *float64 `json:"yoy"`
-	GPYTD        float64  `json:"gp_ytd"`
+	GPYTD        float64  `json:"gp_ytd" money:"amount"`
 	HasObjective bool     `json:"has_objective"`
 	// Without an objective: revenue over W plus 20% of the gap, for SuggestedYear (the
 	// year, or the next when the as-of date is in the last quarter). None for a past
 	// year.
-	SuggestedTarget float64 `json:"suggested_target,omitempty"`
+	SuggestedTarget float64 `json:"suggested_target,omitempty" money:"amount"`
 	SuggestedYear   int     `json:"suggested_year,omitempty"`
-	RevenueW        float64 `json:"revenue_w"`
-	GapTotal        float64 `json:"gap"`
+	RevenueW        float64 `json:"revenue_w" money:"amount"`
+	GapTotal        float64 `json:"gap" money:"amount"`
 }
 
 // Closed reports whether the year is over: a past year, or the as-of date is its 31

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -12,11 +13,11 @@ type AccountLine struct {
 	AccountID string   `json:"account_id"`
 	Name      string   `json:"name"`
 	Territory string   `json:"territory"`
-	Current   float64  `json:"current"`
-	Potential float64  `json:"potential"`
-	Gap       float64  `json:"gap"`
-	GapGP     float64  `json:"gap_gp"`
-	Uncovered float64  `json:"uncovered"`
+	Current   float64  `json:"current" money:"amount"`
+	Potential float64  `json:"potential" money:"amount"`
+	Gap       float64  `json:"gap" money:"amount"`
+	GapGP     float64  `json:"gap_gp" money:"amount"`
+	Uncovered float64  `json:"uncovered" money:"amount"`
 	Trend     *float64 `json:"trend"`
 	AtRisk    bool     `json:"at_risk"`
 	// AtRiskCategories lists the categories at risk, biggest loss first.
@@ -50,7 +51,9 @@ type Rollup struct {
 // RollupTop is how many accounts the top lists of a roll-up keep.
 const RollupTop = 10
 
-// ComputeRollup sums account gaps over a territory (name) or any set of accounts.
+// ComputeRollup sums account gaps over a territory (name) or any set of accounts. The
+// sums run in the order of gaps (the store's order of accounts) and of each gap's
+// categories, so that the same gaps give the same bits.
 func ComputeRollup(name, asOf string, gaps []AccountGap) Rollup {
 	r := Rollup{Territory: name, AsOf: asOf, Accounts: len(gaps)}
 	cats := map[string]*CategoryRollup{}
@@ -81,11 +84,12 @@ func ComputeRollup(name, asOf string, gaps []AccountGap) Rollup {
 	}
 	r.Totals.finish()
 	r.Categories = make([]CategoryRollup, 0, len(cats))
-	for _, c := range cats {
+	for _, name := range slices.Sorted(maps.Keys(cats)) {
+		c := cats[name]
 		c.finish()
 		r.Categories = append(r.Categories, *c)
 	}
-	sort.Slice(r.Categories, func(i, j int) bool {
+	sort.SliceStable(r.Categories, func(i, j int) bool {
 		a, b := r.Categories[i], r.Categories[j]
 		if a.Gap != b.Gap {
 			return a.Gap > b.Gap
@@ -143,12 +147,12 @@ func top(lines []AccountLine, key func(AccountLine) float64) []AccountLine {
 type TerritoryShare struct {
 	Territory string  `json:"territory"`
 	Accounts  int     `json:"accounts"`
-	Current   float64 `json:"current"`
-	Potential float64 `json:"potential"`
-	Gap       float64 `json:"gap"`
+	Current   float64 `json:"current" money:"amount"`
+	Potential float64 `json:"potential" money:"amount"`
+	Gap       float64 `json:"gap" money:"amount"`
 	Share     float64 `json:"share"`
-	GapGP     float64 `json:"gap_gp"`
-	Uncovered float64 `json:"uncovered"`
+	GapGP     float64 `json:"gap_gp" money:"amount"`
+	Uncovered float64 `json:"uncovered" money:"amount"`
 }
 
 // Market is the gap over every territory. Its totals' share (Σcurrent/Σpotential) is the
@@ -176,7 +180,8 @@ func ComputeMarket(asOf string, gaps []AccountGap) Market {
 		t.Uncovered += g.Totals.Uncovered
 	}
 	m.Territories = make([]TerritoryShare, 0, len(byT))
-	for _, t := range byT {
+	for _, name := range slices.Sorted(maps.Keys(byT)) {
+		t := byT[name]
 		t.Share = ratio(t.Current, t.Potential)
 		m.Territories = append(m.Territories, *t)
 	}

@@ -265,7 +265,9 @@ func gapFacts(ctx context.Context, tx pgx.Tx, sc domain.Scope, periods []domain.
 	if err != nil {
 		return nil, err
 	}
-	rows, err = tx.Query(ctx, `SELECT o.account_id, o.category, SUM(o.value), SUM(o.value * o.probability)
+	// numeric sums: the same bits whatever the order of the rows (see gradeFacts).
+	rows, err = tx.Query(ctx, `SELECT o.account_id, o.category, SUM(o.value::numeric)::float8,
+			SUM((o.value * o.probability)::numeric)::float8
 		FROM opportunities o JOIN accounts a ON a.account_id = o.account_id
 		WHERE `+where+` AND lower(o.stage) NOT IN ('won', 'lost')
 		GROUP BY o.account_id, o.category ORDER BY o.account_id, o.category`, args...)
@@ -345,7 +347,7 @@ func gradeFacts(ctx context.Context, tx pgx.Tx, asOf time.Time) ([]domain.GradeF
 	}
 	var account string
 	err = seriesTotals(ctx, tx, "a.account_id, x.category", "sales_series x JOIN accounts a ON a.id = x.account", "TRUE",
-		"a.account_id", nil, [][2]int64{{w.After, w.Through}}, func(t domain.SalesTotal) {
+		"a.account_id, x.category", nil, [][2]int64{{w.After, w.Through}}, func(t domain.SalesTotal) {
 			if f := at[t.AccountID]; f != nil {
 				f.Revenue += t.Revenue
 				f.Cost += t.Cost
@@ -358,13 +360,15 @@ func gradeFacts(ctx context.Context, tx pgx.Tx, asOf time.Time) ([]domain.GradeF
 	// Invoices, summed here rather than sent row by row (a million a year at N=20000):
 	// what domain.GradeFacts.AddInvoice adds for each, those dated in W and the older
 	// ones still open at the as-of date, an invoice paid after it counting as open on
-	// it. The contract suite holds the two to the same sums.
+	// it. The contract suite holds the two to the same sums. The sums are numeric, which
+	// adds exactly: a float8 sum depends on the order of its rows, which a parallel plan or
+	// a synchronized scan changes from one run to the next.
 	var invoiced, earlierOpen, lateAmountDays, financedAmountDays float64
 	rows, err = tx.Query(ctx, `SELECT account_id,
-			COALESCE(SUM(amount) FILTER (WHERE invoice_date > $1), 0),
-			COALESCE(SUM(amount) FILTER (WHERE invoice_date <= $1), 0),
-			SUM(amount * GREATEST(0, LEAST(COALESCE(paid_date, $2::date), $2::date) - due_date)),
-			SUM(amount * GREATEST(0, LEAST(COALESCE(paid_date, $2::date), $2::date) - GREATEST(due_date, $1::date)))
+			COALESCE(SUM(amount::numeric) FILTER (WHERE invoice_date > $1), 0)::float8,
+			COALESCE(SUM(amount::numeric) FILTER (WHERE invoice_date <= $1), 0)::float8,
+			SUM((amount * GREATEST(0, LEAST(COALESCE(paid_date, $2::date), $2::date) - due_date))::numeric)::float8,
+			SUM((amount * GREATEST(0, LEAST(COALESCE(paid_date, $2::date), $2::date) - GREATEST(due_date, $1::date)))::numeric)::float8
 		FROM invoices WHERE invoice_date <= $2 AND (invoice_date > $1 OR paid_date IS NULL OR paid_date > $2)
 		GROUP BY account_id`, after, through)
 	if err != nil {

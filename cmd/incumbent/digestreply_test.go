@@ -133,7 +133,7 @@ func TestDigestFigures(t *testing.T) {
 		},
 	}
 	opts := cmp.Options{cmpopts.EquateApprox(0, 1e-9), cmpopts.IgnoreUnexported(domain.Digest{})}
-	if diff := cmp.Diff(want, got, opts); diff != "" {
+	if diff := cmp.Diff(inJSON(want), got, opts); diff != "" {
 		t.Errorf("digest north (-want +got):\n%s", diff)
 	}
 

@@ -170,7 +170,7 @@ func TestGradeFormulas(t *testing.T) {
 			if want.Graded {
 				want.CompanyGPRate = company
 			}
-			if diff := cmp.Diff(want, got, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
+			if diff := cmp.Diff(inJSON(want), got, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
 				t.Errorf("grade %s (-want +got):\n%s", tt.account, diff)
 			}
 		})
@@ -273,8 +273,8 @@ func TestGradeSettings(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &g.Data); code != 0 || err != nil {
 		t.Fatalf("status %d, %v\n%s", code, err, out)
 	}
-	if g.Data.Score != 3 || g.Data.FinancingCost != 30000*0.10/365 {
-		t.Errorf("with settings: score %v financing %v, want 3 and %v", g.Data.Score, g.Data.FinancingCost, 30000*0.10/365)
+	if financing := domain.RoundTo(30000*0.10/365, domain.AmountDecimals); g.Data.Score != 3 || g.Data.FinancingCost != financing {
+		t.Errorf("with settings: score %v financing %v, want 3 and %v", g.Data.Score, g.Data.FinancingCost, financing)
 	}
 	// The environment names the file when --settings does not.
 	code, out, errOut := run(t, "", map[string]string{"INCUMBENT_SETTINGS": good}, "ask", "--db", db, "--as-of", "2026-11-27", "--format", "json", "grade G1")

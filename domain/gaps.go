@@ -307,8 +307,12 @@ func (g *Gaps) growth(ctx context.Context, scope ObjectiveScope, key, name strin
 	if err != nil {
 		return Growth{}, err
 	}
+	first, _, err := g.Store.SalesDates(ctx)
+	if err != nil {
+		return Growth{}, fmt.Errorf("sales dates: %w", err)
+	}
 	in := GrowthInput{Scope: scope, Key: key, Name: name, AsOf: asOf, Year: year, Objective: obj,
-		RevenueW: totals.Current, Gap: totals.Gap}
+		RevenueW: totals.Current, Gap: totals.Gap, SalesFrom: first}
 	if _, ytd, lastYear, ok := GrowthPeriods(asOf, year); ok {
 		sales, err := g.Store.SalesByCategory(ctx, sc, []Period{ytd, lastYear})
 		if err != nil {

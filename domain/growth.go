@@ -37,6 +37,9 @@ type Growth struct {
 	// year earlier; YoY = YTD/YTDLastYear − 1, nil when YTDLastYear is 0.
 	YTDLastYear  float64  `json:"ytd_last_year" money:"amount"`
 	YoY          *float64 `json:"yoy"`
+	// LastYearFrom is set when the sales on file begin after 1 January of the year
+	// before (the date they begin): YTDLastYear is then partial and YoY nil.
+	LastYearFrom string `json:"last_year_from,omitempty"`
 	GPYTD        float64  `json:"gp_ytd" money:"amount"`
 	HasObjective bool     `json:"has_objective"`
 	// Without an objective: revenue over W plus 20% of the gap, for SuggestedYear (the
@@ -95,6 +98,9 @@ type GrowthInput struct {
 	// RevenueW and Gap are the revenue over W and the total gap at AsOf, for the
 	// suggestion.
 	RevenueW, Gap float64
+	// SalesFrom is the first day of the sales on file (zero: unknown): a year before it
+	// began is not compared with.
+	SalesFrom time.Time
 }
 
 // ComputeGrowth computes DESIGN section 3 "Growth" (v2).
@@ -115,7 +121,10 @@ func ComputeGrowth(in GrowthInput) Growth {
 		g.Elapsed = float64(elapsedDays) / float64(daysInYear)
 		g.DaysLeft = daysInYear - elapsedDays
 		g.Projection = g.YTD / g.Elapsed
-		if g.YTDLastYear != 0 {
+		switch lastJan1 := jan1.AddDate(-1, 0, 0); {
+		case !in.SalesFrom.IsZero() && Day(in.SalesFrom).After(lastJan1):
+			g.LastYearFrom = Day(in.SalesFrom).Format(DateLayout)
+		case g.YTDLastYear != 0:
 			y := g.YTD/g.YTDLastYear - 1
 			g.YoY = &y
 		}

@@ -70,6 +70,7 @@ func TestComputeGrowth(t *testing.T) {
 		obj  *domain.Objective
 		ytd  float64 // and GP a third of it; last year 40,000
 		last float64
+		from string // the first day of the sales on file; "" unknown
 		want domain.Growth
 	}{
 		{
@@ -129,6 +130,19 @@ func TestComputeGrowth(t *testing.T) {
 				Elapsed: 274.0 / 365, DaysLeft: 91, Projection: 45000 * 365.0 / 274, SuggestedTarget: 160000, SuggestedYear: 2027}),
 		},
 		{
+			// Sales on file begin in December of the year before: no comparison.
+			name: "last year partly on file", asOf: "2026-03-31", obj: obj, ytd: 45000, last: 4000, from: "2025-12-01",
+			want: with(domain.Growth{Year: 2026, AsOf: "2026-03-31", Target: 365000, GPTarget: 100000, SetBy: "nora@example.com",
+				YTD: 45000, GPYTD: 15000, YTDLastYear: 4000, LastYearFrom: "2025-12-01", Elapsed: 90.0 / 365, DaysLeft: 275, Expected: 90000,
+				Pace: ptr(0.5), Projection: 182500, NeededPerMonth: ptr(320000 * 365.0 / 3300), HasObjective: true}),
+		},
+		{
+			// Sales on file from 1 January of the year before: compared.
+			name: "last year wholly on file", asOf: "2026-03-31", ytd: 45000, last: 45000, from: "2025-01-01",
+			want: with(domain.Growth{Year: 2026, AsOf: "2026-03-31", YTD: 45000, GPYTD: 15000, YTDLastYear: 45000, YoY: ptr(0.0),
+				Elapsed: 90.0 / 365, DaysLeft: 275, Projection: 182500, SuggestedTarget: 160000, SuggestedYear: 2026}),
+		},
+		{
 			name: "no objective on 30 September", asOf: "2026-09-30", ytd: 45000,
 			want: with(domain.Growth{Year: 2026, AsOf: "2026-09-30", YTD: 45000, GPYTD: 15000,
 				Elapsed: 273.0 / 365, DaysLeft: 92, Projection: 45000 * 365.0 / 273, SuggestedTarget: 160000, SuggestedYear: 2026}),
@@ -142,8 +156,12 @@ func TestComputeGrowth(t *testing.T) {
 				c.Year = tt.year
 				o = &c
 			}
-			got := domain.ComputeGrowth(domain.GrowthInput{Scope: domain.ScopeAccount, Key: "A1", Name: "Acme", AsOf: date(t, tt.asOf),
-				Year: tt.year, Objective: o, YTD: tt.ytd, GPYTD: tt.ytd / 3, YTDLastYear: tt.last, RevenueW: 150000, Gap: 50000})
+			in := domain.GrowthInput{Scope: domain.ScopeAccount, Key: "A1", Name: "Acme", AsOf: date(t, tt.asOf),
+				Year: tt.year, Objective: o, YTD: tt.ytd, GPYTD: tt.ytd / 3, YTDLastYear: tt.last, RevenueW: 150000, Gap: 50000}
+			if tt.from != "" {
+				in.SalesFrom = date(t, tt.from)
+			}
+			got := domain.ComputeGrowth(in)
 			if diff := cmp.Diff(tt.want, got, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}

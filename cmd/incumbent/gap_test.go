@@ -88,7 +88,7 @@ func TestGapFormulas(t *testing.T) {
 	// 34 left. A year earlier, to 2025-11-27: 1,000 (+180%). No objective, and the last
 	// quarter has begun: for 2027, 3,300 over W plus 20% of the 14,500 gap.
 	wantG := domain.Growth{Scope: "account", Key: "A1", Name: "Acme Manufacturing", Year: 2026, AsOf: "2026-11-27",
-		YTD: 2800, GPYTD: 1000, YTDLastYear: 1000, YoY: ptr(1.8), DaysLeft: 34, Elapsed: 331.0 / 365, Projection: 2800 / (331.0 / 365),
+		YTD: 2800, GPYTD: 1000, YTDLastYear: 1000, LastYearFrom: "2025-11-27", DaysLeft: 34, Elapsed: 331.0 / 365, Projection: 2800 / (331.0 / 365),
 		SuggestedTarget: 6200, SuggestedYear: 2027, RevenueW: 3300, GapTotal: 14500}
 	if diff := cmp.Diff(inJSON(wantG), g, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
 		t.Errorf("growth acme (-want +got):\n%s", diff)

@@ -634,7 +634,7 @@ func (b *Bot) cpuCmd(ctx context.Context, req Request, args []string) (Reply, er
 	// The product is the shortest tail of the words that names one; the rest is the
 	// account.
 	split := -1
-	for k := 1; k < len(args); k++ {
+	for k, most := 1, maxProductWords(products); k < len(args) && k <= most; k++ {
 		if _, err := domain.FindTarget(products, strings.Join(args[len(args)-k:], " "), true); err == nil {
 			split = len(args) - k
 			break
@@ -649,6 +649,17 @@ func (b *Bot) cpuCmd(ctx context.Context, req Request, args []string) (Reply, er
 		return Reply{}, err
 	}
 	return b.cpuReply(ctx, req, a, note, strings.Join(args[split:], " "), competitor, products)
+}
+
+// maxProductWords is the most words a product's name has: no more of a command's last
+// words are tried as its product, so that splitting account from product stays linear
+// in the text however long it is.
+func maxProductWords(products map[string]domain.Product) int {
+	n := 1
+	for _, p := range products {
+		n = max(n, len(strings.Fields(p.Name)))
+	}
+	return n
 }
 
 // cpuReply compares our cost per use of a product at an account with the offers on file.

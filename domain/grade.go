@@ -100,6 +100,11 @@ func (s GradeSettings) Validate() error {
 		if !ok {
 			return Errorf(EINVALID, "grade thresholds of %s are missing", c.name)
 		}
+		for _, v := range t {
+			if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 1e9 {
+				return Errorf(EINVALID, "grade thresholds of %s must be numbers of at most 1,000,000,000: %v", c.name, t)
+			}
+		}
 		ordered := t[0] > t[1] && t[1] > t[2]
 		if !c.higher {
 			ordered = t[0] < t[1] && t[1] < t[2]
@@ -118,8 +123,8 @@ func (s GradeSettings) Validate() error {
 	if !(s.Tiers[0] > s.Tiers[1] && s.Tiers[1] > s.Tiers[2] && s.Tiers[2] > 1 && s.Tiers[0] <= 4) {
 		return Errorf(EINVALID, "tier thresholds must be strictly decreasing between 1 and 4: %v", s.Tiers)
 	}
-	if s.CostOfCapital < 0 || s.CarryingRate < 0 {
-		return Errorf(EINVALID, "cost of capital and carrying rate must be 0 or more")
+	if !(s.CostOfCapital >= 0 && s.CostOfCapital <= 1) || !(s.CarryingRate >= 0 && s.CarryingRate <= 1) {
+		return Errorf(EINVALID, "cost of capital and carrying rate must be between 0 and 1 (0.08 is 8%% a year; at most 100%%), not %v and %v", s.CostOfCapital, s.CarryingRate)
 	}
 	return nil
 }

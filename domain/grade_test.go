@@ -326,6 +326,12 @@ func TestGradeSettingsValidate(t *testing.T) {
 		{"negative rate", func(s *domain.GradeSettings) { s.CostOfCapital = -1 }, "cost of capital"},
 		{"unknown criterion", func(s *domain.GradeSettings) { s.Weights["spnd"] = 0.3 }, `unknown criterion "spnd"`},
 		{"NaN weight", func(s *domain.GradeSettings) { s.Weights[domain.CriterionSpend] = math.NaN() }, "grade weight of spend"},
+		{"infinite cost of capital", func(s *domain.GradeSettings) { s.CostOfCapital = math.Inf(1) }, "cost of capital"},
+		{"NaN carrying rate", func(s *domain.GradeSettings) { s.CarryingRate = math.NaN() }, "carrying rate"},
+		{"cost of capital over 100%", func(s *domain.GradeSettings) { s.CostOfCapital = 8 }, "at most 100%"},
+		{"infinite threshold", func(s *domain.GradeSettings) {
+			s.Thresholds[domain.CriterionSpend] = [3]float64{math.Inf(1), 0.5, 0.25}
+		}, "grade thresholds of spend must be numbers"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -290,6 +290,10 @@ func TestGradeSettings(t *testing.T) {
 		{"thresholds out of order", "[grade.thresholds]\npayment = [15, 2, 45]\n", "grade thresholds of payment (scores 4, 3, 2) must be strictly increasing"},
 		{"two thresholds", "[grade.thresholds]\nspend = [0.75, 0.5]\n", "grade.thresholds.spend: give 3 numbers"},
 		{"tiers out of order", "[grade]\ntiers = [2.5, 3.25, 1.75]\n", "tier thresholds must be strictly decreasing"},
+		// TOML reads inf and nan: refused, with the field and the limit.
+		{"infinite cost of capital", "[grade]\ncost_of_capital = inf\n", "cost of capital and carrying rate must be between 0 and 1"},
+		{"NaN threshold", "[grade.thresholds]\nspend = [nan, 0.5, 0.25]\n", "grade thresholds of spend"},
+		{"huge threshold", "[grade.thresholds]\nmargin = [1e308, 1.0, 0.85]\n", "at most 1,000,000,000"},
 		{"not TOML", "[grade\nweights = 1\n", "line 2: expected '.' or ']' to end table name"},
 		{"wrong type", "[grade]\ncost_of_capital = \"eight\"\n", "cost_of_capital"},
 		{"deal discount of 5", "[deal]\ndiscounts = [0.02, 5]\n", "deal discounts must be between 0 and 1 (0.05 is 5%), not 5"},

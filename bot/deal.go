@@ -134,7 +134,9 @@ func (b *Bot) scenario(ctx context.Context, req Request, id string) (domain.Scen
 		return s, a, fmt.Errorf("account of scenario %s: %w", s.Name(), err)
 	}
 	if !req.Actor.CanSeeAccount(a) {
-		return domain.Scenario{}, domain.Account{}, req.Actor.forbidden(fmt.Sprintf("Scenario %s (an account of %s)", s.Name(), a.Territory))
+		// The same words as a scenario that does not exist: nothing about another
+		// territory, not even that the scenario is there.
+		return domain.Scenario{}, domain.Account{}, domain.ErrScenarioNotFound(n)
 	}
 	return s, a, nil
 }

@@ -183,9 +183,9 @@ func TestScenarios(t *testing.T) {
 	}{
 		{"unknown scenario", []string{"deal show S-99"}, "There is no scenario S-99."},
 		{"bad id", []string{"deal show twelve"}, `"twelve" is not a scenario id`},
-		{"rep of another territory shows", []string{"--as", "ray@example.com", "deal show S-1"}, "Scenario S-1 (an account of North) is outside your territories (South)."},
-		{"rep of another territory varies", []string{"--as", "ray@example.com", "deal vary S-1 give 2%"}, "is outside your territories"},
-		{"rep of another territory compares", []string{"--as", "ray@example.com", "deal compare S-1 S-2"}, "is outside your territories"},
+		{"rep of another territory shows", []string{"--as", "ray@example.com", "deal show S-1"}, "There is no scenario S-1."},
+		{"rep of another territory varies", []string{"--as", "ray@example.com", "deal vary S-1 give 2%"}, "There is no scenario S-1."},
+		{"rep of another territory compares", []string{"--as", "ray@example.com", "deal compare S-1 S-2"}, "There is no scenario S-1."},
 		{"vary nothing", []string{"deal vary S-1"}, "Usage: `deal vary <id> <changed terms>`"},
 		{"compare one", []string{"deal compare S-1"}, "Usage: `deal compare <id> <id>…`"},
 		{"never bought", []string{"deal acme give 5% on welding get 10 W-1"}, "They bought no Welding in the last 12 months: a concession cannot be priced on what they do not buy. Name a product or category they buy: Gloves, Masks."},

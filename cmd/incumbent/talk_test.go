@@ -237,7 +237,7 @@ func TestTalkTemplate(t *testing.T) {
 	if code, out := ask(t, db, "talk S-99"); code != 1 || !strings.Contains(out, "There is no scenario S-99.") {
 		t.Errorf("unknown scenario: %d %s", code, out)
 	}
-	if code, out := ask(t, db, "--as", "ray@example.com", "talk S-1"); code != 1 || !strings.Contains(out, "outside your territories") {
+	if code, out := ask(t, db, "--as", "ray@example.com", "talk S-1"); code != 1 || !strings.Contains(out, "There is no scenario S-1.") {
 		t.Errorf("another territory's scenario: %d %s", code, out)
 	}
 }

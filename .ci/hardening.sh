@@ -26,8 +26,8 @@ trap 'rm -rf "$work"' EXIT
 mkdir "$work/tmp"
 export TMPDIR="$work/tmp"
 
-echo "== access matrix, secrets and body limits"
-tests='^(TestAccessMatrix|TestSecretsNotLogged|TestDatabasePasswordNotShown|TestBodiesLimited|TestRefused)$'
+echo "== access matrix, secrets, body limits and the longest inputs"
+tests='^(TestAccessMatrix|TestSecretsNotLogged|TestDatabasePasswordNotShown|TestBodiesLimited|TestRefused|TestWorstInputsBounded)$'
 out="$(mktemp)"
 if ! go test -count=1 -run "$tests" -v ./cmd/incumbent ./adapters/teams >"$out" 2>&1; then
   cat "$out"; rm -f "$out"; exit 1

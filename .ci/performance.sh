@@ -138,6 +138,7 @@ bench 'BenchmarkGap(Account|Territory|Market)$' 50x
 bench 'BenchmarkGrade(Account|Territory)$|BenchmarkDeal$' 50x
 bench 'BenchmarkDigestAll$' 3x
 bench 'BenchmarkSlackGap$' 400x
+bench 'BenchmarkParseWorst$|BenchmarkResolve$' 20x
 if [ -n "${pg_bench_url:-}" ]; then
   INCUMBENT_BENCH_DATABASE_URL="$pg_bench_url" go test -run XXX -bench 'BenchmarkGap(Account|Territory|Market)$' -benchtime 20x ./cmd/incumbent 2>&1 |
     grep -E '^Benchmark' | sed 's/^Benchmark/PostgreSQL-Benchmark/' | tee -a "$WORK/bench.out" >&2
@@ -166,6 +167,10 @@ row "\`deal …\` priced and saved, cold" "" "$(metric BenchmarkDeal/price-and-s
 if grep -q BenchmarkGapRedisCache "$WORK/bench.out"; then
   row "\`gap <account>\` through the reply cache in Redis: miss / hit (p50 / p99)" "" "$(metric BenchmarkGapRedisCache/cold p50-ms) / $(metric BenchmarkGapRedisCache/cold p99-ms) ms; $(metric BenchmarkGapRedisCache/warm p50-ms) / $(metric BenchmarkGapRedisCache/warm p99-ms) ms"
 fi
+worst=$(awk '$1 ~ /^BenchmarkParseWorst\// { for (i = 2; i <= NF; i++) if ($i == "ns/op" && $(i-1) > m) { m = $(i-1); name = $1 } }
+  END { sub(/^BenchmarkParseWorst\//, "", name); sub(/-[0-9]+$/, "", name); printf "%.1f ms (%s)", m / 1e6, name }' "$WORK/bench.out")
+row "the worst input of any command, nearly 2,000 characters: parsing and resolving (the slowest)" "< 50 ms" "$worst"
+row "resolving a name with a typo (\`account kramer stmping\`)" "" "$(awk '$1 ~ /^BenchmarkResolve\/typo-/ { for (i = 2; i <= NF; i++) if ($i == "ns/op") printf "%.2f ms", $(i-1) / 1e6 }' "$WORK/bench.out")"
 row "signed \`/gap\` through the Slack handler, 16 at a time (p99, rate)" "" "$(metric BenchmarkSlackGap/gap-c16 p99-ms) ms, $(metric BenchmarkSlackGap/gap-c16 req/s) req/s; bare handler $(metric BenchmarkSlackGap/bare-c16 req/s) req/s"
 digest_ns=$(metric BenchmarkDigestAll ns/op)
 row "every territory's digest, chart included" "< 10 s" "$(awk -v n="$digest_ns" 'BEGIN{printf "%.1f s", n/1e9}'), peak $(metric BenchmarkDigestAll peak-RSS-MB) MB"

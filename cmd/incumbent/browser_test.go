@@ -121,7 +121,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	if !strings.Contains(second, "Acme Manufacturing — ") || !strings.Contains(second, "Criterion") || strings.Contains(second, "— gap") {
 		t.Errorf("the Grade button did not show the grade:\n%s", second)
 	}
-	if !strings.Contains(rep, "Dana White: gap acme") || !strings.Contains(rep, "Not yours to see") || strings.Contains(rep, "$") {
+	if !strings.Contains(rep, "Dana White: gap acme") || !strings.Contains(rep, `No account matches "acme"`) || strings.Contains(rep, "$") {
 		t.Errorf("a rep of another territory saw:\n%s", rep)
 	}
 	if !strings.Contains(history, "gap acme") || !strings.Contains(history, "grade A0001") {

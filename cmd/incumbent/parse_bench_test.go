@@ -23,7 +23,7 @@ func worstInputs() map[string]string {
 		"deal also":       "deal acme give 3% on fasteners get 5 WLD-0022 " + words("also give a", 150),
 		"deal suggest":    "deal suggest " + words("a", 990),
 		"deal compare":    "deal compare " + words("S-1", 490),
-		"offer":           "offer acme Uline ABR-0033 9 weak " + words("a", 980),
+		"offer":           "offer akme Uline ABR-0033 9 weak " + words("a", 980), // not named exactly: nothing written
 		"offer name":      "offer " + words("a", 980) + " Uline ABR-0033 9",
 		"gap":             "gap " + words("a", 995),
 		"gap territory":   "gap territory " + words("n", 990),

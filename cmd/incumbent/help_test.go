@@ -28,14 +28,7 @@ func examplesIn(text string) (cmds []string, writes []bool) {
 // demo data: the read-only ones answer without an error, and the ones that change data
 // name real things (they are run last, on the same store, and must succeed too).
 func TestHelpExamples(t *testing.T) {
-	dir := t.TempDir()
-	data, db := filepath.Join(dir, "data"), filepath.Join(dir, "demo.db")
-	if code, out, errOut := run(t, "", nil, "demo", "--accounts", "60", "--months", "14", data); code != 0 {
-		t.Fatalf("demo: %d %s%s", code, out, errOut)
-	}
-	if code, out, errOut := run(t, "", nil, "import", "--db", db, data); code != 0 {
-		t.Fatalf("import: %d %s%s", code, out, errOut)
-	}
+	data, db := demoFiles(t)
 	rep := firstRep(t, filepath.Join(data, "people.csv"))
 	for _, as := range []string{"", rep} {
 		var flags []string

@@ -33,6 +33,14 @@ var (
 // test binary.
 func demoDB(t testing.TB) string {
 	t.Helper()
+	_, db := demoFiles(t)
+	return db
+}
+
+// demoFiles returns the folder of the demo company's CSV files (shared: read it only)
+// and a copy, for the test alone, of the database they were imported into.
+func demoFiles(t testing.TB) (data, db string) {
+	t.Helper()
 	demoOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "incumbent-demo-")
 		if err != nil {
@@ -60,11 +68,11 @@ func demoDB(t testing.TB) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := filepath.Join(t.TempDir(), "demo.db")
+	db = filepath.Join(t.TempDir(), "demo.db")
 	if err := os.WriteFile(db, raw, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return db
+	return filepath.Join(demoDir, "data"), db
 }
 
 // demoBot is a bot over a fresh copy of the demo database, on the demo's last day.

@@ -182,14 +182,7 @@ func TestGoldenRepliesScan(t *testing.T) {
 // figure that is not a number, a negative zero, a percentile past the top or a Slack
 // table wider than a phone.
 func TestDemoRepliesScan(t *testing.T) {
-	dir := t.TempDir()
-	data, db := filepath.Join(dir, "data"), filepath.Join(dir, "demo.db")
-	if code, out, errOut := run(t, "", nil, "demo", "--accounts", "200", "--months", "24", data); code != 0 {
-		t.Fatalf("demo: %d %s%s", code, out, errOut)
-	}
-	if code, out, errOut := run(t, "", nil, "import", "--db", db, data); code != 0 {
-		t.Fatalf("import: %d %s%s", code, out, errOut)
-	}
+	data, db := demoFiles(t)
 	csvFile := func(name string) string { return filepath.Join(data, name) }
 	territories := csvColumn(t, csvFile("territories.csv"), "territory")
 	var rep string

@@ -53,7 +53,7 @@ func TestPriceLedger(t *testing.T) {
 		in   domain.LedgerInput
 		want *float64
 	}{
-		{"give net 60 over 12 months", give("net 60 terms"), in, f(30 * 16)},         // 30 extra days × 16
+		{"give net 60 over 12 months", give("net 60 terms"), in, f(30 * 16)},        // 30 extra days × 16
 		{"give net 60 over 6 months", give("net 60 terms"), half, f(30 * 16 * 0.5)}, // × 6/12
 		{"give net 45 on a 24-month term", give("net 45"), domain.LedgerInput{PaymentTermsDays: 30, Revenue: 73000, CostOfCapital: 0.08, Months: 24}, f(15 * 16 * 2)},
 		{"get net 15", get("net 15 terms"), in, f(15 * 16)},
@@ -115,7 +115,9 @@ func TestPriceLedger(t *testing.T) {
 // break-even has net 0.
 func TestComputeDealLedger(t *testing.T) {
 	// X: revenue 10,000, GP 3,000 (30%). Y: list 50, unit cost 35 (unit GP 15).
-	priced := func(side string, v float64) domain.LedgerItem { return domain.LedgerItem{Side: side, Text: "x", Value: f(v)} }
+	priced := func(side string, v float64) domain.LedgerItem {
+		return domain.LedgerItem{Side: side, Text: "x", Value: f(v)}
+	}
 	counted := domain.LedgerItem{Side: domain.LedgerGive, Text: "2-year contract", Primary: true}
 	once := domain.DealTerms{Discount: 0.05, X: "Gloves", Months: 12, Qty: 100, Y: "W-1"}
 	yearly := domain.DealTerms{Discount: 0.05, X: "Gloves", Months: 6, Qty: 100, Y: "W-1", Yearly: true}

@@ -235,8 +235,8 @@ func (b *Bot) suggestedScenario(ctx context.Context, req Request, account string
 		if err != nil {
 			return domain.Scenario{}, "", fmt.Errorf("suggested deal for %s: %w", a.ID, err)
 		}
-		r := domain.DealRequest{AccountID: a.ID, Discount: c.Pct / 100, X: c.X, Y: c.Y, Months: c.Months, Qty: c.Qty, Yearly: c.Cadence == "yearly"}
-		s, err := b.priceAndSave(ctx, req, a, r, c.Ledger, 0)
+		r := domain.DealRequest{AccountID: a.ID, Discount: c.Pct / 100, X: c.X, Y: c.Y, Months: c.Months, Qty: c.Qty, Yearly: c.Cadence == "yearly", Ledger: c.Ledger}
+		s, err := b.priceAndSave(ctx, req, a, r, 0)
 		if err != nil {
 			return domain.Scenario{}, "", err
 		}

@@ -75,6 +75,9 @@ func TestPriceLedger(t *testing.T) {
 			}
 			want := tt.item
 			want.Value = tt.want
+			if days, ok := tt.item.TermsDays(); ok && tt.item.Worth == nil {
+				want.Terms = &domain.TermsBasis{Today: tt.in.PaymentTermsDays, Days: days, Revenue: tt.in.Revenue, CostOfCapital: tt.in.CostOfCapital}
+			}
 			if diff := cmp.Diff([]domain.LedgerItem{want}, got, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}

@@ -27,6 +27,16 @@ type LedgerItem struct {
 	// Value is what the item is worth over the deal's term (DESIGN section 3 "Deal
 	// what-if", v2), never negative; nil when it cannot be priced and is only counted.
 	Value *float64 `json:"value" money:"amount"`
+	// Terms is what payment terms were priced on; nil for other items.
+	Terms *TermsBasis `json:"terms,omitempty"`
+}
+
+// TermsBasis is what an item of payment terms is priced on.
+type TermsBasis struct {
+	Today         int     `json:"today_days"`             // the account's payment terms when priced
+	Days          int     `json:"days"`                   // the terms the item names
+	Revenue       float64 `json:"revenue" money:"amount"` // the account's over W
+	CostOfCapital float64 `json:"cost_of_capital"`
 }
 
 // TermsDays reads the payment terms an item names: "net 60", "net 60 terms",
@@ -83,7 +93,7 @@ func PriceLedger(items []LedgerItem, in LedgerInput) ([]LedgerItem, error) {
 	term := float64(in.Months) / 12
 	terms := ""
 	for i, it := range items {
-		it.Value = nil
+		it.Value, it.Terms = nil, nil
 		days, isTerms := it.TermsDays()
 		if isTerms {
 			if terms != "" {
@@ -112,6 +122,7 @@ func PriceLedger(items []LedgerItem, in LedgerInput) ([]LedgerItem, error) {
 			}
 			v := math.Abs(float64(extra)) * in.Revenue * in.CostOfCapital / 365 * term
 			it.Value = &v
+			it.Terms = &TermsBasis{Today: now, Days: days, Revenue: in.Revenue, CostOfCapital: in.CostOfCapital}
 		}
 		out[i] = it
 	}

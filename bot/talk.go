@@ -258,7 +258,7 @@ func TemplateDraft(f TalkFacts) Draft {
 	}
 	get := fmt.Sprintf("a first order of %s %s", num(t.Qty), say.name(t.Y))
 	if t.Yearly {
-		get = fmt.Sprintf("%s %s a year", num(t.Qty), say.name(t.Y))
+		get = strings.TrimPrefix(get, "a first order of ") + " a year"
 	}
 	var gives, gets []string
 	for _, it := range f.Ledger {

@@ -111,7 +111,7 @@ func New(store domain.Store) *Bot {
 	if g, ok := store.(domain.GradingStore); ok {
 		b.Grades.Gradings = g
 	}
-	b.Deals = &domain.Deals{Store: store, Gaps: b.Gaps, Settings: domain.DefaultDealSettings()}
+	b.Deals = &domain.Deals{Store: store, Gaps: b.Gaps, Settings: domain.DefaultDealSettings(), Grades: b.Grades}
 	if s, ok := store.(domain.ScenarioStore); ok {
 		b.Scenarios = s
 	}

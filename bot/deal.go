@@ -84,26 +84,26 @@ func (b *Bot) dealCmd(ctx context.Context, req Request, args []string) (Reply, e
 		return Reply{}, err
 	}
 	r := domain.DealRequest{AccountID: a.ID, Discount: c.Pct / 100, X: c.X, Y: c.Y, Months: c.Months, Qty: c.Qty,
-		Yearly: c.Cadence == "yearly", PriceY: c.Price}
+		Yearly: c.Cadence == "yearly", PriceY: c.Price, Ledger: c.Ledger}
 	if c.HasPrice && c.Price <= 0 {
 		return Reply{}, dealError("The price after `at` must be more than 0.")
 	}
-	s, err := b.priceAndSave(ctx, req, a, r, c.Ledger, 0)
+	s, err := b.priceAndSave(ctx, req, a, r, 0)
 	if err != nil {
 		return Reply{}, err
 	}
 	return b.dealReply(s, "Deal: "+a.Name, note), nil
 }
 
-// priceAndSave prices a trade and saves it as a scenario (when the store keeps them).
-// Nothing is saved when pricing fails.
-func (b *Bot) priceAndSave(ctx context.Context, req Request, a domain.Account, r domain.DealRequest, ledger []domain.LedgerItem, parent int64) (domain.Scenario, error) {
+// priceAndSave prices a trade, its ledger with it, and saves it as a scenario (when the
+// store keeps them). Nothing is saved when pricing fails.
+func (b *Bot) priceAndSave(ctx context.Context, req Request, a domain.Account, r domain.DealRequest, parent int64) (domain.Scenario, error) {
 	pd, err := b.Deals.Price(ctx, r, req.AsOf)
 	if err != nil {
 		return domain.Scenario{}, err
 	}
 	s := domain.Scenario{ParentID: parent, AccountID: a.ID, AccountName: a.Name, Author: req.Actor.who(), Channel: req.Channel, Thread: req.Thread,
-		CreatedAt: b.Now().UTC(), AsOf: req.AsOf.Format(domain.DateLayout), Ledger: ledger, Deal: pd.Deal, CostPerUse: pd.CostPerUse}
+		CreatedAt: b.Now().UTC(), AsOf: req.AsOf.Format(domain.DateLayout), Ledger: pd.Ledger, Deal: pd.Deal, CostPerUse: pd.CostPerUse}
 	if b.Scenarios != nil {
 		if err := b.Scenarios.SaveScenario(ctx, &s); err != nil {
 			return domain.Scenario{}, fmt.Errorf("save scenario: %w", err)
@@ -187,16 +187,50 @@ func (b *Bot) dealVary(ctx context.Context, req Request, id string, words []stri
 		r.PriceY = c.Price
 		changed = append(changed, "at "+b.Money.Format2(c.Price))
 	}
-	ledger := append(append([]domain.LedgerItem{}, parent.Ledger...), c.Ledger...)
+	r.Ledger = varyLedger(parent.Ledger, c.Ledger)
 	for _, it := range c.Ledger {
-		changed = append(changed, "also "+it.Side+" "+it.Text)
+		changed = append(changed, "also "+it.Side+" "+b.itemWords(it))
 	}
-	s, err := b.priceAndSave(ctx, req, a, r, ledger, parent.ID)
+	s, err := b.priceAndSave(ctx, req, a, r, parent.ID)
 	if err != nil {
 		return Reply{}, err
 	}
 	return b.dealReply(s, fmt.Sprintf("Deal: %s — variant of %s", a.Name, parent.Name()),
 		fmt.Sprintf("Changed from %s: %s.", parent.Name(), strings.Join(changed, ", "))), nil
+}
+
+// varyLedger is a variant's ledger: the parent's items, then the new ones; new payment
+// terms replace the parent's (a deal has one set of terms), and a new item of the same
+// side and text replaces the parent's (`also give free freight worth 900`). The whole
+// ledger is priced again on the variant's terms.
+func varyLedger(parent, added []domain.LedgerItem) []domain.LedgerItem {
+	out := make([]domain.LedgerItem, 0, len(parent)+len(added))
+	for _, p := range parent {
+		_, pTerms := p.TermsDays()
+		replaced := false
+		for _, n := range added {
+			_, nTerms := n.TermsDays()
+			if (pTerms && nTerms) || (p.Side == n.Side && strings.EqualFold(p.Text, n.Text)) {
+				replaced = true
+				break
+			}
+		}
+		if !replaced {
+			out = append(out, p)
+		}
+	}
+	return append(out, added...)
+}
+
+// itemWords writes a ledger item as typed: "free freight worth $1,200 a year".
+func (b *Bot) itemWords(it domain.LedgerItem) string {
+	if it.Worth == nil {
+		return it.Text
+	}
+	if it.Once {
+		return fmt.Sprintf("%s worth %s once", it.Text, b.Money.Format(*it.Worth))
+	}
+	return fmt.Sprintf("%s worth %s a year", it.Text, b.Money.Format(*it.Worth))
 }
 
 // who names the actor in records: the email, else the name.
@@ -257,13 +291,35 @@ func (b *Bot) dealReply(s domain.Scenario, title, note string) Reply {
 	tbl := &Table{Columns: []Column{{Title: "What"}, {Title: "How"}, {Title: "Amount", Numeric: true}}}
 	tbl.Rows = append(tbl.Rows,
 		[]string{"Concession " + term, fmt.Sprintf("%s of %s a year on %s × %d/12", pctExact(t.Discount), m.Format(d.RevenueX), t.X, t.Months), m.Format(-d.Concession)},
-		[]string{"Gain from " + t.Y, gainHow, m.Format(d.Gain)},
-		[]string{"Net to the account's GP", "gain − concession", m.Format(d.Net)})
+		[]string{"Gain from " + t.Y, gainHow, m.Format(d.Gain)})
+	netHow, beHow := "gain − concession", "concession"
+	var gives, gets bool
+	for _, it := range s.Ledger {
+		if it.Value == nil {
+			continue
+		}
+		v := *it.Value
+		if it.Side == domain.LedgerGive {
+			gives, v = true, -v
+		} else {
+			gets = true
+		}
+		tbl.Rows = append(tbl.Rows, []string{upperFirst(it.Side) + ": " + it.Text, b.valueHow(it, t.Months), m.Format(v)})
+	}
+	switch {
+	case gives && gets:
+		netHow, beHow = "gain − concession − gives + gets", "(concession + gives − gets)"
+	case gives:
+		netHow, beHow = "gain − concession − gives", "(concession + gives)"
+	case gets:
+		netHow, beHow = "gain − concession + gets", "(concession − gets)"
+	}
+	tbl.Rows = append(tbl.Rows, []string{"Net to the account's GP", netHow, m.Format(d.Net)})
 	be := "never: " + t.Y + " earns no margin at this price"
 	if d.BreakEvenQty != nil {
 		be = breakEven(d)
 	}
-	tbl.Rows = append(tbl.Rows, []string{"Break-even", "concession ÷ GP per unit of " + t.Y, be})
+	tbl.Rows = append(tbl.Rows, []string{"Break-even", beHow + " ÷ GP per unit of " + t.Y, be})
 	vol := fmt.Sprintf("none: %s is all of %s %s margin", pctExact(t.Discount), possessive(t.X), pct1(d.MarginX))
 	if d.RequiredVolumeIncrease != nil {
 		vol = "+" + pct1(*d.RequiredVolumeIncrease)
@@ -288,10 +344,18 @@ func (b *Bot) dealReply(s domain.Scenario, title, note string) Reply {
 
 	if len(s.Ledger) > 0 {
 		var gives, gets []string
+		unpriced := false
 		for _, it := range s.Ledger {
 			x := it.Text
+			var notes []string
 			if it.Primary {
-				x += " (primary)"
+				notes = append(notes, "primary")
+			}
+			if it.Value == nil {
+				notes, unpriced = append(notes, "not priced"), true
+			}
+			if len(notes) > 0 {
+				x += " (" + strings.Join(notes, ", ") + ")"
 			}
 			if it.Side == domain.LedgerGive {
 				gives = append(gives, x)
@@ -305,6 +369,9 @@ func (b *Bot) dealReply(s domain.Scenario, title, note string) Reply {
 		}
 		if len(gets) > 0 {
 			text += " We get " + strings.Join(gets, ", ") + "."
+		}
+		if unpriced {
+			text += " An item not priced counts in the balance only: add `worth <amount>` (a year, or `once`) to price it."
 		}
 		if bal := domain.BalanceLedger(s.Ledger); bal.Lopsided {
 			text += fmt.Sprintf("\n⚠ We give %d primary items (the discount among them) and get %d: ask for something primary in return before agreeing.", bal.PrimaryGives, bal.PrimaryGets)
@@ -348,6 +415,29 @@ func (b *Bot) dealReply(s domain.Scenario, title, note string) Reply {
 	}
 	blocks = append(blocks, &Context{Text: ctxText})
 	return Reply{Blocks: blocks, Data: newDealData(s)}
+}
+
+// valueHow says how a ledger item was priced over a term of months: "30 days beyond
+// net 30 on $10,300 a year at 8% × 12/12", "worth $1,200 a year × 6/12", "worth $500
+// once".
+func (b *Bot) valueHow(it domain.LedgerItem, months int) string {
+	m := b.Money
+	switch {
+	case it.Worth != nil && it.Once:
+		return fmt.Sprintf("worth %s once", m.Format(*it.Worth))
+	case it.Worth != nil:
+		return fmt.Sprintf("worth %s a year × %d/12", m.Format(*it.Worth), months)
+	case it.Terms != nil:
+		tb := it.Terms
+		diff := tb.Days - tb.Today
+		rel := "beyond"
+		if diff < 0 {
+			diff, rel = -diff, "within"
+		}
+		return fmt.Sprintf("%s %s net %d on %s a year at %s × %d/12", countOf(float64(diff), "day", "days"), rel, tb.Today,
+			m.Format(tb.Revenue), pctExact(tb.CostOfCapital), months)
+	}
+	return ""
 }
 
 // breakEven writes a deal's break-even in whole units of Y: "34 × W-1 a year".
@@ -486,6 +576,9 @@ func (b *Bot) dealCompare(ctx context.Context, req Request, ids []string) (Reply
 		row("Price of Y", func(s domain.Scenario) string { return m.Format2(s.Deal.PriceY) }),
 		row("Concession", func(s domain.Scenario) string { return m.Format(-s.Deal.Concession) }),
 		row("Gain", func(s domain.Scenario) string { return m.Format(s.Deal.Gain) }),
+		row("Priced gives / gets", func(s domain.Scenario) string {
+			return m.Format(-s.Deal.PricedGives) + " / " + m.Format(s.Deal.PricedGets)
+		}),
 		row("Net", func(s domain.Scenario) string { return m.Format(s.Deal.Net) }),
 		row("Break-even", func(s domain.Scenario) string {
 			if s.Deal.BreakEvenQty == nil {

@@ -12,7 +12,7 @@ import (
 
 // dealUsage is the grammar of a deal, shown whenever a deal cannot be parsed.
 // The command adds an example built from the store (dealCmd, exampleError).
-const dealUsage = "Usage: `deal <account> give <pct>% on <sku|category> [for <n> months] get <qty> <sku> [once|yearly] [at <price>] [also give|get <item> [primary]]`."
+const dealUsage = "Usage: `deal <account> give <pct>% on <sku|category> [for <n> months] get <qty> <sku> [once|yearly] [at <price>] [also give|get <item> [worth <amount> [once]] [primary]]`."
 
 // dealClauses are the clauses of a deal command after the account, or the changes of
 // `deal vary`. The Has fields say which clauses were given.
@@ -229,27 +229,10 @@ func parseDealClauses(words []string) (dealClauses, error) {
 			for j < len(words) && !strings.EqualFold(words[j], "also") {
 				j++
 			}
-			item := words[i+2 : j]
-			it := domain.LedgerItem{Side: side}
-			if n := len(item); n > 0 {
-				switch strings.Trim(strings.ToLower(item[n-1]), "()[]") {
-				case "primary":
-					it.Primary, item = true, item[:n-1]
-				case "secondary":
-					item = item[:n-1]
-				}
+			it, err := parseLedgerItem(side, words[i+2:j])
+			if err != nil {
+				return c, err
 			}
-			if len(item) == 0 {
-				return c, dealError("Say what we %s after `also %s`: `also %s net 60 terms primary`.", side, side, side)
-			}
-			if len(item) >= 2 && strings.EqualFold(item[0], "net") {
-				if d, err := strconv.ParseFloat(item[1], 64); err == nil || errors.Is(err, strconv.ErrRange) {
-					if err := checkMax("payment term", d, maxTermDays, "days"); err != nil {
-						return c, err
-					}
-				}
-			}
-			it.Text = strings.Join(item, " ")
 			c.Ledger = append(c.Ledger, it)
 			i = j
 		default:
@@ -296,4 +279,80 @@ func parseDeal(words []string) (account string, c dealClauses, err error) {
 		return "", c, dealError("Say which product we get after the quantity: `get %s <SKU or name>`.", strconv.FormatFloat(c.Qty, 'f', -1, 64))
 	}
 	return account, c, nil
+}
+
+// importance reads "primary" or "secondary" (in brackets or not) at words[i].
+func importance(w string) (primary, ok bool) {
+	switch strings.Trim(strings.ToLower(w), "()[]") {
+	case "primary":
+		return true, true
+	case "secondary":
+		return false, true
+	}
+	return false, false
+}
+
+// parseLedgerItem reads the words of an `also give|get` clause: the item, then `worth
+// <amount>` with `once` or a yearly cadence after it (yearly when neither is said), and
+// `primary` or `secondary` last (or right after the item).
+func parseLedgerItem(side string, item []string) (domain.LedgerItem, error) {
+	it := domain.LedgerItem{Side: side}
+	if n := len(item); n > 0 {
+		if p, ok := importance(item[n-1]); ok {
+			it.Primary, item = p, item[:n-1]
+		}
+	}
+	w := -1
+	for k := len(item) - 1; k >= 0; k-- {
+		if strings.EqualFold(item[k], "worth") {
+			w = k
+			break
+		}
+	}
+	if w >= 0 {
+		tail := item[w+1:]
+		item = item[:w]
+		if len(item) == 0 {
+			return it, dealError("Say what we %s before `worth`: `also %s free freight worth 1200`.", side, side)
+		}
+		if len(tail) == 0 {
+			return it, dealError("After `worth`, say what %s is worth a year (`worth 1200`) or once (`worth 1200 once`).", strings.Join(item, " "))
+		}
+		v, ok := parseAmount(tail[0])
+		if !ok {
+			return it, dealError("After `worth`, say an amount (`worth 1200`, `worth $1.2k a year`, `worth 500 once`), not %q.", tail[0])
+		}
+		if v < 0 {
+			return it, dealError("What %s is worth must be 0 or more.", strings.Join(item, " "))
+		}
+		if err := checkMax("value after `worth`", v, maxMoney, "money"); err != nil {
+			return it, err
+		}
+		it.Worth = &v
+		for k := 1; k < len(tail); {
+			if cad, n := cadenceAt(tail, k); cad != "" {
+				it.Once = cad == "once"
+				k += n
+				continue
+			}
+			return it, dealError("After `worth %s`, say `once` or `a year` (or nothing: a year), not %q.", tail[0], tail[k])
+		}
+		if n := len(item); n > 0 {
+			if p, ok := importance(item[n-1]); ok {
+				it.Primary, item = p, item[:n-1]
+			}
+		}
+	}
+	if len(item) == 0 {
+		return it, dealError("Say what we %s after `also %s`: `also %s net 60 terms primary` or `also %s free freight worth 1200`.", side, side, side, side)
+	}
+	it.Text = strings.Join(item, " ")
+	if len(item) >= 2 && strings.EqualFold(item[0], "net") {
+		if d, err := strconv.ParseFloat(item[1], 64); err == nil || errors.Is(err, strconv.ErrRange) {
+			if err := checkMax("payment term", d, maxTermDays, "days"); err != nil {
+				return it, err
+			}
+		}
+	}
+	return it, nil
 }

@@ -47,6 +47,16 @@ func TestParseDeal(t *testing.T) {
 				c.Ledger = []domain.LedgerItem{{Side: "give", Text: "net 60 terms", Primary: true}, {Side: "get", Text: "2-year contract", Primary: true},
 					{Side: "give", Text: "free freight"}}
 			})},
+		{"acme give 5% on gloves get 200 W-1 also give free freight worth 1200 also get rebate clawback worth $1.2k a year primary also give setup worth 500 once", "acme",
+			with(func(c *dealClauses) {
+				c.Ledger = []domain.LedgerItem{{Side: "give", Text: "free freight", Worth: ptr(1200)}, {Side: "get", Text: "rebate clawback", Worth: ptr(1200), Primary: true},
+					{Side: "give", Text: "setup", Worth: ptr(500), Once: true}}
+			})},
+		{"acme give 5% on gloves get 200 W-1 also give free freight primary worth 1,200 per year also give net 60 terms worth 300 yearly (secondary)", "acme",
+			with(func(c *dealClauses) {
+				c.Ledger = []domain.LedgerItem{{Side: "give", Text: "free freight", Worth: ptr(1200), Primary: true},
+					{Side: "give", Text: "net 60 terms", Worth: ptr(300)}}
+			})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -82,6 +92,11 @@ func TestParseDealErrors(t *testing.T) {
 		{"acme give 5% on gloves get 1 W-1 also", "After `also`, say `give` or `get`"},
 		{"acme give 5% on gloves get 1 W-1 also give primary", "Say what we give after `also give`"},
 		{"acme give 5% on get 1 W-1", "After `on`, name the product"},
+		{"acme give 5% on gloves get 1 W-1 also give freight worth", "After `worth`, say what freight is worth a year"},
+		{"acme give 5% on gloves get 1 W-1 also give freight worth plenty", "After `worth`, say an amount"},
+		{"acme give 5% on gloves get 1 W-1 also give freight worth -5", "What freight is worth must be 0 or more."},
+		{"acme give 5% on gloves get 1 W-1 also give freight worth 5 forever", "After `worth 5`, say `once` or `a year`"},
+		{"acme give 5% on gloves get 1 W-1 also give worth 5 primary", "Say what we give before `worth`"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -113,6 +128,8 @@ func TestParseDealMaxima(t *testing.T) {
 		{"acme give 5% on x get 1 y at 1000000000001", "The price after `at` is over the limit: at most 1,000,000,000,000."},
 		{"acme give 5% on x get 1 y at 1000001m", "The price after `at` is over the limit: at most 1,000,000,000,000."},
 		{"acme give 5% on x get 1 y also give net 3651 terms", "The payment term is over the limit: at most 3,650 days."},
+		{"acme give 5% on x get 1 y also give freight worth 1000000000001", "The value after `worth` is over the limit: at most 1,000,000,000,000."},
+		{"acme give 5% on x get 1 y also give freight worth 1000000000000 once", ""},
 		{"acme give 100% on x for 1200 months get 1000000000 y at 1000000000000 also give net 3650 terms", ""},
 	}
 	for _, tt := range tests {
@@ -170,3 +187,5 @@ func FuzzParseDeal(f *testing.F) {
 		}
 	})
 }
+
+func ptr(v float64) *float64 { return &v }

@@ -14,7 +14,10 @@ func TestExtractNumbers(t *testing.T) {
 		want []Number
 	}{
 		{"saves $1,234 a year", []Number{{Text: "$1,234", Value: 1234, Money: true, Tolerance: 0.5}}},
-		{"about $43.3k", []Number{{Text: "$43.3k", Value: 43300, Money: true, Tolerance: 50}}},
+		{"about $43.3k", []Number{{Text: "$43.3k", Value: 43300, Money: true, Tolerance: 50, Approx: true}}},
+		{"roughly 20% and ~$9,600, some 300 units", []Number{{Text: "20%", Value: 20, Percent: true, Tolerance: 0.5, Approx: true},
+			{Text: "$9,600", Value: 9600, Money: true, Tolerance: 0.5, Approx: true}, {Text: "300", Value: 300, Tolerance: 0.5, Approx: true}}},
+		{"it costs $9,600 about", []Number{{Text: "$9,600", Value: 9600, Money: true, Tolerance: 0.5}}},
 		{"1.2m in gap", []Number{{Text: "1.2m", Value: 1.2e6, Tolerance: 50000}}},
 		{"give 5% off", []Number{{Text: "5%", Value: 5, Percent: true, Tolerance: 0.5}}},
 		{"12 percent more", []Number{{Text: "12 percent", Value: 12, Percent: true, Tolerance: 0.5}}},
@@ -51,6 +54,41 @@ func TestUngrounded(t *testing.T) {
 		{"A 15 percent rise", []string{"15 percent"}},
 		{"Offer 1000% off", []string{"1000%"}}, // the $1,000 net is not a percentage
 		{"It costs $5.", []string{"$5"}},       // the 5% discount is not money
+	}
+	for _, tt := range tests {
+		if got := Ungrounded(tt.text, facts); !cmp.Equal(got, tt.want) {
+			t.Errorf("%q: %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestUngroundedSaidRounded: a figure said to be rounded ("about …") may be a fact
+// rounded to a power of ten that keeps two significant digits of it; an unqualified
+// figure may not.
+func TestUngroundedSaidRounded(t *testing.T) {
+	facts := []Fact{{Name: "concession", Value: 9587}, {Name: "gives", Value: 1049}, {Name: "gain", Value: 123456.78},
+		{Name: "unit", Value: 67.73}, {Name: "margin", Value: 0.2962, Percent: true}}
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"about $9,600 over the year", nil},
+		{"around $9,590", nil},
+		{"roughly $9.6k", nil},
+		{"~$9,600", nil},
+		{"$9,400 over the year", []string{"$9,400"}}, // unqualified: within 1% or the rounding of its writing
+		{"about $10,000", []string{"$10,000"}},       // one significant digit: too far
+		{"about $9,400", []string{"$9,400"}},         // not a rounding of 9,587
+		{"about $1,000", nil},
+		{"nearly $1,050", nil},
+		{"$1,000", []string{"$1,000"}},
+		{"some $120,000 of gain", nil},
+		{"about $123,000", nil},
+		{"about $123,500", nil},
+		{"about $100,000", []string{"$100,000"}},
+		{"about $68", nil},
+		{"about $70", []string{"$70"}}, // one significant digit of 67.73
+		{"about 30% margin", nil},
 	}
 	for _, tt := range tests {
 		if got := Ungrounded(tt.text, facts); !cmp.Equal(got, tt.want) {

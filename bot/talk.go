@@ -6,13 +6,14 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/incumbent/incumbent/domain"
 )
 
 // TalkFacts are what talking points are drafted from: computed figures a draft may
-// quote, and text from the data (competitor weaknesses, the concession ledger) that a
-// model must treat as quoted data, never as instructions.
+// quote, and text from the data (competitor weaknesses, the concession ledger, product
+// names) that a model must treat as quoted data, never as instructions.
 type TalkFacts struct {
 	Account  string   `json:"account"`  // from accounts.csv: untrusted
 	Scenario string   `json:"scenario"` // S-12
@@ -24,6 +25,9 @@ type TalkFacts struct {
 	Ledger     []domain.LedgerItem `json:"-"`
 	Tier       string              `json:"-"`
 	Money      Money               `json:"-"`
+	// Products names the SKUs of the deal and its comparisons; a SKU missing from it is
+	// named by its SKU.
+	Products map[string]domain.Product `json:"-"`
 }
 
 // Draft is a set of talking points and who drafted them.
@@ -54,7 +58,15 @@ const DefaultDraftTimeout = 20 * time.Second
 func (b *Bot) talkFacts(ctx context.Context, s domain.Scenario, asOf time.Time) TalkFacts {
 	d := s.Deal
 	t := d.Terms
-	f := TalkFacts{Account: s.AccountName, Scenario: s.Name(), Deal: d, CostPerUse: s.CostPerUse, Ledger: s.Ledger, Money: b.Money}
+	f := TalkFacts{Account: s.AccountName, Scenario: s.Name(), Deal: d, CostPerUse: s.CostPerUse, Ledger: s.Ledger, Money: b.Money,
+		Products: map[string]domain.Product{}}
+	if products, err := b.Deals.Gaps.Products(ctx, asOf); err == nil {
+		for _, sku := range append([]string{t.X, t.Y}, cpuSKUs(s.CostPerUse)...) {
+			if p, ok := products[sku]; ok {
+				f.Products[sku] = p
+			}
+		}
+	}
 	add := func(name string, v float64, pct bool) {
 		if !math.IsNaN(v) && !math.IsInf(v, 0) {
 			f.Figures = append(f.Figures, Fact{Name: name, Value: v, Percent: pct})
@@ -62,6 +74,9 @@ func (b *Bot) talkFacts(ctx context.Context, s domain.Scenario, asOf time.Time) 
 	}
 	add("discount", t.Discount, true)
 	add("months", float64(t.Months), false)
+	if t.Months%12 == 0 {
+		add("years", float64(t.Months/12), false) // "over 2 years"
+	}
 	add("quantity_of_y", t.Qty, false)
 	add("price_of_y", d.PriceY, false)
 	add("unit_gp_of_y", d.UnitGPY, false)
@@ -69,6 +84,10 @@ func (b *Bot) talkFacts(ctx context.Context, s domain.Scenario, asOf time.Time) 
 	add("margin_of_x", d.MarginX, true)
 	add("concession", d.Concession, false)
 	add("gain", d.Gain, false)
+	if d.PricedGives != 0 || d.PricedGets != 0 {
+		add("priced_gives", d.PricedGives, false)
+		add("priced_gets", d.PricedGets, false)
+	}
 	add("net", d.Net, false)
 	if d.BreakEvenQty != nil {
 		add("break_even_quantity", math.Ceil(*d.BreakEvenQty-1e-9), false)
@@ -83,23 +102,41 @@ func (b *Bot) talkFacts(ctx context.Context, s domain.Scenario, asOf time.Time) 
 		add(p+"their_price", c.PriceTheirs, false)
 		add(p+"yearly_savings_with_us", c.Savings, false)
 		add(p+"parity_price", parity(c), false)
-		f.Quoted = append(f.Quoted, fmt.Sprintf("offer %d is from %s", i+1, c.Competitor))
+		f.Quoted = append(f.Quoted, fmt.Sprintf("offer %d is from %s on %s", i+1, c.Competitor, f.productName(c.SKU)))
 		if c.Weaknesses != "" {
 			f.Quoted = append(f.Quoted, fmt.Sprintf("offer %d weaknesses: %s", i+1, c.Weaknesses))
 		}
 	}
-	for _, it := range s.Ledger {
+	for i, it := range s.Ledger {
 		imp := "secondary"
 		if it.Primary {
 			imp = "primary"
 		}
-		f.Quoted = append(f.Quoted, fmt.Sprintf("we %s (%s): %s", it.Side, imp, it.Text))
+		f.Quoted = append(f.Quoted, fmt.Sprintf("ledger item %d: we %s (%s): %s", i+1, it.Side, imp, it.Text))
+		if it.Value != nil {
+			add(fmt.Sprintf("ledger_item_%d_value_over_the_term", i+1), *it.Value, false)
+		}
+		if it.Worth != nil {
+			add(fmt.Sprintf("ledger_item_%d_worth_as_typed", i+1), *it.Worth, false)
+		}
+		if it.Terms != nil {
+			add("payment_terms_days_today", float64(it.Terms.Today), false)
+			add("cost_of_capital", it.Terms.CostOfCapital, true)
+		}
 	}
-	// Numbers inside names (an account called "Acme 2000", a SKU "W-1") are not figures,
-	// but a draft may repeat the names.
+	// The deal's SKUs by name, the way a rep says them.
+	f.Quoted = append(f.Quoted, "x is "+f.productName(t.X), "y is "+f.productName(t.Y))
+	// Numbers inside names and typed items (an account called "Acme 2000", a SKU "W-1",
+	// "Socket Set 28 pc", "net 60 terms") are not figures, but a draft may repeat them.
 	names := []string{s.AccountName, s.AccountID, t.X, t.Y}
+	for _, p := range f.Products {
+		names = append(names, p.Name)
+	}
 	for _, c := range s.CostPerUse {
 		names = append(names, c.SKU, c.Competitor, c.CompetitorProduct)
+	}
+	for _, it := range s.Ledger {
+		names = append(names, it.Text)
 	}
 	for _, n := range names {
 		for _, x := range ExtractNumbers(n) {
@@ -122,33 +159,155 @@ func (b *Bot) talkFacts(ctx context.Context, s domain.Scenario, asOf time.Time) 
 	return f
 }
 
+// cpuSKUs are the SKUs of comparisons.
+func cpuSKUs(cs []domain.CostPerUse) []string {
+	out := make([]string, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, c.SKU)
+	}
+	return out
+}
+
+// maxSaidName is the longest product name talking points say in full, in characters.
+const maxSaidName = 40
+
+// sayName shortens a name longer than maxSaidName at a word boundary, with "…".
+func sayName(name string) string {
+	name = strings.Join(strings.Fields(name), " ")
+	if utf8.RuneCountInString(name) <= maxSaidName {
+		return name
+	}
+	r := []rune(name)
+	cut := maxSaidName - 1
+	for cut > 0 && r[cut] != ' ' {
+		cut--
+	}
+	if cut == 0 { // one long word
+		cut = maxSaidName - 1
+	}
+	return strings.TrimRight(string(r[:cut]), " ,;:-–(/") + "…"
+}
+
+// productName names a SKU the way a rep says it: "Welding wire (W-1)"; a SKU with no
+// product on file, or a category, as it is.
+func (f TalkFacts) productName(sku string) string {
+	p, ok := f.Products[sku]
+	if !ok || strings.TrimSpace(p.Name) == "" {
+		return sku
+	}
+	return sayName(p.Name) + " (" + sku + ")"
+}
+
+// sayer names products in talking points: by name, with the SKU in brackets the first
+// time only.
+type sayer struct {
+	f    TalkFacts
+	seen map[string]bool
+}
+
+func (s *sayer) name(sku string) string {
+	p, ok := s.f.Products[sku]
+	if !ok || strings.TrimSpace(p.Name) == "" {
+		return sku
+	}
+	if s.seen[sku] {
+		return sayName(p.Name)
+	}
+	s.seen[sku] = true
+	return s.f.productName(sku)
+}
+
+// x names X: a product by its name, a category by its own.
+func (s *sayer) x(t domain.DealTerms) string {
+	if t.XIsSKU {
+		return s.name(t.X)
+	}
+	return t.X
+}
+
+// overTerm says a term of months the way people do: "over the year", "over 2 years",
+// "over 6 months".
+func overTerm(n int) string {
+	switch {
+	case n == 12:
+		return "over the year"
+	case n%12 == 0:
+		return fmt.Sprintf("over %d years", n/12)
+	}
+	return "over " + months(n)
+}
+
 // TemplateDraft writes talking points from the facts alone, with no model: lead with
-// value, trade rather than give, name the competitor's weaknesses plainly, protect the
-// relationship. Every number in it is one of the facts.
+// value, trade rather than give, price every give, name the competitor's weaknesses
+// plainly, protect the relationship. Products are said by name (the SKU once, in
+// brackets) and money the way people say it ("about $9,600 over the year"). Every
+// number in it is one of the facts, or one of them rounded as grounded allows.
 func TemplateDraft(f TalkFacts) Draft {
 	m := f.Money
 	d := f.Deal
 	t := d.Terms
+	say := &sayer{f: f, seen: map[string]bool{}}
+	over := overTerm(t.Months)
 	var pts []string
 	for _, c := range f.CostPerUse {
 		if c.Beats() && saves(c.Savings) {
 			pts = append(pts, fmt.Sprintf("Lead with value, not unit price: our cost per use on %s is %s against %s, and with us they save %s a year. Price alone is not the comparison.",
-				c.SKU, m.perUse(c.CPUOurs), m.perUse(c.CPUTheirs), m.Format(c.Savings)))
+				say.name(c.SKU), m.perUse(c.CPUOurs), m.perUse(c.CPUTheirs), m.SayMoney(c.Savings)))
 			break
 		}
 	}
-	get := fmt.Sprintf("a first order of %s %s", num(t.Qty), t.Y)
+	get := fmt.Sprintf("a first order of %s %s", num(t.Qty), say.name(t.Y))
 	if t.Yearly {
-		get = fmt.Sprintf("%s %s a year", num(t.Qty), t.Y)
+		get = strings.TrimPrefix(get, "a first order of ") + " a year"
 	}
-	pts = append(pts, fmt.Sprintf("Trade, don't give: \"If you can give us %s, we can look at %s on %s for %s.\"", get, pctExact(t.Discount), t.X, months(t.Months)))
+	var gives, gets []string
+	for _, it := range f.Ledger {
+		if it.Side == domain.LedgerGive {
+			gives = append(gives, it.Text)
+		} else {
+			gets = append(gets, it.Text)
+		}
+	}
+	if len(gets) > 0 {
+		get += " and " + andList(gets)
+	}
+	look := fmt.Sprintf("%s on %s for %s", pctExact(t.Discount), say.x(t), months(t.Months))
+	if len(gives) > 0 {
+		look += ", with " + andList(gives)
+	}
+	pts = append(pts, fmt.Sprintf("Trade, don't give: \"If you can give us %s, we can look at %s.\"", get, look))
+	cost := []string{m.SayMoney(d.Concession) + " of discount"}
+	for _, it := range f.Ledger {
+		if it.Side == domain.LedgerGive && it.Value != nil {
+			cost = append(cost, m.SayMoney(*it.Value)+" of "+it.Text)
+		}
+	}
+	brings := []string{m.SayMoney(d.Gain) + " from " + say.name(t.Y)}
+	for _, it := range f.Ledger {
+		if it.Side == domain.LedgerGet && it.Value != nil {
+			brings = append(brings, m.SayMoney(*it.Value)+" of "+it.Text)
+		}
+	}
 	if d.Verdict == domain.VerdictAccretive {
-		pts = append(pts, fmt.Sprintf("Know our number: the trade adds %s of gross profit to the account over the term (%s of concession against %s of gain).", m.Format(d.Net), m.Format(d.Concession), m.Format(d.Gain)))
+		pts = append(pts, fmt.Sprintf("Know our number: the trade adds %s of gross profit to the account %s (%s, against %s).",
+			m.SayMoney(d.Net), over, andList(cost), andList(brings)))
 	} else if d.BreakEvenQty != nil {
-		pts = append(pts, fmt.Sprintf("Hold the line: as it stands the trade costs us %s; it needs at least %s before the discount pays for itself.", m.Format(-d.Net), breakEven(d)))
+		need := fmt.Sprintf("%s %s", num(math.Ceil(*d.BreakEvenQty-1e-9)), say.name(t.Y))
+		if t.Yearly {
+			need += " a year"
+		}
+		pts = append(pts, fmt.Sprintf("Hold the line: as it stands the trade costs us %s %s (%s, against %s); it needs at least %s before what we give pays for itself.",
+			m.SayMoney(-d.Net), over, andList(cost), andList(brings), need))
+	}
+	for _, it := range f.Ledger {
+		if it.Side == domain.LedgerGive && it.Value != nil && *it.Value >= 1 {
+			pts = append(pts, fmt.Sprintf("Nothing is free: %s costs us %s %s. If they ask for it, ask for something of the same worth in return.",
+				it.Text, m.SayMoney(*it.Value), over))
+			break
+		}
 	}
 	if d.RequiredVolumeIncrease == nil {
-		pts = append(pts, fmt.Sprintf("Do not let the discount stand alone: %s is the whole margin on %s, so no extra volume of it makes up for it.", pctExact(t.Discount), t.X))
+		pts = append(pts, fmt.Sprintf("Do not let the discount stand alone: %s is the whole margin on %s, so no extra volume of it makes up for it.", pctExact(t.Discount), say.x(t)))
 	}
 	for _, c := range f.CostPerUse {
 		if c.Weaknesses != "" {
@@ -171,6 +330,17 @@ func TemplateDraft(f TalkFacts) Draft {
 		}
 	}
 	return Draft{Points: kept, Drafter: "template"}
+}
+
+// andList joins words as people list them: "a", "a and b", "a, b and c".
+func andList(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
 func (b *Bot) talkCmd(ctx context.Context, req Request, args []string) (Reply, error) {
@@ -235,8 +405,8 @@ func (b *Bot) suggestedScenario(ctx context.Context, req Request, account string
 		if err != nil {
 			return domain.Scenario{}, "", fmt.Errorf("suggested deal for %s: %w", a.ID, err)
 		}
-		r := domain.DealRequest{AccountID: a.ID, Discount: c.Pct / 100, X: c.X, Y: c.Y, Months: c.Months, Qty: c.Qty, Yearly: c.Cadence == "yearly"}
-		s, err := b.priceAndSave(ctx, req, a, r, c.Ledger, 0)
+		r := domain.DealRequest{AccountID: a.ID, Discount: c.Pct / 100, X: c.X, Y: c.Y, Months: c.Months, Qty: c.Qty, Yearly: c.Cadence == "yearly", Ledger: c.Ledger}
+		s, err := b.priceAndSave(ctx, req, a, r, 0)
 		if err != nil {
 			return domain.Scenario{}, "", err
 		}

@@ -32,10 +32,12 @@ type DealTerms struct {
 const DefaultDealMonths = 12
 
 // DealInput is what a deal is priced on: the account's revenue and GP on X over W, and
-// Y's unit cost and list price.
+// Y's unit cost and list price; Ledger is the trade's ledger as PriceLedger priced it
+// (nil: nothing beyond price).
 type DealInput struct {
 	RevenueX, GPX         float64
 	UnitCostY, ListPriceY float64
+	Ledger                []LedgerItem
 }
 
 // Deal is DESIGN section 3 "Deal what-if" for one trade.
@@ -55,9 +57,15 @@ type Deal struct {
 	UnitGPY                float64  `json:"unit_gp_y" money:"unit"`
 	// Gain is q × unit_gp_Y (once) or q × unit_gp_Y × T/12 (yearly).
 	Gain float64 `json:"gain" money:"amount"`
-	Net  float64 `json:"net" money:"amount"`
-	// BreakEvenQty is the quantity of Y whose GP pays for the concession (per year when
-	// yearly); nil when Y earns nothing per unit (unit_gp_Y ≤ 0).
+	// PricedGives and PricedGets are the sums of the ledger's priced gives and gets
+	// over the term.
+	PricedGives float64 `json:"priced_gives" money:"amount"`
+	PricedGets  float64 `json:"priced_gets" money:"amount"`
+	// Net is gain − concession − priced gives + priced gets.
+	Net float64 `json:"net" money:"amount"`
+	// BreakEvenQty is the quantity of Y whose GP pays for the concession and the priced
+	// gives less the priced gets (per year when yearly), 0 when the gets pay for them;
+	// nil when Y earns nothing per unit (unit_gp_Y ≤ 0).
 	BreakEvenQty *float64 `json:"break_even_qty"`
 	Verdict      string   `json:"verdict"`
 }
@@ -94,9 +102,11 @@ func ComputeDeal(t DealTerms, in DealInput) (Deal, error) {
 		perYearOrOnce *= term
 	}
 	d.Gain = t.Qty * perYearOrOnce
-	d.Net = d.Gain - d.Concession
+	d.PricedGives, d.PricedGets = PricedSums(in.Ledger)
+	cost := d.Concession + d.PricedGives - d.PricedGets
+	d.Net = d.Gain - cost
 	if perYearOrOnce > 0 {
-		q := d.Concession / perYearOrOnce
+		q := max(0, cost/perYearOrOnce)
 		d.BreakEvenQty = &q
 	}
 	d.Verdict = VerdictDilutive

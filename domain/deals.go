@@ -16,6 +16,17 @@ type Deals struct {
 	Store    Store
 	Gaps     *Gaps
 	Settings DealSettings // must be valid
+	// Grades' settings hold the cost of capital that prices payment terms given or got
+	// (one setting for grades and deals); nil: DefaultGradeSettings'.
+	Grades *Grades
+}
+
+// costOfCapital is the yearly rate payment terms are priced at.
+func (d *Deals) costOfCapital() float64 {
+	if d.Grades != nil {
+		return d.Grades.Settings.CostOfCapital
+	}
+	return DefaultGradeSettings().CostOfCapital
 }
 
 // Target is what a deal's X or Y names: a SKU (Product set) or a category.
@@ -159,13 +170,17 @@ type DealRequest struct {
 	Qty       float64
 	Yearly    bool
 	PriceY    float64 // 0: list price
+	// Ledger is what the trade gives and gets beyond price; Price prices it.
+	Ledger []LedgerItem
 }
 
 // PricedDeal is a priced trade with what the reply needs around it.
 type PricedDeal struct {
 	Deal
-	XTarget Target `json:"-"`
-	YTarget Target `json:"-"`
+	// Ledger is the request's ledger, priced where it can be (see PriceLedger).
+	Ledger  []LedgerItem `json:"ledger"`
+	XTarget Target       `json:"-"`
+	YTarget Target       `json:"-"`
 	// CostPerUse compares our SKUs of X with the competitor offers on file for the
 	// account (or market-wide).
 	CostPerUse []CostPerUse `json:"cost_per_use"`
@@ -208,12 +223,16 @@ func (d *Deals) Price(ctx context.Context, r DealRequest, asOf time.Time) (Price
 	}
 	terms := DealTerms{Discount: r.Discount, X: x.Name(), XIsSKU: x.IsSKU(), Months: months, Qty: r.Qty, Y: y.SKU,
 		Yearly: r.Yearly, PriceY: r.PriceY}
-	deal, err := ComputeDeal(terms, DealInput{RevenueX: xs.Revenue, GPX: xs.Revenue - xs.Cost,
-		UnitCostY: y.Product.UnitCost, ListPriceY: y.Product.ListPrice})
+	ledger, err := d.priceLedger(ctx, r, months, sales)
 	if err != nil {
 		return PricedDeal{}, err
 	}
-	pd := PricedDeal{Deal: deal, XTarget: x, YTarget: y}
+	deal, err := ComputeDeal(terms, DealInput{RevenueX: xs.Revenue, GPX: xs.Revenue - xs.Cost,
+		UnitCostY: y.Product.UnitCost, ListPriceY: y.Product.ListPrice, Ledger: ledger})
+	if err != nil {
+		return PricedDeal{}, err
+	}
+	pd := PricedDeal{Deal: deal, Ledger: ledger, XTarget: x, YTarget: y}
 	offers, err := d.Store.FindCompetitorOffers(ctx, ForAccount(r.AccountID))
 	if err != nil {
 		return PricedDeal{}, fmt.Errorf("find competitor offers: %w", err)
@@ -227,6 +246,31 @@ func (d *Deals) Price(ctx context.Context, r DealRequest, asOf time.Time) (Price
 		pd.CostPerUse = append(pd.CostPerUse, ComputeCostPerUse(CPUInput{AccountID: r.AccountID, Product: p, Quantity: s.Quantity, Revenue: s.Revenue}, o))
 	}
 	return pd, nil
+}
+
+// priceLedger prices a request's ledger at the account: its payment terms are read only
+// when an item names terms.
+func (d *Deals) priceLedger(ctx context.Context, r DealRequest, months int, sales accountSales) ([]LedgerItem, error) {
+	in := LedgerInput{CostOfCapital: d.costOfCapital(), Months: months}
+	for _, it := range r.Ledger {
+		if _, ok := it.TermsDays(); ok && it.Worth == nil {
+			a, err := d.Store.FindAccount(ctx, r.AccountID)
+			if err != nil {
+				return nil, fmt.Errorf("account %s: %w", r.AccountID, err)
+			}
+			in.PaymentTermsDays = a.PaymentTermsDays
+			break
+		}
+	}
+	keys := make([]string, 0, len(sales.bySKU))
+	for k := range sales.bySKU {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // a sum in a fixed order
+	for _, k := range keys {
+		in.Revenue += sales.bySKU[k].Revenue
+	}
+	return PriceLedger(r.Ledger, in)
 }
 
 // CostPerUseResult is the `cpu` command's result: our SKU at the account against every

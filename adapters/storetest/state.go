@@ -83,12 +83,18 @@ func testScenarioStore(t *testing.T, open func(t *testing.T) Store) {
 	if _, err := s.FindScenario(ctx, 1); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Fatalf("no scenario yet: %v", err)
 	}
-	be := 33.5
+	be, terms, worth, freight, zero := 38.0/3, 67.72602739726027, 1200.0, 600.0, 0.0
+	// A priced ledger: terms (with what they were priced on), a yearly worth, a worth of
+	// 0 once, and an unpriced item (value null).
 	sc := domain.Scenario{AccountID: "A1", AccountName: "Acme", Author: "rita@example.com", Channel: "C1", Thread: "1700000000.1",
 		CreatedAt: time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC), AsOf: "2026-11-27",
-		Ledger: []domain.LedgerItem{{Side: domain.LedgerGive, Text: "net 60", Primary: true}},
+		Ledger: []domain.LedgerItem{{Side: domain.LedgerGive, Text: "net 60", Primary: true, Value: &terms,
+			Terms: &domain.TermsBasis{Today: 30, Days: 60, Revenue: 10300, CostOfCapital: 0.08}},
+			{Side: domain.LedgerGive, Text: "free freight", Worth: &worth, Value: &freight},
+			{Side: domain.LedgerGet, Text: "samples", Worth: &zero, Once: true, Value: &zero},
+			{Side: domain.LedgerGet, Text: "2-year contract", Primary: true}},
 		Deal: domain.Deal{Terms: domain.DealTerms{Discount: 0.05, X: "Gloves", Months: 12, Qty: 100, Y: "W-1"}, Concession: 500,
-			Gain: 1500, Net: 1000, BreakEvenQty: &be, Verdict: domain.VerdictAccretive}}
+			Gain: 1500, PricedGives: terms + freight, Net: 1500 - 500 - terms - freight, BreakEvenQty: &be, Verdict: domain.VerdictAccretive}}
 	if err := s.SaveScenario(ctx, &sc); err != nil || sc.ID != 1 {
 		t.Fatalf("save: id %d, %v", sc.ID, err)
 	}

@@ -91,6 +91,102 @@ func TestDealFormulas(t *testing.T) {
 	}
 }
 
+// TestDealLedger checks the priced ledger of DESIGN section 3 "Deal what-if" (v2)
+// through the CLI. Acme is on net 30 (the default) with 10,300 of revenue over W.
+func TestDealLedger(t *testing.T) {
+	db := dealDB(t)
+	p := func(f float64) *float64 { return &f }
+	type ledgerJSON struct {
+		Side  string   `json:"side"`
+		Text  string   `json:"text"`
+		Worth *float64 `json:"worth"`
+		Once  bool     `json:"once"`
+		Value *float64 `json:"value"`
+	}
+	type pricedJSON struct {
+		Concession, Gain, Net float64
+		PricedGives           float64  `json:"priced_gives"`
+		PricedGets            float64  `json:"priced_gets"`
+		BreakEvenQty          *float64 `json:"break_even_qty"`
+		Verdict               string
+		Ledger                []ledgerJSON `json:"ledger"`
+	}
+	// A day of terms on 10,300 at 8% costs 10,300 × 0.08 / 365 a year.
+	day := 10300 * 0.08 / 365
+	tests := []struct {
+		name, text string
+		settings   string // a settings file's text
+		want       pricedJSON
+	}{
+		{"terms, worth a year and once, a get, an unpriced item",
+			"deal acme give 5% on gloves for 6 months get 100 W-1 also give net 45 terms also give free freight worth $1.2k a year also get rebate clawback worth 500 once primary also give 2-year contract",
+			"",
+			// concession .05 × 10,000 × 6/12 = 250; gain 100 × 15; net 45: 15 days × 6/12;
+			// freight 1,200 × 6/12; rebate 500 once.
+			pricedJSON{Concession: 250, Gain: 1500, PricedGives: 15*day*0.5 + 600, PricedGets: 500,
+				Net: 1500 - 250 - (15*day*0.5 + 600) + 500, BreakEvenQty: p((250 + 15*day*0.5 + 600 - 500) / 15), Verdict: "accretive",
+				Ledger: []ledgerJSON{{Side: "give", Text: "net 45 terms", Value: p(15 * day * 0.5)}, {Side: "give", Text: "free freight", Worth: p(1200), Value: p(600)},
+					{Side: "get", Text: "rebate clawback", Worth: p(500), Once: true, Value: p(500)}, {Side: "give", Text: "2-year contract"}}}},
+		{"yearly, a get of shorter terms, the cost of capital a setting",
+			"deal acme give 3% on gloves get 10 W-1 yearly for 24 months also get net 10 terms also give free freight worth 1000",
+			"[grade]\ncost_of_capital = 0.10\n",
+			// concession .03 × 10,000 × 2 = 600; gain 10 × 15 × 2 = 300; net 10: 20 days ×
+			// 10,300 × 0.10 / 365 × 2; freight 1,000 × 2.
+			pricedJSON{Concession: 600, Gain: 300, PricedGives: 2000, PricedGets: 20 * 10300 * 0.10 / 365 * 2,
+				Net: 300 - 600 - 2000 + 20*10300*0.10/365*2, BreakEvenQty: p((600 + 2000 - 20*10300*0.10/365*2) / 30), Verdict: "dilutive",
+				Ledger: []ledgerJSON{{Side: "get", Text: "net 10 terms", Value: p(20 * 10300 * 0.10 / 365 * 2)}, {Side: "give", Text: "free freight", Worth: p(1000), Value: p(2000)}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []string{"--format", "json", tt.text}
+			if tt.settings != "" {
+				path := filepath.Join(t.TempDir(), "settings.toml")
+				if err := os.WriteFile(path, []byte(tt.settings), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				args = append([]string{"--settings", path}, args...)
+			}
+			code, out := ask(t, db, args...)
+			var got pricedJSON
+			if err := json.Unmarshal([]byte(out), &got); code != 0 || err != nil {
+				t.Fatalf("status %d, %v\n%s", code, err, out)
+			}
+			// JSON writes money to the cent.
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateApprox(0, 0.005+1e-9)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			if strings.Contains(tt.text, "2-year contract") && !strings.Contains(out, `"value": null`) {
+				t.Errorf("an unpriced item's value is not null:\n%s", out)
+			}
+		})
+	}
+	// The reply shows each priced line; a variant prices the ledger again on its term and
+	// replaces its terms.
+	code, out := ask(t, db, "deal acme give 5% on gloves get 100 W-1 also give free freight worth 1200 also give net 60 terms also get rebate clawback worth 500 once")
+	for _, want := range []string{"Give: free freight              worth $1,200 a year × 12/12", "Give: net 60 terms", "30 days beyond net 30 on $10,300 a year at 8% × 12/12",
+		"Get: rebate clawback            worth $500 once", "gain − concession − gives + gets", "(concession + gives − gets) ÷ GP per unit of W-1"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("the reply lacks %q: status %d\n%s", want, code, out)
+		}
+	}
+	v := askDeal(t, db, "deal vary S-3 for 6 months also give net 90 terms")
+	// 5% × 10,000 × 6/12 = 250; freight 1,200 × 6/12; net 90 (not 60): 60 days × 6/12;
+	// rebate 500 once.
+	if want := 1500 - 250 - 600 - 60*day*0.5 + 500; v.Net < want-0.006 || v.Net > want+0.006 {
+		t.Errorf("variant net %v, want %v", v.Net, want)
+	}
+
+	for _, tt := range []struct{ text, want string }{
+		{"deal acme give 5% on gloves get 1 W-1 also give net 30 terms", "They are on net 30 today: giving net 30 terms is no concession."},
+		{"deal acme give 5% on gloves get 1 W-1 also give net 15", "They are on net 30 today: giving net 15 is no concession."},
+		{"deal acme give 5% on gloves get 1 W-1 also get net 45 terms", "They are on net 30 today: getting net 45 terms gains nothing."},
+	} {
+		if code, out := ask(t, db, tt.text); code != 1 || !strings.Contains(out, tt.want) {
+			t.Errorf("%q: status %d, want 1 and %q:\n%s", tt.text, code, tt.want, out)
+		}
+	}
+}
+
 // TestDealReplies compares deal, cpu and suggest replies with golden files.
 func TestDealReplies(t *testing.T) {
 	db := dealDB(t)
@@ -101,6 +197,7 @@ func TestDealReplies(t *testing.T) {
 		{"deal_suggest", "deal suggest acme"},
 		{"cpu", "cpu acme G-1"},
 		{"cpu_vs", "cpu acme nitrile gloves vs rival"},
+		{"deal_priced", "deal acme give 5% on gloves for 6 months get 100 W-1 yearly also give free freight worth $1.2k a year also get rebate clawback worth 500 once primary also give 2-year contract"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out := ask(t, db, tt.text)
@@ -172,7 +269,8 @@ func TestScenarios(t *testing.T) {
 		t.Fatalf("compare: status %d, %v\n%s", code, err, out)
 	}
 	code, out = ask(t, db, "deal compare S-1 S-2 S-3")
-	if code != 0 || !strings.Contains(out, "*S-3* adds the most gross profit: $2,700.") {
+	// 3,000 − 300 − net 60 terms: 30 days × 10,300 × 0.08 / 365 = 67.73.
+	if code != 0 || !strings.Contains(out, "*S-3* adds the most gross profit: $2,632.") {
 		t.Errorf("compare: status %d\n%s", code, out)
 	}
 

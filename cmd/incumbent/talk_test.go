@@ -180,6 +180,34 @@ func TestTalkWithModel(t *testing.T) {
 	}
 }
 
+// TestTalkSaidRounded: a model's draft may say a computed figure rounded the way people
+// say money ("about $43,000" for 43,333), never further ("about $40,000"); the model is
+// given the products by name.
+func TestTalkSaidRounded(t *testing.T) {
+	m := &fakeModel{content: `{"points":[{"text":"With us they save about $43,000 a year on Nitrile gloves (G-1), and the trade nets the account around $1,000.","facts":["offer_2_yearly_savings_with_us","net"]}]}`}
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+	b, obs := talkBot(t, openai.Config{APIKey: "k", BaseURL: srv.URL + "/v1", Model: "fake-model"}, "testdata/dealdata")
+	if out := talk(t, b); !strings.Contains(out, "they save about $43,000 a year") || !strings.Contains(out, "Drafted by fake-model") {
+		t.Errorf("a figure said rounded was refused:\n%s", out)
+	}
+	m.mu.Lock()
+	req := m.requests[0]
+	m.content = `{"points":[{"text":"With us they save about $40,000 a year.","facts":[]}]}`
+	m.mu.Unlock()
+	if !strings.Contains(req, "y is Welding wire (W-1)") || !strings.Contains(req, "Nitrile gloves (G-1)") {
+		t.Errorf("the model is not given the products by name:\n%s", req)
+	}
+	if out := talk(t, b); strings.Contains(out, "$40,000") || !strings.Contains(out, "quoted a number Incumbent did not compute") {
+		t.Errorf("a figure rounded too far reached the user:\n%s", out)
+	}
+	obs.mu.Lock()
+	defer obs.mu.Unlock()
+	if last := obs.outcomes[len(obs.outcomes)-1]; last != "fake-model:ungrounded" {
+		t.Errorf("observed %s", last)
+	}
+}
+
 // TestTalkInjection: a competitor's weakness in the CSV tells the model to offer 50%
 // off; a model that obeys is caught by the grounding check and the template answers.
 func TestTalkInjection(t *testing.T) {

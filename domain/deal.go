@@ -320,6 +320,8 @@ func Suggest(in SuggestInput, s DealSettings) []Suggestion {
 	}
 	discounts := slices.Clone(s.Discounts)
 	slices.Sort(discounts)
+	// The bounds hold within rounding: 100 × 50 / (5% × 10,000) is a balance of 10.
+	lo, hi := s.BalanceMin*(1-1e-9), s.BalanceMax*(1+1e-9)
 
 	type trade struct {
 		deal    Deal
@@ -360,16 +362,16 @@ func Suggest(in SuggestInput, s DealSettings) []Suggestion {
 					continue
 				}
 				largest = d
-				if b := balance(q0, d); b >= s.BalanceMin && b <= s.BalanceMax {
+				if b := balance(q0, d); b >= lo && b <= hi {
 					add(q0, d)
 				}
 			}
-			if largest == 0 || balance(q0, largest) <= s.BalanceMax {
+			if largest == 0 || balance(q0, largest) <= hi {
 				continue
 			}
 			// Too much asked even at the largest discount X allows: ask what it buys.
-			q := math.Floor(s.BalanceMax * largest * x.Current / py.ListPrice)
-			if q >= 1 && balance(q, largest) >= s.BalanceMin {
+			q := math.Floor(s.BalanceMax*largest*x.Current/py.ListPrice + 1e-9)
+			if q >= 1 && balance(q, largest) >= lo {
 				add(q, largest)
 			}
 		}

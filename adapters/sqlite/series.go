@@ -361,22 +361,24 @@ func (s *daySums) upTo(day int64) float64 {
 }
 
 // writeIndustryBestSellers fills industry_best_sellers from every product's daily sales
-// among each industry's accounts: for each industry and each as-of date from its first
-// sales day to a year after its last, each category's SKU with the most revenue over W
-// (ties to the first SKU in order), as writeBestSellers does for the company.
+// among each industry's accounts: for each industry, each as-of date from its first
+// sales day to a year after its last, and each category, the SKU with the most revenue
+// over W (ties to the first SKU in order), as writeBestSellers does for the company,
+// written as runs of days with the same best seller.
 func (b *Batch) writeIndustryBestSellers(ctx context.Context, byIndustry map[string]map[int64]*daySums, skus, categories map[int64]string) error {
 	type product struct {
 		sku  string
 		sums *daySums
 	}
-	const chunk = 250
-	args := make([]any, 0, 4*chunk)
+	const chunk = 200
+	args := make([]any, 0, 5*chunk)
 	flush := func() error {
-		n := len(args) / 4
+		n := len(args) / 5
 		if n == 0 {
 			return nil
 		}
-		q := `INSERT INTO industry_best_sellers (industry, day, category, sku) VALUES ` + strings.Repeat("(?, ?, ?, ?), ", n-1) + "(?, ?, ?, ?)"
+		q := `INSERT INTO industry_best_sellers (industry, category, first_day, last_day, sku) VALUES ` +
+			strings.Repeat("(?, ?, ?, ?, ?), ", n-1) + "(?, ?, ?, ?, ?)"
 		if _, err := b.tx.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("write industry best sellers: %w", err)
 		}
@@ -392,28 +394,33 @@ func (b *Batch) writeIndustryBestSellers(ctx context.Context, byIndustry map[str
 			c := categories[prod]
 			byCategory[c] = append(byCategory[c], product{skus[prod], sums})
 		}
-		for _, ps := range byCategory {
+		for _, c := range slices.Sorted(maps.Keys(byCategory)) {
+			ps := byCategory[c]
 			slices.SortFunc(ps, func(a, b product) int { return strings.Compare(a.sku, b.sku) })
-		}
-		cats := slices.Sorted(maps.Keys(byCategory))
-		for day := first; day <= last+366; day++ {
-			w := domain.NewDayWindow(fromDayNumber(day))
-			for _, c := range cats {
-				best, top := "", 0.0
-				for _, p := range byCategory[c] {
-					if rev := p.sums.upTo(w.Through) - p.sums.upTo(w.After); rev > top+1e-9 {
-						best, top = p.sku, rev
+			run, from := "", first // the best seller since day from ("": none)
+			for day := first; day <= last+367; day++ {
+				best := ""
+				if day <= last+366 {
+					w := domain.NewDayWindow(fromDayNumber(day))
+					top := 0.0
+					for _, p := range ps {
+						if rev := p.sums.upTo(w.Through) - p.sums.upTo(w.After); rev > top+1e-9 {
+							best, top = p.sku, rev
+						}
 					}
 				}
-				if best == "" {
+				if best == run {
 					continue
 				}
-				args = append(args, ind, day, c, best)
-				if len(args) == 4*chunk {
-					if err := flush(); err != nil {
-						return err
+				if run != "" {
+					args = append(args, ind, c, from, day-1, run)
+					if len(args) == 5*chunk {
+						if err := flush(); err != nil {
+							return err
+						}
 					}
 				}
+				run, from = best, day
 			}
 		}
 		clear(byIndustry[ind])
@@ -793,8 +800,9 @@ func (s *Store) CompanySalesByCategory(ctx context.Context, periods []domain.Per
 // IndustryBestSellers returns the best-selling SKU of each category over W of asOf
 // among the accounts of the industry, from industry_best_sellers.
 func (s *Store) IndustryBestSellers(ctx context.Context, industry string, asOf time.Time) (map[string]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT category, sku FROM industry_best_sellers WHERE industry = ? AND day = ?`,
-		industry, domain.DayNumber(asOf))
+	day := domain.DayNumber(asOf)
+	rows, err := s.db.QueryContext(ctx, `SELECT category, sku FROM industry_best_sellers
+		WHERE industry = ? AND first_day <= ? AND last_day >= ?`, industry, day, day)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: industry best sellers: %w", err)
 	}

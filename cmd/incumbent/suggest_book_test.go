@@ -28,7 +28,7 @@ func TestSuggestionsWholeBook(t *testing.T) {
 	set := b.Deals.Settings
 	var (
 		trades, leads, withNone int
-		balances                []float64
+		balances, asks          []float64 // per trade: its balance, its new business asked a year
 		discounts               = map[float64]int{}
 	)
 	for _, a := range accounts {
@@ -61,7 +61,7 @@ func TestSuggestionsWholeBook(t *testing.T) {
 			if math.Abs(bal-sg.BalanceRatio) > 1e-9*bal {
 				t.Errorf("%s: balance_ratio %v, want %v", a.ID, sg.BalanceRatio, bal)
 			}
-			balances = append(balances, bal)
+			balances, asks = append(balances, bal), append(asks, d.Terms.Qty*d.PriceY)
 			discounts[d.Terms.Discount]++
 			if bal < set.BalanceMin-1e-9 || bal > set.BalanceMax+1e-9 {
 				t.Errorf("%s: give %v on %s for %v %s: balance %.2f, want %v to %v", a.ID, d.Terms.Discount, d.Terms.X, d.Terms.Qty, d.Terms.Y, bal, set.BalanceMin, set.BalanceMax)
@@ -78,12 +78,12 @@ func TestSuggestionsWholeBook(t *testing.T) {
 	if len(discounts) < 2 {
 		t.Errorf("discount levels across the book: %v, want more than one", discounts)
 	}
-	t.Log(bookSummary(len(accounts), withNone, trades, leads, discounts, balances))
+	t.Log(bookSummary(len(accounts), withNone, trades, leads, discounts, balances, asks))
 }
 
 // bookSummary describes the suggestions of the whole book: how many, at which
 // discounts, and the distribution of their balance.
-func bookSummary(accounts, withNone, trades, leads int, discounts map[float64]int, balances []float64) string {
+func bookSummary(accounts, withNone, trades, leads int, discounts map[float64]int, balances, asks []float64) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%d accounts (%d with no suggestion): %d trades, %d leads with value\n", accounts, withNone, trades, leads)
 	ds := make([]float64, 0, len(discounts))
@@ -103,8 +103,10 @@ func bookSummary(accounts, withNone, trades, leads int, discounts map[float64]in
 				over10++
 			}
 		}
-		fmt.Fprintf(&sb, "  balance: min %.1f, p25 %.1f, median %.1f, p75 %.1f, max %.1f; over 10: %d (%.0f%%)",
+		fmt.Fprintf(&sb, "  balance: min %.1f, p25 %.1f, median %.1f, p75 %.1f, max %.1f; over 10: %d (%.0f%%)\n",
 			balances[0], q(0.25), q(0.5), q(0.75), balances[len(balances)-1], over10, 100*float64(over10)/float64(len(balances)))
+		slices.Sort(asks)
+		fmt.Fprintf(&sb, "  new business asked a year: min %.0f, median %.0f, max %.0f", asks[0], asks[len(asks)/2], asks[len(asks)-1])
 	}
 	return sb.String()
 }

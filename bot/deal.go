@@ -634,7 +634,7 @@ func (b *Bot) dealSuggest(ctx context.Context, req Request, account string) (Rep
 		blocks = append(blocks, &Context{Text: note})
 	}
 	if len(sugs) == 0 {
-		blocks = append(blocks, &Text{Text: fmt.Sprintf("No trade adds profit at %s: it has no uncovered gap we sell into, or nothing it buys has the margin to fund a discount. See `gap %s`.", a.Name, a.ID)})
+		blocks = append(blocks, &Text{Text: fmt.Sprintf("No balanced trade adds profit at %s: it has no uncovered gap we sell into, or nothing it buys is big enough, with the margin, to fund a fair discount. See `gap %s`.", a.Name, a.ID)})
 		return Reply{Blocks: blocks, Data: []domain.Suggestion{}}, nil
 	}
 	text, buttons := b.suggestionLines(a, sugs)
@@ -642,18 +642,30 @@ func (b *Bot) dealSuggest(ctx context.Context, req Request, account string) (Rep
 	if len(buttons) > 0 {
 		blocks = append(blocks, &Buttons{Buttons: buttons})
 	}
-	s := b.Deals.Settings
-	blocks = append(blocks, &Context{Text: fmt.Sprintf("Y: the categories with uncovered gap, by gap GP, each with the company's best-selling SKU and a first order of %s of the gap a year. X: what they already buy that earns more than %g× the discount. Discounts tried: %s over %d months; only trades that add profit are shown.",
-		pct(s.FirstOrderShare), s.MarginMultiple, pctList(s.Discounts), s.Months)})
+	blocks = append(blocks, &Context{Text: b.suggestionRule()})
 	return Reply{Blocks: blocks, Data: sugs}, nil
 }
 
+// suggestionRule states in one line how suggestions are made, from the settings.
+func (b *Bot) suggestionRule() string {
+	s, m := b.Deals.Settings, b.Money
+	return fmt.Sprintf("Rule: give %s for %d months on a line that is at least %s of their spend and earns over %g× the discount, "+
+		"for a yearly first order (%s of an uncovered gap) of their industry's best seller; each trade adds profit and asks %s–%s "+
+		"of new business a year per %s of discount, with no X or Y twice. Lead with value only where we cost less per use and they save %s+ a year.",
+		pctList(s.Discounts), s.Months, pct(s.MinXShare), s.MarginMultiple, pct(s.FirstOrderShare),
+		m.Format(s.BalanceMin), m.Format(s.BalanceMax), m.Format(1), m.Format(s.LeadMinSavings))
+}
+
+// pctList writes discounts as "2%, 3% or 5%".
 func pctList(ds []float64) string {
 	var out []string
 	for _, d := range ds {
 		out = append(out, pctExact(d))
 	}
-	return strings.Join(out, ", ")
+	if len(out) < 2 {
+		return strings.Join(out, "")
+	}
+	return strings.Join(out[:len(out)-1], ", ") + " or " + out[len(out)-1]
 }
 
 // suggestionLines writes suggestions as numbered lines with a button to save each trade.
@@ -674,8 +686,9 @@ func (b *Bot) suggestionLines(a domain.Account, sugs []domain.Suggestion) (strin
 		}
 		d := s.Deal
 		t := d.Terms
-		lines = append(lines, fmt.Sprintf("%d. Give %s on %s for %s, get %s × %s a year (%s): net %s (gain %s, concession %s).",
-			i+1, pctExact(t.Discount), t.X, months(t.Months), num(t.Qty), t.Y, s.Category, m.Format(d.Net), m.Format(d.Gain), m.Format(d.Concession)))
+		lines = append(lines, fmt.Sprintf("%d. Give %s on %s for %s, get %s × %s a year (%s): net %s (gain %s, concession %s); asks about %s of new business for each %s of discount.",
+			i+1, pctExact(t.Discount), t.X, months(t.Months), num(t.Qty), t.Y, s.Category, m.Format(d.Net), m.Format(d.Gain), m.Format(d.Concession),
+			m.Format(s.BalanceRatio), m.Format(1)))
 		buttons = append(buttons, Button{Label: fmt.Sprintf("Save %d as a scenario", i+1), Command: "deal " + suggestionTerms(a, s)})
 	}
 	return strings.Join(lines, "\n"), buttons

@@ -195,21 +195,32 @@ func ComputeCostPerUse(in CPUInput, o CompetitorOffer) CostPerUse {
 }
 
 // DealSettings are the parameters of deal suggestions (DESIGN section 3 "Deal
-// suggestions").
+// suggestions (v2)").
 type DealSettings struct {
 	Discounts []float64 // the discounts tried, as fractions
 	Months    int       // the term of every suggestion
-	// FirstOrderShare is the share of Y's gap asked for as a first order.
+	// FirstOrderShare is the share of Y's uncovered gap asked for as a first order a
+	// year.
 	FirstOrderShare float64
 	// MarginMultiple: X must earn more than this many times the discount.
 	MarginMultiple float64
+	// MinXShare: X must be at least this share of the account's revenue over W (a line
+	// the buyer cares about).
+	MinXShare float64
+	// BalanceMin and BalanceMax bound a trade's balance: the new business asked a year
+	// per dollar of discount a year.
+	BalanceMin, BalanceMax float64
+	// LeadMinSavings is the least the customer must save a year with us for a
+	// suggestion to lead with value.
+	LeadMinSavings float64
 	// Count is how many suggestions are shown.
 	Count int
 }
 
 // DefaultDealSettings returns the parameters of DESIGN section 3.
 func DefaultDealSettings() DealSettings {
-	return DealSettings{Discounts: []float64{0.02, 0.03, 0.05}, Months: 12, FirstOrderShare: 0.25, MarginMultiple: 2, Count: 3}
+	return DealSettings{Discounts: []float64{0.02, 0.03, 0.05}, Months: 12, FirstOrderShare: 0.25, MarginMultiple: 2,
+		MinXShare: 0.05, BalanceMin: 3, BalanceMax: 10, LeadMinSavings: 500, Count: 3}
 }
 
 // Validate reports parameters that would make suggestions meaningless.
@@ -222,13 +233,22 @@ func (s DealSettings) Validate() error {
 			return Errorf(EINVALID, "deal discounts must be between 0 and 1 (0.05 is 5%%), not %v", d)
 		}
 	}
+	finite := func(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 	switch {
 	case s.Months <= 0:
 		return Errorf(EINVALID, "deal months must be 1 or more, not %d", s.Months)
 	case !(s.FirstOrderShare > 0 && s.FirstOrderShare <= 1):
 		return Errorf(EINVALID, "deal first_order_share must be more than 0 and at most 1, not %v", s.FirstOrderShare)
-	case !(s.MarginMultiple >= 0) || math.IsInf(s.MarginMultiple, 0):
+	case !(s.MarginMultiple >= 0) || !finite(s.MarginMultiple):
 		return Errorf(EINVALID, "deal margin_multiple must be 0 or more, not %v", s.MarginMultiple)
+	case !(s.MinXShare >= 0 && s.MinXShare < 1):
+		return Errorf(EINVALID, "deal min_x_share must be 0 or more and less than 1 (0.05 is 5%%), not %v", s.MinXShare)
+	case !(s.BalanceMin > 0) || !finite(s.BalanceMin):
+		return Errorf(EINVALID, "deal balance_min must be more than 0, not %v", s.BalanceMin)
+	case !(s.BalanceMax >= s.BalanceMin) || !finite(s.BalanceMax):
+		return Errorf(EINVALID, "deal balance_max must be at least balance_min (%v), not %v", s.BalanceMin, s.BalanceMax)
+	case !(s.LeadMinSavings >= 0) || !finite(s.LeadMinSavings):
+		return Errorf(EINVALID, "deal lead_min_savings must be 0 or more, not %v", s.LeadMinSavings)
 	case s.Count <= 0:
 		return Errorf(EINVALID, "deal suggestions must be 1 or more, not %d", s.Count)
 	}
@@ -236,12 +256,15 @@ func (s DealSettings) Validate() error {
 }
 
 // Suggestion is one proposed trade: a priced deal, or (LeadWithValue) no discount at all
-// because our cost per use already beats a competitor's offer on a SKU of Y's category.
+// because our cost per use already beats a competitor's offer on a SKU the account buys.
 type Suggestion struct {
-	Category      string      `json:"category"` // Y's category
+	Category      string      `json:"category"` // Y's category; the led category when LeadWithValue
 	LeadWithValue bool        `json:"lead_with_value"`
 	CostPerUse    *CostPerUse `json:"cost_per_use,omitempty"` // the offer we beat
 	Deal          *Deal       `json:"deal,omitempty"`
+	// BalanceRatio is the trade's new business asked a year (q × Y's price) per dollar
+	// of discount a year (the concession × 12/T); 0 and left out when LeadWithValue.
+	BalanceRatio float64 `json:"balance_ratio,omitempty"`
 }
 
 // SuggestInput is what suggestions for one account are made from.
@@ -249,7 +272,8 @@ type SuggestInput struct {
 	Gap AccountGap // the account's gap as of the date: categories, current, GP rates, uncovered gaps
 	// GPByCategory is the account's GP over W per category it bought.
 	GPByCategory map[string]float64
-	// BestSKU is the company's best-selling SKU of each category over W (by revenue).
+	// BestSKU is the best-selling SKU of each category over W (by revenue) among the
+	// accounts of the account's industry, else the company's.
 	BestSKU  map[string]string
 	Products map[string]Product
 	// CostPerUse are the comparisons of the account's SKUs with the competitor offers on
@@ -257,46 +281,65 @@ type SuggestInput struct {
 	CostPerUse []CostPerUse
 }
 
-// Suggest proposes trades for one account (DESIGN section 3 "Deal suggestions"): Y
-// among the categories with uncovered gap, by gap GP; Y's SKU the category's best
-// seller; a yearly first order of ceil(share × gap / list price); X among the
-// account's other categories earning more than the margin multiple times the discount;
-// every discount of the settings over their term. The accretive trades are ranked by net
-// and the best Count with distinct Y kept. When our cost per use beats a competitor's
-// offer on a SKU of a Y category, the first suggestion is to lead with that value and
-// give nothing.
+// Suggest proposes balanced trades for one account (DESIGN section 3 "Deal suggestions
+// (v2)"):
+//   - Y among the categories with uncovered gap; Y's SKU the category's best seller
+//     (BestSKU); a yearly first order of ceil(FirstOrderShare × uncovered / list price);
+//   - X among the account's other categories worth at least MinXShare of its revenue
+//     and earning more than MarginMultiple times the discount;
+//   - every discount of the settings over their term, each trade kept when it adds
+//     profit and its balance (new business asked a year per dollar of discount a year)
+//     is within [BalanceMin, BalanceMax]; when even the largest discount X's margin
+//     allows buys too little, the order shrinks to the largest quantity within
+//     BalanceMax at that discount, kept when it still adds profit and is still balanced.
+//
+// When our cost per use on a SKU the account buys beats a competitor's offer by at least
+// LeadMinSavings a year, the first suggestion (the largest savings) is to lead with that
+// value and give nothing: its category is then neither X nor Y. The trades are then
+// picked greedily by net, each with an X and a Y no other suggestion has, up to Count in
+// all.
 func Suggest(in SuggestInput, s DealSettings) []Suggestion {
 	out := []Suggestion{}
+	usedX, usedY := map[string]bool{}, map[string]bool{}
+	var lead *CostPerUse
+	for i, c := range in.CostPerUse {
+		if _, ok := in.Products[c.SKU]; ok && c.AnnualUses > 0 && c.Beats() && c.Savings >= s.LeadMinSavings &&
+			(lead == nil || c.Savings > lead.Savings) {
+			lead = &in.CostPerUse[i]
+		}
+	}
+	if lead != nil {
+		cp := *lead
+		c := in.Products[cp.SKU].Category
+		out = append(out, Suggestion{Category: c, LeadWithValue: true, CostPerUse: &cp})
+		usedX[c], usedY[c] = true, true
+	}
+
 	var ys []CategoryGap
 	for _, c := range in.Gap.Categories {
-		if c.Uncovered > 0 {
+		if c.Uncovered > 0 && !usedY[c.Category] {
 			ys = append(ys, c)
 		}
 	}
-	slices.SortStableFunc(ys, func(a, b CategoryGap) int { return cmp.Compare(b.GapGP, a.GapGP) })
-	for _, y := range ys {
-		var best *CostPerUse
-		for i, c := range in.CostPerUse {
-			if p, ok := in.Products[c.SKU]; ok && p.Category == y.Category && c.Beats() && (best == nil || c.Savings > best.Savings) {
-				best = &in.CostPerUse[i]
-			}
-		}
-		if best != nil {
-			cp := *best
-			out = append(out, Suggestion{Category: y.Category, LeadWithValue: true, CostPerUse: &cp})
-			break
-		}
+	slices.SortStableFunc(ys, func(a, b CategoryGap) int {
+		return cmp.Or(cmp.Compare(b.Uncovered*b.GPRate, a.Uncovered*a.GPRate), cmp.Compare(a.Category, b.Category))
+	})
+	var revenue float64 // the account's over W, in category order
+	for _, c := range in.Gap.Categories {
+		revenue += c.Current
 	}
-	// Where we lead with value, no discount is suggested for that Y.
-	seen := map[string]bool{}
-	for _, sg := range out {
-		seen[sg.Category] = true
+	discounts := slices.Clone(s.Discounts)
+	slices.Sort(discounts)
+	// The bounds hold within rounding: 100 × 50 / (5% × 10,000) is a balance of 10.
+	lo, hi := s.BalanceMin*(1-1e-9), s.BalanceMax*(1+1e-9)
+
+	type trade struct {
+		deal    Deal
+		y       string // Y's category
+		balance float64
 	}
-	var deals []Deal
+	var trades []trade
 	for _, y := range ys {
-		if seen[y.Category] {
-			continue
-		}
 		sku, ok := in.BestSKU[y.Category]
 		if !ok {
 			continue
@@ -305,36 +348,55 @@ func Suggest(in SuggestInput, s DealSettings) []Suggestion {
 		if py.ListPrice <= 0 {
 			continue
 		}
-		q := math.Ceil(s.FirstOrderShare * y.Gap / py.ListPrice)
+		q0 := math.Ceil(s.FirstOrderShare * y.Uncovered / py.ListPrice)
 		for _, x := range in.Gap.Categories {
-			if x.Category == y.Category || x.Current <= 0 {
+			if x.Category == y.Category || usedX[x.Category] || !(x.Current > 0) || x.Current < s.MinXShare*revenue {
 				continue
 			}
 			gp := in.GPByCategory[x.Category]
 			margin := gp / x.Current
-			for _, d := range s.Discounts {
+			xin := DealInput{RevenueX: x.Current, GPX: gp, UnitCostY: py.UnitCost, ListPriceY: py.ListPrice}
+			// balance = q × list price / (d × revenue_X): the yearly discount is d ×
+			// revenue_X whatever the term.
+			balance := func(q, d float64) float64 { return q * py.ListPrice / (d * x.Current) }
+			add := func(q, d float64) {
+				t := DealTerms{Discount: d, X: x.Category, Months: s.Months, Qty: q, Y: sku, Yearly: true}
+				deal, err := ComputeDeal(t, xin)
+				if err == nil && deal.Verdict == VerdictAccretive {
+					trades = append(trades, trade{deal: deal, y: y.Category, balance: balance(q, d)})
+				}
+			}
+			largest := 0.0
+			for _, d := range discounts {
 				if margin <= s.MarginMultiple*d {
 					continue
 				}
-				t := DealTerms{Discount: d, X: x.Category, Months: s.Months, Qty: q, Y: sku, Yearly: true}
-				deal, err := ComputeDeal(t, DealInput{RevenueX: x.Current, GPX: gp, UnitCostY: py.UnitCost, ListPriceY: py.ListPrice})
-				if err == nil && deal.Verdict == VerdictAccretive {
-					deals = append(deals, deal)
+				largest = d
+				if b := balance(q0, d); b >= lo && b <= hi {
+					add(q0, d)
 				}
+			}
+			if largest == 0 || balance(q0, largest) <= hi {
+				continue
+			}
+			// Too much asked even at the largest discount X allows: ask what it buys.
+			q := math.Floor(s.BalanceMax*largest*x.Current/py.ListPrice + 1e-9)
+			if q >= 1 && balance(q, largest) >= lo {
+				add(q, largest)
 			}
 		}
 	}
-	slices.SortStableFunc(deals, func(a, b Deal) int { return cmp.Compare(b.Net, a.Net) })
-	for i := range deals {
+	slices.SortStableFunc(trades, func(a, b trade) int { return cmp.Compare(b.deal.Net, a.deal.Net) })
+	for i := range trades {
 		if len(out) >= s.Count {
 			break
 		}
-		y := in.Products[deals[i].Terms.Y].Category
-		if seen[y] {
+		t := &trades[i]
+		if usedX[t.deal.Terms.X] || usedY[t.y] {
 			continue
 		}
-		seen[y] = true
-		out = append(out, Suggestion{Category: y, Deal: &deals[i]})
+		usedX[t.deal.Terms.X], usedY[t.y] = true, true
+		out = append(out, Suggestion{Category: t.y, Deal: &t.deal, BalanceRatio: t.balance})
 	}
 	return out
 }

@@ -1,6 +1,8 @@
 package domain_test
 
 import (
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -113,43 +115,77 @@ func TestComputeCostPerUse(t *testing.T) {
 	}
 }
 
+// TestSuggest checks DESIGN section 3 "Deal suggestions (v2)": X a line the buyer cares
+// about, a first order on the uncovered gap, balances within 3 to 10 (the ask shrunk to
+// fit at the largest discount X's margin allows), greedy by net with distinct X and Y,
+// and lead with value only on a SKU the account buys that saves at least $500 a year.
 func TestSuggest(t *testing.T) {
+	// A earns 30% (2%, 3%, 5% allowed), C 5% (2% only: 5% > 2 × 2%), S is under 5% of
+	// the account's 12,300: never X.
 	gap := domain.AccountGap{AccountID: "A1", Categories: []domain.CategoryGap{
 		{Category: "A", Current: 10000, Potential: 10000, GPRate: 0.3},
-		{Category: "B", Potential: 8000, Gap: 8000, GapGP: 2400, Uncovered: 8000},
-		{Category: "C", Current: 2000, Potential: 3000, Gap: 1000, GapGP: 50, GPRate: 0.05, Uncovered: 1000},
+		{Category: "B", Potential: 12000, Gap: 12000, Uncovered: 10000, GPRate: 0.3},
+		{Category: "C", Current: 2000, Potential: 2000, GPRate: 0.05},
+		{Category: "D", Potential: 1000, Gap: 1000, Uncovered: 1000, GPRate: 0.1},
+		{Category: "E", Potential: 40000, Gap: 40000, Uncovered: 40000, GPRate: 0.5},
+		{Category: "S", Current: 300, Potential: 300, GPRate: 0.6},
 	}}
 	products := map[string]domain.Product{
 		"A-1": {SKU: "A-1", Category: "A", ListPrice: 20, UnitCost: 14},
 		"B-1": {SKU: "B-1", Category: "B", ListPrice: 40, UnitCost: 28},
-		"B-2": {SKU: "B-2", Category: "B", ListPrice: 30, UnitCost: 20},
 		"C-1": {SKU: "C-1", Category: "C", ListPrice: 10, UnitCost: 9.5},
+		"D-1": {SKU: "D-1", Category: "D", ListPrice: 10, UnitCost: 9},
+		"E-1": {SKU: "E-1", Category: "E", ListPrice: 100, UnitCost: 50},
+		"S-1": {SKU: "S-1", Category: "S", ListPrice: 5, UnitCost: 2},
 	}
-	in := domain.SuggestInput{Gap: gap, GPByCategory: map[string]float64{"A": 3000, "C": 100},
-		BestSKU: map[string]string{"A": "A-1", "B": "B-1", "C": "C-1"}, Products: products}
-	got := domain.Suggest(in, domain.DefaultDealSettings())
-	// Y = B first (gap GP 2,400): B-1, a yearly first order of ceil(.25 × 8,000 / 40) =
-	// 50 (gain 50 × 12 = 600). X = A earns 30%: 2%, 3%, 5% cost 200, 300, 500. X = C
-	// earns 5%: only 2% (5% > 2 × 2%) qualifies and costs 40: net 560, the best. Y = C
-	// (25 of C-1 at 0.50 GP: 12.50) is never accretive.
-	if len(got) != 1 || got[0].LeadWithValue || got[0].Category != "B" {
-		t.Fatalf("suggestions = %+v", got)
-	}
-	d := got[0].Deal
-	if d.Terms != (domain.DealTerms{Discount: 0.02, X: "C", Months: 12, Qty: 50, Y: "B-1", Yearly: true}) || d.Net != 560 {
-		t.Errorf("best = %+v", d)
-	}
-
-	// Our cost per use on B-2 beats an offer: lead with that value first.
-	in.CostPerUse = []domain.CostPerUse{
-		{SKU: "A-1", CPUOurs: 1, CPUTheirs: 2, Savings: 900},    // not a Y category
-		{SKU: "B-2", CPUOurs: 0.3, CPUTheirs: 0.4, Savings: 50}, // beaten
-		{SKU: "B-1", CPUOurs: 0.5, CPUTheirs: 0.4, Savings: -80},
-	}
-	// No discount is then suggested for B, and C's trades are not accretive.
-	got = domain.Suggest(in, domain.DefaultDealSettings())
-	if len(got) != 1 || !got[0].LeadWithValue || got[0].CostPerUse.SKU != "B-2" || got[0].Deal != nil {
-		t.Errorf("with a beaten offer: %+v", got)
+	in := domain.SuggestInput{Gap: gap, GPByCategory: map[string]float64{"A": 3000, "C": 100, "S": 180},
+		BestSKU: map[string]string{"A": "A-1", "B": "B-1", "C": "C-1", "D": "D-1", "E": "E-1", "S": "S-1"}, Products: products}
+	// The trades: Y = B asks ceil(.25 × 10,000 uncovered / 40) = 63 B-1 ($2,520) a year:
+	// on A at 2% ($200) a balance of 12.6 (dropped), at 3% 8.4 (net 756 − 300 = 456),
+	// at 5% 5.04 (net 256); on C at 2% ($40) 63, shrunk to 10 B-1, balance 10 (net 80).
+	// Y = D asks 25 D-1 ($250): 1.25 on A (dropped), and on C 6.25 but dilutive. Y = E
+	// asks 100 E-1 ($10,000): on A 20 even at 5%, shrunk to 50 E-1 (net 2,500 − 500 =
+	// 2,000); on C shrunk to 4 E-1 (net 160). Greedy by net: A→E, then C→B (A is taken).
+	tradesOnly := []string{"give 5% on A, get 50 E-1 (E): net 2000, balance 10", "give 2% on C, get 10 B-1 (B): net 80, balance 10"}
+	for _, tt := range []struct {
+		name string
+		cpu  []domain.CostPerUse
+		lead float64 // LeadMinSavings; 0: the default
+		want []string
+	}{
+		{"trades", nil, 0, tradesOnly},
+		{"lead with value", []domain.CostPerUse{
+			{SKU: "E-1", CPUOurs: 1, CPUTheirs: 2, AnnualUses: 400, Savings: 400},      // under $500
+			{SKU: "B-1", CPUOurs: 1, CPUTheirs: 9, AnnualUses: 0, Savings: 0},          // not bought
+			{SKU: "C-1", CPUOurs: 2, CPUTheirs: 1, AnnualUses: 900, Savings: -900},     // not beaten
+			{SKU: "A-1", CPUOurs: 0.5, CPUTheirs: 0.6, AnnualUses: 9000, Savings: 900}, // the lead
+			{SKU: "A-1", CPUOurs: 0.5, CPUTheirs: 0.55, AnnualUses: 9000, Savings: 450},
+		}, 0, []string{"lead with value on A (A-1, saves 900)", "give 2% on C, get 4 E-1 (E): net 160, balance 10"}},
+		{"savings under the setting", []domain.CostPerUse{
+			{SKU: "A-1", CPUOurs: 0.5, CPUTheirs: 0.6, AnnualUses: 9000, Savings: 900},
+		}, 1000, tradesOnly},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := domain.DefaultDealSettings()
+			if tt.lead != 0 {
+				s.LeadMinSavings = tt.lead
+			}
+			in := in
+			in.CostPerUse = tt.cpu
+			var got []string
+			for _, sg := range domain.Suggest(in, s) {
+				if sg.LeadWithValue {
+					got = append(got, fmt.Sprintf("lead with value on %s (%s, saves %g)", sg.Category, sg.CostPerUse.SKU, sg.CostPerUse.Savings))
+					continue
+				}
+				d := sg.Deal
+				got = append(got, fmt.Sprintf("give %g%% on %s, get %g %s (%s): net %g, balance %g",
+					d.Terms.Discount*100, d.Terms.X, d.Terms.Qty, d.Terms.Y, sg.Category, math.Round(d.Net), math.Round(sg.BalanceRatio*100)/100))
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 

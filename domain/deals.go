@@ -346,9 +346,25 @@ func (d *Deals) SuggestFromGap(ctx context.Context, gap AccountGap, asOf time.Ti
 	if err != nil {
 		return nil, err
 	}
-	best, err := d.Gaps.BestSellers(ctx, asOf)
+	company, err := d.Gaps.BestSellers(ctx, asOf)
 	if err != nil {
 		return nil, err
+	}
+	// Y's SKU: the best seller among the accounts of the same industry, the company's
+	// where they bought none of the category (or the account names no industry).
+	best := company
+	if gap.Industry != "" {
+		industry, err := d.Gaps.IndustryBestSellers(ctx, gap.Industry, asOf)
+		if err != nil {
+			return nil, err
+		}
+		best = make(map[string]string, len(company))
+		for c, sku := range company {
+			best[c] = sku
+		}
+		for c, sku := range industry {
+			best[c] = sku
+		}
 	}
 	in := SuggestInput{Gap: gap, GPByCategory: map[string]float64{}, BestSKU: best, Products: products}
 	for _, c := range gap.Categories {

@@ -123,10 +123,13 @@ func (t *GapTotals) finish() { t.Share = ratio(t.Current, t.Potential) }
 // AccountGap is the business we have at an account next to the business still to win,
 // category by category, sorted by gap (largest first).
 type AccountGap struct {
-	AccountID  string        `json:"account_id"`
-	Name       string        `json:"name"`
-	Territory  string        `json:"territory"`
-	Owner      string        `json:"owner,omitempty"`
+	AccountID string `json:"account_id"`
+	Name      string `json:"name"`
+	Territory string `json:"territory"`
+	Owner     string `json:"owner,omitempty"`
+	// Industry is the account's, for the deal suggestions' best sellers (not in the
+	// gap's JSON, which names the account without it).
+	Industry   string        `json:"-"`
 	AsOf       string        `json:"as_of"`
 	Categories []CategoryGap `json:"categories"`
 	Totals     GapTotals     `json:"totals"`
@@ -198,7 +201,7 @@ func ComputeAccountGap(in GapInput) AccountGap {
 	}
 	out := AccountGap{
 		AccountID: in.Account.ID, Name: in.Account.Name, Territory: in.Account.Territory,
-		Owner: in.Account.Owner, AsOf: Day(in.AsOf).Format(DateLayout),
+		Owner: in.Account.Owner, Industry: in.Account.Industry, AsOf: Day(in.AsOf).Format(DateLayout),
 		Categories: make([]CategoryGap, 0, len(cats)),
 	}
 	// Sums run over the categories in name order, so that the same data gives the same

@@ -29,6 +29,8 @@ type gapCache struct {
 	rollups  map[string]Rollup // by territory
 	market   *Market
 	best     map[string]string // best-selling SKU by category
+	// industryBest is the best-selling SKU by category among each industry's accounts.
+	industryBest map[string]map[string]string
 }
 
 // current returns the cache of the store's data version at asOf, emptied when either
@@ -102,6 +104,32 @@ func (g *Gaps) BestSellers(ctx context.Context, asOf time.Time) (map[string]stri
 	}
 	g.mu.Lock()
 	c.best = best
+	g.mu.Unlock()
+	return best, nil
+}
+
+// IndustryBestSellers returns the best-selling SKU of each category over W among the
+// accounts of the industry (see Store.IndustryBestSellers), cached with the data version
+// and date.
+func (g *Gaps) IndustryBestSellers(ctx context.Context, industry string, asOf time.Time) (map[string]string, error) {
+	c, err := g.current(ctx, Day(asOf))
+	if err != nil {
+		return nil, err
+	}
+	g.mu.Lock()
+	best, ok := c.industryBest[industry]
+	g.mu.Unlock()
+	if ok {
+		return best, nil
+	}
+	if best, err = g.Store.IndustryBestSellers(ctx, industry, c.asOf); err != nil {
+		return nil, fmt.Errorf("best sellers of %s: %w", industry, err)
+	}
+	g.mu.Lock()
+	if c.industryBest == nil {
+		c.industryBest = map[string]map[string]string{}
+	}
+	c.industryBest[industry] = best
 	g.mu.Unlock()
 	return best, nil
 }

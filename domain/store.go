@@ -100,6 +100,11 @@ type Store interface {
 	// asOf, by revenue (ties to the first SKU in order); categories without sales in W
 	// are left out.
 	BestSellers(ctx context.Context, asOf time.Time) (map[string]string, error)
+	// IndustryBestSellers is BestSellers among the accounts whose industry is industry
+	// (as stored, exactly): the best-selling SKU of each category over W of asOf by
+	// their revenue, ties to the first SKU in order; categories they bought nothing of in
+	// W are left out. An account's change of industry is seen after its import.
+	IndustryBestSellers(ctx context.Context, industry string, asOf time.Time) (map[string]string, error)
 	// SalesBySKU sums the scope's sales lines per account, SKU and period.
 	SalesBySKU(ctx context.Context, s Scope, periods []Period) ([]SalesTotal, error)
 	// GradeFacts returns the grade facts at asOf of every account with sales, invoices,

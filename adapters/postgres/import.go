@@ -137,8 +137,8 @@ type Batch struct {
 	pending map[*keyed]*buffer // buffered rows of keyed tables
 	staged  map[*keyed]bool    // staging tables created
 	done    bool               // committed or rolled back
-	// recategorised is set when a stored product moves to another category: the
-	// series are rebuilt even if no sales line changed.
+	// recategorised is set when a stored product moves to another category or a stored
+	// account to another industry: the series are rebuilt even if no sales line changed.
 	recategorised bool
 	pool          *pgxpool.Pool   // for ANALYZE after the commit
 	written       map[string]bool // the tables written, to ANALYZE after the commit
@@ -297,7 +297,8 @@ func (b *Batch) PutAccount(ctx context.Context, a domain.Account) error {
 	}
 	b.written["accounts"], b.written["account_names"] = true, true
 	var id int64
-	err := b.tx.QueryRow(ctx, `WITH account AS (
+	var was *string
+	err := b.tx.QueryRow(ctx, `WITH old AS (SELECT industry FROM accounts WHERE account_id = $1), account AS (
 			INSERT INTO accounts (account_id, name, territory, owner, industry, aliases, payment_terms_days, employees)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 			ON CONFLICT (account_id) DO UPDATE SET name = excluded.name, territory = excluded.territory,
@@ -310,10 +311,13 @@ func (b *Batch) PutAccount(ctx context.Context, a domain.Account) error {
 			INSERT INTO account_names (name_key, account_id) SELECT DISTINCT k, $1 FROM unnest($9::text[]) AS k
 			ON CONFLICT DO NOTHING
 		)
-		SELECT id FROM account`,
-		a.ID, a.Name, a.Territory, a.Owner, a.Industry, strings.Join(a.Aliases, ";"), a.PaymentTermsDays, a.Employees, keys).Scan(&id)
+		SELECT id, (SELECT industry FROM old) FROM account`,
+		a.ID, a.Name, a.Territory, a.Owner, a.Industry, strings.Join(a.Aliases, ";"), a.PaymentTermsDays, a.Employees, keys).Scan(&id, &was)
 	if err != nil {
 		return fmt.Errorf("postgres: put account %q: %w", a.ID, err)
+	}
+	if was != nil && *was != a.Industry {
+		b.recategorised = true // the industries' product series
 	}
 	b.accounts[a.ID] = id
 	return nil
@@ -653,7 +657,7 @@ func (b *Batch) Commit(ctx context.Context) (version int64, err error) {
 // leaves the statistics to autovacuum and the import committed.
 func (b *Batch) analyze(ctx context.Context) {
 	if b.touched || b.recategorised {
-		for _, t := range []string{"sales", "sales_series", "company_series", "product_series"} {
+		for _, t := range []string{"sales", "sales_series", "company_series", "product_series", "industry_product_series"} {
 			b.written[t] = true
 		}
 	}
@@ -680,7 +684,8 @@ func (b *Batch) Rollback() error {
 	return nil
 }
 
-// rebuildSeries rebuilds sales_series, company_series and product_series (see the
+// rebuildSeries rebuilds sales_series, company_series, product_series and
+// industry_product_series (see the
 // schema) from the sales lines. It deletes rather than truncates: TRUNCATE would block readers until
 // the import commits.
 func (b *Batch) rebuildSeries(ctx context.Context) error {
@@ -715,6 +720,17 @@ func (b *Batch) rebuildSeries(ctx context.Context) error {
 			WINDOW w AS (PARTITION BY product ORDER BY day)
 		) d
 		GROUP BY product`,
+		`DELETE FROM industry_product_series`,
+		`INSERT INTO industry_product_series (industry, product, days, revenue, cost)
+		SELECT industry, product, array_agg(day ORDER BY day), array_agg(revenue ORDER BY day), array_agg(cost ORDER BY day)
+		FROM (
+			SELECT a.industry, s.product, s.day, SUM(SUM(s.amount)) OVER w AS revenue, SUM(SUM(s.cost)) OVER w AS cost
+			FROM sales s JOIN accounts a ON a.id = s.account
+			WHERE a.industry <> ''
+			GROUP BY a.industry, s.product, s.day
+			WINDOW w AS (PARTITION BY a.industry, s.product ORDER BY s.day)
+		) d
+		GROUP BY industry, product`,
 	} {
 		if _, err := b.tx.Exec(ctx, q); err != nil {
 			return err

@@ -306,6 +306,26 @@ func (s *Store) BestSellers(ctx context.Context, asOf time.Time) (map[string]str
 	return out, nil
 }
 
+// IndustryBestSellers returns the best-selling SKU of each category over W of asOf
+// among the accounts of the industry, by revenue (ties, within 1e-9, to the first SKU in
+// order); categories they bought none of in W are left out. It reads
+// industry_product_series.
+func (s *Store) IndustryBestSellers(ctx context.Context, industry string, asOf time.Time) (map[string]string, error) {
+	w := domain.NewDayWindow(asOf)
+	out, top := map[string]string{}, map[string]float64{}
+	err := seriesTotals(ctx, s.pool, "p.sku, p.category", "industry_product_series x JOIN products p ON p.id = x.product", "x.industry = $1",
+		"p.category, p.sku", []any{industry}, [][2]int64{{w.After, w.Through}}, func(t domain.SalesTotal) {
+			sku, category := t.AccountID, t.Key // the first two columns
+			if t.Revenue > top[category]+1e-9 {
+				out[category], top[category] = sku, t.Revenue
+			}
+		})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: industry best sellers: %w", err)
+	}
+	return out, nil
+}
+
 // GradeFacts returns the grade facts at asOf of every account with sales lines,
 // invoices, commitments or RFQs, by territory and account, summed from the records in
 // one snapshot: sales, invoices and RFQs dated in W, the older invoices still open at

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -13,8 +14,9 @@ import (
 	"github.com/incumbent/incumbent/domain"
 )
 
-// TestBestSellers checks best_sellers against every SKU's sales summed from the lines,
-// on a demo company, at dates inside, at the ends of and after the history.
+// TestBestSellers checks best_sellers, and industry_best_sellers for each industry,
+// against every SKU's sales summed from the lines, on a demo company, at dates inside,
+// at the ends of and after the history.
 func TestBestSellers(t *testing.T) {
 	ctx := t.Context()
 	end := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
@@ -26,6 +28,16 @@ func TestBestSellers(t *testing.T) {
 	if _, err := (&csvimport.Importer{Store: s}).Import(ctx, filepath.Join(dir, "data")); err != nil {
 		t.Fatal(err)
 	}
+	accounts, err := s.FindAccounts(ctx, domain.AllAccounts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var industries []string
+	for _, a := range accounts {
+		if a.Industry != "" && !slices.Contains(industries, a.Industry) {
+			industries = append(industries, a.Industry)
+		}
+	}
 	for _, asOf := range []time.Time{end, end.AddDate(0, -5, 3), end.AddDate(0, 6, 0), end.AddDate(-1, 0, 0), end.AddDate(2, 0, 0)} {
 		want := storetest.ReferenceBestSellers(t, s, asOf)
 		got, err := s.BestSellers(ctx, asOf)
@@ -34,6 +46,16 @@ func TestBestSellers(t *testing.T) {
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("as of %s (-lines +best_sellers):\n%s", asOf.Format(domain.DateLayout), diff)
+		}
+		for _, ind := range industries {
+			want := storetest.ReferenceIndustryBestSellers(t, s, ind, asOf)
+			got, err := s.IndustryBestSellers(ctx, ind, asOf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s as of %s (-lines +industry_best_sellers):\n%s", ind, asOf.Format(domain.DateLayout), diff)
+			}
 		}
 	}
 }

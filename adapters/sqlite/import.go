@@ -308,13 +308,13 @@ func (b *Batch) PutPerson(ctx context.Context, p domain.Person) error {
 
 // PutAccount stores a, replacing the account with the same id.
 func (b *Batch) PutAccount(ctx context.Context, a domain.Account) error {
-	var was string
-	err := b.tx.QueryRowContext(ctx, `SELECT territory FROM accounts WHERE account_id = ?`, a.ID).Scan(&was)
+	var was, wasIndustry string
+	err := b.tx.QueryRowContext(ctx, `SELECT territory, industry FROM accounts WHERE account_id = ?`, a.ID).Scan(&was, &wasIndustry)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("sqlite: put account %q: %w", a.ID, err)
 	}
-	if err == nil && was != a.Territory {
-		b.rebuildFacts = true
+	if err == nil && (was != a.Territory || wasIndustry != a.Industry) {
+		b.rebuildFacts = true // the facts are by territory, the best sellers by industry
 	}
 	id, err := b.id(ctx, upsertAccount, a.ID, a.Name, a.Territory, a.Owner, a.Industry,
 		strings.Join(a.Aliases, ";"), a.PaymentTermsDays, a.Employees)

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -85,7 +86,7 @@ func dayRanges(periods []domain.Period) [][2]int64 {
 // account's facts as soon as the next account starts.
 func (b *Batch) rebuildReadModel(ctx context.Context) error {
 	for _, q := range []string{`DELETE FROM account_facts`, `DELETE FROM category_series`, `DELETE FROM series_territories`,
-		`DELETE FROM grade_facts`, `DELETE FROM best_sellers`, fmt.Sprintf(`UPDATE meta SET read_model = %d`, readModelLayout)} {
+		`DELETE FROM grade_facts`, `DELETE FROM best_sellers`, `DELETE FROM industry_best_sellers`, fmt.Sprintf(`UPDATE meta SET read_model = %d`, readModelLayout)} {
 		if _, err := b.tx.ExecContext(ctx, q); err != nil {
 			return err
 		}
@@ -125,6 +126,7 @@ func (b *Batch) rebuildReadModel(ctx context.Context) error {
 	gw := &factsWriter{b: b, table: "grade_facts"}
 	company := map[string]map[int64]*dayTotals{}
 	byProduct := map[int64]map[int64]*dayTotals{}
+	byIndustry := map[string]map[int64]*daySums{} // by industry, then product
 	account := map[string][]dayTotals{}
 	var all []dayTotals // the account's lines over every category
 	current := int64(-1)
@@ -167,6 +169,19 @@ func (b *Batch) rebuildReadModel(ctx context.Context) error {
 		}
 		all = append(all, d)
 		grades.take(acc, prod, d.day, qty)
+		if ind := accounts[acc].industry; ind != "" {
+			ip := byIndustry[ind]
+			if ip == nil {
+				ip = map[int64]*daySums{}
+				byIndustry[ind] = ip
+			}
+			ds := ip[prod]
+			if ds == nil {
+				ds = &daySums{}
+				ip[prod] = ds
+			}
+			ds.add(d.day, d.revenue)
+		}
 		cat := categories[prod]
 		account[cat] = append(account[cat], d)
 		cd := company[cat]
@@ -227,7 +242,10 @@ func (b *Batch) rebuildReadModel(ctx context.Context) error {
 			return err
 		}
 	}
-	return b.writeBestSellers(ctx, byProduct, skus, categories)
+	if err := b.writeBestSellers(ctx, byProduct, skus, categories); err != nil {
+		return err
+	}
+	return b.writeIndustryBestSellers(ctx, byIndustry, skus, categories)
 }
 
 // writeBestSellers fills best_sellers from every product's company-wide daily sales: for
@@ -300,6 +318,114 @@ func (b *Batch) writeBestSellers(ctx context.Context, byProduct map[int64]map[in
 		return err
 	}
 	return nil
+}
+
+// daySums is one product's daily revenue among one industry's accounts, dense from day
+// first (zero where it sold nothing); lo and hi are the first and last days it sold.
+type daySums struct {
+	first, lo, hi int64
+	rev           []float64
+}
+
+func (s *daySums) add(day int64, revenue float64) {
+	if s.rev == nil {
+		s.first, s.lo, s.hi, s.rev = day, day, day, make([]float64, 1, 64)
+	}
+	if day < s.first { // grows by at least its length: amortised
+		grow := max(s.first-day, int64(len(s.rev)))
+		rev := make([]float64, int64(len(s.rev))+grow)
+		copy(rev[grow:], s.rev)
+		s.first, s.rev = s.first-grow, rev
+	}
+	i := day - s.first
+	if n := int64(len(s.rev)); i >= n {
+		s.rev = append(s.rev, make([]float64, i+1-n)...)
+	}
+	s.rev[i] += revenue
+	s.lo, s.hi = min(s.lo, day), max(s.hi, day)
+}
+
+// cumulate turns the daily revenue into running totals.
+func (s *daySums) cumulate() {
+	for i := 1; i < len(s.rev); i++ {
+		s.rev[i] += s.rev[i-1]
+	}
+}
+
+// upTo returns the running total at day (after cumulate).
+func (s *daySums) upTo(day int64) float64 {
+	if day < s.first {
+		return 0
+	}
+	return s.rev[min(day-s.first, int64(len(s.rev))-1)]
+}
+
+// writeIndustryBestSellers fills industry_best_sellers from every product's daily sales
+// among each industry's accounts: for each industry, each as-of date from its first
+// sales day to a year after its last, and each category, the SKU with the most revenue
+// over W (ties to the first SKU in order), as writeBestSellers does for the company,
+// written as runs of days with the same best seller.
+func (b *Batch) writeIndustryBestSellers(ctx context.Context, byIndustry map[string]map[int64]*daySums, skus, categories map[int64]string) error {
+	type product struct {
+		sku  string
+		sums *daySums
+	}
+	const chunk = 200
+	args := make([]any, 0, 5*chunk)
+	flush := func() error {
+		n := len(args) / 5
+		if n == 0 {
+			return nil
+		}
+		q := `INSERT INTO industry_best_sellers (industry, category, first_day, last_day, sku) VALUES ` +
+			strings.Repeat("(?, ?, ?, ?, ?), ", n-1) + "(?, ?, ?, ?, ?)"
+		if _, err := b.tx.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("write industry best sellers: %w", err)
+		}
+		args = args[:0]
+		return nil
+	}
+	for _, ind := range slices.Sorted(maps.Keys(byIndustry)) {
+		byCategory := map[string][]product{}
+		first, last := int64(math.MaxInt64), int64(math.MinInt64)
+		for prod, sums := range byIndustry[ind] {
+			sums.cumulate()
+			first, last = min(first, sums.lo), max(last, sums.hi)
+			c := categories[prod]
+			byCategory[c] = append(byCategory[c], product{skus[prod], sums})
+		}
+		for _, c := range slices.Sorted(maps.Keys(byCategory)) {
+			ps := byCategory[c]
+			slices.SortFunc(ps, func(a, b product) int { return strings.Compare(a.sku, b.sku) })
+			run, from := "", first // the best seller since day from ("": none)
+			for day := first; day <= last+367; day++ {
+				best := ""
+				if day <= last+366 {
+					w := domain.NewDayWindow(fromDayNumber(day))
+					top := 0.0
+					for _, p := range ps {
+						if rev := p.sums.upTo(w.Through) - p.sums.upTo(w.After); rev > top+1e-9 {
+							best, top = p.sku, rev
+						}
+					}
+				}
+				if best == run {
+					continue
+				}
+				if run != "" {
+					args = append(args, ind, c, from, day-1, run)
+					if len(args) == 5*chunk {
+						if err := flush(); err != nil {
+							return err
+						}
+					}
+				}
+				run, from = best, day
+			}
+		}
+		clear(byIndustry[ind])
+	}
+	return flush()
 }
 
 // sortedDays returns the days of a map by day.
@@ -515,14 +641,15 @@ func (r *factsReader) string() string {
 
 // seriesAccount is what a series row needs of its account.
 type seriesAccount struct {
-	id   string
-	rank int64 // of its territory
+	id       string
+	rank     int64 // of its territory
+	industry string
 }
 
 // seriesAccounts ranks the territories (by name, from 1), records the ranks in
 // series_territories, and returns every account by integer id.
 func (b *Batch) seriesAccounts(ctx context.Context) (map[int64]seriesAccount, error) {
-	rows, err := b.tx.QueryContext(ctx, `SELECT id, account_id, territory FROM accounts ORDER BY territory`)
+	rows, err := b.tx.QueryContext(ctx, `SELECT id, account_id, territory, industry FROM accounts ORDER BY territory`)
 	if err != nil {
 		return nil, err
 	}
@@ -532,8 +659,8 @@ func (b *Batch) seriesAccounts(ctx context.Context) (map[int64]seriesAccount, er
 	var order []string
 	for rows.Next() {
 		var id int64
-		var accountID, territory string
-		if err := rows.Scan(&id, &accountID, &territory); err != nil {
+		var accountID, territory, industry string
+		if err := rows.Scan(&id, &accountID, &territory, &industry); err != nil {
 			return nil, err
 		}
 		r, ok := ranks[territory]
@@ -542,7 +669,7 @@ func (b *Batch) seriesAccounts(ctx context.Context) (map[int64]seriesAccount, er
 			ranks[territory] = r
 			order = append(order, territory)
 		}
-		out[id] = seriesAccount{id: accountID, rank: r}
+		out[id] = seriesAccount{id: accountID, rank: r, industry: industry}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -668,6 +795,30 @@ func (s *Store) SalesByCategory(ctx context.Context, sc domain.Scope, periods []
 // AccountID is empty in the totals.
 func (s *Store) CompanySalesByCategory(ctx context.Context, periods []domain.Period) ([]domain.SalesTotal, error) {
 	return s.companySales(ctx, "category", `SELECT category, series FROM category_series ORDER BY category`, periods)
+}
+
+// IndustryBestSellers returns the best-selling SKU of each category over W of asOf
+// among the accounts of the industry, from industry_best_sellers.
+func (s *Store) IndustryBestSellers(ctx context.Context, industry string, asOf time.Time) (map[string]string, error) {
+	day := domain.DayNumber(asOf)
+	rows, err := s.db.QueryContext(ctx, `SELECT category, sku FROM industry_best_sellers
+		WHERE industry = ? AND first_day <= ? AND last_day >= ?`, industry, day, day)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: industry best sellers: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var c, sku string
+		if err := rows.Scan(&c, &sku); err != nil {
+			return nil, fmt.Errorf("sqlite: industry best sellers: %w", err)
+		}
+		out[c] = sku
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: industry best sellers: %w", err)
+	}
+	return out, nil
 }
 
 // BestSellers returns the company's best-selling SKU of each category over W of asOf,

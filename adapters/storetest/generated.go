@@ -22,7 +22,7 @@ var generatedEnd = time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
 // generate loads a deterministic company of 40 accounts into s: two years of sales
 // lines in several files, invoices paid early, late or not at all, commitments, RFQs,
 // potentials and opportunities. The last accounts have no sales, only invoices,
-// commitments or RFQs.
+// commitments or RFQs. Accounts are of three industries, every fourth of none.
 func generate(t *testing.T, s Store) {
 	t.Helper()
 	r := rand.New(rand.NewPCG(7, 11))
@@ -32,6 +32,7 @@ func generate(t *testing.T, s Store) {
 	date := func() time.Time { return start.AddDate(0, 0, r.IntN(days+1)) }
 	territories := []string{"East", "North", "West"}
 	categories := []string{"Abrasives", "Fasteners", "Gloves", "Welding"}
+	industries := []string{"Food", "Mining", "Printing", ""}
 	const accounts, products = 40, 14
 	Load(t, s, func(ctx context.Context, b domain.ImportBatch) error {
 		for _, name := range territories {
@@ -41,7 +42,7 @@ func generate(t *testing.T, s Store) {
 		}
 		for i := range accounts {
 			a := domain.Account{ID: fmt.Sprintf("C%03d", i), Name: fmt.Sprintf("Customer %d", i),
-				Territory: territories[(i*7)%len(territories)], PaymentTermsDays: 30}
+				Territory: territories[(i*7)%len(territories)], Industry: industries[i%len(industries)], PaymentTermsDays: 30}
 			if err := b.PutAccount(ctx, a); err != nil {
 				return err
 			}
@@ -275,6 +276,100 @@ func testBestSellers(t *testing.T, open func(t *testing.T) Store) {
 			t.Errorf("as of %s (-lines +BestSellers):\n%s", asOf.Format(domain.DateLayout), diff)
 		}
 	}
+}
+
+// testIndustryBestSellers checks IndustryBestSellers against every SKU's sales among
+// each industry's accounts summed from the lines, at dates inside, at the ends of and
+// after the history, and again after accounts change industry with no sales line
+// imported.
+func testIndustryBestSellers(t *testing.T, open func(t *testing.T) Store) {
+	ctx := t.Context()
+	s := open(t)
+	if got, err := s.IndustryBestSellers(ctx, "Food", generatedEnd); err != nil || len(got) != 0 {
+		t.Errorf("empty store: IndustryBestSellers() = %v, %v, want none", got, err)
+	}
+	generate(t, s)
+	check := func(when string) {
+		t.Helper()
+		end := generatedEnd
+		for _, asOf := range []time.Time{end, end.AddDate(0, -5, 3), end.AddDate(0, 6, 0), end.AddDate(-1, 0, 0), end.AddDate(-2, 0, 0), end.AddDate(2, 0, 0)} {
+			for _, ind := range []string{"Food", "Mining", "Printing", "Textiles"} {
+				want := ReferenceIndustryBestSellers(t, s, ind, asOf)
+				got, err := s.IndustryBestSellers(ctx, ind, asOf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+					t.Errorf("%s: %s as of %s (-lines +IndustryBestSellers):\n%s", when, ind, asOf.Format(domain.DateLayout), diff)
+				}
+			}
+		}
+	}
+	check("generated")
+	accounts, err := s.FindAccounts(ctx, domain.AllAccounts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	Load(t, s, func(ctx context.Context, b domain.ImportBatch) error {
+		for _, a := range accounts {
+			if a.Industry == "Food" || a.Industry == "" {
+				a.Industry = "Textiles"
+				if err := b.PutAccount(ctx, a); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	check("after a change of industry")
+}
+
+// ReferenceIndustryBestSellers computes the best-selling SKU of each category over the
+// window of asOf among the accounts of the industry from every SKU's sales
+// (SalesBySKU), by revenue, ties to the first SKU in order: what IndustryBestSellers
+// must agree with.
+func ReferenceIndustryBestSellers(t testing.TB, s domain.Store, industry string, asOf time.Time) map[string]string {
+	t.Helper()
+	ctx := t.Context()
+	products, err := s.FindProducts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	category := map[string]string{}
+	for _, p := range products {
+		category[p.SKU] = p.Category
+	}
+	accounts, err := s.FindAccounts(ctx, domain.AllAccounts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	of := map[string]bool{}
+	for _, a := range accounts {
+		of[a.ID] = a.Industry == industry
+	}
+	sales, err := s.SalesBySKU(ctx, domain.AllAccounts, []domain.Period{domain.Window(asOf)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bySKU := map[string]float64{}
+	for _, x := range sales {
+		if of[x.AccountID] {
+			bySKU[x.Key] += x.Revenue
+		}
+	}
+	skus := make([]string, 0, len(bySKU))
+	for sku := range bySKU {
+		skus = append(skus, sku)
+	}
+	slices.Sort(skus)
+	want, top := map[string]string{}, map[string]float64{}
+	for _, sku := range skus {
+		c := category[sku]
+		if r := bySKU[sku]; r > top[c]+1e-9 {
+			want[c], top[c] = sku, r
+		}
+	}
+	return want
 }
 
 // ReferenceBestSellers computes the company's best-selling SKU of each category over the

@@ -65,6 +65,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"FindAccountsByName", testFindAccountsByName},
 		{"GeneratedSales", testGeneratedSales},
 		{"BestSellers", testBestSellers},
+		{"IndustryBestSellers", testIndustryBestSellers},
 		{"GradeFactsMatchRecords", testGradeFactsMatchRecords},
 		{"GradeFactsRebuild", testGradeFactsRebuild},
 		{"Gradings", testGradings},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -430,7 +431,8 @@ func jsonNum(f float64) string {
 func TestDealSettings(t *testing.T) {
 	db := dealDB(t)
 	p := filepath.Join(t.TempDir(), "s.toml")
-	if err := os.WriteFile(p, []byte("[deal]\ndiscounts = [0.01]\nfirst_order_share = 0.5\nsuggestions = 2\n"), 0o644); err != nil {
+	settings := "[deal]\ndiscounts = [0.04]\nfirst_order_share = 0.5\nmin_x_share = 0.02\nbalance_max = 20\nlead_min_savings = 100000\nsuggestions = 2\n"
+	if err := os.WriteFile(p, []byte(settings), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	code, out := ask(t, db, "--settings", p, "--format", "json", "deal suggest acme")
@@ -438,11 +440,28 @@ func TestDealSettings(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &sugs); code != 0 || err != nil {
 		t.Fatalf("status %d, %v\n%s", code, err, out)
 	}
-	// Lead with value on Gloves, then 1% on Masks (.01 × 300) for ceil(.5 × 20,000 / 50)
-	// = 200 W-1 a year: 3,000 − 3.
-	if len(sugs) != 2 || !sugs[0].LeadWithValue || sugs[1].Deal == nil || sugs[1].Deal.Terms.Discount != 0.01 ||
-		sugs[1].Deal.Terms.Qty != 200 || sugs[1].Deal.Net != 2997 {
-		t.Errorf("suggestions: %s", out)
+	// No lead with value: Acme saves $43,333 on Gloves, under the $100,000 asked. Masks
+	// ($300 of $10,300) is now big enough to be X. Welding's first order, ceil(.5 ×
+	// 20,000 / 50) = 200 W-1 ($10,000), is 25 times 4% of Gloves ($400): shrunk to
+	// 160, a balance of 20 (net 160 × 15 − 400 = 2,000). Then Masks (4% = $12) for
+	// ceil(.5 × 2,000 / 12.50) = 80 G-1, shrunk to 19 ($237.50, a balance of 19.8; net
+	// 19 × 5.25 − 12 = 87.75), before Masks for 4 W-1 (net 48): X is Masks, Y Gloves.
+	type got struct {
+		X, Y          string
+		Discount, Qty float64
+		Net, Balance  float64
+	}
+	var gots []got
+	for _, sg := range sugs {
+		if sg.Deal == nil {
+			t.Fatalf("suggestions: %s", out)
+		}
+		d := sg.Deal
+		gots = append(gots, got{d.Terms.X, d.Terms.Y, d.Terms.Discount, d.Terms.Qty, d.Net, math.Round(sg.BalanceRatio*100) / 100})
+	}
+	want := []got{{"Gloves", "W-1", 0.04, 160, 2000, 20}, {"Masks", "G-1", 0.04, 19, 87.75, 19.79}}
+	if diff := cmp.Diff(want, gots); diff != "" {
+		t.Errorf("suggestions (-want +got):\n%s\n%s", diff, out)
 	}
 }
 

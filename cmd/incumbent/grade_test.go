@@ -298,6 +298,10 @@ func TestGradeSettings(t *testing.T) {
 		{"wrong type", "[grade]\ncost_of_capital = \"eight\"\n", "cost_of_capital"},
 		{"deal discount of 5", "[deal]\ndiscounts = [0.02, 5]\n", "deal discounts must be between 0 and 1 (0.05 is 5%), not 5"},
 		{"no suggestions", "[deal]\nsuggestions = 0\n", "deal suggestions must be 1 or more"},
+		{"balance bounds crossed", "[deal]\nbalance_min = 12\n", "deal balance_max must be at least balance_min (12), not 10"},
+		{"no balance", "[deal]\nbalance_min = 0\n", "deal balance_min must be more than 0"},
+		{"x share of 5", "[deal]\nmin_x_share = 5\n", "deal min_x_share must be 0 or more and less than 1"},
+		{"negative lead savings", "[deal]\nlead_min_savings = -1\n", "deal lead_min_savings must be 0 or more"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p := write(strings.ReplaceAll(tt.name, " ", "_")+".toml", tt.body)

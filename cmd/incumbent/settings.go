@@ -30,6 +30,10 @@ type settingsFile struct {
 		Months          *int      `toml:"months"`
 		FirstOrderShare *float64  `toml:"first_order_share"`
 		MarginMultiple  *float64  `toml:"margin_multiple"`
+		MinXShare       *float64  `toml:"min_x_share"`
+		BalanceMin      *float64  `toml:"balance_min"`
+		BalanceMax      *float64  `toml:"balance_max"`
+		LeadMinSavings  *float64  `toml:"lead_min_savings"`
 		Suggestions     *int      `toml:"suggestions"`
 	} `toml:"deal"`
 }
@@ -61,7 +65,7 @@ func loadSettings(path string) (Settings, error) {
 		for i, k := range un {
 			keys[i] = k.String()
 		}
-		return s, fmt.Errorf("settings %s: unknown setting %s (the settings are grade.weights, grade.thresholds, grade.tiers, grade.cost_of_capital, grade.carrying_rate, deal.discounts, deal.months, deal.first_order_share, deal.margin_multiple, deal.suggestions)",
+		return s, fmt.Errorf("settings %s: unknown setting %s (the settings are grade.weights, grade.thresholds, grade.tiers, grade.cost_of_capital, grade.carrying_rate, deal.discounts, deal.months, deal.first_order_share, deal.margin_multiple, deal.min_x_share, deal.balance_min, deal.balance_max, deal.lead_min_savings, deal.suggestions)",
 			path, strings.Join(keys, ", "))
 	}
 	g := &s.Grade
@@ -102,6 +106,14 @@ func loadSettings(path string) (Settings, error) {
 	}
 	if f.Deal.MarginMultiple != nil {
 		d.MarginMultiple = *f.Deal.MarginMultiple
+	}
+	for _, v := range []struct {
+		from *float64
+		to   *float64
+	}{{f.Deal.MinXShare, &d.MinXShare}, {f.Deal.BalanceMin, &d.BalanceMin}, {f.Deal.BalanceMax, &d.BalanceMax}, {f.Deal.LeadMinSavings, &d.LeadMinSavings}} {
+		if v.from != nil {
+			*v.to = *v.from
+		}
 	}
 	if f.Deal.Suggestions != nil {
 		d.Count = *f.Deal.Suggestions

@@ -295,15 +295,22 @@ func TestTalkFromEnv(t *testing.T) {
 // best suggested trade is priced and saved as a scenario first.
 func TestTalkAccount(t *testing.T) {
 	db := dealDB(t)
-	code, out := ask(t, db, "talk acme")
+	// Acme's only line big enough to fund a fair discount is Gloves, where it saves
+	// $43,333 a year with us: led with value by default, so never discounted. Raised
+	// above that, Gloves funds 5% for 100 W-1 a year, $10 of new business per $1.
+	settings := filepath.Join(t.TempDir(), "settings.toml")
+	if err := os.WriteFile(settings, []byte("[deal]\nlead_min_savings = 100000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out := ask(t, db, "--settings", settings, "talk acme")
 	if code != 0 || !strings.Contains(out, "Talking points — Acme Manufacturing (S-1)") ||
-		!strings.Contains(out, "For the best suggested deal at Acme Manufacturing, saved as S-1: give 2% on Masks, get 100 × W-1 a year.") {
+		!strings.Contains(out, "For the best suggested deal at Acme Manufacturing, saved as S-1: give 5% on Gloves, get 100 × W-1 a year.") {
 		t.Fatalf("%d %s", code, out)
 	}
-	if code, out := ask(t, db, "deal show S-1"); code != 0 || !strings.Contains(out, "Masks") {
+	if code, out := ask(t, db, "deal show S-1"); code != 0 || !strings.Contains(out, "Gloves") {
 		t.Errorf("the scenario was not saved: %d %s", code, out)
 	}
-	if code, out := ask(t, db, "gap acme"); code != 0 || !strings.Contains(out, "Draft talking points: talk A1") {
+	if code, out := ask(t, db, "--settings", settings, "gap acme"); code != 0 || !strings.Contains(out, "Draft talking points: talk A1") {
 		t.Errorf("gap has no talking-points button: %s", out)
 	}
 	for _, tt := range []struct {

@@ -35,13 +35,13 @@ type Growth struct {
 	DaysLeft int `json:"days_left"`
 	// YTDLastYear is the revenue from 1 January of the year before to the same day a
 	// year earlier; YoY = YTD/YTDLastYear − 1, nil when YTDLastYear is 0.
-	YTDLastYear  float64  `json:"ytd_last_year" money:"amount"`
-	YoY          *float64 `json:"yoy"`
+	YTDLastYear float64  `json:"ytd_last_year" money:"amount"`
+	YoY         *float64 `json:"yoy"`
 	// LastYearFrom is set when the sales on file begin after 1 January of the year
 	// before (the date they begin): YTDLastYear is then partial and YoY nil.
-	LastYearFrom string `json:"last_year_from,omitempty"`
-	GPYTD        float64  `json:"gp_ytd" money:"amount"`
-	HasObjective bool     `json:"has_objective"`
+	LastYearFrom string  `json:"last_year_from,omitempty"`
+	GPYTD        float64 `json:"gp_ytd" money:"amount"`
+	HasObjective bool    `json:"has_objective"`
 	// Without an objective: revenue over W plus 20% of the gap, for SuggestedYear (the
 	// year, or the next when the as-of date is in the last quarter). None for a past
 	// year.

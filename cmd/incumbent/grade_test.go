@@ -300,7 +300,7 @@ func TestGradeSettings(t *testing.T) {
 		{"infinite lead savings", "[deal]\nlead_min_savings = inf\n", "deal lead_min_savings must be 0 or more and at most 1,000,000,000,000, not +Inf"},
 		{"absurd deal months", "[deal]\nmonths = 100000000\n", "deal months must be 1 or more and at most 1,200"},
 		{"no suggestions", "[deal]\nsuggestions = 0\n", "deal suggestions must be 1 or more"},
-		{"balance bounds crossed", "[deal]\nbalance_min = 12\n", "deal balance_max must be at least balance_min (12), not 10"},
+		{"balance bounds crossed", "[deal]\nbalance_min = 12\n", "deal balance_max must be at least balance_min (12) and at most 1,000,000,000, not 10"},
 		{"no balance", "[deal]\nbalance_min = 0\n", "deal balance_min must be more than 0"},
 		{"x share of 5", "[deal]\nmin_x_share = 5\n", "deal min_x_share must be 0 or more and less than 1"},
 		{"negative lead savings", "[deal]\nlead_min_savings = -1\n", "deal lead_min_savings must be 0 or more"},

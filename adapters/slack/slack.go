@@ -83,10 +83,10 @@ type Handler struct {
 	BotUserID string
 
 	mu        sync.Mutex
-	bySlackID map[string]string      // Slack user id → email, from people.csv
-	peopleAt  time.Time              // when bySlackID was read
-	emails    map[string]cachedEmail // Slack user id → email, from users.info
-	external  map[string]bool        // channel id → shared with another organisation
+	bySlackID map[string]string       // Slack user id → email, from people.csv
+	peopleAt  time.Time               // when bySlackID was read
+	emails    map[string]cachedEmail  // Slack user id → email, from users.info
+	external  map[string]cachedShared // channel id, or #name → shared with another organisation
 	wg        sync.WaitGroup
 }
 
@@ -152,6 +152,13 @@ func (h *Handler) nextPage(ctx context.Context, id string) ([]slack.Block, bool)
 type cachedEmail struct {
 	email string
 	until time.Time
+}
+
+// cachedShared is whether a channel is shared with another organisation, as Slack said
+// it until identityTTL after: a channel shared later is seen within minutes.
+type cachedShared struct {
+	shared bool
+	until  time.Time
 }
 
 func (h *Handler) logger() *slog.Logger {
@@ -269,10 +276,7 @@ func (h *Handler) externalChannel(ctx context.Context, channelID string) (bool, 
 	if channelID == "" || strings.HasPrefix(channelID, "D") || h.AllowExternal {
 		return false, nil
 	}
-	h.mu.Lock()
-	ext, ok := h.external[channelID]
-	h.mu.Unlock()
-	if ok {
+	if ext, ok := h.cachedShared(channelID); ok {
 		return ext, nil
 	}
 	ch, err := call(ctx, func() (*slack.Channel, error) {
@@ -281,14 +285,30 @@ func (h *Handler) externalChannel(ctx context.Context, channelID string) (bool, 
 	if err != nil {
 		return false, fmt.Errorf("conversations.info %s: %w", channelID, err)
 	}
-	ext = ch.IsExtShared || ch.IsPendingExtShared
-	h.mu.Lock()
-	if h.external == nil {
-		h.external = map[string]bool{}
-	}
-	h.external[channelID] = ext
-	h.mu.Unlock()
+	ext := ch.IsExtShared || ch.IsPendingExtShared
+	h.cacheShared(channelID, ext)
 	return ext, nil
+}
+
+// cachedShared returns what Slack said lately of whether a channel (an id, or "#name")
+// is shared with another organisation.
+func (h *Handler) cachedShared(key string) (shared, ok bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	c, ok := h.external[key]
+	if !ok || !time.Now().Before(c.until) {
+		return false, false
+	}
+	return c.shared, true
+}
+
+func (h *Handler) cacheShared(key string, shared bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.external == nil {
+		h.external = map[string]cachedShared{}
+	}
+	h.external[key] = cachedShared{shared: shared, until: time.Now().Add(identityTTL)}
 }
 
 // errExternal refuses figures in a Slack Connect channel.

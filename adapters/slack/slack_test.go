@@ -104,6 +104,9 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 	case "conversations.info":
 		ch := c.Form.Get("channel")
 		fmt.Fprintf(w, `{"ok":true,"channel":{"id":%q,"is_ext_shared":%v}}`, ch, f.external[ch])
+	case "conversations.list":
+		fmt.Fprint(w, `{"ok":true,"channels":[{"id":"C_NORTH","name":"sales-north"},{"id":"G_PRIV","name":"private"},`+
+			`{"id":"CSHARED1","name":"shared-with-acme","is_ext_shared":true}],"response_metadata":{"next_cursor":""}}`)
 	case "chat.postMessage", "chat.postEphemeral":
 		f.mu.Lock()
 		refuse := f.refuse

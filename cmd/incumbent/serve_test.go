@@ -346,6 +346,8 @@ func TestReplicasShareRedis(t *testing.T) {
 			}
 			mu.Unlock()
 			fmt.Fprint(w, `{"ok":true,"channel":"C1","ts":"1.1"}`)
+		case "/conversations.list":
+			slackChannels(w, nil)
 		default:
 			fmt.Fprint(w, `{"ok":true,"channel":{"id":"C1"}}`)
 		}
@@ -510,6 +512,8 @@ func TestDigestFailureReported(t *testing.T) {
 		switch r.URL.Path {
 		case "/chat.postMessage":
 			fmt.Fprint(w, `{"ok":false,"error":"not_in_channel"}`)
+		case "/conversations.list":
+			slackChannels(w, nil)
 		default:
 			fmt.Fprint(w, `{"ok":true,"user_id":"U_BOT"}`)
 		}

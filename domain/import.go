@@ -1,14 +1,24 @@
 package domain
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // KnownKeys holds the keys already in a store that imported rows may refer to.
 type KnownKeys struct {
 	Territories map[string]bool
 	People      map[string]bool    // by email
+	// ChatIDs are the people's Slack and Teams user ids: ChatIDKey(kind, id) → email.
+	ChatIDs map[string]string
 	Accounts    map[string]bool    // by account_id
 	Products    map[string]Product // by sku
 }
+
+// ChatIDKey is the key of a chat user id in KnownKeys.ChatIDs: kind ("slack_user_id"
+// or "teams_user_id") and the id, whose case does not matter (Teams ids are matched
+// whatever their case, and two Slack ids told apart only by case are a typo).
+func ChatIDKey(kind, id string) string { return kind + ":" + strings.ToLower(id) }
 
 // ImportBatch is one import transaction, written by the CSV importer and implemented by
 // each store. Keyed records are upserted by their key; ReplaceSales deletes every sales

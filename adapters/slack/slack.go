@@ -257,10 +257,20 @@ func (h *Handler) loadPeople(ctx context.Context) error {
 		return fmt.Errorf("%w: find people: %w", errDirectory, err)
 	}
 	m := map[string]string{}
+	ambiguous := map[string]bool{}
 	for _, p := range people {
-		if p.SlackUserID != "" {
-			m[p.SlackUserID] = p.Email
+		if p.SlackUserID == "" {
+			continue
 		}
+		if e, dup := m[p.SlackUserID]; dup && e != p.Email {
+			ambiguous[p.SlackUserID] = true // imported before imports refused it
+		}
+		m[p.SlackUserID] = p.Email
+	}
+	for id := range ambiguous {
+		// Neither person is trusted by the id: the user's Slack email decides.
+		h.logger().WarnContext(ctx, "slack: a Slack id in people.csv names several people; it is not used", "slack_user_id", id)
+		delete(m, id)
 	}
 	h.mu.Lock()
 	h.bySlackID, h.peopleAt = m, time.Now()

@@ -491,11 +491,22 @@ func (h *Handler) loadPeople(ctx context.Context) error {
 		return fmt.Errorf("%w: find people: %w", errDirectory, err)
 	}
 	m := map[string]string{}
+	ambiguous := map[string]bool{}
 	for _, p := range people {
-		if p.TeamsUserID != "" {
-			m[p.TeamsUserID] = p.Email
-			m[strings.ToLower(p.TeamsUserID)] = p.Email
+		if p.TeamsUserID == "" {
+			continue
 		}
+		for _, id := range []string{p.TeamsUserID, strings.ToLower(p.TeamsUserID)} {
+			if e, dup := m[id]; dup && e != p.Email {
+				ambiguous[id] = true // imported before imports refused it
+			}
+			m[id] = p.Email
+		}
+	}
+	for id := range ambiguous {
+		// Neither person is trusted by the id: the email of the member list decides.
+		h.logger().WarnContext(ctx, "teams: a Teams id in people.csv names several people; it is not used", "teams_user_id", id)
+		delete(m, id)
 	}
 	h.mu.Lock()
 	h.byTeams, h.peopleAt = m, h.now()

@@ -9,10 +9,9 @@ import (
 type KnownKeys struct {
 	Territories map[string]bool
 	People      map[string]bool    // by email
-	// ChatIDs are the people's Slack and Teams user ids: ChatIDKey(kind, id) → email.
-	ChatIDs map[string]string
 	Accounts    map[string]bool    // by account_id
 	Products    map[string]Product // by sku
+	ChatIDs     map[string]string  // people's Slack and Teams ids: ChatIDKey(kind, id) → email
 }
 
 // ChatIDKey is the key of a chat user id in KnownKeys.ChatIDs: kind ("slack_user_id"

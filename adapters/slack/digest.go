@@ -128,6 +128,13 @@ func (h *Handler) userIDByEmail(ctx context.Context, email string) (string, erro
 	if err != nil {
 		return "", fmt.Errorf("slack: users.lookupByEmail %s: %w", email, err)
 	}
+	own, err := h.ownTeam(ctx, u)
+	if err != nil {
+		return "", err
+	}
+	if !own {
+		return "", domain.Errorf(domain.EFORBIDDEN, "%s is the email of a Slack user of another organisation (%s), so no digest goes to them: give the manager's slack_user_id in people.csv", email, u.ID)
+	}
 	h.mu.Lock()
 	h.emails[u.ID] = cachedEmail{email: email, until: time.Now().Add(identityTTL)}
 	h.mu.Unlock()

@@ -66,12 +66,19 @@ func TestPostDigest(t *testing.T) {
 	if _, err := h.PostDigest(t.Context(), "nobody@example.com", r, nil); err == nil || !strings.Contains(err.Error(), "users_not_found") {
 		t.Errorf("unknown manager: %v", err)
 	}
+	posts := f.calls("chat.postMessage")
+	if _, err := h.PostDigest(t.Context(), "sam@partner.example", r, nil); err == nil || !strings.Contains(err.Error(), "another organisation") {
+		t.Errorf("a manager's email held by a user of another organisation: %v", err)
+	}
+	if f.calls("chat.postMessage") != posts {
+		t.Error("a digest went to a user of another organisation")
+	}
 	// Rate limited, then a 500: the digest waits as Retry-After says, is retried, and
 	// is posted once.
 	f.mu.Lock()
 	f.rateLimited, f.serverErrors = 1, 1
 	f.mu.Unlock()
-	posts := f.calls("chat.postMessage")
+	posts = f.calls("chat.postMessage")
 	start := time.Now()
 	if _, err := h.PostDigest(t.Context(), "#sales-north", r, nil); err != nil {
 		t.Fatalf("after a 429 and a 500: %v", err)

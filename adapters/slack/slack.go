@@ -87,6 +87,7 @@ type Handler struct {
 	peopleAt  time.Time               // when bySlackID was read
 	emails    map[string]cachedEmail  // Slack user id → email, from users.info
 	external  map[string]cachedShared // channel id, or #name → shared with another organisation
+	team      *workspace              // the bot's own team, from auth.test
 	wg        sync.WaitGroup
 }
 
@@ -215,6 +216,16 @@ func (h *Handler) actor(ctx context.Context, userID string) (bot.Actor, error) {
 			return bot.Actor{}, fmt.Errorf("users.info %s: %w", userID, err)
 		}
 		email = strings.ToLower(u.Profile.Email)
+		own, err := h.ownTeam(ctx, u)
+		if err != nil {
+			return bot.Actor{}, err
+		}
+		if !own {
+			// Someone of another organisation (Slack Connect): their email says nothing
+			// of who they are here.
+			h.logger().InfoContext(ctx, "slack: a user of another organisation is not known by email", "user", userID, "team", u.TeamID)
+			email = ""
+		}
 		h.mu.Lock()
 		h.emails[userID] = cachedEmail{email: email, until: time.Now().Add(identityTTL)}
 		h.mu.Unlock()
@@ -230,6 +241,35 @@ func (h *Handler) actor(ctx context.Context, userID string) (bot.Actor, error) {
 		return bot.Actor{}, fmt.Errorf("%w: %w", errDirectory, err)
 	}
 	return a, nil
+}
+
+// workspace is the team (and Enterprise Grid organisation) the bot is installed in.
+type workspace struct{ teamID, enterpriseID string }
+
+// ownTeam reports whether a Slack user belongs to the bot's own workspace (or its
+// Enterprise Grid organisation): only such a user is known by their email. A user of
+// another organisation met in a Slack Connect channel may carry any email.
+func (h *Handler) ownTeam(ctx context.Context, u *slack.User) (bool, error) {
+	if u.IsStranger {
+		return false, nil
+	}
+	h.mu.Lock()
+	w := h.team
+	h.mu.Unlock()
+	if w == nil {
+		resp, err := call(ctx, func() (*slack.AuthTestResponse, error) { return h.Client.AuthTestContext(ctx) })
+		if err != nil {
+			return false, fmt.Errorf("auth.test: %w", err)
+		}
+		w = &workspace{teamID: resp.TeamID, enterpriseID: resp.EnterpriseID}
+		h.mu.Lock()
+		h.team = w
+		h.mu.Unlock()
+	}
+	if w.enterpriseID != "" && u.Enterprise.EnterpriseID == w.enterpriseID {
+		return true, nil
+	}
+	return u.TeamID == w.teamID, nil
 }
 
 // errDirectory marks a failure to read who may see what (the store), as opposed to

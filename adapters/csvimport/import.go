@@ -416,6 +416,9 @@ func readTerritories(r *run, t *table) (int, []pendingManager) {
 		}
 		if tr.Timezone == "" {
 			tr.Timezone = "UTC"
+		} else if strings.EqualFold(tr.Timezone, "Local") {
+			// Go's name for the clock of whatever machine reads it: not a place.
+			t.bad("timezone", "%q is the zone of the machine running Incumbent, not a place: give an IANA time zone (e.g. America/Chicago)", tr.Timezone)
 		} else if _, err := time.LoadLocation(tr.Timezone); err != nil {
 			t.bad("timezone", "%q is not an IANA time zone (e.g. America/Chicago)", tr.Timezone)
 		}

@@ -80,3 +80,78 @@ func TestImportDuplicateChatIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestImportRefusesAbsurdValues imports files with numbers past the input maxima (a
+// 308-digit amount, one too long to be a float at all, a price over a trillion, a
+// quantity over a billion), NUL and other control characters in text, a quote that is
+// never closed, and the time zone "Local": each is refused with file:line: column, the
+// numbers with the largest value accepted, and nothing is written.
+func TestImportRefusesAbsurdValues(t *testing.T) {
+	huge := "1" + strings.Repeat("0", 307)
+	dir := testImportDir(t, map[string]string{
+		"sales.csv": "date,account_id,sku,quantity,amount,cost\n" +
+			"2026-02-10,N1,F-1,750," + huge + ",4500\n" +
+			"2026-02-11,N1,F-1,750,-" + strings.Repeat("9", 400) + ",4500\n" +
+			"2026-02-12,N1,F-1,2000000000,7500,4500\n" +
+			"2026-02-13,N1,F-1,750,1000000000000,4500\n",
+		"products.csv": "sku,name,category,list_price,unit_cost\nF-1,Hex bolts,Fasteners,10,6\n" +
+			"S-1,Gloves,Safety,2000000000000.5,13\n",
+		"accounts.csv": "account_id,name,territory,owner,aliases\nN1,Acme Manufacturing,North,rita@example.com,acme\n" +
+			"N2,Birch\x00Supply,North,rita@example.com,\nS1,\"Southern\nFoods\x1b\",South,ray@example.com,\n",
+		"territories.csv": "territory,manager,digest_channel,timezone,digest_day,digest_hour\n" +
+			"North,nora@example.com,#sales-north,Local,mon,8\nSouth,sam@example.com,,Europe/Berlin,fri,7\n",
+		"objectives.csv": "scope,key,year,revenue_target\naccount,N1,2026,5000\naccount,\"N2,2026,6000\naccount,N1,2025,1\n",
+	})
+	db := filepath.Join(t.TempDir(), "x.db")
+	code, out, errOut := run(t, "", nil, "import", "--db", db, dir)
+	if code == 0 {
+		t.Fatalf("imported:\n%s", out)
+	}
+	for _, want := range []string{
+		"sales.csv:2: amount: 10000000000000000000… (308 characters) is over the limit: at most 1,000,000,000,000",
+		"sales.csv:3: amount: -9999999999999999999… (401 characters) is over the limit: at most 1,000,000,000,000",
+		"sales.csv:4: quantity: 2000000000 is over the limit: at most 1,000,000,000",
+		"products.csv:3: list_price: 2000000000000.5 is over the limit: at most 1,000,000,000,000",
+		"accounts.csv:3: name: holds a control character (U+0000)",
+		"accounts.csv:4: name: holds a control character (U+001B)",
+		`territories.csv:2: timezone: "Local" is the zone of the machine running Incumbent, not a place`,
+		`objectives.csv:3: a quoted value opens on this line and is not closed (an unbalanced "): it runs to line 4`,
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("the refusal lacks %q:\n%s", want, errOut)
+		}
+	}
+	if strings.Contains(errOut, "sales.csv:5") {
+		t.Errorf("the largest amount accepted was refused:\n%s", errOut)
+	}
+	if _, err := os.Stat(db); err == nil {
+		if people, _ := openStore(t, db).FindPeople(t.Context()); len(people) > 0 {
+			t.Error("a refused import was written")
+		}
+	}
+}
+
+// TestImportConcurrent imports while another process holds the database's write lock
+// (an import in progress): the import fails with a plain message, not SQLite's
+// SQLITE_BUSY, and goes through once the other is done.
+func TestImportConcurrent(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db")
+	dir := testImportDir(t, nil)
+	if code, out, errOut := run(t, "", nil, "import", "--db", db, dir); code != 0 {
+		t.Fatalf("import: %d\n%s%s", code, out, errOut)
+	}
+	other := openStore(t, db)
+	batch, err := other.BeginImport(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := run(t, "", nil, "import", "--db", db, dir)
+	if code == 0 || !strings.Contains(errOut, "Another import (or another process writing) holds the database") ||
+		strings.Contains(errOut, "SQLITE_BUSY") || strings.Contains(errOut, "locked") {
+		t.Errorf("import while another holds the database: %d\n%s", code, errOut)
+	}
+	batch.Rollback()
+	if code, out, errOut := run(t, "", nil, "import", "--db", db, dir); code != 0 {
+		t.Errorf("import after the other: %d\n%s%s", code, out, errOut)
+	}
+}

@@ -187,15 +187,14 @@ func parseAmount(s string) (float64, bool) {
 	return v * mult, true
 }
 
-// The input maxima of DESIGN section 5: a larger value typed in chat is refused with the
-// field's name and the limit, so that no absurd or non-finite figure is ever computed or
-// shown.
+// The input maxima of DESIGN section 5 (domain's): a larger value typed in chat is
+// refused with the field's name and the limit.
 const (
-	maxMoney    = 1e12 // an amount of money
-	maxQuantity = 1e9  // a quantity or a count of uses
-	maxPercent  = 100  // a percentage
-	maxTermDays = 3650 // payment terms, in days
-	maxMonths   = 1200 // a term in months
+	maxMoney    = domain.MaxMoney
+	maxQuantity = domain.MaxQuantity
+	maxPercent  = domain.MaxPercent
+	maxTermDays = domain.MaxTermDays
+	maxMonths   = domain.MaxMonths
 	// MaxCommandLength is the longest command text, in characters, that Handle reads.
 	MaxCommandLength = 2000
 )

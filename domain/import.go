@@ -1,6 +1,9 @@
 package domain
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // KnownKeys holds the keys already in a store that imported rows may refer to.
 type KnownKeys struct {
@@ -8,7 +11,13 @@ type KnownKeys struct {
 	People      map[string]bool    // by email
 	Accounts    map[string]bool    // by account_id
 	Products    map[string]Product // by sku
+	ChatIDs     map[string]string  // people's Slack and Teams ids: ChatIDKey(kind, id) → email
 }
+
+// ChatIDKey is the key of a chat user id in KnownKeys.ChatIDs: kind ("slack_user_id"
+// or "teams_user_id") and the id, whose case does not matter (Teams ids are matched
+// whatever their case, and two Slack ids told apart only by case are a typo).
+func ChatIDKey(kind, id string) string { return kind + ":" + strings.ToLower(id) }
 
 // ImportBatch is one import transaction, written by the CSV importer and implemented by
 // each store. Keyed records are upserted by their key; ReplaceSales deletes every sales

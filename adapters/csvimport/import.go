@@ -81,6 +81,8 @@ type run struct {
 	accounts    map[string]bool
 	products    map[string]domain.Product
 	categories  map[string]bool
+	// chatIDs are the stored people's Slack and Teams ids (domain.ChatIDKey → email).
+	chatIDs map[string]string
 	// unread names the files that could not be read whole: references to their keys
 	// are not checked, to keep one bad file from drowning the report.
 	unread map[string]bool
@@ -126,6 +128,7 @@ func (im *Importer) Import(ctx context.Context, dir string) (Report, error) {
 		maxLine:     cmpOr(im.MaxLine, DefaultMaxLine),
 		territories: known.Territories, people: known.People, accounts: known.Accounts,
 		products: known.Products, categories: map[string]bool{}, unread: map[string]bool{},
+		chatIDs: known.ChatIDs,
 	}
 	for _, m := range []*map[string]bool{&r.territories, &r.people, &r.accounts} {
 		if *m == nil {
@@ -413,6 +416,9 @@ func readTerritories(r *run, t *table) (int, []pendingManager) {
 		}
 		if tr.Timezone == "" {
 			tr.Timezone = "UTC"
+		} else if strings.EqualFold(tr.Timezone, "Local") {
+			// Go's name for the clock of whatever machine reads it: not a place.
+			t.bad("timezone", "%q is the zone of the machine running Incumbent, not a place: give an IANA time zone (e.g. America/Chicago)", tr.Timezone)
 		} else if _, err := time.LoadLocation(tr.Timezone); err != nil {
 			t.bad("timezone", "%q is not an IANA time zone (e.g. America/Chicago)", tr.Timezone)
 		}
@@ -435,10 +441,38 @@ func readTerritories(r *run, t *table) (int, []pendingManager) {
 	return n, managers
 }
 
+// chatIDUse is a row of people.csv that gives a person a chat id.
+type chatIDUse struct {
+	line       int
+	email, id  string
+	col        string // slack_user_id or teams_user_id
+	duplicated bool   // an earlier row has the id: already a problem
+}
+
 func readPeople(r *run, t *table) int {
 	cols := []column{{"email", true}, {"name", true}, {"role", true}, {"territory", false},
 		{"slack_user_id", false}, {"teams_user_id", false}}
-	return t.rows(cols, func(k *keys) writeFn {
+	// A chat id names one person: a second row with it would make whoever uses it that
+	// person (the later row won), so a typo could give a rep an admin's view.
+	inFile := map[string]*chatIDUse{} // domain.ChatIDKey → the first row with it
+	var uses []*chatIDUse
+	emails := map[string]bool{} // the people of the file
+	chatID := func(col, email string) {
+		id := t.str(col)
+		if id == "" {
+			return
+		}
+		u := &chatIDUse{line: t.line, email: email, id: id, col: col}
+		key := domain.ChatIDKey(col, id)
+		if first, dup := inFile[key]; dup {
+			t.bad(col, "%s is also on line %d (%s): a chat id names one person", id, first.line, first.email)
+			u.duplicated = true
+		} else {
+			inFile[key] = u
+		}
+		uses = append(uses, u)
+	}
+	n := t.rows(cols, func(k *keys) writeFn {
 		p := domain.Person{
 			Email:       t.email("email", true),
 			Name:        t.req("name"),
@@ -462,9 +496,22 @@ func readPeople(r *run, t *table) int {
 		if p.Email != "" {
 			k.unique("email", p.Email)
 			r.people[p.Email] = true
+			emails[p.Email] = true
 		}
+		chatID("slack_user_id", p.Email)
+		chatID("teams_user_id", p.Email)
 		return func(ctx context.Context, b domain.ImportBatch) error { return b.PutPerson(ctx, p) }
 	})
+	// A chat id someone already stored holds, unless the file lists them too (their row
+	// replaces their ids).
+	for _, u := range uses {
+		holder, ok := r.chatIDs[domain.ChatIDKey(u.col, u.id)]
+		if !ok || u.duplicated || holder == u.email || emails[holder] {
+			continue
+		}
+		t.problem(u.line, u.col, fmt.Sprintf("%s is already %s's (in the database): a chat id names one person", u.id, holder))
+	}
+	return n
 }
 
 func readAccounts(r *run, t *table) int {

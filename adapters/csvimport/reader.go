@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -57,6 +58,7 @@ type table struct {
 	lim       *lineLimiter
 	csv       *csv.Reader
 	index     map[string]int // column name → field index
+	names     []string       // field index → column name
 	width     int            // fields in the header
 	rec       []string
 	line      int
@@ -84,6 +86,7 @@ func (t *table) open(cols []column) bool {
 		known[c.name] = true
 	}
 	t.index = make(map[string]int, len(header))
+	t.names = make([]string, len(header))
 	t.width = len(header)
 	ok := true
 	for i, h := range header {
@@ -95,6 +98,7 @@ func (t *table) open(cols []column) bool {
 			return false
 		}
 		name := strings.ToLower(strings.TrimSpace(h))
+		t.names[i] = name
 		switch {
 		case name == "":
 			t.problem(1, "", fmt.Sprintf("column %d has no name", i+1))
@@ -162,9 +166,27 @@ func (t *table) next() bool {
 				return false
 			}
 		}
+		for i, f := range rec {
+			if c, bad := controlChar(f); bad {
+				line, _ := t.csv.FieldPos(i)
+				t.problem(line, t.names[i], fmt.Sprintf("holds a control character (U+%04X), which no value may: re-export the file as plain text", c))
+			}
+		}
 		return true
 	}
 	return false
+}
+
+// controlChar returns the first control character of s other than tab, line feed and
+// carriage return (a quoted value may span lines): NUL and the like are refused rather
+// than stored, where they would break a database's text or a chat message.
+func controlChar(s string) (rune, bool) {
+	for _, c := range s {
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f) {
+			return c, true
+		}
+	}
+	return 0, false
 }
 
 // readError records a read error; it returns true when reading may go on.
@@ -176,6 +198,12 @@ func (t *table) readError(err error) bool {
 	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
+		if errors.Is(pe.Err, csv.ErrQuote) && pe.StartLine != pe.Line {
+			// A quote opened and never closed takes the rest of the file with it: the
+			// line to fix is where it opened.
+			t.problem(pe.StartLine, "", fmt.Sprintf("a quoted value opens on this line and is not closed (an unbalanced \"): it runs to line %d", pe.Line))
+			return true
+		}
 		t.problem(pe.Line, "", pe.Err.Error())
 		return true
 	}
@@ -222,15 +250,54 @@ func (t *table) num(col string, required bool, def float64) float64 {
 		return def
 	}
 	if !plainDecimal(v) {
-		t.bad(col, "%q is not a number", v)
+		t.bad(col, "%q is not a number", clipValue(v))
 		return def
 	}
 	f, err := strconv.ParseFloat(v, 64)
+	limit, limited := maxima[col]
+	if errors.Is(err, strconv.ErrRange) && limited {
+		err, f = nil, math.Inf(1) // refused below, as over the limit
+	}
 	if err != nil {
-		t.bad(col, "%q is not a number", v)
+		t.bad(col, "%q is not a number", clipValue(v))
+		return def
+	}
+	if limited && !(math.Abs(f) <= limit) {
+		t.bad(col, "%s is over the limit: at most %s", clipValue(v), groupDigits(limit))
 		return def
 	}
 	return f
+}
+
+// maxima are the largest values of the numeric columns, by kind (domain's input
+// maxima): money, quantities (negative ones, returns, as large), and no more.
+var maxima = map[string]float64{
+	"list_price": domain.MaxMoney, "unit_cost": domain.MaxMoney, "amount": domain.MaxMoney, "cost": domain.MaxMoney,
+	"annual_potential": domain.MaxMoney, "value": domain.MaxMoney, "price": domain.MaxMoney,
+	"change_cost": domain.MaxMoney, "revenue_target": domain.MaxMoney, "gp_target": domain.MaxMoney,
+	"quantity": domain.MaxQuantity, "uses_per_unit": domain.MaxQuantity, "committed_qty": domain.MaxQuantity,
+}
+
+// clipValue shortens a value quoted in a problem: a 308-digit number is not repeated
+// whole.
+func clipValue(v string) string {
+	if len(v) <= 24 {
+		return v
+	}
+	return v[:20] + fmt.Sprintf("… (%d characters)", len(v))
+}
+
+// groupDigits writes a whole number with thousands separators: 1,000,000,000,000.
+func groupDigits(f float64) string {
+	s := strconv.FormatFloat(f, 'f', 0, 64)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
 
 // atLeast parses a number and requires it to be ≥ min.

@@ -50,6 +50,19 @@ func (s *Store) Known(ctx context.Context) (domain.KnownKeys, error) {
 	for _, p := range products {
 		k.Products[p.SKU] = p
 	}
+	people, err := s.FindPeople(ctx)
+	if err != nil {
+		return domain.KnownKeys{}, err
+	}
+	k.ChatIDs = make(map[string]string)
+	for _, p := range people {
+		if p.SlackUserID != "" {
+			k.ChatIDs[domain.ChatIDKey("slack_user_id", p.SlackUserID)] = p.Email
+		}
+		if p.TeamsUserID != "" {
+			k.ChatIDs[domain.ChatIDKey("teams_user_id", p.TeamsUserID)] = p.Email
+		}
+	}
 	return k, nil
 }
 

@@ -169,17 +169,20 @@ func failed(err error) bool { return err != nil && !errors.Is(err, redis.Nil) }
 // process has seen stays seen across an outage's start and end (a retry that reaches
 // the same replica is never processed twice), and only its one first caller goes on to
 // Redis, which decides between replicas. While Redis is down the memory alone answers.
+// When the memory is full of marks in their time (*memory.FullError), Redis alone
+// decides; if Redis is down too, that error is returned: nothing is known of the key.
 func (s *Store) FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-	if local, _ := s.fallback.FirstSeen(ctx, key, ttl); !local {
+	local, memErr := s.fallback.FirstSeen(ctx, key, ttl)
+	if memErr == nil && !local {
 		return false, nil
 	}
 	if s.skip() {
-		return true, nil
+		return local, memErr
 	}
 	ok, err := s.client.SetNX(ctx, s.prefix+"seen:"+key, 1, ttl).Result()
 	s.note(ctx, err)
 	if failed(err) {
-		return true, nil
+		return local, memErr
 	}
 	return ok, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -37,6 +38,13 @@ func (h *Handler) PostDigest(ctx context.Context, to string, r bot.Reply, posted
 	}
 	if channel == "" {
 		return "", domain.Errorf(domain.EINVALID, "a digest needs a channel or a person to go to")
+	}
+	if err := h.digestChannelAllowed(ctx, channel); err != nil {
+		if domain.ErrorCode(err) == domain.EFORBIDDEN {
+			h.logger().WarnContext(ctx, "slack: digest not posted: the channel is shared with another organisation (Slack Connect)",
+				"channel", channel)
+		}
+		return "", err
 	}
 	var charts []*bot.Image
 	for _, b := range r.Blocks {
@@ -120,8 +128,87 @@ func (h *Handler) userIDByEmail(ctx context.Context, email string) (string, erro
 	if err != nil {
 		return "", fmt.Errorf("slack: users.lookupByEmail %s: %w", email, err)
 	}
+	own, err := h.ownTeam(ctx, u)
+	if err != nil {
+		return "", err
+	}
+	if !own {
+		return "", domain.Errorf(domain.EFORBIDDEN, "%s is the email of a Slack user of another organisation (%s), so no digest goes to them: give the manager's slack_user_id in people.csv", email, u.ID)
+	}
 	h.mu.Lock()
 	h.emails[u.ID] = cachedEmail{email: email, until: time.Now().Add(identityTTL)}
 	h.mu.Unlock()
 	return u.ID, nil
+}
+
+// maxChannelPages bounds how many pages of conversations.list (of up to 1,000 channels
+// each) a digest channel's name is looked for in.
+const maxChannelPages = 50
+
+// channelIDRe matches a channel id (public C…, private G…), as opposed to a name.
+var channelIDRe = regexp.MustCompile(`^[CG][A-Z0-9]{2,}$`)
+
+// digestChannelAllowed refuses a digest channel shared with another organisation (Slack
+// Connect), as replies are refused there, unless AllowExternal. A person's direct
+// messages (a user id, or a DM's D… id) are never shared. A channel's name is looked up
+// in conversations.list (which says whether it is shared); a name Slack does not list
+// to the bot is refused, since whether it is shared cannot be told.
+func (h *Handler) digestChannelAllowed(ctx context.Context, channel string) error {
+	if h.AllowExternal {
+		return nil
+	}
+	switch channel[0] {
+	case 'U', 'W', 'D':
+		return nil
+	}
+	var shared bool
+	var err error
+	if channelIDRe.MatchString(channel) {
+		shared, err = h.externalChannel(ctx, channel)
+	} else {
+		shared, err = h.namedChannelShared(ctx, strings.TrimPrefix(channel, "#"))
+	}
+	if err != nil {
+		return err
+	}
+	if shared {
+		return domain.Errorf(domain.EFORBIDDEN, "digest_channel %s is shared with another organisation (Slack Connect), so the digest is not posted there: choose another channel, or have an admin set INCUMBENT_ALLOW_EXTERNAL=on", channel)
+	}
+	return nil
+}
+
+// namedChannelShared finds a channel by name in conversations.list and reports whether
+// it is shared with another organisation.
+func (h *Handler) namedChannelShared(ctx context.Context, name string) (bool, error) {
+	key := "#" + strings.ToLower(name)
+	if shared, ok := h.cachedShared(key); ok {
+		return shared, nil
+	}
+	type page struct {
+		channels []slack.Channel
+		next     string
+	}
+	cursor := ""
+	for range maxChannelPages {
+		p, err := call(ctx, func() (page, error) {
+			chs, next, err := h.Client.GetConversationsContext(ctx, &slack.GetConversationsParameters{
+				Cursor: cursor, ExcludeArchived: true, Limit: 1000, Types: []string{"public_channel", "private_channel"}})
+			return page{chs, next}, err
+		})
+		if err != nil {
+			return false, fmt.Errorf("slack: conversations.list, to find #%s: %w", name, err)
+		}
+		for _, ch := range p.channels {
+			if strings.EqualFold(ch.Name, name) || strings.EqualFold(ch.NameNormalized, name) {
+				shared := ch.IsExtShared || ch.IsPendingExtShared
+				h.cacheShared(key, shared)
+				h.cacheShared(ch.ID, shared)
+				return shared, nil
+			}
+		}
+		if cursor = p.next; cursor == "" {
+			break
+		}
+	}
+	return false, domain.Errorf(domain.EINVALID, "digest_channel #%s is not among the channels Slack lists to Incumbent, so whether it is shared with another organisation cannot be told: check its name, invite the bot, or give the channel's id (C…)", name)
 }

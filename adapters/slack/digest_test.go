@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -65,12 +66,19 @@ func TestPostDigest(t *testing.T) {
 	if _, err := h.PostDigest(t.Context(), "nobody@example.com", r, nil); err == nil || !strings.Contains(err.Error(), "users_not_found") {
 		t.Errorf("unknown manager: %v", err)
 	}
+	posts := f.calls("chat.postMessage")
+	if _, err := h.PostDigest(t.Context(), "sam@partner.example", r, nil); err == nil || !strings.Contains(err.Error(), "another organisation") {
+		t.Errorf("a manager's email held by a user of another organisation: %v", err)
+	}
+	if f.calls("chat.postMessage") != posts {
+		t.Error("a digest went to a user of another organisation")
+	}
 	// Rate limited, then a 500: the digest waits as Retry-After says, is retried, and
 	// is posted once.
 	f.mu.Lock()
 	f.rateLimited, f.serverErrors = 1, 1
 	f.mu.Unlock()
-	posts := f.calls("chat.postMessage")
+	posts = f.calls("chat.postMessage")
 	start := time.Now()
 	if _, err := h.PostDigest(t.Context(), "#sales-north", r, nil); err != nil {
 		t.Fatalf("after a 429 and a 500: %v", err)
@@ -91,5 +99,41 @@ func TestPostDigest(t *testing.T) {
 	}
 	if f.calls("files.completeUploadExternal") != before {
 		t.Error("a chart was uploaded for a digest that was not posted")
+	}
+}
+
+// TestDigestSlackConnect: a digest set to a channel shared with another organisation
+// (by name or by id) is not posted there, as replies are not, unless external channels
+// are allowed; nor to a channel Slack does not list, whose sharing cannot be told.
+func TestDigestSlackConnect(t *testing.T) {
+	h, f, _ := setup(t)
+	var logs bytes.Buffer
+	h.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	f.mu.Lock()
+	f.external["CSHARED1"] = true
+	f.mu.Unlock()
+	r := bot.Reply{Blocks: []bot.Block{&bot.Header{Text: "North — weekly digest"}, &bot.Text{Text: "Gap $22,000."}}}
+	for _, to := range []string{"#shared-with-acme", "#Shared-With-Acme", "CSHARED1", "#not-listed"} {
+		_, err := h.PostDigest(t.Context(), to, r, func(string) { t.Errorf("%s: said accepted", to) })
+		want := "is shared with another organisation (Slack Connect)"
+		if to == "#not-listed" {
+			want = "not among the channels"
+		}
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", to, err, want)
+		}
+	}
+	if n := f.calls("chat.postMessage"); n != 0 {
+		t.Fatalf("%d digests posted to shared or unknown channels", n)
+	}
+	if n := strings.Count(logs.String(), "digest not posted: the channel is shared with another organisation"); n != 3 {
+		t.Errorf("%d refusals logged, want 3:\n%s", n, logs.String())
+	}
+	h.AllowExternal = true
+	if _, err := h.PostDigest(t.Context(), "#shared-with-acme", r, nil); err != nil {
+		t.Errorf("with external channels allowed: %v", err)
+	}
+	if n := f.calls("chat.postMessage"); n != 1 {
+		t.Errorf("%d digests posted with external channels allowed, want 1", n)
 	}
 }

@@ -95,6 +95,13 @@ func TestUnknownUserAndSlackConnect(t *testing.T) {
 	if !strings.Contains(resp, "Acme Manufacturing — gap") {
 		t.Errorf("user by email: %s", resp)
 	}
+	// Someone of another organisation whose email is Nora's is not Nora.
+	for _, user := range []string{"U_EXT", "U_STRANGER"} {
+		_, resp = signed(t, base, "/slack/commands", form, command("/gap", "acme", user, "C1", ""), time.Now(), secret)
+		if !strings.Contains(resp, "You are not set up in Incumbent yet") || strings.Contains(resp, "$") {
+			t.Errorf("%s, of another organisation with a rep's email: %s", user, resp)
+		}
+	}
 	f.external["C_EXT"] = true
 	_, resp = signed(t, base, "/slack/commands", form, command("/gap", "acme", "U_RITA", "C_EXT", ""), time.Now(), secret)
 	if !strings.Contains(resp, "shared with another organisation") || strings.Contains(resp, "$") {

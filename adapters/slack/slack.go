@@ -83,10 +83,11 @@ type Handler struct {
 	BotUserID string
 
 	mu        sync.Mutex
-	bySlackID map[string]string      // Slack user id → email, from people.csv
-	peopleAt  time.Time              // when bySlackID was read
-	emails    map[string]cachedEmail // Slack user id → email, from users.info
-	external  map[string]bool        // channel id → shared with another organisation
+	bySlackID map[string]string       // Slack user id → email, from people.csv
+	peopleAt  time.Time               // when bySlackID was read
+	emails    map[string]cachedEmail  // Slack user id → email, from users.info
+	external  map[string]cachedShared // channel id, or #name → shared with another organisation
+	team      *workspace              // the bot's own team, from auth.test
 	wg        sync.WaitGroup
 }
 
@@ -154,6 +155,13 @@ type cachedEmail struct {
 	until time.Time
 }
 
+// cachedShared is whether a channel is shared with another organisation, as Slack said
+// it until identityTTL after: a channel shared later is seen within minutes.
+type cachedShared struct {
+	shared bool
+	until  time.Time
+}
+
 func (h *Handler) logger() *slog.Logger {
 	if h.Logger == nil {
 		return slog.Default()
@@ -208,6 +216,16 @@ func (h *Handler) actor(ctx context.Context, userID string) (bot.Actor, error) {
 			return bot.Actor{}, fmt.Errorf("users.info %s: %w", userID, err)
 		}
 		email = strings.ToLower(u.Profile.Email)
+		own, err := h.ownTeam(ctx, u)
+		if err != nil {
+			return bot.Actor{}, err
+		}
+		if !own {
+			// Someone of another organisation (Slack Connect): their email says nothing
+			// of who they are here.
+			h.logger().InfoContext(ctx, "slack: a user of another organisation is not known by email", "user", userID, "team", u.TeamID)
+			email = ""
+		}
 		h.mu.Lock()
 		h.emails[userID] = cachedEmail{email: email, until: time.Now().Add(identityTTL)}
 		h.mu.Unlock()
@@ -223,6 +241,35 @@ func (h *Handler) actor(ctx context.Context, userID string) (bot.Actor, error) {
 		return bot.Actor{}, fmt.Errorf("%w: %w", errDirectory, err)
 	}
 	return a, nil
+}
+
+// workspace is the team (and Enterprise Grid organisation) the bot is installed in.
+type workspace struct{ teamID, enterpriseID string }
+
+// ownTeam reports whether a Slack user belongs to the bot's own workspace (or its
+// Enterprise Grid organisation): only such a user is known by their email. A user of
+// another organisation met in a Slack Connect channel may carry any email.
+func (h *Handler) ownTeam(ctx context.Context, u *slack.User) (bool, error) {
+	if u.IsStranger {
+		return false, nil
+	}
+	h.mu.Lock()
+	w := h.team
+	h.mu.Unlock()
+	if w == nil {
+		resp, err := call(ctx, func() (*slack.AuthTestResponse, error) { return h.Client.AuthTestContext(ctx) })
+		if err != nil {
+			return false, fmt.Errorf("auth.test: %w", err)
+		}
+		w = &workspace{teamID: resp.TeamID, enterpriseID: resp.EnterpriseID}
+		h.mu.Lock()
+		h.team = w
+		h.mu.Unlock()
+	}
+	if w.enterpriseID != "" && u.Enterprise.EnterpriseID == w.enterpriseID {
+		return true, nil
+	}
+	return u.TeamID == w.teamID, nil
 }
 
 // errDirectory marks a failure to read who may see what (the store), as opposed to
@@ -250,10 +297,20 @@ func (h *Handler) loadPeople(ctx context.Context) error {
 		return fmt.Errorf("%w: find people: %w", errDirectory, err)
 	}
 	m := map[string]string{}
+	ambiguous := map[string]bool{}
 	for _, p := range people {
-		if p.SlackUserID != "" {
-			m[p.SlackUserID] = p.Email
+		if p.SlackUserID == "" {
+			continue
 		}
+		if e, dup := m[p.SlackUserID]; dup && e != p.Email {
+			ambiguous[p.SlackUserID] = true // imported before imports refused it
+		}
+		m[p.SlackUserID] = p.Email
+	}
+	for id := range ambiguous {
+		// Neither person is trusted by the id: the user's Slack email decides.
+		h.logger().WarnContext(ctx, "slack: a Slack id in people.csv names several people; it is not used", "slack_user_id", id)
+		delete(m, id)
 	}
 	h.mu.Lock()
 	h.bySlackID, h.peopleAt = m, time.Now()
@@ -269,10 +326,7 @@ func (h *Handler) externalChannel(ctx context.Context, channelID string) (bool, 
 	if channelID == "" || strings.HasPrefix(channelID, "D") || h.AllowExternal {
 		return false, nil
 	}
-	h.mu.Lock()
-	ext, ok := h.external[channelID]
-	h.mu.Unlock()
-	if ok {
+	if ext, ok := h.cachedShared(channelID); ok {
 		return ext, nil
 	}
 	ch, err := call(ctx, func() (*slack.Channel, error) {
@@ -281,14 +335,30 @@ func (h *Handler) externalChannel(ctx context.Context, channelID string) (bool, 
 	if err != nil {
 		return false, fmt.Errorf("conversations.info %s: %w", channelID, err)
 	}
-	ext = ch.IsExtShared || ch.IsPendingExtShared
-	h.mu.Lock()
-	if h.external == nil {
-		h.external = map[string]bool{}
-	}
-	h.external[channelID] = ext
-	h.mu.Unlock()
+	ext := ch.IsExtShared || ch.IsPendingExtShared
+	h.cacheShared(channelID, ext)
 	return ext, nil
+}
+
+// cachedShared returns what Slack said lately of whether a channel (an id, or "#name")
+// is shared with another organisation.
+func (h *Handler) cachedShared(key string) (shared, ok bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	c, ok := h.external[key]
+	if !ok || !time.Now().Before(c.until) {
+		return false, false
+	}
+	return c.shared, true
+}
+
+func (h *Handler) cacheShared(key string, shared bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.external == nil {
+		h.external = map[string]cachedShared{}
+	}
+	h.external[key] = cachedShared{shared: shared, until: time.Now().Add(identityTTL)}
 }
 
 // errExternal refuses figures in a Slack Connect channel.

@@ -98,12 +98,24 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 	f.record(c)
 	w.Header().Set("Content-Type", "application/json")
 	switch method {
+	case "auth.test":
+		fmt.Fprint(w, `{"ok":true,"team_id":"T1","user_id":"U_BOT"}`)
 	case "users.info":
-		emails := map[string]string{"U_NORA": "nora@example.com", "U_WHO": "who@example.com"}
-		fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"profile":{"email":%q}}}`, c.Form.Get("user"), emails[c.Form.Get("user")])
+		// U_EXT and U_STRANGER are of another organisation, with emails of reps here.
+		emails := map[string]string{"U_NORA": "nora@example.com", "U_WHO": "who@example.com", "U_EXT": "nora@example.com",
+			"U_STRANGER": "nora@example.com"}
+		team := map[string]string{"U_EXT": "T_OTHER", "U_STRANGER": "T_OTHER"}[c.Form.Get("user")]
+		if team == "" {
+			team = "T1"
+		}
+		fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"team_id":%q,"is_stranger":%v,"profile":{"email":%q}}}`, c.Form.Get("user"), team,
+			c.Form.Get("user") == "U_STRANGER", emails[c.Form.Get("user")])
 	case "conversations.info":
 		ch := c.Form.Get("channel")
 		fmt.Fprintf(w, `{"ok":true,"channel":{"id":%q,"is_ext_shared":%v}}`, ch, f.external[ch])
+	case "conversations.list":
+		fmt.Fprint(w, `{"ok":true,"channels":[{"id":"C_NORTH","name":"sales-north"},{"id":"G_PRIV","name":"private"},`+
+			`{"id":"CSHARED1","name":"shared-with-acme","is_ext_shared":true}],"response_metadata":{"next_cursor":""}}`)
 	case "chat.postMessage", "chat.postEphemeral":
 		f.mu.Lock()
 		refuse := f.refuse
@@ -114,9 +126,13 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		fmt.Fprint(w, `{"ok":true,"channel":"C1","ts":"1700000000.000200","message_ts":"1700000000.000200"}`)
 	case "users.lookupByEmail":
-		ids := map[string]string{"nora@example.com": "U_NORA"}
+		ids := map[string]string{"nora@example.com": "U_NORA", "sam@partner.example": "U_EXT"}
 		if id, ok := ids[c.Form.Get("email")]; ok {
-			fmt.Fprintf(w, `{"ok":true,"user":{"id":%q}}`, id)
+			team := "T1"
+			if id == "U_EXT" {
+				team = "T_OTHER"
+			}
+			fmt.Fprintf(w, `{"ok":true,"user":{"id":%q,"team_id":%q}}`, id, team)
 		} else {
 			fmt.Fprint(w, `{"ok":false,"error":"users_not_found"}`)
 		}

@@ -3,10 +3,13 @@ package slack
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -19,8 +22,14 @@ import (
 const maxBody = 256 << 10
 
 // signatureTTL is how long a request's signature is remembered to refuse a replay:
-// longer than the five minutes Slack's timestamps are good for.
-const signatureTTL = 6 * time.Minute
+// longer than the whole window a signature is accepted in. slack-go accepts a timestamp
+// up to five minutes either side of the clock, so a request stamped five minutes ahead
+// is good for ten minutes from its arrival; a minute more covers clock steps.
+const signatureTTL = 11 * time.Minute
+
+// defaultRetryAfter is the Retry-After of a request refused because the replay marks are
+// full, when the store does not say how long.
+const defaultRetryAfter = time.Minute
 
 // Routes registers the HTTP mode's endpoints: /slack/commands, /slack/events and
 // /slack/interactions. Every request's signature and timestamp are checked with
@@ -56,8 +65,17 @@ func (h *Handler) verified(secret string, next func(w http.ResponseWriter, r *ht
 			return
 		}
 		if h.Dedupe != nil {
-			first, err := h.Dedupe.FirstSeen(r.Context(), "slack:sig:"+r.Header.Get("X-Slack-Signature"), signatureTTL)
-			if err == nil && !first {
+			first, err := h.Dedupe.FirstSeen(r.Context(), "slack:sig:"+canonicalSignature(r.Header), signatureTTL)
+			if err != nil {
+				// Whether this is a replay is unknown: refused, never let through.
+				wait := retryAfter(err)
+				h.logger().ErrorContext(r.Context(), "slack: request refused: replays cannot be checked", "path", r.URL.Path,
+					"retry_after", wait.String(), "err", err)
+				w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+				http.Error(w, "busy: try again later", http.StatusServiceUnavailable)
+				return
+			}
+			if !first {
 				h.logger().WarnContext(r.Context(), "slack: replayed request refused", "path", r.URL.Path)
 				http.Error(w, "replayed request", http.StatusUnauthorized)
 				return
@@ -66,6 +84,27 @@ func (h *Handler) verified(secret string, next func(w http.ResponseWriter, r *ht
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next(w, r, body)
 	})
+}
+
+// canonicalSignature is the signature of a verified request as one string whatever
+// its hex digits' case: slack-go decodes the hex, so "v0=AB…" and "v0=ab…" are the same
+// signature and must be the same replay mark.
+func canonicalSignature(h http.Header) string {
+	sig := strings.TrimPrefix(h.Get("X-Slack-Signature"), "v0=")
+	if b, err := hex.DecodeString(sig); err == nil {
+		return hex.EncodeToString(b)
+	}
+	return strings.ToLower(sig) // not reached: the verifier decoded it
+}
+
+// retryAfter is how long a client should wait after err from the de-duplication store:
+// what the store says (a full memory), else defaultRetryAfter.
+func retryAfter(err error) time.Duration {
+	var ra interface{ RetryAfter() time.Duration }
+	if errors.As(err, &ra) && ra.RetryAfter() > 0 {
+		return max(ra.RetryAfter(), time.Second)
+	}
+	return defaultRetryAfter
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

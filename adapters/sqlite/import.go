@@ -46,6 +46,19 @@ func (s *Store) Known(ctx context.Context) (domain.KnownKeys, error) {
 	for _, p := range products {
 		k.Products[p.SKU] = p
 	}
+	people, err := s.FindPeople(ctx)
+	if err != nil {
+		return domain.KnownKeys{}, err
+	}
+	k.ChatIDs = make(map[string]string)
+	for _, p := range people {
+		if p.SlackUserID != "" {
+			k.ChatIDs[domain.ChatIDKey("slack_user_id", p.SlackUserID)] = p.Email
+		}
+		if p.TeamsUserID != "" {
+			k.ChatIDs[domain.ChatIDKey("teams_user_id", p.TeamsUserID)] = p.Email
+		}
+	}
 	return k, nil
 }
 
@@ -112,9 +125,13 @@ type tableLoad struct {
 }
 
 // BeginImport starts the write transaction of an import (BEGIN IMMEDIATE). It waits
-// for any other write of this process to finish.
+// for any other write of this process to finish, and for another process's up to the
+// busy timeout; then it fails with ECONFLICT and a plain message.
 func (s *Store) BeginImport(ctx context.Context) (domain.ImportBatch, error) {
 	tx, err := s.w.BeginTx(ctx, nil)
+	if busy(err) {
+		return nil, domain.Errorf(domain.ECONFLICT, "Another import (or another process writing) holds the database and did not finish within %s: try again when it has.", busyTimeout)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: begin import: %w", err)
 	}
@@ -638,4 +655,14 @@ func (b *Batch) Rollback() error {
 		return fmt.Errorf("sqlite: roll back import: %w", err)
 	}
 	return nil
+}
+
+// busyTimeout is how long a write waits for another process's (busy_timeout).
+const busyTimeout = 5 * time.Second
+
+// busy reports whether err is SQLite's SQLITE_BUSY (or one of its extended codes):
+// another connection held the write lock past the busy timeout.
+func busy(err error) bool {
+	var c interface{ Code() int }
+	return errors.As(err, &c) && c.Code()&0xff == 5
 }

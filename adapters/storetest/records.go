@@ -530,6 +530,7 @@ func testKnown(t *testing.T, open func(t *testing.T) Store) {
 		People:      map[string]bool{"mia@example.com": true, "rob@example.com": true},
 		Accounts:    map[string]bool{"A1": true, "A2": true, "B1": true},
 		Products:    map[string]domain.Product{"G-1": f.Products[0], "G-2": f.Products[1], "M-1": f.Products[2]},
+		ChatIDs:     map[string]string{"slack_user_id:u1": "mia@example.com", "teams_user_id:29:abc": "rob@example.com"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)

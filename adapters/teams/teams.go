@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -78,8 +79,8 @@ type Handler struct {
 	// AsOf, when set, is the as-of date of every command (INCUMBENT_AS_OF).
 	AsOf time.Time
 	// TenantID, when set (single-tenant bots), is the only Microsoft 365 organisation
-	// whose conversations get account figures: a conversation of another tenant is
-	// refused, like a Slack Connect channel.
+	// whose activities are answered: one of another tenant is refused (403). Every
+	// activity must come from Teams (channelId msteams) and name its tenant.
 	TenantID string
 	// InvokeBudget: 0 means DefaultInvokeBudget.
 	InvokeBudget time.Duration
@@ -157,10 +158,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "the activity has no type, serviceUrl or conversation", http.StatusBadRequest)
 		return
 	}
+	if reason := h.foreign(&a); reason != "" {
+		h.logger().WarnContext(ctx, "teams: activity refused", "status", http.StatusForbidden, "reason", reason,
+			"channel", clip(a.ChannelID), "tenant", clip(tenantOf(&a)))
+		http.Error(w, reason, http.StatusForbidden)
+		return
+	}
 	if a.ID != "" && h.Dedupe != nil && (a.Type == TypeMessage || a.Type == TypeInvoke) {
 		first, err := h.Dedupe.FirstSeen(ctx, "teams:activity:"+a.Conversation.ID+":"+a.ID, dedupeTTL)
 		if err != nil {
-			h.logger().WarnContext(ctx, "teams: de-duplicate", "err", err)
+			// Whether this activity was processed before is unknown: refused (Bot
+			// Framework sends it again later), never processed unchecked.
+			wait := retryAfter(err)
+			h.logger().ErrorContext(ctx, "teams: activity refused: repeats cannot be checked", "retry_after", wait.String(), "err", err)
+			w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+			http.Error(w, "busy: try again later", http.StatusServiceUnavailable)
+			return
 		} else if !first {
 			h.logger().InfoContext(ctx, "teams: activity seen before; not processed again", "activity", a.ID)
 			answerRepeat(w, &a)
@@ -183,6 +196,43 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// Typing, reactions, message updates and the like need nothing.
 		w.WriteHeader(http.StatusOK)
 	}
+}
+
+// msteams is the Bot Framework channel id of Microsoft Teams.
+const msteams = "msteams"
+
+// foreign says why an activity is not one Incumbent answers, or "": it must come from
+// Teams (channelId msteams: the Bot Framework's other channels, such as Web Chat or
+// Direct Line, are not Teams and carry no organisation), name its Microsoft 365
+// organisation (tenant), the same one wherever it names it, and, for a single-tenant
+// bot, that tenant.
+func (h *Handler) foreign(a *Activity) string {
+	if a.ChannelID != msteams {
+		return "the activity does not come from Microsoft Teams (channelId " + msteams + ")"
+	}
+	conv, cd := "", parseChannelData(a).Tenant.ID
+	if a.Conversation != nil {
+		conv = a.Conversation.TenantID
+	}
+	switch {
+	case conv == "" && cd == "":
+		return "the activity names no tenant"
+	case conv != "" && cd != "" && !strings.EqualFold(conv, cd):
+		return "the activity names two tenants"
+	case h.TenantID != "" && !strings.EqualFold(tenantOf(a), h.TenantID):
+		return "the activity comes from another organisation's tenant"
+	}
+	return ""
+}
+
+// retryAfter is how long Bot Framework should wait after err from the de-duplication
+// store: what the store says (a full memory), else a minute.
+func retryAfter(err error) time.Duration {
+	var ra interface{ RetryAfter() time.Duration }
+	if errors.As(err, &ra) && ra.RetryAfter() > 0 {
+		return max(ra.RetryAfter(), time.Second)
+	}
+	return time.Minute
 }
 
 // answerRepeat answers an activity already processed: 200, and for an invoke a
@@ -347,7 +397,7 @@ var errOtherTenant = domain.Errorf(domain.EFORBIDDEN,
 // conversation may see figures, then the bot. Failures become error replies.
 func (h *Handler) ask(ctx context.Context, a *Activity, text string) bot.Reply {
 	actor, err := h.actor(ctx, a)
-	if err == nil && h.TenantID != "" && tenantOf(a) != "" && !strings.EqualFold(tenantOf(a), h.TenantID) {
+	if err == nil && h.TenantID != "" && !strings.EqualFold(tenantOf(a), h.TenantID) {
 		err = errOtherTenant
 	}
 	if err != nil {
@@ -441,11 +491,22 @@ func (h *Handler) loadPeople(ctx context.Context) error {
 		return fmt.Errorf("%w: find people: %w", errDirectory, err)
 	}
 	m := map[string]string{}
+	ambiguous := map[string]bool{}
 	for _, p := range people {
-		if p.TeamsUserID != "" {
-			m[p.TeamsUserID] = p.Email
-			m[strings.ToLower(p.TeamsUserID)] = p.Email
+		if p.TeamsUserID == "" {
+			continue
 		}
+		for _, id := range []string{p.TeamsUserID, strings.ToLower(p.TeamsUserID)} {
+			if e, dup := m[id]; dup && e != p.Email {
+				ambiguous[id] = true // imported before imports refused it
+			}
+			m[id] = p.Email
+		}
+	}
+	for id := range ambiguous {
+		// Neither person is trusted by the id: the email of the member list decides.
+		h.logger().WarnContext(ctx, "teams: a Teams id in people.csv names several people; it is not used", "teams_user_id", id)
+		delete(m, id)
 	}
 	h.mu.Lock()
 	h.byTeams, h.peopleAt = m, h.now()

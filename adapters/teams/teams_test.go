@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -316,7 +317,7 @@ func TestRetriedActivity(t *testing.T) {
 }
 
 // TestWhoIsAsking: an unknown person is told how to get access, with their id; a
-// person of another organisation gets no figures; a rep is refused another territory.
+// person of another organisation is refused; a rep is refused another territory.
 func TestWhoIsAsking(t *testing.T) {
 	f := newFixture(t, 0)
 	f.post(t, f.activity("message", "m1", "29:stranger", "gap acme"), "")
@@ -326,13 +327,11 @@ func TestWhoIsAsking(t *testing.T) {
 	}
 	a := f.activity("message", "m2", "29:rita", "gap acme")
 	a["conversation"].(map[string]any)["tenantId"] = "another-tenant"
-	f.post(t, a, "")
-	got = f.bf.WaitActivities(t, 2, 10*time.Second)[1]
-	if text := cardText(t, got.Body); !strings.Contains(text, "belongs to another organisation") || strings.Contains(text, "$") {
-		t.Errorf("another tenant:\n%s", text)
+	if code, _ := f.post(t, a, ""); code != 403 {
+		t.Errorf("another tenant: status %d, want 403", code)
 	}
 	f.post(t, f.activity("message", "m3", "29:rita", "gap Bolt"), "")
-	got = f.bf.WaitActivities(t, 3, 10*time.Second)[2]
+	got = f.bf.WaitActivities(t, 2, 10*time.Second)[1]
 	if text := cardText(t, got.Body); strings.Contains(text, "$") {
 		t.Errorf("a rep asking about another territory got figures:\n%s", text)
 	}
@@ -392,5 +391,101 @@ func TestStripMentions(t *testing.T) {
 		if got := teams.StripMentions(tt.in); got != tt.want {
 			t.Errorf("StripMentions(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestForeignActivities sends activities signed with a key the Bot Framework endorses
+// for several channels (as its real keys are): one from another channel (Web Chat),
+// ones naming no tenant, another tenant, or two tenants. Each is refused (403) before
+// anything runs: no command, no reply, no conversation kept. A multi-tenant bot still
+// refuses an activity without a tenant.
+func TestForeignActivities(t *testing.T) {
+	f := newFixture(t, 0)
+	f.bf.AddKey(t, "multi", "msteams", "webchat", "directline")
+	token := f.bf.Token(teamstest.TokenClaims{Audience: f.bf.AppID, ServiceURL: f.bf.ConnectorURL, Kid: "multi"})
+	if code, _ := f.post(t, f.activity("message", "ok", "29:rita", "gap acme"), token); code != 200 {
+		t.Fatalf("a Teams activity with the multi-channel key: %d", code)
+	}
+	f.bf.WaitActivities(t, 1, 10*time.Second)
+	f.h.Wait(t.Context())
+	calls, replies := f.calls.Load(), len(f.bf.Activities())
+
+	for _, multiTenant := range []bool{false, true} {
+		if multiTenant {
+			f.h.TenantID = ""
+		}
+		for i, tt := range []struct {
+			name   string
+			change func(a map[string]any)
+		}{
+			{"Web Chat", func(a map[string]any) { a["channelId"] = "webchat" }},
+			{"Direct Line", func(a map[string]any) { a["channelId"] = "directline" }},
+			{"no channel", func(a map[string]any) { delete(a, "channelId") }},
+			{"MSTeams", func(a map[string]any) { a["channelId"] = "MSTeams" }},
+			{"no tenant", func(a map[string]any) { delete(a["conversation"].(map[string]any), "tenantId") }},
+			{"another tenant", func(a map[string]any) { a["conversation"].(map[string]any)["tenantId"] = "another-tenant" }},
+			{"two tenants", func(a map[string]any) {
+				a["channelData"] = map[string]any{"tenant": map[string]any{"id": "another-tenant"}}
+			}},
+			{"install with no tenant", func(a map[string]any) {
+				a["type"] = "installationUpdate"
+				a["action"] = "add"
+				a["from"] = map[string]any{"id": "29:nora", "aadObjectId": "aad-nora"}
+				delete(a["conversation"].(map[string]any), "tenantId")
+			}},
+		} {
+			if multiTenant && (tt.name == "another tenant") {
+				continue // a multi-tenant bot serves every organisation
+			}
+			a := f.activity("message", fmt.Sprintf("m%d-%v", i, multiTenant), "29:rita", "gap acme")
+			tt.change(a)
+			if code, body := f.post(t, a, token); code != 403 {
+				t.Errorf("%s (multi-tenant %v): status %d %s, want 403", tt.name, multiTenant, code, body)
+			}
+		}
+	}
+	f.h.Wait(t.Context())
+	if n := f.calls.Load() - calls; n != 0 {
+		t.Errorf("the bot answered %d refused activities", n)
+	}
+	if n := len(f.bf.Activities()) - replies; n != 0 {
+		t.Errorf("%d replies to refused activities", n)
+	}
+	if _, err := f.store.FindConversation(t.Context(), "teams", "user:29:nora"); err == nil {
+		t.Error("an install without a tenant was kept")
+	}
+}
+
+// fullDedupe is a de-duplication store that cannot tell (its memory full of marks).
+type fullDedupe struct{}
+
+func (fullDedupe) FirstSeen(context.Context, string, time.Duration) (bool, error) {
+	return false, fullError{}
+}
+
+type fullError struct{}
+
+func (fullError) Error() string             { return "full" }
+func (fullError) RetryAfter() time.Duration { return 90 * time.Second }
+
+// TestRepeatsUnchecked: when the store cannot tell whether an activity was processed
+// before, the activity is refused with 503 and Retry-After, not processed unchecked.
+func TestRepeatsUnchecked(t *testing.T) {
+	f := newFixture(t, 0)
+	f.h.Dedupe = fullDedupe{}
+	body, _ := json.Marshal(f.activity("message", "m1", "29:rita", "gap acme"))
+	req, _ := http.NewRequest(http.MethodPost, f.url, bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+f.bf.Token(teamstest.TokenClaims{Audience: f.bf.AppID, ServiceURL: f.bf.ConnectorURL}))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") != "90" {
+		t.Errorf("status %d, Retry-After %q; want 503 and 90", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	f.h.Wait(t.Context())
+	if n := f.calls.Load(); n != 0 {
+		t.Errorf("the bot answered %d unchecked activities", n)
 	}
 }

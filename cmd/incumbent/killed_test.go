@@ -133,6 +133,8 @@ func (s *killableSlack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.posts[channel]++
 		s.mu.Unlock()
 		fmt.Fprintf(w, `{"ok":true,"channel":"C-%s","ts":"1700000000.0001"}`, strings.TrimPrefix(channel, "#"))
+	case r.URL.Path == "/conversations.list":
+		slackChannels(w, nil)
 	case r.URL.Path == "/files.getUploadURLExternal":
 		fmt.Fprintf(w, `{"ok":true,"upload_url":"http://%s/upload","file_id":"F1"}`, r.Host)
 	case r.URL.Path == "/upload":

@@ -60,7 +60,7 @@ func TestBodiesLimited(t *testing.T) {
 	}
 	activity := func(n int) string {
 		b, _ := json.Marshal(map[string]any{"type": "message", "id": "1", "channelId": "msteams", "serviceUrl": bf.ConnectorURL,
-			"from": map[string]any{"id": "29:x"}, "conversation": map[string]any{"id": "a:1", "conversationType": "personal"},
+			"from": map[string]any{"id": "29:x"}, "conversation": map[string]any{"id": "a:1", "conversationType": "personal", "tenantId": "t1"},
 			"text": "gap acme", "pad": strings.Repeat("a", n)})
 		return string(b)
 	}

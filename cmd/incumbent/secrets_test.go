@@ -113,7 +113,7 @@ func TestSecretsNotLogged(t *testing.T) {
 	do(req)
 	do(slackRequest(url+"/slack/commands", "application/x-www-form-urlencoded", "command=%2Fgap&text=acme&user_id=U1&channel_id=C1", secrets["SLACK_SIGNING_SECRET"], 0))
 	activity, _ := json.Marshal(map[string]any{"type": "message", "id": "1", "channelId": "msteams", "serviceUrl": bf.ConnectorURL,
-		"from": map[string]any{"id": "29:x"}, "conversation": map[string]any{"id": "a:1", "conversationType": "personal"}, "text": "gap acme"})
+		"from": map[string]any{"id": "29:x"}, "conversation": map[string]any{"id": "a:1", "conversationType": "personal", "tenantId": "t1"}, "text": "gap acme"})
 	for _, token := range []string{"forged." + secrets["SLACK_BOT_TOKEN"], bf.Token(teamstest.TokenClaims{Audience: bf.AppID, ServiceURL: bf.ConnectorURL})} {
 		req, _ = http.NewRequest(http.MethodPost, url+"/api/messages", bytes.NewReader(activity))
 		req.Header.Set("Authorization", "Bearer "+token)

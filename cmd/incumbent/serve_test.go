@@ -274,7 +274,7 @@ func TestServeSlack(t *testing.T) {
 		case "/auth.test":
 			fmt.Fprint(w, `{"ok":true,"user_id":"U_BOT","team_id":"T1"}`)
 		case "/users.info":
-			fmt.Fprint(w, `{"ok":true,"user":{"id":"U1","profile":{"email":"dana.alvarez@example.com"}}}`)
+			fmt.Fprint(w, `{"ok":true,"user":{"id":"U1","team_id":"T1","profile":{"email":"dana.alvarez@example.com"}}}`)
 		case "/conversations.info":
 			fmt.Fprint(w, `{"ok":true,"channel":{"id":"C1","is_ext_shared":false}}`)
 		default:
@@ -346,6 +346,8 @@ func TestReplicasShareRedis(t *testing.T) {
 			}
 			mu.Unlock()
 			fmt.Fprint(w, `{"ok":true,"channel":"C1","ts":"1.1"}`)
+		case "/conversations.list":
+			slackChannels(w, nil)
 		default:
 			fmt.Fprint(w, `{"ok":true,"channel":{"id":"C1"}}`)
 		}
@@ -510,6 +512,8 @@ func TestDigestFailureReported(t *testing.T) {
 		switch r.URL.Path {
 		case "/chat.postMessage":
 			fmt.Fprint(w, `{"ok":false,"error":"not_in_channel"}`)
+		case "/conversations.list":
+			slackChannels(w, nil)
 		default:
 			fmt.Fprint(w, `{"ok":true,"user_id":"U_BOT"}`)
 		}

@@ -31,7 +31,7 @@ func TestServeTeams(t *testing.T) {
 		"type": "message", "id": "1700", "channelId": "msteams", "serviceUrl": bf.ConnectorURL,
 		"from":         map[string]any{"id": "29:dana", "aadObjectId": "aad-dana"},
 		"recipient":    map[string]any{"id": "28:" + bf.AppID},
-		"conversation": map[string]any{"id": "19:sales@thread.tacv2;messageid=1700", "conversationType": "channel"},
+		"conversation": map[string]any{"id": "19:sales@thread.tacv2;messageid=1700", "conversationType": "channel", "tenantId": "tenant-1"},
 		"text":         "<at>Incumbent</at> gap acme",
 	})
 	post := func(token string) int {

@@ -235,7 +235,7 @@ func (s DealSettings) Validate() error {
 	}
 	finite := func(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 	switch {
-	case s.Months <= 0 || s.Months > 1200:
+	case s.Months <= 0 || s.Months > MaxMonths:
 		return Errorf(EINVALID, "deal months must be 1 or more and at most 1,200, not %d", s.Months)
 	case !(s.FirstOrderShare > 0 && s.FirstOrderShare <= 1):
 		return Errorf(EINVALID, "deal first_order_share must be more than 0 and at most 1, not %v", s.FirstOrderShare)
@@ -245,9 +245,9 @@ func (s DealSettings) Validate() error {
 		return Errorf(EINVALID, "deal min_x_share must be 0 or more and less than 1 (0.05 is 5%%), not %v", s.MinXShare)
 	case !(s.BalanceMin > 0) || !finite(s.BalanceMin):
 		return Errorf(EINVALID, "deal balance_min must be more than 0, not %v", s.BalanceMin)
-	case !(s.BalanceMax >= s.BalanceMin) || !(s.BalanceMax <= 1e9):
+	case !(s.BalanceMax >= s.BalanceMin) || !(s.BalanceMax <= MaxQuantity):
 		return Errorf(EINVALID, "deal balance_max must be at least balance_min (%v) and at most 1,000,000,000, not %v", s.BalanceMin, s.BalanceMax)
-	case !(s.LeadMinSavings >= 0 && s.LeadMinSavings <= 1e12):
+	case !(s.LeadMinSavings >= 0 && s.LeadMinSavings <= MaxMoney):
 		return Errorf(EINVALID, "deal lead_min_savings must be 0 or more and at most 1,000,000,000,000, not %v", s.LeadMinSavings)
 	case s.Count <= 0 || s.Count > 10:
 		return Errorf(EINVALID, "deal suggestions must be 1 or more and at most 10, not %d", s.Count)

@@ -101,7 +101,7 @@ func (s GradeSettings) Validate() error {
 			return Errorf(EINVALID, "grade thresholds of %s are missing", c.name)
 		}
 		for _, v := range t {
-			if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 1e9 {
+			if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > MaxQuantity {
 				return Errorf(EINVALID, "grade thresholds of %s must be numbers of at most 1,000,000,000: %v", c.name, t)
 			}
 		}

@@ -26,13 +26,20 @@ trap 'rm -rf "$work"' EXIT
 mkdir "$work/tmp"
 export TMPDIR="$work/tmp"
 
-echo "== access matrix, secrets, body limits and the longest inputs"
-tests='^(TestAccessMatrix|TestSecretsNotLogged|TestDatabasePasswordNotShown|TestBodiesLimited|TestRefused|TestWorstInputsBounded)$'
-out="$(mktemp)"
-if ! go test -count=1 -run "$tests" -v ./cmd/incumbent ./adapters/teams >"$out" 2>&1; then
-  cat "$out"; rm -f "$out"; exit 1
-fi
-grep -E '^(--- |ok)' "$out"; rm -f "$out"
+echo "== access matrix, secrets, body limits, the longest inputs, replays, foreign requests and hostile imports"
+# Each test performs an attack through the real entry point (issues 13 and 36).
+attacks() { # package test-name-regexp
+  local out; out="$(mktemp)"
+  if ! go test -count=1 -run "^($2)\$" -v "./$1" >"$out" 2>&1; then
+    cat "$out"; rm -f "$out"; return 1
+  fi
+  grep -E '^(--- |ok)' "$out"; rm -f "$out"
+}
+attacks cmd/incumbent 'TestAccessMatrix|TestSecretsNotLogged|TestDatabasePasswordNotShown|TestBodiesLimited|TestWorstInputsBounded|TestDigestSlackConnectRefused|TestImportDuplicateChatIDs|TestImportRefusesAbsurdValues|TestImportConcurrent'
+attacks adapters/teams 'TestRefused|TestForeignActivities|TestRepeatsUnchecked'
+attacks adapters/slack 'TestReplayLetterCase|TestReplayWholeWindow|TestReplayAfterFlood|TestDigestSlackConnect|TestUnknownUserAndSlackConnect'
+attacks adapters/memory 'TestBounds'
+attacks adapters/redis 'TestMarksFull'
 
 echo "== fuzz ($FUZZTIME each)"
 # Go's fuzzer sometimes reports "fuzzing process hung or terminated unexpectedly" with

@@ -40,7 +40,7 @@ func serveLogger(env Env) (*slog.Logger, error) {
 			return nil, usageError{fmt.Sprintf("INCUMBENT_LOG_LEVEL %q: use debug, info, warn or error", v)}
 		}
 	}
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: redactAttr(envSecrets(env))}
 	var h slog.Handler = slog.NewJSONHandler(env.Stderr, opts)
 	if f, ok := env.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		h = slog.NewTextHandler(env.Stderr, opts)
@@ -109,7 +109,7 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	s.bot.Observer = metrics
 
 	srv := &httpserver.Server{Addr: *addr, Logger: log, Metrics: metrics.Handler(), Observer: metrics,
-		Checks: []httpserver.Check{{Name: "store", Check: func(ctx context.Context) error {
+		Checks: []httpserver.Check{{Name: "store", HideError: true, Check: func(ctx context.Context) error {
 			_, err := s.store.DataVersion(ctx)
 			return err
 		}}}}
@@ -258,13 +258,13 @@ func stateFromEnv(ctx context.Context, env Env, log *slog.Logger) (sharedState, 
 	}
 	r, err := redisadapter.Open(ctx, o)
 	if err != nil {
-		return sharedState{}, usageError{err.Error()}
+		return sharedState{}, usageError{redactText(err.Error(), secretsIn(u))}
 	}
 	if err := r.Ping(ctx); err != nil {
 		log.Warn("redis: not answering at start-up; working from memory until it does", "err", err)
 	}
 	return sharedState{kv: r, close: func() { r.Close() }, failures: r.Failures,
-		check: &httpserver.Check{Name: "redis", Check: r.Ping, Optional: true}}, nil
+		check: &httpserver.Check{Name: "redis", Check: r.Ping, Optional: true, HideError: true}}, nil
 }
 
 // slackServer is the Slack adapter as configured by the environment.

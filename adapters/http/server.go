@@ -36,6 +36,10 @@ type Check struct {
 	Name     string
 	Check    func(ctx context.Context) error
 	Optional bool
+	// HideError keeps the check's error out of /readyz, which anyone may read: the
+	// error of a database or Redis names its host, user and database. /readyz then says
+	// only "failing"; the log has the error.
+	HideError bool
 }
 
 // Observer records HTTP requests (adapters/prometheus implements it).
@@ -86,21 +90,29 @@ func (s *Server) Handle(pattern, adapter string, h http.Handler) {
 }
 
 // ready answers /readyz: 200 when every check passes within 2 s, else 503, with each
-// check's result.
+// check's result and how long it took.
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	results := map[string]string{}
+	results, latency := map[string]string{}, map[string]float64{}
 	ok, degraded := true, false
 	for _, c := range s.Checks {
-		if err := c.Check(ctx); err != nil {
+		start := time.Now()
+		err := c.Check(ctx)
+		latency[c.Name] = float64(time.Since(start).Microseconds()/100) / 10
+		if err != nil {
 			results[c.Name] = "failing: " + err.Error()
+			if c.HideError {
+				results[c.Name] = "failing"
+			}
 			if c.Optional {
 				degraded = true
-				continue
+			} else {
+				ok = false
 			}
-			ok = false
-			s.Logger.WarnContext(ctx, "readiness check failing", "check", c.Name, "err", err)
+			if !c.Optional || c.HideError {
+				s.Logger.WarnContext(ctx, "readiness check failing", "check", c.Name, "err", err)
+			}
 			continue
 		}
 		results[c.Name] = "ok"
@@ -112,7 +124,7 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	case degraded:
 		status = "degraded"
 	}
-	writeJSON(w, code, map[string]any{"status": status, "checks": results})
+	writeJSON(w, code, map[string]any{"status": status, "checks": results, "latency_ms": latency})
 }
 
 // Open listens on Addr and serves in the background.

@@ -93,6 +93,26 @@ func TestHealthAndReadiness(t *testing.T) {
 	}
 }
 
+// TestReadinessHidesErrors: a check whose error may name hosts, users and databases
+// says only that it fails, and how long it took.
+func TestReadinessHidesErrors(t *testing.T) {
+	s := &httpserver.Server{Checks: []httpserver.Check{{Name: "store", HideError: true, Check: func(context.Context) error {
+		return errors.New("failed to connect to `user=u database=db`: db.internal:5432")
+	}}}}
+	url := start(t, s)
+	resp, body := get(t, url+"/readyz")
+	var r struct {
+		Status  string
+		Checks  map[string]string
+		Latency map[string]float64 `json:"latency_ms"`
+	}
+	json.Unmarshal([]byte(body), &r)
+	_, timed := r.Latency["store"]
+	if resp.StatusCode != 503 || r.Checks["store"] != "failing" || !timed || strings.Contains(body, "db.internal") || strings.Contains(body, "user=") {
+		t.Errorf("readyz: %d %s", resp.StatusCode, body)
+	}
+}
+
 func TestMiddleware(t *testing.T) {
 	var logs bytes.Buffer
 	var logMu sync.Mutex

@@ -19,6 +19,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"github.com/incumbent/incumbent/domain"
 )
 
@@ -27,7 +29,34 @@ const (
 	DefaultMaxBody         = 1 << 20 // bytes a request body may have
 	DefaultShutdownTimeout = 10 * time.Second
 	readHeaderTimeout      = 10 * time.Second
+	// DefaultReadTimeout bounds reading a request, its body included: a client that
+	// trickles a body is cut off.
+	DefaultReadTimeout = 15 * time.Second
+	// DefaultWriteTimeout bounds a request from the end of its headers to the end of its
+	// response: longer than a talking-point draft may take (bot.DefaultDraftTimeout).
+	DefaultWriteTimeout = 60 * time.Second
+	// DefaultIdleTimeout closes a kept-alive connection that sends nothing.
+	DefaultIdleTimeout = 120 * time.Second
+	// maxConnsCap bounds the connections served at once however high the open-file
+	// limit: each holds memory, and the server is not meant to face a crowd directly.
+	maxConnsCap = 4096
 )
+
+// DefaultMaxConns is how many connections a Server serves at once unless MaxConns says
+// otherwise: below the process's open-file limit, leaving a quarter of it (at least 64
+// files) to the database, Redis, the calls to Slack, Teams and the model, and the logs,
+// and at most 4,096. Further connections wait in the listen queue until one closes.
+func DefaultMaxConns() int {
+	n := openFileLimit()
+	if n <= 0 {
+		return maxConnsCap
+	}
+	bound := n - max(64, n/4)
+	if bound < n/2 {
+		bound = n / 2
+	}
+	return max(1, min(maxConnsCap, bound))
+}
 
 // Check is one readiness check: a dependency the server needs (the store, Slack, …).
 // An optional one (Redis, which the server can do without for a while) is reported
@@ -56,6 +85,10 @@ type Server struct {
 	Metrics http.Handler // served at /metrics when set
 	Observer
 	MaxBody int64 // 0: DefaultMaxBody
+	// MaxConns bounds the connections served at once (0: DefaultMaxConns()).
+	MaxConns int
+	// ReadTimeout, WriteTimeout and IdleTimeout are net/http's (0: the defaults).
+	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 
 	mux       *http.ServeMux
 	srv       *http.Server
@@ -138,12 +171,26 @@ func (s *Server) Open() error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.Addr, err)
 	}
-	s.ln = ln
-	s.srv = &http.Server{Handler: s.mux, ReadHeaderTimeout: readHeaderTimeout,
-		ErrorLog: slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn)}
+	if s.MaxConns <= 0 {
+		s.MaxConns = DefaultMaxConns()
+	}
+	// netutil.LimitListener (golang.org/x/net): past the bound, Accept waits for a
+	// connection to close, so that a crowd of slow clients cannot use up the open files
+	// the store and the chat platforms need; the timeouts close the slow ones.
+	s.ln = netutil.LimitListener(ln, s.MaxConns)
+	s.srv = &http.Server{Handler: s.mux, ReadHeaderTimeout: min(readHeaderTimeout, orDefault(s.ReadTimeout, DefaultReadTimeout)),
+		ReadTimeout: orDefault(s.ReadTimeout, DefaultReadTimeout), WriteTimeout: orDefault(s.WriteTimeout, DefaultWriteTimeout),
+		IdleTimeout: orDefault(s.IdleTimeout, DefaultIdleTimeout), ErrorLog: slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn)}
 	s.done = make(chan error, 1)
-	go func() { s.done <- s.srv.Serve(ln) }()
+	go func() { s.done <- s.srv.Serve(s.ln) }()
 	return nil
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
 }
 
 // URL is the server's base URL, e.g. http://127.0.0.1:8080.

@@ -51,6 +51,7 @@ func TestSecretsNotLogged(t *testing.T) {
 		"MICROSOFT_APP_PASSWORD": "SECRETMSPASSWORD~000",
 		"OPENAI_API_KEY":         "sk-SECRETOPENAIKEY0000",
 		"redis password":         "SECRETREDISPASSWORD",
+		"playground token":       "SECRETPLAYGROUNDTOKEN0",
 	}
 	slackAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -81,6 +82,7 @@ func TestSecretsNotLogged(t *testing.T) {
 		"OPENAI_BASE_URL":               model.URL + "/v1",
 		"REDIS_URL":                     "redis://:" + secrets["redis password"] + "@127.0.0.1:1/0",
 		"INCUMBENT_LOG_LEVEL":           "debug",
+		"INCUMBENT_PLAYGROUND_TOKEN":    secrets["playground token"],
 	}
 	out, logs := &urlWriter{url: make(chan string, 1)}, &lockedBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -124,14 +126,17 @@ func TestSecretsNotLogged(t *testing.T) {
 		do(req)
 	}
 	do(mustRequest(t, http.MethodGet, url+"/readyz", ""))
-	req = mustRequest(t, http.MethodPost, url+"/api/ask", `{"text":"deal suggest acme"}`)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Incumbent-Playground", "1")
-	do(req)
-	req = mustRequest(t, http.MethodPost, url+"/api/ask", `{"text":"talk acme"}`)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Incumbent-Playground", "1")
-	do(req)
+	// The playground's token in a page's URL (exchanged for a cookie, redirected to the
+	// page: the answers followed hold the cookie's value, not the token) and a wrong one.
+	do(mustRequest(t, http.MethodGet, url+"/?token="+secrets["playground token"], ""))
+	do(mustRequest(t, http.MethodGet, url+"/digests?token=wrong"+secrets["playground token"], ""))
+	for _, text := range []string{"deal suggest acme", "talk acme"} {
+		req = mustRequest(t, http.MethodPost, url+"/api/ask", `{"text":"`+text+`"}`)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Incumbent-Playground", "1")
+		req.Header.Set("Authorization", "Bearer "+secrets["playground token"])
+		do(req)
+	}
 	time.Sleep(2 * time.Second) // the deferred Teams reply and its Entra failure
 	cancel()
 	<-done

@@ -49,7 +49,7 @@ func TestSlowConnections(t *testing.T) {
 		case "/auth.test":
 			fmt.Fprint(w, `{"ok":true,"user_id":"U_BOT","team_id":"T1"}`)
 		case "/users.info":
-			fmt.Fprint(w, `{"ok":true,"user":{"id":"U1","profile":{"email":"dana.alvarez@example.com"}}}`)
+			fmt.Fprint(w, `{"ok":true,"user":{"id":"U1","team_id":"T1","profile":{"email":"dana.alvarez@example.com"}}}`)
 		case "/conversations.info":
 			fmt.Fprint(w, `{"ok":true,"channel":{"id":"C1","is_ext_shared":false}}`)
 		default:

@@ -19,6 +19,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"github.com/incumbent/incumbent/domain"
 )
 
@@ -27,7 +29,34 @@ const (
 	DefaultMaxBody         = 1 << 20 // bytes a request body may have
 	DefaultShutdownTimeout = 10 * time.Second
 	readHeaderTimeout      = 10 * time.Second
+	// DefaultReadTimeout bounds reading a request, its body included: a client that
+	// trickles a body is cut off.
+	DefaultReadTimeout = 15 * time.Second
+	// DefaultWriteTimeout bounds a request from the end of its headers to the end of its
+	// response: longer than a talking-point draft may take (bot.DefaultDraftTimeout).
+	DefaultWriteTimeout = 60 * time.Second
+	// DefaultIdleTimeout closes a kept-alive connection that sends nothing.
+	DefaultIdleTimeout = 120 * time.Second
+	// maxConnsCap bounds the connections served at once however high the open-file
+	// limit: each holds memory, and the server is not meant to face a crowd directly.
+	maxConnsCap = 4096
 )
+
+// DefaultMaxConns is how many connections a Server serves at once unless MaxConns says
+// otherwise: below the process's open-file limit, leaving a quarter of it (at least 64
+// files) to the database, Redis, the calls to Slack, Teams and the model, and the logs,
+// and at most 4,096. Further connections wait in the listen queue until one closes.
+func DefaultMaxConns() int {
+	n := openFileLimit()
+	if n <= 0 {
+		return maxConnsCap
+	}
+	bound := n - max(64, n/4)
+	if bound < n/2 {
+		bound = n / 2
+	}
+	return max(1, min(maxConnsCap, bound))
+}
 
 // Check is one readiness check: a dependency the server needs (the store, Slack, …).
 // An optional one (Redis, which the server can do without for a while) is reported
@@ -36,6 +65,10 @@ type Check struct {
 	Name     string
 	Check    func(ctx context.Context) error
 	Optional bool
+	// HideError keeps the check's error out of /readyz, which anyone may read: the
+	// error of a database or Redis names its host, user and database. /readyz then says
+	// only "failing"; the log has the error.
+	HideError bool
 }
 
 // Observer records HTTP requests (adapters/prometheus implements it).
@@ -52,6 +85,10 @@ type Server struct {
 	Metrics http.Handler // served at /metrics when set
 	Observer
 	MaxBody int64 // 0: DefaultMaxBody
+	// MaxConns bounds the connections served at once (0: DefaultMaxConns()).
+	MaxConns int
+	// ReadTimeout, WriteTimeout and IdleTimeout are net/http's (0: the defaults).
+	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 
 	mux       *http.ServeMux
 	srv       *http.Server
@@ -86,21 +123,29 @@ func (s *Server) Handle(pattern, adapter string, h http.Handler) {
 }
 
 // ready answers /readyz: 200 when every check passes within 2 s, else 503, with each
-// check's result.
+// check's result and how long it took.
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	results := map[string]string{}
+	results, latency := map[string]string{}, map[string]float64{}
 	ok, degraded := true, false
 	for _, c := range s.Checks {
-		if err := c.Check(ctx); err != nil {
+		start := time.Now()
+		err := c.Check(ctx)
+		latency[c.Name] = float64(time.Since(start).Microseconds()/100) / 10
+		if err != nil {
 			results[c.Name] = "failing: " + err.Error()
+			if c.HideError {
+				results[c.Name] = "failing"
+			}
 			if c.Optional {
 				degraded = true
-				continue
+			} else {
+				ok = false
 			}
-			ok = false
-			s.Logger.WarnContext(ctx, "readiness check failing", "check", c.Name, "err", err)
+			if !c.Optional || c.HideError {
+				s.Logger.WarnContext(ctx, "readiness check failing", "check", c.Name, "err", err)
+			}
 			continue
 		}
 		results[c.Name] = "ok"
@@ -112,7 +157,7 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	case degraded:
 		status = "degraded"
 	}
-	writeJSON(w, code, map[string]any{"status": status, "checks": results})
+	writeJSON(w, code, map[string]any{"status": status, "checks": results, "latency_ms": latency})
 }
 
 // Open listens on Addr and serves in the background.
@@ -126,12 +171,26 @@ func (s *Server) Open() error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.Addr, err)
 	}
-	s.ln = ln
-	s.srv = &http.Server{Handler: s.mux, ReadHeaderTimeout: readHeaderTimeout,
-		ErrorLog: slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn)}
+	if s.MaxConns <= 0 {
+		s.MaxConns = DefaultMaxConns()
+	}
+	// netutil.LimitListener (golang.org/x/net): past the bound, Accept waits for a
+	// connection to close, so that a crowd of slow clients cannot use up the open files
+	// the store and the chat platforms need; the timeouts close the slow ones.
+	s.ln = netutil.LimitListener(ln, s.MaxConns)
+	s.srv = &http.Server{Handler: s.mux, ReadHeaderTimeout: min(readHeaderTimeout, orDefault(s.ReadTimeout, DefaultReadTimeout)),
+		ReadTimeout: orDefault(s.ReadTimeout, DefaultReadTimeout), WriteTimeout: orDefault(s.WriteTimeout, DefaultWriteTimeout),
+		IdleTimeout: orDefault(s.IdleTimeout, DefaultIdleTimeout), ErrorLog: slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn)}
 	s.done = make(chan error, 1)
-	go func() { s.done <- s.srv.Serve(ln) }()
+	go func() { s.done <- s.srv.Serve(s.ln) }()
 	return nil
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
 }
 
 // URL is the server's base URL, e.g. http://127.0.0.1:8080.

@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -90,6 +92,26 @@ func TestHealthAndReadiness(t *testing.T) {
 	// The process is still alive.
 	if resp, _ := get(t, url+"/healthz"); resp.StatusCode != 200 {
 		t.Errorf("healthz with the store down: %d", resp.StatusCode)
+	}
+}
+
+// TestReadinessHidesErrors: a check whose error may name hosts, users and databases
+// says only that it fails, and how long it took.
+func TestReadinessHidesErrors(t *testing.T) {
+	s := &httpserver.Server{Checks: []httpserver.Check{{Name: "store", HideError: true, Check: func(context.Context) error {
+		return errors.New("failed to connect to `user=u database=db`: db.internal:5432")
+	}}}}
+	url := start(t, s)
+	resp, body := get(t, url+"/readyz")
+	var r struct {
+		Status  string
+		Checks  map[string]string
+		Latency map[string]float64 `json:"latency_ms"`
+	}
+	json.Unmarshal([]byte(body), &r)
+	_, timed := r.Latency["store"]
+	if resp.StatusCode != 503 || r.Checks["store"] != "failing" || !timed || strings.Contains(body, "db.internal") || strings.Contains(body, "user=") {
+		t.Errorf("readyz: %d %s", resp.StatusCode, body)
 	}
 }
 
@@ -222,6 +244,45 @@ func TestIsLoopback(t *testing.T) {
 		"0.0.0.0:8080": false, ":8080": false, "10.0.0.5:80": false, "example.com:80": false, "nonsense": false} {
 		if got := httpserver.IsLoopback(addr); got != want {
 			t.Errorf("IsLoopback(%q) = %v", addr, got)
+		}
+	}
+}
+
+// TestSlowClientsCut: clients that send a body's first bytes and then nothing hold at
+// most MaxConns connections, each for at most ReadTimeout; /healthz answers once they
+// are cut, and every slow client sees its connection closed.
+func TestSlowClientsCut(t *testing.T) {
+	s := &httpserver.Server{MaxConns: 4, ReadTimeout: 300 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s.Handle("POST /upload", "test", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := io.ReadAll(r.Body); err != nil {
+			httpserver.WriteError(w, http.StatusBadRequest, "invalid", "the body did not arrive")
+		}
+	}))
+	url := start(t, s)
+	addr := strings.TrimPrefix(url, "http://")
+	var slow []net.Conn
+	for range 6 { // more than MaxConns: the last two wait to be accepted
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		fmt.Fprintf(c, "POST /upload HTTP/1.1\r\nHost: %s\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\nslow", addr)
+		slow = append(slow, c)
+	}
+	c := &http.Client{Timeout: 30 * time.Second}
+	resp, err := c.Get(url + "/healthz")
+	if err != nil {
+		t.Fatalf("healthz behind slow clients: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("healthz: %d", resp.StatusCode)
+	}
+	for i, c := range slow {
+		c.SetReadDeadline(time.Now().Add(30 * time.Second))
+		if _, err := io.ReadAll(c); err != nil {
+			t.Errorf("slow client %d: its connection was not closed: %v", i, err)
 		}
 	}
 }

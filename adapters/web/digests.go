@@ -58,10 +58,11 @@ type digestView struct {
 
 // digests serves GET /digests: the latest digest of every territory.
 func (p *Playground) digests(w http.ResponseWriter, r *http.Request) {
-	if !p.authorized(w, r) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(http.StatusUnauthorized)
-		pageTemplate.ExecuteTemplate(w, "locked", nil)
+	if p.exchangeToken(w, r) {
+		return
+	}
+	if !p.authorized(r) {
+		locked(w)
 		return
 	}
 	var views []digestView

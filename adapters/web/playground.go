@@ -7,14 +7,19 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
 	"embed"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -53,21 +58,98 @@ type Playground struct {
 	// AsOf, when set, gives the as-of date of every command (INCUMBENT_AS_OF); zero:
 	// today.
 	AsOf time.Time
-	// Token, when set, must be presented once as ?token= (it is then kept in a cookie)
-	// or as "Authorization: Bearer …". Required when the server is not on loopback.
+	// Token, when set, must be presented as "Authorization: Bearer …", or once as
+	// ?token= on a page, which exchanges it for a cookie and takes it out of the address.
+	// Required when the server is not on loopback.
 	Token string
+	// PublicURL, when set, is the server's public URL (INCUMBENT_PUBLIC_URL): its host is
+	// accepted besides the loopback names, its origin on a POST, and https makes the
+	// cookie Secure. Required when the server is not on loopback.
+	PublicURL *url.URL
+	// As, when set, is the email of the one person the playground acts as
+	// (INCUMBENT_PLAYGROUND_AS): nobody may pick another identity, nor act as an admin.
+	// Required when the server is not on loopback. Empty: the page lets its user act as
+	// anyone in people.csv, or as an admin.
+	As string
 	// Inbox, when set, holds the weekly digests delivered to the playground, shown at
 	// /digests.
 	Inbox *Inbox
 }
 
-// Routes registers the playground's handlers.
+// Routes registers the playground's handlers, each behind the Host and Origin checks.
 func (p *Playground) Routes(handle func(pattern, adapter string, h http.Handler)) {
 	static, _ := fs.Sub(assets, "assets")
-	handle("GET /{$}", "web", http.HandlerFunc(p.page))
-	handle("GET /static/", "web", http.StripPrefix("/static/", http.FileServerFS(static)))
-	handle("POST /api/ask", "web", http.HandlerFunc(p.ask))
-	handle("GET /digests", "web", http.HandlerFunc(p.digests))
+	handle("GET /{$}", "web", p.guard(http.HandlerFunc(p.page)))
+	handle("GET /static/", "web", p.guard(http.StripPrefix("/static/", http.FileServerFS(static))))
+	handle("POST /api/ask", "web", p.guard(http.HandlerFunc(p.ask)))
+	handle("GET /digests", "web", p.guard(http.HandlerFunc(p.digests)))
+}
+
+// guard refuses a request whose Host is not a loopback name or the public URL's host
+// (a page of another site whose name was rebound to this machine's address: DNS
+// rebinding), and a POST from another origin.
+func (p *Playground) guard(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !p.hostAllowed(r.Host) {
+			p.refuse(w, r, "This playground answers only at localhost, 127.0.0.1 or [::1], or at the host of INCUMBENT_PUBLIC_URL.")
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && !p.originAllowed(r) {
+			p.refuse(w, r, "Send commands from the playground page: this request comes from another site.")
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// refuse answers a request the guard refuses: 403, JSON for the API, text otherwise.
+func (p *Playground) refuse(w http.ResponseWriter, r *http.Request, msg string) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		p.fail(w, r, http.StatusForbidden, domain.Errorf(domain.EFORBIDDEN, "%s", msg))
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusForbidden)
+	io.WriteString(w, msg+"\n")
+}
+
+// hostAllowed reports whether host (a Host header: name or address, and maybe a port)
+// names this machine's loopback or the public URL's host.
+func (p *Playground) hostAllowed(host string) bool {
+	if p.PublicURL != nil && strings.EqualFold(host, p.PublicURL.Host) {
+		return true
+	}
+	name := host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		name = h
+	}
+	name = strings.TrimSuffix(strings.ToLower(strings.Trim(name, "[]")), ".")
+	if p.PublicURL != nil && name == strings.ToLower(p.PublicURL.Hostname()) {
+		return true
+	}
+	if name == "localhost" || strings.HasSuffix(name, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(name)
+	return ip != nil && ip.IsLoopback()
+}
+
+// originAllowed reports whether a request's Origin, when it has one, is the page's own:
+// the origin of the Host it was sent to, or of the public URL.
+func (p *Playground) originAllowed(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" { // not a browser's cross-site request: curl, a script
+		return true
+	}
+	o, err := url.Parse(origin)
+	if err != nil || o.Host == "" || (o.Scheme != "http" && o.Scheme != "https") {
+		return false // "null": a sandboxed frame, a file, a redirect from elsewhere
+	}
+	if p.PublicURL != nil && strings.EqualFold(o.Scheme, p.PublicURL.Scheme) && strings.EqualFold(o.Host, p.PublicURL.Host) {
+		return true
+	}
+	return strings.EqualFold(o.Host, r.Host) && p.hostAllowed(o.Host)
 }
 
 // setPageHeaders sets the headers of an HTML page: its type, and a content security
@@ -78,24 +160,54 @@ func setPageHeaders(w http.ResponseWriter) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 }
 
-// authorized checks the token, if one is set. A correct ?token= on the page sets the
-// cookie.
-func (p *Playground) authorized(w http.ResponseWriter, r *http.Request) bool {
+// authorized checks the token, if one is set: the cookie, or the bearer token.
+func (p *Playground) authorized(r *http.Request) bool {
 	if p.Token == "" {
 		return true
 	}
-	match := func(s string) bool { return subtle.ConstantTimeCompare([]byte(s), []byte(p.Token)) == 1 }
-	if c, err := r.Cookie(cookieName); err == nil && match(c.Value) {
+	if c, err := r.Cookie(cookieName); err == nil && equal(c.Value, p.cookieValue()) {
 		return true
 	}
-	if a := r.Header.Get("Authorization"); strings.HasPrefix(a, "Bearer ") && match(strings.TrimPrefix(a, "Bearer ")) {
-		return true
+	a := r.Header.Get("Authorization")
+	return strings.HasPrefix(a, "Bearer ") && equal(strings.TrimPrefix(a, "Bearer "), p.Token)
+}
+
+// exchangeToken handles a page asked for with ?token=: when the token is right, it sets
+// the cookie and redirects to the same address without the token, so that the token
+// stays out of the browser's history, bookmarks and Referer headers (and the server
+// logs paths only). It reports whether it answered.
+func (p *Playground) exchangeToken(w http.ResponseWriter, r *http.Request) bool {
+	q := r.URL.Query()
+	if p.Token == "" || !q.Has("token") {
+		return false
 	}
-	if t := r.URL.Query().Get("token"); t != "" && match(t) {
-		http.SetCookie(w, &http.Cookie{Name: cookieName, Value: p.Token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode})
-		return true
+	if !equal(q.Get("token"), p.Token) {
+		return false // the page says the token is needed
 	}
-	return false
+	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: p.cookieValue(), Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil || p.PublicURL != nil && p.PublicURL.Scheme == "https"})
+	q.Del("token")
+	target := url.URL{Path: r.URL.Path, RawQuery: q.Encode()}
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	http.Redirect(w, r, target.String(), http.StatusSeeOther)
+	return true
+}
+
+// cookieValue is what the cookie holds: derived from the token, so that the browser
+// does not keep the token itself.
+func (p *Playground) cookieValue() string {
+	sum := sha256.Sum256([]byte("incumbent playground cookie\x00" + p.Token))
+	return hex.EncodeToString(sum[:])
+}
+
+func equal(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }
+
+// locked answers a page asked for without the token.
+func locked(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.WriteHeader(http.StatusUnauthorized)
+	pageTemplate.ExecuteTemplate(w, "locked", nil)
 }
 
 type personOption struct {
@@ -103,10 +215,11 @@ type personOption struct {
 }
 
 func (p *Playground) page(w http.ResponseWriter, r *http.Request) {
-	if !p.authorized(w, r) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(http.StatusUnauthorized)
-		pageTemplate.ExecuteTemplate(w, "locked", nil)
+	if p.exchangeToken(w, r) {
+		return
+	}
+	if !p.authorized(r) {
+		locked(w)
 		return
 	}
 	people, err := p.Directory.FindPeople(r.Context())
@@ -115,6 +228,9 @@ func (p *Playground) page(w http.ResponseWriter, r *http.Request) {
 	}
 	var opts []personOption
 	for _, x := range people {
+		if p.As != "" && !strings.EqualFold(x.Email, p.As) {
+			continue
+		}
 		label := x.Name + " — " + string(x.Role)
 		if x.Territory != "" {
 			label += ", " + x.Territory
@@ -122,7 +238,7 @@ func (p *Playground) page(w http.ResponseWriter, r *http.Request) {
 		opts = append(opts, personOption{Email: x.Email, Label: label})
 	}
 	setPageHeaders(w)
-	if err := pageTemplate.Execute(w, map[string]any{"People": opts, "Digests": p.Inbox != nil}); err != nil {
+	if err := pageTemplate.Execute(w, map[string]any{"People": opts, "Admin": p.As == "", "Digests": p.Inbox != nil}); err != nil {
 		p.Logger.ErrorContext(r.Context(), "playground: render page", "err", err)
 	}
 }
@@ -130,7 +246,7 @@ func (p *Playground) page(w http.ResponseWriter, r *http.Request) {
 // askRequest is the body of POST /api/ask.
 type askRequest struct {
 	Text string `json:"text"`
-	As   string `json:"as"` // email; "" for an admin
+	As   string `json:"as"` // email; "" for an admin, or the person the playground acts as
 }
 
 // askResponse is its answer: the reply as HTML, and its error when it is one.
@@ -149,7 +265,7 @@ var statusOf = map[string]int{
 }
 
 func (p *Playground) ask(w http.ResponseWriter, r *http.Request) {
-	if !p.authorized(w, r) {
+	if !p.authorized(r) {
 		p.fail(w, r, http.StatusUnauthorized, domain.Errorf(domain.EFORBIDDEN, "This playground needs its token: open it with ?token=… (INCUMBENT_PLAYGROUND_TOKEN)."))
 		return
 	}
@@ -175,9 +291,16 @@ func (p *Playground) ask(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, http.StatusBadRequest, domain.Errorf(domain.EINVALID, "A command is at most %d characters; this one has %d.", maxCommand, n))
 		return
 	}
-	actor := bot.Admin("playground")
-	if req.As != "" {
-		a, err := p.Directory.ActorByEmail(r.Context(), req.As)
+	actor, as := bot.Admin("playground"), req.As
+	if p.As != "" {
+		if as != "" && !strings.EqualFold(as, p.As) {
+			p.fail(w, r, http.StatusForbidden, domain.Errorf(domain.EFORBIDDEN, "This playground acts as %s (INCUMBENT_PLAYGROUND_AS) and as nobody else.", p.As))
+			return
+		}
+		as = p.As
+	}
+	if as != "" {
+		a, err := p.Directory.ActorByEmail(r.Context(), as)
 		if domain.ErrorCode(err) == domain.EINTERNAL { // the store failed: not the person's fault
 			p.fail(w, r, http.StatusServiceUnavailable, err)
 			return

@@ -126,6 +126,10 @@ func post(t *testing.T, c *http.Client, url, body string, headers ...string) (in
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Incumbent-Playground", "1")
 	for i := 0; i+1 < len(headers); i += 2 {
+		if headers[i] == "Host" { // net/http sends req.Host, not a header
+			req.Host = headers[i+1]
+			continue
+		}
 		if headers[i+1] == "" {
 			req.Header.Del(headers[i])
 		} else {
@@ -255,3 +259,176 @@ type cookieJar struct{ cookies []*http.Cookie }
 
 func (j *cookieJar) SetCookies(_ *url.URL, cs []*http.Cookie) { j.cookies = append(j.cookies, cs...) }
 func (j *cookieJar) Cookies(*url.URL) []*http.Cookie          { return j.cookies }
+
+// serverWith serves p (its bot an echoBot) as server does.
+func serverWith(t *testing.T, p *web.Playground) (*httptest.Server, *echoBot) {
+	t.Helper()
+	b := &echoBot{}
+	p.Bot, p.Directory, p.Logger = b, people{}, slog.New(slog.NewTextHandler(io.Discard, nil))
+	mux := http.NewServeMux()
+	p.Routes(func(pattern, _ string, h http.Handler) { mux.Handle(pattern, h) })
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv, b
+}
+
+// TestDNSRebinding: a page of another site whose name was rebound to the playground's
+// address reaches it with that name as Host: every route refuses it, and the bot is not
+// asked. Loopback names and the public URL's host are served.
+func TestDNSRebinding(t *testing.T) {
+	public, _ := url.Parse("https://incumbent.example.com")
+	srv, b := serverWith(t, &web.Playground{PublicURL: public})
+	_, port, _ := strings.Cut(strings.TrimPrefix(srv.URL, "http://"), ":")
+	for _, tt := range []struct {
+		host string
+		ok   bool
+	}{
+		{"attacker.example:" + port, false},
+		{"attacker.example", false},
+		{"127.0.0.1.attacker.example:" + port, false},
+		{"localhost.attacker.example:" + port, false},
+		{"10.0.0.5:" + port, false},
+		{"incumbent.example.com.attacker.example", false},
+		{"127.0.0.1:" + port, true},
+		{"localhost:" + port, true},
+		{"LOCALHOST:" + port, true},
+		{"[::1]:" + port, true},
+		{"127.0.0.2:" + port, true},
+		{"incumbent.example.com", true},
+		{"incumbent.example.com:443", true},
+	} {
+		t.Run(tt.host, func(t *testing.T) {
+			b.last = bot.Request{}
+			for _, path := range []string{"/", "/static/app.js", "/digests"} {
+				req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+				req.Host = tt.host
+				resp, err := srv.Client().Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if got := resp.StatusCode != http.StatusForbidden; got != tt.ok {
+					t.Errorf("GET %s: %d %.100s", path, resp.StatusCode, body)
+				}
+			}
+			code, a := post(t, srv.Client(), srv.URL, `{"text":"growth set acme 2026 1m"}`, "Host", tt.host)
+			if tt.ok != (code == 200) || !tt.ok && (b.last.Text != "" || a.Error == nil || a.Error.Code != domain.EFORBIDDEN) {
+				t.Errorf("POST /api/ask: %d %+v; the bot got %q", code, a, b.last.Text)
+			}
+		})
+	}
+}
+
+// TestForeignOrigin: a POST from another origin is refused, also one sent to a
+// loopback name; the page's own origin and a request without one (curl) are served.
+func TestForeignOrigin(t *testing.T) {
+	public, _ := url.Parse("https://incumbent.example.com")
+	srv, b := serverWith(t, &web.Playground{PublicURL: public})
+	own := srv.URL // http://127.0.0.1:port
+	_, port, _ := strings.Cut(strings.TrimPrefix(srv.URL, "http://"), ":")
+	for _, tt := range []struct {
+		origin string
+		ok     bool
+	}{
+		{"http://attacker.example", false},
+		{"https://attacker.example:" + port, false},
+		{"null", false},
+		{"http://localhost:" + port, false}, // another origin than the Host the page came from
+		{"http://127.0.0.1:1", false},
+		{"http://incumbent.example.com", false},
+		{"", true},
+		{own, true},
+		{"https://incumbent.example.com", true},
+	} {
+		t.Run(tt.origin, func(t *testing.T) {
+			b.last = bot.Request{}
+			code, a := post(t, srv.Client(), srv.URL, `{"text":"growth set acme 2026 1m"}`, "Origin", tt.origin)
+			if tt.ok != (code == 200) || !tt.ok && (b.last.Text != "" || a.Error == nil || !strings.Contains(a.Error.Message, "another site")) {
+				t.Errorf("%d %+v; the bot got %q", code, a, b.last.Text)
+			}
+		})
+	}
+}
+
+// TestPlaygroundAs: a playground that acts as one person offers nobody else, not even
+// an admin, asks as that person whatever the request says, and refuses another.
+func TestPlaygroundAs(t *testing.T) {
+	srv, b := serverWith(t, &web.Playground{As: "rita@example.com"})
+	_, page := get(t, srv.Client(), srv.URL+"/")
+	if strings.Contains(page, "Admin") || !strings.Contains(page, `<option value="rita@example.com">`) {
+		t.Errorf("page:\n%s", page)
+	}
+	if code, a := post(t, srv.Client(), srv.URL, `{"text":"gap acme"}`); code != 200 || b.last.Actor.Person.Email != "rita@example.com" || b.last.Actor.Person.Role != domain.RoleRep {
+		t.Errorf("without as: %d %+v, asked as %+v", code, a, b.last.Actor.Person)
+	}
+	b.last = bot.Request{}
+	for _, as := range []string{"ops@example.com", "who@example.com"} {
+		code, a := post(t, srv.Client(), srv.URL, `{"text":"gap acme","as":"`+as+`"}`)
+		if code != 403 || b.last.Text != "" || a.Error == nil || !strings.Contains(a.Error.Message, "This playground acts as rita@example.com (INCUMBENT_PLAYGROUND_AS)") {
+			t.Errorf("as %s: %d %+v", as, code, a)
+		}
+	}
+}
+
+// TestTokenCookie: the token in a page's URL is exchanged for a cookie (HttpOnly,
+// SameSite=Strict, Secure behind HTTPS, not the token itself) with a redirect to the
+// address without it; the API does not take the token in its URL.
+func TestTokenCookie(t *testing.T) {
+	for _, scheme := range []string{"https", "http"} {
+		t.Run(scheme, func(t *testing.T) {
+			public, _ := url.Parse(scheme + "://incumbent.example.com")
+			srv, _ := serverWith(t, &web.Playground{Token: "s3cret", PublicURL: public})
+			c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			resp, err := c.Get(srv.URL + "/digests?token=s3cret&x=1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/digests?x=1" {
+				t.Errorf("with ?token=: %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
+			}
+			cs := resp.Cookies()
+			if len(cs) != 1 || !cs[0].HttpOnly || cs[0].SameSite != http.SameSiteStrictMode || cs[0].Secure != (scheme == "https") ||
+				strings.Contains(cs[0].Value, "s3cret") {
+				t.Errorf("cookie: %+v", cs)
+			}
+			// The cookie opens the page and the API.
+			req, _ := http.NewRequest(http.MethodGet, srv.URL+"/", nil)
+			req.AddCookie(&http.Cookie{Name: cs[0].Name, Value: cs[0].Value})
+			if resp, err := c.Do(req); err != nil || resp.StatusCode != 200 {
+				t.Errorf("page with the cookie: %v %v", resp.StatusCode, err)
+			} else {
+				resp.Body.Close()
+			}
+			if code, _ := post(t, c, srv.URL, `{"text":"gap"}`, "Cookie", cs[0].Name+"="+cs[0].Value); code != 200 {
+				t.Errorf("ask with the cookie: %d", code)
+			}
+			// A wrong token gets the locked page; the API ignores ?token=.
+			if resp, err := c.Get(srv.URL + "/?token=wrong"); err != nil || resp.StatusCode != 401 || len(resp.Cookies()) != 0 {
+				t.Errorf("with a wrong token: %v %v", resp.StatusCode, err)
+			} else {
+				resp.Body.Close()
+			}
+			req, _ = http.NewRequest(http.MethodPost, srv.URL+"/api/ask?token=s3cret", strings.NewReader(`{"text":"gap"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-Incumbent-Playground", "1")
+			if resp, err := c.Do(req); err != nil || resp.StatusCode != 401 {
+				t.Errorf("ask with ?token=: %v %v", resp.StatusCode, err)
+			} else {
+				resp.Body.Close()
+			}
+		})
+	}
+}
+
+func get(t *testing.T, c *http.Client, url string) (int, string) {
+	t.Helper()
+	resp, err := c.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -131,5 +132,29 @@ func TestBodiesLimited(t *testing.T) {
 	}
 	if code, body := post("/api/ask", ask(1)); code != 200 || !bytes.Contains([]byte(body), []byte("Acme")) {
 		t.Errorf("/api/ask afterwards: %d %.200s", code, body)
+	}
+}
+
+// TestSettingsSizeLimited: a settings file over 1 MiB (here valid TOML: comments) is
+// refused, naming the file and the limit, without being read further; one of exactly
+// 1 MiB is read.
+func TestSettingsSizeLimited(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, size int) string {
+		path := filepath.Join(dir, name)
+		line := "# " + strings.Repeat("x", 61) + "\n" // 64 bytes
+		text := strings.Repeat(line, size/len(line)) + strings.Repeat("#", size%len(line))
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	big, fits := write("big.toml", 1<<20+1), write("fits.toml", 1<<20)
+	code, out, errOut := run(t, "", nil, "ask", "--db", filepath.Join(dir, "none.db"), "--settings", big, "help")
+	if code == 0 || !strings.Contains(errOut, "settings "+big+": the file is over 1 MiB") {
+		t.Errorf("a settings file of 1 MiB and a byte: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := loadSettings(fits); err != nil {
+		t.Errorf("a settings file of 1 MiB: %v", err)
 	}
 }

@@ -119,12 +119,12 @@ func Main(ctx context.Context, args []string, env Env) int {
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(env.Stderr, "incumbent %s: %v\n", args[0], err)
+		fmt.Fprintf(env.Stderr, "incumbent %s: %s\n", args[0], redactText(err.Error(), envSecrets(env)))
 		return exitUsage
 	case errors.Is(err, errReplied):
 		return exitFail
 	default:
-		fmt.Fprintf(env.Stderr, "incumbent %s: %s\n", args[0], errorText(err))
+		fmt.Fprintf(env.Stderr, "incumbent %s: %s\n", args[0], redactText(errorText(err), envSecrets(env)))
 		return exitFail
 	}
 }
@@ -210,5 +210,5 @@ func settingsFlag(fs *flag.FlagSet) *string {
 
 // logger writes structured logs to stderr.
 func logger(env Env) *slog.Logger {
-	return slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	return slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn, ReplaceAttr: redactAttr(envSecrets(env))}))
 }

@@ -5,16 +5,20 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	neturl "net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/incumbent/incumbent/adapters/postgres/pgtest"
 	"github.com/incumbent/incumbent/adapters/teams/teamstest"
 )
 
@@ -47,6 +51,7 @@ func TestSecretsNotLogged(t *testing.T) {
 		"MICROSOFT_APP_PASSWORD": "SECRETMSPASSWORD~000",
 		"OPENAI_API_KEY":         "sk-SECRETOPENAIKEY0000",
 		"redis password":         "SECRETREDISPASSWORD",
+		"playground token":       "SECRETPLAYGROUNDTOKEN0",
 	}
 	slackAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -77,6 +82,7 @@ func TestSecretsNotLogged(t *testing.T) {
 		"OPENAI_BASE_URL":               model.URL + "/v1",
 		"REDIS_URL":                     "redis://:" + secrets["redis password"] + "@127.0.0.1:1/0",
 		"INCUMBENT_LOG_LEVEL":           "debug",
+		"INCUMBENT_PLAYGROUND_TOKEN":    secrets["playground token"],
 	}
 	out, logs := &urlWriter{url: make(chan string, 1)}, &lockedBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -120,14 +126,17 @@ func TestSecretsNotLogged(t *testing.T) {
 		do(req)
 	}
 	do(mustRequest(t, http.MethodGet, url+"/readyz", ""))
-	req = mustRequest(t, http.MethodPost, url+"/api/ask", `{"text":"deal suggest acme"}`)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Incumbent-Playground", "1")
-	do(req)
-	req = mustRequest(t, http.MethodPost, url+"/api/ask", `{"text":"talk acme"}`)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Incumbent-Playground", "1")
-	do(req)
+	// The playground's token in a page's URL (exchanged for a cookie, redirected to the
+	// page: the answers followed hold the cookie's value, not the token) and a wrong one.
+	do(mustRequest(t, http.MethodGet, url+"/?token="+secrets["playground token"], ""))
+	do(mustRequest(t, http.MethodGet, url+"/digests?token=wrong"+secrets["playground token"], ""))
+	for _, text := range []string{"deal suggest acme", "talk acme"} {
+		req = mustRequest(t, http.MethodPost, url+"/api/ask", `{"text":"`+text+`"}`)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Incumbent-Playground", "1")
+		req.Header.Set("Authorization", "Bearer "+secrets["playground token"])
+		do(req)
+	}
 	time.Sleep(2 * time.Second) // the deferred Teams reply and its Entra failure
 	cancel()
 	<-done
@@ -148,13 +157,19 @@ func TestSecretsNotLogged(t *testing.T) {
 
 // TestDatabasePasswordNotShown: a DATABASE_URL that cannot be used is named in the
 // error, so that the operator sees which one, but with its password masked, whether the
-// URL does not parse, names a bad option, or the server cannot be reached or refuses.
+// URL does not parse, names a bad option, or the server cannot be reached or refuses,
+// and whether the password is in the URL's user information, in its query
+// (?password=…) or in a connection string of key=value form.
 func TestDatabasePasswordNotShown(t *testing.T) {
 	const pw = "SECRETPGPASSWORD"
 	cases := []struct{ name, url, want string }{
 		{"unreachable", "postgres://u:" + pw + "@127.0.0.1:1/db?sslmode=disable", "connection refused"},
 		{"bad option", "postgres://u:" + pw + "@127.0.0.1:1/db?sslmode=bogus", "sslmode is invalid"},
 		{"unparseable", "postgres://u:" + pw + "@[::1:5432/db", "(an unreadable URL)"},
+		{"password in the query", "postgres://u@127.0.0.1:1/db?sslmode=disable&password=" + pw, "connection refused"},
+		{"password in the query, bad option", "postgres://u@127.0.0.1:1/db?sslmode=bogus&password=" + pw, "sslmode is invalid"},
+		{"key=value", "host=127.0.0.1 port=1 user=u password=" + pw + " dbname=db sslmode=disable", "connection refused"},
+		{"key=value, quoted", "host=127.0.0.1 port=1 user=u password='" + pw + " x' dbname=db sslmode=bogus", "sslmode is invalid"},
 	}
 	if u := os.Getenv("DATABASE_URL"); u != "" {
 		// The real server refuses a role that does not exist (and creates nothing).
@@ -178,6 +193,112 @@ func TestDatabasePasswordNotShown(t *testing.T) {
 	}
 }
 
+// TestRedisPasswordNotShown: a REDIS_URL that does not parse stops serve with an error
+// that names REDIS_URL, without its password.
+func TestRedisPasswordNotShown(t *testing.T) {
+	const pw = "SECRETREDISPASSWORD"
+	for _, tc := range []struct{ name, url, want string }{
+		{"unparseable host", "redis://:" + pw + "@[::1:6379/0", "missing ']' in host"},
+		{"user and password, bad option", "redis://u:" + pw + "@127.0.0.1:6379/0?bogus=1", "unexpected option"},
+		{"password in the query, unparseable", "redis://127.0.0.1:6379/0?password=" + pw + "&x=%zz", "REDIS_URL"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := map[string]string{"REDIS_URL": tc.url, "INCUMBENT_DB": filepath.Join(t.TempDir(), "incumbent.db")}
+			code, out, errOut := run(t, "", env, "serve", "--addr", "127.0.0.1:0")
+			if code == 0 || strings.Contains(out+errOut, pw) || !strings.Contains(errOut, tc.want) || !strings.Contains(errOut, "REDIS_URL") {
+				t.Errorf("exit %d, want an error naming REDIS_URL and %q, without its password:\n%s%s", code, tc.want, out, errOut)
+			}
+		})
+	}
+}
+
+// TestReadyzHidesDatabase: /readyz, which anyone who reaches the server may read, says
+// that the database is down and how long the check took, never the database's host,
+// user or name (PostgreSQL's errors name them all).
+func TestReadyzHidesDatabase(t *testing.T) {
+	u, err := neturl.Parse(pgtest.SchemaURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := tcpProxy(t, u.Host)
+	u.Host = proxy.addr
+	logs := &lockedBuffer{}
+	url, _ := serveLogged(t, map[string]string{"DATABASE_URL": u.String()}, logs)
+	code, body := httpGet(t, url+"/readyz")
+	if code != 200 || !strings.Contains(body, `"store":"ok"`) || !regexp.MustCompile(`"latency_ms":{[^}]*"store":[0-9.]+`).MatchString(body) {
+		t.Fatalf("readyz: %d %s", code, body)
+	}
+	proxy.close() // the database goes away
+	// The first failures are the pool's broken connections; the next, its attempts to
+	// connect anew, whose error names the host, the user and the database.
+	for failures, deadline := 0, time.Now().Add(30*time.Second); failures < 10 && time.Now().Before(deadline); {
+		if code, body = httpGet(t, url+"/readyz"); code == 503 {
+			failures++
+		}
+	}
+	_, port, _ := strings.Cut(proxy.addr, ":")
+	if code != 503 || !strings.Contains(body, `"store":"failing"`) {
+		t.Errorf("readyz with the database down: %d %s", code, body)
+	}
+	for _, secret := range []string{port, "127.0.0.1", "user=", "database=", u.User.Username(), strings.Trim(u.Path, "/")} {
+		if strings.Contains(body, secret) {
+			t.Errorf("readyz shows %q: %s", secret, body)
+		}
+	}
+	if !strings.Contains(logs.String(), "readiness check failing") {
+		t.Errorf("the failing check is not logged:\n%s", logs)
+	}
+}
+
+// proxy forwards TCP connections to a server until closed.
+type proxy struct {
+	addr  string
+	close func()
+}
+
+// tcpProxy forwards the connections it accepts to target; close closes them all and
+// refuses new ones.
+func tcpProxy(t *testing.T, target string) proxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			mu.Lock()
+			conns = append(conns, c, up)
+			mu.Unlock()
+			go func() { io.Copy(up, c); up.Close() }()
+			go func() { io.Copy(c, up); c.Close() }()
+		}
+	}()
+	var once sync.Once
+	closeAll := func() {
+		once.Do(func() {
+			ln.Close()
+			mu.Lock()
+			defer mu.Unlock()
+			for _, c := range conns {
+				c.Close()
+			}
+		})
+	}
+	t.Cleanup(closeAll)
+	return proxy{addr: ln.Addr().String(), close: closeAll}
+}
+
 func mustRequest(t *testing.T, method, url, body string) *http.Request {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
@@ -191,4 +312,40 @@ func mustRequest(t *testing.T, method, url, body string) *http.Request {
 func around(all, s string) string {
 	i := strings.Index(all, s)
 	return all[max(0, i-200):min(len(all), i+len(s)+50)]
+}
+
+// serveLogged runs `incumbent serve` as serve does, its logs (stderr) written to logs.
+func serveLogged(t *testing.T, env map[string]string, logs io.Writer, args ...string) (url string, stop func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &urlWriter{url: make(chan string, 1)}
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), Env{
+			Stdin: strings.NewReader(""), Stdout: out, Stderr: logs,
+			Getenv: func(k string) string { return env[k] }, Now: time.Now,
+		})
+	}()
+	var once sync.Once
+	status := -1
+	stop = func() int {
+		once.Do(func() {
+			cancel()
+			select {
+			case status = <-done:
+			case <-time.After(15 * time.Second):
+				t.Errorf("serve did not stop within 15 s")
+			}
+		})
+		return status
+	}
+	t.Cleanup(func() { stop() })
+	select {
+	case url = <-out.url:
+	case code := <-done:
+		t.Fatalf("serve exited with %d:\n%s%s", code, out, logs)
+	case <-time.After(60 * time.Second):
+		t.Fatalf("serve did not start:\n%s%s", out, logs)
+	}
+	return url, stop
 }

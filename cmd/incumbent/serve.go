@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -40,7 +41,7 @@ func serveLogger(env Env) (*slog.Logger, error) {
 			return nil, usageError{fmt.Sprintf("INCUMBENT_LOG_LEVEL %q: use debug, info, warn or error", v)}
 		}
 	}
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: redactAttr(envSecrets(env))}
 	var h slog.Handler = slog.NewJSONHandler(env.Stderr, opts)
 	if f, ok := env.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		h = slog.NewTextHandler(env.Stderr, opts)
@@ -94,9 +95,29 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	token := env.Getenv("INCUMBENT_PLAYGROUND_TOKEN")
-	if playgroundOn && !httpserver.IsLoopback(*addr) && token == "" {
-		return usageError{fmt.Sprintf("--addr %s is not a loopback address, so the web playground needs a token: set INCUMBENT_PLAYGROUND_TOKEN, or INCUMBENT_PLAYGROUND=off", *addr)}
+	token, playAs := env.Getenv("INCUMBENT_PLAYGROUND_TOKEN"), strings.TrimSpace(env.Getenv("INCUMBENT_PLAYGROUND_AS"))
+	publicURL, err := publicURLFromEnv(env)
+	if err != nil {
+		return err
+	}
+	if publicURL != nil && publicURL.Scheme == "http" && playgroundOn {
+		log.Warn("INCUMBENT_PUBLIC_URL is http: the playground's token and cookie cross the network unencrypted; serve it behind HTTPS")
+	}
+	if playgroundOn && !httpserver.IsLoopback(*addr) {
+		// Off loopback, anyone on the network reaches the playground: it needs its token,
+		// the one host it answers at, and the one person it acts as.
+		var missing []string
+		for _, v := range []struct{ name, value string }{{"INCUMBENT_PLAYGROUND_TOKEN", token},
+			{"INCUMBENT_PUBLIC_URL", env.Getenv("INCUMBENT_PUBLIC_URL")}, {"INCUMBENT_PLAYGROUND_AS", playAs}} {
+			if v.value == "" {
+				missing = append(missing, v.name)
+			}
+		}
+		if len(missing) > 0 {
+			return usageError{fmt.Sprintf("--addr %s is not a loopback address, so the web playground needs a token (INCUMBENT_PLAYGROUND_TOKEN), "+
+				"the public URL it is reached at (INCUMBENT_PUBLIC_URL) and the person it acts as (INCUMBENT_PLAYGROUND_AS, an email of people.csv): "+
+				"set %s, or INCUMBENT_PLAYGROUND=off", *addr, strings.Join(missing, " and "))}
+		}
 	}
 
 	s, err := openSession(ctx, env, *db, "", *asOf, *settings, true)
@@ -105,18 +126,27 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	}
 	defer s.store.Close()
 	s.bot.Logger = log
+	if playgroundOn && playAs != "" {
+		if _, err := s.bot.ActorByEmail(ctx, playAs); err != nil {
+			if domain.ErrorCode(err) == domain.EINTERNAL {
+				return err
+			}
+			return usageError{fmt.Sprintf("INCUMBENT_PLAYGROUND_AS %s: %s", playAs, domain.ErrorMessage(err))}
+		}
+	}
 	metrics := prometheus.New()
 	s.bot.Observer = metrics
 
 	srv := &httpserver.Server{Addr: *addr, Logger: log, Metrics: metrics.Handler(), Observer: metrics,
-		Checks: []httpserver.Check{{Name: "store", Check: func(ctx context.Context) error {
+		Checks: []httpserver.Check{{Name: "store", HideError: true, Check: func(ctx context.Context) error {
 			_, err := s.store.DataVersion(ctx)
 			return err
 		}}}}
 	var inbox *web.Inbox // the digests delivered to the playground
 	if playgroundOn {
 		inbox = &web.Inbox{}
-		(&web.Playground{Bot: s.bot, Directory: directory{s}, Logger: log, AsOf: s.asOf, Token: token, Inbox: inbox}).Routes(srv.Handle)
+		(&web.Playground{Bot: s.bot, Directory: directory{s}, Logger: log, AsOf: s.asOf, Token: token, PublicURL: publicURL,
+			As: playAs, Inbox: inbox}).Routes(srv.Handle)
 	}
 	state, err := stateFromEnv(ctx, env, log)
 	if err != nil {
@@ -225,6 +255,23 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
+// publicURLFromEnv reads INCUMBENT_PUBLIC_URL, the server's public URL where it has
+// one (DESIGN section 5): an absolute http or https URL with a host and nothing else
+// (https where the network is not trusted: the playground's cookie is then Secure).
+// Nil when unset.
+func publicURLFromEnv(env Env) (*url.URL, error) {
+	v := env.Getenv("INCUMBENT_PUBLIC_URL")
+	if v == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
+		u.RawQuery != "" || u.Fragment != "" || (u.Path != "" && u.Path != "/") {
+		return nil, usageError{fmt.Sprintf("INCUMBENT_PUBLIC_URL %q: give the server's public address, https://HOST or https://HOST:PORT", redactDSN(v))}
+	}
+	return u, nil
+}
+
 // sharedKV is the state replicas share: sessions, event de-duplication, the cursors of
 // long replies and locks.
 type sharedKV interface {
@@ -258,13 +305,13 @@ func stateFromEnv(ctx context.Context, env Env, log *slog.Logger) (sharedState, 
 	}
 	r, err := redisadapter.Open(ctx, o)
 	if err != nil {
-		return sharedState{}, usageError{err.Error()}
+		return sharedState{}, usageError{redactText(err.Error(), secretsIn(u))}
 	}
 	if err := r.Ping(ctx); err != nil {
 		log.Warn("redis: not answering at start-up; working from memory until it does", "err", err)
 	}
 	return sharedState{kv: r, close: func() { r.Close() }, failures: r.Failures,
-		check: &httpserver.Check{Name: "redis", Check: r.Ping, Optional: true}}, nil
+		check: &httpserver.Check{Name: "redis", Check: r.Ping, Optional: true, HideError: true}}, nil
 }
 
 // slackServer is the Slack adapter as configured by the environment.

@@ -230,7 +230,7 @@ func TestServeConfig(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "incumbent.db")
 	// Not on loopback, no token: refused before anything starts.
 	code, _, errOut := run(t, "", map[string]string{"INCUMBENT_DB": db}, "serve", "--addr", "0.0.0.0:0")
-	if code != exitUsage || !strings.Contains(errOut, "needs a token: set INCUMBENT_PLAYGROUND_TOKEN, or INCUMBENT_PLAYGROUND=off") {
+	if code != exitUsage || !strings.Contains(errOut, "set INCUMBENT_PLAYGROUND_TOKEN and INCUMBENT_PUBLIC_URL and INCUMBENT_PLAYGROUND_AS, or INCUMBENT_PLAYGROUND=off") {
 		t.Errorf("non-loopback without a token: %d %s", code, errOut)
 	}
 	if code, _, errOut := run(t, "", map[string]string{"INCUMBENT_PLAYGROUND": "maybe"}, "serve"); code != exitUsage || !strings.Contains(errOut, `INCUMBENT_PLAYGROUND "maybe": use on or off`) {

@@ -52,7 +52,11 @@ func loadSettings(path string) (Settings, error) {
 		return s, nil
 	}
 	var f settingsFile
-	md, err := toml.DecodeFile(path, &f)
+	text, err := readSettingsFile(path)
+	if err != nil {
+		return s, err
+	}
+	md, err := toml.Decode(text, &f)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
-	"strings"
 
 	"github.com/incumbent/incumbent/adapters/csvimport"
 	"github.com/incumbent/incumbent/adapters/postgres"
@@ -36,10 +34,10 @@ var (
 // (it is created empty); where names the database for messages, without a password.
 func openAppStore(ctx context.Context, env Env, db string) (store appStore, missing bool, where string, err error) {
 	if u := env.Getenv("DATABASE_URL"); u != "" {
-		where = redactURL(u)
+		where = redactDSN(u)
 		s, err := postgres.Open(ctx, u)
 		if err != nil {
-			return nil, false, where, fmt.Errorf("DATABASE_URL %s: %s", where, redactError(err, u))
+			return nil, false, where, fmt.Errorf("DATABASE_URL %s: %s", where, redactText(err.Error(), secretsIn(u)))
 		}
 		return s, false, where, nil
 	}
@@ -50,24 +48,4 @@ func openAppStore(ctx context.Context, env Env, db string) (store appStore, miss
 		return nil, missing, db, err
 	}
 	return s, missing, db, nil
-}
-
-// redactURL returns a database URL without its password.
-func redactURL(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		return "(an unreadable URL)"
-	}
-	return p.Redacted()
-}
-
-// redactError is err's text without the password of the URL u.
-func redactError(err error, u string) string {
-	msg := err.Error()
-	if p, perr := url.Parse(u); perr == nil && p.User != nil {
-		if pw, ok := p.User.Password(); ok && pw != "" {
-			msg = strings.ReplaceAll(msg, pw, "xxxxx")
-		}
-	}
-	return msg
 }

@@ -35,7 +35,9 @@ attacks() { # package test-name-regexp
   fi
   grep -E '^(--- |ok)' "$out"; rm -f "$out"
 }
-attacks cmd/incumbent 'TestAccessMatrix|TestSecretsNotLogged|TestDatabasePasswordNotShown|TestBodiesLimited|TestWorstInputsBounded|TestDigestSlackConnectRefused|TestImportDuplicateChatIDs|TestImportRefusesAbsurdValues|TestImportConcurrent'
+attacks cmd/incumbent 'TestAccessMatrix|TestSecretsNotLogged|TestDatabasePasswordNotShown|TestRedisPasswordNotShown|TestBodiesLimited|TestWorstInputsBounded|TestSlowConnections|TestPlaygroundDNSRebinding|TestPlaygroundOffLoopback|TestReadyzHidesDatabase|TestSettingsSizeLimited|TestDigestSlackConnectRefused|TestImportDuplicateChatIDs|TestImportRefusesAbsurdValues|TestImportConcurrent'
+attacks adapters/web 'TestDNSRebinding|TestForeignOrigin|TestPlaygroundAs|TestTokenCookie'
+attacks adapters/http 'TestSlowClientsCut|TestReadinessHidesErrors'
 attacks adapters/teams 'TestRefused|TestForeignActivities|TestRepeatsUnchecked'
 attacks adapters/slack 'TestReplayLetterCase|TestReplayWholeWindow|TestReplayAfterFlood|TestDigestSlackConnect|TestUnknownUserAndSlackConnect'
 attacks adapters/memory 'TestBounds'

@@ -340,36 +340,52 @@ const (
 // find runs the steps after the id's: the candidates the first step that finds anything
 // found, that step, and whether the match was exact (an id, name or alias in any case).
 func (idx *nameIndex) find(query string, what look) (exact bool, hits []int, step int) {
-	key := domain.NameKey(query)
-	typed := nameWords(query)
-	compact := strings.Join(typed, "")
-	joined := strings.Join(typed, " ")
+	t := typedName{key: domain.NameKey(query), words: nameWords(query), lower: strings.ToLower(query)}
+	t.compact, t.joined = strings.Join(t.words, ""), strings.Join(t.words, " ")
 	wanted := func(c int) bool {
 		if idx.isTerritory(c) {
 			return what&lookTerritory != 0
 		}
 		return what&lookAccount != 0
 	}
-	// (1, in another case) and (2).
-	if c, ok := idx.byID[strings.ToLower(query)]; ok && wanted(c) {
-		return true, []int{c}, stepName
+	if exact, hits := idx.byName(t, wanted); len(hits) > 0 || len(t.words) == 0 {
+		return exact, hits, stepName
+	}
+	if hits := idx.byPrefixes(t, wanted); len(hits) > 0 {
+		return false, hits, stepPrefix
+	}
+	if hits := idx.bySpelling(t, wanted); len(hits) > 0 {
+		return false, hits, stepSpelling
+	}
+	return false, idx.loosely(t, wanted), stepLoose
+}
+
+// typedName is a typed text in the forms the steps compare.
+type typedName struct {
+	key, lower      string   // domain.NameKey, and lower case as typed (for an id)
+	words           []string // nameWords
+	compact, joined string   // the words without and with spaces
+}
+
+// byName is steps (1), an id in another case, and (2): names, aliases and territories
+// equal in any case (exact) or after normalising, or a territory's initials.
+func (idx *nameIndex) byName(t typedName, wanted func(int) bool) (exact bool, hits []int) {
+	if c, ok := idx.byID[t.lower]; ok && wanted(c) {
+		return true, []int{c}
 	}
 	var exactHits, normHits []int
 	for c, k := range idx.cands {
 		if !wanted(c) {
 			continue
 		}
-		isExact, isNorm := false, false
+		isExact, isNorm := false, k.terr >= 0 && len(t.compact) >= 2 && t.compact == k.initials
 		for _, n := range k.names {
 			switch {
-			case n.exact == key:
+			case n.exact == t.key:
 				isExact = true
-			case n.joined == joined || n.compact == compact:
+			case n.joined == t.joined || n.compact == t.compact:
 				isNorm = true
 			}
-		}
-		if k.terr >= 0 && len(compact) >= 2 && compact == k.initials {
-			isNorm = true
 		}
 		switch {
 		case isExact:
@@ -379,30 +395,31 @@ func (idx *nameIndex) find(query string, what look) (exact bool, hits []int, ste
 		}
 	}
 	if len(exactHits) > 0 {
-		return true, exactHits, stepName
+		return true, exactHits
 	}
-	if len(normHits) > 0 {
-		return false, normHits, stepName
-	}
-	if len(typed) == 0 {
-		return false, nil, stepName
-	}
-	// (3) word prefixes, in order.
+	return false, normHits
+}
+
+// byPrefixes is step (3): each typed word begins a word of the name, in order.
+func (idx *nameIndex) byPrefixes(t typedName, wanted func(int) bool) []int {
+	var hits []int
 	for c, k := range idx.cands {
 		if !wanted(c) {
 			continue
 		}
 		for _, n := range k.names {
-			if prefixesInOrder(typed, n.words) {
+			if prefixesInOrder(t.words, n.words) {
 				hits = append(hits, c)
 				break
 			}
 		}
 	}
-	if len(hits) > 0 {
-		return false, hits, stepPrefix
-	}
-	// (4) a close spelling.
+	return hits
+}
+
+// bySpelling is step (4): the closest spelling when it is alone and at least an edit
+// ahead of the runner-up; otherwise every close one, best first.
+func (idx *nameIndex) bySpelling(t typedName, wanted func(int) bool) []int {
 	type scored struct{ c, d int }
 	var close []scored
 	for c, k := range idx.cands {
@@ -411,7 +428,7 @@ func (idx *nameIndex) find(query string, what look) (exact bool, hits []int, ste
 		}
 		best := -1
 		for _, n := range k.names {
-			if d, ok := spellingDistance(typed, compact, n); ok && (best < 0 || d < best) {
+			if d, ok := spellingDistance(t.words, t.compact, n); ok && (best < 0 || d < best) {
 				best = d
 			}
 		}
@@ -419,46 +436,47 @@ func (idx *nameIndex) find(query string, what look) (exact bool, hits []int, ste
 			close = append(close, scored{c, best})
 		}
 	}
-	if len(close) > 0 {
-		sort.SliceStable(close, func(i, j int) bool { return close[i].d < close[j].d })
-		if len(close) == 1 || close[1].d > close[0].d {
-			return false, []int{close[0].c}, stepSpelling
-		}
-		for _, s := range close {
-			hits = append(hits, s.c)
-		}
-		return false, hits, stepSpelling
+	sort.SliceStable(close, func(i, j int) bool { return close[i].d < close[j].d })
+	if len(close) == 1 || (len(close) > 1 && close[1].d > close[0].d) {
+		return []int{close[0].c}
 	}
-	// (5) substring or subsequence.
+	hits := make([]int, len(close))
+	for i, s := range close {
+		hits[i] = s.c
+	}
+	return hits
+}
+
+// loosely is step (5): a substring of a name, or else a subsequence of at least three
+// letters (github.com/sahilm/fuzzy). Its hits are only ever offered.
+func (idx *nameIndex) loosely(t typedName, wanted func(int) bool) []int {
+	var hits []int
+	var src compactNames
 	for c, k := range idx.cands {
 		if !wanted(c) {
 			continue
 		}
 		for _, n := range k.names {
-			if strings.Contains(n.joined, joined) || strings.Contains(n.compact, compact) {
+			src = append(src, compactName{c, n.compact})
+		}
+		for _, n := range k.names {
+			if strings.Contains(n.joined, t.joined) || strings.Contains(n.compact, t.compact) {
 				hits = append(hits, c)
 				break
 			}
 		}
 	}
-	if len(hits) == 0 && len([]rune(compact)) >= 3 {
-		var src compactNames
-		for c, k := range idx.cands {
-			if wanted(c) {
-				for _, n := range k.names {
-					src = append(src, compactName{c, n.compact})
-				}
-			}
-		}
-		seen := map[int]bool{}
-		for _, m := range fuzzy.FindFrom(compact, src) {
-			if c := src[m.Index].c; !seen[c] {
-				seen[c] = true
-				hits = append(hits, c)
-			}
+	if len(hits) > 0 || len([]rune(t.compact)) < 3 {
+		return hits
+	}
+	seen := map[int]bool{}
+	for _, m := range fuzzy.FindFrom(t.compact, src) {
+		if c := src[m.Index].c; !seen[c] {
+			seen[c] = true
+			hits = append(hits, c)
 		}
 	}
-	return false, hits, stepLoose
+	return hits
 }
 
 // spellingDistance is how far typed is from a name: the sum over typed words of the

@@ -301,91 +301,12 @@ type SuggestInput struct {
 func Suggest(in SuggestInput, s DealSettings) []Suggestion {
 	out := []Suggestion{}
 	usedX, usedY := map[string]bool{}, map[string]bool{}
-	var lead *CostPerUse
-	for i, c := range in.CostPerUse {
-		if _, ok := in.Products[c.SKU]; ok && c.AnnualUses > 0 && c.Beats() && c.Savings >= s.LeadMinSavings &&
-			(lead == nil || c.Savings > lead.Savings) {
-			lead = &in.CostPerUse[i]
-		}
-	}
-	if lead != nil {
-		cp := *lead
-		c := in.Products[cp.SKU].Category
-		out = append(out, Suggestion{Category: c, LeadWithValue: true, CostPerUse: &cp})
+	if lead := leadWithValue(in, s); lead != nil {
+		c := in.Products[lead.SKU].Category
+		out = append(out, Suggestion{Category: c, LeadWithValue: true, CostPerUse: lead})
 		usedX[c], usedY[c] = true, true
 	}
-
-	var ys []CategoryGap
-	for _, c := range in.Gap.Categories {
-		if c.Uncovered > 0 && !usedY[c.Category] {
-			ys = append(ys, c)
-		}
-	}
-	slices.SortStableFunc(ys, func(a, b CategoryGap) int {
-		return cmp.Or(cmp.Compare(b.Uncovered*b.GPRate, a.Uncovered*a.GPRate), cmp.Compare(a.Category, b.Category))
-	})
-	var revenue float64 // the account's over W, in category order
-	for _, c := range in.Gap.Categories {
-		revenue += c.Current
-	}
-	discounts := slices.Clone(s.Discounts)
-	slices.Sort(discounts)
-	// The bounds hold within rounding: 100 × 50 / (5% × 10,000) is a balance of 10.
-	lo, hi := s.BalanceMin*(1-1e-9), s.BalanceMax*(1+1e-9)
-
-	type trade struct {
-		deal    Deal
-		y       string // Y's category
-		balance float64
-	}
-	var trades []trade
-	for _, y := range ys {
-		sku, ok := in.BestSKU[y.Category]
-		if !ok {
-			continue
-		}
-		py := in.Products[sku]
-		if py.ListPrice <= 0 {
-			continue
-		}
-		q0 := math.Ceil(s.FirstOrderShare * y.Uncovered / py.ListPrice)
-		for _, x := range in.Gap.Categories {
-			if x.Category == y.Category || usedX[x.Category] || !(x.Current > 0) || x.Current < s.MinXShare*revenue {
-				continue
-			}
-			gp := in.GPByCategory[x.Category]
-			margin := gp / x.Current
-			xin := DealInput{RevenueX: x.Current, GPX: gp, UnitCostY: py.UnitCost, ListPriceY: py.ListPrice}
-			// balance = q × list price / (d × revenue_X): the yearly discount is d ×
-			// revenue_X whatever the term.
-			balance := func(q, d float64) float64 { return q * py.ListPrice / (d * x.Current) }
-			add := func(q, d float64) {
-				t := DealTerms{Discount: d, X: x.Category, Months: s.Months, Qty: q, Y: sku, Yearly: true}
-				deal, err := ComputeDeal(t, xin)
-				if err == nil && deal.Verdict == VerdictAccretive {
-					trades = append(trades, trade{deal: deal, y: y.Category, balance: balance(q, d)})
-				}
-			}
-			largest := 0.0
-			for _, d := range discounts {
-				if margin <= s.MarginMultiple*d {
-					continue
-				}
-				largest = d
-				if b := balance(q0, d); b >= lo && b <= hi {
-					add(q0, d)
-				}
-			}
-			if largest == 0 || balance(q0, largest) <= hi {
-				continue
-			}
-			// Too much asked even at the largest discount X allows: ask what it buys.
-			q := math.Floor(s.BalanceMax*largest*x.Current/py.ListPrice + 1e-9)
-			if q >= 1 && balance(q, largest) >= lo {
-				add(q, largest)
-			}
-		}
-	}
+	trades := balancedTrades(in, s, usedX, usedY)
 	slices.SortStableFunc(trades, func(a, b trade) int { return cmp.Compare(b.deal.Net, a.deal.Net) })
 	for i := range trades {
 		if len(out) >= s.Count {
@@ -399,4 +320,104 @@ func Suggest(in SuggestInput, s DealSettings) []Suggestion {
 		out = append(out, Suggestion{Category: t.y, Deal: &t.deal, BalanceRatio: t.balance})
 	}
 	return out
+}
+
+// leadWithValue returns a copy of the comparison with the largest savings on a SKU the
+// account buys where we cost less per use and the customer saves at least the setting's
+// least savings a year; nil when there is none.
+func leadWithValue(in SuggestInput, s DealSettings) *CostPerUse {
+	var lead *CostPerUse
+	for i, c := range in.CostPerUse {
+		if _, ok := in.Products[c.SKU]; ok && c.AnnualUses > 0 && c.Beats() && c.Savings >= s.LeadMinSavings &&
+			(lead == nil || c.Savings > lead.Savings) {
+			lead = &in.CostPerUse[i]
+		}
+	}
+	if lead == nil {
+		return nil
+	}
+	cp := *lead
+	return &cp
+}
+
+// trade is a candidate suggestion: a priced deal, Y's category and its balance.
+type trade struct {
+	deal    Deal
+	y       string
+	balance float64
+}
+
+// balancedTrades prices every (X, Y, discount) the rule allows whose balance lies within
+// the settings' bounds, shrinking the ask at the largest discount X allows when even that
+// cannot fairly buy the first order; Y and X not among the used ones.
+func balancedTrades(in SuggestInput, s DealSettings, usedX, usedY map[string]bool) []trade {
+	var ys []CategoryGap
+	for _, c := range in.Gap.Categories {
+		if c.Uncovered > 0 && !usedY[c.Category] {
+			ys = append(ys, c)
+		}
+	}
+	slices.SortStableFunc(ys, func(a, b CategoryGap) int {
+		return cmp.Or(cmp.Compare(b.Uncovered*b.GPRate, a.Uncovered*a.GPRate), cmp.Compare(a.Category, b.Category))
+	})
+	var revenue float64 // the account's over W, in category order
+	for _, c := range in.Gap.Categories {
+		revenue += c.Current
+	}
+	var trades []trade
+	for _, y := range ys {
+		sku, ok := in.BestSKU[y.Category]
+		if !ok || in.Products[sku].ListPrice <= 0 {
+			continue
+		}
+		for _, x := range in.Gap.Categories {
+			if x.Category == y.Category || usedX[x.Category] || !(x.Current > 0) || x.Current < s.MinXShare*revenue {
+				continue
+			}
+			trades = append(trades, pairTrades(in, s, x, y, sku)...)
+		}
+	}
+	return trades
+}
+
+// pairTrades is balancedTrades for one X and one Y (of SKU sku).
+func pairTrades(in SuggestInput, s DealSettings, x, y CategoryGap, sku string) []trade {
+	py := in.Products[sku]
+	discounts := slices.Clone(s.Discounts)
+	slices.Sort(discounts)
+	// The bounds hold within rounding: 100 × 50 / (5% × 10,000) is a balance of 10.
+	lo, hi := s.BalanceMin*(1-1e-9), s.BalanceMax*(1+1e-9)
+	q0 := math.Ceil(s.FirstOrderShare * y.Uncovered / py.ListPrice)
+	gp := in.GPByCategory[x.Category]
+	margin := gp / x.Current
+	xin := DealInput{RevenueX: x.Current, GPX: gp, UnitCostY: py.UnitCost, ListPriceY: py.ListPrice}
+	// balance = q × list price / (d × revenue_X): the yearly discount is d × revenue_X
+	// whatever the term.
+	balance := func(q, d float64) float64 { return q * py.ListPrice / (d * x.Current) }
+	var trades []trade
+	add := func(q, d float64) {
+		t := DealTerms{Discount: d, X: x.Category, Months: s.Months, Qty: q, Y: sku, Yearly: true}
+		deal, err := ComputeDeal(t, xin)
+		if err == nil && deal.Verdict == VerdictAccretive {
+			trades = append(trades, trade{deal: deal, y: y.Category, balance: balance(q, d)})
+		}
+	}
+	largest := 0.0
+	for _, d := range discounts {
+		if margin <= s.MarginMultiple*d {
+			continue
+		}
+		largest = d
+		if b := balance(q0, d); b >= lo && b <= hi {
+			add(q0, d)
+		}
+	}
+	if largest == 0 || balance(q0, largest) <= hi {
+		return trades
+	}
+	// Too much asked even at the largest discount X allows: ask what it buys.
+	if q := math.Floor(s.BalanceMax*largest*x.Current/py.ListPrice + 1e-9); q >= 1 && balance(q, largest) >= lo {
+		add(q, largest)
+	}
+	return trades
 }

@@ -48,11 +48,33 @@ func (b *Bot) examples(ctx context.Context, actor Actor, asOf time.Time) (exampl
 		asOf = domain.Day(b.Now())
 	}
 	ex := examples{Year: asOf.Year() + 1, Market: actor.All(), Manager: actor.All() || actor.Person.Role == domain.RoleManager}
+	var accs []domain.Account
+	var err error
+	if ex.Territory, accs, err = b.exampleTerritory(ctx, actor); err != nil || len(accs) == 0 {
+		return ex, err
+	}
+	chosen, bought, products, err := b.exampleAccount(ctx, &ex, accs, asOf)
+	if err != nil {
+		return ex, err
+	}
+	ex.Account = b.exampleName(ctx, actor, chosen)
+	if len(bought) == 0 {
+		return ex, nil
+	}
+	if ex.SKU == "" {
+		ex.SKU = bought[0].Key
+	}
+	return ex, b.exampleCategories(ctx, &ex, bought, products, asOf)
+}
+
+// exampleTerritory is the asker's first territory (by name) that has accounts, with its
+// accounts by id; the first territory and no accounts when none has any.
+func (b *Bot) exampleTerritory(ctx context.Context, actor Actor) (string, []domain.Account, error) {
 	var territories []string
 	if actor.All() {
 		ts, err := b.Store.FindTerritories(ctx)
 		if err != nil {
-			return ex, fmt.Errorf("find territories: %w", err)
+			return "", nil, fmt.Errorf("find territories: %w", err)
 		}
 		for _, t := range ts {
 			territories = append(territories, t.Name)
@@ -61,27 +83,29 @@ func (b *Bot) examples(ctx context.Context, actor Actor, asOf time.Time) (exampl
 	} else {
 		territories = actor.Territories()
 	}
-	var accs []domain.Account
 	for _, t := range territories {
-		as, err := b.Store.FindAccounts(ctx, domain.ForTerritory(t))
+		accs, err := b.Store.FindAccounts(ctx, domain.ForTerritory(t))
 		if err != nil {
-			return ex, fmt.Errorf("find accounts: %w", err)
+			return "", nil, fmt.Errorf("find accounts: %w", err)
 		}
-		if len(as) > 0 {
-			ex.Territory, accs = t, as
-			break
+		if len(accs) > 0 {
+			slices.SortFunc(accs, func(x, y domain.Account) int { return cmp.Compare(x.ID, y.ID) })
+			return t, accs, nil
 		}
 	}
-	if ex.Territory == "" {
-		if len(territories) > 0 {
-			ex.Territory = territories[0]
-		}
-		return ex, nil
+	if len(territories) > 0 {
+		return territories[0], nil, nil
 	}
-	slices.SortFunc(accs, func(x, y domain.Account) int { return cmp.Compare(x.ID, y.ID) })
+	return "", nil, nil
+}
+
+// exampleAccount picks, of the territory's first accounts, the first that bought a SKU
+// with a competitor offer on file (setting ex's SKU and offer), else the first that bought
+// anything, else the first; with what it bought over W, biggest first.
+func (b *Bot) exampleAccount(ctx context.Context, ex *examples, accs []domain.Account, asOf time.Time) (domain.Account, []domain.SalesTotal, map[string]domain.Product, error) {
 	offers, err := b.Store.FindCompetitorOffers(ctx, domain.ForTerritory(ex.Territory))
 	if err != nil {
-		return ex, fmt.Errorf("find competitor offers: %w", err)
+		return domain.Account{}, nil, nil, fmt.Errorf("find competitor offers: %w", err)
 	}
 	var (
 		chosen   domain.Account
@@ -91,12 +115,12 @@ func (b *Bot) examples(ctx context.Context, actor Actor, asOf time.Time) (exampl
 	for _, a := range accs[:min(len(accs), exampleAccounts)] {
 		sales, err := b.Store.SalesBySKU(ctx, domain.ForAccount(a.ID), []domain.Period{domain.Window(asOf)})
 		if err != nil {
-			return ex, fmt.Errorf("sales by sku: %w", err)
+			return chosen, nil, nil, fmt.Errorf("sales by sku: %w", err)
 		}
 		sales = slices.DeleteFunc(sales, func(s domain.SalesTotal) bool { return s.Revenue <= 0 })
 		if len(sales) > 0 && products == nil {
 			if products, err = b.Gaps.Products(ctx, asOf); err != nil {
-				return ex, err
+				return chosen, nil, nil, err
 			}
 		}
 		sales = slices.DeleteFunc(sales, func(s domain.SalesTotal) bool { return products[s.Key].SKU == "" })
@@ -118,13 +142,12 @@ func (b *Bot) examples(ctx context.Context, actor Actor, asOf time.Time) (exampl
 	if chosen.ID == "" {
 		chosen = accs[0]
 	}
-	ex.Account = b.exampleName(ctx, actor, chosen)
-	if len(bought) == 0 {
-		return ex, nil
-	}
-	if ex.SKU == "" {
-		ex.SKU = bought[0].Key
-	}
+	return chosen, bought, products, nil
+}
+
+// exampleCategories sets ex's category (what the account bought most) and another
+// category's best seller, one the account does not buy yet first: what a trade is for.
+func (b *Bot) exampleCategories(ctx context.Context, ex *examples, bought []domain.SalesTotal, products map[string]domain.Product, asOf time.Time) error {
 	byCategory := map[string]float64{}
 	for _, s := range bought {
 		byCategory[products[s.Key].Category] += s.Revenue
@@ -137,7 +160,7 @@ func (b *Bot) examples(ctx context.Context, actor Actor, asOf time.Time) (exampl
 	ex.Category = cats[0]
 	best, err := b.Gaps.BestSellers(ctx, asOf)
 	if err != nil {
-		return ex, err
+		return err
 	}
 	others := make([]string, 0, len(best))
 	for c := range best {
@@ -145,7 +168,6 @@ func (b *Bot) examples(ctx context.Context, actor Actor, asOf time.Time) (exampl
 			others = append(others, c)
 		}
 	}
-	// A category the account does not buy yet first: what a trade is for.
 	slices.SortFunc(others, func(x, y string) int {
 		_, bx := byCategory[x]
 		_, by := byCategory[y]
@@ -160,7 +182,7 @@ func (b *Bot) examples(ctx context.Context, actor Actor, asOf time.Time) (exampl
 	if len(others) > 0 {
 		ex.OtherSKU = best[others[0]]
 	}
-	return ex, nil
+	return nil
 }
 
 // offerOn returns the competitor offer, to the account or market-wide, on the SKU the

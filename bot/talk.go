@@ -56,9 +56,8 @@ const DefaultDraftTimeout = 20 * time.Second
 
 // talkFacts gathers the figures and quoted data of a scenario.
 func (b *Bot) talkFacts(ctx context.Context, s domain.Scenario, asOf time.Time) TalkFacts {
-	d := s.Deal
-	t := d.Terms
-	f := TalkFacts{Account: s.AccountName, Scenario: s.Name(), Deal: d, CostPerUse: s.CostPerUse, Ledger: s.Ledger, Money: b.Money,
+	t := s.Deal.Terms
+	f := TalkFacts{Account: s.AccountName, Scenario: s.Name(), Deal: s.Deal, CostPerUse: s.CostPerUse, Ledger: s.Ledger, Money: b.Money,
 		Products: map[string]domain.Product{}}
 	if products, err := b.Deals.Gaps.Products(ctx, asOf); err == nil {
 		for _, sku := range append([]string{t.X, t.Y}, cpuSKUs(s.CostPerUse)...) {
@@ -67,68 +66,104 @@ func (b *Bot) talkFacts(ctx context.Context, s domain.Scenario, asOf time.Time) 
 			}
 		}
 	}
-	add := func(name string, v float64, pct bool) {
-		if !math.IsNaN(v) && !math.IsInf(v, 0) {
-			f.Figures = append(f.Figures, Fact{Name: name, Value: v, Percent: pct})
-		}
+	f.addDeal(s.Deal)
+	f.addOffers(s.CostPerUse)
+	f.addLedger(s.Ledger)
+	// The deal's SKUs by name, the way a rep says them.
+	f.Quoted = append(f.Quoted, "x is "+f.productName(t.X), "y is "+f.productName(t.Y))
+	f.addNamesNumbers(s)
+	if g, err := b.Grades.Account(ctx, s.AccountID, asOf); err == nil && g.Graded {
+		f.Tier = g.Tier
+		f.add("grade_score", g.Score, false)
+		f.add("gross_profit_last_12_months", g.GP, false)
 	}
-	add("discount", t.Discount, true)
-	add("months", float64(t.Months), false)
+	if g, err := b.Gaps.AccountGap(ctx, s.AccountID, asOf); err == nil {
+		f.add("current_revenue", g.Totals.Current, false)
+		f.add("potential", g.Totals.Potential, false)
+		f.add("gap", g.Totals.Gap, false)
+		f.add("share_of_wallet", g.Totals.Share, true)
+	}
+	return f
+}
+
+// add records a computed figure a draft may quote (a finite one).
+func (f *TalkFacts) add(name string, v float64, pct bool) {
+	if !math.IsNaN(v) && !math.IsInf(v, 0) {
+		f.Figures = append(f.Figures, Fact{Name: name, Value: v, Percent: pct})
+	}
+}
+
+// addDeal records the deal's terms and figures.
+func (f *TalkFacts) addDeal(d domain.Deal) {
+	t := d.Terms
+	f.add("discount", t.Discount, true)
+	f.add("months", float64(t.Months), false)
 	if t.Months%12 == 0 {
-		add("years", float64(t.Months/12), false) // "over 2 years"
+		f.add("years", float64(t.Months/12), false) // "over 2 years"
 	}
-	add("quantity_of_y", t.Qty, false)
-	add("price_of_y", d.PriceY, false)
-	add("unit_gp_of_y", d.UnitGPY, false)
-	add("revenue_of_x_last_12_months", d.RevenueX, false)
-	add("margin_of_x", d.MarginX, true)
-	add("concession", d.Concession, false)
-	add("gain", d.Gain, false)
+	f.add("quantity_of_y", t.Qty, false)
+	f.add("price_of_y", d.PriceY, false)
+	f.add("unit_gp_of_y", d.UnitGPY, false)
+	f.add("revenue_of_x_last_12_months", d.RevenueX, false)
+	f.add("margin_of_x", d.MarginX, true)
+	f.add("concession", d.Concession, false)
+	f.add("gain", d.Gain, false)
 	if d.PricedGives != 0 || d.PricedGets != 0 {
-		add("priced_gives", d.PricedGives, false)
-		add("priced_gets", d.PricedGets, false)
+		f.add("priced_gives", d.PricedGives, false)
+		f.add("priced_gets", d.PricedGets, false)
 	}
-	add("net", d.Net, false)
+	f.add("net", d.Net, false)
 	if d.BreakEvenQty != nil {
-		add("break_even_quantity", math.Ceil(*d.BreakEvenQty-1e-9), false)
+		f.add("break_even_quantity", math.Ceil(*d.BreakEvenQty-1e-9), false)
 	}
 	if d.RequiredVolumeIncrease != nil {
-		add("volume_increase_x_would_need", *d.RequiredVolumeIncrease, true)
+		f.add("volume_increase_x_would_need", *d.RequiredVolumeIncrease, true)
 	}
-	for i, c := range s.CostPerUse {
+}
+
+// addOffers records the competitors' offers: figures, and their names and weaknesses
+// quoted apart.
+func (f *TalkFacts) addOffers(cpus []domain.CostPerUse) {
+	for i, c := range cpus {
 		p := fmt.Sprintf("offer_%d_", i+1)
-		add(p+"our_cost_per_use", c.CPUOurs, false)
-		add(p+"their_cost_per_use", c.CPUTheirs, false)
-		add(p+"their_price", c.PriceTheirs, false)
-		add(p+"yearly_savings_with_us", c.Savings, false)
-		add(p+"parity_price", parity(c), false)
+		f.add(p+"our_cost_per_use", c.CPUOurs, false)
+		f.add(p+"their_cost_per_use", c.CPUTheirs, false)
+		f.add(p+"their_price", c.PriceTheirs, false)
+		f.add(p+"yearly_savings_with_us", c.Savings, false)
+		f.add(p+"parity_price", parity(c), false)
 		f.Quoted = append(f.Quoted, fmt.Sprintf("offer %d is from %s on %s", i+1, c.Competitor, f.productName(c.SKU)))
 		if c.Weaknesses != "" {
 			f.Quoted = append(f.Quoted, fmt.Sprintf("offer %d weaknesses: %s", i+1, c.Weaknesses))
 		}
 	}
-	for i, it := range s.Ledger {
+}
+
+// addLedger records the concession ledger: the items quoted, their prices as figures.
+func (f *TalkFacts) addLedger(ledger []domain.LedgerItem) {
+	for i, it := range ledger {
 		imp := "secondary"
 		if it.Primary {
 			imp = "primary"
 		}
 		f.Quoted = append(f.Quoted, fmt.Sprintf("ledger item %d: we %s (%s): %s", i+1, it.Side, imp, it.Text))
 		if it.Value != nil {
-			add(fmt.Sprintf("ledger_item_%d_value_over_the_term", i+1), *it.Value, false)
+			f.add(fmt.Sprintf("ledger_item_%d_value_over_the_term", i+1), *it.Value, false)
 		}
 		if it.Worth != nil {
-			add(fmt.Sprintf("ledger_item_%d_worth_as_typed", i+1), *it.Worth, false)
+			f.add(fmt.Sprintf("ledger_item_%d_worth_as_typed", i+1), *it.Worth, false)
 		}
 		if it.Terms != nil {
-			add("payment_terms_days_today", float64(it.Terms.Today), false)
-			add("cost_of_capital", it.Terms.CostOfCapital, true)
+			f.add("payment_terms_days_today", float64(it.Terms.Today), false)
+			f.add("cost_of_capital", it.Terms.CostOfCapital, true)
 		}
 	}
-	// The deal's SKUs by name, the way a rep says them.
-	f.Quoted = append(f.Quoted, "x is "+f.productName(t.X), "y is "+f.productName(t.Y))
-	// Numbers inside names and typed items (an account called "Acme 2000", a SKU "W-1",
-	// "Socket Set 28 pc", "net 60 terms") are not figures, but a draft may repeat them.
-	names := []string{s.AccountName, s.AccountID, t.X, t.Y}
+}
+
+// addNamesNumbers records the numbers inside names and typed items (an account called
+// "Acme 2000", a SKU "W-1", "Socket Set 28 pc", "net 60 terms"): not figures, but a
+// draft may repeat them.
+func (f *TalkFacts) addNamesNumbers(s domain.Scenario) {
+	names := []string{s.AccountName, s.AccountID, s.Deal.Terms.X, s.Deal.Terms.Y}
 	for _, p := range f.Products {
 		names = append(names, p.Name)
 	}
@@ -141,22 +176,10 @@ func (b *Bot) talkFacts(ctx context.Context, s domain.Scenario, asOf time.Time) 
 	for _, n := range names {
 		for _, x := range ExtractNumbers(n) {
 			if !x.Percent && !x.Money {
-				add("number in the name "+n, x.Value, false)
+				f.add("number in the name "+n, x.Value, false)
 			}
 		}
 	}
-	if g, err := b.Grades.Account(ctx, s.AccountID, asOf); err == nil && g.Graded {
-		f.Tier = g.Tier
-		add("grade_score", g.Score, false)
-		add("gross_profit_last_12_months", g.GP, false)
-	}
-	if g, err := b.Gaps.AccountGap(ctx, s.AccountID, asOf); err == nil {
-		add("current_revenue", g.Totals.Current, false)
-		add("potential", g.Totals.Potential, false)
-		add("gap", g.Totals.Gap, false)
-		add("share_of_wallet", g.Totals.Share, true)
-	}
-	return f
 }
 
 // cpuSKUs are the SKUs of comparisons.

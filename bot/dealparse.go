@@ -146,108 +146,138 @@ func dealError(format string, args ...any) error {
 func parseDealClauses(words []string) (dealClauses, error) {
 	var c dealClauses
 	for i := 0; i < len(words); {
-		w := strings.ToLower(words[i])
-		switch {
-		case w == "give":
-			if c.HasGive {
-				return c, dealError("`give` appears twice.")
-			}
-			pct, n, ok := parsePct(words, i+1)
-			if !ok {
-				got := "nothing"
-				if i+1 < len(words) {
-					got = fmt.Sprintf("%q", words[i+1])
-				}
-				return c, dealError("After `give`, say the discount as a percentage (`give 5%%`), not %s.", got)
-			}
-			if err := checkMax("discount", pct, maxPercent, "percent"); err != nil {
-				return c, err
-			}
-			c.HasGive, c.Pct = true, pct
-			i += 1 + n
-			if i < len(words) && (strings.EqualFold(words[i], "on") || strings.EqualFold(words[i], "off")) {
-				x, j := freeWords(words, i+1)
-				if x == "" {
-					return c, dealError("After `on`, name the product (SKU or name) or category the discount is on.")
-				}
-				c.X, i = x, j
-			}
-		case w == "on" || w == "off":
-			return c, dealError("`%s` must follow the discount: `give 5%% on <product or category>`.", words[i])
-		case w == "for":
-			if c.HasMonths {
-				return c, dealError("`for` appears twice.")
-			}
-			m, n, ok := parseMonths(words, i+1)
-			if !ok {
-				return c, dealError("After `for`, say the term in months (`for 12 months` or `for 12m`).")
-			}
-			if err := checkMax("term", float64(m), maxMonths, "months"); err != nil {
-				return c, err
-			}
-			c.HasMonths, c.Months = true, m
-			i += 1 + n
-		case w == "get":
-			if c.HasGet {
-				return c, dealError("`get` appears twice.")
-			}
-			if i+1 >= len(words) {
-				return c, dealError("After `get`, say the quantity and the product: `get 200 <sku>`.")
-			}
-			q, ok := parseAmount(words[i+1])
-			if !ok {
-				return c, dealError("After `get`, say the quantity first (`get 200 <sku>`), not %q.", words[i+1])
-			}
-			if err := checkMax("quantity after `get`", q, maxQuantity, "quantity"); err != nil {
-				return c, err
-			}
-			c.HasGet, c.Qty = true, q
-			y, j := freeWords(words, i+2)
-			c.Y, i = y, j
-		case w == "at":
-			if c.HasPrice {
-				return c, dealError("`at` appears twice.")
-			}
-			if i+1 >= len(words) {
-				return c, dealError("After `at`, say the price of the product we get: `at 45`.")
-			}
-			p, ok := parseAmount(words[i+1])
-			if !ok {
-				return c, dealError("After `at`, say a price (`at 45` or `at $45.50`), not %q.", words[i+1])
-			}
-			if err := checkMax("price after `at`", p, maxMoney, "money"); err != nil {
-				return c, err
-			}
-			c.HasPrice, c.Price = true, p
-			i += 2
-		case w == "also":
-			if i+1 >= len(words) || (!strings.EqualFold(words[i+1], "give") && !strings.EqualFold(words[i+1], "get")) {
-				return c, dealError("After `also`, say `give` or `get` and the item: `also give net 60 terms primary`.")
-			}
-			side := strings.ToLower(words[i+1])
-			j := i + 2
-			for j < len(words) && !strings.EqualFold(words[j], "also") {
-				j++
-			}
-			it, err := parseLedgerItem(side, words[i+2:j])
-			if err != nil {
-				return c, err
-			}
-			c.Ledger = append(c.Ledger, it)
-			i = j
+		var err error
+		switch w := strings.ToLower(words[i]); w {
+		case "give":
+			i, err = c.give(words, i)
+		case "on", "off":
+			err = dealError("`%s` must follow the discount: `give 5%% on <product or category>`.", words[i])
+		case "for":
+			i, err = c.term(words, i)
+		case "get":
+			i, err = c.get(words, i)
+		case "at":
+			i, err = c.price(words, i)
+		case "also":
+			i, err = c.also(words, i)
 		default:
-			if cad, n := cadenceAt(words, i); cad != "" {
-				if c.Cadence != "" {
-					return c, dealError("Say `once` or `yearly` once.")
-				}
-				c.Cadence = cad
-				i += n
-				continue
+			cad, n := cadenceAt(words, i)
+			switch {
+			case cad == "":
+				err = dealError("I did not understand %q (word %d).", words[i], i+1)
+			case c.Cadence != "":
+				err = dealError("Say `once` or `yearly` once.")
 			}
-			return c, dealError("I did not understand %q (word %d).", words[i], i+1)
+			c.Cadence, i = cad, i+n
+		}
+		if err != nil {
+			return c, err
 		}
 	}
 	return c, nil
+}
+
+// give reads `give <pct>% [on|off <product or category>]` at words[i]; it returns where
+// the next clause starts.
+func (c *dealClauses) give(words []string, i int) (int, error) {
+	if c.HasGive {
+		return i, dealError("`give` appears twice.")
+	}
+	pct, n, ok := parsePct(words, i+1)
+	if !ok {
+		got := "nothing"
+		if i+1 < len(words) {
+			got = fmt.Sprintf("%q", words[i+1])
+		}
+		return i, dealError("After `give`, say the discount as a percentage (`give 5%%`), not %s.", got)
+	}
+	if err := checkMax("discount", pct, maxPercent, "percent"); err != nil {
+		return i, err
+	}
+	c.HasGive, c.Pct = true, pct
+	i += 1 + n
+	if i < len(words) && (strings.EqualFold(words[i], "on") || strings.EqualFold(words[i], "off")) {
+		x, j := freeWords(words, i+1)
+		if x == "" {
+			return i, dealError("After `on`, name the product (SKU or name) or category the discount is on.")
+		}
+		c.X, i = x, j
+	}
+	return i, nil
+}
+
+// term reads `for <n> months` at words[i].
+func (c *dealClauses) term(words []string, i int) (int, error) {
+	if c.HasMonths {
+		return i, dealError("`for` appears twice.")
+	}
+	m, n, ok := parseMonths(words, i+1)
+	if !ok {
+		return i, dealError("After `for`, say the term in months (`for 12 months` or `for 12m`).")
+	}
+	if err := checkMax("term", float64(m), maxMonths, "months"); err != nil {
+		return i, err
+	}
+	c.HasMonths, c.Months = true, m
+	return i + 1 + n, nil
+}
+
+// get reads `get <qty> <product>` at words[i].
+func (c *dealClauses) get(words []string, i int) (int, error) {
+	if c.HasGet {
+		return i, dealError("`get` appears twice.")
+	}
+	if i+1 >= len(words) {
+		return i, dealError("After `get`, say the quantity and the product: `get 200 <sku>`.")
+	}
+	q, ok := parseAmount(words[i+1])
+	if !ok {
+		return i, dealError("After `get`, say the quantity first (`get 200 <sku>`), not %q.", words[i+1])
+	}
+	if err := checkMax("quantity after `get`", q, maxQuantity, "quantity"); err != nil {
+		return i, err
+	}
+	c.HasGet, c.Qty = true, q
+	y, j := freeWords(words, i+2)
+	c.Y = y
+	return j, nil
+}
+
+// price reads `at <price>` at words[i].
+func (c *dealClauses) price(words []string, i int) (int, error) {
+	if c.HasPrice {
+		return i, dealError("`at` appears twice.")
+	}
+	if i+1 >= len(words) {
+		return i, dealError("After `at`, say the price of the product we get: `at 45`.")
+	}
+	p, ok := parseAmount(words[i+1])
+	if !ok {
+		return i, dealError("After `at`, say a price (`at 45` or `at $45.50`), not %q.", words[i+1])
+	}
+	if err := checkMax("price after `at`", p, maxMoney, "money"); err != nil {
+		return i, err
+	}
+	c.HasPrice, c.Price = true, p
+	return i + 2, nil
+}
+
+// also reads `also give|get <item> …` at words[i], up to the next `also`.
+func (c *dealClauses) also(words []string, i int) (int, error) {
+	if i+1 >= len(words) || (!strings.EqualFold(words[i+1], "give") && !strings.EqualFold(words[i+1], "get")) {
+		return i, dealError("After `also`, say `give` or `get` and the item: `also give net 60 terms primary`.")
+	}
+	side := strings.ToLower(words[i+1])
+	j := i + 2
+	for j < len(words) && !strings.EqualFold(words[j], "also") {
+		j++
+	}
+	it, err := parseLedgerItem(side, words[i+2:j])
+	if err != nil {
+		return i, err
+	}
+	c.Ledger = append(c.Ledger, it)
+	return j, nil
 }
 
 // parseDeal reads `deal <account> give … get …`: the account is every word before

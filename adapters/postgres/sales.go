@@ -345,7 +345,6 @@ func (s *Store) GradeFacts(ctx context.Context, asOf time.Time) ([]domain.GradeF
 
 func gradeFacts(ctx context.Context, tx pgx.Tx, asOf time.Time) ([]domain.GradeFacts, error) {
 	w := domain.NewDayWindow(asOf)
-	after, through := fromDayNumber(w.After), fromDayNumber(w.Through)
 	rows, err := tx.Query(ctx, `SELECT a.account_id FROM accounts a WHERE
 			EXISTS (SELECT 1 FROM sales_series c WHERE c.account = a.id)
 			OR EXISTS (SELECT 1 FROM invoices i WHERE i.account_id = a.account_id)
@@ -365,7 +364,6 @@ func gradeFacts(ctx context.Context, tx pgx.Tx, asOf time.Time) ([]domain.GradeF
 		out[i].AccountID = id
 		at[id] = &out[i]
 	}
-	var account string
 	err = seriesTotals(ctx, tx, "a.account_id, x.category", "sales_series x JOIN accounts a ON a.id = x.account", "TRUE",
 		"a.account_id, x.category", nil, [][2]int64{{w.After, w.Through}}, func(t domain.SalesTotal) {
 			if f := at[t.AccountID]; f != nil {
@@ -377,14 +375,27 @@ func gradeFacts(ctx context.Context, tx pgx.Tx, asOf time.Time) ([]domain.GradeF
 		return nil, err
 	}
 
-	// Invoices, summed here rather than sent row by row (a million a year at N=20000):
-	// what domain.GradeFacts.AddInvoice adds for each, those dated in W and the older
-	// ones still open at the as-of date, an invoice paid after it counting as open on
-	// it. The contract suite holds the two to the same sums. The sums are numeric, which
-	// adds exactly: a float8 sum depends on the order of its rows, which a parallel plan or
-	// a synchronized scan changes from one run to the next.
+	for _, add := range []func(context.Context, pgx.Tx, domain.DayWindow, map[string]*domain.GradeFacts) error{
+		addInvoiceFacts, addCommitmentFacts, addRFQFacts,
+	} {
+		if err := add(ctx, tx, w, at); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// addInvoiceFacts adds to each account's facts its invoices, summed here rather than sent
+// row by row (a million a year at N=20000): what domain.GradeFacts.AddInvoice adds for
+// each, those dated in W and the older ones still open at the as-of date, an invoice paid
+// after it counting as open on it. The contract suite holds the two to the same sums.
+// The sums are numeric, which adds exactly: a float8 sum depends on the order of its
+// rows, which a parallel plan or a synchronized scan changes from one run to the next.
+func addInvoiceFacts(ctx context.Context, tx pgx.Tx, w domain.DayWindow, at map[string]*domain.GradeFacts) error {
+	after, through := fromDayNumber(w.After), fromDayNumber(w.Through)
+	var account string
 	var invoiced, earlierOpen, lateAmountDays, financedAmountDays float64
-	rows, err = tx.Query(ctx, `SELECT account_id,
+	rows, err := tx.Query(ctx, `SELECT account_id,
 			COALESCE(SUM(amount::numeric) FILTER (WHERE invoice_date > $1), 0)::float8,
 			COALESCE(SUM(amount::numeric) FILTER (WHERE invoice_date <= $1), 0)::float8,
 			SUM((amount * GREATEST(0, LEAST(COALESCE(paid_date, $2::date), $2::date) - due_date))::numeric)::float8,
@@ -392,7 +403,7 @@ func gradeFacts(ctx context.Context, tx pgx.Tx, asOf time.Time) ([]domain.GradeF
 		FROM invoices WHERE invoice_date <= $2 AND (invoice_date > $1 OR paid_date IS NULL OR paid_date > $2)
 		GROUP BY account_id`, after, through)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	_, err = pgx.ForEachRow(rows, []any{&account, &invoiced, &earlierOpen, &lateAmountDays, &financedAmountDays}, func() error {
 		if f := at[account]; f != nil {
@@ -400,13 +411,16 @@ func gradeFacts(ctx context.Context, tx pgx.Tx, asOf time.Time) ([]domain.GradeF
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
+	return err
+}
 
+// addCommitmentFacts adds the commitment months whose whole month lies in W, with the
+// quantity taken in each (domain.GradeFacts.AddCommitment).
+func addCommitmentFacts(ctx context.Context, tx pgx.Tx, w domain.DayWindow, at map[string]*domain.GradeFacts) error {
+	var account string
 	var period string
 	var committed, unitCost, taken float64
-	rows, err = tx.Query(ctx, `SELECT c.account_id, c.period, c.committed_qty, COALESCE(p.unit_cost, 0),
+	rows, err := tx.Query(ctx, `SELECT c.account_id, c.period, c.committed_qty, COALESCE(p.unit_cost, 0),
 			COALESCE((SELECT SUM(s.quantity) FROM sales s
 				WHERE s.account = a.id AND s.product = p.id AND s.day >= m.first AND s.day <= m.last), 0)
 		FROM commitments c
@@ -416,7 +430,7 @@ func gradeFacts(ctx context.Context, tx pgx.Tx, asOf time.Time) ([]domain.GradeF
 			(to_date(c.period, 'YYYY-MM') + INTERVAL '1 month')::date - DATE '1970-01-01' - 1 AS last) m
 		WHERE m.first > $1 AND m.last <= $2`, w.After, w.Through)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	_, err = pgx.ForEachRow(rows, []any{&account, &period, &committed, &unitCost, &taken}, func() error {
 		m, err := domain.ParseMonth(period)
@@ -428,18 +442,21 @@ func gradeFacts(ctx context.Context, tx pgx.Tx, asOf time.Time) ([]domain.GradeF
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
+	return err
+}
 
-	// RFQs, counted by outcome here (domain.GradeFacts.AddRFQ's sums).
+// addRFQFacts adds the RFQs of W, counted by outcome here (domain.GradeFacts.AddRFQ's
+// sums).
+func addRFQFacts(ctx context.Context, tx pgx.Tx, w domain.DayWindow, at map[string]*domain.GradeFacts) error {
+	after, through := fromDayNumber(w.After), fromDayNumber(w.Through)
+	var account string
 	var won, lost, pending, notInvited int
-	rows, err = tx.Query(ctx, `SELECT account_id, COUNT(*) FILTER (WHERE outcome = $3), COUNT(*) FILTER (WHERE outcome = $4),
+	rows, err := tx.Query(ctx, `SELECT account_id, COUNT(*) FILTER (WHERE outcome = $3), COUNT(*) FILTER (WHERE outcome = $4),
 			COUNT(*) FILTER (WHERE outcome = $5), COUNT(*) FILTER (WHERE outcome = $6)
 		FROM rfqs WHERE date > $1 AND date <= $2 GROUP BY account_id`, after, through,
 		string(domain.RFQWon), string(domain.RFQLost), string(domain.RFQPending), string(domain.RFQNotInvited))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	_, err = pgx.ForEachRow(rows, []any{&account, &won, &lost, &pending, &notInvited}, func() error {
 		if f := at[account]; f != nil {
@@ -447,8 +464,5 @@ func gradeFacts(ctx context.Context, tx pgx.Tx, asOf time.Time) ([]domain.GradeF
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return err
 }

@@ -5,6 +5,10 @@
 //
 // It imports the standard library only. Money and quantities are float64 in the
 // company's one currency; dates are time.Time values at midnight UTC.
+//
+// A singular file holds a computation's pure formulas and a plural one the service
+// that runs them over the Store: gap.go and gaps.go (Gaps), grade.go and grades.go
+// (Grades), deal.go and deals.go (Deals).
 package domain
 
 import (

@@ -120,7 +120,7 @@ func event(id, inner string) string {
 }
 
 func TestEvents(t *testing.T) {
-	_, f, base := setup(t)
+	h, f, base := setup(t)
 	// URL verification.
 	code, resp := signed(t, base, "/slack/events", "application/json", `{"token":"x","challenge":"abc123","type":"url_verification"}`, time.Now(), secret)
 	if code != 200 || resp != "abc123" {
@@ -150,7 +150,12 @@ func TestEvents(t *testing.T) {
 	// The bot's own messages are ignored.
 	own := event("Ev3", `{"type":"message","channel_type":"im","user":"U_BOT","bot_id":"B1","text":"Acme","ts":"1700000000.000400","channel":"D1"}`)
 	signed(t, base, "/slack/events", "application/json", own, time.Now(), secret)
-	time.Sleep(300 * time.Millisecond)
+	// The handler has no work left that could post: the count is final.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h.Wait(ctx); err != nil {
+		t.Fatalf("the handler's replies still running: %v", err)
+	}
 	if n := f.calls("chat.postMessage"); n != 2 {
 		t.Errorf("%d messages posted, want 2 (the retry and the bot's own message ignored)", n)
 	}

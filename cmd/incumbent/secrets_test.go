@@ -137,7 +137,13 @@ func TestSecretsNotLogged(t *testing.T) {
 		req.Header.Set("Authorization", "Bearer "+secrets["playground token"])
 		do(req)
 	}
-	time.Sleep(2 * time.Second) // the deferred Teams reply and its Entra failure
+	// The deferred Teams reply fails on Entra: wait for its failure to be logged.
+	if !eventually(t, 60*time.Second, func() bool {
+		l := logs.String()
+		return strings.Contains(l, "teams: reply") || strings.Contains(l, "teams: before answering")
+	}) {
+		t.Errorf("the Teams reply's failure was not logged:\n%s", logs)
+	}
 	cancel()
 	<-done
 

@@ -67,6 +67,21 @@ func serve(t *testing.T, env map[string]string, args ...string) (url string, sto
 // for it to listen (several can so start together).
 func startServe(t *testing.T, env map[string]string, args ...string) (wait func() (url string, stop func() int)) {
 	t.Helper()
+	wait, _ = startServeLog(t, env, args...)
+	return wait
+}
+
+// serveLog is serve that also returns what the server logs.
+func serveLog(t *testing.T, env map[string]string, args ...string) (url string, log fmt.Stringer) {
+	t.Helper()
+	wait, log := startServeLog(t, env, args...)
+	url, _ = wait()
+	return url, log
+}
+
+// startServeLog is startServe that also returns what the server logs (its stderr).
+func startServeLog(t *testing.T, env map[string]string, args ...string) (wait func() (url string, stop func() int), log fmt.Stringer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &urlWriter{url: make(chan string, 1)}
 	errOut := &urlWriter{url: make(chan string, 1)}
@@ -103,7 +118,7 @@ func startServe(t *testing.T, env map[string]string, args ...string) (wait func(
 			t.Fatalf("serve did not start:\n%s%s", out, errOut)
 		}
 		return "", stop
-	}
+	}, errOut
 }
 
 func httpGet(t *testing.T, url string) (int, string) {
@@ -355,9 +370,10 @@ func TestReplicasShareRedis(t *testing.T) {
 	defer api.Close()
 	db := filepath.Join(t.TempDir(), "incumbent.db")
 	env := map[string]string{"INCUMBENT_DB": db, "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cr3t",
-		"SLACK_API_URL": api.URL, "REDIS_URL": "redis://" + mr.Addr(), "INCUMBENT_PLAYGROUND": "off"}
-	a, _ := serve(t, env)
-	b, _ := serve(t, env)
+		"SLACK_API_URL": api.URL, "REDIS_URL": "redis://" + mr.Addr(), "INCUMBENT_PLAYGROUND": "off",
+		"INCUMBENT_LOG_LEVEL": "info"} // for the replica that skips the retried event to say so
+	a, logA := serveLog(t, env)
+	b, logB := serveLog(t, env)
 	post := func(url, path, contentType, body string, age int) string {
 		t.Helper()
 		resp, err := http.DefaultClient.Do(slackRequest(url+path, contentType, body, "s3cr3t", age))
@@ -374,12 +390,17 @@ func TestReplicasShareRedis(t *testing.T) {
 	event := `{"type":"event_callback","event_id":"Ev42","event":{"type":"app_mention","user":"U1","text":"<@U_BOT> help","ts":"1.0","channel":"C1"}}`
 	post(a, "/slack/events", "application/json", event, 0)
 	post(b, "/slack/events", "application/json", event, 1)
-	time.Sleep(500 * time.Millisecond)
-	mu.Lock()
-	if posts != 1 {
-		t.Errorf("the event was answered %d times by two replicas sharing Redis, want once", posts)
+	// One replica answers; the other says it skipped the retried event, and then has no
+	// work left that could answer it: once both are seen, the count is final.
+	answered := func() (int, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		return posts, strings.Contains(logA.String()+logB.String(), "slack: retried event skipped")
 	}
-	mu.Unlock()
+	eventually(t, 30*time.Second, func() bool { n, skipped := answered(); return n >= 1 && skipped })
+	if n, skipped := answered(); n != 1 || !skipped {
+		t.Errorf("the event was answered %d times by two replicas sharing Redis, want once (a replica said it skipped the retry: %v)", n, skipped)
+	}
 	// Both replicas run the digest scheduler over the same database: the digests of the
 	// demo company's territories that fell due in the last three days (Northeast's on
 	// Tuesday, Great Lakes' on Wednesday; Gulf Coast's is a week old) go out once each.
@@ -395,8 +416,19 @@ func TestReplicasShareRedis(t *testing.T) {
 			break
 		}
 	}
-	// And no second copy comes afterwards (both replicas' first rounds are over by now).
-	time.Sleep(300 * time.Millisecond)
+	// And no second copy comes afterwards: a replica sends a digest only under its lock
+	// and its claim on the delivery record, so once no digest lock is held the senders are
+	// done, and a round that comes later finds the week claimed.
+	if !eventually(t, 30*time.Second, func() bool {
+		for _, k := range mr.Keys() {
+			if strings.Contains(k, "lock:digest:") {
+				return false
+			}
+		}
+		return true
+	}) {
+		t.Errorf("a digest lock is still held: %v", mr.Keys())
+	}
 	mu.Lock()
 	for ch, n := range digests {
 		if n != 1 {

@@ -275,22 +275,41 @@ func (b *Bot) tradeSentence(accountName string, d domain.Deal) string {
 }
 
 func (b *Bot) dealReply(s domain.Scenario, title, note string) Reply {
-	m := b.Money
-	d := s.Deal
-	t := d.Terms
 	blocks := []Block{&Header{Text: title}}
 	if note != "" {
 		blocks = append(blocks, &Context{Text: note})
 	}
-	blocks = append(blocks, &Text{Text: b.tradeSentence(s.AccountName, d)})
-	term := "over " + months(t.Months)
+	blocks = append(blocks, &Text{Text: b.tradeSentence(s.AccountName, s.Deal)}, b.dealTable(s),
+		&Text{Text: b.verdictText(s.Deal)})
+	if len(s.Ledger) > 0 {
+		blocks = append(blocks, &Text{Text: ledgerText(s.Ledger)})
+	}
+	for i, c := range s.CostPerUse {
+		if i == 3 {
+			break
+		}
+		blocks = append(blocks, &Text{Text: b.cpuAngle(c)})
+	}
+	ctxText, buttons := dealNext(s)
+	if len(buttons) > 0 {
+		blocks = append(blocks, &Buttons{Buttons: buttons})
+	}
+	blocks = append(blocks, &Context{Text: ctxText})
+	return Reply{Blocks: blocks, Data: newDealData(s)}
+}
+
+// dealTable prices the trade line by line: the concession, the gain, each priced item
+// of the ledger, the net, the break-even and the volume X would need.
+func (b *Bot) dealTable(s domain.Scenario) *Table {
+	m, d := b.Money, s.Deal
+	t := d.Terms
 	gainHow := fmt.Sprintf("%s × %s GP each", num(t.Qty), m.Format2(d.UnitGPY))
 	if t.Yearly {
 		gainHow = fmt.Sprintf("%s a year × %s GP × %d/12", num(t.Qty), m.Format2(d.UnitGPY), t.Months)
 	}
 	tbl := &Table{Columns: []Column{{Title: "What"}, {Title: "How"}, {Title: "Amount", Numeric: true}}}
 	tbl.Rows = append(tbl.Rows,
-		[]string{"Concession " + term, fmt.Sprintf("%s of %s a year on %s × %d/12", pctExact(t.Discount), m.Format(d.RevenueX), t.X, t.Months), m.Format(-d.Concession)},
+		[]string{"Concession over " + months(t.Months), fmt.Sprintf("%s of %s a year on %s × %d/12", pctExact(t.Discount), m.Format(d.RevenueX), t.X, t.Months), m.Format(-d.Concession)},
 		[]string{"Gain from " + t.Y, gainHow, m.Format(d.Gain)})
 	netHow, beHow := "gain − concession", "concession"
 	var gives, gets bool
@@ -325,8 +344,14 @@ func (b *Bot) dealReply(s domain.Scenario, title, note string) Reply {
 		vol = "+" + pct1(*d.RequiredVolumeIncrease)
 	}
 	tbl.Rows = append(tbl.Rows, []string{"Volume " + t.X + " alone would need", fmt.Sprintf("to hold its GP at %s off (margin %s)", pctExact(t.Discount), pct1(d.MarginX)), vol})
-	blocks = append(blocks, tbl)
+	return tbl
+}
 
+// verdictText says whether the trade adds gross profit, and warns when Y is sold at or
+// below its cost.
+func (b *Bot) verdictText(d domain.Deal) string {
+	m, t := b.Money, d.Terms
+	term := "over " + months(t.Months)
 	var verdict string
 	if d.Verdict == domain.VerdictAccretive {
 		verdict = fmt.Sprintf("*Accretive*: the trade adds %s of gross profit to the account %s. Judge the account, not the line: %s gives up margin, %s brings more.",
@@ -340,81 +365,78 @@ func (b *Bot) dealReply(s domain.Scenario, title, note string) Reply {
 	if d.UnitGPY <= 0 {
 		verdict += fmt.Sprintf(" Note: %s at %s is at or below its unit cost of %s, so every unit we get loses money.", t.Y, m.Format2(d.PriceY), m.Format2(d.UnitCostY))
 	}
-	blocks = append(blocks, &Text{Text: verdict})
+	return verdict
+}
 
-	if len(s.Ledger) > 0 {
-		var gives, gets []string
-		unpriced := false
-		for _, it := range s.Ledger {
-			x := it.Text
-			var notes []string
-			if it.Primary {
-				notes = append(notes, "primary")
-			}
-			if it.Value == nil {
-				notes, unpriced = append(notes, "not priced"), true
-			}
-			if len(notes) > 0 {
-				x += " (" + strings.Join(notes, ", ") + ")"
-			}
-			if it.Side == domain.LedgerGive {
-				gives = append(gives, x)
-			} else {
-				gets = append(gets, x)
-			}
+// ledgerText lists what the trade gives and gets beyond price, and flags a trade that
+// gives more primary items than it gets.
+func ledgerText(ledger []domain.LedgerItem) string {
+	var gives, gets []string
+	unpriced := false
+	for _, it := range ledger {
+		x := it.Text
+		var notes []string
+		if it.Primary {
+			notes = append(notes, "primary")
 		}
-		text := "*Beyond price*:"
-		if len(gives) > 0 {
-			text += " we give " + strings.Join(gives, ", ") + "."
+		if it.Value == nil {
+			notes, unpriced = append(notes, "not priced"), true
 		}
-		if len(gets) > 0 {
-			text += " We get " + strings.Join(gets, ", ") + "."
+		if len(notes) > 0 {
+			x += " (" + strings.Join(notes, ", ") + ")"
 		}
-		if unpriced {
-			text += " An item not priced counts in the balance only: add `worth <amount>` (a year, or `once`) to price it."
+		if it.Side == domain.LedgerGive {
+			gives = append(gives, x)
+		} else {
+			gets = append(gets, x)
 		}
-		if bal := domain.BalanceLedger(s.Ledger); bal.Lopsided {
-			text += fmt.Sprintf("\n⚠ We give %d primary items (the discount among them) and get %d: ask for something primary in return before agreeing.", bal.PrimaryGives, bal.PrimaryGets)
-		}
-		blocks = append(blocks, &Text{Text: text})
 	}
-	for i, c := range s.CostPerUse {
-		if i == 3 {
-			break
-		}
-		blocks = append(blocks, &Text{Text: b.cpuAngle(c)})
+	text := "*Beyond price*:"
+	if len(gives) > 0 {
+		text += " we give " + strings.Join(gives, ", ") + "."
 	}
+	if len(gets) > 0 {
+		text += " We get " + strings.Join(gets, ", ") + "."
+	}
+	if unpriced {
+		text += " An item not priced counts in the balance only: add `worth <amount>` (a year, or `once`) to price it."
+	}
+	if bal := domain.BalanceLedger(ledger); bal.Lopsided {
+		text += fmt.Sprintf("\n⚠ We give %d primary items (the discount among them) and get %d: ask for something primary in return before agreeing.", bal.PrimaryGives, bal.PrimaryGets)
+	}
+	return text
+}
+
+// dealNext is the deal reply's closing line and its buttons: variants to try, talking
+// points, and the comparison with the parent.
+func dealNext(s domain.Scenario) (string, []Button) {
+	t := s.Deal.Terms
 	ctxText := "As of " + s.AsOf + "; X's revenue and margin are the account's over the last 12 months."
+	if s.ID == 0 {
+		return "Not saved: this store keeps no scenarios. " + ctxText, nil
+	}
+	hint := 0.03
+	if math.Abs(t.Discount-hint) < 1e-9 {
+		hint = 0.02
+	}
+	ctxText = fmt.Sprintf("Saved as %s by %s. ", s.Name(), s.Author) + ctxText +
+		fmt.Sprintf(" Vary it: `deal vary %s give %s`; compare: `deal compare %s S-…`.", s.Name(), pctExact(hint), s.Name())
 	var buttons []Button
-	if s.ID != 0 {
-		hint := 0.03
-		if math.Abs(t.Discount-hint) < 1e-9 {
-			hint = 0.02
+	for _, alt := range []float64{0.02, 0.03, 0.05} {
+		if math.Abs(alt-t.Discount) > 1e-9 {
+			buttons = append(buttons, Button{Label: "Try " + pctExact(alt), Command: fmt.Sprintf("deal vary %s give %s", s.Name(), pctExact(alt))})
 		}
-		ctxText = fmt.Sprintf("Saved as %s by %s. ", s.Name(), s.Author) + ctxText +
-			fmt.Sprintf(" Vary it: `deal vary %s give %s`; compare: `deal compare %s S-…`.", s.Name(), pctExact(hint), s.Name())
-		for _, alt := range []float64{0.02, 0.03, 0.05} {
-			if math.Abs(alt-t.Discount) > 1e-9 {
-				buttons = append(buttons, Button{Label: "Try " + pctExact(alt), Command: fmt.Sprintf("deal vary %s give %s", s.Name(), pctExact(alt))})
-			}
-		}
-		other := "yearly"
-		if t.Yearly {
-			other = "once"
-		}
-		buttons = append(buttons, Button{Label: "Make it " + other, Command: fmt.Sprintf("deal vary %s %s", s.Name(), other)},
-			Button{Label: "Draft talking points", Command: "talk " + s.Name(), Style: "primary"})
-		if s.ParentID != 0 {
-			buttons = append(buttons, Button{Label: "Compare with " + domain.ScenarioName(s.ParentID), Command: fmt.Sprintf("deal compare %s %s", domain.ScenarioName(s.ParentID), s.Name()), Style: "primary"})
-		}
-	} else {
-		ctxText = "Not saved: this store keeps no scenarios. " + ctxText
 	}
-	if len(buttons) > 0 {
-		blocks = append(blocks, &Buttons{Buttons: buttons})
+	other := "yearly"
+	if t.Yearly {
+		other = "once"
 	}
-	blocks = append(blocks, &Context{Text: ctxText})
-	return Reply{Blocks: blocks, Data: newDealData(s)}
+	buttons = append(buttons, Button{Label: "Make it " + other, Command: fmt.Sprintf("deal vary %s %s", s.Name(), other)},
+		Button{Label: "Draft talking points", Command: "talk " + s.Name(), Style: "primary"})
+	if s.ParentID != 0 {
+		buttons = append(buttons, Button{Label: "Compare with " + domain.ScenarioName(s.ParentID), Command: fmt.Sprintf("deal compare %s %s", domain.ScenarioName(s.ParentID), s.Name()), Style: "primary"})
+	}
+	return ctxText, buttons
 }
 
 // valueHow says how a ledger item was priced over a term of months: "30 days beyond

@@ -4,7 +4,9 @@
 package teams
 
 import (
+	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"regexp"
 	"strconv"
 	"strings"
@@ -53,6 +55,43 @@ type Element struct {
 	FirstRowAsHeader    bool       `json:"firstRowAsHeader,omitempty"`
 	URL                 string     `json:"url,omitempty"`
 	AltText             string     `json:"altText,omitempty"`
+}
+
+// textBlock is Element as a TextBlock is written: with its text even when empty (the
+// schema requires it, and the renderer of Teams' phone apps fails on the whole card
+// without it, as in an empty table cell).
+type textBlock struct {
+	Type                string     `json:"type"`
+	Text                string     `json:"text"`
+	Size                string     `json:"size,omitempty"`
+	Weight              string     `json:"weight,omitempty"`
+	IsSubtle            bool       `json:"isSubtle,omitempty"`
+	Wrap                bool       `json:"wrap,omitempty"`
+	Spacing             string     `json:"spacing,omitempty"`
+	HorizontalAlignment string     `json:"horizontalAlignment,omitempty"`
+	Facts               []Fact     `json:"facts,omitempty"`
+	Columns             []Column   `json:"columns,omitempty"`
+	Rows                []TableRow `json:"rows,omitempty"`
+	FirstRowAsHeader    bool       `json:"firstRowAsHeader,omitempty"`
+	URL                 string     `json:"url,omitempty"`
+	AltText             string     `json:"altText,omitempty"`
+}
+
+// MarshalJSON writes the element; a TextBlock always has its text. HTML characters are
+// left as they are: the encoder of the whole card escapes them or not.
+func (e Element) MarshalJSON() ([]byte, error) {
+	type plain Element
+	var v any = plain(e)
+	if e.Type == "TextBlock" {
+		v = textBlock(e)
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // Fact is one line of a FactSet.

@@ -4,18 +4,21 @@
 package teams
 
 import (
+	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/domain"
 )
 
-// Card limits: Teams refuses a message over about 28 KB, and long cards are unreadable
-// on a phone.
+// Card limits: long cards are unreadable on a phone, and Teams refuses a message over
+// its size limit (MaxMessage).
 const (
 	maxTableRows = 25
 	maxActions   = 6 // Teams shows at most six actions on a card
@@ -23,6 +26,42 @@ const (
 	maxFallback  = 4000
 	maxSummary   = 120
 )
+
+// MaxMessage is the largest message Incumbent sends to Teams, in bytes as Microsoft
+// measures a bot message: the whole activity's JSON in UTF-16 (two bytes a code unit),
+// base64 images aside. It is the 40 KB Microsoft documented for years (100 KB now). A
+// card's tables are cut to keep within it, the rest behind a "See the rest" button.
+const MaxMessage = 40 << 10
+
+// envelope is what the connector adds to the activity a card is rendered into (ids,
+// serviceUrl, from, conversation, replyToId), kept free under MaxMessage.
+const envelope = 2000
+
+// MessageSize is the size of an activity as Teams measures it (see MaxMessage).
+func MessageSize(a *Activity) int {
+	b, err := json.Marshal(a)
+	if err != nil {
+		return 0
+	}
+	s := dataImageRe.ReplaceAllString(string(b), "")
+	n := 0
+	for _, r := range s {
+		n += 2 * max(1, utf16.RuneLen(r))
+	}
+	return n
+}
+
+var dataImageRe = regexp.MustCompile(`data:image/[a-z+]+;base64,[A-Za-z0-9+/=]*`)
+
+// Message is the message activity carrying a card, with a summary line for
+// notifications.
+func Message(r bot.Reply, c Card) *Activity {
+	return &Activity{Type: TypeMessage, Summary: Summary(r),
+		Attachments: []Attachment{{ContentType: ContentTypeAdaptiveCard, Content: c}}}
+}
+
+// fits reports whether a card's message keeps within MaxMessage.
+func fits(r bot.Reply, c Card) bool { return MessageSize(Message(r, c))+envelope <= MaxMessage }
 
 // Card is an Adaptive Card.
 type Card struct {
@@ -53,6 +92,43 @@ type Element struct {
 	FirstRowAsHeader    bool       `json:"firstRowAsHeader,omitempty"`
 	URL                 string     `json:"url,omitempty"`
 	AltText             string     `json:"altText,omitempty"`
+}
+
+// textBlock is Element as a TextBlock is written: with its text even when empty (the
+// schema requires it, and the renderer of Teams' phone apps fails on the whole card
+// without it, as in an empty table cell).
+type textBlock struct {
+	Type                string     `json:"type"`
+	Text                string     `json:"text"`
+	Size                string     `json:"size,omitempty"`
+	Weight              string     `json:"weight,omitempty"`
+	IsSubtle            bool       `json:"isSubtle,omitempty"`
+	Wrap                bool       `json:"wrap,omitempty"`
+	Spacing             string     `json:"spacing,omitempty"`
+	HorizontalAlignment string     `json:"horizontalAlignment,omitempty"`
+	Facts               []Fact     `json:"facts,omitempty"`
+	Columns             []Column   `json:"columns,omitempty"`
+	Rows                []TableRow `json:"rows,omitempty"`
+	FirstRowAsHeader    bool       `json:"firstRowAsHeader,omitempty"`
+	URL                 string     `json:"url,omitempty"`
+	AltText             string     `json:"altText,omitempty"`
+}
+
+// MarshalJSON writes the element; a TextBlock always has its text. HTML characters are
+// left as they are: the encoder of the whole card escapes them or not.
+func (e Element) MarshalJSON() ([]byte, error) {
+	type plain Element
+	var v any = plain(e)
+	if e.Type == "TextBlock" {
+		v = textBlock(e)
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // Fact is one line of a FactSet.
@@ -88,9 +164,13 @@ type Action struct {
 	Data  ActionData `json:"data"`
 }
 
-// ActionData is what a button sends back.
+// ActionData is what a button sends back. A "See the rest" button carries the reply's
+// command and where the rest of a table starts: its number in the reply (from 0) and
+// its first row not shown (From, from 1).
 type ActionData struct {
 	Command string `json:"command"`
+	Table   int    `json:"table,omitempty"`
+	From    int    `json:"from,omitempty"`
 }
 
 var boldRe = regexp.MustCompile(`\*([^*\n]+)\*`)
@@ -113,10 +193,28 @@ func cut(s string, n int) string {
 
 func text(s string) Element { return Element{Type: "TextBlock", Text: markdown(s), Wrap: true} }
 
-// RenderCard renders a reply as an Adaptive Card. Teams has no messages that only one
-// person sees, so a reply asked for in a channel is already shared there: the Share
-// button is left out.
-func RenderCard(r bot.Reply) Card {
+// RenderCard renders a reply as an Adaptive Card (Render without a command: rows a
+// message has no room for are counted, not offered).
+func RenderCard(r bot.Reply) Card { return Render(r, "") }
+
+// Render renders the reply to command as an Adaptive Card within MaxMessage: tables at
+// most 25 rows, fewer when the message would be larger, and under a table cut short a
+// "See the rest" button (when command is known) that runs the command again and shows
+// the table's next rows (RenderRest). Teams has no messages that only one person sees,
+// so a reply asked for in a channel is already shared there: the Share button is left
+// out.
+func Render(r bot.Reply, command string) Card {
+	rows := maxTableRows
+	for {
+		c := render(r, command, rows)
+		if rows == 1 || fits(r, c) {
+			return c
+		}
+		rows = max(1, min(rows-1, rows*4/5))
+	}
+}
+
+func render(r bot.Reply, command string, rowCap int) Card {
 	r.Blocks = bot.WithoutShare(r.Blocks)
 	c := Card{Type: "AdaptiveCard", Schema: "http://adaptivecards.io/schemas/adaptive-card.json", Version: "1.5",
 		MSTeams: map[string]string{"width": "Full"}, FallbackText: cut(bot.RenderText(r), maxFallback)}
@@ -126,6 +224,8 @@ func RenderCard(r bot.Reply) Card {
 	if r.Err != nil && len(r.Blocks) == 0 {
 		c.Body = append(c.Body, Element{Type: "TextBlock", Text: markdown(domain.ErrorMessage(r.Err)), Wrap: true, Weight: "Bolder"})
 	}
+	var rest []Action // the "See the rest" buttons, before the reply's own
+	tables := 0
 	for _, b := range r.Blocks {
 		switch b := b.(type) {
 		case *bot.Header:
@@ -139,12 +239,15 @@ func RenderCard(r bot.Reply) Card {
 			}
 			c.Body = append(c.Body, fs)
 		case *bot.Table:
-			c.Body = append(c.Body, table(b)...)
+			shown := min(len(b.Rows), rowCap)
+			c.Body = append(c.Body, table(b, 0, shown)...)
+			if shown < len(b.Rows) && command != "" && utf8.RuneCountInString(command) <= maxText {
+				rest = append(rest, Action{Type: "Action.Submit", Title: "See the rest",
+					Data: ActionData{Command: command, Table: tables, From: shown + 1}})
+			}
+			tables++
 		case *bot.Buttons:
 			for _, bt := range b.Buttons {
-				if len(c.Actions) == maxActions {
-					break
-				}
 				a := Action{Type: "Action.Submit", Title: cut(bt.Label, 60), Data: ActionData{Command: bt.Command}}
 				switch bt.Style {
 				case "primary":
@@ -166,12 +269,71 @@ func RenderCard(r bot.Reply) Card {
 			}
 		}
 	}
+	if len(rest) > 1 {
+		for i := range rest {
+			rest[i].Title = "See the rest of table " + strconv.Itoa(rest[i].Data.Table+1)
+		}
+	}
+	c.Actions = append(rest, c.Actions...)
+	if len(c.Actions) > maxActions {
+		c.Actions = c.Actions[:maxActions]
+	}
 	return c
 }
 
-// table renders a table as an Adaptive Card Table (header row first, numbers to the
-// right), at most 25 rows, then "… and N more".
-func table(t *bot.Table) []Element {
+// RenderRest renders the rest of a reply's table: the reply's header, then the table
+// numbered n (from 0) from its row from (from 1) on, as many rows as fit (at most 25),
+// with a "See the rest" button of its own when more are left. The reply is the command
+// run again, so its figures are current; a table that is no longer there is said so.
+func RenderRest(r bot.Reply, command string, n, from int) Card {
+	var header string
+	var tb *bot.Table
+	tables := 0
+	for _, b := range r.Blocks {
+		switch b := b.(type) {
+		case *bot.Header:
+			if header == "" {
+				header = b.Text
+			}
+		case *bot.Table:
+			if tables == n {
+				tb = b
+			}
+			tables++
+		}
+	}
+	c := Card{Type: "AdaptiveCard", Schema: "http://adaptivecards.io/schemas/adaptive-card.json", Version: "1.5",
+		MSTeams: map[string]string{"width": "Full"}}
+	if r.Err != nil || tb == nil || from < 1 || from > len(tb.Rows) {
+		msg := "That table has changed since: run the command again."
+		if r.Err != nil {
+			msg = domain.ErrorMessage(r.Err)
+		}
+		c.Body = []Element{text(msg)}
+		c.FallbackText = cut(msg, maxFallback)
+		return c
+	}
+	rest := bot.Reply{Blocks: []bot.Block{&bot.Header{Text: header}}}
+	for rows := maxTableRows; ; rows = max(1, min(rows-1, rows*4/5)) {
+		end := min(len(tb.Rows), from-1+rows)
+		c.Body = []Element{{Type: "TextBlock", Text: markdown(header), Size: "Large", Weight: "Bolder", Wrap: true},
+			{Type: "TextBlock", Text: "Rows " + strconv.Itoa(from) + "–" + strconv.Itoa(end) + " of " + strconv.Itoa(len(tb.Rows)+tb.More), Size: "Small", IsSubtle: true, Wrap: true}}
+		c.Body = append(c.Body, table(tb, from-1, end)...)
+		c.Actions = nil
+		if end < len(tb.Rows) {
+			c.Actions = []Action{{Type: "Action.Submit", Title: "See the rest", Data: ActionData{Command: command, Table: n, From: end + 1}}}
+		}
+		view := &bot.Table{Columns: tb.Columns, Rows: tb.Rows[from-1 : end], More: len(tb.Rows) - end + tb.More}
+		c.FallbackText = cut(header+"\n"+bot.TableText(view), maxFallback)
+		if rows == 1 || fits(rest, c) {
+			return c
+		}
+	}
+}
+
+// table renders rows [from, to) of a table as an Adaptive Card Table (header row first,
+// numbers to the right), then "… and N more" for the rows after them.
+func table(t *bot.Table, from, to int) []Element {
 	tb := Element{Type: "Table", FirstRowAsHeader: true}
 	for _, col := range t.Columns {
 		c := Column{Width: 1}
@@ -200,13 +362,8 @@ func table(t *bot.Table) []Element {
 		titles[i] = c.Title
 	}
 	tb.Rows = append(tb.Rows, row(titles, true))
-	shown := t.Rows
-	more := t.More
-	if len(shown) > maxTableRows {
-		more += len(shown) - maxTableRows
-		shown = shown[:maxTableRows]
-	}
-	for _, r := range shown {
+	more := t.More + len(t.Rows) - to
+	for _, r := range t.Rows[from:to] {
 		tb.Rows = append(tb.Rows, row(r, false))
 	}
 	out := []Element{tb}

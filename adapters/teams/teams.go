@@ -51,8 +51,8 @@ type Deduper interface {
 
 // Limits and timings of the endpoint.
 const (
-	// MaxBody is the largest activity accepted; Teams' own limit on a message is about
-	// 28 KB.
+	// MaxBody is the largest activity accepted; Teams' own limit on a message is 40 KB
+	// as Microsoft documented it for years (100 KB now; see MaxMessage).
 	MaxBody = 256 << 10
 	// DefaultInvokeBudget is how long a button press (invoke) may compute before it is
 	// answered "working on it" and its card follows as a message: Teams gives an invoke
@@ -268,21 +268,28 @@ func (h *Handler) Wait(ctx context.Context) error {
 	}
 }
 
-// submitData is what an Action.Submit or Action.Execute button sends back.
-type submitData struct {
-	Command string `json:"command"`
-}
+// submitData is what an Action.Submit or Action.Execute button sends back (ActionData).
+type submitData = ActionData
 
 // commandOf returns the command of a message: a card button's data, else the text
 // without the bot's @mention.
-func commandOf(a *Activity) string {
+func commandOf(a *Activity) submitData {
 	if len(a.Value) > 0 {
 		var d submitData
 		if json.Unmarshal(a.Value, &d) == nil && d.Command != "" {
-			return d.Command
+			return d
 		}
 	}
-	return StripMentions(a.Text)
+	return submitData{Command: StripMentions(a.Text)}
+}
+
+// card renders the reply to a command: the rest of a table for a "See the rest"
+// button, else the whole reply.
+func card(r bot.Reply, d submitData) Card {
+	if d.From > 0 {
+		return RenderRest(r, d.Command, d.Table, d.From)
+	}
+	return Render(r, d.Command)
 }
 
 var (
@@ -306,12 +313,12 @@ func StripMentions(s string) string {
 // message answers a message activity with a card in the same conversation (a reply in
 // the thread, in a channel).
 func (h *Handler) message(ctx context.Context, a *Activity) {
-	text := commandOf(a)
-	if text == "" {
+	d := commandOf(a)
+	if d.Command == "" {
 		return
 	}
-	r := h.ask(ctx, a, text)
-	out := h.activity(r)
+	r := h.ask(ctx, a, d.Command)
+	out := Message(r, card(r, d))
 	if _, err := h.Connector.Reply(ctx, a.ServiceURL, a.Conversation.ID, a.ID, out); err != nil {
 		h.logger().ErrorContext(ctx, "teams: reply", "conversation", a.Conversation.ID, "err", err)
 	}
@@ -339,6 +346,7 @@ func (h *Handler) invoke(ctx context.Context, w http.ResponseWriter, a *Activity
 		return
 	}
 	text := v.Action.Data.Command
+	d := v.Action.Data
 	budget := h.InvokeBudget
 	if budget == 0 {
 		budget = DefaultInvokeBudget
@@ -347,13 +355,13 @@ func (h *Handler) invoke(ctx context.Context, w http.ResponseWriter, a *Activity
 	h.later(ctx, func(ctx context.Context) { done <- h.ask(ctx, a, text) })
 	select {
 	case r := <-done:
-		writeJSON(w, invokeResponse{StatusCode: http.StatusOK, Type: ContentTypeAdaptiveCard, Value: RenderCard(r)})
+		writeJSON(w, invokeResponse{StatusCode: http.StatusOK, Type: ContentTypeAdaptiveCard, Value: card(r, d)})
 	case <-time.After(budget):
 		writeJSON(w, invokeMessage("Working on "+text+" …"))
 		h.later(ctx, func(ctx context.Context) {
 			select {
 			case r := <-done:
-				if _, err := h.Connector.Reply(ctx, a.ServiceURL, a.Conversation.ID, a.ID, h.activity(r)); err != nil {
+				if _, err := h.Connector.Reply(ctx, a.ServiceURL, a.Conversation.ID, a.ID, Message(r, card(r, d))); err != nil {
 					h.logger().ErrorContext(ctx, "teams: reply after an invoke", "conversation", a.Conversation.ID, "err", err)
 				}
 			case <-ctx.Done():
@@ -669,17 +677,9 @@ func (h *Handler) Notify(ctx context.Context, key string, r bot.Reply) (string, 
 	if err != nil {
 		return "", err
 	}
-	id, err := h.Connector.Send(ctx, ref.ServiceURL, ref.ConversationID, h.activity(r))
+	id, err := h.Connector.Send(ctx, ref.ServiceURL, ref.ConversationID, Message(r, RenderCard(r)))
 	if err != nil {
 		return "", fmt.Errorf("teams: post to %s: %w", key, err)
 	}
 	return id, nil
-}
-
-// activity is the message activity carrying a reply's card, with a summary line for
-// notifications.
-func (h *Handler) activity(r bot.Reply) *Activity {
-	c := RenderCard(r)
-	return &Activity{Type: TypeMessage, Summary: Summary(r),
-		Attachments: []Attachment{{ContentType: ContentTypeAdaptiveCard, Content: c}}}
 }

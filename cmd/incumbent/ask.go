@@ -132,8 +132,9 @@ func runAsk(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer s.store.Close()
-	reply := s.bot.Handle(ctx, bot.Request{Actor: s.actor, Text: strings.Join(pos, " "), AsOf: s.asOf})
-	if err := printReply(env, reply, *format); err != nil {
+	command := strings.Join(pos, " ")
+	reply := s.bot.Handle(ctx, bot.Request{Actor: s.actor, Text: command, AsOf: s.asOf})
+	if err := printReply(env, reply, *format, command); err != nil {
 		return err
 	}
 	if reply.Err != nil {
@@ -225,9 +226,10 @@ func checkFormat(format string) error {
 	return usageError{fmt.Sprintf("--format %q: use text, json, slack or teams", format)}
 }
 
-// printReply prints a reply in a format: text for a terminal, json (the computation),
-// slack (the Block Kit blocks) or teams (the Adaptive Card).
-func printReply(env Env, r bot.Reply, format string) error {
+// printReply prints the reply to command in a format: text for a terminal, json (the
+// computation), slack (the Block Kit blocks) or teams (the Adaptive Card, as Teams gets
+// it).
+func printReply(env Env, r bot.Reply, format, command string) error {
 	switch format {
 	case "json":
 		out, err := bot.RenderJSON(r)
@@ -240,7 +242,7 @@ func printReply(env Env, r bot.Reply, format string) error {
 		// What Slack would show: the message's blocks, as Block Kit Builder reads them.
 		return printJSON(env.Stdout, map[string]any{"blocks": slackadapter.RenderBlocks(r)})
 	case "teams":
-		return printJSON(env.Stdout, teams.RenderCard(r))
+		return printJSON(env.Stdout, teams.Render(r, command))
 	}
 	fmt.Fprint(env.Stdout, bot.RenderText(r))
 	return nil

@@ -160,7 +160,7 @@ func runDigest(ctx context.Context, args []string, env Env) error {
 		failed := false
 		for _, t := range ts {
 			r := s.bot.Handle(ctx, bot.Request{Actor: s.actor, Text: "digest " + t.Name, AsOf: s.asOf, Adapter: "cli"})
-			if err := printReply(env, r, *format); err != nil {
+			if err := printReply(env, r, *format, ""); err != nil {
 				return err
 			}
 			failed = failed || r.Err != nil

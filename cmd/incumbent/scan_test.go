@@ -240,12 +240,28 @@ func TestDemoRepliesScan(t *testing.T) {
 			}
 		}
 	}
+	// With INCUMBENT_REPLY_DIR set, the Slack and Teams replies are kept there (in slack/
+	// and teams/) for the platforms' own validators (.ci/validate).
+	keep := os.Getenv("INCUMBENT_REPLY_DIR")
+	if keep != "" {
+		for _, f := range []string{"slack", "teams"} {
+			if err := os.MkdirAll(filepath.Join(keep, f), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	asked := 0
-	for _, as := range [][]string{nil, {"--as", rep}} {
-		for _, c := range commands {
+	for who, as := range [][]string{nil, {"--as", rep}} {
+		for i, c := range commands {
 			for _, format := range []string{"text", "json", "slack", "teams"} {
 				out := ask(t, format, c, as...)
 				asked++
+				if keep != "" && (format == "slack" || format == "teams") {
+					name := fmt.Sprintf("%d-%03d-%s.json", who, i, strings.Trim(unsafeName.ReplaceAllString(c, "_"), "_"))
+					if err := os.WriteFile(filepath.Join(keep, format, name), []byte(out), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
 				problems := replyProblems(out)
 				if format == "slack" {
 					problems = append(problems, slackProblems([]byte(out))...)
@@ -261,6 +277,9 @@ func TestDemoRepliesScan(t *testing.T) {
 		t.Errorf("only %d replies scanned", asked)
 	}
 }
+
+// unsafeName is what a file name made of a command leaves out.
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9.-]+`)
 
 // buttonCommands returns the commands of the run buttons in a Slack reply.
 func buttonCommands(t *testing.T, out string) []string {

@@ -18,9 +18,9 @@ const teamsDefaultOut = "incumbent-teams.zip"
 
 // runTeamsPackage writes the app package a Microsoft Teams user or admin uploads: a zip
 // of manifest.json and the two icons.
-func runTeamsPackage(ctx context.Context, args []string, env Env) error {
+func runTeamsPackage(ctx context.Context, args []string, env Env, cfg Config) error {
 	fs := flags("teams-package", env)
-	appID := fs.String("app-id", env.Getenv("MICROSOFT_APP_ID"), "the Azure Bot's Microsoft App ID, a GUID (env MICROSOFT_APP_ID)")
+	appID := fs.String("app-id", cfg.Teams.AppID, "the Azure Bot's Microsoft App ID, a GUID (env MICROSOFT_APP_ID)")
 	out := fs.String("out", teamsDefaultOut, "zip file to write")
 	name := fs.String("name", teams.DefaultPackageName, "the app's name in Teams, at most 30 characters")
 	developer := fs.String("developer", teams.DefaultPackageDeveloper, "publisher shown in Teams, at most 32 characters: the project's by default, set your company's")

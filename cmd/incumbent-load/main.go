@@ -235,126 +235,161 @@ func run(ctx context.Context, c config, stderr io.Writer) (*Report, error) {
 	}
 	defer srv.stop()
 
-	var seq atomic.Int64
-	var mu sync.Mutex
-	requests := map[int64]sent{}
-	var lastEvent atomic.Int64
-	targeter := func(base string, record bool) vegeta.Targeter {
-		return func(t *vegeta.Target) error {
-			n := seq.Add(1)
-			acct := accounts[int(n)%len(accounts)]
-			var body, path, ct string
-			s := sent{}
-			roll := float64(n*37%100) / 100 // a stride through 0..99: the mix holds in short runs too
-			switch {
-			case roll < c.events:
-				s.kind, path, ct = "event", "/slack/events", "application/json"
-				id := n
-				if prev := lastEvent.Load(); prev != 0 && n%20 == 0 {
-					id, s.retry = prev, true // Slack retries an event it thinks was lost
-				} else {
-					lastEvent.Store(n)
-				}
-				s.id = itoa(id) + ".000100"
-				body = fmt.Sprintf(`{"type":"event_callback","team_id":"T1","event_id":"Ev%d","event":{"type":"app_mention","user":"U%d","text":"<@U_BOT> gap %s","ts":%q,"channel":"C1"}}`,
-					id, id%50, acct, s.id)
-			default:
-				text := "gap " + acct
-				if roll < c.events+c.talk {
-					text = "talk " + acct
-				}
-				s.kind, s.id, path, ct = "command", itoa(n), "/slack/commands", "application/x-www-form-urlencoded"
-				body = url.Values{"command": {"/incumbent"}, "text": {text}, "user_id": {"U" + itoa(n%50)},
-					"channel_id": {"D1"}, "team_id": {"T1"}, "response_url": {siURL + "/response/" + s.id}}.Encode()
-			}
-			ts := strconv.FormatInt(time.Now().Unix(), 10)
-			mac := hmac.New(sha256.New, []byte(secret))
-			mac.Write([]byte("v0:" + ts + ":" + body))
-			t.Method, t.URL, t.Body = http.MethodPost, base+path+"?n="+itoa(n), []byte(body)
-			t.Header = http.Header{"Content-Type": {ct}, "X-Slack-Request-Timestamp": {ts},
-				"X-Slack-Signature": {"v0=" + hex.EncodeToString(mac.Sum(nil))}}
-			if s.retry {
-				t.Header.Set("X-Slack-Retry-Num", "1")
-				t.Header.Set("X-Slack-Retry-Reason", "http_timeout")
-			}
-			if record {
-				mu.Lock()
-				requests[n] = s
-				mu.Unlock()
-			}
-			return nil
-		}
-	}
+	l := &traffic{c: c, stderr: stderr, accounts: accounts, si: si, siURL: siURL,
+		requests: map[int64]sent{}, acks: map[int64]*vegeta.Result{}}
+	l.warm(srv.url)
+	rep := &Report{Sustained: map[string]int{}, Fault: c.fault}
+	l.measure(ctx, rep, bareURL, srv.url)
+	// Every request is answered once: wait for the deferred ones.
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.drain(ctx)
+	l.tally(rep)
+	l.finish(rep, srv)
+	return rep, nil
+}
 
-	// Warm the server's caches (the market's rates, the grades) before measuring.
+// traffic is one run's traffic: the requests sent to the server, their acknowledgements
+// and the stand-in that sees the answers.
+type traffic struct {
+	c        config
+	stderr   io.Writer
+	accounts []string
+	si       *standIn
+	siURL    string
+
+	seq       atomic.Int64
+	lastEvent atomic.Int64
+	mu        sync.Mutex
+	requests  map[int64]sent           // by sequence number; under mu
+	acks      map[int64]*vegeta.Result // the server's acknowledgements, by sequence number
+}
+
+// targeter makes the requests to base: slash commands and mentions, signed as Slack
+// signs them; record keeps them, to be matched with their answers.
+func (l *traffic) targeter(base string, record bool) vegeta.Targeter {
+	return func(t *vegeta.Target) error {
+		n := l.seq.Add(1)
+		acct := l.accounts[int(n)%len(l.accounts)]
+		var body, path, ct string
+		s := sent{}
+		roll := float64(n*37%100) / 100 // a stride through 0..99: the mix holds in short runs too
+		switch {
+		case roll < l.c.events:
+			s.kind, path, ct = "event", "/slack/events", "application/json"
+			id := n
+			if prev := l.lastEvent.Load(); prev != 0 && n%20 == 0 {
+				id, s.retry = prev, true // Slack retries an event it thinks was lost
+			} else {
+				l.lastEvent.Store(n)
+			}
+			s.id = itoa(id) + ".000100"
+			body = fmt.Sprintf(`{"type":"event_callback","team_id":"T1","event_id":"Ev%d","event":{"type":"app_mention","user":"U%d","text":"<@U_BOT> gap %s","ts":%q,"channel":"C1"}}`,
+				id, id%50, acct, s.id)
+		default:
+			text := "gap " + acct
+			if roll < l.c.events+l.c.talk {
+				text = "talk " + acct
+			}
+			s.kind, s.id, path, ct = "command", itoa(n), "/slack/commands", "application/x-www-form-urlencoded"
+			body = url.Values{"command": {"/incumbent"}, "text": {text}, "user_id": {"U" + itoa(n%50)},
+				"channel_id": {"D1"}, "team_id": {"T1"}, "response_url": {l.siURL + "/response/" + s.id}}.Encode()
+		}
+		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		mac := hmac.New(sha256.New, []byte(secret))
+		mac.Write([]byte("v0:" + ts + ":" + body))
+		t.Method, t.URL, t.Body = http.MethodPost, base+path+"?n="+itoa(n), []byte(body)
+		t.Header = http.Header{"Content-Type": {ct}, "X-Slack-Request-Timestamp": {ts},
+			"X-Slack-Signature": {"v0=" + hex.EncodeToString(mac.Sum(nil))}}
+		if s.retry {
+			t.Header.Set("X-Slack-Retry-Num", "1")
+			t.Header.Set("X-Slack-Retry-Reason", "http_timeout")
+		}
+		if record {
+			l.mu.Lock()
+			l.requests[n] = s
+			l.mu.Unlock()
+		}
+		return nil
+	}
+}
+
+// warm warms the server's caches (the market's rates, the grades) before measuring.
+func (l *traffic) warm(srvURL string) {
 	warm := vegeta.NewAttacker(vegeta.Timeout(30 * time.Second))
-	for r := range warm.Attack(targeter(srv.url, false), vegeta.Rate{Freq: 5, Per: time.Second}, time.Second, "warm") {
+	for r := range warm.Attack(l.targeter(srvURL, false), vegeta.Rate{Freq: 5, Per: time.Second}, time.Second, "warm") {
 		_ = r
 	}
+}
 
-	rep := &Report{Sustained: map[string]int{}, Fault: c.fault}
-	bareBudget, budget := c.max, c.max
+// measure holds every rate against the bare handler, then against the server with the
+// fault switched on for the middle third.
+func (l *traffic) measure(ctx context.Context, rep *Report, bareURL, srvURL string) {
+	bareBudget, budget := l.c.max, l.c.max
 	// The bare handler, every rate; then the server, every rate, with the fault.
-	for _, r := range c.rates {
-		st := attack(ctx, targeter(bareURL, false), r, c.step, &bareBudget, "bare", nil)
+	for _, r := range l.c.rates {
+		st := attack(ctx, l.targeter(bareURL, false), r, l.c.step, &bareBudget, "bare", nil)
 		rep.Steps = append(rep.Steps, st)
 	}
-	total := time.Duration(len(c.rates)) * c.step
+	total := time.Duration(len(l.c.rates)) * l.c.step
 	start := time.Now()
 	faultOn, faultOff := start.Add(total/3), start.Add(2*total/3)
 	var faultWG sync.WaitGroup
-	if c.fault != "" || c.faultCmd != "" || c.recoverCmd != "" {
+	if l.c.fault != "" || l.c.faultCmd != "" || l.c.recoverCmd != "" {
 		faultWG.Add(1)
 		go func() {
 			defer faultWG.Done()
 			sleepUntil(ctx, faultOn)
-			si.setFault(c.fault)
-			shell(ctx, stderr, "fault", c.faultCmd)
+			l.si.setFault(l.c.fault)
+			shell(ctx, l.stderr, "fault", l.c.faultCmd)
 			sleepUntil(ctx, faultOff)
-			si.setFault("")
-			shell(ctx, stderr, "recover", c.recoverCmd)
+			l.si.setFault("")
+			shell(ctx, l.stderr, "recover", l.c.recoverCmd)
 		}()
 	}
-	acks := map[int64]*vegeta.Result{}
-	for _, r := range c.rates {
+	for _, r := range l.c.rates {
 		stepStart := time.Now()
-		st := attack(ctx, targeter(srv.url, true), r, c.step, &budget, "incumbent", func(res *vegeta.Result) {
+		st := attack(ctx, l.targeter(srvURL, true), r, l.c.step, &budget, "incumbent", func(res *vegeta.Result) {
 			u, err := url.Parse(res.URL)
 			if err != nil {
 				return
 			}
 			n, _ := strconv.ParseInt(u.Query().Get("n"), 10, 64)
-			acks[n] = res
+			l.acks[n] = res
 		})
-		st.Fault = (c.fault != "" || c.faultCmd != "") && stepStart.Before(faultOff) && time.Now().After(faultOn)
+		st.Fault = (l.c.fault != "" || l.c.faultCmd != "") && stepStart.Before(faultOff) && time.Now().After(faultOn)
 		rep.Steps = append(rep.Steps, st)
 	}
 	faultWG.Wait()
+}
 
-	// Every request is answered once: wait for the deferred ones.
-	mu.Lock()
-	defer mu.Unlock()
+// drain waits, up to --drain, for the deferred answers.
+func (l *traffic) drain(ctx context.Context) {
 	pending := func() (lost []int64) {
-		for n, s := range requests {
-			res := acks[n]
+		for n, s := range l.requests {
+			res := l.acks[n]
 			if res == nil || res.Code != http.StatusOK {
 				continue // refused: counted below
 			}
 			if s.kind == "command" && !strings.Contains(string(res.Body), "Working on") {
 				continue // answered inline
 			}
-			if !s.retry && si.delivered(s.kind, s.id) == 0 {
+			if !s.retry && l.si.delivered(s.kind, s.id) == 0 {
 				lost = append(lost, n)
 			}
 		}
 		return lost
 	}
-	for deadline := time.Now().Add(c.drain); len(pending()) > 0 && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(l.c.drain); len(pending()) > 0 && time.Now().Before(deadline); {
 		sleepUntil(ctx, time.Now().Add(200*time.Millisecond))
 	}
 	time.Sleep(500 * time.Millisecond) // a second answer would come now
-	for n, s := range requests {
-		res := acks[n]
+}
+
+// tally counts the requests and their answers into rep.
+func (l *traffic) tally(rep *Report) {
+	for n, s := range l.requests {
+		res := l.acks[n]
 		if s.retry {
 			rep.Retries++
 		} else if s.kind == "event" {
@@ -369,7 +404,7 @@ func run(ctx context.Context, c config, stderr io.Writer) (*Report, error) {
 		if s.retry {
 			continue
 		}
-		got := si.delivered(s.kind, s.id)
+		got := l.si.delivered(s.kind, s.id)
 		if s.kind == "command" && !strings.Contains(string(res.Body), "Working on") {
 			rep.Inline++
 			if strings.Contains(string(res.Body), apology) {
@@ -380,7 +415,7 @@ func run(ctx context.Context, c config, stderr io.Writer) (*Report, error) {
 			}
 			if got > 0 {
 				rep.Twice++
-				fmt.Fprintf(stderr, "incumbent-load: command %s: answered inline and %d times through response_url\n", s.id, got)
+				fmt.Fprintf(l.stderr, "incumbent-load: command %s: answered inline and %d times through response_url\n", s.id, got)
 			}
 			continue
 		}
@@ -390,15 +425,19 @@ func run(ctx context.Context, c config, stderr io.Writer) (*Report, error) {
 		switch {
 		case got == 0:
 			rep.Lost++
-			fmt.Fprintf(stderr, "incumbent-load: %s %s: never answered\n", s.kind, s.id)
+			fmt.Fprintf(l.stderr, "incumbent-load: %s %s: never answered\n", s.kind, s.id)
 		case got > 1:
 			rep.Twice++
-			fmt.Fprintf(stderr, "incumbent-load: %s %s: answered %d times\n", s.kind, s.id, got)
+			fmt.Fprintf(l.stderr, "incumbent-load: %s %s: answered %d times\n", s.kind, s.id, got)
 		}
 	}
-	rep.Failed, rep.Drafts, rep.Digests = si.failed.Load(), si.drafts.Load(), si.digests.Load()
-	rep.Sorry += si.sorry.Load()
-	rep.Unknown += si.unknown.Load()
+}
+
+// finish adds the stand-in's counts and the server's state to rep, and judges the run.
+func (l *traffic) finish(rep *Report, srv *server) {
+	rep.Failed, rep.Drafts, rep.Digests = l.si.failed.Load(), l.si.drafts.Load(), l.si.digests.Load()
+	rep.Sorry += l.si.sorry.Load()
+	rep.Unknown += l.si.unknown.Load()
 	rep.Up, rep.Ready = srv.health()
 	rep.PeakRSSMB, rep.RSSMB = srv.memory()
 	for _, st := range rep.Steps {
@@ -408,9 +447,8 @@ func run(ctx context.Context, c config, stderr io.Writer) (*Report, error) {
 	}
 	// A fault that met no call, or a server that does not hold the accounts asked about,
 	// tested nothing: the run fails rather than pass on it.
-	rep.Unmet = c.fault != "" && rep.Failed == 0
+	rep.Unmet = l.c.fault != "" && rep.Failed == 0
 	rep.OK = rep.Lost == 0 && rep.Twice == 0 && rep.Refused == 0 && rep.Up && !rep.Unmet && rep.Unknown == 0
-	return rep, nil
 }
 
 // attack holds rate against one handler for d (fewer when the budget runs out) and

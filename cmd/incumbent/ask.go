@@ -32,37 +32,24 @@ type session struct {
 }
 
 // openSession opens the database (creating it with demo data when createDemo is set and
-// it does not exist) and identifies the asker.
-func openSession(ctx context.Context, env Env, db, as, asOf, settingsPath string, createDemo bool) (*session, error) {
-	if settingsPath == "" {
-		settingsPath = env.Getenv("INCUMBENT_SETTINGS")
-	}
-	settings, err := loadSettings(settingsPath)
+// it does not exist) and identifies the asker. cfg is checked (Config.checkBot).
+func openSession(ctx context.Context, env Env, cfg Config, as string, createDemo bool) (*session, error) {
+	settings, err := loadSettings(cfg.Settings)
 	if err != nil {
 		return nil, err
 	}
-	var day time.Time
-	if asOf == "" {
-		asOf = env.Getenv("INCUMBENT_AS_OF")
-	}
-	if asOf != "" {
-		d, err := domain.ParseDate(asOf)
-		if err != nil {
-			return nil, usageError{fmt.Sprintf("--as-of: %q is not a date (YYYY-MM-DD)", asOf)}
-		}
-		day = d
-	}
-	if env.Getenv("DATABASE_URL") == "" && !createDemo {
+	db := cfg.DB
+	if cfg.DatabaseURL == "" && !createDemo {
 		if _, err := os.Stat(db); errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("no database at %s: load your data with `incumbent import --db %s DIR`, or start `incumbent chat` to create one with demo data", db, db)
 		}
 	}
-	store, missing, where, err := openAppStore(ctx, env, db)
+	store, missing, where, err := openAppStore(ctx, cfg.DatabaseURL, db)
 	if err != nil {
 		return nil, err
 	}
 	if missing {
-		if err := seedDemo(ctx, store, db, env); err != nil {
+		if err := seedDemo(ctx, store, db, env, cfg); err != nil {
 			store.Close()
 			os.Remove(db)
 			return nil, err
@@ -70,18 +57,16 @@ func openSession(ctx context.Context, env Env, db, as, asOf, settingsPath string
 	}
 	b := bot.New(store)
 	b.Charter = plot.Charter{}
-	if b.Drafter, b.DraftTimeout, err = drafterFromEnv(env); err != nil {
+	if b.Drafter, err = newDrafter(cfg.LLM); err != nil {
 		store.Close()
 		return nil, err
 	}
+	b.DraftTimeout = cfg.LLM.Timeout
 	b.Grades.Settings = settings.Grade
 	b.Deals.Settings = settings.Deal
 	b.Now = env.Now
-	b.Logger = logger(env)
-	if b.Money, err = bot.NewMoney(env.Getenv("INCUMBENT_CURRENCY")); err != nil {
-		store.Close()
-		return nil, usageError{"INCUMBENT_CURRENCY: " + domain.ErrorMessage(err)}
-	}
+	b.Logger = logger(env, cfg)
+	b.Money = cfg.Money
 	actor := bot.Admin("command line")
 	if as != "" {
 		if actor, err = b.ActorByEmail(ctx, as); err != nil {
@@ -89,11 +74,11 @@ func openSession(ctx context.Context, env Env, db, as, asOf, settingsPath string
 			return nil, fmt.Errorf("--as: %s", domain.ErrorMessage(err))
 		}
 	}
-	return &session{store: store, where: where, bot: b, actor: actor, asOf: day}, nil
+	return &session{store: store, where: where, bot: b, actor: actor, asOf: cfg.AsOf}, nil
 }
 
 // seedDemo fills a new database with the default demo data set and says so.
-func seedDemo(ctx context.Context, store appStore, db string, env Env) error {
+func seedDemo(ctx context.Context, store appStore, db string, env Env, cfg Config) error {
 	dir, err := os.MkdirTemp("", "incumbent-demo-")
 	if err != nil {
 		return err
@@ -105,29 +90,31 @@ func seedDemo(ctx context.Context, store appStore, db string, env Env) error {
 	if _, err := demo.Write(ctx, dir, opt); err != nil {
 		return fmt.Errorf("generate demo data: %w", err)
 	}
-	im := importDir
-	return im(ctx, store, dir, Env{Stdout: env.Stderr, Stderr: env.Stderr, Now: env.Now, Getenv: env.Getenv})
+	return importDir(ctx, store, dir, Env{Stdout: env.Stderr, Stderr: env.Stderr, Now: env.Now}, cfg.MemoryLimitSet)
 }
 
-func runAsk(ctx context.Context, args []string, env Env) error {
+func runAsk(ctx context.Context, args []string, env Env, cfg Config) error {
 	fs := flags("ask", env)
-	db := dbFlag(fs, env)
-	asOf := fs.String("as-of", "", "as-of date YYYY-MM-DD (default today; env INCUMBENT_AS_OF)")
+	cfg.dbFlag(fs)
+	cfg.asOfFlag(fs, "as-of date YYYY-MM-DD (default today; env INCUMBENT_AS_OF)")
 	as := fs.String("as", "", "answer as this person (email in people.csv); default: an admin")
 	format := fs.String("format", "text", "text, json, slack (Block Kit JSON) or teams (Adaptive Card JSON)")
-	settings := settingsFlag(fs)
+	cfg.settingsFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	env = explicitDB(fs, env)
+	cfg.applyFlags(fs)
 	if len(pos) == 0 {
 		return usageError{`say what to ask: incumbent ask "accounts"`}
 	}
 	if err := checkFormat(*format); err != nil {
 		return err
 	}
-	s, err := openSession(ctx, env, *db, *as, *asOf, *settings, false)
+	if err := cfg.checkBot(); err != nil {
+		return err
+	}
+	s, err := openSession(ctx, env, cfg, *as, false)
 	if err != nil {
 		return err
 	}
@@ -143,17 +130,20 @@ func runAsk(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
-func runChat(ctx context.Context, args []string, env Env) error {
+func runChat(ctx context.Context, args []string, env Env, cfg Config) error {
 	fs := flags("chat", env)
-	db := dbFlag(fs, env)
-	asOf := fs.String("as-of", "", "as-of date YYYY-MM-DD (default today; env INCUMBENT_AS_OF)")
+	cfg.dbFlag(fs)
+	cfg.asOfFlag(fs, "as-of date YYYY-MM-DD (default today; env INCUMBENT_AS_OF)")
 	as := fs.String("as", "", "talk as this person (email in people.csv); default: an admin")
-	settings := settingsFlag(fs)
+	cfg.settingsFlag(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	env = explicitDB(fs, env)
-	s, err := openSession(ctx, env, *db, *as, *asOf, *settings, true)
+	cfg.applyFlags(fs)
+	if err := cfg.checkBot(); err != nil {
+		return err
+	}
+	s, err := openSession(ctx, env, cfg, *as, true)
 	if err != nil {
 		return err
 	}
@@ -182,31 +172,18 @@ func runChat(ctx context.Context, args []string, env Env) error {
 	}
 }
 
-// drafterFromEnv configures the model that drafts talking points: OPENAI_API_KEY (with
-// OPENAI_BASE_URL for any OpenAI-compatible server), or AZURE_OPENAI_ENDPOINT with
-// AZURE_OPENAI_API_KEY and AZURE_OPENAI_DEPLOYMENT; INCUMBENT_LLM_MODEL names the model,
-// INCUMBENT_LLM_TIMEOUT bounds it (default 20s). Nil without one: the template drafts.
-func drafterFromEnv(env Env) (bot.Drafter, time.Duration, error) {
-	var timeout time.Duration
-	if v := env.Getenv("INCUMBENT_LLM_TIMEOUT"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return nil, 0, usageError{fmt.Sprintf("INCUMBENT_LLM_TIMEOUT %q: a duration such as 20s", v)}
-		}
-		timeout = d
+// newDrafter returns the model that drafts talking points (LLMConfig); nil without
+// one: the template drafts.
+func newDrafter(c LLMConfig) (bot.Drafter, error) {
+	o := c.OpenAI
+	if o.APIKey == "" && o.BaseURL == "" && o.AzureEndpoint == "" {
+		return nil, nil
 	}
-	c := openai.Config{Model: env.Getenv("INCUMBENT_LLM_MODEL"), BaseURL: env.Getenv("OPENAI_BASE_URL"), APIKey: env.Getenv("OPENAI_API_KEY")}
-	if ep := env.Getenv("AZURE_OPENAI_ENDPOINT"); ep != "" {
-		c.AzureEndpoint, c.AzureDeployment, c.APIKey = ep, env.Getenv("AZURE_OPENAI_DEPLOYMENT"), env.Getenv("AZURE_OPENAI_API_KEY")
-	}
-	if c.APIKey == "" && c.BaseURL == "" && c.AzureEndpoint == "" {
-		return nil, timeout, nil
-	}
-	d, err := openai.New(c)
+	d, err := openai.New(o)
 	if err != nil {
-		return nil, 0, usageError{err.Error()}
+		return nil, usageError{err.Error()}
 	}
-	return d, timeout, nil
+	return d, nil
 }
 
 // printJSON writes v as indented JSON, with <, > and & as they are.

@@ -8,7 +8,7 @@ import (
 	"github.com/incumbent/incumbent/domain"
 )
 
-func runDemo(ctx context.Context, args []string, env Env) error {
+func runDemo(ctx context.Context, args []string, env Env, _ Config) error {
 	fs := flags("demo", env)
 	n := fs.Int("accounts", 200, "number of accounts (20000 gives about five million sales lines)")
 	months := fs.Int("months", 24, "months of sales history")

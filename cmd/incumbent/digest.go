@@ -75,22 +75,6 @@ func (d digestSender) send(ctx context.Context, t domain.Territory, r bot.Reply,
 	return strings.Join(where, "; "), nil
 }
 
-// digestClaimTimeout reads INCUMBENT_DIGEST_CLAIM_TIMEOUT: how long a digest's claim
-// lasts before another process may take it over and send it (bot.DigestScheduler.Stale;
-// "" leaves the default, 10 minutes). Shorter hands a crashed process's digest on
-// sooner; it must leave time to build and send a digest (half of it).
-func digestClaimTimeout(env Env) (time.Duration, error) {
-	v := env.Getenv("INCUMBENT_DIGEST_CLAIM_TIMEOUT")
-	if v == "" {
-		return 0, nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d < 2*time.Second {
-		return 0, usageError{fmt.Sprintf("INCUMBENT_DIGEST_CLAIM_TIMEOUT %q: a duration of at least 2s, such as 10m", v)}
-	}
-	return d, nil
-}
-
 // digestScheduler returns the digest scheduler of a serving process, or of `digest --send`.
 func digestScheduler(s *session, locks bot.Locker, send digestSender, now func() time.Time, log *slog.Logger, stale time.Duration) *bot.DigestScheduler {
 	return &bot.DigestScheduler{
@@ -112,19 +96,19 @@ func digestScheduler(s *session, locks bot.Locker, send digestSender, now func()
 // digest as it would go out, or with --send delivers this week's digest now, through
 // the chat platform the environment configures, unless it has already been sent (the
 // same record as the scheduler's: it will not be sent again this week).
-func runDigest(ctx context.Context, args []string, env Env) error {
+func runDigest(ctx context.Context, args []string, env Env, cfg Config) error {
 	fs := flags("digest", env)
-	db := dbFlag(fs, env)
-	asOf := fs.String("as-of", "", "as-of date YYYY-MM-DD (default: the date this week's digest falls due; env INCUMBENT_AS_OF)")
+	cfg.dbFlag(fs)
+	cfg.asOfFlag(fs, "as-of date YYYY-MM-DD (default: the date this week's digest falls due; env INCUMBENT_AS_OF)")
 	send := fs.Bool("send", false, "deliver this week's digest now (Slack or Teams from the environment), unless it has been sent")
 	all := fs.Bool("all", false, "every territory's digest, one after the other (instead of naming one)")
 	format := fs.String("format", "text", "text, json, slack or teams (without --send)")
-	settings := settingsFlag(fs)
+	cfg.settingsFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	env = explicitDB(fs, env)
+	cfg.applyFlags(fs)
 	if len(pos) == 0 && !*all {
 		return usageError{"which territory? incumbent digest <territory> [--send], or --all"}
 	}
@@ -134,11 +118,18 @@ func runDigest(ctx context.Context, args []string, env Env) error {
 	if err := checkFormat(*format); err != nil {
 		return err
 	}
-	claimTimeout, err := digestClaimTimeout(env)
-	if err != nil {
+	if err := cfg.checkDigestClaimTimeout(); err != nil {
 		return err
 	}
-	s, err := openSession(ctx, env, *db, "", *asOf, *settings, false)
+	if err := cfg.checkBot(); err != nil {
+		return err
+	}
+	if *send {
+		if err := cfg.checkSend(); err != nil {
+			return err
+		}
+	}
+	s, err := openSession(ctx, env, cfg, "", false)
 	if err != nil {
 		return err
 	}
@@ -171,18 +162,9 @@ func runDigest(ctx context.Context, args []string, env Env) error {
 		return nil
 	}
 
-	log, err := serveLogger(env)
-	if err != nil {
-		return err
-	}
-	sl, err := slackFromEnv(ctx, env, s, nil, log)
-	if err != nil {
-		return err
-	}
-	th, _, err := teamsFromEnv(env, s, nil, log)
-	if err != nil {
-		return err
-	}
+	log := serveLogger(env, cfg)
+	sl := newSlack(ctx, cfg.Slack, s, nil, log)
+	th, _ := newTeams(cfg.Teams, s, nil, log)
 	sender := digestSender{teams: th, now: env.Now}
 	if sl != nil {
 		sender.slack = sl.h
@@ -190,7 +172,7 @@ func runDigest(ctx context.Context, args []string, env Env) error {
 	if sender.slack == nil && sender.teams == nil {
 		return usageError{"--send needs a chat platform: set SLACK_BOT_TOKEN (with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) or MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD"}
 	}
-	sched := digestScheduler(s, nil, sender, env.Now, log, claimTimeout)
+	sched := digestScheduler(s, nil, sender, env.Now, log, cfg.DigestClaimTimeout)
 	var errs []error
 	for _, t := range ts {
 		d, err := sched.SendNow(ctx, t)

@@ -15,26 +15,26 @@ import (
 	"github.com/incumbent/incumbent/domain"
 )
 
-func runImport(ctx context.Context, args []string, env Env) error {
+func runImport(ctx context.Context, args []string, env Env, cfg Config) error {
 	fs := flags("import", env)
-	db := dbFlag(fs, env)
+	cfg.dbFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	env = explicitDB(fs, env)
+	cfg.applyFlags(fs)
 	if len(pos) != 1 {
 		return usageError{"give one directory of CSV files: incumbent import [--db PATH] DIR"}
 	}
 	if st, err := os.Stat(pos[0]); err != nil || !st.IsDir() {
 		return domain.Errorf(domain.ENOTFOUND, "directory %s does not exist", pos[0])
 	}
-	store, _, _, err := openAppStore(ctx, env, *db)
+	store, _, _, err := openAppStore(ctx, cfg.DatabaseURL, cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	return importDir(ctx, store, pos[0], env)
+	return importDir(ctx, store, pos[0], env, cfg.MemoryLimitSet)
 }
 
 // importMemoryLimit is the Go heap's soft limit during an import, unless GOMEMLIMIT sets
@@ -45,9 +45,10 @@ func runImport(ctx context.Context, args []string, env Env) error {
 const importMemoryLimit = 64 << 20
 
 // importDir imports dir into the store, with a progress bar per file when stderr is a
-// terminal, and prints a line per file and a total.
-func importDir(ctx context.Context, store csvimport.Store, dir string, env Env) error {
-	if env.Getenv("GOMEMLIMIT") == "" {
+// terminal, and prints a line per file and a total. memoryLimitSet says GOMEMLIMIT is
+// set, which then stands.
+func importDir(ctx context.Context, store csvimport.Store, dir string, env Env, memoryLimitSet bool) error {
+	if !memoryLimitSet {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
 	}
 	im := &csvimport.Importer{Store: store, Now: env.Now}

@@ -88,7 +88,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 	if len(args) == 0 || (strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" && args[0] != "-help") {
 		args = append([]string{"serve"}, args...)
 	}
-	var run func(context.Context, []string, Env) error
+	cfg := readConfig(env)
+	var run func(context.Context, []string, Env, Config) error
 	switch args[0] {
 	case "serve":
 		run = runServe
@@ -111,7 +112,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "incumbent: unknown command %q\n\n%s", args[0], usage)
 		return exitUsage
 	}
-	err := run(ctx, args[1:], env)
+	err := run(ctx, args[1:], env, cfg)
 	var ue usageError
 	switch {
 	case err == nil:
@@ -119,12 +120,12 @@ func Main(ctx context.Context, args []string, env Env) int {
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(env.Stderr, "incumbent %s: %s\n", args[0], redactText(err.Error(), envSecrets(env)))
+		fmt.Fprintf(env.Stderr, "incumbent %s: %s\n", args[0], redactText(err.Error(), cfg.Secrets))
 		return exitUsage
 	case errors.Is(err, errReplied):
 		return exitFail
 	default:
-		fmt.Fprintf(env.Stderr, "incumbent %s: %s\n", args[0], redactText(errorText(err), envSecrets(env)))
+		fmt.Fprintf(env.Stderr, "incumbent %s: %s\n", args[0], redactText(errorText(err), cfg.Secrets))
 		return exitFail
 	}
 }
@@ -173,42 +174,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// dbFlag registers --db with the environment's default. A --db given on the command
-// line wins over DATABASE_URL (see explicitDB).
-func dbFlag(fs *flag.FlagSet, env Env) *string {
-	def := env.Getenv("INCUMBENT_DB")
-	if def == "" {
-		def = "incumbent.db"
-	}
-	return fs.String("db", def, "SQLite database file (env INCUMBENT_DB); given here, it wins over DATABASE_URL")
-}
-
-// explicitDB returns env for a command whose flags fs are parsed: when --db was given
-// on the command line, without DATABASE_URL, so that the command opens that SQLite file
-// as asked, not the PostgreSQL database the environment names. (Otherwise DATABASE_URL
-// wins over INCUMBENT_DB and the default file.)
-func explicitDB(fs *flag.FlagSet, env Env) Env {
-	given := false
-	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "db" })
-	if !given || env.Getenv("DATABASE_URL") == "" {
-		return env
-	}
-	getenv := env.Getenv
-	env.Getenv = func(k string) string {
-		if k == "DATABASE_URL" {
-			return ""
-		}
-		return getenv(k)
-	}
-	return env
-}
-
-// settingsFlag registers --settings.
-func settingsFlag(fs *flag.FlagSet) *string {
-	return fs.String("settings", "", "settings file, TOML (env INCUMBENT_SETTINGS; default: the built-in defaults)")
-}
-
 // logger writes structured logs to stderr.
-func logger(env Env) *slog.Logger {
-	return slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn, ReplaceAttr: redactAttr(envSecrets(env))}))
+func logger(env Env, cfg Config) *slog.Logger {
+	return slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn, ReplaceAttr: redactAttr(cfg.Secrets)}))
 }

@@ -138,7 +138,7 @@ func counts(t *testing.T, db string) (map[string]int64, int64) {
 func storeCounts(t *testing.T, env map[string]string, db string) (map[string]int64, int64) {
 	t.Helper()
 	ctx := context.Background()
-	store, _, _, err := openAppStore(ctx, Env{Getenv: func(k string) string { return env[k] }}, db)
+	store, _, _, err := openAppStore(ctx, env["DATABASE_URL"], db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,31 +9,6 @@ import (
 	"strings"
 )
 
-// mask replaces a secret in what the program prints.
-const mask = "xxxxx"
-
-// secretEnv are the variables whose whole value is a secret.
-var secretEnv = []string{"SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "MICROSOFT_APP_PASSWORD",
-	"OPENAI_API_KEY", "INCUMBENT_PLAYGROUND_TOKEN"}
-
-// urlEnv are the variables holding a URL or connection string that may carry a password
-// or a token: in its user information, its query, or as key=value.
-var urlEnv = []string{"DATABASE_URL", "REDIS_URL", "REDIS_ADDRS", "OPENAI_BASE_URL", "SLACK_API_URL", "INCUMBENT_PUBLIC_URL"}
-
-// envSecrets returns every secret the environment holds, for redactText.
-func envSecrets(env Env) []string {
-	var out []string
-	for _, k := range secretEnv {
-		if v := env.Getenv(k); v != "" {
-			out = append(out, v)
-		}
-	}
-	for _, k := range urlEnv {
-		out = append(out, secretsIn(env.Getenv(k))...)
-	}
-	return out
-}
-
 // secretKey reports whether a query parameter or a key=value key names a secret
 // (password, passwd, pwd, sslpassword, token, secret, api_key, …).
 func secretKey(k string) bool {

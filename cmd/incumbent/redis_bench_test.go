@@ -89,8 +89,14 @@ func TestRedisRoundTrips(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	sess, err := openSession(t.Context(), Env{Getenv: func(string) string { return "" }, Stderr: io.Discard, Stdout: io.Discard,
-		Now: func() time.Time { return time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC) }}, db, "", "2026-11-27", "", false)
+	env := Env{Getenv: func(string) string { return "" }, Stderr: io.Discard, Stdout: io.Discard,
+		Now: func() time.Time { return time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC) }}
+	cfg := readConfig(env)
+	cfg.DB, cfg.asOfArg = db, "2026-11-27"
+	if err := cfg.checkBot(); err != nil {
+		t.Fatal(err)
+	}
+	sess, err := openSession(t.Context(), env, cfg, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,8 +32,8 @@ var (
 // openAppStore opens PostgreSQL when DATABASE_URL is set (postgres://…; --db is then
 // not used), else the SQLite file db. missing says the SQLite file did not exist before
 // (it is created empty); where names the database for messages, without a password.
-func openAppStore(ctx context.Context, env Env, db string) (store appStore, missing bool, where string, err error) {
-	if u := env.Getenv("DATABASE_URL"); u != "" {
+func openAppStore(ctx context.Context, databaseURL, db string) (store appStore, missing bool, where string, err error) {
+	if u := databaseURL; u != "" {
 		where = redactDSN(u)
 		s, err := postgres.Open(ctx, u)
 		if err != nil {

@@ -34,10 +34,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"os/exec"
 	"os/signal"
 	"slices"
@@ -218,7 +220,11 @@ func run(ctx context.Context, c config, stderr io.Writer) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	si := newStandIn(c.as)
+	channels, err := readChannels(c.accountsCSV)
+	if err != nil {
+		return nil, err
+	}
+	si := newStandIn(c.as, channels)
 	siURL, stopSI, err := listen(si)
 	if err != nil {
 		return nil, err
@@ -762,4 +768,32 @@ func (r *Report) print(w io.Writer) {
 			fmt.Fprintln(w, "FAILED")
 		}
 	}
+}
+
+// readChannels returns the digest channels (without their #) of the territories.csv
+// beside an accounts.csv, for the stand-in's conversations.list; none without one.
+func readChannels(accountsCSV string) ([]string, error) {
+	if accountsCSV == "" {
+		return nil, nil
+	}
+	f, err := os.Open(filepath.Join(filepath.Dir(accountsCSV), "territories.csv"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("territories.csv beside --accounts: %w", err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(bufio.NewReader(f)).ReadAll()
+	if err != nil || len(rows) == 0 {
+		return nil, fmt.Errorf("territories.csv beside --accounts: %v", err)
+	}
+	col := slices.Index(rows[0], "digest_channel")
+	var out []string
+	for _, row := range rows[1:] {
+		if col >= 0 && col < len(row) && row[col] != "" {
+			out = append(out, strings.TrimPrefix(row[col], "#"))
+		}
+	}
+	return out, nil
 }

@@ -20,6 +20,9 @@ import (
 // makes it fail part of the calls while it is on.
 type standIn struct {
 	email string // what users.info says of every user
+	// channels are what conversations.list lists: the data set's digest channels, so
+	// that the server can tell they are not shared with another organisation.
+	channels []string
 
 	mu        sync.Mutex
 	responses map[string]int  // response_url id → deliveries
@@ -51,8 +54,8 @@ func says(body []byte, phrase string) bool {
 	return err == nil && strings.Contains(text, phrase)
 }
 
-func newStandIn(email string) *standIn {
-	return &standIn{email: email, responses: map[string]int{}, threads: map[string]int{}, tried: map[string]bool{}}
+func newStandIn(email string, channels []string) *standIn {
+	return &standIn{email: email, channels: channels, responses: map[string]int{}, threads: map[string]int{}, tried: map[string]bool{}}
 }
 
 // setFault switches a fault on ("" switches it off).
@@ -124,7 +127,20 @@ func (s *standIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/auth.test":
 		fmt.Fprint(w, `{"ok":true,"user_id":"U_BOT","team_id":"T1"}`)
 	case "/users.info":
-		fmt.Fprintf(w, `{"ok":true,"user":{"id":"U1","profile":{"email":%q}}}`, s.email)
+		fmt.Fprintf(w, `{"ok":true,"user":{"id":"U1","team_id":"T1","profile":{"email":%q}}}`, s.email)
+	case "/conversations.list":
+		type channel struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		}
+		list := struct {
+			OK       bool      `json:"ok"`
+			Channels []channel `json:"channels"`
+		}{OK: true, Channels: []channel{}}
+		for i, name := range s.channels {
+			list.Channels = append(list.Channels, channel{ID: fmt.Sprintf("C%d", i+1), Name: name})
+		}
+		json.NewEncoder(w).Encode(list)
 	case "/chat.postMessage":
 		form, _ := url.ParseQuery(string(body))
 		if ts := form.Get("thread_ts"); ts != "" {

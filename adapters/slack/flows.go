@@ -170,7 +170,8 @@ func (h *Handler) publishHome(ctx context.Context, userID string) {
 	var r bot.Reply
 	a, err := h.actor(ctx, userID)
 	if err != nil {
-		r = bot.Reply{Blocks: []bot.Block{&bot.Header{Text: "Incumbent"}, &bot.Text{Text: domain.ErrorMessage(err)}}, Err: err}
+		r = bot.ErrorReply(err)
+		r.Blocks = append([]bot.Block{&bot.Header{Text: "Incumbent"}}, r.Blocks...)
 	} else if hb, ok := h.Bot.(interface {
 		Home(ctx context.Context, a bot.Actor, asOf time.Time) bot.Reply
 	}); ok {
@@ -297,7 +298,7 @@ func (h *Handler) share(ctx context.Context, userID, channel, thread, command st
 	}
 	r := h.ask(ctx, userID, channel, thread, command)
 	if r.Err != nil {
-		h.tell(ctx, channel, userID, domain.ErrorMessage(r.Err))
+		h.tell(ctx, channel, userID, bot.ErrorText(r.Err))
 		return
 	}
 	r.Blocks = append(bot.WithoutShare(r.Blocks), &bot.Context{Text: fmt.Sprintf("Shared by <@%s> · `%s`", userID, command)})

@@ -382,9 +382,9 @@ func (h *Handler) ask(ctx context.Context, userID, channelID, threadTS, text str
 			if errors.Is(err, errDirectory) {
 				msg = "I could not read who may see what just now (Incumbent's data did not answer); please try again in a minute."
 			}
-			err = domain.Errorf(domain.EINTERNAL, "%s", msg)
+			err = bot.Unavailable(msg, err)
 		}
-		return bot.Reply{Blocks: []bot.Block{&bot.Text{Text: domain.ErrorMessage(err)}}, Err: err}
+		return bot.ErrorReply(err)
 	}
 	return h.Bot.Handle(ctx, bot.Request{Actor: a, Text: text, AsOf: h.AsOf, Adapter: "slack", Channel: channelID, Thread: threadTS})
 }

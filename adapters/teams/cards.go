@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/incumbent/incumbent/bot"
-	"github.com/incumbent/incumbent/domain"
 )
 
 // Card limits: Teams refuses a message over about 28 KB, and long cards are unreadable
@@ -121,10 +120,10 @@ func RenderCard(r bot.Reply) Card {
 	c := Card{Type: "AdaptiveCard", Schema: "http://adaptivecards.io/schemas/adaptive-card.json", Version: "1.5",
 		MSTeams: map[string]string{"width": "Full"}, FallbackText: cut(bot.RenderText(r), maxFallback)}
 	if r.Err != nil && len(r.Blocks) == 0 {
-		c.FallbackText = cut(domain.ErrorMessage(r.Err), maxFallback)
+		c.FallbackText = cut(bot.ErrorText(r.Err), maxFallback)
 	}
 	if r.Err != nil && len(r.Blocks) == 0 {
-		c.Body = append(c.Body, Element{Type: "TextBlock", Text: markdown(domain.ErrorMessage(r.Err)), Wrap: true, Weight: "Bolder"})
+		c.Body = append(c.Body, Element{Type: "TextBlock", Text: markdown(bot.ErrorText(r.Err)), Wrap: true, Weight: "Bolder"})
 	}
 	for _, b := range r.Blocks {
 		switch b := b.(type) {
@@ -228,7 +227,7 @@ func Summary(r bot.Reply) string {
 		}
 	}
 	if r.Err != nil {
-		return cut(domain.ErrorMessage(r.Err), maxSummary)
+		return cut(bot.ErrorText(r.Err), maxSummary)
 	}
 	return "Incumbent"
 }

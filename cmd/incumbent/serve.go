@@ -298,7 +298,7 @@ func stateFromEnv(ctx context.Context, env Env, log *slog.Logger) (sharedState, 
 	if u == "" {
 		return sharedState{kv: &memory.Store{}, close: func() {}}, nil
 	}
-	o := redisadapter.Options{URL: u, Prefix: env.Getenv("INCUMBENT_REDIS_PREFIX"), Logger: log,
+	o := redisadapter.Options{Fallback: &memory.Store{}, URL: u, Prefix: env.Getenv("INCUMBENT_REDIS_PREFIX"), Logger: log,
 		MasterName: env.Getenv("REDIS_MASTER_NAME")}
 	if addrs := env.Getenv("REDIS_ADDRS"); addrs != "" {
 		o.Addrs = strings.Split(addrs, ",")

@@ -267,13 +267,14 @@ func unknownCommand(verb string) error {
 	return domain.Errorf(domain.EINVALID, "%s Commands: %s. Type `help` for more.", msg, strings.Join(names, ", "))
 }
 
-// errorReply is the one place where errors become what a person reads.
+// errorReply is the reply for a command that failed: ErrorText's words, a refusal
+// said as one, an ambiguous name with a button for each choice; internal errors logged.
 func (b *Bot) errorReply(ctx context.Context, req Request, err error) Reply {
 	r := Reply{Err: err}
 	var amb *AmbiguousError
 	switch code := domain.ErrorCode(err); {
 	case errors.As(err, &amb):
-		r.Blocks = append(r.Blocks, &Text{Text: domain.ErrorMessage(err)})
+		r.Blocks = append(r.Blocks, &Text{Text: ErrorText(err)})
 		var bs []Button
 		text := strings.Join(strings.Fields(req.Text), " ")
 		for _, c := range amb.Choices {
@@ -282,11 +283,11 @@ func (b *Bot) errorReply(ctx context.Context, req Request, err error) Reply {
 		r.Blocks = append(r.Blocks, &Buttons{Buttons: bs})
 	case code == domain.EINTERNAL:
 		b.Logger.ErrorContext(ctx, "command failed", "text", req.Text, "actor", req.Actor.Person.Email, "err", err)
-		r.Blocks = append(r.Blocks, &Text{Text: "Something went wrong on our side; it has been logged. Please try again in a minute."})
+		r.Blocks = append(r.Blocks, &Text{Text: ErrorText(err)})
 	case code == domain.EFORBIDDEN:
-		r.Blocks = append(r.Blocks, &Text{Text: "Not yours to see: " + domain.ErrorMessage(err)})
+		r.Blocks = append(r.Blocks, &Text{Text: "Not yours to see: " + ErrorText(err)})
 	default:
-		r.Blocks = append(r.Blocks, &Text{Text: domain.ErrorMessage(err)})
+		r.Blocks = append(r.Blocks, &Text{Text: ErrorText(err)})
 	}
 	return r
 }

@@ -144,9 +144,9 @@ type ErrorJSON struct {
 	Message string `json:"message"`
 }
 
-// NewErrorJSON returns err's code and user-facing message.
+// NewErrorJSON returns err's code and what a person reads for it (ErrorText).
 func NewErrorJSON(err error) ErrorJSON {
-	return ErrorJSON{Code: domain.ErrorCode(err), Message: domain.ErrorMessage(err)}
+	return ErrorJSON{Code: domain.ErrorCode(err), Message: ErrorText(err)}
 }
 
 // ShareCommand is the command of the "Share in channel" button, which chat adapters

@@ -645,7 +645,7 @@ func redisURL(t *testing.T) string {
 // openRedis opens a Redis store that must answer.
 func openRedis(t *testing.T, url, prefix string) *redis.Store {
 	t.Helper()
-	s, err := redis.Open(t.Context(), redis.Options{URL: url, Prefix: prefix, Logger: slog.New(slog.DiscardHandler)})
+	s, err := redis.Open(t.Context(), redis.Options{Fallback: &memory.Store{}, URL: url, Prefix: prefix, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

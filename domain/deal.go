@@ -70,18 +70,28 @@ type Deal struct {
 	Verdict      string   `json:"verdict"`
 }
 
+// Check reports terms no deal can be priced with: a discount not between 0% and 100%,
+// a quantity not more than 0, a term under a month.
+func (t DealTerms) Check() error {
+	switch {
+	case !(t.Discount > 0 && t.Discount < 1):
+		return Errorf(EINVALID, "A discount must be more than 0%% and less than 100%%, not %s.", fmtPct(t.Discount))
+	case !(t.Qty > 0) || math.IsInf(t.Qty, 0):
+		return Errorf(EINVALID, "The quantity of %s must be more than 0.", t.Y)
+	case t.Months <= 0:
+		return Errorf(EINVALID, "The term must be at least one month.")
+	}
+	return nil
+}
+
 // ComputeDeal prices a trade. It fails (EINVALID) on terms no trade can have: a discount
 // outside (0, 1), a quantity that is not positive, a term that is not positive, and when
 // the account buys nothing of X (a concession cannot be priced on what they do not buy).
 // Y sold at or below its unit cost is priced as given: the reply says so.
 func ComputeDeal(t DealTerms, in DealInput) (Deal, error) {
-	switch {
-	case !(t.Discount > 0 && t.Discount < 1):
-		return Deal{}, Errorf(EINVALID, "A discount must be more than 0%% and less than 100%%, not %s.", fmtPct(t.Discount))
-	case !(t.Qty > 0) || math.IsInf(t.Qty, 0):
-		return Deal{}, Errorf(EINVALID, "The quantity of %s must be more than 0.", t.Y)
-	case t.Months <= 0:
-		return Deal{}, Errorf(EINVALID, "The term must be at least one month.")
+	switch err := t.Check(); {
+	case err != nil:
+		return Deal{}, err
 	case !(in.RevenueX > 0):
 		return Deal{}, Errorf(EINVALID, "They bought no %s in the last 12 months: a concession cannot be priced on what they do not buy.", t.X)
 	}

@@ -21,6 +21,7 @@ import (
 
 	"golang.org/x/net/netutil"
 
+	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/domain"
 )
 
@@ -313,8 +314,7 @@ func (s *Server) wrap(route, adapter string, h http.Handler) http.Handler {
 				}
 				s.Logger.ErrorContext(ctx, "panic serving a request", "route", route, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 				if sw.code == 0 {
-					writeJSON(sw, http.StatusInternalServerError, ErrorBody{Error: ErrorJSON{Code: domain.EINTERNAL,
-						Message: "Something went wrong on our side; it has been logged. Please try again in a minute."}})
+					WriteError(sw, http.StatusInternalServerError, domain.EINTERNAL, bot.Apology)
 				}
 			}
 			d := time.Since(start)

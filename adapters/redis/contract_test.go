@@ -51,7 +51,7 @@ func realRedis(t *testing.T) *redis.Store {
 		}
 		t.Skip("REDIS_URL is not set: the contract runs against memory and miniredis only")
 	}
-	s, err := redis.Open(t.Context(), redis.Options{URL: u, Prefix: fmt.Sprintf("incumbent-test:%d:", time.Now().UnixNano()), Logger: discard()})
+	s, err := redis.Open(t.Context(), redis.Options{Fallback: &memory.Store{}, URL: u, Prefix: fmt.Sprintf("incumbent-test:%d:", time.Now().UnixNano()), Logger: discard()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func impls(t *testing.T) []impl {
 	// miniredis's time and its store's memory fallback's move together.
 	mrNow := time.Now()
 	ms, err := redis.Open(t.Context(), redis.Options{URL: "redis://" + mr.Addr(), Logger: discard(),
-		Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return mrNow }})
+		Fallback: &memory.Store{Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return mrNow }}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func impls(t *testing.T) []impl {
 // REDIS_ADDRS, for Sentinel or Cluster), here on one address.
 func TestUniversalClient(t *testing.T) {
 	mr := miniredis.RunT(t)
-	s, err := redis.Open(t.Context(), redis.Options{URL: "redis://unused:6379", Addrs: []string{mr.Addr()}, Prefix: "u:", Logger: discard()})
+	s, err := redis.Open(t.Context(), redis.Options{Fallback: &memory.Store{}, URL: "redis://unused:6379", Addrs: []string{mr.Addr()}, Prefix: "u:", Logger: discard()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +241,7 @@ func TestOutage(t *testing.T) {
 	var logs bytes.Buffer
 	var mu sync.Mutex
 	logger := slog.New(slog.NewTextHandler(writerFunc(func(b []byte) (int, error) { mu.Lock(); defer mu.Unlock(); return logs.Write(b) }), nil))
-	s, err := redis.Open(t.Context(), redis.Options{URL: "redis://" + mr.Addr(), Logger: logger})
+	s, err := redis.Open(t.Context(), redis.Options{Fallback: &memory.Store{}, URL: "redis://" + mr.Addr(), Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 // too the store says it cannot tell (*memory.FullError) rather than first-seen.
 func TestMarksFull(t *testing.T) {
 	mr := miniredis.RunT(t)
-	s, err := Open(t.Context(), Options{URL: "redis://" + mr.Addr(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s, err := Open(t.Context(), Options{Fallback: &memory.Store{}, URL: "redis://" + mr.Addr(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,5 +37,12 @@ func TestMarksFull(t *testing.T) {
 	var full *memory.FullError
 	if ok, err := s.FirstSeen(ctx, "during", time.Minute); ok || !errors.As(err, &full) {
 		t.Errorf("a new key with the memory full and Redis down: %v %v; want a *memory.FullError", ok, err)
+	}
+}
+
+// TestOpenNeedsFallback: the memory a store falls back on is passed in, never made here.
+func TestOpenNeedsFallback(t *testing.T) {
+	if _, err := Open(t.Context(), Options{URL: "redis://127.0.0.1:1"}); err == nil {
+		t.Error("Open without a Fallback: no error")
 	}
 }

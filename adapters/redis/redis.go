@@ -22,7 +22,6 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/incumbent/incumbent/adapters/memory"
 	"github.com/incumbent/incumbent/bot"
 )
 
@@ -32,11 +31,25 @@ type Store struct {
 	prefix string
 	logger *slog.Logger
 
-	fallback memory.Store
+	fallback Fallback
 	down     atomic.Bool
 	retryAt  atomic.Int64 // while down: when to try Redis again (Unix nanoseconds)
 	failures atomic.Int64
 	trips    atomic.Int64
+}
+
+// Fallback is the per-process state a Store answers from while Redis is down, and
+// which FirstSeen asks first (adapters/memory's Store). FirstSeen's error, when its
+// memory is full (*memory.FullError), is passed on.
+type Fallback interface {
+	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	PutCursor(ctx context.Context, id string, data []byte, ttl time.Duration) error
+	TakeCursor(ctx context.Context, id string) ([]byte, bool, error)
+	Get(ctx context.Context, key string) ([]byte, bool, error)
+	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
+	SetAll(ctx context.Context, entries []bot.KVEntry) error
+	Acquire(ctx context.Context, name string, ttl time.Duration) (string, bool, error)
+	Release(ctx context.Context, name, token string) (bool, error)
 }
 
 // retryEvery is how often a store whose Redis is down tries it again; in between, calls
@@ -55,13 +68,16 @@ type Options struct {
 	// Prefix starts every key ("incumbent:" when empty).
 	Prefix string
 	Logger *slog.Logger
-	// Now is the clock of the memory the store falls back on (nil: time.Now).
-	Now func() time.Time
+	// Fallback is what the store answers from while Redis is down (required).
+	Fallback Fallback
 }
 
 // Open connects to Redis. It does not fail when Redis does not answer yet: the store
 // starts on its memory fallback and moves to Redis when it answers; Ping says which.
 func Open(ctx context.Context, o Options) (*Store, error) {
+	if o.Fallback == nil {
+		return nil, errors.New("redis: Options.Fallback is required")
+	}
 	opt, err := redis.ParseURL(o.URL)
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
@@ -77,8 +93,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 			WriteTimeout: opt.WriteTimeout, MaxRetries: opt.MaxRetries,
 		})
 	}
-	s := &Store{client: client, prefix: o.Prefix, logger: o.Logger}
-	s.fallback.Now = o.Now
+	s := &Store{client: client, prefix: o.Prefix, logger: o.Logger, fallback: o.Fallback}
 	client.AddHook(tripCounter{&s.trips})
 	if s.prefix == "" {
 		s.prefix = "incumbent:"

@@ -18,6 +18,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/incumbent/incumbent/adapters/memory"
 	"github.com/incumbent/incumbent/adapters/redis"
 )
 
@@ -105,7 +106,7 @@ func (p *redisProcess) stop() {
 // its own.
 func topologyStore(t *testing.T, master string, addrs ...string) *redis.Store {
 	t.Helper()
-	s, err := redis.Open(t.Context(), redis.Options{URL: "redis://unused:6379", Addrs: addrs, MasterName: master,
+	s, err := redis.Open(t.Context(), redis.Options{Fallback: &memory.Store{}, URL: "redis://unused:6379", Addrs: addrs, MasterName: master,
 		Prefix: fmt.Sprintf("t%d:", rand.Int64()), Logger: discard()})
 	if err != nil {
 		t.Fatal(err)

@@ -10,7 +10,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/incumbent/incumbent/bot"
-	"github.com/incumbent/incumbent/domain"
 )
 
 // Block Kit limits (api.slack.com/reference/block-kit).
@@ -166,7 +165,7 @@ func RenderPages(r bot.Reply) [][]slack.Block {
 	var out []slack.Block
 	seq, tables := 0, 0
 	if r.Err != nil && len(r.Blocks) == 0 {
-		out = append(out, slack.NewSectionBlock(mrkdwn(":warning: "+escape(domain.ErrorMessage(r.Err))), nil, nil))
+		out = append(out, slack.NewSectionBlock(mrkdwn(":warning: "+escape(bot.ErrorText(r.Err))), nil, nil))
 	}
 	for i, b := range r.Blocks {
 		switch b := b.(type) {
@@ -240,7 +239,7 @@ func FallbackText(r bot.Reply) string {
 		}
 	}
 	if r.Err != nil {
-		return cut(domain.ErrorMessage(r.Err), maxText)
+		return cut(bot.ErrorText(r.Err), maxText)
 	}
 	return "Incumbent"
 }

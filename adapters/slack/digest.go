@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/slack-go/slack"
 
@@ -107,23 +106,9 @@ func (h *Handler) uploadChart(ctx context.Context, channelID string, img *bot.Im
 // users.lookupByEmail (cached like users.info).
 func (h *Handler) userIDByEmail(ctx context.Context, email string) (string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	if err := h.loadPeople(ctx); err != nil {
-		return "", err
+	if id, ok, err := h.identities().IDByEmail(ctx, email); err != nil || ok {
+		return id, err
 	}
-	h.mu.Lock()
-	for id, e := range h.bySlackID {
-		if e == email {
-			h.mu.Unlock()
-			return id, nil
-		}
-	}
-	for id, c := range h.emails {
-		if c.email == email && time.Now().Before(c.until) {
-			h.mu.Unlock()
-			return id, nil
-		}
-	}
-	h.mu.Unlock()
 	u, err := call(ctx, func() (*slack.User, error) { return h.Client.GetUserByEmailContext(ctx, email) })
 	if err != nil {
 		return "", fmt.Errorf("slack: users.lookupByEmail %s: %w", email, err)
@@ -135,9 +120,7 @@ func (h *Handler) userIDByEmail(ctx context.Context, email string) (string, erro
 	if !own {
 		return "", domain.Errorf(domain.EFORBIDDEN, "%s is the email of a Slack user of another organisation (%s), so no digest goes to them: give the manager's slack_user_id in people.csv", email, u.ID)
 	}
-	h.mu.Lock()
-	h.emails[u.ID] = cachedEmail{email: email, until: time.Now().Add(identityTTL)}
-	h.mu.Unlock()
+	h.identities().Remember(u.ID, email)
 	return u.ID, nil
 }
 

@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -14,7 +15,6 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/incumbent/incumbent/bot"
-	"github.com/incumbent/incumbent/domain"
 )
 
 // ephemeral is an answer only the asker sees.
@@ -170,7 +170,8 @@ func (h *Handler) publishHome(ctx context.Context, userID string) {
 	var r bot.Reply
 	a, err := h.actor(ctx, userID)
 	if err != nil {
-		r = bot.Reply{Blocks: []bot.Block{&bot.Header{Text: "Incumbent"}, &bot.Text{Text: domain.ErrorMessage(err)}}, Err: err}
+		r = bot.ErrorReply(err)
+		r.Blocks = append([]bot.Block{&bot.Header{Text: "Incumbent"}}, r.Blocks...)
 	} else if hb, ok := h.Bot.(interface {
 		Home(ctx context.Context, a bot.Actor, asOf time.Time) bot.Reply
 	}); ok {
@@ -297,7 +298,7 @@ func (h *Handler) share(ctx context.Context, userID, channel, thread, command st
 	}
 	r := h.ask(ctx, userID, channel, thread, command)
 	if r.Err != nil {
-		h.tell(ctx, channel, userID, domain.ErrorMessage(r.Err))
+		h.tell(ctx, channel, userID, bot.ErrorText(r.Err))
 		return
 	}
 	r.Blocks = append(bot.WithoutShare(r.Blocks), &bot.Context{Text: fmt.Sprintf("Shared by <@%s> · `%s`", userID, command)})
@@ -391,6 +392,10 @@ func (h *Handler) openDealBuilder(ctx context.Context, trigger, account, channel
 	return err
 }
 
+// formFields are the deal builder's inputs by the bot.DealForm fields they hold.
+var formFields = map[string]string{bot.FormDiscount: fieldDiscount, bot.FormOn: fieldX, bot.FormMonths: fieldMonths,
+	bot.FormQuantity: fieldQty, bot.FormProduct: fieldY}
+
 // submitDealBuilder checks the builder's fields, prices the deal and posts it to the
 // channel the builder was opened from, ephemeral to the user. Bad values are shown under
 // their fields and nothing is priced or saved.
@@ -409,39 +414,22 @@ func (h *Handler) submitDealBuilder(ctx context.Context, cb slack.InteractionCal
 		}
 		return strings.TrimSpace(a.Value)
 	}
-	errs := map[string]string{}
-	d, err := strconv.ParseFloat(strings.TrimSuffix(value(fieldDiscount), "%"), 64)
-	if err != nil || !(d > 0 && d < 100) {
-		errs[fieldDiscount] = "A percentage more than 0 and less than 100, like 5."
-	}
-	x := value(fieldX)
-	if x == "" {
-		errs[fieldX] = "Name what the discount is on: a product or category they buy."
-	}
-	months, err := strconv.Atoi(value(fieldMonths))
-	if err != nil || months < 1 || months > 120 {
-		errs[fieldMonths] = "A whole number of months from 1 to 120."
-	}
-	q, err := strconv.ParseFloat(strings.ReplaceAll(value(fieldQty), ",", ""), 64)
-	if err != nil || !(q > 0) {
-		errs[fieldQty] = "A quantity more than 0."
-	}
-	y := value(fieldY)
-	if y == "" {
-		errs[fieldY] = "Name the product we get."
-	}
-	cadence := value(fieldCadence)
-	if cadence != "yearly" {
-		cadence = "once"
-	}
-	if len(errs) > 0 {
+	text, err := bot.DealForm{Account: meta.Account, Discount: strings.TrimSuffix(value(fieldDiscount), "%"), On: value(fieldX),
+		Months: value(fieldMonths), Quantity: strings.ReplaceAll(value(fieldQty), ",", ""), Product: value(fieldY),
+		Yearly: value(fieldCadence) == "yearly"}.Command()
+	if fe, ok := errors.AsType[*bot.DealFormError](err); ok {
+		errs := map[string]string{}
+		for f, msg := range fe.Fields {
+			errs[formFields[f]] = cut(msg, 150)
+		}
 		return slack.NewErrorsViewSubmissionResponse(errs)
 	}
-	text := fmt.Sprintf("deal %s give %s%% on %q for %d months get %s %q %s", meta.Account,
-		strconv.FormatFloat(d, 'f', -1, 64), x, months, strconv.FormatFloat(q, 'f', -1, 64), y, cadence)
 	r := h.ask(ctx, cb.User.ID, meta.Channel, "", text)
 	if r.Err != nil {
-		msg := domain.ErrorMessage(r.Err)
+		// A name the store does not know, or a product they do not buy: which field it
+		// was is read from the message (the grammar passed every field).
+		msg := bot.ErrorText(r.Err)
+		x, y := value(fieldX), value(fieldY)
 		field := fieldDiscount
 		switch {
 		case strings.Contains(msg, fmt.Sprintf("%q", y)) || strings.Contains(msg, "quantity"):
@@ -452,9 +440,8 @@ func (h *Handler) submitDealBuilder(ctx context.Context, cb slack.InteractionCal
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{field: cut(msg, 150)})
 	}
 	command := text
-	var saved struct{ Scenario string }
-	if b, err := json.Marshal(r.Data); err == nil && json.Unmarshal(b, &saved) == nil && saved.Scenario != "" {
-		command = "deal show " + saved.Scenario
+	if id := bot.SavedScenario(r); id != "" {
+		command = "deal show " + id
 	}
 	m := h.message(ctx, r, command)
 	built := builtDeal{Command: command, Text: m.Text, Blocks: m.Blocks}

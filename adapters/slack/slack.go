@@ -54,7 +54,7 @@ const (
 	DefaultInlineBudget = 2 * time.Second
 	dedupeTTL           = time.Hour
 	followUpTimeout     = 2 * time.Minute
-	identityTTL         = 10 * time.Minute
+	identityTTL         = bot.IdentityTTL
 	maxRetries          = 3  // a server error, after 1, 2 and 4 s
 	maxRateLimited      = 10 // rate limits, each waited out (Retry-After)
 	maxRetryWait        = 30 * time.Second
@@ -82,13 +82,11 @@ type Handler struct {
 	// BotUserID is the bot's own user id, whose messages are ignored.
 	BotUserID string
 
-	mu        sync.Mutex
-	bySlackID map[string]string       // Slack user id → email, from people.csv
-	peopleAt  time.Time               // when bySlackID was read
-	emails    map[string]cachedEmail  // Slack user id → email, from users.info
-	external  map[string]cachedShared // channel id, or #name → shared with another organisation
-	team      *workspace              // the bot's own team, from auth.test
-	wg        sync.WaitGroup
+	mu       sync.Mutex
+	who      *bot.Identities         // who is asking: people.csv's Slack ids, users.info
+	external map[string]cachedShared // channel id, or #name → shared with another organisation
+	team     *workspace              // the bot's own team, from auth.test
+	wg       sync.WaitGroup
 }
 
 // restTTL is how long the rest of a long reply can be asked for.
@@ -150,11 +148,6 @@ func (h *Handler) nextPage(ctx context.Context, id string) ([]slack.Block, bool)
 	return h.withRest(ctx, pages[0].BlockSet, rest), true
 }
 
-type cachedEmail struct {
-	email string
-	until time.Time
-}
-
 // cachedShared is whether a channel is shared with another organisation, as Slack said
 // it until identityTTL after: a channel shared later is seen within minutes.
 type cachedShared struct {
@@ -192,55 +185,40 @@ func (h *Handler) later(ctx context.Context, fn func(ctx context.Context)) {
 	}()
 }
 
-// errNotSetUp says a Slack user is not in people.csv.
-var errNotSetUp = domain.Errorf(domain.EFORBIDDEN,
-	"You are not set up in Incumbent yet. Ask your sales-ops admin to add you to people.csv (your email, name, role and territory, and your Slack member id) and import it.")
+// identities is who is asking on Slack: people.csv's slack_user_id, else the email
+// users.info gives.
+func (h *Handler) identities() *bot.Identities {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.who == nil {
+		h.who = &bot.Identities{Platform: "Slack", People: h.Directory, Logger: h.logger(),
+			IDOf:   func(p domain.Person) string { return p.SlackUserID },
+			IDHint: func(string) string { return ", and your Slack member id" }}
+	}
+	return h.who
+}
 
 // actor returns who a Slack user is: people.csv's slack_user_id, else their email
-// (users.info, cached).
+// (users.info, cached). A user of another organisation (Slack Connect) is known by no
+// email.
 func (h *Handler) actor(ctx context.Context, userID string) (bot.Actor, error) {
-	if err := h.loadPeople(ctx); err != nil {
-		return bot.Actor{}, err
-	}
-	h.mu.Lock()
-	email, ok := h.bySlackID[userID]
-	if !ok {
-		if c, hit := h.emails[userID]; hit && time.Now().Before(c.until) {
-			email, ok = c.email, true
-		}
-	}
-	h.mu.Unlock()
-	if !ok {
+	return h.identities().Actor(ctx, bot.ChatUser{ID: userID}, func(ctx context.Context) (string, error) {
 		u, err := call(ctx, func() (*slack.User, error) { return h.Client.GetUserInfoContext(ctx, userID) })
 		if err != nil {
-			return bot.Actor{}, fmt.Errorf("users.info %s: %w", userID, err)
+			return "", fmt.Errorf("users.info %s: %w", userID, err)
 		}
-		email = strings.ToLower(u.Profile.Email)
 		own, err := h.ownTeam(ctx, u)
 		if err != nil {
-			return bot.Actor{}, err
+			return "", err
 		}
 		if !own {
 			// Someone of another organisation (Slack Connect): their email says nothing
 			// of who they are here.
 			h.logger().InfoContext(ctx, "slack: a user of another organisation is not known by email", "user", userID, "team", u.TeamID)
-			email = ""
+			return "", nil
 		}
-		h.mu.Lock()
-		h.emails[userID] = cachedEmail{email: email, until: time.Now().Add(identityTTL)}
-		h.mu.Unlock()
-	}
-	if email == "" {
-		return bot.Actor{}, errNotSetUp
-	}
-	a, err := h.Directory.ActorByEmail(ctx, email)
-	switch {
-	case domain.ErrorCode(err) == domain.ENOTFOUND:
-		return bot.Actor{}, errNotSetUp
-	case err != nil:
-		return bot.Actor{}, fmt.Errorf("%w: %w", errDirectory, err)
-	}
-	return a, nil
+		return u.Profile.Email, nil
+	})
 }
 
 // workspace is the team (and Enterprise Grid organisation) the bot is installed in.
@@ -270,55 +248,6 @@ func (h *Handler) ownTeam(ctx context.Context, u *slack.User) (bool, error) {
 		return true, nil
 	}
 	return u.TeamID == w.teamID, nil
-}
-
-// errDirectory marks a failure to read who may see what (the store), as opposed to
-// Slack's Web API failing.
-var errDirectory = errors.New("people")
-
-// loadPeople (re)reads people.csv's Slack ids; it is cheap enough to do every few
-// minutes, so that an import is seen without a restart.
-func (h *Handler) loadPeople(ctx context.Context) error {
-	h.mu.Lock()
-	fresh := h.bySlackID != nil && time.Since(h.peopleAt) < identityTTL
-	h.mu.Unlock()
-	if fresh {
-		return nil
-	}
-	people, err := h.Directory.FindPeople(ctx)
-	if err != nil {
-		h.mu.Lock()
-		stale := h.bySlackID != nil
-		h.mu.Unlock()
-		if stale { // the store is failing: the ids read before still answer
-			h.logger().WarnContext(ctx, "slack: people not re-read; the Slack ids read before answer", "err", err)
-			return nil
-		}
-		return fmt.Errorf("%w: find people: %w", errDirectory, err)
-	}
-	m := map[string]string{}
-	ambiguous := map[string]bool{}
-	for _, p := range people {
-		if p.SlackUserID == "" {
-			continue
-		}
-		if e, dup := m[p.SlackUserID]; dup && e != p.Email {
-			ambiguous[p.SlackUserID] = true // imported before imports refused it
-		}
-		m[p.SlackUserID] = p.Email
-	}
-	for id := range ambiguous {
-		// Neither person is trusted by the id: the user's Slack email decides.
-		h.logger().WarnContext(ctx, "slack: a Slack id in people.csv names several people; it is not used", "slack_user_id", id)
-		delete(m, id)
-	}
-	h.mu.Lock()
-	h.bySlackID, h.peopleAt = m, time.Now()
-	if h.emails == nil {
-		h.emails = map[string]cachedEmail{}
-	}
-	h.mu.Unlock()
-	return nil
 }
 
 // externalChannel reports whether a channel is shared with another organisation.
@@ -371,20 +300,19 @@ func (h *Handler) ask(ctx context.Context, userID, channelID, threadTS, text str
 	a, err := h.actor(ctx, userID)
 	if err == nil {
 		var ext bool
-		if ext, err = h.externalChannel(ctx, channelID); err == nil && ext {
+		ext, err = h.externalChannel(ctx, channelID)
+		switch {
+		case err != nil:
+			err = bot.PlatformDown("Slack", err)
+		case ext:
 			err = errExternal
 		}
 	}
 	if err != nil {
 		if domain.ErrorCode(err) == domain.EINTERNAL {
 			h.logger().ErrorContext(ctx, "slack: before answering", "user", userID, "channel", channelID, "err", err)
-			msg := "I could not check who you are with Slack just now; please try again in a minute."
-			if errors.Is(err, errDirectory) {
-				msg = "I could not read who may see what just now (Incumbent's data did not answer); please try again in a minute."
-			}
-			err = domain.Errorf(domain.EINTERNAL, "%s", msg)
 		}
-		return bot.Reply{Blocks: []bot.Block{&bot.Text{Text: domain.ErrorMessage(err)}}, Err: err}
+		return bot.ErrorReply(err)
 	}
 	return h.Bot.Handle(ctx, bot.Request{Actor: a, Text: text, AsOf: h.AsOf, Adapter: "slack", Channel: channelID, Thread: threadTS})
 }

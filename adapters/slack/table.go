@@ -11,7 +11,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/incumbent/incumbent/bot"
-	"github.com/incumbent/incumbent/domain"
 )
 
 // PhoneWidth is the widest line, in characters, of a monospace table in a Slack
@@ -253,7 +252,7 @@ func fullTableView(r bot.Reply, n int) slack.ModalViewRequest {
 	}
 	switch {
 	case r.Err != nil:
-		blocks = []slack.Block{slack.NewSectionBlock(mrkdwn(":warning: "+escape(domain.ErrorMessage(r.Err))), nil, nil)}
+		blocks = []slack.Block{slack.NewSectionBlock(mrkdwn(":warning: "+escape(bot.ErrorText(r.Err))), nil, nil)}
 	case table == nil:
 		blocks = []slack.Block{slack.NewSectionBlock(mrkdwn("That table is not in the reply any more: run the command again."), nil, nil)}
 	default:

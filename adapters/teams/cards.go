@@ -14,7 +14,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/incumbent/incumbent/bot"
-	"github.com/incumbent/incumbent/domain"
 )
 
 // Card limits: long cards are unreadable on a phone, and Teams refuses a message over
@@ -219,10 +218,10 @@ func render(r bot.Reply, command string, rowCap int) Card {
 	c := Card{Type: "AdaptiveCard", Schema: "http://adaptivecards.io/schemas/adaptive-card.json", Version: "1.5",
 		MSTeams: map[string]string{"width": "Full"}, FallbackText: cut(bot.RenderText(r), maxFallback)}
 	if r.Err != nil && len(r.Blocks) == 0 {
-		c.FallbackText = cut(domain.ErrorMessage(r.Err), maxFallback)
+		c.FallbackText = cut(bot.ErrorText(r.Err), maxFallback)
 	}
 	if r.Err != nil && len(r.Blocks) == 0 {
-		c.Body = append(c.Body, Element{Type: "TextBlock", Text: markdown(domain.ErrorMessage(r.Err)), Wrap: true, Weight: "Bolder"})
+		c.Body = append(c.Body, Element{Type: "TextBlock", Text: markdown(bot.ErrorText(r.Err)), Wrap: true, Weight: "Bolder"})
 	}
 	var rest []Action // the "See the rest" buttons, before the reply's own
 	tables := 0
@@ -307,7 +306,7 @@ func RenderRest(r bot.Reply, command string, n, from int) Card {
 	if r.Err != nil || tb == nil || from < 1 || from > len(tb.Rows) {
 		msg := "That table has changed since: run the command again."
 		if r.Err != nil {
-			msg = domain.ErrorMessage(r.Err)
+			msg = bot.ErrorText(r.Err)
 		}
 		c.Body = []Element{text(msg)}
 		c.FallbackText = cut(msg, maxFallback)
@@ -385,7 +384,7 @@ func Summary(r bot.Reply) string {
 		}
 	}
 	if r.Err != nil {
-		return cut(domain.ErrorMessage(r.Err), maxSummary)
+		return cut(bot.ErrorText(r.Err), maxSummary)
 	}
 	return "Incumbent"
 }

@@ -60,7 +60,6 @@ const (
 	DefaultInvokeBudget = 3 * time.Second
 	dedupeTTL           = time.Hour
 	followUpTimeout     = 2 * time.Minute
-	identityTTL         = 10 * time.Minute
 )
 
 // Handler answers Microsoft Teams at POST /api/messages: messages in personal chats,
@@ -87,17 +86,10 @@ type Handler struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 
-	mu       sync.Mutex
-	byTeams  map[string]string // Teams user id or Entra object id → email, from people.csv
-	peopleAt time.Time
-	emails   map[string]cachedEmail // Teams user id → email, from the member list
-	saved    sync.Map               // conversation references written by this process
-	wg       sync.WaitGroup
-}
-
-type cachedEmail struct {
-	email string
-	until time.Time
+	mu    sync.Mutex
+	who   *bot.Identities // who is asking: people.csv's Teams ids, the member list
+	saved sync.Map        // conversation references written by this process
+	wg    sync.WaitGroup
 }
 
 // Routes registers POST /api/messages with the server's handle function.
@@ -391,12 +383,6 @@ func writeJSON(w http.ResponseWriter, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
-// errNotSetUp says a Teams user is not in people.csv.
-func errNotSetUp(id string) error {
-	return domain.Errorf(domain.EFORBIDDEN,
-		"You are not set up in Incumbent yet. Ask your sales-ops admin to add you to people.csv (your email, name, role and territory; teams_user_id %s) and import it.", id)
-}
-
 // errOtherTenant refuses figures in a conversation of another organisation.
 var errOtherTenant = domain.Errorf(domain.EFORBIDDEN,
 	"This conversation belongs to another organisation, so I do not post account figures here.")
@@ -411,16 +397,24 @@ func (h *Handler) ask(ctx context.Context, a *Activity, text string) bot.Reply {
 	if err != nil {
 		if domain.ErrorCode(err) == domain.EINTERNAL {
 			h.logger().ErrorContext(ctx, "teams: before answering", "conversation", a.Conversation.ID, "err", err)
-			msg := "I could not check who you are with Teams just now; please try again in a minute."
-			if errors.Is(err, errDirectory) {
-				msg = "I could not read who may see what just now (Incumbent's data did not answer); please try again in a minute."
-			}
-			err = domain.Errorf(domain.EINTERNAL, "%s", msg)
 		}
-		return bot.Reply{Blocks: []bot.Block{&bot.Text{Text: domain.ErrorMessage(err)}}, Err: err}
+		return bot.ErrorReply(err)
 	}
 	return h.Bot.Handle(ctx, bot.Request{Actor: actor, Text: text, AsOf: h.AsOf, Adapter: "teams",
 		Channel: a.Conversation.ID, Thread: a.ReplyToID})
+}
+
+// identities is who is asking on Teams: people.csv's teams_user_id (the Teams user id
+// or the Entra object id), else the email the conversation's member list gives.
+func (h *Handler) identities() *bot.Identities {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.who == nil {
+		h.who = &bot.Identities{Platform: "Teams", People: h.Directory, Logger: h.logger(), Now: h.now,
+			IDOf:   func(p domain.Person) string { return p.TeamsUserID },
+			IDHint: func(id string) string { return "; teams_user_id " + id }}
+	}
+	return h.who
 }
 
 // actor returns who sent an activity: people.csv's teams_user_id (the Teams user id or
@@ -429,100 +423,27 @@ func (h *Handler) actor(ctx context.Context, a *Activity) (bot.Actor, error) {
 	if a.From == nil || a.From.ID == "" {
 		return bot.Actor{}, domain.Errorf(domain.EINVALID, "the message has no sender")
 	}
-	if err := h.loadPeople(ctx); err != nil {
-		return bot.Actor{}, err
-	}
-	h.mu.Lock()
-	email, ok := h.byTeams[a.From.ID]
-	if !ok && a.From.AADObjectID != "" {
-		email, ok = h.byTeams[strings.ToLower(a.From.AADObjectID)]
-	}
-	if !ok {
-		if c, hit := h.emails[a.From.ID]; hit && h.now().Before(c.until) {
-			email, ok = c.email, true
-		}
-	}
-	h.mu.Unlock()
-	if !ok {
-		m, err := h.Connector.Member(ctx, a.ServiceURL, a.Conversation.ID, a.From.ID)
-		if err != nil {
-			return bot.Actor{}, fmt.Errorf("teams: member %s: %w", a.From.ID, err)
-		}
-		email = m.Email
-		if email == "" {
-			email = m.UserPrincipalName
-		}
-		email = strings.ToLower(email)
-		h.mu.Lock()
-		h.emails[a.From.ID] = cachedEmail{email: email, until: h.now().Add(identityTTL)}
-		h.mu.Unlock()
-	}
-	id := a.From.AADObjectID
-	if id == "" {
-		id = a.From.ID
-	}
-	if email == "" {
-		return bot.Actor{}, errNotSetUp(id)
-	}
-	actor, err := h.Directory.ActorByEmail(ctx, email)
-	switch {
-	case domain.ErrorCode(err) == domain.ENOTFOUND:
-		return bot.Actor{}, errNotSetUp(id)
-	case err != nil:
-		return bot.Actor{}, fmt.Errorf("%w: %w", errDirectory, err)
-	}
-	return actor, nil
+	return h.identities().Actor(ctx, chatUser(a), func(ctx context.Context) (string, error) {
+		return h.memberEmail(ctx, a)
+	})
 }
 
-// errDirectory marks a failure to read who may see what (the store), as opposed to
-// Teams failing.
-var errDirectory = errors.New("people")
+// chatUser is the sender of an activity.
+func chatUser(a *Activity) bot.ChatUser {
+	return bot.ChatUser{ID: a.From.ID, ObjectID: a.From.AADObjectID}
+}
 
-// loadPeople (re)reads people.csv's Teams ids when they are older than identityTTL, so
-// that an import is seen without a restart.
-func (h *Handler) loadPeople(ctx context.Context) error {
-	h.mu.Lock()
-	fresh := h.byTeams != nil && h.now().Sub(h.peopleAt) < identityTTL
-	h.mu.Unlock()
-	if fresh {
-		return nil
-	}
-	people, err := h.Directory.FindPeople(ctx)
+// memberEmail asks the conversation's member list for the sender's email (else their
+// user principal name).
+func (h *Handler) memberEmail(ctx context.Context, a *Activity) (string, error) {
+	m, err := h.Connector.Member(ctx, a.ServiceURL, a.Conversation.ID, a.From.ID)
 	if err != nil {
-		h.mu.Lock()
-		stale := h.byTeams != nil
-		h.mu.Unlock()
-		if stale { // the store is failing: the ids read before still answer
-			h.logger().WarnContext(ctx, "teams: people not re-read; the Teams ids read before answer", "err", err)
-			return nil
-		}
-		return fmt.Errorf("%w: find people: %w", errDirectory, err)
+		return "", fmt.Errorf("teams: member %s: %w", a.From.ID, err)
 	}
-	m := map[string]string{}
-	ambiguous := map[string]bool{}
-	for _, p := range people {
-		if p.TeamsUserID == "" {
-			continue
-		}
-		for _, id := range []string{p.TeamsUserID, strings.ToLower(p.TeamsUserID)} {
-			if e, dup := m[id]; dup && e != p.Email {
-				ambiguous[id] = true // imported before imports refused it
-			}
-			m[id] = p.Email
-		}
+	if m.Email != "" {
+		return strings.ToLower(m.Email), nil
 	}
-	for id := range ambiguous {
-		// Neither person is trusted by the id: the email of the member list decides.
-		h.logger().WarnContext(ctx, "teams: a Teams id in people.csv names several people; it is not used", "teams_user_id", id)
-		delete(m, id)
-	}
-	h.mu.Lock()
-	h.byTeams, h.peopleAt = m, h.now()
-	if h.emails == nil {
-		h.emails = map[string]cachedEmail{}
-	}
-	h.mu.Unlock()
-	return nil
+	return strings.ToLower(m.UserPrincipalName), nil
 }
 
 // channelData is the Teams part of an activity's channelData.
@@ -620,31 +541,19 @@ func EmailKey(email string) string { return "email:" + strings.ToLower(strings.T
 // emailOf returns the sender's email as known from people.csv or the member list
 // (asked once, on install), or "" when it cannot be known.
 func (h *Handler) emailOf(ctx context.Context, a *Activity) string {
-	if err := h.loadPeople(ctx); err != nil {
+	email, ok, err := h.identities().Email(ctx, chatUser(a))
+	if err != nil {
 		return ""
 	}
-	h.mu.Lock()
-	email, ok := h.byTeams[a.From.ID]
-	if !ok && a.From.AADObjectID != "" {
-		email, ok = h.byTeams[strings.ToLower(a.From.AADObjectID)]
-	}
-	if c, hit := h.emails[a.From.ID]; !ok && hit && h.now().Before(c.until) {
-		email, ok = c.email, true
-	}
-	h.mu.Unlock()
 	if ok {
 		return email
 	}
-	m, err := h.Connector.Member(ctx, a.ServiceURL, a.Conversation.ID, a.From.ID)
+	email, err = h.memberEmail(ctx, a)
 	if err != nil {
 		h.logger().WarnContext(ctx, "teams: who installed the app", "user", a.From.ID, "err", err)
 		return ""
 	}
-	email = m.Email
-	if email == "" {
-		email = m.UserPrincipalName
-	}
-	return strings.ToLower(email)
+	return email
 }
 
 // ConversationFor returns the stored reference under a key: "conversation:<id>",

@@ -333,13 +333,12 @@ func (p *Playground) ask(w http.ResponseWriter, r *http.Request) {
 // fail answers an API request that could not reach the bot: the message as a reply the
 // page shows, with the status. Internal errors are logged and not shown.
 func (p *Playground) fail(w http.ResponseWriter, r *http.Request, status int, err error) {
-	code, msg := domain.ErrorCode(err), domain.ErrorMessage(err)
 	if status >= 500 {
 		p.Logger.ErrorContext(r.Context(), "playground", "err", err)
-		code, msg = domain.EINTERNAL, "Something went wrong on our side; it has been logged. Please try again in a minute."
 	}
-	html, _ := RenderHTML(bot.Reply{Blocks: []bot.Block{&bot.Text{Text: msg}}, Err: err})
-	writeJSON(w, status, askResponse{HTML: html, Error: &bot.ErrorJSON{Code: code, Message: msg}})
+	html, _ := RenderHTML(bot.ErrorReply(err))
+	e := bot.NewErrorJSON(err)
+	writeJSON(w, status, askResponse{HTML: html, Error: &e})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

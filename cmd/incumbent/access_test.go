@@ -18,6 +18,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/incumbent/incumbent/adapters/csvimport"
+	"github.com/incumbent/incumbent/adapters/memory"
 	"github.com/incumbent/incumbent/adapters/plot"
 	redisadapter "github.com/incumbent/incumbent/adapters/redis"
 	"github.com/incumbent/incumbent/adapters/sqlite"
@@ -109,7 +110,7 @@ func TestAccessMatrix(t *testing.T) {
 		}
 		t.Cleanup(func() { s.Close() })
 		url, entries := accessRedis(t)
-		kv, err := redisadapter.Open(ctx, redisadapter.Options{URL: url, Prefix: accessPrefix(t)})
+		kv, err := redisadapter.Open(ctx, redisadapter.Options{Fallback: &memory.Store{}, URL: url, Prefix: accessPrefix(t)})
 		if err != nil {
 			t.Fatal(err)
 		}

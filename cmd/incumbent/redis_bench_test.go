@@ -13,6 +13,7 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 
+	"github.com/incumbent/incumbent/adapters/memory"
 	"github.com/incumbent/incumbent/adapters/redis"
 	"github.com/incumbent/incumbent/bot"
 )
@@ -24,7 +25,7 @@ func benchRedis(b *testing.B) *redis.Store {
 	if u == "" {
 		b.Skip("REDIS_URL is not set")
 	}
-	s, err := redis.Open(context.Background(), redis.Options{URL: u, Prefix: fmt.Sprintf("incumbent-bench:%d:", time.Now().UnixNano()),
+	s, err := redis.Open(context.Background(), redis.Options{Fallback: &memory.Store{}, URL: u, Prefix: fmt.Sprintf("incumbent-bench:%d:", time.Now().UnixNano()),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)
@@ -84,7 +85,7 @@ func (missing) Get(context.Context, string) ([]byte, bool, error) { return nil, 
 func TestRedisRoundTrips(t *testing.T) {
 	mr := miniredis.RunT(t)
 	db := gradeDB(t)
-	s, err := redis.Open(t.Context(), redis.Options{URL: "redis://" + mr.Addr(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s, err := redis.Open(t.Context(), redis.Options{Fallback: &memory.Store{}, URL: "redis://" + mr.Addr(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -329,7 +329,7 @@ func openState(ctx context.Context, c RedisConfig, log *slog.Logger) (sharedStat
 	if c.URL == "" {
 		return sharedState{kv: &memory.Store{}, close: func() {}}, nil
 	}
-	r, err := redisadapter.Open(ctx, redisadapter.Options{URL: c.URL, Prefix: c.Prefix, Logger: log,
+	r, err := redisadapter.Open(ctx, redisadapter.Options{Fallback: &memory.Store{}, URL: c.URL, Prefix: c.Prefix, Logger: log,
 		MasterName: c.MasterName, Addrs: c.Addrs})
 	if err != nil {
 		return sharedState{}, usageError{redactText(err.Error(), secretsIn(c.URL))}

@@ -114,7 +114,7 @@ func startServeLog(t *testing.T, env map[string]string, args ...string) (wait fu
 			return url, stop
 		case code := <-done:
 			t.Fatalf("serve exited with %d:\n%s%s", code, out, errOut)
-		case <-time.After(60 * time.Second):
+		case <-time.After(5 * time.Minute): // a first start makes the demo company: slow under -race
 			t.Fatalf("serve did not start:\n%s%s", out, errOut)
 		}
 		return "", stop

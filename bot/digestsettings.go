@@ -58,16 +58,8 @@ func (b *Bot) digestSettings(ctx context.Context, req Request, args []string) (R
 	if !req.Actor.All() && req.Actor.Person.Role != domain.RoleManager {
 		return Reply{}, domain.Errorf(domain.EFORBIDDEN, "A territory's digest is set by its manager or an admin; ask your manager.")
 	}
-	isSetting := func(w string) bool {
-		for _, s := range digestSettingWords {
-			if strings.EqualFold(w, s) {
-				return true
-			}
-		}
-		return false
-	}
 	n := 0
-	for n < len(args) && !isSetting(args[n]) {
+	for n < len(args) && !isDigestSetting(args[n]) {
 		n++
 	}
 	if n == 0 {
@@ -88,48 +80,9 @@ func (b *Bot) digestSettings(ctx context.Context, req Request, args []string) (R
 		t.Timezone = "UTC"
 	}
 	was := t
-	var changed []string
-	seen := map[string]bool{}
-	for rest := args[n:]; len(rest) > 0; rest = rest[2:] {
-		key := strings.ToLower(rest[0])
-		if !isSetting(key) {
-			return Reply{}, domain.Errorf(domain.EINVALID, "I don't know the setting %q: use day, hour, channel or timezone. %s", rest[0], usage())
-		}
-		if seen[key] {
-			return Reply{}, domain.Errorf(domain.EINVALID, "%q is given twice: say each setting once. %s", key, usage())
-		}
-		seen[key] = true
-		if len(rest) < 2 {
-			return Reply{}, domain.Errorf(domain.EINVALID, "%q needs a value. %s", key, usage())
-		}
-		v := rest[1]
-		switch key {
-		case "day":
-			d, err := domain.ParseWeekday(v)
-			if err != nil {
-				return Reply{}, domain.Errorf(domain.EINVALID, "%q is not a day: use mon, tue, wed, thu, fri, sat or sun. Nothing was changed.", v)
-			}
-			t.DigestDay = d
-		case "hour":
-			h, ok := parseHour(v)
-			if !ok {
-				return Reply{}, domain.Errorf(domain.EINVALID, "%q is not an hour: use a whole hour from 0 to 23 (e.g. 8, 08:00 or 5pm). Nothing was changed.", v)
-			}
-			t.DigestHour = h
-		case "channel":
-			c, ok := parseChannel(v)
-			if !ok {
-				return Reply{}, domain.Errorf(domain.EINVALID, "%q is not a channel: use #name, a channel id, or none. Nothing was changed.", v)
-			}
-			t.DigestChannel = c
-		case "timezone":
-			tz, ok := parseTimezone(v)
-			if !ok {
-				return Reply{}, domain.Errorf(domain.EINVALID, "%q is not an IANA time zone: use a name such as Europe/Berlin, America/Chicago or UTC. Nothing was changed.", v)
-			}
-			t.Timezone = tz
-		}
-		changed = append(changed, key)
+	changed, err := applyDigestSettings(&t, args[n:], usage)
+	if err != nil {
+		return Reply{}, err
 	}
 
 	next, _, err := upcomingDigest(t, b.Now())
@@ -160,6 +113,65 @@ func (b *Bot) digestSettings(ctx context.Context, req Request, args []string) (R
 		data.Changed = []string{}
 	}
 	return withNote(Reply{Blocks: blocks, Data: data}, note), nil
+}
+
+// isDigestSetting reports whether w names a digest setting (day, hour, channel, timezone).
+func isDigestSetting(w string) bool {
+	for _, s := range digestSettingWords {
+		if strings.EqualFold(w, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// applyDigestSettings reads `<setting> <value>` pairs into t and returns the settings
+// changed; on any error nothing is to be written.
+func applyDigestSettings(t *domain.Territory, rest []string, usage func() string) ([]string, error) {
+	var changed []string
+	seen := map[string]bool{}
+	for ; len(rest) > 0; rest = rest[2:] {
+		key := strings.ToLower(rest[0])
+		if !isDigestSetting(key) {
+			return nil, domain.Errorf(domain.EINVALID, "I don't know the setting %q: use day, hour, channel or timezone. %s", rest[0], usage())
+		}
+		if seen[key] {
+			return nil, domain.Errorf(domain.EINVALID, "%q is given twice: say each setting once. %s", key, usage())
+		}
+		seen[key] = true
+		if len(rest) < 2 {
+			return nil, domain.Errorf(domain.EINVALID, "%q needs a value. %s", key, usage())
+		}
+		v := rest[1]
+		switch key {
+		case "day":
+			d, err := domain.ParseWeekday(v)
+			if err != nil {
+				return nil, domain.Errorf(domain.EINVALID, "%q is not a day: use mon, tue, wed, thu, fri, sat or sun. Nothing was changed.", v)
+			}
+			t.DigestDay = d
+		case "hour":
+			h, ok := parseHour(v)
+			if !ok {
+				return nil, domain.Errorf(domain.EINVALID, "%q is not an hour: use a whole hour from 0 to 23 (e.g. 8, 08:00 or 5pm). Nothing was changed.", v)
+			}
+			t.DigestHour = h
+		case "channel":
+			c, ok := parseChannel(v)
+			if !ok {
+				return nil, domain.Errorf(domain.EINVALID, "%q is not a channel: use #name, a channel id, or none. Nothing was changed.", v)
+			}
+			t.DigestChannel = c
+		case "timezone":
+			tz, ok := parseTimezone(v)
+			if !ok {
+				return nil, domain.Errorf(domain.EINVALID, "%q is not an IANA time zone: use a name such as Europe/Berlin, America/Chicago or UTC. Nothing was changed.", v)
+			}
+			t.Timezone = tz
+		}
+		changed = append(changed, key)
+	}
+	return changed, nil
 }
 
 // parseHour reads a whole hour: "8", "08", "08:00", "5pm", "12am".

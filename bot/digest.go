@@ -211,7 +211,6 @@ func tierWords(tier string) string {
 }
 
 func (b *Bot) digestReply(ctx context.Context, t domain.Territory, d domain.Digest, preview bool) Reply {
-	m := b.Money
 	title := "weekly digest"
 	if preview {
 		title = "weekly digest preview"
@@ -224,104 +223,19 @@ func (b *Bot) digestReply(ctx context.Context, t domain.Territory, d domain.Dige
 			&Context{Text: b.digestNote(t, d, asOf, preview)})
 		return Reply{Blocks: blocks, Data: d}
 	}
-
-	// Where we stand, and what changed.
-	tot := d.Totals
-	fields := []Field{{"Current", m.Format(tot.Current) + " in the last 12 months"},
-		{"Potential", m.Format(tot.Potential)}, {"Gap", m.Format(tot.Gap)}, {"Share", pct(tot.Share)}}
 	var since string
-	if c := d.Change; c != nil {
-		since = sinceWords(c.Since, d.Week)
-		for i, s := range []string{b.moneyChange(c.Current), b.moneyChange(c.Potential), b.moneyChange(c.Gap), pointsChange(c.Share)} {
-			fields[i].Value += fmt.Sprintf(" (%s %s)", s, since)
-		}
+	if d.Change != nil {
+		since = sinceWords(d.Change.Since, d.Week)
 	}
-	fields = append(fields, Field{"Pace", b.paceWords(d.Pace)})
-	blocks = append(blocks, &Fields{Fields: fields})
+	blocks = append(blocks, b.digestStanding(d, since))
 	if d.FirstDigest {
 		blocks = append(blocks, &Context{Text: fmt.Sprintf("First digest of %s: from next week it says what changed and who moved tier.", d.Territory)})
 	}
-
-	// Where to spend the next hour.
-	var lines []string
-	for i, w := range d.Whitespace {
-		s := fmt.Sprintf("%d. %s — %s: %s with no plan (%s GP), %s", i+1, w.Name, w.Category, m.Format(w.Uncovered),
-			m.Format(w.UncoveredGP), tierWords(w.Tier))
-		if w.Competitor != "" {
-			s += ", " + w.Competitor + " holds it"
-		}
-		lines = append(lines, s)
-	}
-	if d.WhitespaceMore > 0 {
-		lines = append(lines, fmt.Sprintf("… and %d more", d.WhitespaceMore))
-	}
-	if len(lines) == 0 {
-		blocks = append(blocks, &Text{Text: "*Where to spend the next hour*: every gap has an opportunity against it."})
-	} else {
-		blocks = append(blocks, &Text{Text: "*Where to spend the next hour* (gaps nothing in the pipeline covers, by gross profit weighted by the customer's tier)\n" +
-			strings.Join(lines, "\n")})
-	}
-
-	// Closing soon.
-	if len(d.Closing) == 0 {
-		blocks = append(blocks, &Text{Text: fmt.Sprintf("*Closing in the next %d days*: nothing is expected to close.", domain.DigestClosingDays)})
-	} else {
-		n := len(d.Closing) + d.ClosingMore
-		lines = lines[:0]
-		for _, o := range d.Closing {
-			cd, _ := domain.ParseDate(o.CloseDate)
-			lines = append(lines, fmt.Sprintf("• %s — %s (%s): %s at %s, closes %s (%s)", o.Name, o.AccountName, o.Category,
-				m.Format(o.Value), pct(o.Probability), cd.Format("2 Jan"), o.Stage))
-		}
-		if d.ClosingMore > 0 {
-			lines = append(lines, fmt.Sprintf("… and %d more", d.ClosingMore))
-		}
-		blocks = append(blocks, &Text{Text: fmt.Sprintf("*Closing in the next %d days*: %s in %d %s\n%s", domain.DigestClosingDays,
-			m.Format(d.ClosingValue), n, plural(n, "opportunity", "opportunities"), strings.Join(lines, "\n"))})
-	}
-
-	// Who moved tier.
+	blocks = append(blocks, &Text{Text: b.whitespaceText(d)}, &Text{Text: b.closingText(d)})
 	if d.Change != nil {
-		if len(d.Movers) == 0 {
-			blocks = append(blocks, &Text{Text: fmt.Sprintf("*Tier movers %s*: none.", since)})
-		} else {
-			lines = lines[:0]
-			for i, mv := range d.Movers {
-				if i == maxMovers {
-					lines = append(lines, fmt.Sprintf("… and %d more", len(d.Movers)-maxMovers))
-					break
-				}
-				arrow := "↓"
-				if mv.Up {
-					arrow = "↑"
-				}
-				lines = append(lines, fmt.Sprintf("• %s %s: %s → %s", arrow, mv.Name, mv.From, mv.To))
-			}
-			blocks = append(blocks, &Text{Text: fmt.Sprintf("*Tier movers %s*\n%s", since, strings.Join(lines, "\n"))})
-		}
+		blocks = append(blocks, &Text{Text: moversText(d, since)})
 	}
-
-	// Who pays late.
-	if len(d.LatePayers) == 0 {
-		blocks = append(blocks, &Text{Text: fmt.Sprintf("*Late payers*: no invoice is more than %d days past due.", domain.DigestLateDays)})
-	} else {
-		lines = lines[:0]
-		for _, p := range d.LatePayers {
-			s := fmt.Sprintf("• %s: %s overdue", p.Name, m.Format(p.Overdue))
-			if p.Invoices > 1 {
-				s += fmt.Sprintf(" on %d invoices, the oldest %d days late", p.Invoices, p.DaysLate)
-			} else {
-				s += fmt.Sprintf(", %d days late", p.DaysLate)
-			}
-			lines = append(lines, s+fmt.Sprintf(": financing cost so far %s", m.Format(p.FinancingCost)))
-		}
-		if d.LateMore > 0 {
-			lines = append(lines, fmt.Sprintf("… and %d more", d.LateMore))
-		}
-		blocks = append(blocks, &Text{Text: fmt.Sprintf("*Late payers* (invoices more than %d days past due; the financing cost so far counts every day late)\n%s",
-			domain.DigestLateDays, strings.Join(lines, "\n"))})
-	}
-
+	blocks = append(blocks, &Text{Text: b.latePayersText(d)})
 	if img := b.digestChart(ctx, d); img != nil {
 		blocks = append(blocks, img)
 	}
@@ -335,6 +249,104 @@ func (b *Bot) digestReply(ctx context.Context, t domain.Territory, d domain.Dige
 	}
 	blocks = append(blocks, &Buttons{Buttons: buttons}, &Context{Text: b.digestNote(t, d, asOf, preview)})
 	return Reply{Blocks: blocks, Data: d}
+}
+
+// digestStanding is where the territory stands, with what changed since the last digest.
+func (b *Bot) digestStanding(d domain.Digest, since string) *Fields {
+	m, tot := b.Money, d.Totals
+	fields := []Field{{"Current", m.Format(tot.Current) + " in the last 12 months"},
+		{"Potential", m.Format(tot.Potential)}, {"Gap", m.Format(tot.Gap)}, {"Share", pct(tot.Share)}}
+	if c := d.Change; c != nil {
+		for i, s := range []string{b.moneyChange(c.Current), b.moneyChange(c.Potential), b.moneyChange(c.Gap), pointsChange(c.Share)} {
+			fields[i].Value += fmt.Sprintf(" (%s %s)", s, since)
+		}
+	}
+	return &Fields{Fields: append(fields, Field{"Pace", b.paceWords(d.Pace)})}
+}
+
+// whitespaceText is where to spend the next hour: the gaps no opportunity covers.
+func (b *Bot) whitespaceText(d domain.Digest) string {
+	m := b.Money
+	var lines []string
+	for i, w := range d.Whitespace {
+		s := fmt.Sprintf("%d. %s — %s: %s with no plan (%s GP), %s", i+1, w.Name, w.Category, m.Format(w.Uncovered),
+			m.Format(w.UncoveredGP), tierWords(w.Tier))
+		if w.Competitor != "" {
+			s += ", " + w.Competitor + " holds it"
+		}
+		lines = append(lines, s)
+	}
+	if d.WhitespaceMore > 0 {
+		lines = append(lines, fmt.Sprintf("… and %d more", d.WhitespaceMore))
+	}
+	if len(lines) == 0 {
+		return "*Where to spend the next hour*: every gap has an opportunity against it."
+	}
+	return "*Where to spend the next hour* (gaps nothing in the pipeline covers, by gross profit weighted by the customer's tier)\n" +
+		strings.Join(lines, "\n")
+}
+
+// closingText lists the opportunities expected to close soon.
+func (b *Bot) closingText(d domain.Digest) string {
+	m := b.Money
+	if len(d.Closing) == 0 {
+		return fmt.Sprintf("*Closing in the next %d days*: nothing is expected to close.", domain.DigestClosingDays)
+	}
+	n := len(d.Closing) + d.ClosingMore
+	var lines []string
+	for _, o := range d.Closing {
+		cd, _ := domain.ParseDate(o.CloseDate)
+		lines = append(lines, fmt.Sprintf("• %s — %s (%s): %s at %s, closes %s (%s)", o.Name, o.AccountName, o.Category,
+			m.Format(o.Value), pct(o.Probability), cd.Format("2 Jan"), o.Stage))
+	}
+	if d.ClosingMore > 0 {
+		lines = append(lines, fmt.Sprintf("… and %d more", d.ClosingMore))
+	}
+	return fmt.Sprintf("*Closing in the next %d days*: %s in %d %s\n%s", domain.DigestClosingDays,
+		m.Format(d.ClosingValue), n, plural(n, "opportunity", "opportunities"), strings.Join(lines, "\n"))
+}
+
+// moversText lists who moved tier since the last digest, down first.
+func moversText(d domain.Digest, since string) string {
+	if len(d.Movers) == 0 {
+		return fmt.Sprintf("*Tier movers %s*: none.", since)
+	}
+	var lines []string
+	for i, mv := range d.Movers {
+		if i == maxMovers {
+			lines = append(lines, fmt.Sprintf("… and %d more", len(d.Movers)-maxMovers))
+			break
+		}
+		arrow := "↓"
+		if mv.Up {
+			arrow = "↑"
+		}
+		lines = append(lines, fmt.Sprintf("• %s %s: %s → %s", arrow, mv.Name, mv.From, mv.To))
+	}
+	return fmt.Sprintf("*Tier movers %s*\n%s", since, strings.Join(lines, "\n"))
+}
+
+// latePayersText lists the accounts with invoices long past due.
+func (b *Bot) latePayersText(d domain.Digest) string {
+	m := b.Money
+	if len(d.LatePayers) == 0 {
+		return fmt.Sprintf("*Late payers*: no invoice is more than %d days past due.", domain.DigestLateDays)
+	}
+	var lines []string
+	for _, p := range d.LatePayers {
+		s := fmt.Sprintf("• %s: %s overdue", p.Name, m.Format(p.Overdue))
+		if p.Invoices > 1 {
+			s += fmt.Sprintf(" on %d invoices, the oldest %d days late", p.Invoices, p.DaysLate)
+		} else {
+			s += fmt.Sprintf(", %d days late", p.DaysLate)
+		}
+		lines = append(lines, s+fmt.Sprintf(": financing cost so far %s", m.Format(p.FinancingCost)))
+	}
+	if d.LateMore > 0 {
+		lines = append(lines, fmt.Sprintf("… and %d more", d.LateMore))
+	}
+	return fmt.Sprintf("*Late payers* (invoices more than %d days past due; the financing cost so far counts every day late)\n%s",
+		domain.DigestLateDays, strings.Join(lines, "\n"))
 }
 
 // paceWords says how the territory paces against its objective.

@@ -22,22 +22,8 @@ func (b *Batch) rebuildReadModel(ctx context.Context) error {
 			return err
 		}
 	}
-	categories, skus := map[int64]string{}, map[int64]string{}
-	rows, err := b.tx.QueryContext(ctx, `SELECT id, category, sku FROM products`)
+	categories, skus, err := b.productNames(ctx)
 	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var id int64
-		var c, sku string
-		if err := rows.Scan(&id, &c, &sku); err != nil {
-			rows.Close()
-			return err
-		}
-		categories[id], skus[id] = c, sku
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	accounts, err := b.seriesAccounts(ctx)
@@ -52,32 +38,66 @@ func (b *Batch) rebuildReadModel(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-
-	w := &factsWriter{b: b, table: "account_facts"}
-	gw := &factsWriter{b: b, table: "grade_facts"}
-	company := map[string]map[int64]*dayTotals{}
-	byProduct := map[int64]map[int64]*dayTotals{}
-	byIndustry := map[string]map[int64]*daySums{} // by industry, then product
-	account := map[string][]dayTotals{}
-	var all []dayTotals // the account's lines over every category
-	current := int64(-1)
-	flush := func() error {
-		if current < 0 {
-			return nil
-		}
-		o := others[current]
-		delete(others, current)
-		a := accounts[current]
-		if err := w.add(ctx, a.rank<<32|current, current, a.id, encodeFacts(account, o)); err != nil {
-			return err
-		}
-		g, err := grades.encode(ctx, current, a.id, encodeSeries(mergeDays(all)))
-		if err != nil {
-			return err
-		}
-		return gw.add(ctx, a.rank<<32|current, current, a.id, g)
+	p := &salesPass{b: b, categories: categories, accounts: accounts, others: others, grades: grades,
+		facts: &factsWriter{b: b, table: "account_facts"}, gradeFacts: &factsWriter{b: b, table: "grade_facts"},
+		company: map[string]map[int64]*dayTotals{}, byProduct: map[int64]map[int64]*dayTotals{},
+		byIndustry: map[string]map[int64]*daySums{}, account: map[string][]dayTotals{}, current: -1}
+	if err := p.readSales(ctx); err != nil {
+		return err
 	}
-	rows, err = b.tx.QueryContext(ctx, `SELECT account, product, day, amount, cost, quantity
+	if err := p.finish(ctx); err != nil {
+		return err
+	}
+	if err := b.writeBestSellers(ctx, p.byProduct, skus, categories); err != nil {
+		return err
+	}
+	return b.writeIndustryBestSellers(ctx, p.byIndustry, skus, categories)
+}
+
+// productNames returns every product's category and SKU, by product row id.
+func (b *Batch) productNames(ctx context.Context) (categories, skus map[int64]string, err error) {
+	categories, skus = map[int64]string{}, map[int64]string{}
+	rows, err := b.tx.QueryContext(ctx, `SELECT id, category, sku FROM products`)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var c, sku string
+		if err := rows.Scan(&id, &c, &sku); err != nil {
+			return nil, nil, err
+		}
+		categories[id], skus[id] = c, sku
+	}
+	return categories, skus, rows.Err()
+}
+
+// salesPass is rebuildReadModel's one pass over the sales, in the order of their read
+// index (account, product, day): it writes each account's facts and grade facts when
+// the next account starts, and sums the company's, every product's and every
+// industry's daily sales on the way.
+type salesPass struct {
+	b          *Batch
+	categories map[int64]string
+	accounts   map[int64]seriesAccount
+	others     map[int64]map[string]*categoryFacts // potentials and pipeline, by account
+	grades     *gradeInputs
+	facts      *factsWriter
+	gradeFacts *factsWriter
+
+	company    map[string]map[int64]*dayTotals // by category, then day
+	byProduct  map[int64]map[int64]*dayTotals  // by product, then day
+	byIndustry map[string]map[int64]*daySums   // by industry, then product
+
+	current int64                  // the account being read; -1 before the first
+	account map[string][]dayTotals // its lines, by category
+	all     []dayTotals            // its lines over every category
+}
+
+// readSales makes the pass.
+func (p *salesPass) readSales(ctx context.Context) error {
+	rows, err := p.b.tx.QueryContext(ctx, `SELECT account, product, day, amount, cost, quantity
 		FROM sales ORDER BY account, product, day`)
 	if err != nil {
 		return err
@@ -90,93 +110,112 @@ func (b *Batch) rebuildReadModel(ctx context.Context) error {
 		if err := rows.Scan(&acc, &prod, &d.day, &d.revenue, &d.cost, &qty); err != nil {
 			return err
 		}
-		if acc != current {
-			if err := flush(); err != nil {
+		if acc != p.current {
+			if err := p.flush(ctx); err != nil {
 				return err
 			}
-			clear(account)
-			all = all[:0]
-			current = acc
+			clear(p.account)
+			p.all = p.all[:0]
+			p.current = acc
 		}
-		all = append(all, d)
-		grades.take(acc, prod, d.day, qty)
-		if ind := accounts[acc].industry; ind != "" {
-			ip := byIndustry[ind]
-			if ip == nil {
-				ip = map[int64]*daySums{}
-				byIndustry[ind] = ip
-			}
-			ds := ip[prod]
-			if ds == nil {
-				ds = &daySums{}
-				ip[prod] = ds
-			}
-			ds.add(d.day, d.revenue)
-		}
-		cat := categories[prod]
-		account[cat] = append(account[cat], d)
-		cd := company[cat]
-		if cd == nil {
-			cd = map[int64]*dayTotals{}
-			company[cat] = cd
-		}
-		t := cd[d.day]
-		if t == nil {
-			t = &dayTotals{day: d.day}
-			cd[d.day] = t
-		}
-		t.revenue, t.cost = t.revenue+d.revenue, t.cost+d.cost
-		pd := byProduct[prod]
-		if pd == nil {
-			pd = map[int64]*dayTotals{}
-			byProduct[prod] = pd
-		}
-		if t = pd[d.day]; t == nil {
-			t = &dayTotals{day: d.day}
-			pd[d.day] = t
-		}
-		t.revenue, t.cost = t.revenue+d.revenue, t.cost+d.cost
+		p.take(acc, prod, d, qty)
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
 	rows.Close()
-	if err := flush(); err != nil {
+	return p.flush(ctx)
+}
+
+// take adds one sales line of the current account.
+func (p *salesPass) take(acc, prod int64, d dayTotals, qty float64) {
+	p.all = append(p.all, d)
+	p.grades.take(acc, prod, d.day, qty)
+	if ind := p.accounts[acc].industry; ind != "" {
+		ip := p.byIndustry[ind]
+		if ip == nil {
+			ip = map[int64]*daySums{}
+			p.byIndustry[ind] = ip
+		}
+		ds := ip[prod]
+		if ds == nil {
+			ds = &daySums{}
+			ip[prod] = ds
+		}
+		ds.add(d.day, d.revenue)
+	}
+	cat := p.categories[prod]
+	p.account[cat] = append(p.account[cat], d)
+	addDay(p.company, cat, d)
+	addDay(p.byProduct, prod, d)
+}
+
+// addDay adds a line's revenue and cost to its day's totals under key.
+func addDay[K comparable](m map[K]map[int64]*dayTotals, key K, d dayTotals) {
+	byDay := m[key]
+	if byDay == nil {
+		byDay = map[int64]*dayTotals{}
+		m[key] = byDay
+	}
+	t := byDay[d.day]
+	if t == nil {
+		t = &dayTotals{day: d.day}
+		byDay[d.day] = t
+	}
+	t.revenue, t.cost = t.revenue+d.revenue, t.cost+d.cost
+}
+
+// flush writes the current account's facts and grade facts.
+func (p *salesPass) flush(ctx context.Context) error {
+	if p.current < 0 {
+		return nil
+	}
+	o := p.others[p.current]
+	delete(p.others, p.current)
+	a := p.accounts[p.current]
+	if err := p.facts.add(ctx, a.rank<<32|p.current, p.current, a.id, encodeFacts(p.account, o)); err != nil {
 		return err
 	}
-	clear(account)
-	for id, o := range others { // accounts with potentials or pipeline but no sales
-		a := accounts[id]
-		if err := w.add(ctx, a.rank<<32|id, id, a.id, encodeFacts(account, o)); err != nil {
+	g, err := p.grades.encode(ctx, p.current, a.id, encodeSeries(mergeDays(p.all)))
+	if err != nil {
+		return err
+	}
+	return p.gradeFacts.add(ctx, a.rank<<32|p.current, p.current, a.id, g)
+}
+
+// finish writes the facts of the accounts without sales and the company's category
+// series.
+func (p *salesPass) finish(ctx context.Context) error {
+	clear(p.account)
+	for id, o := range p.others { // accounts with potentials or pipeline but no sales
+		a := p.accounts[id]
+		if err := p.facts.add(ctx, a.rank<<32|id, id, a.id, encodeFacts(p.account, o)); err != nil {
 			return err
 		}
 	}
-	if err := w.flush(ctx); err != nil {
+	if err := p.facts.flush(ctx); err != nil {
 		return err
 	}
-	for _, id := range grades.rest() { // accounts with invoices, commitments or RFQs but no sales
-		a := accounts[id]
-		g, err := grades.encode(ctx, id, a.id, nil)
+	for _, id := range p.grades.rest() { // accounts with invoices, commitments or RFQs but no sales
+		a := p.accounts[id]
+		g, err := p.grades.encode(ctx, id, a.id, nil)
 		if err != nil {
 			return err
 		}
-		if err := gw.add(ctx, a.rank<<32|id, id, a.id, g); err != nil {
+		if err := p.gradeFacts.add(ctx, a.rank<<32|id, id, a.id, g); err != nil {
 			return err
 		}
 	}
-	if err := gw.flush(ctx); err != nil {
+	if err := p.gradeFacts.flush(ctx); err != nil {
 		return err
 	}
-	for cat, byDay := range company {
-		if _, err := b.tx.ExecContext(ctx, `INSERT INTO category_series (category, series) VALUES (?, ?)`,
+	for cat, byDay := range p.company {
+		if _, err := p.b.tx.ExecContext(ctx, `INSERT INTO category_series (category, series) VALUES (?, ?)`,
 			cat, encodeSeries(sortedDays(byDay))); err != nil {
 			return err
 		}
 	}
-	if err := b.writeBestSellers(ctx, byProduct, skus, categories); err != nil {
-		return err
-	}
-	return b.writeIndustryBestSellers(ctx, byIndustry, skus, categories)
+	return nil
 }
 
 // writeBestSellers fills best_sellers from every product's company-wide daily sales: for

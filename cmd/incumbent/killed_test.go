@@ -216,17 +216,30 @@ func TestDigestKilledMidSend(t *testing.T) {
 	}
 
 	// 3. Restarted: the first digest goes out once its claim has timed out; the second
-	// is not posted again.
+	// is not posted again. The test waits until the store records both as sent: a sent
+	// digest is never claimed again, so the counts are then final.
 	p3 := process(t, env, args...)
-	want := map[string]int{"#sales-north": 1, "#sales-south": 1}
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if posts, _ = slack.counts(); cmp.Equal(want, posts) || time.Now().After(deadline) {
-			break
+	store := openStore(t, db)
+	var recs []domain.DigestDelivery
+	sent := func() bool {
+		var err error
+		if recs, err = store.FindDigestDeliveries(context.Background(), ""); err != nil {
+			t.Logf("reading the deliveries: %v", err)
+			return false
 		}
+		n := 0
+		for _, r := range recs {
+			if r.Status == domain.DigestSent {
+				n++
+			}
+		}
+		return n == 2
 	}
-	// Two claim timeouts more, for any wrong takeover to show.
-	time.Sleep(12 * time.Second)
+	if !eventually(t, 90*time.Second, sent) {
+		t.Errorf("within 90 s, the deliveries are %+v, want both sent", recs)
+	}
 	kill(t, p3)
+	want := map[string]int{"#sales-north": 1, "#sales-south": 1}
 	posts, charts = slack.counts()
 	if diff := cmp.Diff(want, posts); diff != "" {
 		t.Errorf("digests posted to Slack (-want +got):\n%s", diff)
@@ -236,11 +249,6 @@ func TestDigestKilledMidSend(t *testing.T) {
 		t.Errorf("charts shared %v: want one, with %s's digest (the other's upload died with its process)", charts, first)
 	}
 
-	store := openStore(t, db)
-	recs, err := store.FindDigestDeliveries(context.Background(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	if len(recs) != 2 {
 		t.Fatalf("delivery records: %+v", recs)
 	}

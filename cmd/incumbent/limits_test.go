@@ -21,16 +21,22 @@ import (
 // route a body over its limit, signed or with a valid token, so that only its size is
 // wrong: each is refused with 413 and nothing runs (no call reaches Slack's Web API or
 // the Bot Framework Connector). Then the same routes still answer a request of a normal
-// size.
+// size, from another person in another conversation: once their answers have reached
+// Slack and the Connector, anything the refused requests had started would have too,
+// so the test waits for those rather than a fixed time.
 func TestBodiesLimited(t *testing.T) {
 	// slackCalls counts the calls a refused request would have caused had it run: the
-	// asker looked up, an answer posted to C1 or to the response_url (not the start-up's
-	// auth.test, nor a digest due at start-up).
-	var slackCalls atomic.Int32
+	// asker (U1) looked up, an answer posted to C1 or to the response_url (not the
+	// start-up's auth.test, nor a digest due at start-up). answered counts the answers
+	// posted to C2, where the request of a normal size afterwards is made.
+	var slackCalls, answered atomic.Int32
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.ParseForm()
-		if r.URL.Path == "/users.info" || r.URL.Path == "/respond" || r.FormValue("channel") == "C1" {
+		if r.URL.Path == "/users.info" && r.FormValue("user") == "U1" || r.URL.Path == "/respond" || r.FormValue("channel") == "C1" {
 			slackCalls.Add(1)
+		}
+		if r.URL.Path == "/chat.postMessage" && r.FormValue("channel") == "C2" {
+			answered.Add(1)
 		}
 		w.Header().Set("Content-Type", "application/json")
 		switch r.URL.Path {
@@ -65,6 +71,8 @@ func TestBodiesLimited(t *testing.T) {
 			"text": "gap acme", "pad": strings.Repeat("a", n)})
 		return string(b)
 	}
+	otherEvent := `{"type":"event_callback","event_id":"Ev2","event":{"type":"app_mention","user":"U2","channel":"C2","ts":"2.2","text":"<@B1> gap acme"}}`
+	otherActivity := strings.Replace(strings.Replace(activity(0), `"a:1"`, `"a:2"`, 1), `"29:x"`, `"29:y"`, 1)
 	ask := func(n int) string { return `{"text":"gap acme` + strings.Repeat(" ", n) + `"}` }
 	post := func(route, body string) (int, string) {
 		t.Helper()
@@ -112,23 +120,32 @@ func TestBodiesLimited(t *testing.T) {
 			}
 		}
 	}
-	time.Sleep(time.Second) // anything started would have called out by now
-	if n := slackCalls.Load(); n != 0 {
-		t.Errorf("%d calls reached Slack's Web API after refused requests", n)
-	}
-	if n := bf.ConnectorRequests(); n != 0 {
-		t.Errorf("%d calls reached the Bot Framework Connector after refused requests", n)
-	}
 	if code, body := post("/nowhere", strings.Repeat("a", 2<<20)); code != http.StatusNotFound && code != http.StatusRequestEntityTooLarge {
 		t.Errorf("an unknown route with 2 MiB: %d %.200s", code, body)
 	}
 
-	// Still serving: the same routes answer a request of a normal size.
+	// Still serving: the same routes answer a request of a normal size. The event and
+	// the activity come from another person in another conversation, and their answers
+	// are what the test waits for.
+	if code, body := post("/slack/events", otherEvent); code != 200 {
+		t.Errorf("/slack/events afterwards: %d %.200s", code, body)
+	}
+	if code, _ := post("/api/messages", otherActivity); code != 200 {
+		t.Errorf("/api/messages afterwards: %d", code)
+	}
+	if !eventually(t, 60*time.Second, func() bool { return answered.Load() > 0 }) {
+		t.Fatal("the event of a normal size was not answered in C2 within 60 s")
+	}
+	for _, a := range bf.WaitActivities(t, 1, 60*time.Second) {
+		if a.ConversationID != "a:2" {
+			t.Errorf("the Connector got an activity for %q after refused requests: %s", a.ConversationID, a.Raw)
+		}
+	}
+	if n := slackCalls.Load(); n != 0 {
+		t.Errorf("%d calls reached Slack's Web API for refused requests", n)
+	}
 	if code, body := post("/slack/commands", command(10)); code != 200 {
 		t.Errorf("/slack/commands afterwards: %d %.200s", code, body)
-	}
-	if code, _ := post("/api/messages", activity(10)); code != 200 {
-		t.Errorf("/api/messages afterwards: %d", code)
 	}
 	if code, body := post("/api/ask", ask(1)); code != 200 || !bytes.Contains([]byte(body), []byte("Acme")) {
 		t.Errorf("/api/ask afterwards: %d %.200s", code, body)

@@ -203,14 +203,14 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-// TestGracefulShutdown checks that Close waits for a request in flight and then stops
-// accepting.
+// TestGracefulShutdown checks that Close stops accepting at once, waits for a request
+// in flight, and returns once it has been answered.
 func TestGracefulShutdown(t *testing.T) {
-	started := make(chan struct{})
+	started, release := make(chan struct{}), make(chan struct{})
 	s := &httpserver.Server{}
 	s.Handle("GET /slow", "test", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		close(started)
-		time.Sleep(300 * time.Millisecond)
+		<-release
 		w.Write([]byte("done"))
 	}))
 	url := start(t, s)
@@ -226,16 +226,32 @@ func TestGracefulShutdown(t *testing.T) {
 		result <- string(b)
 	}()
 	<-started
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := s.Close(ctx); err != nil {
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close(ctx) }()
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		resp, err := client.Get(url + "/healthz")
+		if err != nil {
+			break // no longer accepting
+		}
+		resp.Body.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("still accepting 10 s after Close")
+		}
+	}
+	select {
+	case err := <-closed:
+		t.Fatalf("Close returned (%v) while a request was in flight", err)
+	default:
+	}
+	close(release)
+	if err := <-closed; err != nil {
 		t.Fatalf("Close: %v", err)
 	}
 	if got := <-result; got != "done" {
 		t.Errorf("the request in flight got %q", got)
-	}
-	if _, err := http.Get(url + "/healthz"); err == nil {
-		t.Error("still accepting after Close")
 	}
 }
 

@@ -15,7 +15,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/incumbent/incumbent/adapters/postgres"
 	"github.com/incumbent/incumbent/adapters/postgres/pgtest"
+	"github.com/incumbent/incumbent/domain"
 )
 
 // TestReplicasSharePostgres runs two servers on one PostgreSQL database (DATABASE_URL)
@@ -66,8 +68,8 @@ func TestReplicasSharePostgres(t *testing.T) {
 	}
 	env = map[string]string{"DATABASE_URL": u, "REDIS_URL": redisURL, "INCUMBENT_REDIS_PREFIX": prefix, "SLACK_BOT_TOKEN": "xoxb-1",
 		"SLACK_SIGNING_SECRET": "s3cr3t", "SLACK_API_URL": api.URL, "INCUMBENT_DB": filepath.Join(t.TempDir(), "unused.db")}
-	a, _ := serve(t, env)
-	b, _ := serve(t, env)
+	a, logA := serveLog(t, env)
+	b, logB := serveLog(t, env)
 	if _, err := os.Stat(env["INCUMBENT_DB"]); err == nil {
 		t.Error("with DATABASE_URL, serve created a SQLite file")
 	}
@@ -82,18 +84,29 @@ func TestReplicasSharePostgres(t *testing.T) {
 		resp.Body.Close()
 	}
 	// South's digest fell due on Friday 27 November at 07:00 in Berlin, for Sam (North's,
-	// on Monday, is past the three days' catch-up): both replicas look, one sends it.
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		mu.Lock()
-		done := answers >= 1 && digests["U-sam@example.com"] >= 1
-		mu.Unlock()
-		if done || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
+	// on Monday, is past the three days' catch-up): both replicas look, one sends it. The
+	// test waits until the database records it sent, after which neither replica may
+	// claim it again, so the counts are final; and until one replica logs that it skipped
+	// the event's retry, after which neither answers it again.
+	store, err := postgres.Open(t.Context(), u)
+	if err != nil {
+		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
+	defer store.Close()
+	sent := func() bool {
+		recs, err := store.FindDigestDeliveries(t.Context(), "South")
+		if err != nil {
+			t.Logf("reading the deliveries: %v", err)
+			return false
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		skipped := strings.Contains(logA.String()+logB.String(), "retried event skipped")
+		return skipped && answers >= 1 && len(recs) == 1 && recs[0].Status == domain.DigestSent
+	}
+	if !eventually(t, 30*time.Second, sent) {
+		t.Error("within 30 s, South's digest is not recorded sent, or the event not answered, or its retry not skipped")
+	}
 	mu.Lock()
 	if answers != 1 || len(digests) != 1 || digests["U-sam@example.com"] != 1 {
 		t.Errorf("answers %d (want 1), digests %v (want South's once, to Sam)", answers, digests)

@@ -16,11 +16,11 @@ const maxCompare = 6
 // dealData is the JSON of a deal reply: the scenario and its deal's figures at the top
 // level (concession, required_volume_increase, gain, net, break_even_qty, verdict, …).
 type dealData struct {
-	Scenario  string `json:"scenario,omitempty"` // S-12; empty when it could not be saved
-	Parent    string `json:"parent,omitempty"`
-	AccountID string `json:"account_id"`
-	Author    string `json:"author"`
-	AsOf      string `json:"as_of"`
+	Scenario  string      `json:"scenario,omitempty"` // S-12; empty when it could not be saved
+	Parent    string      `json:"parent,omitempty"`
+	AccountID string      `json:"account_id"`
+	Author    string      `json:"author"`
+	AsOf      domain.Date `json:"as_of"`
 	domain.Deal
 	Ledger     []domain.LedgerItem  `json:"ledger"`
 	Balance    domain.LedgerBalance `json:"balance"`
@@ -103,7 +103,7 @@ func (b *Bot) priceAndSave(ctx context.Context, req Request, a domain.Account, r
 		return domain.Scenario{}, err
 	}
 	s := domain.Scenario{ParentID: parent, AccountID: a.ID, AccountName: a.Name, Author: req.Actor.who(), Channel: req.Channel, Thread: req.Thread,
-		CreatedAt: b.Now().UTC(), AsOf: req.AsOf.Format(domain.DateLayout), Ledger: pd.Ledger, Deal: pd.Deal, CostPerUse: pd.CostPerUse}
+		CreatedAt: b.Now().UTC(), AsOf: domain.DateOf(req.AsOf), Ledger: pd.Ledger, Deal: pd.Deal, CostPerUse: pd.CostPerUse}
 	if b.Scenarios != nil {
 		if err := b.Scenarios.SaveScenario(ctx, &s); err != nil {
 			return domain.Scenario{}, fmt.Errorf("save scenario: %w", err)
@@ -411,7 +411,7 @@ func ledgerText(ledger []domain.LedgerItem) string {
 // points, and the comparison with the parent.
 func dealNext(s domain.Scenario) (string, []Button) {
 	t := s.Deal.Terms
-	ctxText := "As of " + s.AsOf + "; X's revenue and margin are the account's over the last 12 months."
+	ctxText := "As of " + s.AsOf.String() + "; X's revenue and margin are the account's over the last 12 months."
 	if s.ID == 0 {
 		return "Not saved: this store keeps no scenarios. " + ctxText, nil
 	}
@@ -543,7 +543,7 @@ func (b *Bot) dealCompare(ctx context.Context, req Request, ids []string) (Reply
 			}
 			return v
 		}),
-		row("Priced as of", func(s domain.Scenario) string { return s.AsOf }),
+		row("Priced as of", func(s domain.Scenario) string { return s.AsOf.String() }),
 	}}
 	best := ss[0]
 	for _, s := range ss[1:] {

@@ -30,7 +30,8 @@ const weekLayout = "2 Jan 2006"
 // a domain code: ENOTFOUND for an unknown territory or when no sales are loaded, EINVALID
 // for a malformed week.
 func (b *Bot) Digest(ctx context.Context, territory string, asOf time.Time, week string) (Reply, error) {
-	if _, err := domain.ParseDate(week); err != nil {
+	w, err := domain.ParseDate(week)
+	if err != nil {
 		return Reply{}, domain.Errorf(domain.EINVALID, "The week of a digest is the date it is due (YYYY-MM-DD), not %q.", week)
 	}
 	t, err := b.Store.FindTerritory(ctx, territory)
@@ -41,7 +42,7 @@ func (b *Bot) Digest(ctx context.Context, territory string, asOf time.Time, week
 	if err := b.checkAsOf(ctx, asOf); err != nil {
 		return Reply{}, err
 	}
-	d, err := b.buildDigest(ctx, t.Name, asOf, week)
+	d, err := b.buildDigest(ctx, t.Name, asOf, domain.DateOf(w))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -56,7 +57,7 @@ func (b *Bot) Digest(ctx context.Context, territory string, asOf time.Time, week
 }
 
 // buildDigest gathers what a territory's digest is computed from and computes it.
-func (b *Bot) buildDigest(ctx context.Context, territory string, asOf time.Time, week string) (domain.Digest, error) {
+func (b *Bot) buildDigest(ctx context.Context, territory string, asOf time.Time, week domain.Date) (domain.Digest, error) {
 	gaps, err := b.Gaps.TerritoryAccountGaps(ctx, territory, asOf)
 	if err != nil {
 		return domain.Digest{}, err
@@ -78,7 +79,7 @@ func (b *Bot) buildDigest(ctx context.Context, territory string, asOf time.Time,
 		return domain.Digest{}, fmt.Errorf("find invoices: %w", err)
 	}
 	if b.Snapshots != nil {
-		prev, err := b.Snapshots.PreviousDigestSnapshot(ctx, territory, week)
+		prev, err := b.Snapshots.PreviousDigestSnapshot(ctx, territory, week.String())
 		switch {
 		case err == nil:
 			in.Previous = &prev
@@ -140,12 +141,19 @@ func location(t domain.Territory) *time.Location {
 
 // upcomingDigest returns when the territory's digest is next due at or after from and
 // the week it is the digest of, on the scheduler's calendar (domain.DigestDue).
-func upcomingDigest(t domain.Territory, from time.Time) (time.Time, string, error) {
+func upcomingDigest(t domain.Territory, from time.Time) (time.Time, domain.Date, error) {
 	due, week, err := domain.DigestDue(t, from)
-	if err != nil || due.Equal(from) {
-		return due, week, err
+	if err == nil && !due.Equal(from) {
+		due, week, err = domain.NextDigest(t, from)
 	}
-	return domain.NextDigest(t, from)
+	if err != nil {
+		return due, domain.Date{}, err
+	}
+	w, err := domain.ParseDate(week)
+	if err != nil {
+		return due, domain.Date{}, fmt.Errorf("digest week: %w", err)
+	}
+	return due, domain.DateOf(w), nil
 }
 
 // scheduleWords says when and where a territory's digest goes: "Mondays at 08:00
@@ -190,16 +198,11 @@ func pointsChange(v float64) string {
 
 // sinceWords names the previous digest: "since last week" when it was a week before,
 // else "since the week of 16 Nov".
-func sinceWords(since, week string) string {
-	s, err1 := domain.ParseDate(since)
-	w, err2 := domain.ParseDate(week)
-	if err1 == nil && err2 == nil && w.Sub(s) == 7*24*time.Hour {
+func sinceWords(since, week domain.Date) string {
+	if week.Time().Sub(since.Time()) == 7*24*time.Hour {
 		return "since last week"
 	}
-	if err1 != nil {
-		return "since " + since
-	}
-	return "since the week of " + s.Format("2 Jan")
+	return "since the week of " + since.Time().Format("2 Jan")
 }
 
 // tierWords names a tier in a list: "not graded" for an account without one.
@@ -215,9 +218,8 @@ func (b *Bot) digestReply(ctx context.Context, t domain.Territory, d domain.Dige
 	if preview {
 		title = "weekly digest preview"
 	}
-	week, _ := domain.ParseDate(d.Week)
-	blocks := []Block{&Header{Text: fmt.Sprintf("%s — %s, week of %s", d.Territory, title, week.Format(weekLayout))}}
-	asOf, _ := domain.ParseDate(d.AsOf)
+	blocks := []Block{&Header{Text: fmt.Sprintf("%s — %s, week of %s", d.Territory, title, d.Week.Time().Format(weekLayout))}}
+	asOf := d.AsOf.Time()
 	if d.Accounts == 0 {
 		blocks = append(blocks, &Text{Text: fmt.Sprintf("No accounts in %s yet: nothing to report.", d.Territory)},
 			&Context{Text: b.digestNote(t, d, asOf, preview)})
@@ -295,9 +297,8 @@ func (b *Bot) closingText(d domain.Digest) string {
 	n := len(d.Closing) + d.ClosingMore
 	var lines []string
 	for _, o := range d.Closing {
-		cd, _ := domain.ParseDate(o.CloseDate)
 		lines = append(lines, fmt.Sprintf("• %s — %s (%s): %s at %s, closes %s (%s)", o.Name, o.AccountName, o.Category,
-			m.Format(o.Value), pct(o.Probability), cd.Format("2 Jan"), o.Stage))
+			m.Format(o.Value), pct(o.Probability), o.CloseDate.Time().Format("2 Jan"), o.Stage))
 	}
 	if d.ClosingMore > 0 {
 		lines = append(lines, fmt.Sprintf("… and %d more", d.ClosingMore))
@@ -413,8 +414,7 @@ func (b *Bot) digestNote(t domain.Territory, d domain.Digest, asOf time.Time, pr
 	s := fmt.Sprintf("As of %s: sales from %s to %s, potential.csv, open opportunities, invoices, grades and objectives.",
 		d.AsOf, w.After.AddDate(0, 0, 1).Format(domain.DateLayout), w.Through.Format(domain.DateLayout))
 	if d.Change != nil {
-		since, _ := domain.ParseDate(d.Change.Since)
-		s += fmt.Sprintf(" Changes are against the digest of the week of %s.", since.Format(weekLayout))
+		s += fmt.Sprintf(" Changes are against the digest of the week of %s.", d.Change.Since.Time().Format(weekLayout))
 	}
 	s += fmt.Sprintf(" Tier weights: Business Build ×%g, Core Customer ×%g, Convenient Sale ×%g, Operational Drain ×%g, not graded ×%g.",
 		domain.TierWeightBusinessBuild, domain.TierWeightCoreCustomer, domain.TierWeightConvenientSale,

@@ -334,10 +334,9 @@ func (b *Bot) territoryGapReply(r domain.Rollup) Reply {
 		tbl.More = max(0, len(r.AtRisk)-maxAccounts)
 		blocks = append(blocks, &Text{Text: "*At risk* (last 3 months 20% or more below a year earlier)"}, tbl)
 	}
-	asOf, _ := domain.ParseDate(r.AsOf)
 	blocks = append(blocks,
 		&Buttons{Buttons: []Button{{Label: "Growth", Command: "growth territory " + r.Territory}, {Label: "Share in channel", Command: "share"}}},
-		&Context{Text: windowNote(asOf)})
+		&Context{Text: windowNote(r.AsOf.Time())})
 	return Reply{Blocks: blocks, Data: r}
 }
 
@@ -368,7 +367,6 @@ func (b *Bot) marketGapReply(mk domain.Market) Reply {
 		}
 		buttons = append(buttons, Button{Label: t.Territory, Command: "gap territory " + t.Territory})
 	}
-	asOf, _ := domain.ParseDate(mk.AsOf)
-	blocks = append(blocks, &Buttons{Buttons: buttons}, &Context{Text: windowNote(asOf)})
+	blocks = append(blocks, &Buttons{Buttons: buttons}, &Context{Text: windowNote(mk.AsOf.Time())})
 	return Reply{Blocks: blocks, Data: mk}
 }

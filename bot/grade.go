@@ -349,7 +349,7 @@ func (b *Bot) territoryGradeReply(t domain.TerritoryGrades) Reply {
 	}
 	blocks = append(blocks, &Text{Text: strings.Join(lines, "\n")})
 	switch {
-	case t.Since == "":
+	case t.Since.IsZero():
 		blocks = append(blocks, &Context{Text: "No earlier grading of this territory is stored; the next one will show who moved tier since this one."})
 	case len(t.Movers) == 0:
 		blocks = append(blocks, &Text{Text: fmt.Sprintf("*Since %s*: no account changed tier.", t.Since)})
@@ -376,7 +376,6 @@ func (b *Bot) territoryGradeReply(t domain.TerritoryGrades) Reply {
 		blocks = append(blocks, mt)
 	}
 	blocks = append(blocks, &Buttons{Buttons: []Button{{Label: "Gap of " + t.Territory, Command: "gap territory " + t.Territory}}})
-	asOf, _ := domain.ParseDate(t.AsOf)
-	blocks = append(blocks, &Context{Text: b.gradeWindowNote(asOf) + " True GP = GP − financing cost − inventory cost."})
+	blocks = append(blocks, &Context{Text: b.gradeWindowNote(t.AsOf.Time()) + " True GP = GP − financing cost − inventory cost."})
 	return Reply{Blocks: blocks, Data: t}
 }

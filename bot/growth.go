@@ -105,7 +105,7 @@ func (b *Bot) yoyWords(g domain.Growth) string {
 	if g.Closed() {
 		ago = fmt.Sprintf("in %d", g.Year-1)
 	}
-	if g.LastYearFrom != "" {
+	if !g.LastYearFrom.IsZero() {
 		return fmt.Sprintf("%s — no year-ago figure: sales on file start %s", m.Format(g.YTD), g.LastYearFrom)
 	}
 	if g.YoY == nil {

@@ -2,6 +2,7 @@ package domain_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -180,5 +181,85 @@ func TestDateText(t *testing.T) {
 	b, err := json.Marshal(map[domain.Date]int{domain.NewDate(2026, 11, 27): 1})
 	if err != nil || string(b) != `{"2026-11-27":1}` {
 		t.Errorf("Marshal(map) = %s, %v; want {\"2026-11-27\":1}", b, err)
+	}
+}
+
+// TestStoredJSONReadsAsBefore reads scenarios and digest snapshots as stores kept them
+// when their dates were strings: they load with the same dates and write the same bytes
+// again.
+func TestStoredJSONReadsAsBefore(t *testing.T) {
+	scenario := `{"account_id":"A0001","account_name":"Acme Manufacturing","author":"command line",` +
+		`"created_at":"2026-12-07T11:32:05.956812501Z","as_of":"2026-11-20","ledger":null,` +
+		`"deal":{"terms":{"discount":0.03,"x":"Fasteners","x_is_sku":false,"months":12,"qty":100,"y":"FAS-0013","yearly":true},` +
+		`"revenue_x":59834.530000000006,"gp_x":29778.820000000007,"margin_x":0.4976862022648127,"concession":1795.0359,` +
+		`"required_volume_increase":0.06414557422203666,"price_y":8.69,"unit_cost_y":4.29,"unit_gp_y":4.3999999999999995,` +
+		`"gain":439.99999999999994,"priced_gives":0,"priced_gets":0,"net":-1355.0359,"break_even_qty":407.96270454545464,` +
+		`"verdict":"dilutive"}}`
+	snapshot := `{"territory":"Northeast","week":"2026-11-24","as_of":"2026-11-20","current":2724659.31,` +
+		`"potential":8426201.5,"gap":5701542.19,"share":0.3233553,"tiers":{"A0001":"Core Customer"},` +
+		`"created_at":"2026-11-24T14:00:00Z"}`
+	sc, snap := new(domain.Scenario), new(domain.DigestSnapshot)
+	tests := []struct {
+		name  string
+		data  string
+		into  any
+		dates func() []domain.Date
+		want  []domain.Date
+	}{
+		{"scenario", scenario, sc, func() []domain.Date { return []domain.Date{sc.AsOf} },
+			[]domain.Date{domain.NewDate(2026, 11, 20)}},
+		{"digest snapshot", snapshot, snap, func() []domain.Date { return []domain.Date{snap.Week, snap.AsOf} },
+			[]domain.Date{domain.NewDate(2026, 11, 24), domain.NewDate(2026, 11, 20)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := json.Unmarshal([]byte(tt.data), tt.into); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, tt.dates()); diff != "" {
+				t.Errorf("dates (-want +got):\n%s", diff)
+			}
+			b, err := json.Marshal(tt.into)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(b) != tt.data {
+				t.Errorf("written again:\n%s\nwant:\n%s", b, tt.data)
+			}
+		})
+	}
+}
+
+// TestResultsWithoutDates checks what results write for a date they do not have: ""
+// where the field was always written, nothing where it was left out when empty.
+func TestResultsWithoutDates(t *testing.T) {
+	tests := []struct {
+		name      string
+		v         any
+		has, lack []string
+	}{
+		{"territory grades without an earlier grading", domain.TerritoryGrades{}, []string{`"as_of":""`}, []string{`"since"`}},
+		{"growth with the year-ago sales on file", domain.Growth{}, []string{`"as_of":""`}, []string{`"last_year_from"`}},
+		{"scenario", domain.Scenario{}, []string{`"as_of":""`}, nil},
+		{"digest change", domain.DigestChange{}, []string{`"since":""`}, nil},
+		{"overdue invoice", domain.OverdueInvoice{}, []string{`"invoice_date":"","due_date":""`}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := json.Marshal(tt.v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range tt.has {
+				if !strings.Contains(string(b), s) {
+					t.Errorf("%s lacks %s", b, s)
+				}
+			}
+			for _, s := range tt.lack {
+				if strings.Contains(string(b), s) {
+					t.Errorf("%s has %s", b, s)
+				}
+			}
+		})
 	}
 }

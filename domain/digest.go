@@ -59,10 +59,9 @@ const (
 // what changed: the totals and every graded account's tier.
 type DigestSnapshot struct {
 	Territory string `json:"territory"`
-	// Week is the local date the digest was due, YYYY-MM-DD: one snapshot per territory
-	// and week.
-	Week      string  `json:"week"`
-	AsOf      string  `json:"as_of"`
+	// Week is the local date the digest was due: one snapshot per territory and week.
+	Week      Date    `json:"week"`
+	AsOf      Date    `json:"as_of"`
 	Current   float64 `json:"current"`
 	Potential float64 `json:"potential"`
 	Gap       float64 `json:"gap"`
@@ -84,7 +83,7 @@ type DigestSnapshotStore interface {
 
 // DigestChange is how the totals moved since the previous digest.
 type DigestChange struct {
-	Since     string  `json:"since"` // the previous digest's week
+	Since     Date    `json:"since"` // the previous digest's week
 	Current   float64 `json:"current" money:"amount"`
 	Potential float64 `json:"potential" money:"amount"`
 	Gap       float64 `json:"gap" money:"amount"`
@@ -117,7 +116,7 @@ type ClosingOpportunity struct {
 	Value       float64 `json:"value" money:"amount"`
 	Stage       string  `json:"stage"`
 	Probability float64 `json:"probability"`
-	CloseDate   string  `json:"close_date"`
+	CloseDate   Date    `json:"close_date"`
 	DaysToClose int     `json:"days_to_close"`
 	Competitor  string  `json:"competitor,omitempty"`
 	NextStep    string  `json:"next_step,omitempty"`
@@ -180,8 +179,8 @@ type DigestCategory struct {
 // tier, who pays late and what it costs, and the pace against the objective.
 type Digest struct {
 	Territory string    `json:"territory"`
-	Week      string    `json:"week"`
-	AsOf      string    `json:"as_of"`
+	Week      Date      `json:"week"`
+	AsOf      Date      `json:"as_of"`
 	Accounts  int       `json:"accounts"`
 	Totals    GapTotals `json:"totals"`
 	// FirstDigest is true when no earlier snapshot exists: Change is nil and there are
@@ -212,7 +211,7 @@ type Digest struct {
 // DigestInput is what a territory's digest is computed from.
 type DigestInput struct {
 	Territory string
-	Week      string // the local date the digest is due, YYYY-MM-DD
+	Week      Date // the local date the digest is due
 	AsOf      time.Time
 	Rollup    Rollup       // the territory's gap roll-up at AsOf
 	Gaps      []AccountGap // the gaps of the roll-up's accounts, for the uncovered categories
@@ -229,7 +228,7 @@ type DigestInput struct {
 // BuildDigest computes a territory's weekly digest.
 func BuildDigest(in DigestInput) Digest {
 	asOf := Day(in.AsOf)
-	d := Digest{Territory: in.Territory, Week: in.Week, AsOf: asOf.Format(DateLayout),
+	d := Digest{Territory: in.Territory, Week: in.Week, AsOf: DateOf(asOf),
 		Accounts: in.Rollup.Accounts, Totals: in.Rollup.Totals, FirstDigest: in.Previous == nil,
 		Whitespace: []Whitespace{}, Closing: []ClosingOpportunity{}, Movers: []TierMove{},
 		LatePayers: []LatePayer{}, Categories: []DigestCategory{}, tiers: map[string]string{}}
@@ -352,11 +351,11 @@ func closing(opps []Opportunity, asOf time.Time, name func(string) string) ([]Cl
 		total += o.Value
 		all = append(all, ClosingOpportunity{OppID: o.ID, AccountID: o.AccountID, AccountName: name(o.AccountID),
 			Name: o.Name, Category: o.Category, Value: o.Value, Stage: o.Stage, Probability: o.Probability,
-			CloseDate: Day(o.CloseDate).Format(DateLayout), DaysToClose: int(DayNumber(o.CloseDate) - DayNumber(asOf)),
+			CloseDate: DateOf(o.CloseDate), DaysToClose: int(DayNumber(o.CloseDate) - DayNumber(asOf)),
 			Competitor: o.Competitor, NextStep: o.NextStep})
 	}
 	slices.SortFunc(all, func(a, b ClosingOpportunity) int {
-		return cmp.Or(cmp.Compare(b.Value, a.Value), cmp.Compare(a.CloseDate, b.CloseDate), cmp.Compare(a.OppID, b.OppID))
+		return cmp.Or(cmp.Compare(b.Value, a.Value), a.CloseDate.Compare(b.CloseDate), cmp.Compare(a.OppID, b.OppID))
 	})
 	n := min(len(all), DigestTop)
 	return all[:n:n], len(all) - n, total
@@ -423,7 +422,7 @@ func (g *Gaps) TerritoryAccountGaps(ctx context.Context, territory string, asOf 
 	if err != nil {
 		return nil, fmt.Errorf("gaps of %s: %w", territory, err)
 	}
-	r := ComputeRollup(territory, c.asOf.Format(DateLayout), gaps)
+	r := ComputeRollup(territory, DateOf(c.asOf), gaps)
 	g.mu.Lock()
 	if _, ok := c.rollups[territory]; !ok {
 		c.rollups[territory] = r

@@ -69,8 +69,8 @@ func digestInput() domain.DigestInput {
 		return i
 	}
 	return domain.DigestInput{
-		Territory: "North", Week: "2026-11-30", AsOf: time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC),
-		Rollup: domain.ComputeRollup("North", "2026-11-27", gaps), Gaps: gaps,
+		Territory: "North", Week: domain.NewDate(2026, 11, 30), AsOf: time.Date(2026, 11, 27, 15, 0, 0, 0, time.UTC),
+		Rollup: domain.ComputeRollup("North", domain.NewDate(2026, 11, 27), gaps), Gaps: gaps,
 		Grades: []domain.Grade{
 			grade("A1", "Acme", "North", domain.TierBusinessBuild),
 			grade("A2", "Birch", "North", domain.TierOperationalDrain),
@@ -104,7 +104,7 @@ func digestInput() domain.DigestInput {
 		Growth: domain.Growth{Scope: domain.ScopeTerritory, Key: "North", Name: "North", Year: 2026, HasObjective: true,
 			Target: 100000, YTD: 80000, Expected: 90000, Pace: fptr(80000.0 / 90000), Projection: 88000, NeededPerMonth: fptr(20000)},
 		Settings: domain.GradeSettings{CostOfCapital: 0.10},
-		Previous: &domain.DigestSnapshot{Territory: "North", Week: "2026-11-23", AsOf: "2026-11-20",
+		Previous: &domain.DigestSnapshot{Territory: "North", Week: domain.NewDate(2026, 11, 23), AsOf: domain.NewDate(2026, 11, 20),
 			Current: 3500, Potential: 13000, Gap: 9500, Share: 3500.0 / 13000,
 			Tiers: map[string]string{
 				"A1": domain.TierCoreCustomer,   // now Business Build: up
@@ -120,8 +120,8 @@ func TestBuildDigest(t *testing.T) {
 	in := digestInput()
 	got := domain.BuildDigest(in)
 	want := domain.Digest{
-		Territory: "North", Week: "2026-11-30", AsOf: "2026-11-27", Accounts: 5, Totals: in.Rollup.Totals,
-		Change: &domain.DigestChange{Since: "2026-11-23", Current: 500, Potential: 700, Gap: 200,
+		Territory: "North", Week: domain.NewDate(2026, 11, 30), AsOf: domain.NewDate(2026, 11, 27), Accounts: 5, Totals: in.Rollup.Totals,
+		Change: &domain.DigestChange{Since: domain.NewDate(2026, 11, 23), Current: 500, Potential: 700, Gap: 200,
 			Share: 4000.0/13700 - 3500.0/13000},
 		// Uncovered GP × tier weight. Birch's welding has the most uncovered GP (1,000)
 		// but Birch is an Operational Drain (×0.25); Dune, not graded, counts half.
@@ -134,11 +134,11 @@ func TestBuildDigest(t *testing.T) {
 		},
 		WhitespaceMore: 1, // Acme's abrasives; Acme's safety is covered by pipeline
 		Closing: []domain.ClosingOpportunity{
-			{OppID: "O1", AccountID: "A1", AccountName: "Acme", Name: "Deal O1", Category: "Welding", Value: 5000, Stage: "proposal", Probability: 0.5, CloseDate: "2026-12-27", DaysToClose: 30},
-			{OppID: "O7", AccountID: "A3", AccountName: "Cedar", Name: "Deal O7", Category: "Welding", Value: 1000, Stage: "negotiation", Probability: 0.5, CloseDate: "2026-11-28", DaysToClose: 1},
-			{OppID: "O9", AccountID: "A4", AccountName: "Dune", Name: "Deal O9", Category: "Welding", Value: 400, Stage: "qualify", Probability: 0.5, CloseDate: "2026-12-10", DaysToClose: 13},
-			{OppID: "O10", AccountID: "A5", AccountName: "Elm", Name: "Deal O10", Category: "Welding", Value: 300, Stage: "qualify", Probability: 0.5, CloseDate: "2026-12-11", DaysToClose: 14},
-			{OppID: "O11", AccountID: "A5", AccountName: "Elm", Name: "Deal O11", Category: "Welding", Value: 200, Stage: "qualify", Probability: 0.5, CloseDate: "2026-12-12", DaysToClose: 15},
+			{OppID: "O1", AccountID: "A1", AccountName: "Acme", Name: "Deal O1", Category: "Welding", Value: 5000, Stage: "proposal", Probability: 0.5, CloseDate: domain.NewDate(2026, 12, 27), DaysToClose: 30},
+			{OppID: "O7", AccountID: "A3", AccountName: "Cedar", Name: "Deal O7", Category: "Welding", Value: 1000, Stage: "negotiation", Probability: 0.5, CloseDate: domain.NewDate(2026, 11, 28), DaysToClose: 1},
+			{OppID: "O9", AccountID: "A4", AccountName: "Dune", Name: "Deal O9", Category: "Welding", Value: 400, Stage: "qualify", Probability: 0.5, CloseDate: domain.NewDate(2026, 12, 10), DaysToClose: 13},
+			{OppID: "O10", AccountID: "A5", AccountName: "Elm", Name: "Deal O10", Category: "Welding", Value: 300, Stage: "qualify", Probability: 0.5, CloseDate: domain.NewDate(2026, 12, 11), DaysToClose: 14},
+			{OppID: "O11", AccountID: "A5", AccountName: "Elm", Name: "Deal O11", Category: "Welding", Value: 200, Stage: "qualify", Probability: 0.5, CloseDate: domain.NewDate(2026, 12, 12), DaysToClose: 15},
 		},
 		ClosingMore: 1, ClosingValue: 5000 + 1000 + 400 + 300 + 200 + 100,
 		Movers: []domain.TierMove{
@@ -171,7 +171,7 @@ func TestBuildDigest(t *testing.T) {
 		t.Errorf("totals %+v, want current 4,000, potential 13,700, gap 9,700", got.Totals)
 	}
 
-	wantSnap := domain.DigestSnapshot{Territory: "North", Week: "2026-11-30", AsOf: "2026-11-27",
+	wantSnap := domain.DigestSnapshot{Territory: "North", Week: domain.NewDate(2026, 11, 30), AsOf: domain.NewDate(2026, 11, 27),
 		Current: 4000, Potential: 13700, Gap: 9700, Share: 4000.0 / 13700,
 		Tiers: map[string]string{"A1": domain.TierBusinessBuild, "A2": domain.TierOperationalDrain,
 			"A3": domain.TierCoreCustomer, "A5": domain.TierConvenientSale}}
@@ -221,8 +221,8 @@ func TestBuildDigestFirst(t *testing.T) {
 // TestBuildDigestEmpty checks that a territory without accounts has empty lists, not
 // nil ones (JSON []).
 func TestBuildDigestEmpty(t *testing.T) {
-	d := domain.BuildDigest(domain.DigestInput{Territory: "Empty", Week: "2026-11-30", AsOf: day("2026-11-27"),
-		Rollup: domain.ComputeRollup("Empty", "2026-11-27", nil)})
+	d := domain.BuildDigest(domain.DigestInput{Territory: "Empty", Week: domain.NewDate(2026, 11, 30), AsOf: day("2026-11-27"),
+		Rollup: domain.ComputeRollup("Empty", domain.NewDate(2026, 11, 27), nil)})
 	b, err := json.Marshal(d)
 	if err != nil {
 		t.Fatal(err)

@@ -130,7 +130,7 @@ type AccountGap struct {
 	// Industry is the account's, for the deal suggestions' best sellers (not in the
 	// gap's JSON, which names the account without it).
 	Industry   string        `json:"-"`
-	AsOf       string        `json:"as_of"`
+	AsOf       Date          `json:"as_of"`
 	Categories []CategoryGap `json:"categories"`
 	Totals     GapTotals     `json:"totals"`
 	// Trend of the account's whole revenue, last three months against the same months a
@@ -201,7 +201,7 @@ func ComputeAccountGap(in GapInput) AccountGap {
 	}
 	out := AccountGap{
 		AccountID: in.Account.ID, Name: in.Account.Name, Territory: in.Account.Territory,
-		Owner: in.Account.Owner, Industry: in.Account.Industry, AsOf: Day(in.AsOf).Format(DateLayout),
+		Owner: in.Account.Owner, Industry: in.Account.Industry, AsOf: DateOf(in.AsOf),
 		Categories: make([]CategoryGap, 0, len(cats)),
 	}
 	// Sums run over the categories in name order, so that the same data gives the same

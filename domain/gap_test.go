@@ -120,7 +120,7 @@ func TestComputeAccountGap(t *testing.T) {
 	}
 	got := domain.ComputeAccountGap(in)
 	want := domain.AccountGap{
-		AccountID: "A1", Name: "Acme", Territory: "North", Owner: "rita@example.com", AsOf: "2026-11-27",
+		AccountID: "A1", Name: "Acme", Territory: "North", Owner: "rita@example.com", AsOf: domain.NewDate(2026, 11, 27),
 		Categories: []domain.CategoryGap{
 			{Category: "Fasteners", Current: 10000, Potential: 40000, PotentialSource: "estimate", Competitor: "Fastenal",
 				Gap: 30000, Share: 0.25, GPRate: 0.4, GapGP: 12000, Pipeline: 12000, WeightedPipeline: 6000,
@@ -174,9 +174,9 @@ func TestComputeAccountGapSameBits(t *testing.T) {
 		}
 	}
 	gaps := []domain.AccountGap{want, want, want}
-	wantMarket := domain.ComputeMarket("2026-11-27", gaps)
+	wantMarket := domain.ComputeMarket(domain.NewDate(2026, 11, 27), gaps)
 	for range 20 {
-		if diff := cmp.Diff(wantMarket, domain.ComputeMarket("2026-11-27", gaps)); diff != "" {
+		if diff := cmp.Diff(wantMarket, domain.ComputeMarket(domain.NewDate(2026, 11, 27), gaps)); diff != "" {
 			t.Fatalf("ComputeMarket differs from one run to the next (-first +later):\n%s", diff)
 		}
 	}

@@ -262,7 +262,7 @@ func (g *Gaps) TerritoryGap(ctx context.Context, territory string, asOf time.Tim
 	if err != nil {
 		return Rollup{}, err
 	}
-	r = ComputeRollup(territory, c.asOf.Format(DateLayout), gaps)
+	r = ComputeRollup(territory, DateOf(c.asOf), gaps)
 	g.mu.Lock()
 	c.rollups[territory] = r
 	g.mu.Unlock()
@@ -285,7 +285,7 @@ func (g *Gaps) MarketGap(ctx context.Context, asOf time.Time) (Market, error) {
 	if err != nil {
 		return Market{}, err
 	}
-	mk := ComputeMarket(c.asOf.Format(DateLayout), gaps)
+	mk := ComputeMarket(DateOf(c.asOf), gaps)
 	g.mu.Lock()
 	c.market = &mk
 	g.mu.Unlock()

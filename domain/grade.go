@@ -186,7 +186,7 @@ type Grade struct {
 	AccountID string           `json:"account_id"`
 	Name      string           `json:"name"`
 	Territory string           `json:"territory"`
-	AsOf      string           `json:"as_of"`
+	AsOf      Date             `json:"as_of"`
 	Score     float64          `json:"score"`
 	Tier      string           `json:"tier"`
 	Criteria  []CriterionScore `json:"criteria"`
@@ -228,8 +228,8 @@ type Overdue struct {
 type OverdueInvoice struct {
 	InvoiceID   string  `json:"invoice_id"`
 	Amount      float64 `json:"amount" money:"amount"`
-	InvoiceDate string  `json:"invoice_date"`
-	DueDate     string  `json:"due_date"`
+	InvoiceDate Date    `json:"invoice_date"`
+	DueDate     Date    `json:"due_date"`
 	DaysPastDue int     `json:"days_past_due"`
 }
 
@@ -253,8 +253,8 @@ func SummarizeOverdue(invoices []Invoice, asOf time.Time) *Overdue {
 		o.Invoices++
 		o.Amount += inv.Amount
 		if o.Invoices == 1 || late > o.Oldest.DaysPastDue || (late == o.Oldest.DaysPastDue && inv.Amount > o.Oldest.Amount) {
-			o.Oldest = OverdueInvoice{InvoiceID: inv.ID, Amount: inv.Amount, InvoiceDate: inv.InvoiceDate.Format(DateLayout),
-				DueDate: inv.DueDate.Format(DateLayout), DaysPastDue: late}
+			o.Oldest = OverdueInvoice{InvoiceID: inv.ID, Amount: inv.Amount, InvoiceDate: DateOf(inv.InvoiceDate),
+				DueDate: DateOf(inv.DueDate), DaysPastDue: late}
 		}
 	}
 	return o
@@ -442,7 +442,7 @@ func ComputeGrade(in GradeInput, s GradeSettings) Grade {
 // book; s must be valid. An account without any data (see GradeFacts.HasData) is
 // returned with Graded false, score 0 and no tier.
 func GradeAccount(a Account, f GradeFacts, book *GradeBook, s GradeSettings, asOf time.Time) Grade {
-	g := Grade{AccountID: a.ID, Name: a.Name, Territory: a.Territory, AsOf: Day(asOf).Format(DateLayout),
+	g := Grade{AccountID: a.ID, Name: a.Name, Territory: a.Territory, AsOf: DateOf(asOf),
 		Revenue: f.Revenue, GP: f.Revenue - f.Cost, Graded: f.HasData(), Criteria: []CriterionScore{}, Lifts: []Lift{}}
 	if !g.Graded {
 		for _, c := range criteria {

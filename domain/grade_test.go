@@ -448,13 +448,13 @@ func TestSummarizeOverdue(t *testing.T) {
 			invoices: []domain.Invoice{inv("I-1", "2026-09-27", "2026-10-27", "", 500), inv("I-2", "2025-05-24", "2025-06-23", "2026-12-01", 10208),
 				inv("I-3", "2026-01-01", "2026-01-31", "2026-02-01", 900)},
 			want: &domain.Overdue{Invoices: 2, Amount: 10708, Oldest: domain.OverdueInvoice{InvoiceID: "I-2", Amount: 10208,
-				InvoiceDate: "2025-05-24", DueDate: "2025-06-23", DaysPastDue: 522}},
+				InvoiceDate: domain.NewDate(2025, 5, 24), DueDate: domain.NewDate(2025, 6, 23), DaysPastDue: 522}},
 		},
 		{
 			name:     "of the same age, the largest",
 			invoices: []domain.Invoice{inv("I-1", "2026-01-01", "2026-01-31", "", 500), inv("I-2", "2026-01-01", "2026-01-31", "", 700)},
 			want: &domain.Overdue{Invoices: 2, Amount: 1200, Oldest: domain.OverdueInvoice{InvoiceID: "I-2", Amount: 700,
-				InvoiceDate: "2026-01-01", DueDate: "2026-01-31", DaysPastDue: 300}},
+				InvoiceDate: domain.NewDate(2026, 1, 1), DueDate: domain.NewDate(2026, 1, 31), DaysPastDue: 300}},
 		},
 	}
 	for _, tt := range tests {

@@ -68,15 +68,16 @@ type Mover struct {
 // TerritoryGrades is the grading of a territory's accounts.
 type TerritoryGrades struct {
 	Territory string        `json:"territory"`
-	AsOf      string        `json:"as_of"`
+	AsOf      Date          `json:"as_of"`
 	Tiers     []TierSummary `json:"tiers"` // all four, best first
 	// Ungraded counts the accounts with no data in W.
 	Ungraded int `json:"ungraded"`
 	// Accounts are the graded accounts, best score first.
 	Accounts []GradeLine `json:"accounts"`
-	// Since is the as-of date of the previous stored grading ("" when there is none);
-	// Movers are the accounts whose tier changed since, biggest moves first.
-	Since  string  `json:"since,omitempty"`
+	// Since is the as-of date of the previous stored grading (zero, and left out of
+	// the JSON, when there is none); Movers are the accounts whose tier changed since,
+	// biggest moves first.
+	Since  Date    `json:"since,omitzero"`
 	Movers []Mover `json:"movers"`
 
 	version int64
@@ -255,7 +256,7 @@ func (g *Grades) Territory(ctx context.Context, territory string, asOf time.Time
 	if err != nil {
 		return TerritoryGrades{}, err
 	}
-	t := TerritoryGrades{Territory: territory, AsOf: b.asOf.Format(DateLayout), Accounts: []GradeLine{}, Movers: []Mover{},
+	t := TerritoryGrades{Territory: territory, AsOf: DateOf(b.asOf), Accounts: []GradeLine{}, Movers: []Mover{},
 		version: b.version}
 	byTier := map[string]*TierSummary{}
 	for _, name := range tiers {
@@ -289,7 +290,7 @@ func (g *Grades) Territory(ctx context.Context, territory string, asOf time.Time
 	case err != nil:
 		return TerritoryGrades{}, fmt.Errorf("previous grading: %w", err)
 	}
-	t.Since = prev.AsOf.Format(DateLayout)
+	t.Since = DateOf(prev.AsOf)
 	rank := map[string]int{}
 	for i, name := range tiers {
 		rank[name] = i
@@ -316,11 +317,10 @@ func (g *Grades) Remember(ctx context.Context, t TerritoryGrades) error {
 	if g.Gradings == nil {
 		return nil
 	}
-	asOf, err := ParseDate(t.AsOf)
-	if err != nil {
-		return err
+	if t.AsOf.IsZero() {
+		return Errorf(EINVALID, "the grading of %s has no as-of date", t.Territory)
 	}
-	gr := Grading{Territory: t.Territory, AsOf: asOf, Version: t.version, Marks: make([]GradeMark, len(t.Accounts))}
+	gr := Grading{Territory: t.Territory, AsOf: t.AsOf.Time(), Version: t.version, Marks: make([]GradeMark, len(t.Accounts))}
 	for i, a := range t.Accounts {
 		gr.Marks[i] = GradeMark{AccountID: a.AccountID, Tier: a.Tier, Score: a.Score}
 	}

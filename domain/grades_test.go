@@ -139,7 +139,7 @@ func TestGradesTerritory(t *testing.T) {
 	// A1 Core Customer (3); A2: spend 1, margin 10%/38%: 1, payment 60 days: 1:
 	// Operational Drain; A4 has no data.
 	want := map[string]int{domain.TierBusinessBuild: 0, domain.TierCoreCustomer: 1, domain.TierConvenientSale: 0, domain.TierOperationalDrain: 1}
-	if diff := cmp.Diff(want, counts); diff != "" || tg.Ungraded != 1 || tg.Since != "" || len(tg.Movers) != 0 {
+	if diff := cmp.Diff(want, counts); diff != "" || tg.Ungraded != 1 || !tg.Since.IsZero() || len(tg.Movers) != 0 {
 		t.Errorf("tiers (-want +got):\n%s\n%+v", diff, tg)
 	}
 	if len(tg.Accounts) != 2 || tg.Accounts[0].AccountID != "A1" {

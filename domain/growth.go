@@ -20,7 +20,7 @@ type Growth struct {
 	Key            string         `json:"key"`
 	Name           string         `json:"name"`
 	Year           int            `json:"year"`
-	AsOf           string         `json:"as_of"`
+	AsOf           Date           `json:"as_of"`
 	Target         float64        `json:"target,omitempty" money:"amount"`
 	GPTarget       float64        `json:"gp_target,omitempty" money:"amount"`
 	SetBy          string         `json:"set_by,omitempty"`
@@ -39,7 +39,7 @@ type Growth struct {
 	YoY         *float64 `json:"yoy"`
 	// LastYearFrom is set when the sales on file begin after 1 January of the year
 	// before (the date they begin): YTDLastYear is then partial and YoY nil.
-	LastYearFrom string  `json:"last_year_from,omitempty"`
+	LastYearFrom Date    `json:"last_year_from,omitzero"`
 	GPYTD        float64 `json:"gp_ytd" money:"amount"`
 	HasObjective bool    `json:"has_objective"`
 	// Without an objective: revenue over W plus 20% of the gap, for SuggestedYear (the
@@ -113,7 +113,7 @@ func ComputeGrowth(in GrowthInput) Growth {
 	at, _, _, started := GrowthPeriods(a, year)
 	jan1 := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
 	daysInYear := int(time.Date(year+1, 1, 1, 0, 0, 0, 0, time.UTC).Sub(jan1).Hours() / 24)
-	g := Growth{Scope: in.Scope, Key: in.Key, Name: in.Name, Year: year, AsOf: at.Format(DateLayout),
+	g := Growth{Scope: in.Scope, Key: in.Key, Name: in.Name, Year: year, AsOf: DateOf(at),
 		RevenueW: in.RevenueW, GapTotal: in.Gap, DaysLeft: daysInYear}
 	if started {
 		elapsedDays := int(at.Sub(jan1).Hours()/24) + 1
@@ -123,7 +123,7 @@ func ComputeGrowth(in GrowthInput) Growth {
 		g.Projection = g.YTD / g.Elapsed
 		switch lastJan1 := jan1.AddDate(-1, 0, 0); {
 		case !in.SalesFrom.IsZero() && Day(in.SalesFrom).After(lastJan1):
-			g.LastYearFrom = Day(in.SalesFrom).Format(DateLayout)
+			g.LastYearFrom = DateOf(in.SalesFrom)
 		case g.YTDLastYear != 0:
 			y := g.YTD/g.YTDLastYear - 1
 			g.YoY = &y

@@ -36,7 +36,7 @@ type CategoryRollup struct {
 // the accounts that matter most.
 type Rollup struct {
 	Territory  string           `json:"territory,omitempty"`
-	AsOf       string           `json:"as_of"`
+	AsOf       Date             `json:"as_of"`
 	Accounts   int              `json:"accounts"`
 	Totals     GapTotals        `json:"totals"`
 	Categories []CategoryRollup `json:"categories"`
@@ -54,7 +54,7 @@ const RollupTop = 10
 // ComputeRollup sums account gaps over a territory (name) or any set of accounts. The
 // sums run in the order of gaps (the store's order of accounts) and of each gap's
 // categories, so that the same gaps give the same bits.
-func ComputeRollup(name, asOf string, gaps []AccountGap) Rollup {
+func ComputeRollup(name string, asOf Date, gaps []AccountGap) Rollup {
 	r := Rollup{Territory: name, AsOf: asOf, Accounts: len(gaps)}
 	cats := map[string]*CategoryRollup{}
 	lines := make([]AccountLine, 0, len(gaps))
@@ -163,7 +163,7 @@ type Market struct {
 }
 
 // ComputeMarket rolls every account's gap up by territory and over the whole market.
-func ComputeMarket(asOf string, gaps []AccountGap) Market {
+func ComputeMarket(asOf Date, gaps []AccountGap) Market {
 	m := Market{Rollup: ComputeRollup("", asOf, gaps)}
 	byT := map[string]*TerritoryShare{}
 	for _, g := range gaps {

@@ -24,12 +24,12 @@ func TestComputeRollup(t *testing.T) {
 			Totals: domain.GapTotals{Current: 300, Potential: 600, Gap: 300, GapGP: 90, Pipeline: 300, WeightedPipeline: 150}},
 		{AccountID: "A3", Name: "Calm", Territory: "South"},
 	}
-	got := domain.ComputeRollup("North", "2026-11-27", gaps)
+	got := domain.ComputeRollup("North", domain.NewDate(2026, 11, 27), gaps)
 	a1 := domain.AccountLine{AccountID: "A1", Name: "Acme", Territory: "North", Current: 150, Potential: 450, Gap: 300,
 		GapGP: 120, Uncovered: 250, Trend: ptr(-0.3), AtRisk: true, AtRiskCategories: []string{"Safety", "Fasteners"}}
 	a2 := domain.AccountLine{AccountID: "A2", Name: "Bolt", Territory: "North", Current: 300, Potential: 600, Gap: 300, GapGP: 90}
 	want := domain.Rollup{
-		Territory: "North", AsOf: "2026-11-27", Accounts: 3,
+		Territory: "North", AsOf: domain.NewDate(2026, 11, 27), Accounts: 3,
 		Totals: domain.GapTotals{Current: 450, Potential: 1050, Gap: 600, Share: 450.0 / 1050, GapGP: 210, Pipeline: 350, WeightedPipeline: 175, Uncovered: 250},
 		Categories: []domain.CategoryRollup{
 			{Category: "Fasteners", GapTotals: domain.GapTotals{Current: 400, Potential: 1000, Gap: 600, Share: 0.4, GapGP: 210, Pipeline: 350, WeightedPipeline: 175, Uncovered: 250}, AtRiskAccounts: 1},
@@ -43,7 +43,7 @@ func TestComputeRollup(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 
-	m := domain.ComputeMarket("2026-11-27", gaps)
+	m := domain.ComputeMarket(domain.NewDate(2026, 11, 27), gaps)
 	wantT := []domain.TerritoryShare{
 		{Territory: "North", Accounts: 2, Current: 450, Potential: 1050, Gap: 600, Share: 450.0 / 1050, GapGP: 210, Uncovered: 250},
 		{Territory: "South", Accounts: 1},
@@ -78,7 +78,7 @@ func TestComputeGrowth(t *testing.T) {
 			// still to sell 320,000 over 12 × 275/365 months. 45,000 against 40,000 a
 			// year earlier: +12.5%.
 			name: "on an objective", asOf: "2026-03-31", obj: obj, ytd: 45000, last: 40000,
-			want: with(domain.Growth{Year: 2026, AsOf: "2026-03-31", Target: 365000, GPTarget: 100000, SetBy: "nora@example.com",
+			want: with(domain.Growth{Year: 2026, AsOf: domain.NewDate(2026, 3, 31), Target: 365000, GPTarget: 100000, SetBy: "nora@example.com",
 				YTD: 45000, GPYTD: 15000, YTDLastYear: 40000, YoY: ptr(0.125), Elapsed: 90.0 / 365, DaysLeft: 275, Expected: 90000,
 				Pace: ptr(0.5), Projection: 182500, NeededPerMonth: ptr(320000 * 365.0 / 3300), HasObjective: true}),
 		},
@@ -86,65 +86,65 @@ func TestComputeGrowth(t *testing.T) {
 			// 325 of 365 days: 40 left, fewer than 45. needed_per_month is computed as
 			// before: 65,000 over 12 × 40/365 months.
 			name: "40 days left", asOf: "2026-11-21", obj: obj, ytd: 300000, last: 40000,
-			want: with(domain.Growth{Year: 2026, AsOf: "2026-11-21", Target: 365000, GPTarget: 100000, SetBy: "nora@example.com",
+			want: with(domain.Growth{Year: 2026, AsOf: domain.NewDate(2026, 11, 21), Target: 365000, GPTarget: 100000, SetBy: "nora@example.com",
 				YTD: 300000, GPYTD: 100000, YTDLastYear: 40000, YoY: ptr(6.5), Elapsed: 325.0 / 365, DaysLeft: 40, Expected: 325000,
 				Pace: ptr(300000.0 / 325000), Projection: 300000 * 365.0 / 325, NeededPerMonth: ptr(65000 * 365.0 / 480), HasObjective: true}),
 		},
 		{
 			name: "31 December of a leap year: closed", asOf: "2024-12-31", obj: obj, ytd: 400000,
-			want: with(domain.Growth{Year: 2024, AsOf: "2024-12-31", Target: 365000, GPTarget: 100000, SetBy: "nora@example.com",
+			want: with(domain.Growth{Year: 2024, AsOf: domain.NewDate(2024, 12, 31), Target: 365000, GPTarget: 100000, SetBy: "nora@example.com",
 				YTD: 400000, GPYTD: 400000.0 / 3, Elapsed: 1, DaysLeft: 0, Expected: 365000,
 				Pace: ptr(400000.0 / 365000), Projection: 400000, HasObjective: true}),
 		},
 		{
 			// A past year is read as of its 31 December.
 			name: "past year", asOf: "2026-03-31", year: 2025, obj: obj, ytd: 300000, last: 250000,
-			want: with(domain.Growth{Year: 2025, AsOf: "2025-12-31", Target: 365000, GPTarget: 100000, SetBy: "nora@example.com",
+			want: with(domain.Growth{Year: 2025, AsOf: domain.NewDate(2025, 12, 31), Target: 365000, GPTarget: 100000, SetBy: "nora@example.com",
 				YTD: 300000, GPYTD: 100000, YTDLastYear: 250000, YoY: ptr(0.2), Elapsed: 1, DaysLeft: 0, Expected: 365000,
 				Pace: ptr(300000.0 / 365000), Projection: 300000, HasObjective: true}),
 		},
 		{
 			name: "past year without an objective: no suggestion", asOf: "2026-03-31", year: 2025, ytd: 300000,
-			want: with(domain.Growth{Year: 2025, AsOf: "2025-12-31", YTD: 300000, GPYTD: 100000, Elapsed: 1, Projection: 300000}),
+			want: with(domain.Growth{Year: 2025, AsOf: domain.NewDate(2025, 12, 31), YTD: 300000, GPYTD: 100000, Elapsed: 1, Projection: 300000}),
 		},
 		{
 			// A year after the as-of date's shows its target only.
 			name: "future year", asOf: "2026-03-31", year: 2027, obj: obj, ytd: 45000, last: 40000,
-			want: with(domain.Growth{Year: 2027, AsOf: "2026-03-31", Target: 365000, GPTarget: 100000, SetBy: "nora@example.com",
+			want: with(domain.Growth{Year: 2027, AsOf: domain.NewDate(2026, 3, 31), Target: 365000, GPTarget: 100000, SetBy: "nora@example.com",
 				DaysLeft: 365, HasObjective: true}),
 		},
 		{
 			name: "future year without an objective: suggested for it", asOf: "2026-03-31", year: 2027,
-			want: with(domain.Growth{Year: 2027, AsOf: "2026-03-31", DaysLeft: 365, SuggestedTarget: 160000, SuggestedYear: 2027}),
+			want: with(domain.Growth{Year: 2027, AsOf: domain.NewDate(2026, 3, 31), DaysLeft: 365, SuggestedTarget: 160000, SuggestedYear: 2027}),
 		},
 		{
 			// Nothing a year earlier: yoy is null.
 			name: "no objective", asOf: "2026-03-31", ytd: 45000,
-			want: with(domain.Growth{Year: 2026, AsOf: "2026-03-31", YTD: 45000, GPYTD: 15000, Elapsed: 90.0 / 365, DaysLeft: 275,
+			want: with(domain.Growth{Year: 2026, AsOf: domain.NewDate(2026, 3, 31), YTD: 45000, GPYTD: 15000, Elapsed: 90.0 / 365, DaysLeft: 275,
 				Projection: 182500, SuggestedTarget: 160000, SuggestedYear: 2026}),
 		},
 		{
 			// In the last quarter, the suggestion is for next year.
 			name: "no objective in the last quarter", asOf: "2026-10-01", ytd: 45000, last: 45000,
-			want: with(domain.Growth{Year: 2026, AsOf: "2026-10-01", YTD: 45000, GPYTD: 15000, YTDLastYear: 45000, YoY: ptr(0.0),
+			want: with(domain.Growth{Year: 2026, AsOf: domain.NewDate(2026, 10, 1), YTD: 45000, GPYTD: 15000, YTDLastYear: 45000, YoY: ptr(0.0),
 				Elapsed: 274.0 / 365, DaysLeft: 91, Projection: 45000 * 365.0 / 274, SuggestedTarget: 160000, SuggestedYear: 2027}),
 		},
 		{
 			// Sales on file begin in December of the year before: no comparison.
 			name: "last year partly on file", asOf: "2026-03-31", obj: obj, ytd: 45000, last: 4000, from: "2025-12-01",
-			want: with(domain.Growth{Year: 2026, AsOf: "2026-03-31", Target: 365000, GPTarget: 100000, SetBy: "nora@example.com",
-				YTD: 45000, GPYTD: 15000, YTDLastYear: 4000, LastYearFrom: "2025-12-01", Elapsed: 90.0 / 365, DaysLeft: 275, Expected: 90000,
+			want: with(domain.Growth{Year: 2026, AsOf: domain.NewDate(2026, 3, 31), Target: 365000, GPTarget: 100000, SetBy: "nora@example.com",
+				YTD: 45000, GPYTD: 15000, YTDLastYear: 4000, LastYearFrom: domain.NewDate(2025, 12, 1), Elapsed: 90.0 / 365, DaysLeft: 275, Expected: 90000,
 				Pace: ptr(0.5), Projection: 182500, NeededPerMonth: ptr(320000 * 365.0 / 3300), HasObjective: true}),
 		},
 		{
 			// Sales on file from 1 January of the year before: compared.
 			name: "last year wholly on file", asOf: "2026-03-31", ytd: 45000, last: 45000, from: "2025-01-01",
-			want: with(domain.Growth{Year: 2026, AsOf: "2026-03-31", YTD: 45000, GPYTD: 15000, YTDLastYear: 45000, YoY: ptr(0.0),
+			want: with(domain.Growth{Year: 2026, AsOf: domain.NewDate(2026, 3, 31), YTD: 45000, GPYTD: 15000, YTDLastYear: 45000, YoY: ptr(0.0),
 				Elapsed: 90.0 / 365, DaysLeft: 275, Projection: 182500, SuggestedTarget: 160000, SuggestedYear: 2026}),
 		},
 		{
 			name: "no objective on 30 September", asOf: "2026-09-30", ytd: 45000,
-			want: with(domain.Growth{Year: 2026, AsOf: "2026-09-30", YTD: 45000, GPYTD: 15000,
+			want: with(domain.Growth{Year: 2026, AsOf: domain.NewDate(2026, 9, 30), YTD: 45000, GPYTD: 15000,
 				Elapsed: 273.0 / 365, DaysLeft: 92, Projection: 45000 * 365.0 / 273, SuggestedTarget: 160000, SuggestedYear: 2026}),
 		},
 	}

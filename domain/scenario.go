@@ -180,7 +180,7 @@ type Scenario struct {
 	Channel     string       `json:"channel,omitempty"`
 	Thread      string       `json:"thread,omitempty"`
 	CreatedAt   time.Time    `json:"created_at"`
-	AsOf        string       `json:"as_of"` // the date the deal was priced at
+	AsOf        Date         `json:"as_of"` // the date the deal was priced at
 	Ledger      []LedgerItem `json:"ledger"`
 	Deal        Deal         `json:"deal"` // as priced when saved
 	// CostPerUse compares our SKUs of X with the competitor offers on file when saved.

@@ -163,8 +163,8 @@ func (s *Store) SaveDigestSnapshot(ctx context.Context, snap domain.DigestSnapsh
 	if snap.Territory == "" {
 		return domain.Errorf(domain.EINVALID, "a digest snapshot needs a territory")
 	}
-	if _, err := domain.ParseDate(snap.Week); err != nil {
-		return domain.Errorf(domain.EINVALID, "a digest snapshot's week must be a date (YYYY-MM-DD), not %q", snap.Week)
+	if snap.Week.IsZero() {
+		return domain.Errorf(domain.EINVALID, "a digest snapshot needs its week")
 	}
 	if snap.CreatedAt.IsZero() {
 		return domain.Errorf(domain.EINVALID, "a digest snapshot needs the time it was made")
@@ -175,7 +175,7 @@ func (s *Store) SaveDigestSnapshot(ctx context.Context, snap domain.DigestSnapsh
 	}
 	_, err = s.pool.Exec(ctx, `INSERT INTO digest_snapshots (territory, week, data, created_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (territory, week) DO UPDATE SET data = excluded.data, created_at = excluded.created_at`,
-		snap.Territory, snap.Week, string(data), snap.CreatedAt.UTC().Format(time.RFC3339Nano))
+		snap.Territory, snap.Week.String(), string(data), snap.CreatedAt.UTC().Format(time.RFC3339Nano))
 	if err != nil {
 		return fmt.Errorf("postgres: save digest snapshot of %s, week %s: %w", snap.Territory, snap.Week, err)
 	}

@@ -87,7 +87,7 @@ func testScenarioStore(t *testing.T, open func(t *testing.T) Store) {
 	// A priced ledger: terms (with what they were priced on), a yearly worth, a worth of
 	// 0 once, and an unpriced item (value null).
 	sc := domain.Scenario{AccountID: "A1", AccountName: "Acme", Author: "rita@example.com", Channel: "C1", Thread: "1700000000.1",
-		CreatedAt: time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC), AsOf: "2026-11-27",
+		CreatedAt: time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC), AsOf: domain.NewDate(2026, 11, 27),
 		Ledger: []domain.LedgerItem{{Side: domain.LedgerGive, Text: "net 60", Primary: true, Value: &terms,
 			Terms: &domain.TermsBasis{Today: 30, Days: 60, Revenue: 10300, CostOfCapital: 0.08}},
 			{Side: domain.LedgerGive, Text: "free freight", Worth: &worth, Value: &freight},
@@ -197,7 +197,8 @@ func testDigestSnapshots(t *testing.T, open func(t *testing.T) Store) {
 	}
 	at := time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)
 	snap := func(territory, week string, gap float64, tiers map[string]string) domain.DigestSnapshot {
-		return domain.DigestSnapshot{Territory: territory, Week: week, AsOf: week, Current: 100, Potential: 100 + gap,
+		w := domain.DateOf(Day(t, week))
+		return domain.DigestSnapshot{Territory: territory, Week: w, AsOf: w, Current: 100, Potential: 100 + gap,
 			Gap: gap, Share: 100 / (100 + gap), Tiers: tiers, CreatedAt: at}
 	}
 	first := snap("North", "2026-11-16", 50, map[string]string{"A1": domain.TierCoreCustomer})
@@ -242,9 +243,9 @@ func testDigestSnapshots(t *testing.T, open func(t *testing.T) Store) {
 		t.Errorf("data version %d → %d: snapshots are not data the figures read", v, v2)
 	}
 	for name, bad := range map[string]domain.DigestSnapshot{
-		"no territory": {Week: "2026-11-30", CreatedAt: at},
-		"bad week":     {Territory: "North", Week: "week 48", CreatedAt: at},
-		"no time":      {Territory: "North", Week: "2026-11-30"},
+		"no territory": {Week: domain.NewDate(2026, 11, 30), CreatedAt: at},
+		"no week":      {Territory: "North", CreatedAt: at},
+		"no time":      {Territory: "North", Week: domain.NewDate(2026, 11, 30)},
 	} {
 		if err := s.SaveDigestSnapshot(ctx, bad); domain.ErrorCode(err) != domain.EINVALID {
 			t.Errorf("%s: %v, want EINVALID", name, err)

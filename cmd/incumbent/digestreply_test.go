@@ -50,7 +50,7 @@ func openStore(t *testing.T, db string) *sqlite.Store {
 
 // lastWeek is North's digest of the week before: smaller, with Acme a Core Customer and
 // Birch a Core Customer too.
-var lastWeek = domain.DigestSnapshot{Territory: "North", Week: "2026-11-23", AsOf: "2026-11-23",
+var lastWeek = domain.DigestSnapshot{Territory: "North", Week: domain.NewDate(2026, 11, 23), AsOf: domain.NewDate(2026, 11, 23),
 	Current: 25000, Potential: 76000, Gap: 51000, Share: 25000.0 / 76000,
 	Tiers: map[string]string{"N1": domain.TierCoreCustomer, "N2": domain.TierCoreCustomer,
 		"N3": domain.TierConvenientSale, "N9": domain.TierBusinessBuild},
@@ -83,12 +83,12 @@ func TestDigestFigures(t *testing.T) {
 	elapsed := 331.0 / 365
 	want := domain.Digest{
 		// Friday 27 November, 04:30 in New York: the next digest is Monday's.
-		Territory: "North", Week: "2026-11-30", AsOf: "2026-11-27", Accounts: 4,
+		Territory: "North", Week: domain.NewDate(2026, 11, 30), AsOf: domain.NewDate(2026, 11, 27), Accounts: 4,
 		Totals: domain.GapTotals{Current: 27000, Potential: 76500, Gap: 49500, Share: 27000.0 / 76500,
 			GapGP:    10000*0.4 + 8000*0.2 + 15000*0.2 + 4000*0.35 + 10000*company + 2500*0.36,
 			Pipeline: 3000 + 6000 + 4000 + 2000 + 2500, WeightedPipeline: 1200 + 4200 + 800 + 600 + 250,
 			Uncovered: 4000 + 5000 + 11000 + 4000 + 7500 + 2500},
-		Change: &domain.DigestChange{Since: "2026-11-23", Current: 2000, Potential: 500, Gap: -1500,
+		Change: &domain.DigestChange{Since: domain.NewDate(2026, 11, 23), Current: 2000, Potential: 500, Gap: -1500,
 			Share: 27000.0/76500 - 25000.0/76000},
 		// Uncovered GP × tier weight: Birch's welding has the most uncovered GP (2,200)
 		// but Birch is an Operational Drain (×0.25).
@@ -109,9 +109,9 @@ func TestDigestFigures(t *testing.T) {
 		// O7 lost, O8 is South's.
 		Closing: []domain.ClosingOpportunity{
 			{OppID: "O2", AccountID: "N1", AccountName: "Acme Manufacturing", Name: "Bolt contract", Category: "Fasteners",
-				Value: 6000, Stage: "negotiation", Probability: 0.7, CloseDate: "2026-12-27", DaysToClose: 30, NextStep: "Send the revised price list"},
+				Value: 6000, Stage: "negotiation", Probability: 0.7, CloseDate: domain.NewDate(2026, 12, 27), DaysToClose: 30, NextStep: "Send the revised price list"},
 			{OppID: "O1", AccountID: "N1", AccountName: "Acme Manufacturing", Name: "Welding trial", Category: "Welding",
-				Value: 3000, Stage: "proposal", Probability: 0.4, CloseDate: "2026-12-15", DaysToClose: 18, NextStep: "Demo at the plant"},
+				Value: 3000, Stage: "proposal", Probability: 0.4, CloseDate: domain.NewDate(2026, 12, 15), DaysToClose: 18, NextStep: "Demo at the plant"},
 		},
 		ClosingValue: 9000,
 		Movers: []domain.TierMove{
@@ -220,7 +220,7 @@ func TestDigestScheduled(t *testing.T) {
 		}
 	}
 	d = r.Data.(domain.Digest)
-	if d.FirstDigest || d.Change == nil || d.Change.Since != "2026-11-30" || d.Change.Gap != 0 || len(d.Movers) != 0 {
+	if d.FirstDigest || d.Change == nil || d.Change.Since.String() != "2026-11-30" || d.Change.Gap != 0 || len(d.Movers) != 0 {
 		t.Errorf("second digest: first %v, change %+v, movers %v; want no change since 2026-11-30", d.FirstDigest, d.Change, d.Movers)
 	}
 	text = bot.RenderText(r)
@@ -229,10 +229,10 @@ func TestDigestScheduled(t *testing.T) {
 			t.Errorf("second digest lacks %q:\n%s", s, text)
 		}
 	}
-	if s, err := store.PreviousDigestSnapshot(ctx, "North", "2026-12-08"); err != nil || s.Week != "2026-12-07" {
+	if s, err := store.PreviousDigestSnapshot(ctx, "North", "2026-12-08"); err != nil || s.Week.String() != "2026-12-07" {
 		t.Errorf("latest snapshot: %+v, %v", s, err)
 	}
-	if s, err := store.PreviousDigestSnapshot(ctx, "North", "2026-12-07"); err != nil || s.Week != "2026-11-30" {
+	if s, err := store.PreviousDigestSnapshot(ctx, "North", "2026-12-07"); err != nil || s.Week.String() != "2026-11-30" {
 		t.Errorf("snapshot before 2026-12-07: %+v, %v", s, err)
 	}
 	if v, _ := store.DataVersion(ctx); v != version {

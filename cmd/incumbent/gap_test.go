@@ -52,7 +52,7 @@ func TestGapFormulas(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	want := domain.AccountGap{
-		AccountID: "A1", Name: "Acme Manufacturing", Territory: "North", Owner: "rita@example.com", AsOf: "2026-11-27",
+		AccountID: "A1", Name: "Acme Manufacturing", Territory: "North", Owner: "rita@example.com", AsOf: domain.NewDate(2026, 11, 27),
 		Categories: []domain.CategoryGap{
 			// 500 (2025-11-28) + 2,000 (2026-11-27); not 1,000 (2025-11-27) nor 9,990 (2026-11-28).
 			// Last 3 months 2,000 against 1,000 a year earlier (2025-11-27 is in that window).
@@ -87,8 +87,8 @@ func TestGapFormulas(t *testing.T) {
 	// Year to date: 800 (June) + 2,000 (27 November), GP 200 + 800; 331 of 365 days,
 	// 34 left. A year earlier, to 2025-11-27: 1,000 (+180%). No objective, and the last
 	// quarter has begun: for 2027, 3,300 over W plus 20% of the 14,500 gap.
-	wantG := domain.Growth{Scope: "account", Key: "A1", Name: "Acme Manufacturing", Year: 2026, AsOf: "2026-11-27",
-		YTD: 2800, GPYTD: 1000, YTDLastYear: 1000, LastYearFrom: "2025-11-27", DaysLeft: 34, Elapsed: 331.0 / 365, Projection: 2800 / (331.0 / 365),
+	wantG := domain.Growth{Scope: "account", Key: "A1", Name: "Acme Manufacturing", Year: 2026, AsOf: domain.NewDate(2026, 11, 27),
+		YTD: 2800, GPYTD: 1000, YTDLastYear: 1000, LastYearFrom: domain.NewDate(2025, 11, 27), DaysLeft: 34, Elapsed: 331.0 / 365, Projection: 2800 / (331.0 / 365),
 		SuggestedTarget: 6200, SuggestedYear: 2027, RevenueW: 3300, GapTotal: 14500}
 	if diff := cmp.Diff(inJSON(wantG), g, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
 		t.Errorf("growth acme (-want +got):\n%s", diff)

@@ -103,7 +103,7 @@ func TestGradeFormulas(t *testing.T) {
 				{Criterion: "payment", Score: 4, Threshold: 2, Saving: 500 * 147 * 0.08 / 365},
 			},
 			Overdue: &domain.Overdue{Invoices: 1, Amount: 500, Oldest: domain.OverdueInvoice{InvoiceID: "I5", Amount: 500,
-				InvoiceDate: "2026-06-01", DueDate: "2026-07-01", DaysPastDue: 149}},
+				InvoiceDate: domain.NewDate(2026, 6, 1), DueDate: domain.NewDate(2026, 7, 1), DaysPastDue: 149}},
 		}},
 		{"G3", domain.Grade{
 			// spend 1 of 3 below: 2. margin 0.4/0.365 = 1.096: 3. payment: I6 1,500 paid
@@ -133,7 +133,7 @@ func TestGradeFormulas(t *testing.T) {
 				{Criterion: "payment", Score: 2, Threshold: 45, Saving: 1800 * 47.5 * 0.08 / 365},
 			},
 			Overdue: &domain.Overdue{Invoices: 1, Amount: 300, Oldest: domain.OverdueInvoice{InvoiceID: "I8", Amount: 300,
-				InvoiceDate: "2025-05-01", DueDate: "2025-05-31", DaysPastDue: 545}},
+				InvoiceDate: domain.NewDate(2025, 5, 1), DueDate: domain.NewDate(2025, 5, 31), DaysPastDue: 545}},
 		}},
 		{"G5", domain.Grade{
 			// No sales: spend 1; margin, payment, inventory without data; 1 of 4 RFQs
@@ -159,14 +159,14 @@ func TestGradeFormulas(t *testing.T) {
 			Criteria: []domain.CriterionScore{{Name: "spend"}, {Name: "margin"}, {Name: "payment"}, {Name: "inventory"}, {Name: "new_business"}},
 			Lifts:    []domain.Lift{},
 			Overdue: &domain.Overdue{Invoices: 1, Amount: 700, Oldest: domain.OverdueInvoice{InvoiceID: "I7", Amount: 700,
-				InvoiceDate: "2025-01-15", DueDate: "2025-02-14", DaysPastDue: 651}},
+				InvoiceDate: domain.NewDate(2025, 1, 15), DueDate: domain.NewDate(2025, 2, 14), DaysPastDue: 651}},
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.account, func(t *testing.T) {
 			got := gradeJSON(t, db, "grade "+tt.account)
 			want := tt.want
-			want.AccountID, want.Name, want.Territory, want.AsOf, want.Graded = got.AccountID, got.Name, got.Territory, "2026-11-27", tt.account != "G4"
+			want.AccountID, want.Name, want.Territory, want.AsOf, want.Graded = got.AccountID, got.Name, got.Territory, domain.NewDate(2026, 11, 27), tt.account != "G4"
 			if want.Graded {
 				want.CompanyGPRate = company
 			}
@@ -212,7 +212,7 @@ func TestGradeReplies(t *testing.T) {
 	}
 	want := []domain.Mover{{AccountID: "G1", Name: "Granite Works", From: domain.TierCoreCustomer, To: domain.TierBusinessBuild,
 		FromScore: 3.15, ToScore: 3.35, Up: true}}
-	if diff := cmp.Diff(want, tg.Data.Movers, cmpopts.EquateApprox(0, 1e-9)); diff != "" || tg.Data.Since != "2026-11-27" {
+	if diff := cmp.Diff(want, tg.Data.Movers, cmpopts.EquateApprox(0, 1e-9)); diff != "" || tg.Data.Since.String() != "2026-11-27" {
 		t.Errorf("movers since %q (-want +got):\n%s", tg.Data.Since, diff)
 	}
 	tiers := map[string]int{}

@@ -32,7 +32,7 @@ func TestSameFiguresAsSQLite(t *testing.T) {
 	end := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
-	if _, err := demo.Write(ctx, data, demo.Options{Accounts: 200, Months: 24, End: end, Seed: 1}); err != nil {
+	if _, err := demo.Write(ctx, data, demo.Options{Accounts: 80, Months: 24, End: end, Seed: 1}); err != nil {
 		t.Fatal(err)
 	}
 	lite, err := sqlite.Open(ctx, filepath.Join(dir, "incumbent.db"))

@@ -278,8 +278,9 @@ func (b *Batch) Commit(context.Context) (int64, error) {
 		t.model = m
 	}
 	t.version++
-	b.s.cur.Store(t)
-	return t.version, nil
+	next := *t // not &b.t, which would keep the batch from the garbage collector
+	b.s.cur.Store(&next)
+	return next.version, nil
 }
 
 // Rollback discards the batch. It does nothing after Commit or Rollback, so it may be
@@ -327,6 +328,7 @@ func (b *Batch) applySales() {
 		slices.SortFunc(all, compareLines)
 		sales[acc] = all
 	}
+	b.added = nil
 	t.sales, t.sourceLines, t.salesLines, t.salesDays = sales, counts, 0, nil
 	for _, n := range counts {
 		t.salesLines += n

@@ -362,10 +362,11 @@ var rfqOutcomes = []domain.RFQOutcome{domain.RFQWon, domain.RFQLost, domain.RFQP
 func loadGradeInputs(t *tables) (*gradeInputs, error) {
 	in := &gradeInputs{invoices: map[string][]invoiceDays{}, commits: map[int64][]*commitTaken{},
 		byLine: map[[2]int64][]*commitTaken{}, rfqs: map[int64][]rfqDay{}, months: map[int64]struct{ y, m int32 }{}}
-	for id, invs := range t.idx.invoices.byAccount {
+	for id := range t.idx.invoices.byAccount {
 		if _, ok := t.accounts[id]; !ok {
 			continue
 		}
+		invs := t.idx.invoices.accounts(id)
 		out := make([]invoiceDays, len(invs))
 		for i, inv := range invs {
 			out[i] = invoiceDays{domain.DayNumber(inv.InvoiceDate), domain.DayNumber(inv.DueDate), domain.NoDay, inv.Amount}

@@ -48,43 +48,54 @@ type indexes struct {
 	objectives    map[int][]domain.Objective    // by year, by scope and key
 }
 
-// index is one table's records in the order of its reads, all and by account.
+// index is one table's records in the order of its reads, and where each account's
+// are in it.
 type index[R any] struct {
 	all       []R
-	byAccount map[string][]R
-	compare   func(a, b R) int
+	byAccount map[string][]int32 // ascending
 }
 
-// newIndex sorts the records of m by compare and groups them by account.
+// newIndex sorts the records of m by compare and finds each account's.
 func newIndex[K comparable, V, R any](m map[K]V, record func(V) R, accountOf func(R) string, compare func(a, b R) int) index[R] {
 	all := make([]R, 0, len(m))
 	for _, v := range m {
 		all = append(all, record(v))
 	}
 	slices.SortFunc(all, compare)
-	by := map[string][]R{}
-	for _, r := range all {
+	by := map[string][]int32{}
+	for i, r := range all {
 		a := accountOf(r)
-		by[a] = append(by[a], r)
+		by[a] = append(by[a], int32(i))
 	}
-	return index[R]{all: all, byAccount: by, compare: compare}
+	return index[R]{all: all, byAccount: by}
 }
 
 func same[R any](r R) R { return r }
+
+// accounts returns the records of the accounts, in the index's order.
+func (x index[R]) accounts(ids ...string) []R {
+	var at []int32
+	for _, id := range ids {
+		at = append(at, x.byAccount[id]...)
+	}
+	if len(ids) > 1 {
+		slices.Sort(at)
+	}
+	var out []R
+	for _, i := range at {
+		out = append(out, x.all[i])
+	}
+	return out
+}
 
 // scope returns the records of the scope's accounts, in the index's order (an account
 // id wins over a territory, as in SQLite's scopeWhere).
 func (x index[R]) scope(t *tables, sc domain.Scope) []R {
 	switch {
 	case sc.AccountID != "":
-		return slices.Clone(x.byAccount[sc.AccountID])
+		return x.accounts(sc.AccountID)
 	case sc.Territory != "":
-		var out []R
-		for _, id := range t.idx.accountsIn[sc.Territory] {
-			out = append(out, x.byAccount[id]...)
-		}
-		slices.SortStableFunc(out, x.compare) // by account id already; the order may be another
-		return out
+		return x.accounts(t.idx.accountsIn[sc.Territory]...)
 	}
 	return slices.Clone(x.all)
 }
@@ -315,15 +326,13 @@ func (s *DataStore) FindRFQs(_ context.Context, sc domain.Scope) ([]domain.RFQ, 
 func (s *DataStore) FindCompetitorOffers(_ context.Context, sc domain.Scope) ([]domain.CompetitorOffer, error) {
 	t := s.snapshot()
 	x := t.idx.offers
-	if sc.AccountID == "" && sc.Territory == "" {
-		return slices.Clone(x.all), nil
+	switch {
+	case sc.AccountID != "":
+		return x.accounts(sc.AccountID, ""), nil
+	case sc.Territory != "":
+		return x.accounts(append(slices.Clone(t.idx.accountsIn[sc.Territory]), "")...), nil
 	}
-	out := x.scope(t, sc)
-	if sc.AccountID != "" || !slices.Contains(t.idx.accountsIn[sc.Territory], "") {
-		out = append(out, x.byAccount[""]...)
-	}
-	slices.SortFunc(out, x.compare)
-	return out, nil
+	return slices.Clone(x.all), nil
 }
 
 // FindObjectives returns the objectives of the year, by scope and key.

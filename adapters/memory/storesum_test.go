@@ -33,9 +33,9 @@ func TestSQLiteSum(t *testing.T) {
 		"overflow":     {math.MaxFloat64, math.MaxFloat64, -math.MaxFloat64, 1},
 		"infinity":     {1, math.Inf(1), 2},
 	}
-	for i := range 200 {
+	for i := range 100 {
 		var xs []float64
-		for range 1 + r.IntN(400) {
+		for range 1 + r.IntN(200) {
 			xs = append(xs, cents([]float64{1, 100, 1e4, 1e6, 1e9}[i%5]))
 		}
 		tests["random "+string(rune('a'+i%26))+string(rune('a'+i/26))] = xs
@@ -71,7 +71,7 @@ func TestSQLiteSum(t *testing.T) {
 			differs++
 		}
 	}
-	if differs < 50 {
+	if differs < 25 {
 		t.Errorf("plain addition differs from SQLite's SUM in %d sums only: the test does not tell them apart", differs)
 	}
 }

@@ -70,6 +70,7 @@ func newIndex[K comparable, V, R any](m map[K]V, record func(V) R, accountOf fun
 	return index[R]{all: all, byAccount: by}
 }
 
+// same is the record of a table that stores its records as they are.
 func same[R any](r R) R { return r }
 
 // accounts returns the records of the accounts, in the index's order.
@@ -78,12 +79,15 @@ func (x index[R]) accounts(ids ...string) []R {
 	for _, id := range ids {
 		at = append(at, x.byAccount[id]...)
 	}
+	if len(at) == 0 {
+		return nil
+	}
 	if len(ids) > 1 {
 		slices.Sort(at)
 	}
-	var out []R
-	for _, i := range at {
-		out = append(out, x.all[i])
+	out := make([]R, len(at))
+	for j, i := range at {
+		out[j] = x.all[i]
 	}
 	return out
 }

@@ -1,6 +1,13 @@
-// Package memory keeps Incumbent's shared state in this process: event de-duplication,
-// the cursors of long replies, sessions and locks. It is the default when no Redis is configured, and
-// what the Redis adapter falls back on while Redis is down. Safe for concurrent use.
+// Package memory keeps Incumbent's state in this process's memory. It holds two stores,
+// both safe for concurrent use:
+//
+//   - Store, the shared state: event de-duplication, the cursors of long replies,
+//     sessions and locks. It is the default when no Redis is configured, and what the
+//     Redis adapter falls back on while Redis is down.
+//   - DataStore, the records and what is kept with them: everything the SQLite store
+//     keeps (domain.Store, the import batch, gradings, scenarios, conversations, digest
+//     snapshots and deliveries), with the SQLite store's figures to the bit, so that a
+//     test of the bot needs neither a database nor the binary.
 package memory
 
 import (

@@ -164,8 +164,8 @@ func (s *DataStore) SaveDigestSnapshot(_ context.Context, snap domain.DigestSnap
 	if snap.Territory == "" {
 		return domain.Errorf(domain.EINVALID, "a digest snapshot needs a territory")
 	}
-	if _, err := domain.ParseDate(snap.Week); err != nil {
-		return domain.Errorf(domain.EINVALID, "a digest snapshot's week must be a date (YYYY-MM-DD), not %q", snap.Week)
+	if snap.Week.IsZero() {
+		return domain.Errorf(domain.EINVALID, "a digest snapshot needs its week")
 	}
 	if snap.CreatedAt.IsZero() {
 		return domain.Errorf(domain.EINVALID, "a digest snapshot needs the time it was made")
@@ -183,7 +183,7 @@ func (s *DataStore) SaveDigestSnapshot(_ context.Context, snap domain.DigestSnap
 	if st.snapshots[snap.Territory] == nil {
 		st.snapshots[snap.Territory] = map[string][]byte{}
 	}
-	st.snapshots[snap.Territory][snap.Week] = data
+	st.snapshots[snap.Territory][snap.Week.String()] = data
 	return nil
 }
 

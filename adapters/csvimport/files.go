@@ -267,7 +267,7 @@ func readSalesFile(r *run, t *table, source string) int {
 		p, ok := t.product("sku")
 		s.SKU = p.SKU
 		if (s.Quantity < 0 && s.Amount > 0) || (s.Quantity > 0 && s.Amount < 0) {
-			t.bad("quantity", "%s and amount %s have opposite signs (a return has both negative)", t.str("quantity"), t.str("amount"))
+			t.bad("quantity", "%s and %s %s have opposite signs (a return has both negative)", t.str("quantity"), t.colName("amount"), t.str("amount"))
 		}
 		if t.str("cost") != "" {
 			s.Cost = t.num("cost", false, 0)

@@ -312,3 +312,108 @@ func TestMappingRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestMappingDataProblems: a problem in an export read through the mapping names the
+// export's file, line and header, with the value as the export writes it; the import is
+// refused whole, as with the standard files.
+func TestMappingDataProblems(t *testing.T) {
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join("testdata/mapping/export", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	customers, oct, nov := read("Customers.csv"), read("Invoice_Lines_2026-10.csv"), read("Invoice_Lines_2026-11.csv")
+	mapping := readTestMapping(t)
+	tests := []struct {
+		name    string
+		mapping string
+		files   map[string]string
+		want    []string
+	}{
+		{
+			name:  "not a number",
+			files: map[string]string{"Invoice_Lines_2026-11.csv": strings.Replace(nov, ";1.234;", ";1O;", 1)},
+			want:  []string{`Invoice_Lines_2026-11.csv:3: Qty: "1O" is not a number`},
+		},
+		{
+			name: "not a US date, bad grouping, an empty required value, opposite signs",
+			files: map[string]string{"Invoice_Lines_2026-10.csv": strings.NewReplacer(
+				"INV-1001;10/03/2026;10001;FAS-1", "INV-1001;13/45/2026;10001;FAS-1",
+				";800,00;", ";80.0,00;",
+				";PPE-1;", ";;",
+				";190,00;", ";-190,00;").Replace(oct)},
+			want: []string{
+				`Invoice_Lines_2026-10.csv:2: Invoice Date: "13/45/2026" is not a date (expected 01/02/2006, the mapping's date_format)`,
+				`Invoice_Lines_2026-10.csv:2: Qty: 10 and Ext Price -190.00 have opposite signs (a return has both negative)`,
+				`Invoice_Lines_2026-10.csv:3: Ext Price: "80.0,00" is not a number`,
+				`Invoice_Lines_2026-10.csv:4: Item: is required`,
+			},
+		},
+		{
+			name:    "a thousands separator the mapping does not name",
+			mapping: strings.Replace(mapping, "thousands = \".\"\ndelimiter", "delimiter", 1),
+			want: []string{
+				`Invoice_Lines_2026-10.csv:4: Qty: "1.500" is not a number (the decimal mark is ","; if "." separates thousands, say thousands = "." in the mapping)`,
+				`Invoice_Lines_2026-10.csv:4: Ext Price: "21.000,00" is not a number (the decimal mark is ","; if "." separates thousands, say thousands = "." in the mapping)`,
+				`Invoice_Lines_2026-10.csv:4: Ext Cost: "13.500,00" is not a number (the decimal mark is ","; if "." separates thousands, say thousands = "." in the mapping)`,
+				`Invoice_Lines_2026-11.csv:3: Qty: "1.234" is not a number (the decimal mark is ","; if "." separates thousands, say thousands = "." in the mapping)`,
+			},
+		},
+		{
+			name:  "an unknown account, a control character",
+			files: map[string]string{"Invoice_Lines_2026-11.csv": strings.NewReplacer(";10003;", ";99999;", "INV-1102", "INV-\x001102").Replace(nov)},
+			want: []string{
+				`Invoice_Lines_2026-11.csv:2: Customer No: unknown account "99999" (not in accounts.csv or the database)`,
+				`Invoice_Lines_2026-11.csv:3: Invoice: holds a control character (U+0000), which no value may: re-export the file as plain text`,
+			},
+		},
+		{
+			name: "a key twice across two exports, a constant once for every row",
+			mapping: strings.Replace(mapping, `territory = "Northeast"`, `territory = "Northest"`, 1),
+			files: map[string]string{"Customers_West.csv": strings.Replace(customers, "10002;", "10004;", 1)},
+			want: []string{
+				`Customers.csv:2: [accounts.constants] territory: unknown territory "Northest" (not in territories.csv or the database) (did you mean "Northeast"?)`,
+				`Customers_West.csv:2: [accounts.constants] territory: unknown territory "Northest" (not in territories.csv or the database) (did you mean "Northeast"?)`,
+				`Customers_West.csv:2: Customer No: duplicate key 10001 (first seen in Customers.csv on line 2)`,
+				`Customers_West.csv:4: Customer No: duplicate key 10003 (first seen in Customers.csv on line 4)`,
+			},
+		},
+		{
+			name:    "Windows-1252 read as UTF-8",
+			mapping: strings.Replace(mapping, `encoding = "windows-1252"`, `encoding = "utf-8"`, 1),
+			want:    []string{`Customers.csv:3: not valid UTF-8 text (name the file's encoding in the mapping, such as encoding = "windows-1252")`},
+		},
+		{
+			name:  "fields that do not match the header",
+			files: map[string]string{"Invoice_Lines_2026-11.csv": strings.Replace(nov, ";Nord\r\n", ";Nord;extra\r\n", 1)},
+			want:  []string{`Invoice_Lines_2026-11.csv:2: has 12 fields, the header has 11`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := tt.mapping
+			if text == "" {
+				text = mapping
+			}
+			dir := exportDir(t, []string{"testdata/mapping/export"}, tt.files)
+			s := &memStore{}
+			_, err := (&csvimport.Importer{Store: s, Mapping: mustParseMapping(t, text)}).Import(context.Background(), dir)
+			var ie *csvimport.ImportError
+			if !errors.As(err, &ie) {
+				t.Fatalf("Import error = %v, want an *ImportError", err)
+			}
+			var got []string
+			for _, p := range ie.Problems {
+				got = append(got, p.String())
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+			if s.committed != nil || s.rolled != 1 {
+				t.Errorf("committed %v, rollbacks %d; want nothing committed and one rollback", s.committed != nil, s.rolled)
+			}
+		})
+	}
+}

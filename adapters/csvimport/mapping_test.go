@@ -370,9 +370,9 @@ func TestMappingDataProblems(t *testing.T) {
 			},
 		},
 		{
-			name: "a key twice across two exports, a constant once for every row",
+			name:    "a key twice across two exports, a constant once for every row",
 			mapping: strings.Replace(mapping, `territory = "Northeast"`, `territory = "Northest"`, 1),
-			files: map[string]string{"Customers_West.csv": strings.Replace(customers, "10002;", "10004;", 1)},
+			files:   map[string]string{"Customers_West.csv": strings.Replace(customers, "10002;", "10004;", 1)},
 			want: []string{
 				`Customers.csv:2: [accounts.constants] territory: unknown territory "Northest" (not in territories.csv or the database) (did you mean "Northeast"?)`,
 				`Customers_West.csv:2: [accounts.constants] territory: unknown territory "Northest" (not in territories.csv or the database) (did you mean "Northeast"?)`,

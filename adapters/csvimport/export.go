@@ -23,7 +23,8 @@ type source struct {
 
 // resolve matches the mapping's patterns against the directory's files: it returns the
 // section that reads each file it names, and the problems (a pattern that matches no
-// file, a file two sections name).
+// file, a file two sections name). A pattern never takes another standard file, nor the
+// mapping file itself: files = "*.csv" in [sales] leaves products.csv to be read as usual.
 func (m *Mapping) resolve(dir string, names []string) (map[string]*fileMapping, []string) {
 	self, _ := os.Stat(m.name)
 	owner := map[string]*fileMapping{}
@@ -46,6 +47,9 @@ func (m *Mapping) resolve(dir string, names []string) (map[string]*fileMapping, 
 			for _, name := range names {
 				if ok, _ := filepath.Match(g, name); !ok {
 					continue
+				}
+				if std := standardFileOf(name); std != nil && std != fm.std {
+					continue // another standard file, read as usual
 				}
 				if self != nil {
 					if st, err := os.Stat(filepath.Join(dir, name)); err == nil && os.SameFile(self, st) {

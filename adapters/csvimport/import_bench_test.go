@@ -72,3 +72,37 @@ func BenchmarkImportStandardSales(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 }
+
+// BenchmarkImportMappedSales reads and checks the same 200,000 lines as an export read
+// through a mapping: other headers, an extra column, semicolons, US dates, decimal
+// commas with thousands points.
+func BenchmarkImportMappedSales(b *testing.B) {
+	dir := b.TempDir()
+	const n = 200_000
+	s := benchSales(b, dir, "Invoice_Lines.csv", n, true)
+	m, err := csvimport.ParseMapping("map.toml", `[sales]
+files = "Invoice_Lines.csv"
+date_format = "01/02/2006"
+decimal = ","
+thousands = "."
+delimiter = ";"
+encoding = "windows-1252"
+[sales.columns]
+date = "Invoice Date"
+account_id = "Customer No"
+sku = "Item"
+quantity = "Qty"
+amount = "Ext Price"
+cost = "Ext Cost"
+invoice_id = "Invoice"
+`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := (&csvimport.Importer{Store: s, Mapping: m}).Import(context.Background(), dir); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+}

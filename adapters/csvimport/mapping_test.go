@@ -177,6 +177,12 @@ func TestMappingAccepts(t *testing.T) {
 				{ID: "Z2", Name: "Zed Two", Territory: "Gulf Coast", PaymentTermsDays: 30},
 			},
 		},
+		{
+			name:    "a pattern of every file leaves the other standard files alone",
+			mapping: "[accounts]\nfiles = \"*.csv\"\n[accounts.columns]\naccount_id = \"Id\"\nname = \"Company\"\nterritory = \"Region\"\n",
+			files:   map[string]string{"crm.csv": "Id,Company,Region\nZ2,Zed Two,Gulf Coast\n"},
+			want:    []domain.Account{{ID: "Z2", Name: "Zed Two", Territory: "Gulf Coast", PaymentTermsDays: 30}},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -415,5 +421,30 @@ func TestMappingDataProblems(t *testing.T) {
 				t.Errorf("committed %v, rollbacks %d; want nothing committed and one rollback", s.committed != nil, s.rolled)
 			}
 		})
+	}
+}
+
+// TestMappingFileInDir: a mapping kept in the directory it reads is not read as an
+// export, even by a pattern that matches it.
+func TestMappingFileInDir(t *testing.T) {
+	dir := exportDir(t, nil, map[string]string{
+		"map.toml": "[accounts]\nfiles = \"*\"\n[accounts.columns]\naccount_id = \"Id\"\nname = \"Company\"\nterritory = \"Region\"\n",
+		"crm.txt":  "Id,Company,Region\nZ2,Zed Two,Gulf Coast\n",
+	})
+	m, err := csvimport.LoadMapping(filepath.Join(dir, "map.toml"))
+	if err != nil {
+		t.Fatalf("LoadMapping: %v", err)
+	}
+	s := &memStore{}
+	rep, err := (&csvimport.Importer{Store: s, Mapping: m}).Import(context.Background(), dir)
+	if err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	var files []string
+	for _, f := range rep.Files {
+		files = append(files, f.Name)
+	}
+	if diff := cmp.Diff([]string{"territories.csv", "people.csv", "crm.txt", "products.csv"}, files); diff != "" {
+		t.Errorf("files read (-want +got):\n%s", diff)
 	}
 }

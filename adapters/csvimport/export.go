@@ -30,6 +30,7 @@ func (m *Mapping) resolve(dir string, names []string) (map[string]*fileMapping, 
 	owner := map[string]*fileMapping{}
 	by := map[string]string{} // file → the pattern that named it, for a problem
 	var problems []string
+	var twice []string // files two sections name: their headers are not checked
 	add := func(format string, args ...any) {
 		problems = append(problems, m.name+": "+fmt.Sprintf(format, args...))
 	}
@@ -60,6 +61,7 @@ func (m *Mapping) resolve(dir string, names []string) (map[string]*fileMapping, 
 				named := fmt.Sprintf("%s files = %q", fm.label, g)
 				if prev, ok := owner[name]; ok && prev != fm {
 					add("%s is named by %s and by %s: a file is read as one standard file", name, by[name], named)
+					twice = append(twice, name)
 					continue
 				}
 				owner[name], by[name] = fm, named
@@ -72,6 +74,9 @@ func (m *Mapping) resolve(dir string, names []string) (map[string]*fileMapping, 
 		if matched == 0 && !given {
 			add("%s: no files = is given, and %s holds no %s", fm.label, dir, strings.Join(globs, " or "))
 		}
+	}
+	for _, name := range twice {
+		delete(owner, name)
 	}
 	return owner, problems
 }

@@ -212,11 +212,9 @@ func (im *Importer) plan(dir string) ([]part, []string, error) {
 		}
 	}
 	var mapped map[string]*fileMapping
+	var problems []string // the mapping's
 	if im.Mapping != nil {
-		var problems []string
-		if mapped, problems = im.Mapping.resolve(dir, names); len(problems) > 0 {
-			return nil, nil, &MappingError{File: im.Mapping.name, Problems: problems}
-		}
+		mapped, problems = im.Mapping.resolve(dir, names)
 	}
 	srcs := map[*standardFile][]source{}
 	var skipped []string
@@ -245,9 +243,10 @@ func (im *Importer) plan(dir string) ([]part, []string, error) {
 		}
 	}
 	if len(exports) > 0 {
-		if problems := im.Mapping.checkHeaders(dir, exports, cmpOr(im.MaxLine, DefaultMaxLine)); len(problems) > 0 {
-			return nil, nil, &MappingError{File: im.Mapping.name, Problems: problems}
-		}
+		problems = append(problems, im.Mapping.checkHeaders(dir, exports, cmpOr(im.MaxLine, DefaultMaxLine))...)
+	}
+	if len(problems) > 0 {
+		return nil, nil, &MappingError{File: im.Mapping.name, Problems: problems}
 	}
 	if len(parts) == 0 {
 		return nil, nil, domain.Errorf(domain.EINVALID,

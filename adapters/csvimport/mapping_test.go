@@ -247,12 +247,13 @@ func TestMappingRefused(t *testing.T) {
 			want:    []string{`map.toml: [sales.constants] quantity: both a constant and the export's column "Qty": keep one`},
 		},
 		{
-			name:    "a pattern that matches no file, a file named twice",
-			mapping: sales + columns + "[[invoices]]\nfiles = \"Invoice*\"\n[[invoices]]\nfiles = \"inv.csv\"\n",
-			files:   map[string]string{"Invoice_Lines_1.csv": export},
+			name:    "a pattern that matches no file, a file named twice, a mistyped header",
+			mapping: strings.Replace(sales+columns, `"Qty"`, `"Qnty"`, 1) + "[[invoices]]\nfiles = \"Invoice*1.csv\"\n[[invoices]]\nfiles = \"inv.csv\"\n",
+			files:   map[string]string{"Invoice_Lines_1.csv": export, "Invoice_Lines_2.csv": export},
 			want: []string{
 				`map.toml: [[invoices]] #2 files = "inv.csv": matches no file in DIR`,
-				`map.toml: Invoice_Lines_1.csv is named by [[invoices]] #1 files = "Invoice*" and by [sales] files = "Invoice_Lines_*.csv": a file is read as one standard file`,
+				`map.toml: Invoice_Lines_1.csv is named by [[invoices]] #1 files = "Invoice*1.csv" and by [sales] files = "Invoice_Lines_*.csv": a file is read as one standard file`,
+				`map.toml: [sales.columns] quantity = "Qnty": Invoice_Lines_2.csv has no column "Qnty"; the closest is "Qty" (its columns: Invoice, Invoice Date, Customer No, Item, Qty, Ext Price)`,
 			},
 		},
 		{

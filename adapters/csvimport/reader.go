@@ -63,8 +63,8 @@ type table struct {
 	x         *export // how the mapping reads the source; nil for a standard file
 	lim       *lineLimiter
 	csv       *csv.Reader
-	index     map[string]int // column name → field index (of x.values for an export)
-	names     []string       // field index → column name (as the file names it)
+	index     map[string]int // column name → field index (for an export: in the standard row)
+	names     []string       // field index → column name (a standard file's)
 	width     int            // fields in the header
 	rec       []string
 	line      int

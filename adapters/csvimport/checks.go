@@ -3,23 +3,55 @@ package csvimport
 import (
 	"fmt"
 	"hash/maphash"
+	"maps"
 	"net/mail"
+	"slices"
 	"strings"
 
 	"github.com/agnivade/levenshtein"
 	"github.com/incumbent/incumbent/domain"
 )
 
-// keys detects duplicate keys within one file. It keeps a 64-bit hash of each key
-// rather than the key, so two million invoice ids cost tens of megabytes, not hundreds;
-// the chance that two different keys of one file share a hash is below one in ten
-// million even at that size.
+// keys detects duplicate keys within the sources of one file. It keeps a 64-bit hash of
+// each key rather than the key, so two million invoice ids cost tens of megabytes, not
+// hundreds; the chance that two different keys of one file share a hash is below one in
+// ten million even at that size.
+//
+// A key's line is counted across the sources: a source's lines follow the last line
+// recorded from the sources before it, so one int32 still says where a key was first seen.
 type keys struct {
-	t    *table
-	seen map[uint64]int32 // key hash → line
+	t     *table
+	seen  map[uint64]int32 // key hash → line, counted across the sources
+	base  int32            // the current source's line 0
+	top   int32            // the last line recorded
+	files []keysFile       // the sources, in order
+}
+
+// keysFile is where a source's lines start.
+type keysFile struct {
+	name string
+	base int32
 }
 
 func newKeys(t *table) *keys { return &keys{t: t, seen: map[uint64]int32{}} }
+
+// startFile starts counting the lines of the next source.
+func (k *keys) startFile(name string) {
+	k.base = k.top
+	k.files = append(k.files, keysFile{name, k.base})
+}
+
+// where returns the source and line of a line counted across the sources.
+func (k *keys) where(at int32) (string, int) {
+	f := k.files[0]
+	for _, g := range k.files[1:] {
+		if g.base >= at {
+			break
+		}
+		f = g
+	}
+	return f.name, int(at - f.base)
+}
 
 var keySeed = maphash.MakeSeed()
 
@@ -34,10 +66,13 @@ func (k *keys) unique(col string, parts ...string) bool {
 	}
 	sum := h.Sum64()
 	if prev, dup := k.seen[sum]; dup {
-		k.t.bad(col, "duplicate key %s (first seen on line %d)", strings.Join(parts, ", "), prev)
+		file, line := k.where(prev)
+		k.t.bad(col, "duplicate key %s (first seen %s)", strings.Join(parts, ", "), k.t.lineName(file, line))
 		return false
 	}
-	k.seen[sum] = int32(k.t.line)
+	at := k.base + int32(k.t.line)
+	k.seen[sum] = at
+	k.top = max(k.top, at)
 	return true
 }
 
@@ -80,17 +115,29 @@ func (t *table) category(col string) string {
 
 // suggest names the closest known value, when one is close enough to be a typo.
 func suggest(s string, known map[string]bool) string {
-	best, bestD := "", 4
-	for k := range known {
-		d := levenshtein.ComputeDistance(strings.ToLower(s), strings.ToLower(k))
-		if d < bestD || (d == bestD && k < best) {
-			best, bestD = k, d
-		}
-	}
-	if best == "" {
+	return closest(s, slices.Collect(maps.Keys(known)))
+}
+
+// closest suggests the choice closest to s, when one is close enough to be a typo.
+func closest(s string, choices []string) string {
+	best, d := nearest(s, choices)
+	if best == "" || d >= 4 {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// nearest returns the choice closest to s, ignoring case (the first in order of a tie),
+// and its distance.
+func nearest(s string, choices []string) (string, int) {
+	best, bestD := "", -1
+	for _, c := range choices {
+		d := levenshtein.ComputeDistance(strings.ToLower(s), strings.ToLower(c))
+		if bestD < 0 || d < bestD || (d == bestD && c < best) {
+			best, bestD = c, d
+		}
+	}
+	return best, bestD
 }
 
 func (t *table) email(col string, required bool) string {

@@ -9,11 +9,81 @@ import (
 	"github.com/incumbent/incumbent/domain"
 )
 
-func readTerritories(r *run, t *table) (int, []pendingManager) {
-	cols := []column{{"territory", true}, {"manager", false}, {"digest_channel", false},
-		{"timezone", false}, {"digest_day", false}, {"digest_hour", false}}
-	var managers []pendingManager
-	n := t.rows(cols, func(k *keys) writeFn {
+// colType is what a column holds, for a mapping's conversions: a mapped export's dates
+// and numbers are rewritten in the standard form before the file's checks read them.
+type colType uint8
+
+const (
+	text colType = iota
+	date
+	number
+)
+
+// column describes one column of a file.
+type column struct {
+	name     string
+	required bool
+	typ      colType
+}
+
+// standardFile is one of the Incumbent files: its columns and its reader, which reads
+// every source of the file (the file itself, or the exports a mapping reads as it).
+type standardFile struct {
+	name string // territories.csv …; sales.csv stands for every sales file
+	cols []column
+	read func(ctx context.Context, r *run, t *table)
+}
+
+// section is the file's name in a mapping: "sales" for the sales files.
+func (f *standardFile) section() string { return strings.TrimSuffix(f.name, ".csv") }
+
+// standardFiles are the Incumbent files in the order they are read: every file comes
+// after the files it refers to.
+var standardFiles = []*standardFile{
+	{"territories.csv", []column{{"territory", true, text}, {"manager", false, text}, {"digest_channel", false, text},
+		{"timezone", false, text}, {"digest_day", false, text}, {"digest_hour", false, number}}, readTerritories},
+	{"people.csv", []column{{"email", true, text}, {"name", true, text}, {"role", true, text}, {"territory", false, text},
+		{"slack_user_id", false, text}, {"teams_user_id", false, text}}, readPeople},
+	{"accounts.csv", []column{{"account_id", true, text}, {"name", true, text}, {"territory", true, text}, {"owner", false, text},
+		{"industry", false, text}, {"aliases", false, text}, {"payment_terms_days", false, number}, {"employees", false, number}}, readAccounts},
+	{"products.csv", []column{{"sku", true, text}, {"name", true, text}, {"category", true, text}, {"list_price", true, number},
+		{"unit_cost", true, number}, {"uses_per_unit", false, number}, {"unit_of_use", false, text}}, readProducts},
+	{"sales.csv", []column{{"date", true, date}, {"account_id", true, text}, {"sku", true, text}, {"quantity", true, number},
+		{"amount", true, number}, {"cost", false, number}, {"invoice_id", false, text}}, readSales},
+	{"potential.csv", []column{{"account_id", true, text}, {"category", true, text}, {"annual_potential", true, number},
+		{"competitor", false, text}, {"note", false, text}}, readPotentials},
+	{"opportunities.csv", []column{{"opp_id", true, text}, {"account_id", true, text}, {"category", true, text}, {"name", true, text},
+		{"value", true, number}, {"stage", true, text}, {"probability", false, number}, {"close_date", false, date},
+		{"competitor", false, text}, {"next_step", false, text}}, readOpportunities},
+	{"invoices.csv", []column{{"invoice_id", true, text}, {"account_id", true, text}, {"invoice_date", true, date},
+		{"due_date", true, date}, {"amount", true, number}, {"paid_date", false, date}}, readInvoices},
+	{"commitments.csv", []column{{"account_id", true, text}, {"sku", true, text}, {"period", true, text},
+		{"committed_qty", true, number}}, readCommitments},
+	{"rfqs.csv", []column{{"rfq_id", true, text}, {"account_id", true, text}, {"date", true, date}, {"category", true, text},
+		{"value", false, number}, {"outcome", true, text}}, readRFQs},
+	{"competitor_offers.csv", []column{{"competitor", true, text}, {"sku", true, text}, {"account_id", false, text},
+		{"competitor_product", false, text}, {"price", true, number}, {"uses_per_unit", false, number},
+		{"change_cost", false, number}, {"weaknesses", false, text}}, readCompetitorOffers},
+	{"objectives.csv", []column{{"scope", true, text}, {"key", true, text}, {"year", true, number}, {"revenue_target", true, number},
+		{"gp_target", false, number}}, readObjectives},
+}
+
+// standardFileOf returns the standard file a file of the directory is, nil for none:
+// sales.csv and sales-*.csv are sales files.
+func standardFileOf(name string) *standardFile {
+	if name == "sales.csv" || (strings.HasPrefix(name, "sales-") && strings.HasSuffix(name, ".csv")) {
+		name = "sales.csv"
+	}
+	for _, f := range standardFiles {
+		if f.name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+func readTerritories(ctx context.Context, r *run, t *table) {
+	t.rows(ctx, func(k *keys) writeFn {
 		tr := domain.Territory{
 			Name:          t.req("territory"),
 			Manager:       t.email("manager", false),
@@ -42,45 +112,44 @@ func readTerritories(r *run, t *table) (int, []pendingManager) {
 			r.territories[tr.Name] = true
 		}
 		if tr.Manager != "" {
-			managers = append(managers, pendingManager{t.line, tr.Manager})
+			r.managers = append(r.managers, pendingManager{t.file, t.line, t.colName("manager"), tr.Manager})
 		}
 		return func(ctx context.Context, b domain.ImportBatch) error { return b.PutTerritory(ctx, tr) }
 	})
-	return n, managers
 }
 
 // chatIDUse is a row of people.csv that gives a person a chat id.
 type chatIDUse struct {
+	file       string
 	line       int
 	email, id  string
 	col        string // slack_user_id or teams_user_id
+	shown      string // the column as the file names it
 	duplicated bool   // an earlier row has the id: already a problem
 }
 
-func readPeople(r *run, t *table) int {
-	cols := []column{{"email", true}, {"name", true}, {"role", true}, {"territory", false},
-		{"slack_user_id", false}, {"teams_user_id", false}}
+func readPeople(ctx context.Context, r *run, t *table) {
 	// A chat id names one person: a second row with it would make whoever uses it that
 	// person (the later row won), so a typo could give a rep an admin's view.
 	inFile := map[string]*chatIDUse{} // domain.ChatIDKey → the first row with it
 	var uses []*chatIDUse
-	emails := map[string]bool{} // the people of the file
+	emails := map[string]bool{} // the people of the import
 	chatID := func(col, email string) {
 		id := t.str(col)
 		if id == "" {
 			return
 		}
-		u := &chatIDUse{line: t.line, email: email, id: id, col: col}
+		u := &chatIDUse{file: t.file, line: t.line, email: email, id: id, col: col, shown: t.colName(col)}
 		key := domain.ChatIDKey(col, id)
 		if first, dup := inFile[key]; dup {
-			t.bad(col, "%s is also on line %d (%s): a chat id names one person", id, first.line, first.email)
+			t.bad(col, "%s is also %s (%s): a chat id names one person", id, t.lineName(first.file, first.line), first.email)
 			u.duplicated = true
 		} else {
 			inFile[key] = u
 		}
 		uses = append(uses, u)
 	}
-	n := t.rows(cols, func(k *keys) writeFn {
+	t.rows(ctx, func(k *keys) writeFn {
 		p := domain.Person{
 			Email:       t.email("email", true),
 			Name:        t.req("name"),
@@ -110,22 +179,20 @@ func readPeople(r *run, t *table) int {
 		chatID("teams_user_id", p.Email)
 		return func(ctx context.Context, b domain.ImportBatch) error { return b.PutPerson(ctx, p) }
 	})
-	// A chat id someone already stored holds, unless the file lists them too (their row
+	// A chat id someone already stored holds, unless the import lists them too (their row
 	// replaces their ids).
 	for _, u := range uses {
 		holder, ok := r.chatIDs[domain.ChatIDKey(u.col, u.id)]
 		if !ok || u.duplicated || holder == u.email || emails[holder] {
 			continue
 		}
-		t.problem(u.line, u.col, fmt.Sprintf("%s is already %s's (in the database): a chat id names one person", u.id, holder))
+		r.add(Problem{File: u.file, Line: u.line, Column: u.shown,
+			Message: fmt.Sprintf("%s is already %s's (in the database): a chat id names one person", u.id, holder)})
 	}
-	return n
 }
 
-func readAccounts(r *run, t *table) int {
-	cols := []column{{"account_id", true}, {"name", true}, {"territory", true}, {"owner", false},
-		{"industry", false}, {"aliases", false}, {"payment_terms_days", false}, {"employees", false}}
-	return t.rows(cols, func(k *keys) writeFn {
+func readAccounts(ctx context.Context, r *run, t *table) {
+	t.rows(ctx, func(k *keys) writeFn {
 		a := domain.Account{
 			ID:               t.req("account_id"),
 			Name:             t.req("name"),
@@ -154,10 +221,8 @@ func readAccounts(r *run, t *table) int {
 	})
 }
 
-func readProducts(r *run, t *table) int {
-	cols := []column{{"sku", true}, {"name", true}, {"category", true}, {"list_price", true},
-		{"unit_cost", true}, {"uses_per_unit", false}, {"unit_of_use", false}}
-	return t.rows(cols, func(k *keys) writeFn {
+func readProducts(ctx context.Context, r *run, t *table) {
+	t.rows(ctx, func(k *keys) writeFn {
 		p := domain.Product{
 			SKU:         t.req("sku"),
 			Name:        t.req("name"),
@@ -178,12 +243,13 @@ func readProducts(r *run, t *table) int {
 	})
 }
 
-func readSales(r *run, t *table, source string) int {
-	cols := []column{{"date", true}, {"account_id", true}, {"sku", true}, {"quantity", true},
-		{"amount", true}, {"cost", false}, {"invoice_id", false}}
-	if !t.open(cols) {
-		return 0
-	}
+// readSales reads the sales files: each is a source whose rows replace those imported
+// earlier from a file of the same name.
+func readSales(ctx context.Context, r *run, t *table) {
+	t.each(ctx, func() int { return readSalesFile(r, t, t.file) })
+}
+
+func readSalesFile(r *run, t *table, source string) int {
 	if !r.failed() {
 		r.write(func(ctx context.Context, b domain.ImportBatch) error { return b.ReplaceSales(ctx, source) })
 	}
@@ -201,7 +267,7 @@ func readSales(r *run, t *table, source string) int {
 		p, ok := t.product("sku")
 		s.SKU = p.SKU
 		if (s.Quantity < 0 && s.Amount > 0) || (s.Quantity > 0 && s.Amount < 0) {
-			t.bad("quantity", "%s and amount %s have opposite signs (a return has both negative)", t.str("quantity"), t.str("amount"))
+			t.bad("quantity", "%s and %s %s have opposite signs (a return has both negative)", t.str("quantity"), t.colName("amount"), t.str("amount"))
 		}
 		if t.str("cost") != "" {
 			s.Cost = t.num("cost", false, 0)
@@ -215,10 +281,8 @@ func readSales(r *run, t *table, source string) int {
 	return n
 }
 
-func readPotentials(r *run, t *table) int {
-	cols := []column{{"account_id", true}, {"category", true}, {"annual_potential", true},
-		{"competitor", false}, {"note", false}}
-	return t.rows(cols, func(k *keys) writeFn {
+func readPotentials(ctx context.Context, r *run, t *table) {
+	t.rows(ctx, func(k *keys) writeFn {
 		p := domain.Potential{
 			AccountID:       t.account("account_id", true),
 			Category:        t.category("category"),
@@ -231,11 +295,8 @@ func readPotentials(r *run, t *table) int {
 	})
 }
 
-func readOpportunities(r *run, t *table) int {
-	cols := []column{{"opp_id", true}, {"account_id", true}, {"category", true}, {"name", true},
-		{"value", true}, {"stage", true}, {"probability", false}, {"close_date", false},
-		{"competitor", false}, {"next_step", false}}
-	return t.rows(cols, func(k *keys) writeFn {
+func readOpportunities(ctx context.Context, r *run, t *table) {
+	t.rows(ctx, func(k *keys) writeFn {
 		o := domain.Opportunity{
 			ID:         t.req("opp_id"),
 			AccountID:  t.account("account_id", true),
@@ -268,10 +329,8 @@ func defaultProbability(stage string) float64 {
 	return 0
 }
 
-func readInvoices(r *run, t *table) int {
-	cols := []column{{"invoice_id", true}, {"account_id", true}, {"invoice_date", true},
-		{"due_date", true}, {"amount", true}, {"paid_date", false}}
-	return t.rows(cols, func(k *keys) writeFn {
+func readInvoices(ctx context.Context, r *run, t *table) {
+	t.rows(ctx, func(k *keys) writeFn {
 		i := domain.Invoice{
 			ID:          t.req("invoice_id"),
 			AccountID:   t.account("account_id", true),
@@ -290,9 +349,8 @@ func readInvoices(r *run, t *table) int {
 	})
 }
 
-func readCommitments(r *run, t *table) int {
-	cols := []column{{"account_id", true}, {"sku", true}, {"period", true}, {"committed_qty", true}}
-	return t.rows(cols, func(k *keys) writeFn {
+func readCommitments(ctx context.Context, r *run, t *table) {
+	t.rows(ctx, func(k *keys) writeFn {
 		c := domain.Commitment{AccountID: t.account("account_id", true), CommittedQty: t.positive("committed_qty", true)}
 		p, _ := t.product("sku")
 		c.SKU = p.SKU
@@ -308,10 +366,8 @@ func readCommitments(r *run, t *table) int {
 	})
 }
 
-func readRFQs(r *run, t *table) int {
-	cols := []column{{"rfq_id", true}, {"account_id", true}, {"date", true}, {"category", true},
-		{"value", false}, {"outcome", true}}
-	return t.rows(cols, func(k *keys) writeFn {
+func readRFQs(ctx context.Context, r *run, t *table) {
+	t.rows(ctx, func(k *keys) writeFn {
 		q := domain.RFQ{
 			ID:        t.req("rfq_id"),
 			AccountID: t.account("account_id", true),
@@ -333,11 +389,8 @@ func readRFQs(r *run, t *table) int {
 	})
 }
 
-func readCompetitorOffers(r *run, t *table) int {
-	cols := []column{{"competitor", true}, {"sku", true}, {"account_id", false},
-		{"competitor_product", false}, {"price", true}, {"uses_per_unit", false},
-		{"change_cost", false}, {"weaknesses", false}}
-	return t.rows(cols, func(k *keys) writeFn {
+func readCompetitorOffers(ctx context.Context, r *run, t *table) {
+	t.rows(ctx, func(k *keys) writeFn {
 		o := domain.CompetitorOffer{
 			Competitor:        t.req("competitor"),
 			AccountID:         t.account("account_id", false),
@@ -354,10 +407,8 @@ func readCompetitorOffers(r *run, t *table) int {
 	})
 }
 
-func readObjectives(r *run, t *table) int {
-	cols := []column{{"scope", true}, {"key", true}, {"year", true}, {"revenue_target", true},
-		{"gp_target", false}}
-	return t.rows(cols, func(k *keys) writeFn {
+func readObjectives(ctx context.Context, r *run, t *table) {
+	t.rows(ctx, func(k *keys) writeFn {
 		o := domain.Objective{
 			Key:           t.req("key"),
 			RevenueTarget: t.positive("revenue_target", true),

@@ -1,17 +1,13 @@
 package csvimport
 
 import (
-	"bufio"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 	_ "time/tzdata" // time zones are validated on machines without a zoneinfo database
@@ -38,6 +34,9 @@ type Importer struct {
 	Progress func(file string, size int64) io.WriteCloser
 	// Now is the clock that times each file; nil means time.Now.
 	Now func() time.Time
+	// Mapping, when set, reads customers' exports as the standard files it maps them to;
+	// the standard files it does not name are read as usual.
+	Mapping *Mapping
 }
 
 // Report says what an import wrote.
@@ -52,24 +51,24 @@ type FileReport struct {
 	Name     string
 	Rows     int
 	Duration time.Duration // reading, checking and writing the file
-}
-
-// fileOrder lists the keyed files in the order they are read: every file comes after
-// the files it refers to. Sales files (sales.csv, sales-*.csv) come after products.
-var fileOrder = []string{
-	"territories.csv", "people.csv", "accounts.csv", "products.csv",
-	"sales", // placeholder for the sales files
-	"potential.csv", "opportunities.csv", "invoices.csv", "commitments.csv",
-	"rfqs.csv", "competitor_offers.csv", "objectives.csv",
+	// MappedTo is the standard file an export was read as, through the mapping ("" for
+	// a standard file); Ignored are the export's columns the mapping leaves out.
+	MappedTo string
+	Ignored  []string
 }
 
 // run is the state of one import.
 type run struct {
 	w        *writer
+	dir      string
 	maxProbs int
 	maxLine  int
 	problems []Problem
 	total    int
+	now      func() time.Time
+	progress func(file string, size int64) io.WriteCloser
+	files    []FileReport // what was read, file by file
+	managers []pendingManager
 
 	// Keys present in the store or in the files read so far.
 	territories map[string]bool
@@ -105,8 +104,12 @@ func (r *run) write(fn writeFn) { r.w.put(fn) }
 // The files are read once: each row is checked and, while no problem has been found,
 // written into the open transaction, which is committed only when every file is clean
 // and rolled back otherwise. Memory stays flat in the size of the sales files.
+//
+// With a mapping, the mapping is checked against the directory's files (each pattern
+// names a file, each mapped header is there) before anything is read; when it does not
+// fit, the error is a *MappingError and nothing is read or written.
 func (im *Importer) Import(ctx context.Context, dir string) (Report, error) {
-	files, skipped, err := listFiles(dir)
+	parts, skipped, err := im.plan(dir)
 	if err != nil {
 		return Report{}, err
 	}
@@ -120,11 +123,17 @@ func (im *Importer) Import(ctx context.Context, dir string) (Report, error) {
 	}
 	r := &run{
 		w:           startWriter(ctx, batch),
+		dir:         dir,
+		now:         im.Now,
+		progress:    im.Progress,
 		maxProbs:    cmpOr(im.MaxProblems, DefaultMaxProblems),
 		maxLine:     cmpOr(im.MaxLine, DefaultMaxLine),
 		territories: known.Territories, people: known.People, accounts: known.Accounts,
 		products: known.Products, categories: map[string]bool{}, unread: map[string]bool{},
 		chatIDs: known.ChatIDs,
+	}
+	if r.now == nil {
+		r.now = time.Now
 	}
 	for _, m := range []*map[string]bool{&r.territories, &r.people, &r.accounts} {
 		if *m == nil {
@@ -138,33 +147,21 @@ func (im *Importer) Import(ctx context.Context, dir string) (Report, error) {
 		r.categories[p.Category] = true
 	}
 
-	now := im.Now
-	if now == nil {
-		now = time.Now
-	}
-	rep := Report{Skipped: skipped}
-	var managers []pendingManager
 	fail := func(err error) (Report, error) {
 		r.w.close()
 		batch.Rollback()
 		return Report{}, err
 	}
-	for _, f := range files {
-		if err := ctx.Err(); err != nil {
-			return fail(err)
+	for _, p := range parts {
+		t := &table{run: r, std: p.std, cols: p.std.cols, srcs: p.srcs}
+		p.std.read(ctx, r, t)
+		if t.err != nil {
+			return fail(t.err)
 		}
-		start := now()
-		n, pm, err := im.readFile(r, dir, f)
-		if err != nil {
-			return fail(err)
-		}
-		r.w.sync() // so that the file's time includes its writes
-		managers = append(managers, pm...)
-		rep.Files = append(rep.Files, FileReport{Name: f, Rows: n, Duration: now().Sub(start)})
 	}
-	for _, m := range managers {
+	for _, m := range r.managers {
 		if !r.people[m.email] && !r.unread["people.csv"] {
-			r.add(Problem{File: "territories.csv", Line: m.line, Column: "manager",
+			r.add(Problem{File: m.file, Line: m.line, Column: m.col,
 				Message: fmt.Sprintf("%q is not in people.csv", m.email)})
 		}
 	}
@@ -180,8 +177,7 @@ func (im *Importer) Import(ctx context.Context, dir string) (Report, error) {
 	if err != nil {
 		return Report{}, fmt.Errorf("commit import: %w", err)
 	}
-	rep.Version = v
-	return rep, nil
+	return Report{Files: r.files, Skipped: skipped, Version: v}, nil
 }
 
 func cmpOr(v, def int) int {
@@ -191,8 +187,17 @@ func cmpOr(v, def int) int {
 	return def
 }
 
-// listFiles returns the Incumbent files of dir in reading order and the other .csv files.
-func listFiles(dir string) (files, skipped []string, err error) {
+// part is a standard file to read and its sources.
+type part struct {
+	std  *standardFile
+	srcs []source
+}
+
+// plan lists what dir holds: the standard files to read, in reading order, with their
+// sources (their own file, or several sales files, and the exports the mapping reads as
+// them, in name order), and the other .csv files. It checks the mapping against the
+// files.
+func (im *Importer) plan(dir string) ([]part, []string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -200,102 +205,61 @@ func listFiles(dir string) (files, skipped []string, err error) {
 		}
 		return nil, nil, domain.Errorf(domain.EINVALID, "cannot read directory %s: %v", dir, err)
 	}
-	present := map[string]bool{}
-	var sales []string
+	var names []string
 	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || !strings.EqualFold(path.Ext(name), ".csv") {
-			continue
+		if !e.IsDir() {
+			names = append(names, e.Name())
 		}
-		switch {
-		case name == "sales.csv" || (strings.HasPrefix(name, "sales-") && strings.HasSuffix(name, ".csv")):
-			sales = append(sales, name)
-		case isKeyedFile(name):
-			present[name] = true
-		default:
+	}
+	var mapped map[string]*fileMapping
+	var problems []string // the mapping's
+	if im.Mapping != nil {
+		mapped, problems = im.Mapping.resolve(dir, names)
+	}
+	srcs := map[*standardFile][]source{}
+	var skipped []string
+	for _, name := range names { // in name order
+		if fm := mapped[name]; fm != nil {
+			srcs[fm.std] = append(srcs[fm.std], source{name: name, m: fm})
+		} else if !strings.EqualFold(path.Ext(name), ".csv") {
+			continue
+		} else if std := standardFileOf(name); std != nil {
+			srcs[std] = append(srcs[std], source{name: name})
+		} else {
 			skipped = append(skipped, name)
 		}
 	}
-	sort.Strings(sales)
-	for _, f := range fileOrder {
-		if f == "sales" {
-			files = append(files, sales...)
-		} else if present[f] {
-			files = append(files, f)
+	var parts []part
+	var exports []*source
+	for _, std := range standardFiles {
+		if len(srcs[std]) == 0 {
+			continue
+		}
+		parts = append(parts, part{std, srcs[std]})
+		for i := range srcs[std] {
+			if srcs[std][i].m != nil {
+				exports = append(exports, &srcs[std][i])
+			}
 		}
 	}
-	if len(files) == 0 {
+	if len(exports) > 0 {
+		problems = append(problems, im.Mapping.checkHeaders(dir, exports, cmpOr(im.MaxLine, DefaultMaxLine))...)
+	}
+	if len(problems) > 0 {
+		return nil, nil, &MappingError{File: im.Mapping.name, Problems: problems}
+	}
+	if len(parts) == 0 {
 		return nil, nil, domain.Errorf(domain.EINVALID,
 			"%s holds none of the Incumbent CSV files (accounts.csv, products.csv, sales.csv, …)", dir)
 	}
-	return files, skipped, nil
+	return parts, skipped, nil
 }
 
-func isKeyedFile(name string) bool {
-	for _, f := range fileOrder {
-		if f == name && f != "sales" {
-			return true
-		}
-	}
-	return false
-}
-
+// pendingManager is a territory's manager, checked against the people once every file
+// is read.
 type pendingManager struct {
+	file  string
 	line  int
+	col   string // the column as the file names it
 	email string
-}
-
-// readFile reads one file, returning its row count and the territory managers it names.
-func (im *Importer) readFile(r *run, dir, name string) (int, []pendingManager, error) {
-	f, err := os.Open(filepath.Join(dir, name))
-	if err != nil {
-		return 0, nil, fmt.Errorf("open %s: %w", name, err)
-	}
-	defer f.Close()
-	var src io.Reader = f
-	if im.Progress != nil {
-		size := int64(-1)
-		if st, err := f.Stat(); err == nil {
-			size = st.Size()
-		}
-		w := im.Progress(name, size)
-		defer w.Close()
-		src = io.TeeReader(f, w)
-	}
-	lim := &lineLimiter{r: src, max: r.maxLine}
-	t := &table{run: r, file: name, lim: lim, csv: csv.NewReader(bufio.NewReaderSize(lim, 1<<16))}
-	defer func() {
-		if t.stop || t.index == nil || t.headerBad {
-			r.unread[name] = true
-		}
-	}()
-	if name == "sales.csv" || strings.HasPrefix(name, "sales-") {
-		return readSales(r, t, name), nil, nil
-	}
-	switch name {
-	case "territories.csv":
-		n, pm := readTerritories(r, t)
-		return n, pm, nil
-	case "people.csv":
-		return readPeople(r, t), nil, nil
-	case "accounts.csv":
-		return readAccounts(r, t), nil, nil
-	case "products.csv":
-		return readProducts(r, t), nil, nil
-	case "potential.csv":
-		return readPotentials(r, t), nil, nil
-	case "opportunities.csv":
-		return readOpportunities(r, t), nil, nil
-	case "invoices.csv":
-		return readInvoices(r, t), nil, nil
-	case "commitments.csv":
-		return readCommitments(r, t), nil, nil
-	case "rfqs.csv":
-		return readRFQs(r, t), nil, nil
-	case "competitor_offers.csv":
-		return readCompetitorOffers(r, t), nil, nil
-	case "objectives.csv":
-		return readObjectives(r, t), nil, nil
-	}
-	return 0, nil, fmt.Errorf("no reader for %s", name)
 }

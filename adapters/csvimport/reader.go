@@ -1,12 +1,16 @@
 package csvimport
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -45,20 +49,22 @@ func (l *lineLimiter) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// column describes one column of a file.
-type column struct {
-	name     string
-	required bool
-}
-
-// table reads one CSV file row by row and collects problems with their positions.
+// table reads the sources of one standard file in turn (the file itself, or the exports
+// a mapping reads as it), row by row, and collects problems with their positions.
 type table struct {
-	run       *run
+	run  *run
+	std  *standardFile
+	cols []column // std.cols
+	srcs []source
+	err  error // a source could not be opened, or the import was cancelled: it stops
+
+	// The source being read.
 	file      string
+	x         *export // how the mapping reads the source; nil for a standard file
 	lim       *lineLimiter
 	csv       *csv.Reader
-	index     map[string]int // column name → field index
-	names     []string       // field index → column name
+	index     map[string]int // column name → field index (for an export: in the standard row)
+	names     []string       // field index → column name (a standard file's)
 	width     int            // fields in the header
 	rec       []string
 	line      int
@@ -67,20 +73,100 @@ type table struct {
 	stop      bool // the file cannot be read further
 }
 
-// open checks the header against the file's columns. It returns false when the file
-// cannot be read at all (its problems are recorded).
-func (t *table) open(cols []column) bool {
+// each reads the table's sources in turn: it opens each one, checks its header and,
+// when the header is good, calls body, which reads the rows and returns how many it
+// read. Each source gets its line in the report.
+func (t *table) each(ctx context.Context, body func() int) {
+	r := t.run
+	for _, src := range t.srcs {
+		if err := ctx.Err(); err != nil {
+			t.err = err
+			return
+		}
+		start := r.now()
+		done, err := t.start(src)
+		if err != nil {
+			t.err = err
+			return
+		}
+		n := 0
+		if t.open() {
+			n = body()
+		}
+		done()
+		if t.stop || t.index == nil || t.headerBad {
+			r.unread[t.std.name] = true
+		}
+		r.w.sync() // so that the file's time includes its writes
+		fr := FileReport{Name: src.name, Rows: n, Duration: r.now().Sub(start)}
+		if src.m != nil {
+			fr.MappedTo, fr.Ignored = t.std.name, src.ignored
+		}
+		r.files = append(r.files, fr)
+	}
+}
+
+// start opens src for reading; the function it returns closes it.
+func (t *table) start(src source) (func(), error) {
+	r := t.run
+	f, err := os.Open(filepath.Join(r.dir, src.name))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", src.name, err)
+	}
+	done := func() { f.Close() }
+	var in io.Reader = f
+	if r.progress != nil {
+		size := int64(-1)
+		if st, err := f.Stat(); err == nil {
+			size = st.Size()
+		}
+		w := r.progress(src.name, size)
+		in = io.TeeReader(f, w)
+		done = func() { w.Close(); f.Close() }
+	}
+	t.file, t.x = src.name, nil
+	if src.m != nil {
+		in = src.m.decoder(in)
+		t.x = &export{src: src}
+	}
+	t.lim = &lineLimiter{r: in, max: r.maxLine}
+	t.csv = csv.NewReader(bufio.NewReaderSize(t.lim, 1<<16))
+	if src.m != nil {
+		t.csv.Comma = src.m.comma
+	}
+	t.index, t.names, t.width, t.rec, t.line = nil, nil, 0, nil, 0
+	t.rowBad, t.headerBad, t.stop = false, false, false
+	return done, nil
+}
+
+// readHeader reads the header row; it returns false when the file cannot be read at
+// all (its problems are recorded).
+func (t *table) readHeader() ([]string, bool) {
 	t.csv.ReuseRecord = true
 	t.csv.FieldsPerRecord = -1
 	header, err := t.csv.Read()
 	if err == io.EOF {
 		t.problem(1, "", "the file is empty: expected a header row")
-		return false
+		return nil, false
 	}
 	if err != nil {
 		t.readError(err)
+		return nil, false
+	}
+	return header, true
+}
+
+// open checks the header against the file's columns. It returns false when the file
+// cannot be read at all (its problems are recorded).
+func (t *table) open() bool {
+	if t.x != nil {
+		return t.openExport()
+	}
+	header, read := t.readHeader()
+	if !read {
 		return false
 	}
+	cols := t.cols
 	known := make(map[string]bool, len(cols))
 	for _, c := range cols {
 		known[c.name] = true
@@ -159,6 +245,9 @@ func (t *table) next() bool {
 			t.problem(t.line, "", fmt.Sprintf("has %d fields, the header has %d", len(rec), t.width))
 			continue
 		}
+		if t.x != nil {
+			return t.nextExport()
+		}
 		for _, f := range rec {
 			if !utf8.ValidString(f) {
 				t.problem(t.line, "", "not valid UTF-8 text (export the file as UTF-8)")
@@ -217,9 +306,35 @@ func (t *table) problem(line int, col, msg string) {
 	t.run.add(Problem{File: t.file, Line: line, Column: col, Message: msg})
 }
 
-// bad records a problem with a column of the current row.
+// bad records a problem with a column of the current row, named as the file names it.
 func (t *table) bad(col, format string, args ...any) {
+	if t.x != nil {
+		shown, report := t.x.problemAt(t, col)
+		t.rowBad = true
+		if report {
+			t.problem(t.line, shown, fmt.Sprintf(format, args...))
+		}
+		return
+	}
 	t.problem(t.line, col, fmt.Sprintf(format, args...))
+}
+
+// colName is a column as the file being read names it: the export's own header when a
+// mapping reads it.
+func (t *table) colName(col string) string {
+	if t.x != nil {
+		return t.x.shown(t, col)
+	}
+	return col
+}
+
+// lineName names a line of this import's sources for a problem on the current one: "on
+// line 12", or "in accounts.csv on line 12" when it is in another file.
+func (t *table) lineName(file string, line int) string {
+	if file == t.file {
+		return fmt.Sprintf("on line %d", line)
+	}
+	return fmt.Sprintf("in %s on line %d", file, line)
 }
 
 // str returns the trimmed value of a column ("" when the file has no such column).
@@ -397,20 +512,20 @@ func plainDecimal(s string) bool {
 	return digitsSeen
 }
 
-// rows checks the header against cols, then calls row for each row of the file with the
-// file's duplicate-key set; the write row returns is queued when the row (and the import
-// so far) is clean. It returns the number of rows read.
-func (t *table) rows(cols []column, row func(k *keys) writeFn) int {
-	if !t.open(cols) {
-		return 0
-	}
+// rows reads the table's sources, calling row for each row with the duplicate-key set
+// they share (a key may appear once across all the sources of a file); the write row
+// returns is queued when the row (and the import so far) is clean.
+func (t *table) rows(ctx context.Context, row func(k *keys) writeFn) {
 	k := newKeys(t)
-	n := 0
-	for t.next() {
-		n++
-		if fn := row(k); fn != nil && t.ok() {
-			t.run.write(fn)
+	t.each(ctx, func() int {
+		k.startFile(t.file)
+		n := 0
+		for t.next() {
+			n++
+			if fn := row(k); fn != nil && t.ok() {
+				t.run.write(fn)
+			}
 		}
-	}
-	return n
+		return n
+	})
 }

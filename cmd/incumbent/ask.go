@@ -90,7 +90,7 @@ func seedDemo(ctx context.Context, store appStore, db string, env Env, cfg Confi
 	if _, err := demo.Write(ctx, dir, opt); err != nil {
 		return fmt.Errorf("generate demo data: %w", err)
 	}
-	return importDir(ctx, store, dir, Env{Stdout: env.Stderr, Stderr: env.Stderr, Now: env.Now}, cfg.MemoryLimitSet)
+	return importDir(ctx, store, dir, nil, Env{Stdout: env.Stderr, Stderr: env.Stderr, Now: env.Now}, cfg.MemoryLimitSet)
 }
 
 func runAsk(ctx context.Context, args []string, env Env, cfg Config) error {

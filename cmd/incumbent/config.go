@@ -37,6 +37,9 @@ type Config struct {
 	currency string
 	// LLM is the model that drafts talking points, if any.
 	LLM LLMConfig
+	// ImportMap is the mapping file that reads customers' exports as the standard CSV
+	// files (--map, $INCUMBENT_IMPORT_MAP; "": none).
+	ImportMap string
 
 	// MemoryLimitSet says $GOMEMLIMIT is set: the runtime's limit stands, not the
 	// command's own.
@@ -117,6 +120,7 @@ func readConfig(env Env) Config {
 		DB: get("INCUMBENT_DB"), DatabaseURL: get("DATABASE_URL"),
 		settingsEnv: get("INCUMBENT_SETTINGS"), asOfEnv: get("INCUMBENT_AS_OF"),
 		currency:       get("INCUMBENT_CURRENCY"),
+		ImportMap:      get("INCUMBENT_IMPORT_MAP"),
 		MemoryLimitSet: get("GOMEMLIMIT") != "",
 		Secrets:        envSecrets(env),
 		logLevel:       get("INCUMBENT_LOG_LEVEL"),
@@ -182,6 +186,11 @@ func envSecrets(env Env) []string {
 // line wins over DATABASE_URL (see applyFlags).
 func (c *Config) dbFlag(fs *flag.FlagSet) {
 	fs.StringVar(&c.DB, "db", c.DB, "SQLite database file (env INCUMBENT_DB); given here, it wins over DATABASE_URL")
+}
+
+// mapFlag registers import's --map with the environment's default.
+func (c *Config) mapFlag(fs *flag.FlagSet) {
+	fs.StringVar(&c.ImportMap, "map", c.ImportMap, "mapping file, TOML, that reads the exports in DIR as the standard CSV files (env INCUMBENT_IMPORT_MAP; see docs/CSV.md)")
 }
 
 // asOfFlag registers --as-of.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -18,23 +19,31 @@ import (
 func runImport(ctx context.Context, args []string, env Env, cfg Config) error {
 	fs := flags("import", env)
 	cfg.dbFlag(fs)
+	cfg.mapFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	cfg.applyFlags(fs)
 	if len(pos) != 1 {
-		return usageError{"give one directory of CSV files: incumbent import [--db PATH] DIR"}
+		return usageError{"give one directory of CSV files: incumbent import [--db PATH] [--map FILE] DIR"}
 	}
 	if st, err := os.Stat(pos[0]); err != nil || !st.IsDir() {
 		return domain.Errorf(domain.ENOTFOUND, "directory %s does not exist", pos[0])
+	}
+	// The mapping is checked before the database is opened: a wrong one changes nothing.
+	var mapping *csvimport.Mapping
+	if cfg.ImportMap != "" {
+		if mapping, err = csvimport.LoadMapping(cfg.ImportMap); err != nil {
+			return err
+		}
 	}
 	store, _, _, err := openAppStore(ctx, cfg.DatabaseURL, cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	return importDir(ctx, store, pos[0], env, cfg.MemoryLimitSet)
+	return importDir(ctx, store, pos[0], mapping, env, cfg.MemoryLimitSet)
 }
 
 // importMemoryLimit is the Go heap's soft limit during an import, unless GOMEMLIMIT sets
@@ -44,14 +53,15 @@ func runImport(ctx context.Context, args []string, env Env, cfg Config) error {
 // N=20000 demo set with it, 227 MB without, in the same time.
 const importMemoryLimit = 64 << 20
 
-// importDir imports dir into the store, with a progress bar per file when stderr is a
-// terminal, and prints a line per file and a total. memoryLimitSet says GOMEMLIMIT is
-// set, which then stands.
-func importDir(ctx context.Context, store csvimport.Store, dir string, env Env, memoryLimitSet bool) error {
+// importDir imports dir into the store, reading exports through mapping when it is not
+// nil, with a progress bar per file when stderr is a terminal, and prints a line per
+// file (and, for a mapped export, the columns the mapping leaves out) and a total.
+// memoryLimitSet says GOMEMLIMIT is set, which then stands.
+func importDir(ctx context.Context, store csvimport.Store, dir string, mapping *csvimport.Mapping, env Env, memoryLimitSet bool) error {
 	if !memoryLimitSet {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
 	}
-	im := &csvimport.Importer{Store: store, Now: env.Now}
+	im := &csvimport.Importer{Store: store, Now: env.Now, Mapping: mapping}
 	if f, ok := env.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		im.Progress = func(file string, size int64) io.WriteCloser {
 			return progressBar{progressbar.DefaultBytes(size, file)}
@@ -69,6 +79,13 @@ func importDir(ctx context.Context, store csvimport.Store, dir string, env Env, 
 			rate = fmt.Sprintf("  %s rows/s", groupDigits(int(float64(f.Rows)/secs)))
 		}
 		fmt.Fprintf(env.Stdout, "%-24s %10s rows in %8s%s\n", f.Name, groupDigits(f.Rows), f.Duration.Round(time.Millisecond), rate)
+		if f.MappedTo != "" {
+			ignored := "every column used"
+			if len(f.Ignored) > 0 {
+				ignored = "columns left out: " + strings.Join(f.Ignored, ", ")
+			}
+			fmt.Fprintf(env.Stdout, "  read as %s through the mapping; %s\n", f.MappedTo, ignored)
+		}
 		lines += f.Rows
 	}
 	for _, f := range rep.Skipped {

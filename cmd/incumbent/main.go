@@ -56,7 +56,9 @@ Usage:
   incumbent [serve] [--addr HOST:PORT] [--db PATH] [--as-of DATE] [--settings FILE]
                                             serve chat, /healthz, /readyz, /metrics and the
                                             web playground (default 127.0.0.1:8080)
-  incumbent import [--db PATH] DIR          load the CSV files in DIR (all or nothing)
+  incumbent import [--db PATH] [--map FILE] DIR
+                                            load the CSV files in DIR (all or nothing);
+                                            --map reads other exports as them (docs/CSV.md)
   incumbent demo [--accounts N] [--months M] [--end DATE] [--seed S] DIR
                                             write a realistic demo company's CSV files
   incumbent ask [--db PATH] [--as-of DATE] [--as EMAIL] [--format text|json|slack|teams]

@@ -216,8 +216,10 @@ func TestDigestKilledMidSend(t *testing.T) {
 	}
 
 	// 3. Restarted: the first digest goes out once its claim has timed out; the second
-	// is not posted again. The test waits until the store records both as sent: a sent
-	// digest is never claimed again, so the counts are then final.
+	// is not posted again. The test waits until the store records both as sent and the
+	// first one's chart is shared (it is recorded sent once Slack has taken the post,
+	// before the chart goes up): a sent digest is never claimed again, so the counts are
+	// then final.
 	p3 := process(t, env, args...)
 	store := openStore(t, db)
 	var recs []domain.DigestDelivery
@@ -233,10 +235,11 @@ func TestDigestKilledMidSend(t *testing.T) {
 				n++
 			}
 		}
-		return n == 2
+		_, charts := slack.counts()
+		return n == 2 && charts["C-"+strings.TrimPrefix(first, "#")] > 0
 	}
 	if !eventually(t, 90*time.Second, sent) {
-		t.Errorf("within 90 s, the deliveries are %+v, want both sent", recs)
+		t.Errorf("within 90 s, the deliveries are %+v, want both sent, and the first one's chart shared", recs)
 	}
 	kill(t, p3)
 	want := map[string]int{"#sales-north": 1, "#sales-south": 1}

@@ -34,9 +34,9 @@ type Bot struct {
 	Objectives ObjectiveWriter
 	// Scenarios keeps deal scenarios; nil when the store cannot (deals are priced, not
 	// saved).
-	Scenarios domain.ScenarioStore
+	Scenarios ScenarioStore
 	// Offers records competitor offers from chat; nil when the store cannot.
-	Offers domain.OfferWriter
+	Offers OfferWriter
 	// Observer records every command answered (adapters/prometheus); nil: none.
 	Observer Observer
 	// Sessions remember the last account each person asked about, so that `grade`,
@@ -53,7 +53,7 @@ type Bot struct {
 	Charter Charter
 	// Snapshots keep what each weekly digest said, for the next one's changes and tier
 	// movers; nil when the store cannot (every digest is then a first one).
-	Snapshots domain.DigestSnapshotStore
+	Snapshots DigestSnapshotStore
 	// DigestSettings changes a territory's digest schedule from chat; nil when the store
 	// cannot.
 	DigestSettings DigestSettingsWriter
@@ -94,7 +94,8 @@ type Observer interface {
 	ObserveCommand(adapter, command, errCode string, d time.Duration)
 }
 
-// ObjectiveWriter stores an objective set from chat.
+// ObjectiveWriter stores an objective set from chat (`growth set`, Bot.Objectives); the
+// write changes the data version.
 type ObjectiveWriter interface {
 	SetObjective(ctx context.Context, o domain.Objective) error
 }
@@ -112,16 +113,16 @@ func New(store domain.Store) *Bot {
 		b.Grades.Gradings = g
 	}
 	b.Deals = &domain.Deals{Store: store, Gaps: b.Gaps, Settings: domain.DefaultDealSettings(), Grades: b.Grades}
-	if s, ok := store.(domain.ScenarioStore); ok {
+	if s, ok := store.(ScenarioStore); ok {
 		b.Scenarios = s
 	}
-	if o, ok := store.(domain.OfferWriter); ok {
+	if o, ok := store.(OfferWriter); ok {
 		b.Offers = o
 	}
 	if w, ok := store.(ObjectiveWriter); ok {
 		b.Objectives = w
 	}
-	if s, ok := store.(domain.DigestSnapshotStore); ok {
+	if s, ok := store.(DigestSnapshotStore); ok {
 		b.Snapshots = s
 	}
 	if w, ok := store.(DigestSettingsWriter); ok {

@@ -13,6 +13,15 @@ import (
 // maxCompare is how many scenarios `deal compare` puts side by side.
 const maxCompare = 6
 
+// ScenarioStore keeps the scenarios `deal` saves, for `deal show`, `vary`, `compare` and
+// `talk` (Bot.Scenarios).
+type ScenarioStore interface {
+	// SaveScenario stores a new scenario and sets its ID.
+	SaveScenario(ctx context.Context, s *domain.Scenario) error
+	// FindScenario returns a scenario; ENOTFOUND when there is none with that id.
+	FindScenario(ctx context.Context, id int64) (domain.Scenario, error)
+}
+
 // dealData is the JSON of a deal reply: the scenario and its deal's figures at the top
 // level (concession, required_volume_increase, gain, net, break_even_qty, verdict, …).
 type dealData struct {

@@ -18,6 +18,16 @@ type Charter interface {
 	CategoryChart(title string, cats []string, current, potential []float64, money func(float64) string) ([]byte, error)
 }
 
+// DigestSnapshotStore keeps what each weekly digest said (Bot.Snapshots), for the next
+// one's changes and tier movers.
+type DigestSnapshotStore interface {
+	// SaveDigestSnapshot stores s, replacing the snapshot of the same territory and week.
+	SaveDigestSnapshot(ctx context.Context, s domain.DigestSnapshot) error
+	// PreviousDigestSnapshot returns the territory's latest snapshot of a week before
+	// beforeWeek (YYYY-MM-DD); ENOTFOUND when there is none.
+	PreviousDigestSnapshot(ctx context.Context, territory, beforeWeek string) (domain.DigestSnapshot, error)
+}
+
 // weekLayout writes a digest's week in headers: "30 Nov 2026".
 const weekLayout = "2 Jan 2006"
 

@@ -8,6 +8,13 @@ import (
 	"github.com/incumbent/incumbent/domain"
 )
 
+// OfferWriter stores a competitor offer heard in the field (`offer`, Bot.Offers), with
+// who recorded it and when; it replaces the offer of the same competitor, SKU and
+// account.
+type OfferWriter interface {
+	RecordCompetitorOffer(ctx context.Context, o domain.CompetitorOffer) error
+}
+
 // Offer command.
 
 func (b *Bot) offerCmd(ctx context.Context, req Request, args []string) (Reply, error) {

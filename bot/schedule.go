@@ -17,6 +17,37 @@ import (
 	"github.com/incumbent/incumbent/domain"
 )
 
+// DigestDeliveryStore records digest deliveries (DigestScheduler.Deliveries). It is what
+// makes each week's digest go out once when several processes share the store: a claim
+// is one atomic write, so of two processes claiming the same week at once exactly one
+// wins. Records do not change the data version.
+type DigestDeliveryStore interface {
+	// ClaimDigest claims a week's digest for claimant and counts an attempt. It
+	// returns true when there was no record, when the record is a pending claim made
+	// stale or longer before now (its claimant died mid-send), or when it is a failed
+	// attempt whose RetryAt has come; false when it is sent, given up, or claimed by
+	// someone within stale. A stale claim on the last allowed attempt is not taken
+	// over but given up.
+	ClaimDigest(ctx context.Context, territory, week, claimant string, now time.Time, stale time.Duration) (bool, error)
+	// MarkDigestSent records that claimant sent the digest; detail says where it went.
+	// ECONFLICT when claimant does not hold the claim (any more).
+	MarkDigestSent(ctx context.Context, territory, week, claimant, detail string, now time.Time) error
+	// MarkDigestFailed records that claimant's attempt failed for reason: the digest
+	// may be claimed again after domain.DigestRetryDelay(attempts), or never once
+	// attempts reach domain.DigestMaxAttempts. ECONFLICT when claimant does not hold
+	// the claim.
+	MarkDigestFailed(ctx context.Context, territory, week, claimant, reason string, now time.Time) error
+	// FindDigestDeliveries returns the territory's records (every territory's when it
+	// is ""), the latest week first.
+	FindDigestDeliveries(ctx context.Context, territory string) ([]domain.DigestDelivery, error)
+}
+
+// DigestObserver counts digest attempts by outcome, sent or failed
+// (DigestScheduler.Observer; adapters/prometheus).
+type DigestObserver interface {
+	ObserveDigest(outcome string)
+}
+
 // Locker takes named locks that expire: adapters/memory in one process, adapters/redis
 // across replicas (which falls back on memory while Redis is down).
 type Locker interface {
@@ -82,7 +113,7 @@ type DigestScheduler struct {
 	Territories interface {
 		FindTerritories(ctx context.Context) ([]domain.Territory, error)
 	}
-	Deliveries domain.DigestDeliveryStore
+	Deliveries DigestDeliveryStore
 	// Lock, optional, keeps replicas from building the same digest at once.
 	Lock Locker
 	// Build builds the territory's digest of week (YYYY-MM-DD) as of asOf.
@@ -113,9 +144,7 @@ type DigestScheduler struct {
 	CatchUp time.Duration
 	Logger  *slog.Logger // nil: slog.Default()
 	// Observer, optional, counts this process's attempts by outcome (sent, failed).
-	Observer interface {
-		ObserveDigest(outcome string)
-	}
+	Observer DigestObserver
 
 	claimantOnce sync.Once
 	claimant     string

@@ -29,12 +29,6 @@ import (
 	"github.com/incumbent/incumbent/domain"
 )
 
-var (
-	_ bot.Locker                 = (*memory.Store)(nil)
-	_ bot.Locker                 = (*redis.Store)(nil)
-	_ domain.DigestDeliveryStore = (*sqlite.Store)(nil)
-)
-
 // clock is an injected clock that tests move.
 type clock struct {
 	mu sync.Mutex

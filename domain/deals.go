@@ -9,11 +9,20 @@ import (
 	"time"
 )
 
+// DealReader is what Deals reads through besides Gaps (a Store is one; see Store and its
+// parts for each method): an account, the competitor offers on file and an account's
+// sales by SKU.
+type DealReader interface {
+	FindAccount(ctx context.Context, id string) (Account, error)
+	FindCompetitorOffers(ctx context.Context, s Scope) ([]CompetitorOffer, error)
+	SalesBySKU(ctx context.Context, s Scope, periods []Period) ([]SalesTotal, error)
+}
+
 // Deals prices trades, compares costs per use and suggests trades for an account through
-// a Store, using Gaps for the account's gap and the cached products and best sellers.
-// Safe for concurrent use.
+// a DealReader, using Gaps for the account's gap and the cached products and best
+// sellers. Safe for concurrent use.
 type Deals struct {
-	Store    Store
+	Store    DealReader
 	Gaps     *Gaps
 	Settings DealSettings // must be valid
 	// Grades' settings hold the cost of capital that prices payment terms given or got

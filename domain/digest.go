@@ -72,15 +72,6 @@ type DigestSnapshot struct {
 	CreatedAt time.Time `json:"created_at,omitzero"`
 }
 
-// DigestSnapshotStore keeps digest snapshots.
-type DigestSnapshotStore interface {
-	// SaveDigestSnapshot stores s, replacing the snapshot of the same territory and week.
-	SaveDigestSnapshot(ctx context.Context, s DigestSnapshot) error
-	// PreviousDigestSnapshot returns the territory's latest snapshot of a week before
-	// beforeWeek (YYYY-MM-DD); ENOTFOUND when there is none.
-	PreviousDigestSnapshot(ctx context.Context, territory, beforeWeek string) (DigestSnapshot, error)
-}
-
 // DigestChange is how the totals moved since the previous digest.
 type DigestChange struct {
 	Since     Date    `json:"since"` // the previous digest's week

@@ -1,14 +1,16 @@
 // Package domain holds Incumbent's core: the records a sales organisation exports
 // (accounts, products, sales lines, potentials, opportunities, invoices, commitments,
 // RFQs, competitor offers, objectives, territories and people), the error codes every
-// layer speaks, and the Store interface the computations read through.
+// layer speaks, and the interfaces the computations read through: Store, in its parts
+// Directory, Records and Facts, and the narrower reader each service holds.
 //
 // It imports the standard library only. Money and quantities are float64 in the
 // company's one currency; dates are time.Time values at midnight UTC.
 //
 // A singular file holds a computation's pure formulas and a plural one the service
-// that runs them over the Store: gap.go and gaps.go (Gaps), grade.go and grades.go
-// (Grades), deal.go and deals.go (Deals).
+// that runs them over the store, with the interface it reads through: gap.go and gaps.go
+// (Gaps, GapReader), grade.go and grades.go (Grades, GradeReader), deal.go and deals.go
+// (Deals, DealReader).
 package domain
 
 import (

@@ -7,14 +7,33 @@ import (
 	"time"
 )
 
-// Gaps computes account, territory and market gaps and growth through a Store.
+// GapReader is what Gaps reads through (a Store is one; see Store and its parts for
+// each method): the data version its cache keys on, accounts and products from the
+// Directory, competitor offers and objectives from the Records, and the sales and gap
+// Facts.
+type GapReader interface {
+	DataVersion(ctx context.Context) (int64, error)
+	FindAccounts(ctx context.Context, s Scope) ([]Account, error)
+	FindAccount(ctx context.Context, id string) (Account, error)
+	FindProducts(ctx context.Context) ([]Product, error)
+	FindCompetitorOffers(ctx context.Context, s Scope) ([]CompetitorOffer, error)
+	FindObjectives(ctx context.Context, year int) ([]Objective, error)
+	GapFacts(ctx context.Context, s Scope, periods []Period) ([]GapFacts, error)
+	SalesByCategory(ctx context.Context, s Scope, periods []Period) ([]SalesTotal, error)
+	CompanySalesByCategory(ctx context.Context, periods []Period) ([]SalesTotal, error)
+	BestSellers(ctx context.Context, asOf time.Time) (map[string]string, error)
+	IndustryBestSellers(ctx context.Context, industry string, asOf time.Time) (map[string]string, error)
+	SalesDates(ctx context.Context) (first, last time.Time, err error)
+}
+
+// Gaps computes account, territory and market gaps and growth through a GapReader.
 //
 // Every gap falls back on the company-wide gross-profit rates, and territory and market
 // gaps read many accounts; Gaps keeps the rates, the products and the territory and
 // market results of the current (data version, as-of date) in memory, and drops them
 // when either changes, so an import is seen at once. Safe for concurrent use.
 type Gaps struct {
-	Store Store
+	Store GapReader
 
 	mu    sync.Mutex
 	cache *gapCache

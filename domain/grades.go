@@ -83,13 +83,23 @@ type TerritoryGrades struct {
 	version int64
 }
 
-// Grades grades accounts through a Store. Every grade ranks the account's spend in the
-// whole book, so Grades computes the whole book at once (one read of every account's
+// GradeReader is what Grades reads through (a Store is one; see Store and its parts for
+// each method): the data version its books key on, the accounts, the grade facts of the
+// whole book and an account's overdue invoices.
+type GradeReader interface {
+	DataVersion(ctx context.Context) (int64, error)
+	FindAccounts(ctx context.Context, s Scope) ([]Account, error)
+	FindOverdueInvoices(ctx context.Context, s Scope, asOf time.Time, minDaysLate int) ([]Invoice, error)
+	GradeFacts(ctx context.Context, asOf time.Time) ([]GradeFacts, error)
+}
+
+// Grades grades accounts through a GradeReader. Every grade ranks the account's spend in
+// the whole book, so Grades computes the whole book at once (one read of every account's
 // grade facts) and keeps it for the current (data version, as-of date); an import or a
 // new date computes it again. Concurrent callers of the same book wait for one
 // computation. Safe for concurrent use.
 type Grades struct {
-	Store    Store
+	Store    GradeReader
 	Settings GradeSettings // must be valid
 	// Gradings keeps territory gradings for movers; nil: no movers.
 	Gradings GradingStore

@@ -15,7 +15,6 @@ import (
 
 // gradeStore serves accounts and grade facts from memory and counts the reads of facts.
 type gradeStore struct {
-	domain.Store
 	version  atomic.Int64
 	reads    atomic.Int64
 	fail     atomic.Bool
@@ -38,6 +37,8 @@ func (s *gradeStore) GradeFacts(context.Context, time.Time) ([]domain.GradeFacts
 func (s *gradeStore) FindOverdueInvoices(context.Context, domain.Scope, time.Time, int) ([]domain.Invoice, error) {
 	return nil, nil
 }
+
+var _ domain.GradeReader = (*gradeStore)(nil)
 
 func newGradeStore() *gradeStore {
 	return &gradeStore{

@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"context"
 	"math"
 	"strconv"
 	"strings"
@@ -218,20 +217,6 @@ func (s Scenario) JSON() ScenarioJSON {
 		j.Parent = ScenarioName(s.ParentID)
 	}
 	return j
-}
-
-// ScenarioStore keeps scenarios.
-type ScenarioStore interface {
-	// SaveScenario stores a new scenario and sets its ID.
-	SaveScenario(ctx context.Context, s *Scenario) error
-	// FindScenario returns a scenario; ENOTFOUND when there is none with that id.
-	FindScenario(ctx context.Context, id int64) (Scenario, error)
-}
-
-// OfferWriter stores a competitor offer heard in the field, with who recorded it and
-// when; it replaces the offer of the same competitor, SKU and account.
-type OfferWriter interface {
-	RecordCompetitorOffer(ctx context.Context, o CompetitorOffer) error
 }
 
 // ErrScenarioNotFound returns the ENOTFOUND error of an unknown scenario id, for stores.

@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"context"
 	"sync"
 	"time"
 )
@@ -163,27 +162,3 @@ type DigestDelivery struct {
 // GivenUp reports whether the digest failed DigestMaxAttempts times (or its last
 // claimant vanished on the last attempt) and will not be tried again.
 func (d DigestDelivery) GivenUp() bool { return d.Status == DigestFailed && d.RetryAt.IsZero() }
-
-// DigestDeliveryStore records digest deliveries. It is what makes each week's digest go
-// out once when several processes share the store: a claim is one atomic write, so of
-// two processes claiming the same week at once exactly one wins. Records do not change
-// the data version.
-type DigestDeliveryStore interface {
-	// ClaimDigest claims a week's digest for claimant and counts an attempt. It
-	// returns true when there was no record, when the record is a pending claim made
-	// stale or longer before now (its claimant died mid-send), or when it is a failed
-	// attempt whose RetryAt has come; false when it is sent, given up, or claimed by
-	// someone within stale. A stale claim on the last allowed attempt is not taken
-	// over but given up.
-	ClaimDigest(ctx context.Context, territory, week, claimant string, now time.Time, stale time.Duration) (bool, error)
-	// MarkDigestSent records that claimant sent the digest; detail says where it went.
-	// ECONFLICT when claimant does not hold the claim (any more).
-	MarkDigestSent(ctx context.Context, territory, week, claimant, detail string, now time.Time) error
-	// MarkDigestFailed records that claimant's attempt failed for reason: the digest
-	// may be claimed again after DigestRetryDelay(attempts), or never once attempts
-	// reach DigestMaxAttempts. ECONFLICT when claimant does not hold the claim.
-	MarkDigestFailed(ctx context.Context, territory, week, claimant, reason string, now time.Time) error
-	// FindDigestDeliveries returns the territory's records (every territory's when it
-	// is ""), the latest week first.
-	FindDigestDeliveries(ctx context.Context, territory string) ([]DigestDelivery, error)
-}

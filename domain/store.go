@@ -49,15 +49,29 @@ type SalesTotal struct {
 	Quantity  float64
 }
 
-// Store is what the computations read through. Reads come by account, by territory or for
-// all accounts (Scope); sales come pre-aggregated per account and category or SKU for
-// whole periods, so a gap over 20,000 accounts never walks individual lines in Go.
+// Store is a whole store: its data version and the three parts the data is read in. The
+// bot holds one (it builds Gaps, Grades and Deals over it and itself reads names,
+// access, digests and examples across all three parts), as do cmd/incumbent and the
+// stores' contract suite (adapters/storetest). The computations each hold the narrower
+// interface they read through: GapReader, GradeReader, DealReader.
 //
-// Lookups of one record return an ENOTFOUND *Error when it does not exist.
+// Reads come by account, by territory or for all accounts (Scope); sales come
+// pre-aggregated per account and category or SKU for whole periods, so a gap over 20,000
+// accounts never walks individual lines in Go. Lookups of one record return an ENOTFOUND
+// *Error when it does not exist.
 type Store interface {
 	// DataVersion changes on every write; caches key on it.
 	DataVersion(ctx context.Context) (int64, error)
+	Directory
+	Records
+	Facts
+}
 
+// Directory is who and what the data names: territories, people, accounts and products.
+// The bot reads through it to resolve names, to find who is asking and what they may
+// see, and to list; the computations to find accounts and products; cmd/incumbent to
+// list the people a playground user may act as.
+type Directory interface {
 	FindTerritories(ctx context.Context) ([]Territory, error)
 	FindTerritory(ctx context.Context, name string) (Territory, error)
 	FindPeople(ctx context.Context) ([]Person, error)
@@ -68,7 +82,14 @@ type Store interface {
 	// NameKey key, by id.
 	FindAccountsByName(ctx context.Context, key string) ([]Account, error)
 	FindProducts(ctx context.Context) ([]Product, error)
+}
 
+// Records are the imported records other than sales lines, as they were imported. Gaps,
+// Deals and the examples the bot's help quotes read the competitor offers, Gaps the
+// objectives, Grades and the bot's digest the overdue invoices, the digest the
+// opportunities; only the contract suite reads back the other kinds, which reach the
+// computations through Facts.
+type Records interface {
 	FindPotentials(ctx context.Context, s Scope) ([]Potential, error)
 	FindOpportunities(ctx context.Context, s Scope) ([]Opportunity, error)
 	FindInvoices(ctx context.Context, s Scope) ([]Invoice, error)
@@ -82,7 +103,13 @@ type Store interface {
 	// market-wide offer (AccountID empty).
 	FindCompetitorOffers(ctx context.Context, s Scope) ([]CompetitorOffer, error)
 	FindObjectives(ctx context.Context, year int) ([]Objective, error)
+}
 
+// Facts are the figures the computations start from, summed over sales lines (and for
+// GradeFacts and GapFacts over the other records too) by the store, which keeps the
+// costly ones ready. Gaps, Grades and Deals read through them, and the bot to check an
+// as-of date against the sales dates and for the examples its help quotes.
+type Facts interface {
 	// SalesByCategory sums the scope's sales lines per account, product category and
 	// period. Groups with no line are left out. Quantity is not summed (it is zero): the
 	// quantities of a category's different SKUs do not add up.

@@ -157,6 +157,14 @@ type Store struct {
 	locks    map[string]entry
 }
 
+// The interfaces Store implements. Those other adapters declare (slack's and teams'
+// Deduper, slack's Cursors, redis' Fallback) are checked where cmd/incumbent wires them.
+var (
+	_ bot.KV      = (*Store)(nil)
+	_ bot.KVBatch = (*Store)(nil)
+	_ bot.Locker  = (*Store)(nil)
+)
+
 func (s *Store) now() time.Time {
 	if s.Now != nil {
 		return s.Now()

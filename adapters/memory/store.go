@@ -40,11 +40,17 @@ func NewDataStore() *DataStore {
 	return s
 }
 
+// The interfaces DataStore implements. teams' ConversationStore and csvimport's Store,
+// which memory may not import, are checked by the contract suite's storetest.Store.
 var (
 	_ domain.Store             = (*DataStore)(nil)
-	_ domain.OfferWriter       = (*DataStore)(nil)
+	_ domain.GradingStore      = (*DataStore)(nil)
 	_ bot.ObjectiveWriter      = (*DataStore)(nil)
+	_ bot.OfferWriter          = (*DataStore)(nil)
+	_ bot.ScenarioStore        = (*DataStore)(nil)
+	_ bot.DigestSnapshotStore  = (*DataStore)(nil)
 	_ bot.DigestSettingsWriter = (*DataStore)(nil)
+	_ bot.DigestDeliveryStore  = (*DataStore)(nil)
 )
 
 // lock waits until no other writer writes, or ctx is done.

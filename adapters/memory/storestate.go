@@ -13,14 +13,6 @@ import (
 
 // What the store keeps beside the records (state): none of it changes the data version.
 
-var (
-	_ domain.GradingStore        = (*DataStore)(nil)
-	_ domain.ScenarioStore       = (*DataStore)(nil)
-	_ domain.ConversationStore   = (*DataStore)(nil)
-	_ domain.DigestSnapshotStore = (*DataStore)(nil)
-	_ domain.DigestDeliveryStore = (*DataStore)(nil)
-)
-
 // gradingKey is a grading's territory and as-of date (YYYY-MM-DD).
 type gradingKey struct{ territory, asOf string }
 
@@ -218,7 +210,7 @@ func (s *DataStore) PreviousDigestSnapshot(_ context.Context, territory, beforeW
 const deliveryTime = "2006-01-02T15:04:05.000000000Z"
 
 // ClaimDigest claims the week's digest of territory for claimant (see
-// domain.DigestDeliveryStore): under the state's mutex, so of claims at once one wins.
+// bot.DigestDeliveryStore): under the state's mutex, so of claims at once one wins.
 func (s *DataStore) ClaimDigest(_ context.Context, territory, week, claimant string, now time.Time, stale time.Duration) (bool, error) {
 	if territory == "" || week == "" || claimant == "" {
 		return false, domain.Errorf(domain.EINVALID, "a digest claim needs a territory, a week and a claimant")

@@ -35,6 +35,8 @@ type Drafter struct {
 	key    string // taken out of error messages
 }
 
+var _ bot.Drafter = (*Drafter)(nil)
+
 // New returns a drafter for the configuration.
 func New(c Config) (*Drafter, error) {
 	model := c.Model

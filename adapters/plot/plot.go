@@ -24,6 +24,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
+	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/domain"
 )
 
@@ -62,6 +63,8 @@ var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
 
 // Charter draws charts. The zero value is ready to use and safe for concurrent use.
 type Charter struct{}
+
+var _ bot.Charter = Charter{}
 
 // bar is one category's pair of bars.
 type bar struct {

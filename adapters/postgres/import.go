@@ -157,6 +157,8 @@ type Batch struct {
 	written       map[string]bool // the tables written, to ANALYZE after the commit
 }
 
+var _ domain.ImportBatch = (*Batch)(nil)
+
 // BeginImport starts the transaction of an import. It locks the meta row, so it waits
 // for any other import, from this process or another, to finish: two imports replacing
 // the lines of the same file at once would otherwise both keep their lines (a DELETE

@@ -13,17 +13,7 @@ import (
 	"github.com/incumbent/incumbent/domain"
 )
 
-var (
-	_ domain.Store               = (*postgres.Store)(nil)
-	_ domain.ImportBatch         = (*postgres.Batch)(nil)
-	_ domain.GradingStore        = (*postgres.Store)(nil)
-	_ domain.ScenarioStore       = (*postgres.Store)(nil)
-	_ domain.OfferWriter         = (*postgres.Store)(nil)
-	_ domain.ConversationStore   = (*postgres.Store)(nil)
-	_ domain.DigestSnapshotStore = (*postgres.Store)(nil)
-	_ domain.DigestDeliveryStore = (*postgres.Store)(nil)
-	_ storetest.Store            = (*postgres.Store)(nil)
-)
+var _ storetest.Store = (*postgres.Store)(nil)
 
 // schemaURL is pgtest.SchemaURL: a schema of the test's own.
 func schemaURL(t *testing.T) string { return pgtest.SchemaURL(t) }

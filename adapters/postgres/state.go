@@ -123,8 +123,8 @@ func (s *Store) FindScenario(ctx context.Context, id int64) (domain.Scenario, er
 	return sc, nil
 }
 
-// SaveConversation inserts or replaces a conversation reference. It does not change the
-// data version.
+// SaveConversation inserts or replaces a conversation reference (for the Teams adapter:
+// teams.ConversationStore). It does not change the data version.
 func (s *Store) SaveConversation(ctx context.Context, c domain.Conversation) error {
 	if c.Adapter == "" || c.Key == "" {
 		return domain.Errorf(domain.EINVALID, "a conversation needs an adapter and a key")
@@ -256,7 +256,7 @@ WHERE (digest_deliveries.status = 'pending' AND digest_deliveries.claimed_at <= 
 RETURNING status`, "{giveup}", `(digest_deliveries.status = 'pending' AND digest_deliveries.attempts >= $6)`)
 
 // ClaimDigest claims the week's digest of territory for claimant (see
-// domain.DigestDeliveryStore). It does not change the data version.
+// bot.DigestDeliveryStore). It does not change the data version.
 func (s *Store) ClaimDigest(ctx context.Context, territory, week, claimant string, now time.Time, stale time.Duration) (bool, error) {
 	if territory == "" || week == "" || claimant == "" {
 		return false, domain.Errorf(domain.EINVALID, "a digest claim needs a territory, a week and a claimant")

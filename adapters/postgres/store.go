@@ -24,6 +24,7 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
+	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/domain"
 )
 
@@ -38,6 +39,19 @@ var migrations embed.FS
 type Store struct {
 	pool *pgxpool.Pool
 }
+
+// The interfaces Store implements. The ones another adapter declares (teams'
+// ConversationStore, csvimport's Store) are checked where cmd/incumbent wires them.
+var (
+	_ domain.Store             = (*Store)(nil)
+	_ domain.GradingStore      = (*Store)(nil)
+	_ bot.ObjectiveWriter      = (*Store)(nil)
+	_ bot.OfferWriter          = (*Store)(nil)
+	_ bot.ScenarioStore        = (*Store)(nil)
+	_ bot.DigestSnapshotStore  = (*Store)(nil)
+	_ bot.DigestSettingsWriter = (*Store)(nil)
+	_ bot.DigestDeliveryStore  = (*Store)(nil)
+)
 
 // Open connects to the database at url (postgres://…; pgx's parameters such as
 // pool_max_conns and search_path apply) and brings its schema up to date. Migrations

@@ -12,6 +12,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/incumbent/incumbent/bot"
 )
 
 // Metrics holds the collectors. Its methods are safe for concurrent use.
@@ -27,6 +29,14 @@ type Metrics struct {
 	draftDuration   *prometheus.HistogramVec
 	digests         *prometheus.CounterVec
 }
+
+// The interfaces Metrics implements. http's Observer, which prometheus may not import,
+// is checked where cmd/incumbent wires it.
+var (
+	_ bot.Observer       = (*Metrics)(nil)
+	_ bot.DraftObserver  = (*Metrics)(nil)
+	_ bot.DigestObserver = (*Metrics)(nil)
+)
 
 // New registers Incumbent's collectors on a new registry.
 func New() *Metrics {

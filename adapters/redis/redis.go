@@ -38,6 +38,14 @@ type Store struct {
 	trips    atomic.Int64
 }
 
+// The interfaces Store implements. Those other adapters declare (slack's and teams'
+// Deduper, slack's Cursors) are checked where cmd/incumbent wires them.
+var (
+	_ bot.KV      = (*Store)(nil)
+	_ bot.KVBatch = (*Store)(nil)
+	_ bot.Locker  = (*Store)(nil)
+)
+
 // Fallback is the per-process state a Store answers from while Redis is down, and
 // which FirstSeen asks first (adapters/memory's Store). FirstSeen's error, when its
 // memory is full (*memory.FullError), is passed on.

@@ -26,12 +26,6 @@ type Answerer interface {
 	Handle(ctx context.Context, req bot.Request) bot.Reply
 }
 
-// Directory finds who is asking.
-type Directory interface {
-	FindPeople(ctx context.Context) ([]domain.Person, error)
-	ActorByEmail(ctx context.Context, email string) (bot.Actor, error)
-}
-
 // Deduper remembers event ids, so that an event Slack retries is processed once. The
 // Redis issue backs it with SET NX across replicas; Memory keeps it in this process.
 type Deduper interface {
@@ -65,7 +59,7 @@ const (
 // Mode. Both parse their payloads and call the same methods.
 type Handler struct {
 	Bot       Answerer
-	Directory Directory
+	Directory bot.People
 	Client    *slack.Client // the Web API
 	Dedupe    Deduper
 	Cursors   Cursors

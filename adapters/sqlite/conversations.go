@@ -10,10 +10,8 @@ import (
 	"github.com/incumbent/incumbent/domain"
 )
 
-var _ domain.ConversationStore = (*Store)(nil)
-
-// SaveConversation inserts or replaces a conversation reference. It does not change the
-// data version.
+// SaveConversation inserts or replaces a conversation reference (for the Teams adapter:
+// teams.ConversationStore). It does not change the data version.
 func (s *Store) SaveConversation(ctx context.Context, c domain.Conversation) error {
 	if c.Adapter == "" || c.Key == "" {
 		return domain.Errorf(domain.EINVALID, "a conversation needs an adapter and a key")

@@ -11,8 +11,6 @@ import (
 	"github.com/incumbent/incumbent/domain"
 )
 
-var _ domain.DigestDeliveryStore = (*Store)(nil)
-
 // deliveryTime is how digest_deliveries writes times: UTC with a fixed width, so that
 // they compare as text.
 const deliveryTime = "2006-01-02T15:04:05.000000000Z"
@@ -48,7 +46,7 @@ RETURNING status`
 const giveup = `(digest_deliveries.status = 'pending' AND digest_deliveries.attempts >= :max)`
 
 // ClaimDigest claims the week's digest of territory for claimant (see
-// domain.DigestDeliveryStore). It does not change the data version.
+// bot.DigestDeliveryStore). It does not change the data version.
 func (s *Store) ClaimDigest(ctx context.Context, territory, week, claimant string, now time.Time, stale time.Duration) (bool, error) {
 	if territory == "" || week == "" || claimant == "" {
 		return false, domain.Errorf(domain.EINVALID, "a digest claim needs a territory, a week and a claimant")

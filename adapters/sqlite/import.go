@@ -115,6 +115,8 @@ type Batch struct {
 	rebuildFacts bool
 }
 
+var _ domain.ImportBatch = (*Batch)(nil)
+
 // tableLoad tracks the rows a batch writes to one table, to drop its secondary indexes
 // once the load is big enough to be a bulk load.
 type tableLoad struct {

@@ -11,8 +11,6 @@ import (
 	"github.com/incumbent/incumbent/domain"
 )
 
-var _ domain.DigestSnapshotStore = (*Store)(nil)
-
 // SaveDigestSnapshot stores s, replacing the snapshot of the same territory and week. It
 // does not change the data version: snapshots are not data the figures read.
 func (s *Store) SaveDigestSnapshot(ctx context.Context, snap domain.DigestSnapshot) error {

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/domain"
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -62,6 +63,19 @@ type Store struct {
 	db *sql.DB // read-only connections
 	w  *sql.DB // the one writer connection
 }
+
+// The interfaces Store implements. The ones another adapter declares (teams'
+// ConversationStore, csvimport's Store) are checked where cmd/incumbent wires them.
+var (
+	_ domain.Store             = (*Store)(nil)
+	_ domain.GradingStore      = (*Store)(nil)
+	_ bot.ObjectiveWriter      = (*Store)(nil)
+	_ bot.OfferWriter          = (*Store)(nil)
+	_ bot.ScenarioStore        = (*Store)(nil)
+	_ bot.DigestSnapshotStore  = (*Store)(nil)
+	_ bot.DigestSettingsWriter = (*Store)(nil)
+	_ bot.DigestDeliveryStore  = (*Store)(nil)
+)
 
 // Open opens the SQLite file at path, creating it if needed, and brings its schema up to
 // date.

@@ -14,11 +14,7 @@ import (
 	"github.com/incumbent/incumbent/domain"
 )
 
-var (
-	_ domain.Store       = (*sqlite.Store)(nil)
-	_ domain.ImportBatch = (*sqlite.Batch)(nil)
-	_ csvimport.Store    = (*sqlite.Store)(nil)
-)
+var _ csvimport.Store = (*sqlite.Store)(nil)
 
 // open opens a store on a new file and closes it when the test ends.
 func open(t testing.TB) (*sqlite.Store, string) {

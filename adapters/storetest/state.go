@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/domain"
 )
 
@@ -410,7 +411,7 @@ func testDigestClaimRace(t *testing.T, open func(t *testing.T) Store) {
 
 // ClaimRace claims 20 weeks' digests from 8 claimants at once, the odd ones through b
 // (a when b is nil), and checks that each week is won exactly once.
-func ClaimRace(t *testing.T, a, b domain.DigestDeliveryStore) {
+func ClaimRace(t *testing.T, a, b bot.DigestDeliveryStore) {
 	ctx := t.Context()
 	if b == nil {
 		b = a

@@ -10,30 +10,38 @@ import (
 	"testing"
 	"time"
 
+	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/domain"
 )
 
-// Store is what the suite tests: every interface a store of Incumbent implements.
+// Store is what the suite tests: every interface a store of Incumbent implements. The
+// computations read through domain.Store (its parts Directory, Records and Facts) and
+// keep gradings in a domain.GradingStore; the bot writes objectives, offers, scenarios,
+// snapshots, digest settings and deliveries through its own interfaces. The
+// interfaces of other adapters are written out here, since storetest may not import
+// them.
 type Store interface {
 	domain.Store
 	domain.GradingStore
-	domain.ScenarioStore
-	domain.OfferWriter
-	domain.ConversationStore
-	domain.DigestSnapshotStore
-	domain.DigestDeliveryStore
+	bot.ObjectiveWriter
+	bot.OfferWriter
+	bot.ScenarioStore
+	bot.DigestSnapshotStore
+	bot.DigestSettingsWriter
+	bot.DigestDeliveryStore
 
-	// Known and BeginImport are what the CSV importer writes through.
+	// Known and BeginImport are what the CSV importer writes through (csvimport.Store).
 	Known(ctx context.Context) (domain.KnownKeys, error)
 	BeginImport(ctx context.Context) (domain.ImportBatch, error)
+	// SaveConversation and FindConversation keep the Teams adapter's conversation
+	// references (teams.ConversationStore): SaveConversation inserts or replaces the
+	// conversation with c's adapter and key, FindConversation returns ENOTFOUND when
+	// there is none.
+	SaveConversation(ctx context.Context, c domain.Conversation) error
+	FindConversation(ctx context.Context, adapter, key string) (domain.Conversation, error)
 	// RowCounts returns the number of rows of every table of records, by table name
 	// (territories, people, accounts, products, sales, potentials, …).
 	RowCounts(ctx context.Context) (map[string]int64, error)
-	// SetObjective stores an objective set from chat and increments the data version.
-	SetObjective(ctx context.Context, o domain.Objective) error
-	// SetDigestSettings changes a territory's digest schedule; ENOTFOUND for an unknown
-	// territory.
-	SetDigestSettings(ctx context.Context, t domain.Territory) error
 }
 
 // Run runs the contract suite, one subtest per behaviour. open returns a new, empty

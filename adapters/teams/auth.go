@@ -94,6 +94,8 @@ type Verifier struct {
 	fetching  chan struct{} // non-nil while a fetch runs; closed when it ends
 }
 
+var _ Authenticator = (*Verifier)(nil)
+
 // Claims is what a verified token says.
 type Claims struct {
 	Issuer     string

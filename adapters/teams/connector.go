@@ -64,6 +64,11 @@ type Credentials struct {
 	flight    *tokenFlight // the request in progress, if any
 }
 
+var (
+	_ TokenSource      = (*Credentials)(nil)
+	_ tokenInvalidator = (*Credentials)(nil)
+)
+
 // tokenFlight is a token request that concurrent callers wait for.
 type tokenFlight struct {
 	done  chan struct{} // closed when token and err are set
@@ -370,6 +375,8 @@ type Connector struct {
 	// Logger logs retries; nil uses slog.Default.
 	Logger *slog.Logger
 }
+
+var _ Messenger = (*Connector)(nil)
 
 // ConnectorError is a call the connector answered with an error status, with the Bot
 // Framework error body when there is one.

@@ -24,10 +24,14 @@ type Answerer interface {
 	Handle(ctx context.Context, req bot.Request) bot.Reply
 }
 
-// Directory finds who is asking.
-type Directory interface {
-	FindPeople(ctx context.Context) ([]domain.Person, error)
-	ActorByEmail(ctx context.Context, email string) (bot.Actor, error)
+// ConversationStore keeps the conversation references installs leave, for proactive
+// messages (digests). It is shared by every replica: the SQLite or PostgreSQL store.
+type ConversationStore interface {
+	// SaveConversation inserts or replaces the conversation with c's adapter and key.
+	SaveConversation(ctx context.Context, c domain.Conversation) error
+	// FindConversation returns the conversation with the adapter and key; ENOTFOUND
+	// when there is none.
+	FindConversation(ctx context.Context, adapter, key string) (domain.Conversation, error)
 }
 
 // Authenticator checks the bearer token Bot Framework sends with an activity
@@ -69,10 +73,10 @@ const (
 // activity is acknowledged at once and the reply follows through the connector.
 type Handler struct {
 	Bot           Answerer
-	Directory     Directory
+	Directory     bot.People
 	Auth          Authenticator
 	Connector     Messenger
-	Conversations domain.ConversationStore
+	Conversations ConversationStore
 	Dedupe        Deduper
 	Logger        *slog.Logger
 	// AsOf, when set, is the as-of date of every command (INCUMBENT_AS_OF).

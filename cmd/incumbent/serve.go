@@ -315,6 +315,11 @@ type sharedKV interface {
 	Release(ctx context.Context, name, token string) (bool, error)
 }
 
+var (
+	_ sharedKV = (*memory.Store)(nil)
+	_ sharedKV = (*redisadapter.Store)(nil)
+)
+
 // sharedState is where shared state lives: Redis when REDIS_URL is set (with
 // INCUMBENT_REDIS_PREFIX, default "incumbent:"), else this process's memory.
 type sharedState struct {
@@ -404,6 +409,11 @@ func (sl *slackServer) ready(ctx context.Context) error {
 
 // directory lists people and resolves who a playground user acts as.
 type directory struct{ s *session }
+
+var (
+	_ bot.People    = directory{}
+	_ web.Directory = directory{}
+)
 
 func (d directory) FindPeople(ctx context.Context) ([]domain.Person, error) {
 	return d.s.store.FindPeople(ctx)

@@ -10,6 +10,8 @@ import (
 	"github.com/incumbent/incumbent/adapters/csvimport"
 	"github.com/incumbent/incumbent/adapters/postgres"
 	"github.com/incumbent/incumbent/adapters/sqlite"
+	"github.com/incumbent/incumbent/adapters/teams"
+	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/domain"
 )
 
@@ -18,12 +20,14 @@ import (
 // gradings, snapshots, digest settings) on the store itself.
 type appStore interface {
 	domain.Store
-	domain.ConversationStore
-	domain.DigestDeliveryStore
+	bot.DigestDeliveryStore
+	teams.ConversationStore
 	csvimport.Store
 	Close() error
 }
 
+// The stores may not import the adapters that declare teams.ConversationStore and
+// csvimport.Store; they are checked here, with the rest of what the commands need.
 var (
 	_ appStore = (*sqlite.Store)(nil)
 	_ appStore = (*postgres.Store)(nil)

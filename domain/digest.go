@@ -421,3 +421,17 @@ func (g *Gaps) TerritoryAccountGaps(ctx context.Context, territory string, asOf 
 	g.mu.Unlock()
 	return gaps, nil
 }
+
+// CheckDigestSnapshot returns EINVALID when snap cannot be stored: no territory, week or
+// time it was made. Every store checks a snapshot with it.
+func CheckDigestSnapshot(snap DigestSnapshot) error {
+	switch {
+	case snap.Territory == "":
+		return Errorf(EINVALID, "a digest snapshot needs a territory")
+	case snap.Week.IsZero():
+		return Errorf(EINVALID, "a digest snapshot needs its week")
+	case snap.CreatedAt.IsZero():
+		return Errorf(EINVALID, "a digest snapshot needs the time it was made")
+	}
+	return nil
+}

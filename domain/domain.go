@@ -289,3 +289,33 @@ func ParseWeekday(s string) (time.Weekday, error) {
 // NameKey is the form in which account names and aliases are matched: lower case, with
 // runs of white space made one space.
 func NameKey(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
+
+// CheckObjective returns o with its scope normalised, or EINVALID when it cannot be
+// stored: an unknown scope, or no account or territory. Every store checks an objective
+// set from chat with it.
+func CheckObjective(o Objective) (Objective, error) {
+	scope, err := ParseObjectiveScope(string(o.Scope))
+	if err != nil {
+		return o, err
+	}
+	o.Scope = scope
+	if o.Key == "" {
+		return o, Errorf(EINVALID, "an objective needs an account or a territory")
+	}
+	return o, nil
+}
+
+// CheckDigestSettings returns EINVALID when t's digest schedule cannot be stored: a day
+// that is not a weekday, an hour outside 0–23, no time zone. Every store checks the
+// settings changed from chat with it.
+func CheckDigestSettings(t Territory) error {
+	switch {
+	case t.DigestDay < time.Sunday || t.DigestDay > time.Saturday:
+		return Errorf(EINVALID, "digest day %d is not a day of the week", t.DigestDay)
+	case t.DigestHour < 0 || t.DigestHour > 23:
+		return Errorf(EINVALID, "digest hour %d is not between 0 and 23", t.DigestHour)
+	case t.Timezone == "":
+		return Errorf(EINVALID, "a digest needs a time zone")
+	}
+	return nil
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -119,7 +120,7 @@ func ParseMapping(name, text string) (*Mapping, error) {
 	for _, f := range standardFiles {
 		sections = append(sections, f.section())
 	}
-	for _, key := range sortedKeys(raw) {
+	for _, key := range slices.Sorted(maps.Keys(raw)) {
 		std := sectionFile(key)
 		if std == nil {
 			p.add("[%s]: not a standard file (the sections are %s)%s", key, strings.Join(sections, ", "), closest(key, sections))
@@ -149,15 +150,6 @@ func ParseMapping(name, text string) (*Mapping, error) {
 	return m, nil
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
 // sectionFile returns the standard file a section names.
 func sectionFile(section string) *standardFile {
 	for _, f := range standardFiles {
@@ -182,7 +174,7 @@ func (p *mappingParser) add(format string, args ...any) {
 func (p *mappingParser) section(std *standardFile, label string, tbl map[string]any) {
 	fm := &fileMapping{mapping: p.m, std: std, label: label, decimal: '.', comma: ',',
 		columns: map[string]string{}, constants: map[string]string{}}
-	for _, key := range sortedKeys(tbl) {
+	for _, key := range slices.Sorted(maps.Keys(tbl)) {
 		v := tbl[key]
 		switch key {
 		case "files":
@@ -307,7 +299,7 @@ func (p *mappingParser) columns(fm *fileMapping, key string, cols map[string]any
 	for i, c := range fm.std.cols {
 		names[i] = c.name
 	}
-	for _, col := range sortedKeys(cols) {
+	for _, col := range slices.Sorted(maps.Keys(cols)) {
 		v := cols[col]
 		if !slices.Contains(names, col) {
 			p.add("%s %s = %s: %s has no column %s (its columns are %s)%s", fm.sub(key), col, tomlValue(v),

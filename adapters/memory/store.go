@@ -290,13 +290,9 @@ func (s *DataStore) RowCounts(context.Context) (map[string]int64, error) {
 // SetObjective stores o, replacing the objective of the same scope, key and year, and
 // increments the data version. Chat uses it; o.SetBy and o.SetAt say who set it when.
 func (s *DataStore) SetObjective(ctx context.Context, o domain.Objective) error {
-	scope, err := domain.ParseObjectiveScope(string(o.Scope))
+	o, err := domain.CheckObjective(o)
 	if err != nil {
 		return err
-	}
-	o.Scope = scope
-	if o.Key == "" {
-		return domain.Errorf(domain.EINVALID, "an objective needs an account or a territory")
 	}
 	err = s.update(ctx, func(t *tables) error {
 		t.objectives = maps.Clone(t.objectives)
@@ -332,13 +328,8 @@ func (s *DataStore) RecordCompetitorOffer(ctx context.Context, o domain.Competit
 // channel, time zone, day and hour (its manager is left as it is). It does not change the
 // data version: the figures do not read it. ENOTFOUND when there is no such territory.
 func (s *DataStore) SetDigestSettings(ctx context.Context, t domain.Territory) error {
-	switch {
-	case t.DigestDay < time.Sunday || t.DigestDay > time.Saturday:
-		return domain.Errorf(domain.EINVALID, "digest day %d is not a day of the week", t.DigestDay)
-	case t.DigestHour < 0 || t.DigestHour > 23:
-		return domain.Errorf(domain.EINVALID, "digest hour %d is not between 0 and 23", t.DigestHour)
-	case t.Timezone == "":
-		return domain.Errorf(domain.EINVALID, "a digest needs a time zone")
+	if err := domain.CheckDigestSettings(t); err != nil {
+		return err
 	}
 	return s.update(ctx, func(tb *tables) error {
 		was, ok := tb.territories[t.Name]

@@ -153,14 +153,8 @@ func (s *DataStore) FindConversation(_ context.Context, adapter, key string) (do
 
 // SaveDigestSnapshot stores snap, replacing the snapshot of the same territory and week.
 func (s *DataStore) SaveDigestSnapshot(_ context.Context, snap domain.DigestSnapshot) error {
-	if snap.Territory == "" {
-		return domain.Errorf(domain.EINVALID, "a digest snapshot needs a territory")
-	}
-	if snap.Week.IsZero() {
-		return domain.Errorf(domain.EINVALID, "a digest snapshot needs its week")
-	}
-	if snap.CreatedAt.IsZero() {
-		return domain.Errorf(domain.EINVALID, "a digest snapshot needs the time it was made")
+	if err := domain.CheckDigestSnapshot(snap); err != nil {
+		return err
 	}
 	data, err := json.Marshal(snap)
 	if err != nil {

@@ -160,14 +160,8 @@ func (s *Store) FindConversation(ctx context.Context, adapter, key string) (doma
 // SaveDigestSnapshot stores s, replacing the snapshot of the same territory and week. It
 // does not change the data version: snapshots are not data the figures read.
 func (s *Store) SaveDigestSnapshot(ctx context.Context, snap domain.DigestSnapshot) error {
-	if snap.Territory == "" {
-		return domain.Errorf(domain.EINVALID, "a digest snapshot needs a territory")
-	}
-	if snap.Week.IsZero() {
-		return domain.Errorf(domain.EINVALID, "a digest snapshot needs its week")
-	}
-	if snap.CreatedAt.IsZero() {
-		return domain.Errorf(domain.EINVALID, "a digest snapshot needs the time it was made")
+	if err := domain.CheckDigestSnapshot(snap); err != nil {
+		return err
 	}
 	data, err := json.Marshal(snap)
 	if err != nil {
@@ -208,13 +202,8 @@ func (s *Store) PreviousDigestSnapshot(ctx context.Context, territory, beforeWee
 // channel, time zone, day and hour (its manager is left as it is). It does not change the
 // data version. ENOTFOUND when there is no such territory.
 func (s *Store) SetDigestSettings(ctx context.Context, t domain.Territory) error {
-	switch {
-	case t.DigestDay < time.Sunday || t.DigestDay > time.Saturday:
-		return domain.Errorf(domain.EINVALID, "digest day %d is not a day of the week", t.DigestDay)
-	case t.DigestHour < 0 || t.DigestHour > 23:
-		return domain.Errorf(domain.EINVALID, "digest hour %d is not between 0 and 23", t.DigestHour)
-	case t.Timezone == "":
-		return domain.Errorf(domain.EINVALID, "a digest needs a time zone")
+	if err := domain.CheckDigestSettings(t); err != nil {
+		return err
 	}
 	tag, err := s.pool.Exec(ctx, `UPDATE territories SET digest_channel = $1, timezone = $2, digest_day = $3, digest_hour = $4
 		WHERE name = $5`, t.DigestChannel, t.Timezone, int(t.DigestDay), t.DigestHour, t.Name)

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/incumbent/incumbent/domain"
 )
@@ -14,13 +13,8 @@ import (
 // FindTerritories reads the table). A later import of territories.csv replaces it.
 // ENOTFOUND when there is no such territory.
 func (s *Store) SetDigestSettings(ctx context.Context, t domain.Territory) error {
-	switch {
-	case t.DigestDay < time.Sunday || t.DigestDay > time.Saturday:
-		return domain.Errorf(domain.EINVALID, "digest day %d is not a day of the week", t.DigestDay)
-	case t.DigestHour < 0 || t.DigestHour > 23:
-		return domain.Errorf(domain.EINVALID, "digest hour %d is not between 0 and 23", t.DigestHour)
-	case t.Timezone == "":
-		return domain.Errorf(domain.EINVALID, "a digest needs a time zone")
+	if err := domain.CheckDigestSettings(t); err != nil {
+		return err
 	}
 	res, err := s.w.ExecContext(ctx, `UPDATE territories SET digest_channel = ?, timezone = ?, digest_day = ?, digest_hour = ?
 		WHERE name = ?`, t.DigestChannel, t.Timezone, int(t.DigestDay), t.DigestHour, t.Name)

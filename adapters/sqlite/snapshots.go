@@ -14,14 +14,8 @@ import (
 // SaveDigestSnapshot stores s, replacing the snapshot of the same territory and week. It
 // does not change the data version: snapshots are not data the figures read.
 func (s *Store) SaveDigestSnapshot(ctx context.Context, snap domain.DigestSnapshot) error {
-	if snap.Territory == "" {
-		return domain.Errorf(domain.EINVALID, "a digest snapshot needs a territory")
-	}
-	if snap.Week.IsZero() {
-		return domain.Errorf(domain.EINVALID, "a digest snapshot needs its week")
-	}
-	if snap.CreatedAt.IsZero() {
-		return domain.Errorf(domain.EINVALID, "a digest snapshot needs the time it was made")
+	if err := domain.CheckDigestSnapshot(snap); err != nil {
+		return err
 	}
 	data, err := json.Marshal(snap)
 	if err != nil {

@@ -218,13 +218,9 @@ func (s *Store) RowCounts(ctx context.Context) (map[string]int64, error) {
 // SetObjective stores o, replacing the objective of the same scope, key and year, and
 // increments the data version. Chat uses it; o.SetBy and o.SetAt say who set it when.
 func (s *Store) SetObjective(ctx context.Context, o domain.Objective) error {
-	scope, err := domain.ParseObjectiveScope(string(o.Scope))
+	o, err := domain.CheckObjective(o)
 	if err != nil {
 		return err
-	}
-	o.Scope = scope
-	if o.Key == "" {
-		return domain.Errorf(domain.EINVALID, "an objective needs an account or a territory")
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {

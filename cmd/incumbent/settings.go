@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -73,10 +74,10 @@ func loadSettings(path string) (Settings, error) {
 			path, strings.Join(keys, ", "))
 	}
 	g := &s.Grade
-	for _, name := range sortedKeys(f.Grade.Weights) {
+	for _, name := range slices.Sorted(maps.Keys(f.Grade.Weights)) {
 		g.Weights[name] = f.Grade.Weights[name]
 	}
-	for _, name := range sortedKeys(f.Grade.Thresholds) {
+	for _, name := range slices.Sorted(maps.Keys(f.Grade.Thresholds)) {
 		t := f.Grade.Thresholds[name]
 		if len(t) != 3 {
 			return s, fmt.Errorf("settings %s: grade.thresholds.%s: give 3 numbers (the values that score 4, 3 and 2), not %d", path, name, len(t))
@@ -126,13 +127,4 @@ func loadSettings(path string) (Settings, error) {
 		return s, fmt.Errorf("settings %s: %s", path, domain.ErrorMessage(err))
 	}
 	return s, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,8 +15,8 @@ import (
 )
 
 // fakeStore serves the few reads these tests need from slices; any other method of
-// domain.Store panics (its embedded interface is nil). The SQLite store is exercised
-// end to end in cmd/incumbent.
+// domain.Store panics (its embedded interface is nil). The tests over testdata's
+// companies use the in-memory store (testbot_test.go).
 type fakeStore struct {
 	domain.Store
 	territories []domain.Territory
@@ -24,8 +25,18 @@ type fakeStore struct {
 }
 
 func (s *fakeStore) DataVersion(context.Context) (int64, error) { return 1, nil }
+
+// FindTerritories and FindTerritory return copies, as the real stores do.
 func (s *fakeStore) FindTerritories(context.Context) ([]domain.Territory, error) {
-	return s.territories, nil
+	return slices.Clone(s.territories), nil
+}
+func (s *fakeStore) FindTerritory(_ context.Context, name string) (domain.Territory, error) {
+	for _, t := range s.territories {
+		if t.Name == name {
+			return t, nil
+		}
+	}
+	return domain.Territory{}, domain.Errorf(domain.ENOTFOUND, "no territory %s", name)
 }
 func (s *fakeStore) FindPerson(_ context.Context, email string) (domain.Person, error) {
 	for _, p := range s.people {

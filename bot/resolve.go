@@ -305,6 +305,13 @@ func (b *Bot) resolve(ctx context.Context, actor Actor, query string, what look)
 				"To change data I need the exact name or id: did you mean %s? Press it to go on.", idx.label(h)))
 		}
 		t := idx.target(h)
+		if t.isTerr {
+			// The index is as of a data version, and `digest settings` changes a
+			// territory's schedule without a new one: the record is read afresh.
+			if t.territory, err = b.Store.FindTerritory(ctx, t.territory.Name); err != nil {
+				return target{}, fmt.Errorf("find territory: %w", err)
+			}
+		}
 		if !exact {
 			t.note = fmt.Sprintf("Taking %s for %q.", idx.noteLabel(h), query)
 		}

@@ -106,7 +106,7 @@ func TestParseDealErrors(t *testing.T) {
 				t.Fatalf("err = %v, want EINVALID with %q", err, tt.want)
 			}
 			// The grammar, with no made-up names: the command adds an example from the
-			// loaded data (TestHelpExamples in cmd/incumbent).
+			// loaded data (TestHelpExamples).
 			if !strings.Contains(msg, "Usage: `deal <account> give <pct>% on") || strings.Contains(msg, "e.g.") {
 				t.Errorf("the error lacks the grammar or quotes a made-up example: %s", msg)
 			}

@@ -55,7 +55,7 @@ func TestCardsGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := (&csvimport.Importer{Store: s}).Import(t.Context(), filepath.Join("..", "..", "cmd", "incumbent", "testdata", "dealdata")); err != nil {
+	if _, err := (&csvimport.Importer{Store: s}).Import(t.Context(), filepath.Join("..", "..", "bot", "testdata", "dealdata")); err != nil {
 		t.Fatal(err)
 	}
 	b := bot.New(s)

@@ -67,7 +67,7 @@ func (d directory) ActorByEmail(ctx context.Context, email string) (bot.Actor, e
 func newFixture(t testing.TB, delay time.Duration) *fixture {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "..", "cmd", "incumbent", "testdata", "dealdata"))); err != nil {
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join("..", "..", "bot", "testdata", "dealdata"))); err != nil {
 		t.Fatal(err)
 	}
 	// Rita is known by her Teams id; Nora by the email in her Teams profile.

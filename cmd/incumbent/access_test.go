@@ -32,7 +32,7 @@ import (
 func accessCompany(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	src := filepath.Join("testdata", "digestdata")
+	src := testdata("digestdata")
 	entries, err := os.ReadDir(src)
 	if err != nil {
 		t.Fatal(err)

@@ -4,23 +4,20 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/incumbent/incumbent/adapters/postgres/pgtest"
-	"github.com/incumbent/incumbent/domain"
 )
 
-// TestSameQuestionSameBytes asks the questions whose answers sum many floats again and
-// again, each time through a new bot with empty caches (a new `incumbent ask`), and
+// TestSameBytesInEveryStore asks the questions whose answers sum many floats again and
+// again, each time through a new `incumbent ask` (a new bot with empty caches), and
 // checks that every answer is the same bytes in every format, in SQLite and in
-// PostgreSQL (DESIGN section 4). Go ranges over a map in a new order each time, so a
-// sum in map order shows here as a last digit that changes. The JSON writes money to
-// the cent.
-func TestSameQuestionSameBytes(t *testing.T) {
+// PostgreSQL (DESIGN section 4): the stores sum in a fixed order too (PostgreSQL in
+// numeric, whatever its plan), and the Slack and Teams renderings are as stable as the
+// bot's text and JSON.
+func TestSameBytesInEveryStore(t *testing.T) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
 	if code, out, errOut := run(t, "", nil, "demo", "--accounts", "60", "--months", "14", data); code != 0 {
@@ -58,26 +55,11 @@ func TestSameQuestionSameBytes(t *testing.T) {
 							t.Fatalf("%s --format %s differs from one run to the next (-first +later):\n%s", q, format, diff)
 						}
 					}
-					if format == "json" {
-						for _, l := range strings.Split(first, "\n") {
-							if m := longAmount.FindString(l); m != "" {
-								t.Errorf("%s: money not to the cent: %s", q, strings.TrimSpace(l))
-							}
-						}
-					}
 				}
 			}
 		})
 	}
 }
-
-// inJSON returns a result as the JSON of a reply writes it: money to the cent, unit
-// prices to 4 decimals (domain.RoundMoney). Tests work their figures out exactly.
-func inJSON[T any](v T) T { return domain.RoundMoney(v).(T) }
-
-// longAmount matches a JSON member that holds an amount of money with more than two
-// decimals.
-var longAmount = regexp.MustCompile(`"(current|potential|gap|gap_gp|pipeline|weighted_pipeline|uncovered|revenue|gp|true_gp|invoiced|financing_cost|net|gain|concession|savings|ytd|projection)": -?\d+\.\d{3,}`)
 
 // offeredSKU returns the SKU of the first competitor offer of a demo company.
 func offeredSKU(t *testing.T, data string) string {

@@ -9,7 +9,7 @@ import (
 // TestDigestCommandLine previews a digest on the command line and refuses --send without
 // a chat platform or for an unknown territory.
 func TestDigestCommandLine(t *testing.T) {
-	db := digestDB(t)
+	db := testDB(t, "digestdata")
 	code, out, errOut := run(t, "", nil, "digest", "--db", db, "north")
 	if code != 0 || !strings.Contains(out, "North — weekly digest") {
 		t.Errorf("preview: %d %s%s", code, out, errOut)

@@ -11,7 +11,7 @@ import (
 func testImportDir(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("testdata/digestdata")); err != nil {
+	if err := os.CopyFS(dir, os.DirFS(testdata("digestdata"))); err != nil {
 		t.Fatal(err)
 	}
 	for name, body := range files {

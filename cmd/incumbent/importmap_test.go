@@ -56,7 +56,7 @@ var erpExports = map[string]string{
 func TestImportMap(t *testing.T) {
 	dir := t.TempDir()
 	data, db, mapFile := filepath.Join(dir, "erp"), filepath.Join(dir, "x.db"), filepath.Join(dir, "erp.toml")
-	if err := os.CopyFS(data, os.DirFS("testdata/digestdata")); err != nil {
+	if err := os.CopyFS(data, os.DirFS(testdata("digestdata"))); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{"accounts.csv", "sales.csv", "potential.csv", "opportunities.csv", "invoices.csv", "objectives.csv"} {

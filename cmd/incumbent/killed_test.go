@@ -81,7 +81,7 @@ func dueNow(t *testing.T) (db string) {
 func digestDBWith(t *testing.T, territories string) (db string) {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("testdata/digestdata")); err != nil {
+	if err := os.CopyFS(dir, os.DirFS(testdata("digestdata"))); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "territories.csv"), []byte(territories), 0o644); err != nil {

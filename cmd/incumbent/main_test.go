@@ -30,6 +30,38 @@ func run(t *testing.T, stdin string, env map[string]string, args ...string) (int
 	return code, out.String(), errOut.String()
 }
 
+// testDB imports bot/testdata/<dataset>, one of the hand-made companies whose figures
+// the bot's tests work out by hand, into a new SQLite database.
+func testDB(t *testing.T, dataset string) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), dataset+".db")
+	if code, out, errOut := run(t, "", nil, "import", "--db", db, testdata(dataset)); code != 0 {
+		t.Fatalf("import: %d\n%s%s", code, out, errOut)
+	}
+	return db
+}
+
+// testdata returns the path of bot/testdata/<name>.
+func testdata(name string) string { return filepath.Join("..", "..", "bot", "testdata", name) }
+
+// openStore opens db for a test that reads or writes it directly.
+func openStore(t *testing.T, db string) *sqlite.Store {
+	t.Helper()
+	s, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// ask runs `incumbent ask` on db as of 2026-11-27 and returns the status and output.
+func ask(t *testing.T, db string, args ...string) (int, string) {
+	t.Helper()
+	code, out, errOut := run(t, "", nil, append([]string{"ask", "--db", db, "--as-of", "2026-11-27"}, args...)...)
+	return code, out + errOut
+}
+
 // TestDBFlagWinsOverDatabaseURL: a --db given on the command line opens that SQLite
 // file although DATABASE_URL names a PostgreSQL database (here one that cannot be
 // reached, so that using it would fail); INCUMBENT_DB does not win over DATABASE_URL.

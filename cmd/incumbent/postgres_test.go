@@ -27,7 +27,7 @@ import (
 func TestReplicasSharePostgres(t *testing.T) {
 	u := pgtest.SchemaURL(t)
 	env := map[string]string{"DATABASE_URL": u}
-	if code, out, errOut := run(t, "", env, "import", "testdata/digestdata"); code != 0 {
+	if code, out, errOut := run(t, "", env, "import", testdata("digestdata")); code != 0 {
 		t.Fatalf("import into PostgreSQL: %d\n%s%s", code, out, errOut)
 	}
 	var mu sync.Mutex
@@ -129,7 +129,7 @@ func TestReplicasSharePostgres(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	sales, err := os.ReadFile(filepath.Join("testdata", "digestdata", "sales.csv"))
+	sales, err := os.ReadFile(filepath.Join(testdata("digestdata"), "sales.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestReplicasStartTogether(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("migrations applied by two replicas starting together (-want +got):\n%s", diff)
 	}
-	if code, out, errOut := run(t, "", map[string]string{"DATABASE_URL": u}, "import", "testdata/digestdata"); code != 0 {
+	if code, out, errOut := run(t, "", map[string]string{"DATABASE_URL": u}, "import", testdata("digestdata")); code != 0 {
 		t.Fatalf("import: %d\n%s%s", code, out, errOut)
 	}
 	for _, url := range []string{a, b} {

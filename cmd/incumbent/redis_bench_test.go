@@ -84,7 +84,7 @@ func (missing) Get(context.Context, string) ([]byte, bool, error) { return nil, 
 // which counts them): reported in docs/PERFORMANCE.md.
 func TestRedisRoundTrips(t *testing.T) {
 	mr := miniredis.RunT(t)
-	db := gradeDB(t)
+	db := testDB(t, "gradedata")
 	s, err := redis.Open(t.Context(), redis.Options{Fallback: &memory.Store{}, URL: "redis://" + mr.Addr(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

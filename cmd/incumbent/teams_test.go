@@ -79,7 +79,7 @@ func TestServeTeams(t *testing.T) {
 // bot, found by email among the stored conversation references: once.
 func TestTeamsProactiveDigest(t *testing.T) {
 	bf := teamstest.New(t)
-	db := digestDB(t)
+	db := testDB(t, "digestdata")
 	ref, _ := json.Marshal(teams.ConversationReference{ServiceURL: bf.ConnectorURL, ChannelID: "msteams",
 		ConversationID: "a:personal-sam", ConversationType: "personal", BotID: "28:" + bf.AppID, UserID: "29:sam"})
 	store := openStore(t, db)
@@ -113,7 +113,7 @@ func TestTeamsProactiveDigest(t *testing.T) {
 
 	// A territory whose digest channel is a Teams channel where the app was installed:
 	// a new post in that channel.
-	db = digestDB(t)
+	db = testDB(t, "digestdata")
 	store = openStore(t, db)
 	north, err := findTerritory(t.Context(), store, "North")
 	if err != nil {

@@ -1,4 +1,4 @@
-package main
+package bot_test
 
 import (
 	"context"
@@ -19,9 +19,9 @@ import (
 // saving under the settings' minimum, and more than one discount level across the book.
 // Run with -v for the distribution.
 func TestSuggestionsWholeBook(t *testing.T) {
-	b, s := demoBot(t)
+	b := demoBot(t)
 	ctx := context.Background()
-	accounts, err := s.FindAccounts(ctx, domain.AllAccounts)
+	accounts, err := b.Store.FindAccounts(ctx, domain.AllAccounts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestSuggestionsWholeBook(t *testing.T) {
 		discounts               = map[float64]int{}
 	)
 	for _, a := range accounts {
-		sugs, err := b.Deals.Suggest(ctx, a.ID, demoAsOf)
+		sugs, err := b.Deals.Suggest(ctx, a.ID, asOf)
 		if err != nil {
 			t.Fatalf("%s: %v", a.ID, err)
 		}

@@ -1,4 +1,4 @@
-package main
+package bot_test
 
 import (
 	"encoding/csv"
@@ -28,19 +28,20 @@ func examplesIn(text string) (cmds []string, writes []bool) {
 // demo data: the read-only ones answer without an error, and the ones that change data
 // name real things (they are run last, on the same store, and must succeed too).
 func TestHelpExamples(t *testing.T) {
-	data, db := demoFiles(t)
+	data := demoData(t, 0, 0)
+	b := botOver(t, data)
 	rep := firstRep(t, filepath.Join(data, "people.csv"))
-	for _, as := range []string{"", rep} {
-		var flags []string
-		if as != "" {
-			flags = []string{"--as", as}
+	for _, who := range []string{"", rep} {
+		var opts []askOption
+		if who != "" {
+			opts = []askOption{as(who)}
 		}
 		readOnly, writes := map[string]bool{}, map[string]bool{}
 		var order []string
 		collect := func(text string) {
-			code, out := ask(t, db, append(flags, text)...)
-			if code != 0 {
-				t.Fatalf("%s as %q: status %d\n%s", text, as, code, out)
+			out, err := ask(t, b, text, opts...)
+			if err != nil {
+				t.Fatalf("%s as %q: %v\n%s", text, who, err, out)
 			}
 			cmds, w := examplesIn(out)
 			for i, e := range cmds {
@@ -59,15 +60,15 @@ func TestHelpExamples(t *testing.T) {
 			collect("help " + c.Name)
 		}
 		if len(order) < 15 {
-			t.Errorf("as %q: only %d examples in help: %q", as, len(order), order)
+			t.Errorf("as %q: only %d examples in help: %q", who, len(order), order)
 		}
 		for _, pass := range []bool{false, true} {
 			for _, e := range order {
 				if writes[e] != pass {
 					continue
 				}
-				if code, out := ask(t, db, append(flags, e)...); code != 0 {
-					t.Errorf("as %q, the example %q (changes data: %v) fails: status %d\n%s", as, e, pass, code, out)
+				if out, err := ask(t, b, e, opts...); err != nil {
+					t.Errorf("as %q, the example %q (changes data: %v) fails: %v\n%s", who, e, pass, err, out)
 				}
 			}
 		}

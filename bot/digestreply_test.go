@@ -1,9 +1,15 @@
-package main
+package bot_test
+
+// The digests of testdata/digestdata, a hand-made company whose digest is worked out by
+// hand below. As of Friday 2026-11-27 (W = 2025-11-28 … 2026-11-27), North sells
+// 27,000: Acme Manufacturing (N1) 15,000 of fasteners and 5,000 of safety at 40% GP,
+// pays on time: Business Build; Birch Supply (N2) 5,000 of welding at 20%, pays 53 days
+// late on average: Operational Drain; Cedar Works (N3) 2,000 of safety at 35%:
+// Convenient Sale; Dune Prospects (N4) buys nothing yet: not graded. South's Southern
+// Foods sells 10,000 at 30%. The company's GP% is 12,700 / 37,000.
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
 	"errors"
 	"image/png"
 	"path/filepath"
@@ -15,38 +21,9 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/incumbent/incumbent/adapters/plot"
-	"github.com/incumbent/incumbent/adapters/sqlite"
 	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/domain"
 )
-
-// digestDB imports testdata/digestdata, a hand-made company whose digest is worked out
-// by hand below, into a new database. As of Friday 2026-11-27 (W = 2025-11-28 …
-// 2026-11-27), North sells 27,000: Acme Manufacturing (N1) 15,000 of fasteners and
-// 5,000 of safety at 40% GP, pays on time: Business Build; Birch Supply (N2) 5,000 of
-// welding at 20%, pays 53 days late on average: Operational Drain; Cedar Works (N3)
-// 2,000 of safety at 35%: Convenient Sale; Dune Prospects (N4) buys nothing yet: not
-// graded. South's Southern Foods sells 10,000 at 30%. The company's GP% is 12,700 /
-// 37,000.
-func digestDB(t *testing.T) string {
-	t.Helper()
-	db := filepath.Join(t.TempDir(), "digest.db")
-	if code, out, errOut := run(t, "", nil, "import", "--db", db, "testdata/digestdata"); code != 0 {
-		t.Fatalf("import: %d\n%s%s", code, out, errOut)
-	}
-	return db
-}
-
-// openStore opens db for a test that reads or writes it directly.
-func openStore(t *testing.T, db string) *sqlite.Store {
-	t.Helper()
-	s, err := sqlite.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
 
 // lastWeek is North's digest of the week before: smaller, with Acme a Core Customer and
 // Birch a Core Customer too.
@@ -56,28 +33,15 @@ var lastWeek = domain.DigestSnapshot{Territory: "North", Week: domain.NewDate(20
 		"N3": domain.TierConvenientSale, "N9": domain.TierBusinessBuild},
 	CreatedAt: time.Date(2026, 11, 23, 13, 0, 0, 0, time.UTC)}
 
-func digestJSON(t *testing.T, db string, args ...string) domain.Digest {
-	t.Helper()
-	code, out := ask(t, db, append([]string{"--format", "json"}, args...)...)
-	if code != 0 {
-		t.Fatalf("status %d\n%s", code, out)
-	}
-	var d domain.Digest
-	if err := json.Unmarshal([]byte(out), &d); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	return d
-}
-
-// TestDigestFigures checks North's digest preview through the real store against
+// TestDigestFigures checks North's digest preview through the store against
 // hand-worked figures, compared with last week's snapshot, and its text against the
 // golden file.
 func TestDigestFigures(t *testing.T) {
-	db := digestDB(t)
-	if err := openStore(t, db).SaveDigestSnapshot(t.Context(), lastWeek); err != nil {
+	b := newTestBot(t, "digestdata")
+	if err := b.Snapshots.SaveDigestSnapshot(t.Context(), lastWeek); err != nil {
 		t.Fatal(err)
 	}
-	got := digestJSON(t, db, "digest north")
+	got := askJSON[domain.Digest](t, b, "digest north")
 
 	const company = 12700.0 / 37000 // Dune's hydraulics: nobody buys them
 	elapsed := 331.0 / 365
@@ -137,14 +101,14 @@ func TestDigestFigures(t *testing.T) {
 		t.Errorf("digest north (-want +got):\n%s", diff)
 	}
 
-	code, out := ask(t, db, "digest north")
-	if code != 0 {
-		t.Fatalf("status %d\n%s", code, out)
+	out, err := ask(t, b, "digest north")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
 	}
-	golden(t, filepath.Join("testdata", "golden", "digest.txt"), out)
+	golden(t, filepath.Join("golden", "digest.txt"), []byte(out))
 
 	// A preview saves nothing: the next digest still compares with last week's.
-	prev, err := openStore(t, db).PreviousDigestSnapshot(t.Context(), "North", "2026-12-31")
+	prev, err := b.Snapshots.PreviousDigestSnapshot(t.Context(), "North", "2026-12-31")
 	if err != nil || prev.Week != lastWeek.Week {
 		t.Errorf("latest snapshot after a preview: %+v, %v; want last week's", prev, err)
 	}
@@ -157,16 +121,13 @@ func (failingCharter) CategoryChart(string, []string, []float64, []float64, func
 	return nil, errors.New("no fonts today")
 }
 
-// TestDigestScheduled builds the digests a scheduler sends, through the real store:
-// each saves its week's snapshot, the next compares with it, and the chart comes along.
+// TestDigestScheduled builds the digests a scheduler sends, through the store: each
+// saves its week's snapshot, the next compares with it, and the chart comes along.
 func TestDigestScheduled(t *testing.T) {
 	ctx := t.Context()
-	db := digestDB(t)
-	store := openStore(t, db)
-	b := bot.New(store)
-	b.Now = func() time.Time { return time.Date(2026, 11, 30, 13, 0, 0, 0, time.UTC) }
-	b.Charter = plot.Charter{}
-	version, _ := store.DataVersion(ctx)
+	b := newTestBot(t, "digestdata", func(b *bot.Bot) { b.Now = func() time.Time { return time.Date(2026, 11, 30, 13, 0, 0, 0, time.UTC) } })
+	store := b.Store.(bot.DigestSnapshotStore)
+	version, _ := b.Store.DataVersion(ctx)
 
 	r, err := b.Digest(ctx, "North", time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC), "2026-11-30")
 	if err != nil || r.Err != nil {
@@ -235,7 +196,7 @@ func TestDigestScheduled(t *testing.T) {
 	if s, err := store.PreviousDigestSnapshot(ctx, "North", "2026-12-07"); err != nil || s.Week.String() != "2026-11-30" {
 		t.Errorf("snapshot before 2026-12-07: %+v, %v", s, err)
 	}
-	if v, _ := store.DataVersion(ctx); v != version {
+	if v, _ := b.Store.DataVersion(ctx); v != version {
 		t.Errorf("data version %d → %d: digests change no data", version, v)
 	}
 
@@ -259,29 +220,29 @@ func TestDigestScheduled(t *testing.T) {
 // TestDigestAccess checks that a digest is seen as a territory's gap is: a rep their
 // territory, a manager theirs, an admin every one.
 func TestDigestAccess(t *testing.T) {
-	db := digestDB(t)
+	b := newTestBot(t, "digestdata")
 	for _, tt := range []struct {
-		name string
-		args []string
-		code int
-		want string
+		name, text string
+		opts       []askOption
+		refused    bool
+		want       string
 	}{
-		{"rep, own territory", []string{"--as", "rita@example.com", "digest north"}, 0, "North — weekly digest preview, week of 30 Nov 2026"},
-		{"rep, alone: their territory", []string{"--as", "rita@example.com", "digest"}, 0, "North — weekly digest preview"},
-		{"manager, by prefix", []string{"--as", "nora@example.com", "digest nor"}, 0, "North — weekly digest preview"},
-		{"admin, another time zone", []string{"digest South"}, 0, "South — weekly digest preview, week of 4 Dec 2026"},
-		{"rep, other territory", []string{"--as", "ray@example.com", "digest north"}, 1, `Not yours to see: Territory "North" is outside your territories (South).`},
-		{"manager, other territory", []string{"--as", "sam@example.com", "digest north"}, 1, `Territory "North" is outside your territories (South).`},
-		{"unknown territory", []string{"digest nowhere"}, 1, `No territory matches "nowhere". Yours: North, South.`},
-		{"admin, alone", []string{"digest"}, 1, "Digest of which territory? Usage: `digest <territory>`"},
-		{"before any data", []string{"--as-of", "2020-01-01", "digest north"}, 1, "The as-of date 2020-01-01 is before any sales"},
+		{"rep, own territory", "digest north", []askOption{as("rita@example.com")}, false, "North — weekly digest preview, week of 30 Nov 2026"},
+		{"rep, alone: their territory", "digest", []askOption{as("rita@example.com")}, false, "North — weekly digest preview"},
+		{"manager, by prefix", "digest nor", []askOption{as("nora@example.com")}, false, "North — weekly digest preview"},
+		{"admin, another time zone", "digest South", nil, false, "South — weekly digest preview, week of 4 Dec 2026"},
+		{"rep, other territory", "digest north", []askOption{as("ray@example.com")}, true, `Not yours to see: Territory "North" is outside your territories (South).`},
+		{"manager, other territory", "digest north", []askOption{as("sam@example.com")}, true, `Territory "North" is outside your territories (South).`},
+		{"unknown territory", "digest nowhere", nil, true, `No territory matches "nowhere". Yours: North, South.`},
+		{"admin, alone", "digest", nil, true, "Digest of which territory? Usage: `digest <territory>`"},
+		{"before any data", "digest north", []askOption{on("2020-01-01")}, true, "The as-of date 2020-01-01 is before any sales"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out := ask(t, db, tt.args...)
-			if code != tt.code || !strings.Contains(out, tt.want) {
-				t.Errorf("status %d (want %d), reply lacks %q:\n%s", code, tt.code, tt.want, out)
+			out, err := ask(t, b, tt.text, tt.opts...)
+			if (err != nil) != tt.refused || !strings.Contains(out, tt.want) {
+				t.Errorf("error %v (want one: %v), reply lacks %q:\n%s", err, tt.refused, tt.want, out)
 			}
-			if tt.code != 0 && strings.Contains(out, "$") {
+			if tt.refused && strings.Contains(out, "$") {
 				t.Errorf("a refusal shows a figure:\n%s", out)
 			}
 		})
@@ -292,49 +253,47 @@ func TestDigestAccess(t *testing.T) {
 // territory and admins only, every bad value refused with what is allowed, and nothing
 // changed by a refusal.
 func TestDigestSettings(t *testing.T) {
-	db := digestDB(t)
-	_, version := counts(t, db)
+	b := newTestBot(t, "digestdata")
+	version, err := b.Store.DataVersion(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
 	settings := func() bot.DigestSchedule {
 		t.Helper()
-		code, out := ask(t, db, "--format", "json", "digest settings north")
-		var s bot.DigestSchedule
-		if err := json.Unmarshal([]byte(out), &s); code != 0 || err != nil {
-			t.Fatalf("status %d, %v\n%s", code, err, out)
-		}
-		return s
+		return askJSON[bot.DigestSchedule](t, b, "digest settings north")
 	}
 	imported := bot.DigestSchedule{Territory: "North", Day: "mon", Hour: 8, Channel: "#sales-north", Timezone: "America/New_York",
 		Next: "2026-11-30T08:00:00-05:00", Changed: []string{}}
 	if diff := cmp.Diff(imported, settings()); diff != "" {
 		t.Fatalf("settings as imported (-want +got):\n%s", diff)
 	}
-	code, out := ask(t, db, "--as", "nora@example.com", "digest settings north")
-	if code != 0 || !strings.Contains(out, "The digest of North goes out *Mondays at 08:00 America/New_York to #sales-north*.") {
-		t.Errorf("show: status %d\n%s", code, out)
+	out, err := ask(t, b, "digest settings north", as("nora@example.com"))
+	if err != nil || !strings.Contains(out, "The digest of North goes out *Mondays at 08:00 America/New_York to #sales-north*.") {
+		t.Errorf("show: %v\n%s", err, out)
 	}
 
 	for _, tt := range []struct {
-		name string
-		args []string
-		want string
+		name, text string
+		opts       []askOption
+		want       string
 	}{
-		{"rep", []string{"--as", "rita@example.com", "digest settings north hour 9"}, "A territory's digest is set by its manager or an admin"},
-		{"manager of another territory", []string{"--as", "sam@example.com", "digest settings north hour 9"}, `Territory "North" is outside your territories (South).`},
-		{"no territory", []string{"digest settings hour 9"}, "Digest settings of which territory?"},
-		{"unknown territory", []string{"digest settings east hour 9"}, `No territory matches "east".`},
-		{"day", []string{"digest settings north hour 9 day funday"}, `"funday" is not a day: use mon, tue, wed, thu, fri, sat or sun. Nothing was changed.`},
-		{"hour too late", []string{"digest settings north hour 24"}, `"24" is not an hour: use a whole hour from 0 to 23 (e.g. 8, 08:00 or 5pm).`},
-		{"half hour", []string{"digest settings north hour 9:30"}, `"9:30" is not an hour`},
-		{"channel", []string{`digest settings north channel "sales north"`}, `"sales north" is not a channel: use #name, a channel id, or none.`},
-		{"time zone", []string{"digest settings north timezone Mars/Olympus"}, `"Mars/Olympus" is not an IANA time zone: use a name such as Europe/Berlin, America/Chicago or UTC.`},
-		{"unknown setting", []string{"digest settings north hour 9 colour red"}, `I don't know the setting "colour": use day, hour, channel or timezone.`},
-		{"twice", []string{"digest settings north day mon hour 9 day tue"}, `"day" is given twice`},
-		{"no value", []string{"digest settings north hour"}, `"hour" needs a value.`},
+		{"rep", "digest settings north hour 9", []askOption{as("rita@example.com")}, "A territory's digest is set by its manager or an admin"},
+		{"manager of another territory", "digest settings north hour 9", []askOption{as("sam@example.com")}, `Territory "North" is outside your territories (South).`},
+		{"no territory", "digest settings hour 9", nil, "Digest settings of which territory?"},
+		{"unknown territory", "digest settings east hour 9", nil, `No territory matches "east".`},
+		{"day", "digest settings north hour 9 day funday", nil, `"funday" is not a day: use mon, tue, wed, thu, fri, sat or sun. Nothing was changed.`},
+		{"hour too late", "digest settings north hour 24", nil, `"24" is not an hour: use a whole hour from 0 to 23 (e.g. 8, 08:00 or 5pm).`},
+		{"half hour", "digest settings north hour 9:30", nil, `"9:30" is not an hour`},
+		{"channel", `digest settings north channel "sales north"`, nil, `"sales north" is not a channel: use #name, a channel id, or none.`},
+		{"time zone", "digest settings north timezone Mars/Olympus", nil, `"Mars/Olympus" is not an IANA time zone: use a name such as Europe/Berlin, America/Chicago or UTC.`},
+		{"unknown setting", "digest settings north hour 9 colour red", nil, `I don't know the setting "colour": use day, hour, channel or timezone.`},
+		{"twice", "digest settings north day mon hour 9 day tue", nil, `"day" is given twice`},
+		{"no value", "digest settings north hour", nil, `"hour" needs a value.`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out := ask(t, db, tt.args...)
-			if code != 1 || !strings.Contains(out, tt.want) {
-				t.Errorf("status %d (want 1), reply lacks %q:\n%s", code, tt.want, out)
+			out, err := ask(t, b, tt.text, tt.opts...)
+			if err == nil || !strings.Contains(out, tt.want) {
+				t.Errorf("error %v (want one), reply lacks %q:\n%s", err, tt.want, out)
 			}
 		})
 	}
@@ -342,11 +301,11 @@ func TestDigestSettings(t *testing.T) {
 		t.Fatalf("settings after refusals (-want +got):\n%s", diff)
 	}
 
-	code, out = ask(t, db, "--as", "nora@example.com", "digest settings north day tue hour 9am channel #north-digest timezone Europe/Berlin")
+	out, err = ask(t, b, "digest settings north day tue hour 9am channel #north-digest timezone Europe/Berlin", as("nora@example.com"))
 	for _, s := range []string{"The digest of North now goes out *Tuesdays at 09:00 Europe/Berlin to #north-digest* (was Mondays at 08:00 America/New_York to #sales-north).",
 		"Next digest: Tuesday 1 Dec 2026 at 09:00 CET", "A later import of territories.csv replaces these settings."} {
-		if code != 0 || !strings.Contains(out, s) {
-			t.Errorf("status %d, reply lacks %q:\n%s", code, s, out)
+		if err != nil || !strings.Contains(out, s) {
+			t.Errorf("%v, reply lacks %q:\n%s", err, s, out)
 		}
 	}
 	changed := bot.DigestSchedule{Territory: "North", Day: "tue", Hour: 9, Channel: "#north-digest", Timezone: "Europe/Berlin",
@@ -354,29 +313,25 @@ func TestDigestSettings(t *testing.T) {
 	if diff := cmp.Diff(changed, settings()); diff != "" {
 		t.Errorf("settings after the change (-want +got):\n%s", diff)
 	}
-	if code, out := ask(t, db, "digest north"); code != 0 || !strings.Contains(out, "week of 1 Dec 2026") ||
+	if out, err := ask(t, b, "digest north"); err != nil || !strings.Contains(out, "week of 1 Dec 2026") ||
 		!strings.Contains(out, "the digest goes out Tuesdays at 09:00 Europe/Berlin to #north-digest.") {
-		t.Errorf("preview after the change: status %d\n%s", code, out)
+		t.Errorf("preview after the change: %v\n%s", err, out)
 	}
 
 	// A Slack channel reference keeps its id; none clears the channel; UTC in any case.
-	code, out = ask(t, db, "--format", "json", "digest settings north channel <#C0123ABC|north-digest> timezone utc")
-	var s bot.DigestSchedule
-	if err := json.Unmarshal([]byte(out), &s); code != 0 || err != nil || s.Channel != "C0123ABC" || s.Timezone != "UTC" ||
-		!cmp.Equal(s.Changed, []string{"channel", "timezone"}) {
-		t.Errorf("channel reference: status %d, %+v, %v\n%s", code, s, err, out)
+	s := askJSON[bot.DigestSchedule](t, b, "digest settings north channel <#C0123ABC|north-digest> timezone utc")
+	if s.Channel != "C0123ABC" || s.Timezone != "UTC" || !cmp.Equal(s.Changed, []string{"channel", "timezone"}) {
+		t.Errorf("channel reference: %+v", s)
 	}
-	if code, out := ask(t, db, "digest settings north channel none"); code != 0 || !strings.Contains(out, "Tuesdays at 09:00 UTC to nora@example.com directly (no channel set)") {
-		t.Errorf("no channel: status %d\n%s", code, out)
+	if out, err := ask(t, b, "digest settings north channel none"); err != nil || !strings.Contains(out, "Tuesdays at 09:00 UTC to nora@example.com directly (no channel set)") {
+		t.Errorf("no channel: %v\n%s", err, out)
 	}
-	if _, v := counts(t, db); v != version {
-		t.Errorf("data version %d → %d: digest settings are not data the figures read", version, v)
+	if v, err := b.Store.DataVersion(t.Context()); err != nil || v != version {
+		t.Errorf("data version %d → %d (%v): digest settings are not data the figures read", version, v, err)
 	}
 
 	// A later import of territories.csv wins, as for objectives set in chat.
-	if code, out, errOut := run(t, "", nil, "import", "--db", db, "testdata/digestdata"); code != 0 {
-		t.Fatalf("import: %d\n%s%s", code, out, errOut)
-	}
+	importInto(t, b, filepath.Join("testdata", "digestdata"))
 	if diff := cmp.Diff(imported, settings()); diff != "" {
 		t.Errorf("settings after importing territories.csv again (-want +got):\n%s", diff)
 	}
@@ -384,13 +339,13 @@ func TestDigestSettings(t *testing.T) {
 
 // TestDigestHelp checks that help lists digest.
 func TestDigestHelp(t *testing.T) {
-	db := digestDB(t)
-	code, out := ask(t, db, "help")
-	if code != 0 || !strings.Contains(out, "digest <territory> | digest settings <territory>") {
-		t.Errorf("help: status %d\n%s", code, out)
+	b := newTestBot(t, "digestdata")
+	out, err := ask(t, b, "help")
+	if err != nil || !strings.Contains(out, "digest <territory> | digest settings <territory>") {
+		t.Errorf("help: %v\n%s", err, out)
 	}
-	code, out = ask(t, db, "help digest")
-	if code != 0 || !strings.Contains(out, "preview a territory's weekly digest") {
-		t.Errorf("help digest: status %d\n%s", code, out)
+	out, err = ask(t, b, "help digest")
+	if err != nil || !strings.Contains(out, "preview a territory's weekly digest") {
+		t.Errorf("help digest: %v\n%s", err, out)
 	}
 }

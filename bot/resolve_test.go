@@ -1,103 +1,27 @@
-package main
+package bot_test
 
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/incumbent/incumbent/adapters/csvimport"
-	"github.com/incumbent/incumbent/adapters/demo"
-	"github.com/incumbent/incumbent/adapters/sqlite"
 	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/domain"
 )
-
-// demoAsOf is the last day of the demo company the tests generate.
-var demoAsOf = time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
-
-var (
-	demoOnce  sync.Once
-	demoDir   string
-	demoSetup error
-)
-
-// demoDB returns a copy, for the test alone, of a database holding the demo company of
-// `incumbent demo` at its default size (200 accounts, 24 months), generated once per
-// test binary.
-func demoDB(t testing.TB) string {
-	t.Helper()
-	_, db := demoFiles(t)
-	return db
-}
-
-// demoFiles returns the folder of the demo company's CSV files (shared: read it only)
-// and a copy, for the test alone, of the database they were imported into.
-func demoFiles(t testing.TB) (data, db string) {
-	t.Helper()
-	demoOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "incumbent-demo-")
-		if err != nil {
-			demoSetup = err
-			return
-		}
-		demoDir = dir
-		ctx := context.Background()
-		if _, err := demo.Write(ctx, filepath.Join(dir, "data"), demo.Options{End: demoAsOf}); err != nil {
-			demoSetup = err
-			return
-		}
-		s, err := sqlite.Open(ctx, filepath.Join(dir, "demo.db"))
-		if err != nil {
-			demoSetup = err
-			return
-		}
-		defer s.Close()
-		_, demoSetup = (&csvimport.Importer{Store: s}).Import(ctx, filepath.Join(dir, "data"))
-	})
-	if demoSetup != nil {
-		t.Fatalf("demo database: %v", demoSetup)
-	}
-	raw, err := os.ReadFile(filepath.Join(demoDir, "demo.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db = filepath.Join(t.TempDir(), "demo.db")
-	if err := os.WriteFile(db, raw, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return filepath.Join(demoDir, "data"), db
-}
-
-// demoBot is a bot over a fresh copy of the demo database, on the demo's last day.
-func demoBot(t testing.TB) (*bot.Bot, *sqlite.Store) {
-	t.Helper()
-	s, err := sqlite.Open(context.Background(), demoDB(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	b := bot.New(s)
-	b.Now = func() time.Time { return demoAsOf.Add(9 * time.Hour) }
-	return b, s
-}
 
 // TestResolution asks `gap` of typed names against the demo data: each answers the
 // account or territory it names, offers choices, or says nothing matches; none answers
 // with another account's figures, and every answer not named exactly says what it took
 // on the line after the header.
 func TestResolution(t *testing.T) {
-	b, _ := demoBot(t)
+	b := demoBot(t)
 	ctx := context.Background()
 	admin := bot.Admin("test")
-	paul := actorOf(t, b, "paul.sanchez@example.com") // a rep of Northeast
-	emily := actorOf(t, b, "emily.henderson@example.com")
+	paul := actor(t, b, "paul.sanchez@example.com") // a rep of Northeast
+	emily := actor(t, b, "emily.henderson@example.com")
 
 	const territory = "territory:"
 	tests := []struct {
@@ -186,7 +110,7 @@ func TestResolution(t *testing.T) {
 			name = name[:60]
 		}
 		t.Run(name, func(t *testing.T) {
-			r := b.Handle(ctx, bot.Request{Actor: as, Text: "gap " + tt.query, AsOf: demoAsOf})
+			r := b.Handle(ctx, bot.Request{Actor: as, Text: "gap " + tt.query, AsOf: asOf})
 			if got := domain.ErrorCode(r.Err); got != tt.code {
 				t.Fatalf("code %q, want %q: %s", got, tt.code, bot.RenderText(r))
 			}
@@ -238,11 +162,11 @@ func TestResolution(t *testing.T) {
 // it is named exactly (or picked from the choices offered); anything looser offers
 // choices and writes nothing.
 func TestWritesNeedExactNames(t *testing.T) {
-	b, s := demoBot(t)
+	b := demoBot(t)
 	ctx := context.Background()
 	admin := bot.Admin("test")
 	version := func() int64 {
-		v, err := s.DataVersion(ctx)
+		v, err := b.Store.DataVersion(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -265,7 +189,7 @@ func TestWritesNeedExactNames(t *testing.T) {
 	} {
 		t.Run(tt.text, func(t *testing.T) {
 			before := version()
-			r := b.Handle(ctx, bot.Request{Actor: admin, Text: tt.text, AsOf: demoAsOf})
+			r := b.Handle(ctx, bot.Request{Actor: admin, Text: tt.text, AsOf: asOf})
 			var amb *bot.AmbiguousError
 			if tt.choice == "" {
 				if r.Err != nil {
@@ -284,7 +208,7 @@ func TestWritesNeedExactNames(t *testing.T) {
 				t.Fatalf("first choice, want %q:\n%s", tt.choice, bot.RenderText(r))
 			}
 			// Pressing the choice writes.
-			if r := b.Handle(ctx, bot.Request{Actor: admin, Text: tt.choice, AsOf: demoAsOf}); r.Err != nil {
+			if r := b.Handle(ctx, bot.Request{Actor: admin, Text: tt.choice, AsOf: asOf}); r.Err != nil {
 				t.Errorf("%s: %v", tt.choice, r.Err)
 			}
 		})
@@ -294,18 +218,9 @@ func TestWritesNeedExactNames(t *testing.T) {
 // TestTerritoryWhereAnAccountFits: a territory given to a command that takes only
 // accounts is refused with where it fits.
 func TestTerritoryWhereAnAccountFits(t *testing.T) {
-	b, _ := demoBot(t)
-	r := b.Handle(context.Background(), bot.Request{Actor: bot.Admin("test"), Text: "deal suggest NE", AsOf: demoAsOf})
+	b := demoBot(t)
+	r := b.Handle(context.Background(), bot.Request{Actor: bot.Admin("test"), Text: "deal suggest NE", AsOf: asOf})
 	if !strings.Contains(bot.RenderText(r), "Northeast is a territory: try `gap Northeast`") {
 		t.Errorf("deal suggest NE:\n%s", bot.RenderText(r))
 	}
-}
-
-func actorOf(t *testing.T, b *bot.Bot, email string) bot.Actor {
-	t.Helper()
-	a, err := b.ActorByEmail(context.Background(), email)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a
 }

@@ -22,7 +22,8 @@ export ACCOUNTS STEP RATES
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 # Fuzz workers are stopped without running their clean-ups: what they leave in TMPDIR
-# (FuzzHandle's databases) goes with this script's work directory.
+# (FuzzHandle's company files, the importer's databases) goes with this script's work
+# directory.
 mkdir "$work/tmp"
 export TMPDIR="$work/tmp"
 

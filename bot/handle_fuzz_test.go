@@ -15,7 +15,7 @@ import (
 	"unicode"
 
 	"github.com/incumbent/incumbent/adapters/csvimport"
-	"github.com/incumbent/incumbent/adapters/sqlite"
+	"github.com/incumbent/incumbent/adapters/memory"
 	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/domain"
 )
@@ -68,33 +68,27 @@ var (
 	fuzzBotsOnce sync.Once
 	fuzzBotsVal  *fuzzBots
 	fuzzBotsErr  error
-	fuzzBotsDir  string
 )
 
 func newFuzzBots(tb testing.TB) *fuzzBots {
 	tb.Helper()
 	fuzzBotsOnce.Do(func() {
-		// The stores live as long as the process: every fuzz worker builds its own.
-		fuzzBotsDir, fuzzBotsErr = os.MkdirTemp("", "incumbent-fuzz-handle-")
-		if fuzzBotsErr != nil {
+		// The stores live as long as the process, in its memory: every fuzz worker
+		// builds its own from fuzzCompany's files, written for the import and removed.
+		dir, err := os.MkdirTemp("", "incumbent-fuzz-handle-")
+		if err != nil {
+			fuzzBotsErr = err
 			return
 		}
-		data := filepath.Join(fuzzBotsDir, "data")
-		if fuzzBotsErr = os.Mkdir(data, 0o755); fuzzBotsErr != nil {
-			return
-		}
+		defer os.RemoveAll(dir)
 		for name, body := range fuzzCompany {
-			if fuzzBotsErr = os.WriteFile(filepath.Join(data, name), []byte(body), 0o644); fuzzBotsErr != nil {
+			if fuzzBotsErr = os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); fuzzBotsErr != nil {
 				return
 			}
 		}
-		open := func(name string) (*bot.Bot, error) {
-			ctx := context.Background()
-			s, err := sqlite.Open(ctx, filepath.Join(fuzzBotsDir, name))
-			if err != nil {
-				return nil, err
-			}
-			if _, err := (&csvimport.Importer{Store: s}).Import(ctx, data); err != nil {
+		open := func() (*bot.Bot, error) {
+			s := memory.NewDataStore()
+			if _, err := (&csvimport.Importer{Store: s}).Import(context.Background(), dir); err != nil {
 				return nil, err
 			}
 			b := bot.New(s)
@@ -103,10 +97,10 @@ func newFuzzBots(tb testing.TB) *fuzzBots {
 			return b, nil
 		}
 		v := &fuzzBots{}
-		if v.admin, fuzzBotsErr = open("admin.db"); fuzzBotsErr != nil {
+		if v.admin, fuzzBotsErr = open(); fuzzBotsErr != nil {
 			return
 		}
-		if v.rep, fuzzBotsErr = open("rep.db"); fuzzBotsErr != nil {
+		if v.rep, fuzzBotsErr = open(); fuzzBotsErr != nil {
 			return
 		}
 		v.rep.Objectives, v.rep.Scenarios, v.rep.Offers, v.rep.DigestSettings = nil, nil, nil, nil
@@ -141,7 +135,7 @@ func typedForms(text string) string {
 	return strings.Join([]string{alnum(text), alnum(q), alnum(string(j1)), alnum(string(j2))}, " ")
 }
 
-// FuzzHandle sends any text through Handle, as an admin and as a rep, over a real SQLite
+// FuzzHandle sends any text through Handle, as an admin and as a rep, over the in-memory
 // store. The reply always has a block, an error reply has a message and is never an
 // internal error, and a rep's reply never shows the name, id or a figure of an account
 // of another territory (unless the rep typed it: refusals name what was asked for).

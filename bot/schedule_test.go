@@ -1,7 +1,9 @@
 package bot_test
 
-// The digest scheduler against the real SQLite store (its claims are what the
-// guarantee of once rests on), with an injected clock.
+// The digest scheduler against the in-memory store's claims, with an injected clock.
+// The claims are what the guarantee of once rests on: every store passes the contract
+// suite's claim race, and the SQLite and PostgreSQL stores race claims from separate
+// handles on one database in their own tests.
 
 import (
 	"bytes"
@@ -12,7 +14,6 @@ import (
 	"maps"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -24,7 +25,6 @@ import (
 
 	"github.com/incumbent/incumbent/adapters/memory"
 	"github.com/incumbent/incumbent/adapters/redis"
-	"github.com/incumbent/incumbent/adapters/sqlite"
 	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/domain"
 )
@@ -119,40 +119,27 @@ func (o *outbox) deliveries() []sent {
 	return append([]sent(nil), o.sent...)
 }
 
-// openStore opens a SQLite store on path and closes it when the test ends.
-func openStore(t testing.TB, path string) *sqlite.Store {
-	t.Helper()
-	s, err := sqlite.Open(t.Context(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
-// fixture is a scheduler over a new SQLite file, with its clock, territories and outbox.
+// fixture is a scheduler over a new store, with its clock, territories and outbox.
 type fixture struct {
 	clock       *clock
 	territories *territoryList
 	out         *outbox
-	store       *sqlite.Store
-	path        string
+	store       *memory.DataStore
 	logs        *syncBuffer
 	s           *bot.DigestScheduler
 }
 
 func newFixture(t *testing.T, now time.Time, ts ...domain.Territory) *fixture {
 	t.Helper()
-	f := &fixture{clock: &clock{t: now}, territories: &territoryList{list: ts}, logs: &syncBuffer{},
-		path: filepath.Join(t.TempDir(), "incumbent.db")}
+	f := &fixture{clock: &clock{t: now}, territories: &territoryList{list: ts}, logs: &syncBuffer{}}
 	f.out = &outbox{clock: f.clock}
-	f.store = openStore(t, f.path)
+	f.store = memory.NewDataStore()
 	f.s = f.scheduler("p1", f.store)
 	return f
 }
 
 // scheduler returns a scheduler of the fixture with its own claimant and store handle.
-func (f *fixture) scheduler(claimant string, store *sqlite.Store) *bot.DigestScheduler {
+func (f *fixture) scheduler(claimant string, store bot.DigestDeliveryStore) *bot.DigestScheduler {
 	return &bot.DigestScheduler{Territories: f.territories, Deliveries: store, Build: f.out.build, Send: f.out.send,
 		Now: f.clock.Now, Claimant: claimant, Logger: slog.New(slog.NewTextHandler(f.logs, nil))}
 }
@@ -519,7 +506,7 @@ func TestDigestAccepted(t *testing.T) {
 			}
 			// Another process, once the claim would be stale, and a week of rounds: the
 			// digest is not posted again.
-			other := f.scheduler("p2", openStore(t, f.path))
+			other := f.scheduler("p2", f.store)
 			var again int
 			other.Send = func(context.Context, domain.Territory, bot.Reply, func(string)) (string, error) {
 				again++
@@ -538,11 +525,11 @@ func TestDigestAccepted(t *testing.T) {
 	}
 }
 
-// TestDigestSchedulersShareOneFile runs two schedulers (two processes: their own
-// claimant and their own handle on one SQLite file) concurrently, round after round,
-// over two weeks of many territories: every digest is sent exactly once, without a
-// lock, with a lock both share, and with Redis.
-func TestDigestSchedulersShareOneFile(t *testing.T) {
+// TestDigestSchedulersShareOneStore runs two schedulers (two processes: their own
+// claimant, one store) concurrently, round after round, over two weeks of many
+// territories: every digest is sent exactly once, without a lock, with a lock both
+// share, and with Redis.
+func TestDigestSchedulersShareOneStore(t *testing.T) {
 	zones := []string{"UTC", "America/New_York", "Europe/Berlin", "Asia/Kolkata", "Australia/Sydney", "America/Santiago"}
 	var ts []domain.Territory
 	for i := range 18 {
@@ -572,7 +559,7 @@ func TestDigestSchedulersShareOneFile(t *testing.T) {
 			la, lb := lk.new(t)
 			a := f.scheduler("host-a:1:aa", f.store)
 			a.Lock = la
-			b := f.scheduler("host-b:2:bb", openStore(t, f.path))
+			b := f.scheduler("host-b:2:bb", f.store)
 			b.Lock = lb
 			// Every territory's week counts here, however long ago in it its digest fell due.
 			a.CatchUp, b.CatchUp = 8*24*time.Hour, 8*24*time.Hour

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,5 +57,42 @@ func TestAskAnswers(t *testing.T) {
 				t.Errorf("not the bot's %s.txt (-bot +binary):\n%s", tt.golden, diff)
 			}
 		})
+	}
+}
+
+// TestAskChatFormats prints a reply as Slack and Teams would get it.
+func TestAskChatFormats(t *testing.T) {
+	db := testDB(t, "dealdata")
+	for _, tt := range []struct{ format, want string }{
+		{"slack", `"type": "header"`},
+		{"teams", `"type": "AdaptiveCard"`},
+	} {
+		code, out := ask(t, db, "--format", tt.format, "gap acme")
+		var v map[string]any
+		if code != 0 || json.Unmarshal([]byte(out), &v) != nil || !strings.Contains(out, tt.want) || !strings.Contains(out, "Acme Manufacturing — gap") {
+			t.Errorf("--format %s: %d\n%s", tt.format, code, out)
+		}
+	}
+	if code, out := ask(t, db, "--format", "xml", "gap acme"); code != exitUsage || !strings.Contains(out, "use text, json, slack or teams") {
+		t.Errorf("--format xml: %d %s", code, out)
+	}
+}
+
+// TestChatLastAccount: in chat, `grade` alone grades the account last asked about, and
+// says so.
+func TestChatLastAccount(t *testing.T) {
+	db := testDB(t, "gradedata")
+	code, out, errOut := run(t, "grade\ngap granite\ngrade\ngrowth\nquit\n", nil, "chat", "--db", db, "--as-of", "2026-11-27", "--as", "rita@example.com")
+	if code != 0 {
+		t.Fatalf("chat: %d\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "Grade what? Usage:") {
+		t.Errorf("`grade` before any account:\n%s", out)
+	}
+	if n := strings.Count(out, "Using Granite Works (G1), the account you last asked about."); n != 2 {
+		t.Errorf("the last account was used and said %d times, want 2 (grade, growth):\n%s", n, out)
+	}
+	if !strings.Contains(out, "Granite Works — Core Customer") {
+		t.Errorf("grade of the last account:\n%s", out)
 	}
 }

@@ -182,6 +182,7 @@ func commands() []command {
 		{"cpu", "cpu <account> <sku> [vs <competitor>]", "our cost per use against competitors' offers on file", (*Bot).cpuCmd},
 		{"offer", "offer <account> <competitor> <sku> <price> [uses <n>] [change <cost>] [weak <text>]", "record a competitor's offer heard in the field", (*Bot).offerCmd},
 		{"growth", "growth <account> [<year>] | growth territory <name> [<year>] | growth set <account|territory> <year> <revenue> [gp <gp>]", "pace against the year's objective, or a suggested one", (*Bot).growthCmd},
+		{"potential", "potential set <account> <category> <amount> [competitor <name>] [note <text>]", "record what an account spends a year in a category (its potential), with who and when", (*Bot).potentialCmd},
 		{"digest", "digest <territory> | digest settings <territory> [day <mon…sun>] [hour <0-23>] [channel <#name|id|none>] [timezone <IANA>]",
 			"preview a territory's weekly digest (standing, changes, whitespace, movers, late payers, pace) or set when and where it goes", (*Bot).digestCmd},
 		{"help", "help [command]", "what each command does", (*Bot).helpCmd},

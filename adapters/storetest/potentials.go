@@ -111,7 +111,18 @@ func testSetPotential(t *testing.T, open func(t *testing.T) Store) {
 		t.Errorf("North's gap facts after SetPotential (-want +got):\n%s", diff)
 	}
 
-	// Refused: nothing changes.
+	setPotentialRefused(t, s)
+	importReplacesPotential(t, s, set[2], periods)
+}
+
+// setPotentialRefused checks that a potential no store keeps, or one of an unknown
+// account, is refused and changes nothing.
+func setPotentialRefused(t *testing.T, s Store) {
+	ctx := t.Context()
+	got, err := s.FindPotentials(ctx, domain.AllAccounts)
+	if err != nil {
+		t.Fatal(err)
+	}
 	v, err := s.DataVersion(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -135,18 +146,23 @@ func testSetPotential(t *testing.T, open func(t *testing.T) Store) {
 	if again, err := s.FindPotentials(ctx, domain.AllAccounts); err != nil || !cmp.Equal(got, again) {
 		t.Errorf("refused potentials changed the potentials: %v\n%s", err, cmp.Diff(got, again))
 	}
+}
 
-	// A later import of potential.csv replaces the rows it names, who set them included.
+// importReplacesPotential checks that a later import of potential.csv replaces a
+// potential set from chat, who set it included, and the gap facts with it; kept is
+// A2's other potential, set from chat.
+func importReplacesPotential(t *testing.T, s Store, kept domain.Potential, periods []domain.Period) {
+	ctx := t.Context()
 	imported := domain.Potential{AccountID: "A2", Category: "Masks", AnnualPotential: 700}
 	Load(t, s, func(ctx context.Context, b domain.ImportBatch) error { return b.PutPotential(ctx, imported) })
 	a2, err := s.FindPotentials(ctx, domain.ForAccount("A2"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]domain.Potential{set[2], imported}, a2); diff != "" {
+	if diff := cmp.Diff([]domain.Potential{kept, imported}, a2); diff != "" {
 		t.Errorf("A2's potentials after the import (-want +got):\n%s", diff)
 	}
-	facts, err = s.GapFacts(ctx, domain.ForAccount("A2"), periods)
+	facts, err := s.GapFacts(ctx, domain.ForAccount("A2"), periods)
 	if err != nil {
 		t.Fatal(err)
 	}

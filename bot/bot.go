@@ -37,6 +37,8 @@ type Bot struct {
 	Scenarios ScenarioStore
 	// Offers records competitor offers from chat; nil when the store cannot.
 	Offers OfferWriter
+	// Potentials records potentials set from chat; nil when the store cannot.
+	Potentials PotentialWriter
 	// Observer records every command answered (adapters/prometheus); nil: none.
 	Observer Observer
 	// Sessions remember the last account each person asked about, so that `grade`,
@@ -102,9 +104,10 @@ type ObjectiveWriter interface {
 
 // New returns a bot over the store with the system clock, the default logger, US dollars
 // and the default grade settings. When the store can store objectives, growth set is
-// enabled; when it can store gradings, territory gradings show who moved tier; when it
-// can store digest snapshots, digests say what changed since the last one; when it can
-// change digest settings, `digest settings` can.
+// enabled, and potential set when it can store potentials; when it can store gradings,
+// territory gradings show who moved tier; when it can store digest snapshots, digests
+// say what changed since the last one; when it can change digest settings, `digest
+// settings` can.
 func New(store domain.Store) *Bot {
 	b := &Bot{Store: store, Gaps: &domain.Gaps{Store: store}, Now: time.Now, Logger: slog.Default(),
 		Money:  Money{Code: "USD", Symbol: "$"},
@@ -121,6 +124,9 @@ func New(store domain.Store) *Bot {
 	}
 	if w, ok := store.(ObjectiveWriter); ok {
 		b.Objectives = w
+	}
+	if w, ok := store.(PotentialWriter); ok {
+		b.Potentials = w
 	}
 	if s, ok := store.(DigestSnapshotStore); ok {
 		b.Snapshots = s
@@ -176,6 +182,7 @@ func commands() []command {
 		{"cpu", "cpu <account> <sku> [vs <competitor>]", "our cost per use against competitors' offers on file", (*Bot).cpuCmd},
 		{"offer", "offer <account> <competitor> <sku> <price> [uses <n>] [change <cost>] [weak <text>]", "record a competitor's offer heard in the field", (*Bot).offerCmd},
 		{"growth", "growth <account> [<year>] | growth territory <name> [<year>] | growth set <account|territory> <year> <revenue> [gp <gp>]", "pace against the year's objective, or a suggested one", (*Bot).growthCmd},
+		{"potential", "potential set <account> <category> <amount> [competitor <name>] [note <text>]", "record what an account spends a year in a category (its potential), with who and when", (*Bot).potentialCmd},
 		{"digest", "digest <territory> | digest settings <territory> [day <mon…sun>] [hour <0-23>] [channel <#name|id|none>] [timezone <IANA>]",
 			"preview a territory's weekly digest (standing, changes, whitespace, movers, late payers, pace) or set when and where it goes", (*Bot).digestCmd},
 		{"help", "help [command]", "what each command does", (*Bot).helpCmd},

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,17 +19,19 @@ import (
 // asker may see. A field is empty when the data has none; the examples that need it are
 // then left out.
 type examples struct {
-	Account    string // the account as typed in a command: its name, or its id when the name would not parse
-	Territory  string
-	SKU        string  // a SKU the account bought over the last 12 months
-	Category   string  // the category it bought most of over the last 12 months
-	OtherSKU   string  // the best seller of another category: what a deal gets
-	Competitor string  // a competitor with an offer on file on SKU for the account
-	Price      float64 // that offer's price and uses per unit
-	Uses       float64
-	Year       int  // the year an objective example sets: the one after the as-of date's
-	Market     bool // the asker may see the market
-	Manager    bool // the asker may set objectives and digest settings
+	Account   string // the account as typed in a command: its name, or its id when the name would not parse
+	Territory string
+	SKU       string // a SKU the account bought over the last 12 months
+	Category  string // the category it bought most of over the last 12 months
+	// CategorySpend is what it bought of Category over the last 12 months.
+	CategorySpend float64
+	OtherSKU      string  // the best seller of another category: what a deal gets
+	Competitor    string  // a competitor with an offer on file on SKU for the account
+	Price         float64 // that offer's price and uses per unit
+	Uses          float64
+	Year          int  // the year an objective example sets: the one after the as-of date's
+	Market        bool // the asker may see the market
+	Manager       bool // the asker may set objectives and digest settings
 }
 
 // exampleAccounts is how many accounts of the territory are tried for one that bought a
@@ -157,7 +160,7 @@ func (b *Bot) exampleCategories(ctx context.Context, ex *examples, bought []doma
 		cats = append(cats, c)
 	}
 	slices.SortFunc(cats, func(x, y string) int { return cmp.Or(cmp.Compare(byCategory[y], byCategory[x]), cmp.Compare(x, y)) })
-	ex.Category = cats[0]
+	ex.Category, ex.CategorySpend = cats[0], byCategory[cats[0]]
 	best, err := b.Gaps.BestSellers(ctx, asOf)
 	if err != nil {
 		return err
@@ -221,6 +224,23 @@ func (b *Bot) exampleName(ctx context.Context, actor Actor, a domain.Account) st
 		return a.ID
 	}
 	return a.Name
+}
+
+// roundAmount writes an amount as an example types it: to two significant digits, in
+// thousands or millions ("86k", "1.2m"); 10k when there is none.
+func roundAmount(v float64) string {
+	if !(v >= 1) {
+		return "10k"
+	}
+	p := math.Pow(10, math.Floor(math.Log10(v))-1)
+	v = math.Round(v/p) * p
+	switch {
+	case v >= 1e6:
+		return strconv.FormatFloat(v/1e6, 'f', -1, 64) + "m"
+	case v >= 1e3:
+		return strconv.FormatFloat(v/1e3, 'f', -1, 64) + "k"
+	}
+	return strconv.FormatFloat(math.Round(v), 'f', -1, 64)
 }
 
 // quoted writes a name as a command word: in double quotes when it has more than one
@@ -298,6 +318,14 @@ func (ex examples) of(verb string) []example {
 			if ex.Manager {
 				add(true, "growth set %s %d 1.2m gp 300k", t, ex.Year)
 			}
+		}
+	case "potential":
+		if a != "" && ex.Category != "" {
+			s := fmt.Sprintf("potential set %s %s %s", a, quoted(ex.Category), roundAmount(2*ex.CategorySpend))
+			if ex.Competitor != "" {
+				s += " competitor " + quoted(ex.Competitor)
+			}
+			add(true, "%s", s)
 		}
 	case "digest":
 		if t != "" {

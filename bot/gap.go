@@ -1,8 +1,10 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -181,12 +183,7 @@ func (b *Bot) accountGapReply(g domain.AccountGap, note string, asOf time.Time) 
 		blocks = append(blocks, &Text{Text: "*Defend*\n" + defend})
 	}
 	if len(noEstimate) > 0 {
-		them := "them"
-		if len(noEstimate) == 1 {
-			them = "it"
-		}
-		blocks = append(blocks, &Context{Text: fmt.Sprintf("No potential estimated for %s: the gap counts %s as fully won. Add %s to potential.csv.",
-			joinMore(noEstimate, 5), them, them)})
+		blocks = append(blocks, b.noEstimate(g, noEstimate)...)
 	}
 	blocks = append(blocks,
 		&Buttons{Buttons: []Button{
@@ -197,6 +194,40 @@ func (b *Bot) accountGapReply(g domain.AccountGap, note string, asOf time.Time) 
 		}},
 		&Context{Text: windowNote(asOf)})
 	return Reply{Blocks: blocks, Data: g}
+}
+
+// maxSetPotential is how many "Set potential" buttons a gap reply offers.
+const maxSetPotential = 3
+
+// noEstimate says which categories have no potential estimated and, where the store
+// records potentials from chat, offers to set them: a button each for the ones we sell
+// most of, whose form asks the amount, the competitor and a note.
+func (b *Bot) noEstimate(g domain.AccountGap, cats []string) []Block {
+	them := "them"
+	if len(cats) == 1 {
+		them = "it"
+	}
+	if b.Potentials == nil {
+		return []Block{&Context{Text: fmt.Sprintf("No potential estimated for %s: the gap counts %s as fully won. Add %s to potential.csv.",
+			joinMore(cats, 5), them, them)}}
+	}
+	var none []domain.CategoryGap
+	for _, c := range g.Categories {
+		if c.PotentialSource == domain.PotentialNone {
+			none = append(none, c)
+		}
+	}
+	slices.SortStableFunc(none, func(x, y domain.CategoryGap) int { return cmp.Compare(y.Current, x.Current) })
+	var bs []Button
+	for _, c := range none[:min(len(none), maxSetPotential)] {
+		bs = append(bs, Button{Label: "Set potential: " + c.Category, Command: fmt.Sprintf("potential set %s %s", g.AccountID, quoted(c.Category)),
+			Form: potentialForm(c.Category)})
+	}
+	return []Block{
+		&Context{Text: fmt.Sprintf("No potential estimated for %s: the gap counts %s as fully won. Estimate %s here (`potential set`) or in potential.csv.",
+			joinMore(cats, 5), them, them)},
+		&Buttons{Buttons: bs},
+	}
 }
 
 // flags are the short markers of a category row.

@@ -103,7 +103,7 @@ func newFuzzBots(tb testing.TB) *fuzzBots {
 		if v.rep, fuzzBotsErr = open(); fuzzBotsErr != nil {
 			return
 		}
-		v.rep.Objectives, v.rep.Scenarios, v.rep.Offers, v.rep.DigestSettings = nil, nil, nil, nil
+		v.rep.Objectives, v.rep.Scenarios, v.rep.Offers, v.rep.Potentials, v.rep.DigestSettings = nil, nil, nil, nil, nil
 		v.adminActor = bot.Admin("fuzz")
 		if v.repActor, fuzzBotsErr = v.rep.ActorByEmail(context.Background(), "rita@example.com"); fuzzBotsErr != nil {
 			return
@@ -151,6 +151,8 @@ func FuzzHandle(f *testing.F) {
 		"cpu acme W-1", "offer acme Rival F-1 8.5 uses 90 change 20 weak slow", "offer acme Rival F-1 -1",
 		"growth acme", "growth territory north", "growth territory south", "growth set north 2026 120000 gp 30000",
 		"growth set acme 2027 99999999999999999999", "digest north", "digest south",
+		"potential set acme welding 120k competitor Airgas note big plant", "potential set zephyr safety 1", "potential set acme weldng 5k",
+		`potential set acme "safety" -1 competitor`, "potential set q-907 fasteners 2k note none",
 		"digest settings north day fri hour 7 channel #sales timezone Europe/Paris", "digest settings north hour 25",
 		"account acme", "account zephyr", "accounts", "accounts south", "accounts north",
 		"gap “acme", "gap \"\"", "gap \x00", "gap \xff\xfe", "grade \u00a0acme\u2003", strings.Repeat("gap acme ", 50),

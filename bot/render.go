@@ -37,7 +37,11 @@ func RenderText(r Reply) string {
 		case *Buttons:
 			cmds := make([]string, len(blk.Buttons))
 			for i, bt := range blk.Buttons {
-				cmds[i] = fmt.Sprintf("%s: %s", bt.Label, bt.Command)
+				cmd := bt.Command
+				if bt.Form != nil {
+					cmd = bt.Form.Usage(cmd)
+				}
+				cmds[i] = fmt.Sprintf("%s: %s", bt.Label, cmd)
 			}
 			b.WriteString("Next → " + strings.Join(cmds, " · ") + "\n")
 		case *Context:

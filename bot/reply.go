@@ -59,11 +59,14 @@ type Column struct {
 // Buttons are next actions; each runs a command as the person who presses it.
 type Buttons struct{ Buttons []Button }
 
-// Button runs Command when pressed. Style is "", "primary" or "danger".
+// Button runs Command when pressed. Style is "", "primary" or "danger". A button with a
+// Form asks for the form's values first, and runs the command they make with Command
+// (Form.Command).
 type Button struct {
 	Label   string `json:"label"`
 	Command string `json:"command"`
 	Style   string `json:"style,omitempty"`
+	Form    *Form  `json:"form,omitempty"`
 }
 
 // Context is a small print line: sources, as-of dates, caveats.

@@ -99,9 +99,13 @@ type Sale struct {
 type Potential struct {
 	AccountID       string  `json:"account_id"`
 	Category        string  `json:"category"`
-	AnnualPotential float64 `json:"annual_potential"`
+	AnnualPotential float64 `json:"annual_potential" money:"amount"`
 	Competitor      string  `json:"competitor,omitempty"` // who holds the rest
 	Note            string  `json:"note,omitempty"`
+	// SetBy and SetAt say who set the potential from chat and when; empty for imported
+	// potentials (an import of potential.csv replaces a potential set from chat).
+	SetBy string    `json:"set_by,omitempty"`
+	SetAt time.Time `json:"set_at,omitzero"`
 }
 
 // Opportunity is a deal in the pipeline. Stages "won" and "lost" are closed; any other
@@ -316,6 +320,19 @@ func CheckDigestSettings(t Territory) error {
 		return Errorf(EINVALID, "digest hour %d is not between 0 and 23", t.DigestHour)
 	case t.Timezone == "":
 		return Errorf(EINVALID, "a digest needs a time zone")
+	}
+	return nil
+}
+
+// CheckPotential returns EINVALID when p cannot be stored: no account or category, or
+// an annual potential that is not an amount from 0 to MaxMoney. Every store checks a
+// potential set from chat with it.
+func CheckPotential(p Potential) error {
+	switch {
+	case p.AccountID == "" || p.Category == "":
+		return Errorf(EINVALID, "A potential needs an account and a category.")
+	case !(p.AnnualPotential >= 0 && p.AnnualPotential <= MaxMoney):
+		return Errorf(EINVALID, "An annual potential is an amount from 0 to %.0f, not %v.", float64(MaxMoney), p.AnnualPotential)
 	}
 	return nil
 }

@@ -47,6 +47,7 @@ var (
 	_ domain.GradingStore      = (*DataStore)(nil)
 	_ bot.ObjectiveWriter      = (*DataStore)(nil)
 	_ bot.OfferWriter          = (*DataStore)(nil)
+	_ bot.PotentialWriter      = (*DataStore)(nil)
 	_ bot.ScenarioStore        = (*DataStore)(nil)
 	_ bot.DigestSnapshotStore  = (*DataStore)(nil)
 	_ bot.DigestSettingsWriter = (*DataStore)(nil)
@@ -324,6 +325,40 @@ func (s *DataStore) RecordCompetitorOffer(ctx context.Context, o domain.Competit
 	return nil
 }
 
+// SetPotential stores p, a potential set from chat (p.SetBy and p.SetAt say who set it
+// and when), replacing the potential of the same account and category, and increments
+// the data version. The account's gap facts take it at once, as the SQLite store's do
+// (its category's entry rewritten, or added with no sales); an account without gap facts
+// yet has the read model built again. ENOTFOUND when there is no such account.
+func (s *DataStore) SetPotential(ctx context.Context, p domain.Potential) error {
+	if err := domain.CheckPotential(p); err != nil {
+		return err
+	}
+	err := s.update(ctx, func(t *tables) error {
+		if _, ok := t.accounts[p.AccountID]; !ok {
+			return domain.Errorf(domain.ENOTFOUND, "There is no account %q.", p.AccountID)
+		}
+		t.potentials = maps.Clone(t.potentials)
+		putPotential(t.potentials, p)
+		t.reindex(tPotentials)
+		if m, ok := t.model.withPotential(t.potentials[potentialKey{p.AccountID, p.Category}]); ok {
+			t.model = m
+		} else {
+			m, err := buildReadModel(t)
+			if err != nil {
+				return err
+			}
+			t.model = m
+		}
+		t.version++
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("memory: set potential: %w", err)
+	}
+	return nil
+}
+
 // SetDigestSettings changes the digest schedule of the territory named t.Name: its
 // channel, time zone, day and hour (its manager is left as it is). It does not change the
 // data version: the figures do not read it. ENOTFOUND when there is no such territory.
@@ -344,7 +379,12 @@ func (s *DataStore) SetDigestSettings(ctx context.Context, t domain.Territory) e
 	})
 }
 
-// putObjective and putOffer store a record as SQLite's upsert does.
+// putPotential, putObjective and putOffer store a record as SQLite's upsert does.
+func putPotential(m map[potentialKey]domain.Potential, p domain.Potential) {
+	p.AnnualPotential, p.SetAt = sqlReal(p.AnnualPotential), instant(p.SetAt)
+	m[potentialKey{p.AccountID, p.Category}] = p
+}
+
 func putObjective(m map[objectiveKey]domain.Objective, o domain.Objective) {
 	o.RevenueTarget, o.GPTarget, o.SetAt = sqlReal(o.RevenueTarget), sqlReal(o.GPTarget), instant(o.SetAt)
 	m[objectiveKey{o.Scope, o.Key, o.Year}] = o

@@ -56,6 +56,41 @@ func TestSameFiguresAsSQLite(t *testing.T) {
 	writeChanges(t, data, changed)
 	load(changed)
 	t.Run("changed", func(t *testing.T) { compareStores(t, lite, mem, end) })
+
+	// Potentials set from chat: one replacing an estimate, one for a category an account
+	// buys without one, one for a category it does not buy.
+	pots, err := lite.FindPotentials(ctx, domain.AllAccounts)
+	if err != nil || len(pots) == 0 {
+		t.Fatalf("the demo's potentials: %d, %v", len(pots), err)
+	}
+	at := end.Add(9 * time.Hour)
+	set := []domain.Potential{
+		{AccountID: pots[0].AccountID, Category: pots[0].Category, AnnualPotential: pots[0].AnnualPotential * 1.5, Competitor: "Rival", SetBy: "a@example.com", SetAt: at},
+		{AccountID: accountsOf(t, lite)[0], Category: "Welding", AnnualPotential: 123456.78, SetBy: "b@example.com", SetAt: at},
+		{AccountID: accountsOf(t, lite)[1], Category: "Fasteners", AnnualPotential: 0.1, Note: "small", SetBy: "b@example.com", SetAt: at},
+	}
+	for _, p := range set {
+		for _, s := range []storetest.Store{lite, mem} {
+			if err := s.SetPotential(ctx, p); err != nil {
+				t.Fatalf("%T: SetPotential(%+v): %v", s, p, err)
+			}
+		}
+	}
+	t.Run("potentials", func(t *testing.T) { compareStores(t, lite, mem, end) })
+}
+
+// accountsOf returns the ids of a store's accounts.
+func accountsOf(t *testing.T, s storetest.Store) []string {
+	t.Helper()
+	accs, err := s.FindAccounts(t.Context(), domain.AllAccounts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, len(accs))
+	for i, a := range accs {
+		ids[i] = a.ID
+	}
+	return ids
 }
 
 // read is one read of a store, named.

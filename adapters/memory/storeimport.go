@@ -197,7 +197,7 @@ func put[K comparable, V any](b *Batch, table touched, m *map[K]V, key K, v V) e
 
 // PutPotential stores p, replacing the potential of the same account and category.
 func (b *Batch) PutPotential(_ context.Context, p domain.Potential) error {
-	p.AnnualPotential = sqlReal(p.AnnualPotential)
+	p.AnnualPotential, p.SetAt = sqlReal(p.AnnualPotential), instant(p.SetAt)
 	return put(b, tPotentials, &b.t.potentials, potentialKey{p.AccountID, p.Category}, p)
 }
 

@@ -281,6 +281,28 @@ func (b *modelBuilder) productSeries(byProduct map[int64]daily) map[string][]key
 	return out
 }
 
+// withPotential returns the model with p as the potential of its account and category
+// in the account's gap facts (the category's entry keeps its pipeline and sales, or is
+// added in its place with none), sharing the rest with m; false when the account has no
+// gap facts.
+func (m *readModel) withPotential(p domain.Potential) (*readModel, bool) {
+	i, ok := m.factsAt[p.AccountID]
+	if !ok {
+		return nil, false
+	}
+	next := *m
+	next.facts = slices.Clone(m.facts)
+	f := &next.facts[i]
+	at, found := slices.BinarySearchFunc(f.categories, p.Category, func(c categoryFacts, name string) int { return strings.Compare(c.category, name) })
+	cats := slices.Clone(f.categories)
+	if !found {
+		cats = slices.Insert(cats, at, categoryFacts{category: p.Category})
+	}
+	cats[at].hasPotential, cats[at].potential, cats[at].competitor = true, p.AnnualPotential, p.Competitor
+	f.categories = cats
+	return &next, true
+}
+
 // otherFacts returns the potentials and the open pipeline of the stored accounts, by
 // account id and category. The pipeline of an account and category is summed as SQLite
 // sums it: SUM(value) and SUM(value × probability) over its open opportunities in the

@@ -110,7 +110,7 @@ func (k *keyed) staging() string { return "staging_" + k.table }
 
 var (
 	upsertPotential = newKeyed("potentials", 2,
-		"account_id", "category", "annual_potential", "competitor", "note")
+		"account_id", "category", "annual_potential", "competitor", "note", "set_by", "set_at")
 	upsertOpportunity = newKeyed("opportunities", 1,
 		"opp_id", "account_id", "category", "name", "value", "stage", "probability", "close_date", "competitor", "next_step")
 	upsertInvoice = newKeyed("invoices", 1,
@@ -191,6 +191,14 @@ func objectiveArgs(o domain.Objective) []any {
 		setAt = o.SetAt.UTC().Format(time.RFC3339Nano)
 	}
 	return []any{string(o.Scope), o.Key, o.Year, o.RevenueTarget, o.GPTarget, o.SetBy, setAt}
+}
+
+func potentialArgs(p domain.Potential) []any {
+	setAt := ""
+	if !p.SetAt.IsZero() {
+		setAt = p.SetAt.UTC().Format(time.RFC3339Nano)
+	}
+	return []any{p.AccountID, p.Category, p.AnnualPotential, p.Competitor, p.Note, p.SetBy, setAt}
 }
 
 func offerArgs(o domain.CompetitorOffer) []any {
@@ -550,7 +558,7 @@ func (r *saleRows) Err() error { return nil }
 
 // PutPotential stores p, replacing the potential of the same account and category.
 func (b *Batch) PutPotential(ctx context.Context, p domain.Potential) error {
-	err := b.put(ctx, upsertPotential, p.AccountID, p.Category, p.AnnualPotential, p.Competitor, p.Note)
+	err := b.put(ctx, upsertPotential, potentialArgs(p)...)
 	if err != nil {
 		return fmt.Errorf("postgres: put potential %q/%q: %w", p.AccountID, p.Category, err)
 	}

@@ -166,9 +166,14 @@ func (s *Store) FindPotentials(ctx context.Context, sc domain.Scope) ([]domain.P
 	where, args := scopeWhere(sc, "account_id", 1)
 	return query(ctx, s, "potentials", func(r pgx.Row) (domain.Potential, error) {
 		var p domain.Potential
-		err := r.Scan(&p.AccountID, &p.Category, &p.AnnualPotential, &p.Competitor, &p.Note)
+		var setAt string
+		err := r.Scan(&p.AccountID, &p.Category, &p.AnnualPotential, &p.Competitor, &p.Note, &p.SetBy, &setAt)
+		if err != nil || setAt == "" {
+			return p, err
+		}
+		p.SetAt, err = time.Parse(time.RFC3339Nano, setAt)
 		return p, err
-	}, `SELECT account_id, category, annual_potential, competitor, note FROM potentials WHERE `+
+	}, `SELECT account_id, category, annual_potential, competitor, note, set_by, set_at FROM potentials WHERE `+
 		where+` ORDER BY account_id, category`, args...)
 }
 

@@ -47,6 +47,7 @@ var (
 	_ domain.GradingStore      = (*Store)(nil)
 	_ bot.ObjectiveWriter      = (*Store)(nil)
 	_ bot.OfferWriter          = (*Store)(nil)
+	_ bot.PotentialWriter      = (*Store)(nil)
 	_ bot.ScenarioStore        = (*Store)(nil)
 	_ bot.DigestSnapshotStore  = (*Store)(nil)
 	_ bot.DigestSettingsWriter = (*Store)(nil)
@@ -165,6 +166,31 @@ func (s *Store) SetObjective(ctx context.Context, o domain.Objective) error {
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: set objective: %w", err)
+	}
+	return nil
+}
+
+// SetPotential stores p, a potential set from chat (p.SetBy and p.SetAt say who set it
+// and when), replacing the potential of the same account and category, and increments
+// the data version; gaps read potentials from the table, so they see it at once.
+// ENOTFOUND when there is no such account.
+func (s *Store) SetPotential(ctx context.Context, p domain.Potential) error {
+	if err := domain.CheckPotential(p); err != nil {
+		return err
+	}
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		var found bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM accounts WHERE account_id = $1)`, p.AccountID).Scan(&found); err != nil {
+			return err
+		}
+		if !found {
+			return domain.Errorf(domain.ENOTFOUND, "There is no account %q.", p.AccountID)
+		}
+		_, err := tx.Exec(ctx, upsertPotential.one, potentialArgs(p)...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: set potential %q/%q: %w", p.AccountID, p.Category, err)
 	}
 	return nil
 }

@@ -120,15 +120,19 @@ func fieldBlocks(fs []bot.Field) []slack.Block {
 }
 
 // buttonBlocks renders buttons as actions blocks of at most 25. A button whose command
-// is "share" shares the reply; any other runs its command.
+// is "share" shares the reply, a button with a form opens it (ActionForm); any other
+// runs its command.
 func buttonBlocks(bs []bot.Button, seq *int) []slack.Block {
 	var out []slack.Block
 	for start := 0; start < len(bs); start += maxElements {
 		var els []slack.BlockElement
 		for _, b := range bs[start:min(start+maxElements, len(bs))] {
 			action, value := ActionRun, b.Command
-			if b.Command == "share" {
+			switch {
+			case b.Command == "share":
 				action, value = ActionShare, ""
+			case b.Form != nil:
+				action, value = ActionForm, formValue(b)
 			}
 			if utf8.RuneCountInString(value) > maxValue {
 				continue // a command this long cannot ride on a button

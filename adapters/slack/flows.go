@@ -201,6 +201,8 @@ func (h *Handler) Interaction(ctx context.Context, cb slack.InteractionCallback)
 			return h.submitDealBuilder(ctx, cb)
 		case dealPreviewID:
 			h.submitDealPreview(ctx, cb)
+		case formID:
+			return h.submitForm(ctx, cb)
 		}
 	}
 	return nil
@@ -256,6 +258,14 @@ func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, a *s
 			return
 		}
 		h.later(ctx, func(ctx context.Context) { h.showTable(ctx, cb.TriggerID, cb.User.ID, channel, thread, command, n) })
+	case ActionForm:
+		if cb.TriggerID == "" {
+			if channel != "" {
+				h.tell(ctx, channel, cb.User.ID, "I cannot open that form from here: type the command instead.")
+			}
+			return
+		}
+		h.later(ctx, func(ctx context.Context) { h.openForm(ctx, cb.TriggerID, cb.User.ID, channel, thread, a.Value) })
 	case ActionRest:
 		h.later(ctx, func(ctx context.Context) {
 			page, ok := h.nextPage(ctx, a.Value)

@@ -236,7 +236,7 @@ var (
 	upsertProduct = upsert("products", 1, true,
 		"sku", "name", "category", "list_price", "unit_cost", "uses_per_unit", "unit_of_use")
 	upsertPotential = newBufferedUpsert("potentials", 2,
-		"account_id", "category", "annual_potential", "competitor", "note")
+		"account_id", "category", "annual_potential", "competitor", "note", "set_by", "set_at")
 	upsertOpportunity = newBufferedUpsert("opportunities", 1,
 		"opp_id", "account_id", "category", "name", "value", "stage", "probability", "close_date", "competitor", "next_step")
 	upsertInvoice = newBufferedUpsert("invoices", 1,
@@ -295,6 +295,14 @@ func objectiveArgs(o domain.Objective) []any {
 		setAt = o.SetAt.UTC().Format(time.RFC3339Nano)
 	}
 	return []any{string(o.Scope), o.Key, o.Year, o.RevenueTarget, o.GPTarget, o.SetBy, setAt}
+}
+
+func potentialArgs(p domain.Potential) []any {
+	setAt := ""
+	if !p.SetAt.IsZero() {
+		setAt = p.SetAt.UTC().Format(time.RFC3339Nano)
+	}
+	return []any{p.AccountID, p.Category, p.AnnualPotential, p.Competitor, p.Note, p.SetBy, setAt}
 }
 
 func offerArgs(o domain.CompetitorOffer) []any {
@@ -534,7 +542,7 @@ func (b *Batch) wrote(ctx context.Context, table string, n int64) error {
 
 // PutPotential stores p, replacing the potential of the same account and category.
 func (b *Batch) PutPotential(ctx context.Context, p domain.Potential) error {
-	err := b.put(ctx, upsertPotential, p.AccountID, p.Category, p.AnnualPotential, p.Competitor, p.Note)
+	err := b.put(ctx, upsertPotential, potentialArgs(p)...)
 	if err != nil {
 		return fmt.Errorf("sqlite: put potential %q/%q: %w", p.AccountID, p.Category, err)
 	}

@@ -71,6 +71,7 @@ var (
 	_ domain.GradingStore      = (*Store)(nil)
 	_ bot.ObjectiveWriter      = (*Store)(nil)
 	_ bot.OfferWriter          = (*Store)(nil)
+	_ bot.PotentialWriter      = (*Store)(nil)
 	_ bot.ScenarioStore        = (*Store)(nil)
 	_ bot.DigestSnapshotStore  = (*Store)(nil)
 	_ bot.DigestSettingsWriter = (*Store)(nil)

@@ -16,15 +16,16 @@ import (
 
 // Store is what the suite tests: every interface a store of Incumbent implements. The
 // computations read through domain.Store (its parts Directory, Records and Facts) and
-// keep gradings in a domain.GradingStore; the bot writes objectives, offers, scenarios,
-// snapshots, digest settings and deliveries through its own interfaces. The
-// interfaces of other adapters are written out here, since storetest may not import
-// them.
+// keep gradings in a domain.GradingStore; the bot writes objectives, offers,
+// potentials, scenarios, snapshots, digest settings and deliveries through its own
+// interfaces. The interfaces of other adapters are written out here, since storetest
+// may not import them.
 type Store interface {
 	domain.Store
 	domain.GradingStore
 	bot.ObjectiveWriter
 	bot.OfferWriter
+	bot.PotentialWriter
 	bot.ScenarioStore
 	bot.DigestSnapshotStore
 	bot.DigestSettingsWriter
@@ -55,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"RoundTrip", testRoundTrip},
 		{"UpsertReplaces", testUpsertReplaces},
 		{"SetObjective", testSetObjective},
+		{"SetPotential", testSetPotential},
 		{"DataVersion", testDataVersion},
 		{"Rollback", testRollback},
 		{"ConcurrentImports", testConcurrentImports},

@@ -75,7 +75,8 @@ type Card struct {
 	MSTeams map[string]string `json:"msteams,omitempty"`
 }
 
-// Element is a card element: TextBlock, FactSet, Table or Image (the fields of each).
+// Element is a card element: TextBlock, FactSet, Table, Image, Input.Text or ActionSet
+// (the fields of each).
 type Element struct {
 	Type                string     `json:"type"`
 	Text                string     `json:"text,omitempty"`
@@ -91,6 +92,17 @@ type Element struct {
 	FirstRowAsHeader    bool       `json:"firstRowAsHeader,omitempty"`
 	URL                 string     `json:"url,omitempty"`
 	AltText             string     `json:"altText,omitempty"`
+	// An Input.Text's: its id (the key of its value in what Action.Submit sends), label,
+	// placeholder, whether it is required, what to say when it is missing, its length.
+	ID           string `json:"id,omitempty"`
+	Label        string `json:"label,omitempty"`
+	Placeholder  string `json:"placeholder,omitempty"`
+	IsRequired   bool   `json:"isRequired,omitempty"`
+	ErrorMessage string `json:"errorMessage,omitempty"`
+	MaxLength    int    `json:"maxLength,omitempty"`
+	IsMultiline  bool   `json:"isMultiline,omitempty"`
+	// Actions are an ActionSet's buttons.
+	Actions []Action `json:"actions,omitempty"`
 }
 
 // textBlock is Element as a TextBlock is written: with its text even when empty (the
@@ -111,6 +123,17 @@ type textBlock struct {
 	FirstRowAsHeader    bool       `json:"firstRowAsHeader,omitempty"`
 	URL                 string     `json:"url,omitempty"`
 	AltText             string     `json:"altText,omitempty"`
+	// An Input.Text's: its id (the key of its value in what Action.Submit sends), label,
+	// placeholder, whether it is required, what to say when it is missing, its length.
+	ID           string `json:"id,omitempty"`
+	Label        string `json:"label,omitempty"`
+	Placeholder  string `json:"placeholder,omitempty"`
+	IsRequired   bool   `json:"isRequired,omitempty"`
+	ErrorMessage string `json:"errorMessage,omitempty"`
+	MaxLength    int    `json:"maxLength,omitempty"`
+	IsMultiline  bool   `json:"isMultiline,omitempty"`
+	// Actions are an ActionSet's buttons.
+	Actions []Action `json:"actions,omitempty"`
 }
 
 // MarshalJSON writes the element; a TextBlock always has its text. HTML characters are
@@ -155,22 +178,29 @@ type TableCell struct {
 }
 
 // Action is a button: Action.Submit sends its data back to the bot, which runs the
-// command as the presser.
+// command as the presser; Action.ShowCard opens its card under the button (a form).
 type Action struct {
 	Type  string     `json:"type"`
 	Title string     `json:"title"`
 	Style string     `json:"style,omitempty"`
-	Data  ActionData `json:"data"`
+	Data  ActionData `json:"data,omitzero"`
+	Card  *Card      `json:"card,omitempty"`
 }
 
 // ActionData is what a button sends back. A "See the rest" button carries the reply's
 // command and where the rest of a table starts: its number in the reply (from 0) and
-// its first row not shown (From, from 1).
+// its first row not shown (From, from 1). A form's button carries the form: Teams
+// sends its inputs' values beside the data, each under its input's id (inputID), and
+// the command is the one they make (bot.Form.Command).
 type ActionData struct {
-	Command string `json:"command"`
-	Table   int    `json:"table,omitempty"`
-	From    int    `json:"from,omitempty"`
+	Command string    `json:"command"`
+	Table   int       `json:"table,omitempty"`
+	From    int       `json:"from,omitempty"`
+	Form    *bot.Form `json:"form,omitempty"`
 }
+
+// inputID is the id of the input of a form's field: apart from ActionData's own keys.
+func inputID(field string) string { return "form_" + field }
 
 var boldRe = regexp.MustCompile(`\*([^*\n]+)\*`)
 
@@ -246,7 +276,13 @@ func render(r bot.Reply, command string, rowCap int) Card {
 			}
 			tables++
 		case *bot.Buttons:
+			if set := formActions(b.Buttons); set != nil {
+				c.Body = append(c.Body, *set)
+			}
 			for _, bt := range b.Buttons {
+				if bt.Form != nil {
+					continue
+				}
 				a := Action{Type: "Action.Submit", Title: cut(bt.Label, 60), Data: ActionData{Command: bt.Command}}
 				switch bt.Style {
 				case "primary":
@@ -278,6 +314,38 @@ func render(r bot.Reply, command string, rowCap int) Card {
 		c.Actions = c.Actions[:maxActions]
 	}
 	return c
+}
+
+// formActions renders the buttons with forms of a row of buttons as an ActionSet in the
+// card's body, where the row is: each opens its form under it (Action.ShowCard), whose
+// Submit sends the button's command, its form and the values typed. The card's own
+// actions stay for the other buttons. Nil when no button has a form.
+func formActions(bs []bot.Button) *Element {
+	var actions []Action
+	for _, bt := range bs {
+		if bt.Form == nil || len(actions) == maxActions {
+			continue
+		}
+		form := Card{Type: "AdaptiveCard", Schema: "http://adaptivecards.io/schemas/adaptive-card.json", Version: "1.5"}
+		for _, f := range bt.Form.Fields {
+			in := Element{Type: "Input.Text", ID: inputID(f.Name), Label: cut(f.Label, 100), Placeholder: cut(f.Placeholder, 100),
+				IsRequired: !f.Optional, MaxLength: f.MaxLength, IsMultiline: f.MaxLength > 200}
+			if !f.Optional {
+				in.ErrorMessage = cut("Fill in "+strings.ToLower(f.Label)+".", 100)
+			}
+			form.Body = append(form.Body, in)
+			if f.Hint != "" {
+				form.Body = append(form.Body, Element{Type: "TextBlock", Text: markdown(f.Hint), Size: "Small", IsSubtle: true, Wrap: true})
+			}
+		}
+		form.Actions = []Action{{Type: "Action.Submit", Title: cut(bt.Form.Submit, 60), Style: "positive",
+			Data: ActionData{Command: bt.Command, Form: bt.Form.Bare()}}}
+		actions = append(actions, Action{Type: "Action.ShowCard", Title: cut(bt.Label, 60), Card: &form})
+	}
+	if len(actions) == 0 {
+		return nil
+	}
+	return &Element{Type: "ActionSet", Actions: actions}
 }
 
 // RenderRest renders the rest of a reply's table: the reply's header, then the table

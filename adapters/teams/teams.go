@@ -267,16 +267,36 @@ func (h *Handler) Wait(ctx context.Context) error {
 // submitData is what an Action.Submit or Action.Execute button sends back (ActionData).
 type submitData = ActionData
 
-// commandOf returns the command of a message: a card button's data, else the text
-// without the bot's @mention.
-func commandOf(a *Activity) submitData {
-	if len(a.Value) > 0 {
-		var d submitData
-		if json.Unmarshal(a.Value, &d) == nil && d.Command != "" {
-			return d
+// commandOf returns the command of a message: a card button's data (submitted), else
+// the text without the bot's @mention.
+func commandOf(a *Activity) (submitData, error) {
+	if d, ok, err := submitted(a.Value); ok {
+		return d, err
+	}
+	return submitData{Command: StripMentions(a.Text)}, nil
+}
+
+// submitted reads what a card's button sent, false when it carries no command. A
+// form's button sends the values typed beside its data: the command is the one they
+// make, or err says which are missing.
+func submitted(raw json.RawMessage) (submitData, bool, error) {
+	var d submitData
+	if len(raw) == 0 || json.Unmarshal(raw, &d) != nil || d.Command == "" {
+		return submitData{}, false, nil
+	}
+	if d.Form == nil {
+		return d, true, nil
+	}
+	var sent map[string]any
+	json.Unmarshal(raw, &sent)
+	values := map[string]string{}
+	for _, f := range d.Form.Fields {
+		if v, ok := sent[inputID(f.Name)].(string); ok {
+			values[f.Name] = v
 		}
 	}
-	return submitData{Command: StripMentions(a.Text)}
+	cmd, err := d.Form.Command(d.Command, values)
+	return submitData{Command: cmd}, true, err
 }
 
 // card renders the reply to a command: the rest of a table for a "See the rest"
@@ -309,11 +329,16 @@ func StripMentions(s string) string {
 // message answers a message activity with a card in the same conversation (a reply in
 // the thread, in a channel).
 func (h *Handler) message(ctx context.Context, a *Activity) {
-	d := commandOf(a)
-	if d.Command == "" {
+	d, err := commandOf(a)
+	var r bot.Reply
+	switch {
+	case err != nil:
+		r = bot.ErrorReply(err)
+	case d.Command == "":
 		return
+	default:
+		r = h.ask(ctx, a, d.Command)
 	}
-	r := h.ask(ctx, a, d.Command)
 	out := Message(r, card(r, d))
 	if _, err := h.Connector.Reply(ctx, a.ServiceURL, a.Conversation.ID, a.ID, out); err != nil {
 		h.logger().ErrorContext(ctx, "teams: reply", "conversation", a.Conversation.ID, "err", err)
@@ -333,16 +358,23 @@ func (h *Handler) invoke(ctx context.Context, w http.ResponseWriter, a *Activity
 	}
 	var v struct {
 		Action struct {
-			Verb string     `json:"verb"`
-			Data submitData `json:"data"`
+			Verb string          `json:"verb"`
+			Data json.RawMessage `json:"data"`
 		} `json:"action"`
 	}
-	if err := json.Unmarshal(a.Value, &v); err != nil || v.Action.Data.Command == "" {
+	d, ok, err := submitData{}, false, json.Unmarshal(a.Value, &v)
+	if err == nil {
+		d, ok, err = submitted(v.Action.Data)
+	}
+	switch {
+	case !ok:
 		writeJSON(w, invokeError(http.StatusBadRequest, "This button carries no command."))
 		return
+	case err != nil:
+		writeJSON(w, invokeError(http.StatusBadRequest, bot.ErrorText(err)))
+		return
 	}
-	text := v.Action.Data.Command
-	d := v.Action.Data
+	text := d.Command
 	budget := h.InvokeBudget
 	if budget == 0 {
 		budget = DefaultInvokeBudget

@@ -489,3 +489,91 @@ func TestRepeatsUnchecked(t *testing.T) {
 		t.Errorf("the bot answered %d unchecked activities", n)
 	}
 }
+
+// TestFormCard sets a potential through the gap card's "Set potential" form: the card
+// opens the form under its button, and its Submit sends the command, the form and the
+// values, which make the command run as the presser. A required value left empty is
+// refused, and nothing is written.
+func TestFormCard(t *testing.T) {
+	f := newFixture(t, 0)
+	f.post(t, f.activity("message", "m1", "29:rita", "gap acme"), "")
+	got := f.bf.WaitActivities(t, 1, 10*time.Second)[0]
+	b, _ := json.Marshal(got.Body["attachments"])
+	var atts []struct {
+		Content struct {
+			Body []struct {
+				Type    string
+				Actions []struct {
+					Type  string
+					Title string
+					Card  struct {
+						Body    []struct{ Type, ID string }
+						Actions []struct {
+							Type string
+							Data map[string]any
+						}
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(b, &atts); err != nil || len(atts) != 1 {
+		t.Fatalf("%v: %s", err, b)
+	}
+	var data map[string]any
+	var inputs []string
+	for _, e := range atts[0].Content.Body {
+		for _, a := range e.Actions {
+			if e.Type == "ActionSet" && a.Type == "Action.ShowCard" && a.Title == "Set potential: Masks" && len(a.Card.Actions) == 1 {
+				data = a.Card.Actions[0].Data
+				for _, in := range a.Card.Body {
+					if in.Type == "Input.Text" {
+						inputs = append(inputs, in.ID)
+					}
+				}
+			}
+		}
+	}
+	if data["command"] != "potential set A1 Masks" || strings.Join(inputs, ",") != "form_amount,form_competitor,form_note" {
+		t.Fatalf("the gap card's form: %v %v\n%s", data, inputs, b)
+	}
+	potentials := func() int {
+		ps, err := f.store.FindPotentials(t.Context(), domain.ForAccount("A1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ps)
+	}
+	before := potentials()
+
+	sent := 1
+	submit := func(id string, values map[string]any) string {
+		t.Helper()
+		sent++
+		a := f.activity("message", id, "29:rita", "")
+		v := map[string]any{}
+		for k, x := range data {
+			v[k] = x
+		}
+		for k, x := range values {
+			v[k] = x
+		}
+		a["value"] = v
+		f.post(t, a, "")
+		acts := f.bf.WaitActivities(t, sent, 10*time.Second)
+		return cardText(t, acts[sent-1].Body)
+	}
+	if text := submit("m2", map[string]any{"form_amount": "", "form_note": "x"}); !strings.Contains(text, "Fill in annual potential.") {
+		t.Errorf("no amount: card\n%s", text)
+	}
+	if potentials() != before {
+		t.Fatal("a refused form wrote")
+	}
+	if text := submit("m3", map[string]any{"form_amount": "2,500", "form_competitor": "Uline Inc", "form_note": ""}); !strings.Contains(text, "Potential set") ||
+		!strings.Contains(text, "they spend **$2,500** a year; Uline Inc holds the rest.") {
+		t.Errorf("good values: card\n%s", text)
+	}
+	if potentials() != before+1 {
+		t.Errorf("not recorded")
+	}
+}

@@ -243,16 +243,22 @@ func (p *Playground) page(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// askRequest is the body of POST /api/ask.
+// askRequest is the body of POST /api/ask. A form's submission sends the button's
+// command as Text, the form and the values typed in it: the command asked is the one
+// they make.
 type askRequest struct {
-	Text string `json:"text"`
-	As   string `json:"as"` // email; "" for an admin, or the person the playground acts as
+	Text   string            `json:"text"`
+	As     string            `json:"as"` // email; "" for an admin, or the person the playground acts as
+	Form   *bot.Form         `json:"form,omitempty"`
+	Values map[string]string `json:"values,omitempty"`
 }
 
-// askResponse is its answer: the reply as HTML, and its error when it is one.
+// askResponse is its answer: the reply as HTML, and its error when it is one; Command
+// is the command a form's values made.
 type askResponse struct {
-	HTML  template.HTML  `json:"html"`
-	Error *bot.ErrorJSON `json:"error,omitempty"`
+	HTML    template.HTML  `json:"html"`
+	Error   *bot.ErrorJSON `json:"error,omitempty"`
+	Command string         `json:"command,omitempty"`
 }
 
 // statusOf maps an error reply's code to the API's status.
@@ -287,6 +293,14 @@ func (p *Playground) ask(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, http.StatusBadRequest, domain.Errorf(domain.EINVALID, "The request is not the JSON {\"text\": \"…\", \"as\": \"…\"}: %v", err))
 		return
 	}
+	if req.Form != nil {
+		text, err := req.Form.Command(req.Text, req.Values)
+		if err != nil {
+			p.fail(w, r, http.StatusBadRequest, err)
+			return
+		}
+		req.Text = text
+	}
 	if n := len([]rune(req.Text)); n > maxCommand {
 		p.fail(w, r, http.StatusBadRequest, domain.Errorf(domain.EINVALID, "A command is at most %d characters; this one has %d.", maxCommand, n))
 		return
@@ -318,6 +332,9 @@ func (p *Playground) ask(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp := askResponse{HTML: html}
+	if req.Form != nil {
+		resp.Command = req.Text
+	}
 	status := http.StatusOK
 	if reply.Err != nil {
 		e := bot.NewErrorJSON(reply.Err)

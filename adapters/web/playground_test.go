@@ -116,8 +116,9 @@ func server(t *testing.T, token string) (*httptest.Server, *echoBot) {
 }
 
 type answer struct {
-	HTML  string `json:"html"`
-	Error *struct{ Code, Message string }
+	HTML    string `json:"html"`
+	Error   *struct{ Code, Message string }
+	Command string `json:"command"`
 }
 
 func post(t *testing.T, c *http.Client, url, body string, headers ...string) (int, answer) {
@@ -431,4 +432,43 @@ func get(t *testing.T, c *http.Client, url string) (int, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// TestAskForm sends a form's values as the page does: the server makes the command of
+// the button's command and the values, asks it and says which command it asked; a
+// required value left empty is refused before the bot is asked. A button's form is
+// rendered folded under its label, with every value escaped.
+func TestAskForm(t *testing.T) {
+	srv, b := server(t, "")
+	c := srv.Client()
+	form := `{"fields":[{"name":"amount","label":"Annual potential"},{"name":"competitor","label":"Competitor","keyword":"competitor","optional":true}]}`
+	code, a := post(t, c, srv.URL, `{"text":"potential set A1 Masks","form":`+form+`,"values":{"amount":"5k","competitor":"Acme \"Tools\""}}`)
+	if want := `potential set A1 Masks 5k competitor "Acme 'Tools'"`; code != 200 || a.Error != nil || b.last.Text != want || a.Command != want {
+		t.Errorf("form: %d %+v; the bot got %q", code, a, b.last.Text)
+	}
+	b.last = bot.Request{}
+	code, a = post(t, c, srv.URL, `{"text":"potential set A1 Masks","form":`+form+`,"values":{"competitor":"x"}}`)
+	if code != 400 || a.Error == nil || !strings.Contains(a.HTML, "Fill in annual potential.") || b.last.Text != "" {
+		t.Errorf("no amount: %d %+v; the bot got %q", code, a, b.last.Text)
+	}
+
+	x := `<script>alert("x")</script>`
+	html, err := web.RenderHTML(bot.Reply{Blocks: []bot.Block{&bot.Buttons{Buttons: []bot.Button{{Label: "Set " + x, Command: "potential set A1 " + x,
+		Form: &bot.Form{Title: "Set", Submit: "Set it", Fields: []bot.FormField{{Name: "amount", Label: "Amount " + x, Placeholder: x, MaxLength: 30},
+			{Name: "note", Label: "Note", Keyword: "note", Optional: true, Hint: x}}}}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(html)
+	if strings.Contains(got, "<script") {
+		t.Errorf("markup from data got through:\n%s", got)
+	}
+	for _, want := range []string{`<details class="form"><summary>Set &lt;script&gt;`, `<form class="buttonform" data-command="potential set A1 &lt;script&gt;`,
+		`data-form="{&#34;title&#34;:&#34;&#34;,&#34;submit&#34;:&#34;&#34;,&#34;fields&#34;:[{&#34;name&#34;:&#34;amount&#34;`,
+		`<input name="amount" type="text" placeholder="&lt;script&gt;`, `maxlength="30" required>`, `<input name="note" type="text">`,
+		`<small>&lt;script&gt;`, `<button type="submit" class="primary">Set it</button>`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the form lacks %q:\n%s", want, got)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"html/template"
 	"regexp"
 	"strings"
@@ -12,9 +13,15 @@ import (
 // replyTemplate renders a bot.Reply as HTML. html/template escapes every value, so data
 // from the CSV files (account names, competitor weaknesses) can never become markup;
 // only the chat platforms' lightweight markup (*bold*, _italic_, `code`) is turned into
-// tags, by markup, after escaping.
+// tags, by markup, after escaping. A button with a form is the form, folded under the
+// button's label; the page sends its values with the form and the button's command,
+// and the server makes the command (bot.Form.Command).
 var replyTemplate = template.Must(template.New("reply").Funcs(template.FuncMap{
 	"markup": markup,
+	"json": func(v any) (string, error) {
+		b, err := json.Marshal(v)
+		return string(b), err
+	},
 	"png": func(b []byte) template.URL {
 		return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(b))
 	},
@@ -26,7 +33,12 @@ var replyTemplate = template.Must(template.New("reply").Funcs(template.FuncMap{
 {{- with .Table}}{{$t := .}}<div class="table"><table><thead><tr>{{range .Columns}}<th{{if .Numeric}} class="num"{{end}}>{{.Title}}</th>{{end}}</tr></thead><tbody>
 {{- range .Rows}}<tr>{{range $i, $c := .}}<td{{if index $t.Numeric $i}} class="num"{{end}}>{{$c}}</td>{{end}}</tr>{{end}}</tbody></table>
 {{- if .More}}<p class="more">… and {{.More}} more</p>{{end}}</div>{{end}}
-{{- with .Buttons}}<div class="buttons">{{range .Buttons}}<button type="button" class="action{{with .Style}} {{.}}{{end}}" data-command="{{.Command}}">{{.Label}}</button>{{end}}</div>{{end}}
+{{- with .Buttons}}<div class="buttons">{{range .Buttons}}
+{{- if .Form}}<details class="form"><summary>{{.Label}}</summary><form class="buttonform" data-command="{{.Command}}" data-form="{{json .Form.Bare}}">
+{{- range .Form.Fields}}<label>{{.Label}}{{if .Optional}} <span class="optional">(optional)</span>{{end}}<input name="{{.Name}}" type="text"{{with .Placeholder}} placeholder="{{.}}"{{end}}{{with .MaxLength}} maxlength="{{.}}"{{end}}{{if not .Optional}} required{{end}}></label>{{with .Hint}}<small>{{.}}</small>{{end}}{{end}}
+{{- with .Form}}<button type="submit" class="primary">{{.Submit}}</button>{{end}}</form></details>
+{{- else}}<button type="button" class="action{{with .Style}} {{.}}{{end}}" data-command="{{.Command}}">{{.Label}}</button>{{end}}
+{{- end}}</div>{{end}}
 {{- with .Context}}<p class="context">{{markup .Text}}</p>{{end}}
 {{- with .Image}}<figure>{{if .PNG}}<img src="{{png .PNG}}" alt="{{.AltText}}">{{else}}<img src="{{.URL}}" alt="{{.AltText}}">{{end}}</figure>{{end}}
 {{- end}}

@@ -90,6 +90,8 @@ var accessCommands = []string{
 	"deal suggest acme", "deal suggest southern foods", "deal show S-1", "deal show S-2", "deal vary S-1 give 3%",
 	"deal compare S-1 S-2", "cpu acme F-1", "cpu southern foods F-1", "cpu S1 F-1 vs Fastenal",
 	"offer southern foods Fastenal F-1 9", "offer acme Fastenal F-1 9",
+	// Potentials set to what they are: the marks stay as they are.
+	"potential set southern foods fasteners 67890 competitor Fastenal", "potential set acme fasteners 25000 competitor Fastenal",
 	"talk S-1", "talk S-2", "talk southern foods", "talk acme",
 	"digest North", "digest South", "digest", "digest settings South", "digest settings South hour 9", "digest settings North hour 9",
 }

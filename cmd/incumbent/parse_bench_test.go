@@ -31,6 +31,9 @@ func worstInputs() map[string]string {
 		"growth":          "growth " + words("a", 990) + " 2026",
 		"growth set":      "growth set " + words("a", 985) + " 2027 100k",
 		"digest settings": "digest settings " + words("north", 320) + " hour 9",
+		"potential set":   "potential set " + words("a", 985) + " fasteners 100k", // no such account: nothing written
+		"potential near":  "potential set acme " + words("a", 985) + " 5k",
+		"potential terms": "potential set acme fasteners 5k competitor " + words("note competitor", 120),
 		"talk":            "talk " + words("a", 995),
 		"account":         "account " + words("ac", 660),
 		"accounts":        "accounts " + words("n", 995),

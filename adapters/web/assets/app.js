@@ -25,15 +25,18 @@
     cursor = history.length;
   }
 
-  async function ask(text) {
+  // ask sends a command, or with form set ({form, values, shown}) a form's values and
+  // the command of its button: the server makes the command and says which it was.
+  async function ask(text, form) {
     text = text.trim();
     if (!text) return;
-    remember(text);
+    if (!form) remember(text);
     const turn = document.createElement("section");
     turn.className = "turn";
     const q = document.createElement("p");
     q.className = "asked";
-    q.textContent = (as.selectedOptions[0] ? as.selectedOptions[0].textContent.split(" — ")[0] : "Admin") + ": " + text;
+    const who = (as.selectedOptions[0] ? as.selectedOptions[0].textContent.split(" — ")[0] : "Admin") + ": ";
+    q.textContent = who + (form ? form.shown : text);
     turn.appendChild(q);
     const answer = document.createElement("div");
     answer.className = "answer pending";
@@ -45,9 +48,13 @@
       const res = await fetch("/api/ask", {
         method: "POST",
         headers: { "Content-Type": "application/json", "X-Incumbent-Playground": "1" },
-        body: JSON.stringify({ text: text, as: as.value }),
+        body: JSON.stringify(form ? { text: text, as: as.value, form: form.form, values: form.values } : { text: text, as: as.value }),
       });
       const body = await res.json();
+      if (form && body.command) {
+        q.textContent = who + body.command;
+        remember(body.command);
+      }
       // The server renders the reply with every value escaped.
       answer.innerHTML = body.html;
     } catch (e) {
@@ -75,6 +82,24 @@
       input.value = history[cursor] || "";
       e.preventDefault();
     }
+  });
+
+  // A button's form: its values go with the button's command and the form.
+  document.addEventListener("submit", function (e) {
+    const f = e.target.closest("form.buttonform");
+    if (!f) return;
+    e.preventDefault();
+    let form;
+    try {
+      form = JSON.parse(f.dataset.form);
+    } catch (err) {
+      return;
+    }
+    const values = {};
+    f.querySelectorAll("input[name]").forEach(function (i) { values[i.name] = i.value; });
+    const details = f.closest("details");
+    ask(f.dataset.command, { form: form, values: values, shown: details.querySelector("summary").textContent });
+    details.open = false;
   });
 
   document.addEventListener("click", function (e) {

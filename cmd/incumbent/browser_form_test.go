@@ -17,7 +17,7 @@ import (
 func TestPlaygroundFormInBrowser(t *testing.T) {
 	exe := chromium(t)
 	db := filepath.Join(t.TempDir(), "deal.db")
-	if code, out, errOut := run(t, "", nil, "import", "--db", db, "testdata/dealdata"); code != 0 {
+	if code, out, errOut := run(t, "", nil, "import", "--db", db, testdata("dealdata")); code != 0 {
 		t.Fatalf("import: %d\n%s%s", code, out, errOut)
 	}
 	url, _ := serve(t, map[string]string{"INCUMBENT_DB": db, "INCUMBENT_AS_OF": "2026-11-27"})

@@ -15,7 +15,7 @@ import (
 // file: the gap shows it at once, a rep of another territory cannot set it, and a later
 // import of potential.csv replaces it.
 func TestPotentialFromChat(t *testing.T) {
-	db := gapDB(t)
+	db := testDB(t, "gapdata")
 	hydraulics := func() domain.CategoryGap {
 		t.Helper()
 		code, out := ask(t, db, "--format", "json", "gap A1")

@@ -293,32 +293,7 @@ func (b *Bot) resolve(ctx context.Context, actor Actor, query string, what look)
 		}
 	}
 	if len(hits) == 1 && step <= stepSpelling {
-		h := hits[0]
-		if !idx.visible(actor, h) {
-			if idx.isTerritory(h) {
-				return target{}, actor.forbidden(fmt.Sprintf("Territory %q", idx.territories[idx.cands[h].terr].Name))
-			}
-			return target{}, noMatch(actor, idx, query, what)
-		}
-		if what&lookExact != 0 && !exact {
-			return target{}, idx.choices(actor, query, hits, what, fmt.Sprintf(
-				"To change data I need the exact name or id: did you mean %s? Press it to go on.", idx.label(h)))
-		}
-		t := idx.target(h)
-		if t.isTerr {
-			// The index is as of a data version, and `digest settings` changes a
-			// territory's schedule without a new one: the record is read afresh.
-			if t.territory, err = b.Store.FindTerritory(ctx, t.territory.Name); err != nil {
-				return target{}, fmt.Errorf("find territory: %w", err)
-			}
-		}
-		if !exact {
-			t.note = fmt.Sprintf("Taking %s for %q.", idx.noteLabel(h), query)
-		}
-		if !t.isTerr {
-			b.remember(ctx, actor, t.account.ID)
-		}
-		return t, nil
+		return b.resolved(ctx, actor, idx, query, hits[0], exact, what)
 	}
 	msg := fmt.Sprintf("%q could mean several: which one?", query)
 	code := domain.EINVALID
@@ -334,6 +309,38 @@ func (b *Bot) resolve(ctx context.Context, actor Actor, query string, what look)
 		}
 	}
 	return target{}, err
+}
+
+// resolved is resolve's answer when the query names one account or territory, h: the
+// target, unless the asker may not see it, or a write needs the exact name and the
+// query is not.
+func (b *Bot) resolved(ctx context.Context, actor Actor, idx *nameIndex, query string, h int, exact bool, what look) (target, error) {
+	if !idx.visible(actor, h) {
+		if idx.isTerritory(h) {
+			return target{}, actor.forbidden(fmt.Sprintf("Territory %q", idx.territories[idx.cands[h].terr].Name))
+		}
+		return target{}, noMatch(actor, idx, query, what)
+	}
+	if what&lookExact != 0 && !exact {
+		return target{}, idx.choices(actor, query, []int{h}, what, fmt.Sprintf(
+			"To change data I need the exact name or id: did you mean %s? Press it to go on.", idx.label(h)))
+	}
+	t := idx.target(h)
+	if t.isTerr {
+		// The index is as of a data version, and `digest settings` changes a
+		// territory's schedule without a new one: the record is read afresh.
+		var err error
+		if t.territory, err = b.Store.FindTerritory(ctx, t.territory.Name); err != nil {
+			return target{}, fmt.Errorf("find territory: %w", err)
+		}
+	}
+	if !exact {
+		t.note = fmt.Sprintf("Taking %s for %q.", idx.noteLabel(h), query)
+	}
+	if !t.isTerr {
+		b.remember(ctx, actor, t.account.ID)
+	}
+	return t, nil
 }
 
 // Steps of resolution that can find something.

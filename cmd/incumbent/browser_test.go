@@ -33,13 +33,10 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// TestPlaygroundInBrowser starts the server on demo data, opens the playground in
-// headless Chromium, asks `gap acme`, presses the reply's Grade button, switches to a rep
-// and checks what each reply shows.
-func TestPlaygroundInBrowser(t *testing.T) {
-	exe := chromium(t)
-	url, _ := serve(t, map[string]string{"INCUMBENT_DB": filepath.Join(t.TempDir(), "incumbent.db")})
-
+// browser starts headless Chromium (exe) for one test, and returns the context its
+// actions run in: it ends with the test, or after 60 s.
+func browser(t *testing.T, exe string) context.Context {
+	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
 		chromedp.NoSandbox,
@@ -52,11 +49,22 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		chromedp.WindowSize(1280, 900),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
+	t.Cleanup(cancelAlloc)
 	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
+	t.Cleanup(cancel)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
-	defer cancelTimeout()
+	t.Cleanup(cancelTimeout)
+	return ctx
+}
+
+// TestPlaygroundInBrowser starts the server on demo data, opens the playground in
+// headless Chromium, asks `gap acme`, presses the reply's Grade button, switches to a rep
+// and checks what each reply shows.
+func TestPlaygroundInBrowser(t *testing.T) {
+	exe := chromium(t)
+	url, _ := serve(t, map[string]string{"INCUMBENT_DB": filepath.Join(t.TempDir(), "incumbent.db")})
+
+	ctx := browser(t, exe)
 
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 	text := func(sel string) string {

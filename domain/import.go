@@ -3,6 +3,7 @@ package domain
 import (
 	"context"
 	"strings"
+	"time"
 )
 
 // KnownKeys holds the keys already in a store that imported rows may refer to.
@@ -42,3 +43,12 @@ type ImportBatch interface {
 	Commit(ctx context.Context) (version int64, err error)
 	Rollback() error
 }
+
+// ImportWait is how long a write from chat (an objective, a potential, an offer, digest
+// settings, a digest claim) waits for a running import before it gives up with
+// ErrImporting. It is well under the chat adapters' follow-up limit (two minutes).
+const ImportWait = 10 * time.Second
+
+// ErrImporting is the error of a write that waited ImportWait for a running import. The
+// scheduler tries a digest claim that meets it again at its next round.
+var ErrImporting = &Error{Code: ECONFLICT, Message: "Data is being imported right now; try again in a minute."}

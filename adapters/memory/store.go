@@ -31,6 +31,8 @@ type DataStore struct {
 	cur   atomic.Pointer[tables]
 	write chan struct{} // holds a token while a writer writes
 	state state
+
+	importWait time.Duration // how long a write from chat waits; domain.ImportWait when 0
 }
 
 // NewDataStore returns an empty store at data version 0.
@@ -69,14 +71,41 @@ func (s *DataStore) lock(ctx context.Context) error {
 
 func (s *DataStore) unlock() { <-s.write }
 
+// SetImportWait sets how long a write from chat waits for a running import before it
+// fails with domain.ErrImporting (domain.ImportWait unless set). Call it before the
+// store is used.
+func (s *DataStore) SetImportWait(d time.Duration) { s.importWait = d }
+
+// lockWrite is lock for a write from chat: it waits at most the import wait, then fails
+// with domain.ErrImporting; it returns ctx's error when ctx ends first.
+func (s *DataStore) lockWrite(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	wait := s.importWait
+	if wait <= 0 {
+		wait = domain.ImportWait
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case s.write <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return domain.ErrImporting
+	}
+}
+
 // snapshot returns the last committed tables.
 func (s *DataStore) snapshot() *tables { return s.cur.Load() }
 
 // update runs change on a copy of the current tables under the write lock and stores
-// the copy. change copies whatever table it changes (tables are shared between
+// the copy; it waits for the lock as a write from chat does (lockWrite). change copies whatever table it changes (tables are shared between
 // snapshots) and returns an error to leave the store as it was.
 func (s *DataStore) update(ctx context.Context, change func(t *tables) error) error {
-	if err := s.lock(ctx); err != nil {
+	if err := s.lockWrite(ctx); err != nil {
 		return err
 	}
 	defer s.unlock()

@@ -16,7 +16,12 @@ func (s *Store) SaveConversation(ctx context.Context, c domain.Conversation) err
 	if c.Adapter == "" || c.Key == "" {
 		return domain.Errorf(domain.EINVALID, "a conversation needs an adapter and a key")
 	}
-	_, err := s.w.ExecContext(ctx, `INSERT INTO conversations (adapter, key, ref, updated_at) VALUES (?, ?, ?, ?)
+	conn, err := s.writer(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlite: save conversation: %w", err)
+	}
+	defer conn.Close()
+	_, err = conn.ExecContext(ctx, `INSERT INTO conversations (adapter, key, ref, updated_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (adapter, key) DO UPDATE SET ref = excluded.ref, updated_at = excluded.updated_at`,
 		c.Adapter, c.Key, string(c.Ref), c.UpdatedAt.UTC().Format(time.RFC3339Nano))
 	if err != nil {

@@ -51,8 +51,13 @@ func (s *Store) ClaimDigest(ctx context.Context, territory, week, claimant strin
 	if territory == "" || week == "" || claimant == "" {
 		return false, domain.Errorf(domain.EINVALID, "a digest claim needs a territory, a week and a claimant")
 	}
+	conn, err := s.writer(ctx)
+	if err != nil {
+		return false, fmt.Errorf("sqlite: claim the digest of %s for %s: %w", territory, week, err)
+	}
+	defer conn.Close()
 	var status string
-	err := s.w.QueryRowContext(ctx, claimDigestSQL,
+	err = conn.QueryRowContext(ctx, claimDigestSQL,
 		sql.Named("territory", territory), sql.Named("week", week), sql.Named("claimant", claimant),
 		sql.Named("now", formatDeliveryTime(now)), sql.Named("stale", formatDeliveryTime(now.Add(-stale))),
 		sql.Named("max", domain.DigestMaxAttempts)).Scan(&status)
@@ -72,7 +77,12 @@ var claimDigestSQL = strings.ReplaceAll(claimDigest, "{giveup}", giveup)
 // saying where. ECONFLICT when claimant does not hold a pending claim on it. It does not
 // change the data version.
 func (s *Store) MarkDigestSent(ctx context.Context, territory, week, claimant, detail string, now time.Time) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE digest_deliveries SET status = 'sent', sent_at = ?, detail = ?, last_error = '', retry_at = NULL
+	conn, err := s.writer(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlite: mark the digest of %s for %s sent: %w", territory, week, err)
+	}
+	defer conn.Close()
+	res, err := conn.ExecContext(ctx, `UPDATE digest_deliveries SET status = 'sent', sent_at = ?, detail = ?, last_error = '', retry_at = NULL
 		WHERE territory = ? AND week = ? AND claimant = ? AND status = 'pending'`,
 		formatDeliveryTime(now), detail, territory, week, claimant)
 	if err != nil {
@@ -88,7 +98,12 @@ func (s *Store) MarkDigestSent(ctx context.Context, territory, week, claimant, d
 func (s *Store) MarkDigestFailed(ctx context.Context, territory, week, claimant, reason string, now time.Time) error {
 	// One transaction on the writer (BEGIN IMMEDIATE): the attempts read are the ones
 	// the update sees.
-	tx, err := s.w.BeginTx(ctx, nil)
+	conn, err := s.writer(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlite: mark the digest of %s for %s failed: %w", territory, week, err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: mark the digest of %s for %s failed: %w", territory, week, err)
 	}

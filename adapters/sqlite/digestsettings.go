@@ -16,7 +16,12 @@ func (s *Store) SetDigestSettings(ctx context.Context, t domain.Territory) error
 	if err := domain.CheckDigestSettings(t); err != nil {
 		return err
 	}
-	res, err := s.w.ExecContext(ctx, `UPDATE territories SET digest_channel = ?, timezone = ?, digest_day = ?, digest_hour = ?
+	conn, err := s.writer(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlite: set digest settings of %s: %w", t.Name, err)
+	}
+	defer conn.Close()
+	res, err := conn.ExecContext(ctx, `UPDATE territories SET digest_channel = ?, timezone = ?, digest_day = ?, digest_hour = ?
 		WHERE name = ?`, t.DigestChannel, t.Timezone, int(t.DigestDay), t.DigestHour, t.Name)
 	if err != nil {
 		return fmt.Errorf("sqlite: set digest settings of %s: %w", t.Name, err)

@@ -392,7 +392,12 @@ func (s *Store) SaveGrading(ctx context.Context, g domain.Grading) (err error) {
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("sqlite: save grading: %w", err)
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	conn, err := s.writer(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlite: save grading: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: save grading: %w", err)
 	}

@@ -96,6 +96,7 @@ const (
 // use. AddSale needs the sale's account and product to be stored already, by this batch
 // or an earlier one.
 type Batch struct {
+	conn  *sql.Conn // the writer connection, closed when the batch ends
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt // prepared statements, by SQL
 
@@ -130,14 +131,31 @@ type tableLoad struct {
 // for any other write of this process to finish, and for another process's up to the
 // busy timeout; then it fails with ECONFLICT and a plain message.
 func (s *Store) BeginImport(ctx context.Context) (domain.ImportBatch, error) {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if busy(err) {
-		return nil, domain.Errorf(domain.ECONFLICT, "Another import (or another process writing) holds the database and did not finish within %s: try again when it has.", busyTimeout)
-	}
+	conn, err := s.w.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: begin import: %w", err)
 	}
+	b, err := s.begin(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// begin starts the write transaction of an import on conn, the writer connection; the
+// batch closes conn when it ends.
+func (s *Store) begin(ctx context.Context, conn *sql.Conn) (*Batch, error) {
+	tx, err := conn.BeginTx(ctx, nil)
+	if busy(err) {
+		conn.Close()
+		return nil, domain.Errorf(domain.ECONFLICT, "Another import (or another process writing) holds the database and did not finish within %s: try again when it has.", busyTimeout)
+	}
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("sqlite: begin import: %w", err)
+	}
 	return &Batch{
+		conn:     conn,
 		tx:       tx,
 		stmts:    make(map[string]*sql.Stmt),
 		accounts: make(map[string]int64),
@@ -613,6 +631,7 @@ func (b *Batch) Commit(ctx context.Context) (version int64, err error) {
 		return 0, fmt.Errorf("sqlite: commit import: %w", sql.ErrTxDone)
 	}
 	b.done = true
+	defer b.conn.Close()
 	defer func() {
 		if err != nil {
 			b.tx.Rollback()
@@ -661,6 +680,7 @@ func (b *Batch) Rollback() error {
 		return nil
 	}
 	b.done = true
+	defer b.conn.Close()
 	if err := b.tx.Rollback(); err != nil {
 		return fmt.Errorf("sqlite: roll back import: %w", err)
 	}

@@ -24,11 +24,14 @@ func (s *Store) SetPotential(ctx context.Context, p domain.Potential) error {
 	if err := domain.CheckPotential(p); err != nil {
 		return err
 	}
-	batch, err := s.BeginImport(ctx)
+	conn, err := s.writer(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlite: set potential %q/%q: %w", p.AccountID, p.Category, err)
+	}
+	b, err := s.begin(ctx, conn)
 	if err != nil {
 		return err
 	}
-	b := batch.(*Batch)
 	defer b.Rollback()
 	if err := b.setPotential(ctx, p); err != nil {
 		return fmt.Errorf("sqlite: set potential %q/%q: %w", p.AccountID, p.Category, err)

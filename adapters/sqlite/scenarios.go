@@ -22,7 +22,12 @@ func (s *Store) SaveScenario(ctx context.Context, sc *domain.Scenario) error {
 	if sc.ParentID != 0 {
 		parent = sc.ParentID
 	}
-	err = s.w.QueryRowContext(ctx, `INSERT INTO scenarios (parent_id, account_id, author, channel, thread, created_at, data)
+	conn, err := s.writer(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlite: save scenario: %w", err)
+	}
+	defer conn.Close()
+	err = conn.QueryRowContext(ctx, `INSERT INTO scenarios (parent_id, account_id, author, channel, thread, created_at, data)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		parent, sc.AccountID, sc.Author, sc.Channel, sc.Thread, sc.CreatedAt.UTC().Format(time.RFC3339Nano), string(data)).Scan(&sc.ID)
 	if err != nil {

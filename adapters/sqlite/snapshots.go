@@ -21,7 +21,12 @@ func (s *Store) SaveDigestSnapshot(ctx context.Context, snap domain.DigestSnapsh
 	if err != nil {
 		return fmt.Errorf("sqlite: save digest snapshot: %w", err)
 	}
-	_, err = s.w.ExecContext(ctx, `INSERT INTO digest_snapshots (territory, week, data, created_at) VALUES (?, ?, ?, ?)
+	conn, err := s.writer(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlite: save digest snapshot of %s, week %s: %w", snap.Territory, snap.Week, err)
+	}
+	defer conn.Close()
+	_, err = conn.ExecContext(ctx, `INSERT INTO digest_snapshots (territory, week, data, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (territory, week) DO UPDATE SET data = excluded.data, created_at = excluded.created_at`,
 		snap.Territory, snap.Week.String(), string(data), snap.CreatedAt.UTC().Format(time.RFC3339Nano))
 	if err != nil {

@@ -62,6 +62,8 @@ const (
 type Store struct {
 	db *sql.DB // read-only connections
 	w  *sql.DB // the one writer connection
+
+	importWait time.Duration // how long a write from chat waits; domain.ImportWait when 0
 }
 
 // The interfaces Store implements. The ones another adapter declares (teams'
@@ -223,7 +225,12 @@ func (s *Store) SetObjective(ctx context.Context, o domain.Objective) error {
 	if err != nil {
 		return err
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	conn, err := s.writer(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlite: set objective: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: set objective: %w", err)
 	}
@@ -244,7 +251,12 @@ func (s *Store) SetObjective(ctx context.Context, o domain.Objective) error {
 // and when), replacing the offer of the same competitor, SKU and account, and increments
 // the data version so that every gap and deal sees it at once.
 func (s *Store) RecordCompetitorOffer(ctx context.Context, o domain.CompetitorOffer) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	conn, err := s.writer(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlite: record competitor offer: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: record competitor offer: %w", err)
 	}
@@ -259,6 +271,28 @@ func (s *Store) RecordCompetitorOffer(ctx context.Context, o domain.CompetitorOf
 		return fmt.Errorf("sqlite: record competitor offer: %w", err)
 	}
 	return nil
+}
+
+// SetImportWait sets how long a write from chat waits for the writer connection, held
+// by a running import, before it fails with domain.ErrImporting (domain.ImportWait
+// unless set). Call it before the store is used.
+func (s *Store) SetImportWait(d time.Duration) { s.importWait = d }
+
+// writer returns the writer connection for a write from chat, waiting for it at most
+// the import wait: then it fails with domain.ErrImporting. When ctx ends first, it
+// returns ctx's error. The caller closes the connection.
+func (s *Store) writer(ctx context.Context) (*sql.Conn, error) {
+	wait := s.importWait
+	if wait <= 0 {
+		wait = domain.ImportWait
+	}
+	wctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	conn, err := s.w.Conn(wctx)
+	if err != nil && ctx.Err() == nil && wctx.Err() != nil {
+		return nil, domain.ErrImporting
+	}
+	return conn, err
 }
 
 // bumpVersion increments the data version in tx and returns the new one.

@@ -205,12 +205,17 @@ func (s *Store) SetDigestSettings(ctx context.Context, t domain.Territory) error
 	if err := domain.CheckDigestSettings(t); err != nil {
 		return err
 	}
-	tag, err := s.pool.Exec(ctx, `UPDATE territories SET digest_channel = $1, timezone = $2, digest_day = $3, digest_hour = $4
-		WHERE name = $5`, t.DigestChannel, t.Timezone, int(t.DigestDay), t.DigestHour, t.Name)
+	var n int64
+	err := s.chatWrite(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE territories SET digest_channel = $1, timezone = $2, digest_day = $3, digest_hour = $4
+			WHERE name = $5`, t.DigestChannel, t.Timezone, int(t.DigestDay), t.DigestHour, t.Name)
+		n = tag.RowsAffected()
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("postgres: set digest settings of %s: %w", t.Name, err)
 	}
-	if tag.RowsAffected() == 0 {
+	if n == 0 {
 		return domain.Errorf(domain.ENOTFOUND, "There is no territory %q.", t.Name)
 	}
 	return nil

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -38,6 +39,8 @@ var migrations embed.FS
 // processes may share one database.
 type Store struct {
 	pool *pgxpool.Pool
+
+	importWait time.Duration // how long a write from chat waits; domain.ImportWait when 0
 }
 
 // The interfaces Store implements. The ones another adapter declares (teams'
@@ -209,15 +212,43 @@ func (s *Store) RecordCompetitorOffer(ctx context.Context, o domain.CompetitorOf
 	return nil
 }
 
-// write runs f in a transaction that also increments the data version.
+// write runs f in a transaction that also increments the data version (chatWrite).
 func (s *Store) write(ctx context.Context, f func(tx pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return s.chatWrite(ctx, func(tx pgx.Tx) error {
 		if err := f(tx); err != nil {
 			return err
 		}
 		_, err := bumpVersion(ctx, tx)
 		return err
 	})
+}
+
+// SetImportWait sets how long a write from chat waits for the locks of a running import
+// before it fails with domain.ErrImporting (domain.ImportWait unless set). Call it
+// before the store is used.
+func (s *Store) SetImportWait(d time.Duration) { s.importWait = d }
+
+// lockNotAvailable is PostgreSQL's SQLSTATE of a lock_timeout that expired.
+const lockNotAvailable = "55P03"
+
+// chatWrite runs f, a write from chat, in a transaction whose lock_timeout is the import
+// wait: a lock an import holds (the meta row, which every import locks, or a row it
+// wrote) is waited for that long, then the write fails with domain.ErrImporting.
+func (s *Store) chatWrite(ctx context.Context, f func(tx pgx.Tx) error) error {
+	wait := s.importWait
+	if wait <= 0 {
+		wait = domain.ImportWait
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, fmt.Sprintf("SET LOCAL lock_timeout = %d", max(1, wait.Milliseconds()))); err != nil {
+			return err
+		}
+		return f(tx)
+	})
+	if pe, ok := errors.AsType[*pgconn.PgError](err); ok && pe.Code == lockNotAvailable {
+		return domain.ErrImporting
+	}
+	return err
 }
 
 // bumpVersion increments the data version in tx and returns the new one. The row lock

@@ -87,6 +87,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"DigestGiveUp", testDigestGiveUp},
 		{"DigestClaimRace", testDigestClaimRace},
 		{"SetDigestSettings", testSetDigestSettings},
+		{"WritesWaitForImport", testWritesWaitForImport},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, open) })
 	}

@@ -366,6 +366,12 @@ func (s *DigestScheduler) deliver(ctx context.Context, t domain.Territory, due t
 
 	claimant := s.claimantName()
 	won, err := s.Deliveries.ClaimDigest(ctx, t.Name, week, claimant, s.now(), s.stale())
+	if errors.Is(err, domain.ErrImporting) {
+		// No claim, so no attempt counted: the next round claims it again.
+		s.logger().WarnContext(ctx, "digest not claimed: an import is running; tried again next round",
+			"territory", t.Name, "week", week)
+		return false, domain.DigestDelivery{}, nil
+	}
 	if err != nil || !won {
 		return false, domain.DigestDelivery{}, err
 	}

@@ -776,3 +776,49 @@ func TestDigestRun(t *testing.T) {
 		t.Error("Run without a store: no error")
 	}
 }
+
+// importingClaims is a delivery store whose claims meet a running import until it ends.
+type importingClaims struct {
+	bot.DigestDeliveryStore
+	importing bool
+}
+
+func (s *importingClaims) ClaimDigest(ctx context.Context, territory, week, claimant string, now time.Time, stale time.Duration) (bool, error) {
+	if s.importing {
+		return false, domain.ErrImporting
+	}
+	return s.DigestDeliveryStore.ClaimDigest(ctx, territory, week, claimant, now, stale)
+}
+
+// TestDigestClaimDuringImport: a claim refused because an import runs is no failed
+// attempt and no failed round: a warning, and the next round sends the digest.
+func TestDigestClaimDuringImport(t *testing.T) {
+	due := utc(2026, 3, 9, 8, 0)
+	f := newFixture(t, due, north())
+	store := &importingClaims{DigestDeliveryStore: f.store, importing: true}
+	f.s = f.scheduler("p1", store)
+	if n := f.runOnce(t); n != 0 {
+		t.Fatalf("during the import: %d sent", n)
+	}
+	if got := f.s.Failing(); len(got) != 0 {
+		t.Errorf("Failing during the import: %v", got)
+	}
+	if n := f.logs.count(`level=WARN msg="digest not claimed: an import is running`); n != 1 {
+		t.Errorf("%d warnings of the import, want 1", n)
+	}
+	if n := f.logs.count("level=ERROR"); n != 0 {
+		t.Errorf("%d errors logged, want none", n)
+	}
+	store.importing = false
+	f.clock.Add(time.Minute)
+	if n := f.runOnce(t); n != 1 {
+		t.Fatalf("after the import: %d sent", n)
+	}
+	got, err := f.store.FindDigestDeliveries(t.Context(), "North")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Attempts != 1 || got[0].Status != domain.DigestSent {
+		t.Errorf("record: %+v", got)
+	}
+}

@@ -475,3 +475,39 @@ func TestFormCommand(t *testing.T) {
 		t.Errorf("the bare form's command: %q", got)
 	}
 }
+
+// TestPotentialSetDuringImport: a potential set while an import runs waits for it, then
+// tells the person to try again (not the apology of an internal error); once the import
+// is over, the same command writes.
+func TestPotentialSetDuringImport(t *testing.T) {
+	s := potentialStore(t)
+	s.SetImportWait(20 * time.Millisecond)
+	b := potentialBot(s)
+	rita := actor(t, b, "rita@example.com")
+	const text = "potential set acme hydraulics 120k"
+	batch, err := s.BeginImport(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer batch.Rollback()
+	v0, before := state(t, s)
+	r := b.Handle(t.Context(), bot.Request{Actor: rita, Text: text, AsOf: potentialAsOf})
+	out := bot.RenderText(r)
+	if domain.ErrorCode(r.Err) != domain.ECONFLICT || !strings.Contains(out, "Data is being imported right now; try again in a minute.") ||
+		strings.Contains(out, bot.Apology) {
+		t.Errorf("during the import: %v\n%s", r.Err, out)
+	}
+	if v, after := state(t, s); v != v0 || !cmp.Equal(before, after) {
+		t.Errorf("a refused command wrote: version %d → %d", v0, v)
+	}
+	if err := batch.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	r = b.Handle(t.Context(), bot.Request{Actor: rita, Text: text, AsOf: potentialAsOf})
+	if r.Err != nil {
+		t.Errorf("after the import: %v\n%s", r.Err, bot.RenderText(r))
+	}
+	if v, _ := state(t, s); v != v0+1 {
+		t.Errorf("after the import: version %d, want %d", v, v0+1)
+	}
+}

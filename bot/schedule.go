@@ -322,26 +322,8 @@ func (s *DigestScheduler) deliver(ctx context.Context, t domain.Territory, due t
 	if d, ok := s.settledWeek(t.Name, week); ok {
 		return false, d, nil
 	}
-	// A read first, so that a settled week costs no write (the claim takes SQLite's
-	// write lock) in the rounds after it.
-	records, err := s.Deliveries.FindDigestDeliveries(ctx, t.Name)
-	if err != nil {
-		return false, domain.DigestDelivery{}, err
-	}
-	for _, d := range records {
-		switch {
-		case d.Week == week && (d.Status == domain.DigestSent || d.GivenUp()):
-			s.settle(t.Name, d)
-			return false, d, nil
-		case d.Week == week && d.Status == domain.DigestFailed && s.now().Before(d.RetryAt):
-			return false, d, nil // not yet
-		case d.Week > week:
-			s.logger().InfoContext(ctx, "digest not sent: a later week was already tried (the schedule moved back)",
-				"territory", t.Name, "week", week, "later_week", d.Week)
-			s.settle(t.Name, domain.DigestDelivery{Territory: t.Name, Week: week, Status: domain.DigestSent,
-				Detail: "superseded by " + d.Week})
-			return false, domain.DigestDelivery{}, nil
-		}
+	if d, done, err := s.recorded(ctx, t, week); err != nil || done {
+		return false, d, err
 	}
 
 	lockName := "digest:" + t.Name + ":" + week
@@ -423,6 +405,32 @@ func (s *DigestScheduler) deliver(ctx context.Context, t domain.Territory, due t
 	s.settle(t.Name, d)
 	s.logger().InfoContext(ctx, "digest sent", "territory", t.Name, "week", week, "due", due, "detail", detail)
 	return true, d, nil
+}
+
+// recorded reads the territory's delivery records first, so that a settled week costs
+// no write (the claim takes SQLite's write lock) in the rounds after it: done when the
+// week is sent, given up, failed and not yet due again, or superseded by a later week.
+func (s *DigestScheduler) recorded(ctx context.Context, t domain.Territory, week string) (domain.DigestDelivery, bool, error) {
+	records, err := s.Deliveries.FindDigestDeliveries(ctx, t.Name)
+	if err != nil {
+		return domain.DigestDelivery{}, true, err
+	}
+	for _, d := range records {
+		switch {
+		case d.Week == week && (d.Status == domain.DigestSent || d.GivenUp()):
+			s.settle(t.Name, d)
+			return d, true, nil
+		case d.Week == week && d.Status == domain.DigestFailed && s.now().Before(d.RetryAt):
+			return d, true, nil // not yet
+		case d.Week > week:
+			s.logger().InfoContext(ctx, "digest not sent: a later week was already tried (the schedule moved back)",
+				"territory", t.Name, "week", week, "later_week", d.Week)
+			s.settle(t.Name, domain.DigestDelivery{Territory: t.Name, Week: week, Status: domain.DigestSent,
+				Detail: "superseded by " + d.Week})
+			return domain.DigestDelivery{}, true, nil
+		}
+	}
+	return domain.DigestDelivery{}, false, nil
 }
 
 // attempt builds and sends t's digest of week within Stale/2, turning a panic into an

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -13,9 +14,9 @@ import (
 
 // readModel is what the figures read, built again by every commit that changes what it
 // carries, as the SQLite store's read model is (adapters/sqlite/readmodel.go and the
-// schema's account_facts, grade_facts, category_series, best_sellers and
-// industry_best_sellers): the same records, summed in the same order, so that every
-// figure is the same to the bit.
+// schema's account_facts, grade_facts, category_series, day_sums and
+// industry_day_sums): the same records, summed in the same order (the company-wide sums
+// exactly, in millionths), so that every figure is the same to the bit.
 type readModel struct {
 	// facts are the gap facts of the accounts with sales, a potential or an open
 	// opportunity; grades the grade facts of those with sales, invoices, commitments or
@@ -125,26 +126,31 @@ func mergeDays(days []dayTotals) []dayTotals {
 	return out
 }
 
-// daily sums lines by day, each day's in the order they are added.
-type daily map[int64]*dayTotals
+// daily sums lines by day, in millionths.
+type daily map[int64]*[2]int64
 
+// add adds a line's revenue and cost, in millionths, as the SQLite store's day sums
+// hold them: the sums are exact, the same in any order.
 func (m daily) add(d dayTotals) {
 	t := m[d.day]
 	if t == nil {
-		t = &dayTotals{day: d.day}
+		t = &[2]int64{}
 		m[d.day] = t
 	}
-	t.revenue, t.cost = t.revenue+d.revenue, t.cost+d.cost
+	t[0] += int64(math.Round(d.revenue * 1e6))
+	t[1] += int64(math.Round(d.cost * 1e6))
 }
 
-// series returns the running totals of the days.
+// series returns the running totals of the days, summed exactly.
 func (m daily) series() []point {
-	days := make([]dayTotals, 0, len(m))
-	for _, d := range m {
-		days = append(days, *d)
+	days := slices.Sorted(maps.Keys(m))
+	out := make([]point, len(days))
+	var rev, cost int64
+	for i, d := range days {
+		rev, cost = rev+m[d][0], cost+m[d][1]
+		out[i] = point{d, float64(rev) / 1e6, float64(cost) / 1e6}
 	}
-	slices.SortFunc(days, func(a, b dayTotals) int { return cmpInt(a.day, b.day) })
-	return runningTotals(days)
+	return out
 }
 
 // modelBuilder collects the read model in one pass over the accounts by seq, and each

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	"github.com/incumbent/incumbent/domain"
 )
@@ -12,16 +11,19 @@ import (
 // GapFacts reads the scope's account facts (see account_facts in the schema), by
 // territory and account in the order they were first stored.
 func (s *Store) GapFacts(ctx context.Context, sc domain.Scope, periods []domain.Period) ([]domain.GapFacts, error) {
-	q := `SELECT account_id, facts FROM account_facts`
+	// Every territory's rows, in territory order: a territory's rank is given when it
+	// first appears and kept, so rowid order is not name order.
+	q := `SELECT f.account_id, f.facts FROM series_territories t CROSS JOIN account_facts f
+		ON f.rowid BETWEEN t.rank << 32 AND (t.rank << 32) + (1 << 32) - 1 ORDER BY t.territory`
 	var args []any
 	switch {
 	case sc.AccountID != "":
-		q += ` WHERE account = (SELECT id FROM accounts WHERE account_id = ?)`
+		q = `SELECT account_id, facts FROM account_facts WHERE account = (SELECT id FROM accounts WHERE account_id = ?)`
 		args = []any{sc.AccountID}
 	case sc.Territory != "":
 		// One range of rowids: see the schema. No ORDER BY: with one, modernc's SQLite
 		// copied every row through a sorter (half the time of a territory's read).
-		q += ` WHERE rowid BETWEEN (SELECT rank << 32 FROM series_territories WHERE territory = ?)
+		q = `SELECT account_id, facts FROM account_facts WHERE rowid BETWEEN (SELECT rank << 32 FROM series_territories WHERE territory = ?)
 			AND (SELECT (rank << 32) + (1 << 32) - 1 FROM series_territories WHERE territory = ?)`
 		args = []any{sc.Territory, sc.Territory}
 	}
@@ -74,52 +76,6 @@ func (s *Store) SalesByCategory(ctx context.Context, sc domain.Scope, periods []
 // AccountID is empty in the totals.
 func (s *Store) CompanySalesByCategory(ctx context.Context, periods []domain.Period) ([]domain.SalesTotal, error) {
 	return s.companySales(ctx, "category", `SELECT category, series FROM category_series ORDER BY category`, periods)
-}
-
-// IndustryBestSellers returns the best-selling SKU of each category over W of asOf
-// among the accounts of the industry, from industry_best_sellers.
-func (s *Store) IndustryBestSellers(ctx context.Context, industry string, asOf time.Time) (map[string]string, error) {
-	day := domain.DayNumber(asOf)
-	rows, err := s.db.QueryContext(ctx, `SELECT category, sku FROM industry_best_sellers
-		WHERE industry = ? AND first_day <= ? AND last_day >= ?`, industry, day, day)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: industry best sellers: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var c, sku string
-		if err := rows.Scan(&c, &sku); err != nil {
-			return nil, fmt.Errorf("sqlite: industry best sellers: %w", err)
-		}
-		out[c] = sku
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: industry best sellers: %w", err)
-	}
-	return out, nil
-}
-
-// BestSellers returns the company's best-selling SKU of each category over W of asOf,
-// from best_sellers.
-func (s *Store) BestSellers(ctx context.Context, asOf time.Time) (map[string]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT category, sku FROM best_sellers WHERE day = ?`, domain.DayNumber(asOf))
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: best sellers: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var c, sku string
-		if err := rows.Scan(&c, &sku); err != nil {
-			return nil, fmt.Errorf("sqlite: best sellers: %w", err)
-		}
-		out[c] = sku
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: best sellers: %w", err)
-	}
-	return out, nil
 }
 
 func (s *Store) companySales(ctx context.Context, by, q string, periods []domain.Period) ([]domain.SalesTotal, error) {

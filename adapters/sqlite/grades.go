@@ -15,7 +15,7 @@ import (
 
 // readModelLayout is the layout of the read model this build writes (meta.read_model).
 // A store whose read model was built with another layout is rebuilt when opened.
-const readModelLayout = 4
+const readModelLayout = 5
 
 // Sizes of the grade_facts records (see the schema).
 const (
@@ -50,8 +50,12 @@ type gradeInputs struct {
 }
 
 // loadGradeInputs reads the commitments and RFQs of the accounts, and which have
-// invoices.
-func (b *Batch) loadGradeInputs(ctx context.Context, accounts map[int64]seriesAccount) (*gradeInputs, error) {
+// invoices; only, when not "", is the JSON list of their account ids.
+func (b *Batch) loadGradeInputs(ctx context.Context, accounts map[int64]seriesAccount, only string) (*gradeInputs, error) {
+	where, args := "", []any(nil)
+	if only != "" {
+		where, args = ` WHERE account_id IN (SELECT value FROM json_each(?))`, []any{only}
+	}
 	ids := make(map[string]int64, len(accounts))
 	for id, a := range accounts {
 		ids[a.id] = id
@@ -59,7 +63,7 @@ func (b *Batch) loadGradeInputs(ctx context.Context, accounts map[int64]seriesAc
 	in := &gradeInputs{b: b, rfqs: map[int64][]byte{},
 		commits: map[int64][]*commitTaken{}, byLine: map[[2]int64][]*commitTaken{}, months: map[int64]struct{ y, m int32 }{}}
 	in.withInv = map[int64]bool{}
-	rows, err := b.tx.QueryContext(ctx, `SELECT DISTINCT account_id FROM invoices`)
+	rows, err := b.tx.QueryContext(ctx, `SELECT DISTINCT account_id FROM invoices`+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +82,8 @@ func (b *Batch) loadGradeInputs(ctx context.Context, accounts map[int64]seriesAc
 	}
 	rows.Close()
 	rows, err = b.tx.QueryContext(ctx, `SELECT c.account_id, p.id, p.unit_cost, c.period, c.committed_qty
-		FROM commitments c JOIN products p ON p.sku = c.sku ORDER BY c.account_id, c.period`)
+		FROM (SELECT * FROM commitments`+where+`) c JOIN products p ON p.sku = c.sku
+		ORDER BY c.account_id, c.period, c.sku`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +112,7 @@ func (b *Batch) loadGradeInputs(ctx context.Context, accounts map[int64]seriesAc
 	}
 	rows.Close()
 
-	rows, err = b.tx.QueryContext(ctx, `SELECT account_id, date, outcome FROM rfqs`)
+	rows, err = b.tx.QueryContext(ctx, `SELECT account_id, date, outcome FROM rfqs`+where+` ORDER BY account_id, rfq_id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -292,9 +297,10 @@ func textDay[T ~string | ~[]byte](s T) (int64, error) {
 }
 
 // GradeFacts sums every account's grade facts as of asOf from grade_facts: one read of
-// one row per account, whatever the date.
+// one row per account, whatever the date, by territory and account.
 func (s *Store) GradeFacts(ctx context.Context, asOf time.Time) ([]domain.GradeFacts, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT account_id, facts FROM grade_facts`)
+	rows, err := s.db.QueryContext(ctx, `SELECT f.account_id, f.facts FROM series_territories t CROSS JOIN grade_facts f
+		ON f.rowid BETWEEN t.rank << 32 AND (t.rank << 32) + (1 << 32) - 1 ORDER BY t.territory`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: grade facts: %w", err)
 	}

@@ -110,10 +110,9 @@ type Batch struct {
 	rows  []any                 // buffered sales lines, salesColumns values each
 	loads map[string]*tableLoad // by table: how much this batch wrote to it
 	done  bool                  // committed or rolled back
-	// rebuildFacts is set when potentials, opportunities, invoices, commitments or RFQs
-	// are written, a stored product changes category or unit cost, or a stored account
-	// changes territory: the read model is rebuilt even if no sales line changed.
-	rebuildFacts bool
+	// delta is what the batch changed that the read model depends on; nil when Commit
+	// is to rebuild the whole read model (a bulk load, a new read-model layout).
+	delta *readDelta
 }
 
 var _ domain.ImportBatch = (*Batch)(nil)
@@ -164,6 +163,7 @@ func (s *Store) begin(ctx context.Context, conn *sql.Conn) (*Batch, error) {
 		pending:  make(map[*bufferedUpsert][]any),
 		rows:     make([]any, 0, salesColumns*salesChunk),
 		loads:    make(map[string]*tableLoad),
+		delta:    newReadDelta(),
 	}, nil
 }
 
@@ -274,12 +274,11 @@ func (b *Batch) put(ctx context.Context, u *bufferedUpsert, args ...any) error {
 	if b.done {
 		return sql.ErrTxDone
 	}
-	switch u {
-	case upsertPotential, upsertOpportunity, upsertInvoice, upsertCommitment, upsertRFQ:
-		b.rebuildFacts = true // the account facts or the grade facts carry them
-	}
 	buf := append(b.pending[u], args...)
 	if len(buf) == upsertChunk*len(u.cols) {
+		if err := b.rowsChanged(ctx, u, buf); err != nil {
+			return err
+		}
 		if err := b.exec(ctx, u.chunk, buf...); err != nil {
 			return err
 		}
@@ -298,6 +297,9 @@ func (b *Batch) put(ctx context.Context, u *bufferedUpsert, args ...any) error {
 func (b *Batch) flushUpserts(ctx context.Context) error {
 	for u, buf := range b.pending {
 		if n := len(buf) / len(u.cols); n > 0 {
+			if err := b.rowsChanged(ctx, u, buf); err != nil {
+				return fmt.Errorf("write %s: %w", u.table, err)
+			}
 			if _, err := b.tx.ExecContext(ctx, upsertRows(u.table, u.nkey, u.cols, n), buf...); err != nil {
 				return fmt.Errorf("write %s: %w", u.table, err)
 			}
@@ -358,15 +360,23 @@ func (b *Batch) PutAccount(ctx context.Context, a domain.Account) error {
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("sqlite: put account %q: %w", a.ID, err)
 	}
-	if err == nil && (was != a.Territory || wasIndustry != a.Industry) {
-		b.rebuildFacts = true // the facts are by territory, the best sellers by industry
-	}
+	stored := err == nil
 	id, err := b.id(ctx, upsertAccount, a.ID, a.Name, a.Territory, a.Owner, a.Industry,
 		strings.Join(a.Aliases, ";"), a.PaymentTermsDays, a.Employees)
 	if err != nil {
 		return fmt.Errorf("sqlite: put account %q: %w", a.ID, err)
 	}
 	b.accounts[a.ID] = id
+	switch {
+	case b.delta == nil:
+	case stored && (was != a.Territory || wasIndustry != a.Industry):
+		// The facts are keyed by territory, the industry sums by industry.
+		if err := b.accountMoved(ctx, id, wasIndustry, a.Industry); err != nil {
+			return fmt.Errorf("sqlite: put account %q: %w", a.ID, err)
+		}
+	case !stored && b.delta.industries != nil:
+		b.delta.industries[id] = a.Industry
+	}
 	if err := b.exec(ctx, `DELETE FROM account_names WHERE account_id = ?`, a.ID); err != nil {
 		return fmt.Errorf("sqlite: put account %q: %w", a.ID, err)
 	}
@@ -389,15 +399,20 @@ func (b *Batch) PutProduct(ctx context.Context, p domain.Product) error {
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("sqlite: put product %q: %w", p.SKU, err)
 	}
-	if err == nil && (was != p.Category || wasCost != p.UnitCost) {
-		b.rebuildFacts = true // the gap facts group by category; commitments carry the unit cost
-	}
+	changed := err == nil && (was != p.Category || wasCost != p.UnitCost)
 	id, err := b.id(ctx, upsertProduct,
 		p.SKU, p.Name, p.Category, p.ListPrice, p.UnitCost, p.UsesPerUnit, p.UnitOfUse)
 	if err != nil {
 		return fmt.Errorf("sqlite: put product %q: %w", p.SKU, err)
 	}
 	b.products[p.SKU] = id
+	if changed && b.delta != nil {
+		// The gap facts group by category; the grade facts carry the unit cost of the
+		// commitments.
+		if err := b.productChanged(ctx, id, p.SKU, was, p.Category, wasCost != p.UnitCost); err != nil {
+			return fmt.Errorf("sqlite: put product %q: %w", p.SKU, err)
+		}
+	}
 	return nil
 }
 
@@ -428,6 +443,11 @@ func (b *Batch) replaceSales(ctx context.Context, source string) error {
 	if err := b.wrote(ctx, "sales", n); err != nil {
 		return err
 	}
+	if b.delta != nil {
+		if err := b.linesRemoved(ctx, id); err != nil {
+			return err
+		}
+	}
 	return b.exec(ctx, `DELETE FROM sales WHERE source = ?`, id)
 }
 
@@ -448,7 +468,13 @@ func (b *Batch) AddSale(ctx context.Context, s domain.Sale) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: add sale: source %q: %w", s.Source, err)
 	}
-	b.rows = append(b.rows, domain.DayNumber(s.Date), account, product, s.Quantity, s.Amount, s.Cost, s.InvoiceID, source)
+	day := domain.DayNumber(s.Date)
+	if b.delta != nil {
+		if err := b.lineTaken(ctx, 1, day, account, product, s.Amount, s.Cost); err != nil {
+			return fmt.Errorf("sqlite: add sale: %w", err)
+		}
+	}
+	b.rows = append(b.rows, day, account, product, s.Quantity, s.Amount, s.Cost, s.InvoiceID, source)
 	if len(b.rows) < cap(b.rows) {
 		return nil
 	}
@@ -555,6 +581,9 @@ func (b *Batch) wrote(ctx context.Context, table string, n int64) error {
 		}
 	}
 	l.bulk = true
+	if table == "sales" {
+		b.rebuildAll() // as cheap as updating the read model by so many lines
+	}
 	return nil
 }
 
@@ -624,8 +653,10 @@ func (b *Batch) PutObjective(ctx context.Context, o domain.Objective) error {
 }
 
 // Commit writes the buffered lines, builds again any index dropped for a bulk load,
-// records the first and last sales dates, increments the data version and commits. It returns the new data version. On error
-// the batch is rolled back.
+// brings the read model up to date (the facts of the accounts the batch touched and
+// the company's summaries, or all of it after a bulk load), increments the data
+// version and commits. It returns the new data version. On error the batch is rolled
+// back.
 func (b *Batch) Commit(ctx context.Context) (version int64, err error) {
 	if b.done {
 		return 0, fmt.Errorf("sqlite: commit import: %w", sql.ErrTxDone)
@@ -651,16 +682,14 @@ func (b *Batch) Commit(ctx context.Context) (version int64, err error) {
 			}
 		}
 	}
-	if b.loads["sales"] != nil || b.rebuildFacts {
+	switch {
+	case b.delta == nil:
 		if err := b.rebuildReadModel(ctx); err != nil {
 			return 0, fmt.Errorf("rebuild read model: %w", err)
 		}
-	}
-	if b.loads["sales"] != nil {
-		_, err := b.tx.ExecContext(ctx, `UPDATE meta
-			SET (sales_first, sales_last) = (SELECT MIN(day), MAX(day) FROM sales)`)
-		if err != nil {
-			return 0, err
+	case !b.delta.empty():
+		if err := b.updateReadModel(ctx); err != nil {
+			return 0, fmt.Errorf("update read model: %w", err)
 		}
 	}
 	v, err := bumpVersion(ctx, b.tx)

@@ -2,56 +2,135 @@ package sqlite
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"strings"
-
-	"github.com/incumbent/incumbent/domain"
 )
 
-// rebuildReadModel rebuilds account_facts and category_series in the import's
-// transaction: it loads the potentials and the open pipeline, then makes one pass over
-// the sales in the order of their read index (account, product, day), writing each
-// account's facts as soon as the next account starts.
+// rebuildReadModel rebuilds the whole read model in the import's transaction: every
+// account's facts and grade facts, the day sums and the company's category series. It
+// loads the potentials, the open pipeline and the grade inputs, then makes one pass
+// over the sales in the order of their read index (account, product, day), writing
+// each account's facts as soon as the next account starts.
 func (b *Batch) rebuildReadModel(ctx context.Context) error {
-	for _, q := range []string{`DELETE FROM account_facts`, `DELETE FROM category_series`, `DELETE FROM series_territories`,
-		`DELETE FROM grade_facts`, `DELETE FROM best_sellers`, `DELETE FROM industry_best_sellers`, fmt.Sprintf(`UPDATE meta SET read_model = %d`, readModelLayout)} {
+	for _, q := range []string{`DELETE FROM account_facts`, `DELETE FROM grade_facts`,
+		fmt.Sprintf(`UPDATE meta SET read_model = %d`, readModelLayout)} {
 		if _, err := b.tx.ExecContext(ctx, q); err != nil {
 			return err
 		}
 	}
-	categories, skus, err := b.productNames(ctx)
+	sums := newSumsDelta()
+	if err := b.writeFacts(ctx, nil, sums); err != nil {
+		return err
+	}
+	if err := b.writeSums(ctx, sums); err != nil {
+		return err
+	}
+	if err := b.writeCategorySeries(ctx, nil); err != nil {
+		return err
+	}
+	return b.recordSalesDates(ctx)
+}
+
+// updateReadModel brings the read model up to date with the batch's delta: the day
+// sums by the lines added and removed, the category series of the products they sold
+// (and of both categories of a product that changed category), and the facts of the
+// accounts touched. When the delta touches more than half the accounts, it rebuilds
+// the whole read model instead, which then costs about the same.
+func (b *Batch) updateReadModel(ctx context.Context) error {
+	ids, err := b.touchedAccounts(ctx)
 	if err != nil {
 		return err
 	}
-	accounts, err := b.seriesAccounts(ctx)
+	var total int64
+	if err := b.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts`).Scan(&total); err != nil {
+		return err
+	}
+	if 2*int64(len(ids)) > total {
+		return b.rebuildReadModel(ctx)
+	}
+	d := b.delta
+	if len(d.sums.days) > 0 || len(d.categories) > 0 {
+		categories, _, err := b.productNames(ctx)
+		if err != nil {
+			return err
+		}
+		cats := maps.Clone(d.categories)
+		for p := range d.sums.changed() {
+			cats[categories[p]] = true
+		}
+		if err := b.applySums(ctx, d.sums); err != nil {
+			return err
+		}
+		if err := b.writeCategorySeries(ctx, cats); err != nil {
+			return err
+		}
+		if err := b.recordSalesDates(ctx); err != nil {
+			return err
+		}
+	}
+	for _, id := range ids {
+		for _, q := range []string{`DELETE FROM account_facts WHERE account = ?`, `DELETE FROM grade_facts WHERE account = ?`} {
+			if err := b.exec(ctx, q, id); err != nil {
+				return err
+			}
+		}
+	}
+	return b.writeFacts(ctx, ids, nil)
+}
+
+// recordSalesDates records the first and last sales days from the day sums.
+func (b *Batch) recordSalesDates(ctx context.Context) error {
+	_, err := b.tx.ExecContext(ctx, `UPDATE meta SET (sales_first, sales_last) = (SELECT MIN(day), MAX(day) FROM day_sums)`)
+	return err
+}
+
+// writeFacts writes the account facts and grade facts of the accounts with row ids ids
+// (every account when ids is nil), whose rows are gone; with sums, it adds every line
+// it reads to them.
+func (b *Batch) writeFacts(ctx context.Context, ids []int64, sums *sumsDelta) error {
+	categories, _, err := b.productNames(ctx)
 	if err != nil {
 		return err
 	}
-	others, err := b.otherFacts(ctx, accounts)
+	accounts, err := b.seriesAccounts(ctx, ids)
 	if err != nil {
 		return err
 	}
-	grades, err := b.loadGradeInputs(ctx, accounts)
+	only := ""
+	if ids != nil {
+		names := make([]string, 0, len(accounts))
+		for _, a := range accounts {
+			names = append(names, a.id)
+		}
+		only = jsonList(names)
+	}
+	others, err := b.otherFacts(ctx, accounts, only)
+	if err != nil {
+		return err
+	}
+	grades, err := b.loadGradeInputs(ctx, accounts, only)
 	if err != nil {
 		return err
 	}
 	p := &salesPass{b: b, categories: categories, accounts: accounts, others: others, grades: grades,
 		facts: &factsWriter{b: b, table: "account_facts"}, gradeFacts: &factsWriter{b: b, table: "grade_facts"},
-		company: map[string]map[int64]*dayTotals{}, byProduct: map[int64]map[int64]*dayTotals{},
-		byIndustry: map[string]map[int64]*daySums{}, account: map[string][]dayTotals{}, current: -1}
-	if err := p.readSales(ctx); err != nil {
+		sums: sums, account: map[string][]dayTotals{}, current: -1}
+	if ids == nil {
+		err = p.readSales(ctx, `SELECT account, product, day, amount, cost, quantity FROM sales ORDER BY account, product, day`)
+	}
+	for _, id := range ids {
+		if err = p.readSales(ctx, `SELECT account, product, day, amount, cost, quantity FROM sales
+			WHERE account = ? ORDER BY product, day`, id); err != nil {
+			break
+		}
+	}
+	if err != nil {
 		return err
 	}
-	if err := p.finish(ctx); err != nil {
-		return err
-	}
-	if err := b.writeBestSellers(ctx, p.byProduct, skus, categories); err != nil {
-		return err
-	}
-	return b.writeIndustryBestSellers(ctx, p.byIndustry, skus, categories)
+	return p.finish(ctx)
 }
 
 // productNames returns every product's category and SKU, by product row id.
@@ -73,10 +152,10 @@ func (b *Batch) productNames(ctx context.Context) (categories, skus map[int64]st
 	return categories, skus, rows.Err()
 }
 
-// salesPass is rebuildReadModel's one pass over the sales, in the order of their read
-// index (account, product, day): it writes each account's facts and grade facts when
-// the next account starts, and sums the company's, every product's and every
-// industry's daily sales on the way.
+// salesPass is writeFacts's pass over the sales, in the order of their read index
+// (account, product, day): it writes each account's facts and grade facts when the
+// next account starts, and adds every line to the day sums on the way when it
+// rebuilds them.
 type salesPass struct {
 	b          *Batch
 	categories map[int64]string
@@ -85,20 +164,21 @@ type salesPass struct {
 	grades     *gradeInputs
 	facts      *factsWriter
 	gradeFacts *factsWriter
-
-	company    map[string]map[int64]*dayTotals // by category, then day
-	byProduct  map[int64]map[int64]*dayTotals  // by product, then day
-	byIndustry map[string]map[int64]*daySums   // by industry, then product
+	sums       *sumsDelta // nil when the sums are not rebuilt
 
 	current int64                  // the account being read; -1 before the first
 	account map[string][]dayTotals // its lines, by category
 	all     []dayTotals            // its lines over every category
 }
 
-// readSales makes the pass.
-func (p *salesPass) readSales(ctx context.Context) error {
-	rows, err := p.b.tx.QueryContext(ctx, `SELECT account, product, day, amount, cost, quantity
-		FROM sales ORDER BY account, product, day`)
+// readSales reads the lines q returns (account, product, day, amount, cost, quantity,
+// by account, product and day).
+func (p *salesPass) readSales(ctx context.Context, q string, args ...any) error {
+	st, err := p.b.stmt(ctx, q)
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
 		return err
 	}
@@ -114,8 +194,6 @@ func (p *salesPass) readSales(ctx context.Context) error {
 			if err := p.flush(ctx); err != nil {
 				return err
 			}
-			clear(p.account)
-			p.all = p.all[:0]
 			p.current = acc
 		}
 		p.take(acc, prod, d, qty)
@@ -131,38 +209,11 @@ func (p *salesPass) readSales(ctx context.Context) error {
 func (p *salesPass) take(acc, prod int64, d dayTotals, qty float64) {
 	p.all = append(p.all, d)
 	p.grades.take(acc, prod, d.day, qty)
-	if ind := p.accounts[acc].industry; ind != "" {
-		ip := p.byIndustry[ind]
-		if ip == nil {
-			ip = map[int64]*daySums{}
-			p.byIndustry[ind] = ip
-		}
-		ds := ip[prod]
-		if ds == nil {
-			ds = &daySums{}
-			ip[prod] = ds
-		}
-		ds.add(d.day, d.revenue)
+	if p.sums != nil {
+		p.sums.add(p.accounts[acc].industry, 1, d.day, prod, d.revenue, d.cost)
 	}
 	cat := p.categories[prod]
 	p.account[cat] = append(p.account[cat], d)
-	addDay(p.company, cat, d)
-	addDay(p.byProduct, prod, d)
-}
-
-// addDay adds a line's revenue and cost to its day's totals under key.
-func addDay[K comparable](m map[K]map[int64]*dayTotals, key K, d dayTotals) {
-	byDay := m[key]
-	if byDay == nil {
-		byDay = map[int64]*dayTotals{}
-		m[key] = byDay
-	}
-	t := byDay[d.day]
-	if t == nil {
-		t = &dayTotals{day: d.day}
-		byDay[d.day] = t
-	}
-	t.revenue, t.cost = t.revenue+d.revenue, t.cost+d.cost
 }
 
 // flush writes the current account's facts and grade facts.
@@ -180,11 +231,16 @@ func (p *salesPass) flush(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return p.gradeFacts.add(ctx, a.rank<<32|p.current, p.current, a.id, g)
+	if err := p.gradeFacts.add(ctx, a.rank<<32|p.current, p.current, a.id, g); err != nil {
+		return err
+	}
+	clear(p.account)
+	p.all = p.all[:0]
+	p.current = -1
+	return nil
 }
 
-// finish writes the facts of the accounts without sales and the company's category
-// series.
+// finish writes the facts of the accounts without sales.
 func (p *salesPass) finish(ctx context.Context) error {
 	clear(p.account)
 	for id, o := range p.others { // accounts with potentials or pipeline but no sales
@@ -206,206 +262,7 @@ func (p *salesPass) finish(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := p.gradeFacts.flush(ctx); err != nil {
-		return err
-	}
-	for cat, byDay := range p.company {
-		if _, err := p.b.tx.ExecContext(ctx, `INSERT INTO category_series (category, series) VALUES (?, ?)`,
-			cat, encodeSeries(sortedDays(byDay))); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// writeBestSellers fills best_sellers from every product's company-wide daily sales: for
-// each as-of date from the first sales day to a year after the last, each category's
-// SKU with the most revenue over W.
-func (b *Batch) writeBestSellers(ctx context.Context, byProduct map[int64]map[int64]*dayTotals, skus, categories map[int64]string) error {
-	type product struct {
-		sku    string
-		series []byte
-	}
-	byCategory := map[string][]product{}
-	first, last := int64(math.MaxInt64), int64(math.MinInt64)
-	for prod, byDay := range byProduct {
-		days := sortedDays(byDay)
-		if len(days) == 0 {
-			continue
-		}
-		first, last = min(first, days[0].day), max(last, days[len(days)-1].day)
-		c := categories[prod]
-		byCategory[c] = append(byCategory[c], product{skus[prod], encodeSeries(days)})
-	}
-	if len(byCategory) == 0 {
-		return nil
-	}
-	for _, ps := range byCategory {
-		slices.SortFunc(ps, func(a, b product) int { return strings.Compare(a.sku, b.sku) })
-	}
-	cats := make([]string, 0, len(byCategory))
-	for c := range byCategory {
-		cats = append(cats, c)
-	}
-	slices.Sort(cats)
-	const chunk = 300
-	args := make([]any, 0, 3*chunk)
-	flush := func() error {
-		n := len(args) / 3
-		if n == 0 {
-			return nil
-		}
-		q := `INSERT INTO best_sellers (day, category, sku) VALUES ` + strings.Repeat("(?, ?, ?), ", n-1) + "(?, ?, ?)"
-		if _, err := b.tx.ExecContext(ctx, q, args...); err != nil {
-			return fmt.Errorf("write best sellers: %w", err)
-		}
-		args = args[:0]
-		return nil
-	}
-	for day := first; day <= last+366; day++ {
-		w := domain.NewDayWindow(fromDayNumber(day))
-		for _, c := range cats {
-			best, top := "", 0.0
-			for _, p := range byCategory[c] {
-				_, r0, _ := upTo(p.series, w.After)
-				_, r1, _ := upTo(p.series, w.Through)
-				if rev := r1 - r0; rev > top+1e-9 {
-					best, top = p.sku, rev
-				}
-			}
-			if best == "" {
-				continue
-			}
-			args = append(args, day, c, best)
-			if len(args) == 3*chunk {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	if err := flush(); err != nil {
-		return err
-	}
-	return nil
-}
-
-// daySums is one product's daily revenue among one industry's accounts, dense from day
-// first (zero where it sold nothing); lo and hi are the first and last days it sold.
-type daySums struct {
-	first, lo, hi int64
-	rev           []float64
-}
-
-func (s *daySums) add(day int64, revenue float64) {
-	if s.rev == nil {
-		s.first, s.lo, s.hi, s.rev = day, day, day, make([]float64, 1, 64)
-	}
-	if day < s.first { // grows by at least its length: amortised
-		grow := max(s.first-day, int64(len(s.rev)))
-		rev := make([]float64, int64(len(s.rev))+grow)
-		copy(rev[grow:], s.rev)
-		s.first, s.rev = s.first-grow, rev
-	}
-	i := day - s.first
-	if n := int64(len(s.rev)); i >= n {
-		s.rev = append(s.rev, make([]float64, i+1-n)...)
-	}
-	s.rev[i] += revenue
-	s.lo, s.hi = min(s.lo, day), max(s.hi, day)
-}
-
-// cumulate turns the daily revenue into running totals.
-func (s *daySums) cumulate() {
-	for i := 1; i < len(s.rev); i++ {
-		s.rev[i] += s.rev[i-1]
-	}
-}
-
-// upTo returns the running total at day (after cumulate).
-func (s *daySums) upTo(day int64) float64 {
-	if day < s.first {
-		return 0
-	}
-	return s.rev[min(day-s.first, int64(len(s.rev))-1)]
-}
-
-// writeIndustryBestSellers fills industry_best_sellers from every product's daily sales
-// among each industry's accounts: for each industry, each as-of date from its first
-// sales day to a year after its last, and each category, the SKU with the most revenue
-// over W (ties to the first SKU in order), as writeBestSellers does for the company,
-// written as runs of days with the same best seller.
-func (b *Batch) writeIndustryBestSellers(ctx context.Context, byIndustry map[string]map[int64]*daySums, skus, categories map[int64]string) error {
-	type product struct {
-		sku  string
-		sums *daySums
-	}
-	const chunk = 200
-	args := make([]any, 0, 5*chunk)
-	flush := func() error {
-		n := len(args) / 5
-		if n == 0 {
-			return nil
-		}
-		q := `INSERT INTO industry_best_sellers (industry, category, first_day, last_day, sku) VALUES ` +
-			strings.Repeat("(?, ?, ?, ?, ?), ", n-1) + "(?, ?, ?, ?, ?)"
-		if _, err := b.tx.ExecContext(ctx, q, args...); err != nil {
-			return fmt.Errorf("write industry best sellers: %w", err)
-		}
-		args = args[:0]
-		return nil
-	}
-	for _, ind := range slices.Sorted(maps.Keys(byIndustry)) {
-		byCategory := map[string][]product{}
-		first, last := int64(math.MaxInt64), int64(math.MinInt64)
-		for prod, sums := range byIndustry[ind] {
-			sums.cumulate()
-			first, last = min(first, sums.lo), max(last, sums.hi)
-			c := categories[prod]
-			byCategory[c] = append(byCategory[c], product{skus[prod], sums})
-		}
-		for _, c := range slices.Sorted(maps.Keys(byCategory)) {
-			ps := byCategory[c]
-			slices.SortFunc(ps, func(a, b product) int { return strings.Compare(a.sku, b.sku) })
-			run, from := "", first // the best seller since day from ("": none)
-			for day := first; day <= last+367; day++ {
-				best := ""
-				if day <= last+366 {
-					w := domain.NewDayWindow(fromDayNumber(day))
-					top := 0.0
-					for _, p := range ps {
-						if rev := p.sums.upTo(w.Through) - p.sums.upTo(w.After); rev > top+1e-9 {
-							best, top = p.sku, rev
-						}
-					}
-				}
-				if best == run {
-					continue
-				}
-				if run != "" {
-					args = append(args, ind, c, from, day-1, run)
-					if len(args) == 5*chunk {
-						if err := flush(); err != nil {
-							return err
-						}
-					}
-				}
-				run, from = best, day
-			}
-		}
-		clear(byIndustry[ind])
-	}
-	return flush()
-}
-
-// sortedDays returns the days of a map by day.
-func sortedDays(byDay map[int64]*dayTotals) []dayTotals {
-	days := make([]dayTotals, 0, len(byDay))
-	for _, d := range byDay {
-		days = append(days, *d)
-	}
-	slices.SortFunc(days, func(a, b dayTotals) int { return int(a.day - b.day) })
-	return days
+	return p.gradeFacts.flush(ctx)
 }
 
 // categoryFacts is the potential and open pipeline of one account in one category.
@@ -417,8 +274,9 @@ type categoryFacts struct {
 	weighted     float64
 }
 
-// otherFacts loads every potential and the open pipeline, by account id and category.
-func (b *Batch) otherFacts(ctx context.Context, accounts map[int64]seriesAccount) (map[int64]map[string]*categoryFacts, error) {
+// otherFacts loads the potentials and the open pipeline of the accounts, by account
+// row id and category; only, when not "", is the JSON list of their account ids.
+func (b *Batch) otherFacts(ctx context.Context, accounts map[int64]seriesAccount, only string) (map[int64]map[string]*categoryFacts, error) {
 	ids := make(map[string]int64, len(accounts))
 	for id, a := range accounts {
 		ids[a.id] = id
@@ -441,7 +299,12 @@ func (b *Batch) otherFacts(ctx context.Context, accounts map[int64]seriesAccount
 		}
 		return f
 	}
-	rows, err := b.tx.QueryContext(ctx, `SELECT account_id, category, annual_potential, competitor FROM potentials`)
+	where, args := "", []any(nil)
+	if only != "" {
+		where, args = ` AND account_id IN (SELECT value FROM json_each(?))`, []any{only}
+	}
+	rows, err := b.tx.QueryContext(ctx, `SELECT account_id, category, annual_potential, competitor FROM potentials
+		WHERE TRUE`+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -461,7 +324,7 @@ func (b *Batch) otherFacts(ctx context.Context, accounts map[int64]seriesAccount
 	}
 	rows.Close()
 	rows, err = b.tx.QueryContext(ctx, `SELECT account_id, category, SUM(value), SUM(value * probability)
-		FROM opportunities WHERE lower(stage) NOT IN ('won', 'lost') GROUP BY account_id, category`)
+		FROM opportunities WHERE lower(stage) NOT IN ('won', 'lost')`+where+` GROUP BY account_id, category`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -486,17 +349,43 @@ type seriesAccount struct {
 	industry string
 }
 
-// seriesAccounts ranks the territories (by name, from 1), records the ranks in
-// series_territories, and returns every account by integer id.
-func (b *Batch) seriesAccounts(ctx context.Context) (map[int64]seriesAccount, error) {
-	rows, err := b.tx.QueryContext(ctx, `SELECT id, account_id, territory, industry FROM accounts ORDER BY territory`)
+// seriesAccounts returns the accounts with row ids ids (every account when ids is
+// nil) by row id, with their territories' ranks. A territory keeps its rank in
+// series_territories once given: a new one takes the next (new ones in name order), so
+// that no other territory's rows move.
+func (b *Batch) seriesAccounts(ctx context.Context, ids []int64) (map[int64]seriesAccount, error) {
+	ranks := map[string]int64{}
+	var next int64 = 1
+	rows, err := b.tx.QueryContext(ctx, `SELECT territory, rank FROM series_territories`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		var r int64
+		if err := rows.Scan(&t, &r); err != nil {
+			return nil, err
+		}
+		ranks[t], next = r, max(next, r+1)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	q, args := `SELECT id, account_id, territory, industry FROM accounts ORDER BY territory`, []any(nil)
+	if ids != nil {
+		q = `SELECT id, account_id, territory, industry FROM accounts
+			WHERE id IN (SELECT value FROM json_each(?)) ORDER BY territory`
+		args = []any{jsonInts(ids)}
+	}
+	rows, err = b.tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := map[int64]seriesAccount{}
-	ranks := map[string]int64{}
-	var order []string
+	var added []string
 	for rows.Next() {
 		var id int64
 		var accountID, territory, industry string
@@ -505,9 +394,9 @@ func (b *Batch) seriesAccounts(ctx context.Context) (map[int64]seriesAccount, er
 		}
 		r, ok := ranks[territory]
 		if !ok {
-			r = int64(len(ranks) + 1)
+			r, next = next, next+1
 			ranks[territory] = r
-			order = append(order, territory)
+			added = append(added, territory)
 		}
 		out[id] = seriesAccount{id: accountID, rank: r, industry: industry}
 	}
@@ -515,12 +404,18 @@ func (b *Batch) seriesAccounts(ctx context.Context) (map[int64]seriesAccount, er
 		return nil, err
 	}
 	rows.Close()
-	for _, t := range order {
+	for _, t := range added {
 		if _, err := b.tx.ExecContext(ctx, `INSERT INTO series_territories (territory, rank) VALUES (?, ?)`, t, ranks[t]); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// jsonInts is a JSON array of integers, for `IN (SELECT value FROM json_each(?))`.
+func jsonInts(ids []int64) string {
+	b, _ := json.Marshal(ids)
+	return string(b)
 }
 
 // mergeDays sorts the lines of one account and category by day and sums each day's.

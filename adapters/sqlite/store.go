@@ -140,7 +140,7 @@ func (s *Store) upgradeReadModel(ctx context.Context) error {
 	}
 	b := batch.(*Batch)
 	defer b.Rollback()
-	b.rebuildFacts = true
+	b.rebuildAll()
 	if _, err := b.Commit(ctx); err != nil {
 		return fmt.Errorf("rebuild the read model: %w", err)
 	}

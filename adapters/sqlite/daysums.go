@@ -1,0 +1,355 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/incumbent/incumbent/domain"
+)
+
+// The day sums (day_sums and industry_day_sums in the schema): per day, and per
+// industry and day, each product's lines, revenue and cost, money in integer
+// millionths so that sums are exact and the same in any order.
+
+// sumRecord is the size of one product's record in a day's sums.
+const sumRecord = 4 + 4 + 8 + 8
+
+// daySum is one product's lines, revenue and cost (in millionths) on one day.
+type daySum struct {
+	lines, revenue, cost int64
+}
+
+// add adds (sign 1) or removes (sign −1) one sales line.
+func (s *daySum) add(sign int64, amount, cost float64) {
+	s.lines += sign
+	s.revenue += sign * micro(amount)
+	s.cost += sign * micro(cost)
+}
+
+// micro is x in millionths, rounded.
+func micro(x float64) int64 { return int64(math.Round(x * 1e6)) }
+
+// fromMicro is a sum in millionths as a float.
+func fromMicro(m int64) float64 { return float64(m) / 1e6 }
+
+// encodeDaySums encodes sums by product, leaving out products with no line.
+func encodeDaySums(sums map[int64]daySum) []byte {
+	out := make([]byte, 0, len(sums)*sumRecord)
+	for _, p := range slices.Sorted(maps.Keys(sums)) {
+		s := sums[p]
+		if s.lines == 0 {
+			continue
+		}
+		out = binary.LittleEndian.AppendUint32(out, uint32(int32(p)))
+		out = binary.LittleEndian.AppendUint32(out, uint32(int32(s.lines)))
+		out = binary.LittleEndian.AppendUint64(out, uint64(s.revenue))
+		out = binary.LittleEndian.AppendUint64(out, uint64(s.cost))
+	}
+	return out
+}
+
+// eachSum calls f for each product record of an encoded day.
+func eachSum(b []byte, f func(product int64, s daySum)) error {
+	if len(b)%sumRecord != 0 {
+		return fmt.Errorf("day sums of %d bytes, not whole records", len(b))
+	}
+	for ; len(b) > 0; b = b[sumRecord:] {
+		f(int64(int32(binary.LittleEndian.Uint32(b))), daySum{
+			lines:   int64(int32(binary.LittleEndian.Uint32(b[4:]))),
+			revenue: int64(binary.LittleEndian.Uint64(b[8:])),
+			cost:    int64(binary.LittleEndian.Uint64(b[16:])),
+		})
+	}
+	return nil
+}
+
+// sumsDelta is what a batch changed in the day sums (all of them, for a rebuild from
+// scratch): by industry ("" for the company's day_sums), then day, a dense slice of
+// sums indexed by the product's ordinal.
+type sumsDelta struct {
+	ord      map[int64]int // product row id → ordinal
+	products []int64       // ordinal → product row id
+	days     map[string]map[int64][]daySum
+}
+
+func newSumsDelta() *sumsDelta {
+	return &sumsDelta{ord: map[int64]int{}, days: map[string]map[int64][]daySum{}}
+}
+
+// sum returns the sums of product on day for industry.
+func (d *sumsDelta) sum(industry string, day, product int64) *daySum {
+	i, ok := d.ord[product]
+	if !ok {
+		i = len(d.products)
+		d.ord[product] = i
+		d.products = append(d.products, product)
+	}
+	days := d.days[industry]
+	if days == nil {
+		days = map[int64][]daySum{}
+		d.days[industry] = days
+	}
+	s := days[day]
+	if len(s) <= i {
+		s = append(s, make([]daySum, len(d.products)-len(s))...)
+		days[day] = s
+	}
+	return &s[i]
+}
+
+// add records one sales line added (sign 1) or removed (sign −1) for the company and,
+// when industry is not "", for the industry.
+func (d *sumsDelta) add(industry string, sign, day, product int64, amount, cost float64) {
+	d.sum("", day, product).add(sign, amount, cost)
+	if industry != "" {
+		d.sum(industry, day, product).add(sign, amount, cost)
+	}
+}
+
+// move moves one sales line from one industry's sums to another's.
+func (d *sumsDelta) move(from, to string, day, product int64, amount, cost float64) {
+	if from != "" {
+		d.sum(from, day, product).add(-1, amount, cost)
+	}
+	if to != "" {
+		d.sum(to, day, product).add(1, amount, cost)
+	}
+}
+
+// changed returns the products whose company sums the delta changes.
+func (d *sumsDelta) changed() map[int64]bool {
+	out := map[int64]bool{}
+	for _, s := range d.days[""] {
+		for i, x := range s {
+			if x != (daySum{}) {
+				out[d.products[i]] = true
+			}
+		}
+	}
+	return out
+}
+
+// applySums adds the delta to the stored day sums, row by row, deleting the days left
+// with no line.
+func (b *Batch) applySums(ctx context.Context, d *sumsDelta) error {
+	for _, ind := range slices.Sorted(maps.Keys(d.days)) {
+		days := d.days[ind]
+		for _, day := range slices.Sorted(maps.Keys(days)) {
+			if err := b.applyDay(ctx, ind, day, d.products, days[day]); err != nil {
+				return fmt.Errorf("day sums of %q on day %d: %w", ind, day, err)
+			}
+			delete(days, day) // let a rebuild's sums be collected as they are written
+		}
+	}
+	return nil
+}
+
+// applyDay adds delta (by the ordinals of products) to one stored day's sums.
+func (b *Batch) applyDay(ctx context.Context, industry string, day int64, products []int64, delta []daySum) error {
+	sel, del, put := `SELECT sums FROM day_sums WHERE day = ?`, `DELETE FROM day_sums WHERE day = ?`,
+		`INSERT OR REPLACE INTO day_sums (day, sums) VALUES (?, ?)`
+	args := []any{day}
+	if industry != "" {
+		sel, del, put = `SELECT sums FROM industry_day_sums WHERE industry = ? AND day = ?`,
+			`DELETE FROM industry_day_sums WHERE industry = ? AND day = ?`,
+			`INSERT OR REPLACE INTO industry_day_sums (industry, day, sums) VALUES (?, ?, ?)`
+		args = []any{industry, day}
+	}
+	st, err := b.stmt(ctx, sel)
+	if err != nil {
+		return err
+	}
+	var stored []byte
+	if err := st.QueryRowContext(ctx, args...).Scan(&stored); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	sums := map[int64]daySum{}
+	if err := eachSum(stored, func(p int64, s daySum) { sums[p] = s }); err != nil {
+		return err
+	}
+	for i, s := range delta {
+		if s == (daySum{}) {
+			continue
+		}
+		t := sums[products[i]]
+		sums[products[i]] = daySum{t.lines + s.lines, t.revenue + s.revenue, t.cost + s.cost}
+	}
+	enc := encodeDaySums(sums)
+	if len(enc) == 0 {
+		return b.exec(ctx, del, args...)
+	}
+	return b.exec(ctx, put, append(args, enc)...)
+}
+
+// writeSums replaces every stored day sum with all (a rebuild from scratch).
+func (b *Batch) writeSums(ctx context.Context, all *sumsDelta) error {
+	for _, q := range []string{`DELETE FROM day_sums`, `DELETE FROM industry_day_sums`} {
+		if _, err := b.tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return b.applySums(ctx, all)
+}
+
+// writeCategorySeries writes the company's series of each of the categories (all of
+// them when categories is nil) from the stored day sums.
+func (b *Batch) writeCategorySeries(ctx context.Context, categories map[string]bool) error {
+	names, _, err := b.productNames(ctx)
+	if err != nil {
+		return err
+	}
+	type catDay struct {
+		day int64
+		daySum
+	}
+	byCategory := map[string][]catDay{}
+	rows, err := b.tx.QueryContext(ctx, `SELECT day, sums FROM day_sums ORDER BY day`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var day int64
+		var sums sql.RawBytes
+		if err := rows.Scan(&day, &sums); err != nil {
+			return err
+		}
+		err := eachSum(sums, func(p int64, s daySum) {
+			c := names[p]
+			if categories != nil && !categories[c] {
+				return
+			}
+			days := byCategory[c]
+			if n := len(days); n == 0 || days[n-1].day != day {
+				byCategory[c] = append(days, catDay{day: day, daySum: s})
+				return
+			}
+			t := &days[len(days)-1]
+			t.lines, t.revenue, t.cost = t.lines+s.lines, t.revenue+s.revenue, t.cost+s.cost
+		})
+		if err != nil {
+			return fmt.Errorf("day %d: %w", day, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	del, args := `DELETE FROM category_series`, []any(nil)
+	if categories != nil {
+		del = `DELETE FROM category_series WHERE category IN (SELECT value FROM json_each(?))`
+		args = []any{jsonList(slices.Collect(maps.Keys(categories)))}
+	}
+	if _, err := b.tx.ExecContext(ctx, del, args...); err != nil {
+		return err
+	}
+	for _, c := range slices.Sorted(maps.Keys(byCategory)) {
+		days := byCategory[c]
+		series := make([]byte, len(days)*recordSize)
+		var rev, cost int64
+		for i, d := range days {
+			rev, cost = rev+d.revenue, cost+d.cost
+			r := series[i*recordSize:]
+			binary.LittleEndian.PutUint32(r, uint32(int32(d.day)))
+			binary.LittleEndian.PutUint64(r[4:], math.Float64bits(fromMicro(rev)))
+			binary.LittleEndian.PutUint64(r[12:], math.Float64bits(fromMicro(cost)))
+		}
+		if _, err := b.tx.ExecContext(ctx, `INSERT INTO category_series (category, series) VALUES (?, ?)`, c, series); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// jsonList is a JSON array of strings, for `IN (SELECT value FROM json_each(?))`.
+func jsonList(ss []string) string {
+	b, _ := json.Marshal(ss)
+	return string(b)
+}
+
+// BestSellers returns the company's best-selling SKU of each category over W of asOf
+// (by revenue; ties to the first SKU in order), summed from day_sums.
+func (s *Store) BestSellers(ctx context.Context, asOf time.Time) (map[string]string, error) {
+	out, err := s.bestSellers(ctx, `SELECT sums FROM day_sums WHERE day > ? AND day <= ?`, nil, asOf)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: best sellers: %w", err)
+	}
+	return out, nil
+}
+
+// IndustryBestSellers returns the best-selling SKU of each category over W of asOf
+// among the accounts of the industry, summed from industry_day_sums.
+func (s *Store) IndustryBestSellers(ctx context.Context, industry string, asOf time.Time) (map[string]string, error) {
+	out, err := s.bestSellers(ctx, `SELECT sums FROM industry_day_sums WHERE industry = ? AND day > ? AND day <= ?`,
+		[]any{industry}, asOf)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: industry best sellers: %w", err)
+	}
+	return out, nil
+}
+
+// bestSellers sums each product's revenue over the days q returns (args, then the
+// window's bounds) and picks each category's best.
+func (s *Store) bestSellers(ctx context.Context, q string, args []any, asOf time.Time) (map[string]string, error) {
+	w := domain.NewDayWindow(asOf)
+	rows, err := s.db.QueryContext(ctx, q, append(args, w.After, w.Through)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	revenue := map[int64]int64{}
+	for rows.Next() {
+		var sums sql.RawBytes
+		if err := rows.Scan(&sums); err != nil {
+			return nil, err
+		}
+		if err := eachSum(sums, func(p int64, s daySum) { revenue[p] += s.revenue }); err != nil {
+			return nil, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	type best struct {
+		sku string
+		rev int64
+	}
+	top := map[string]best{}
+	prows, err := s.db.QueryContext(ctx, `SELECT id, sku, category FROM products`)
+	if err != nil {
+		return nil, err
+	}
+	defer prows.Close()
+	for prows.Next() {
+		var id int64
+		var sku, c string
+		if err := prows.Scan(&id, &sku, &c); err != nil {
+			return nil, err
+		}
+		rev := revenue[id]
+		if rev <= 0 {
+			continue
+		}
+		if t, ok := top[c]; !ok || rev > t.rev || rev == t.rev && strings.Compare(sku, t.sku) < 0 {
+			top[c] = best{sku, rev}
+		}
+	}
+	if err := prows.Err(); err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(top))
+	for c, t := range top {
+		out[c] = t.sku
+	}
+	return out, nil
+}

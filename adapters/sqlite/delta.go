@@ -15,8 +15,12 @@ import (
 // the lines it added and removed, instead of rebuilding everything (issue 38). A batch
 // whose delta grows past what is cheaper to rebuild whole drops it (Batch.delta nil).
 type readDelta struct {
-	accounts   map[int64]bool  // account row ids whose facts are rebuilt
+	rebuild    map[int64]bool  // account row ids whose facts are rebuilt from their lines
 	accountIDs map[string]bool // the same, named by account id (keyed files' rows)
+	// added are the lines added to each account; the facts of an account with no
+	// other change are brought up to date from them alone when they all fall after
+	// its last sales day (see appendLines).
+	added      map[int64][]addedLine
 	categories map[string]bool // categories whose company series is rewritten
 	sums       *sumsDelta      // the sales lines added and removed
 	// industries is every account's industry by row id, loaded when first needed and
@@ -25,13 +29,13 @@ type readDelta struct {
 }
 
 func newReadDelta() *readDelta {
-	return &readDelta{accounts: map[int64]bool{}, accountIDs: map[string]bool{},
+	return &readDelta{rebuild: map[int64]bool{}, accountIDs: map[string]bool{}, added: map[int64][]addedLine{},
 		categories: map[string]bool{}, sums: newSumsDelta()}
 }
 
 // empty reports whether the batch changed nothing the read model depends on.
 func (d *readDelta) empty() bool {
-	return len(d.accounts) == 0 && len(d.accountIDs) == 0 && len(d.categories) == 0 && len(d.sums.days) == 0
+	return len(d.rebuild) == 0 && len(d.added) == 0 && len(d.accountIDs) == 0 && len(d.categories) == 0 && len(d.sums.days) == 0
 }
 
 // rebuildAll drops the delta: Commit rebuilds the whole read model.
@@ -62,14 +66,14 @@ func (b *Batch) industryOf(ctx context.Context, account int64) (string, error) {
 	return d.industries[account], nil
 }
 
-// lineTaken records a sales line added (sign 1) or removed (sign −1).
-func (b *Batch) lineTaken(ctx context.Context, sign, day, account, product int64, amount, cost float64) error {
+// lineAdded records a sales line added.
+func (b *Batch) lineAdded(ctx context.Context, account int64, l addedLine) error {
 	ind, err := b.industryOf(ctx, account)
 	if err != nil {
 		return err
 	}
-	b.delta.accounts[account] = true
-	b.delta.sums.add(ind, sign, day, product, amount, cost)
+	b.delta.added[account] = append(b.delta.added[account], l)
+	b.delta.sums.add(ind, 1, l.day, l.product, l.amount, l.cost)
 	return nil
 }
 
@@ -78,7 +82,13 @@ func (b *Batch) lineTaken(ctx context.Context, sign, day, account, product int64
 func (b *Batch) linesRemoved(ctx context.Context, source int64) error {
 	return b.eachLine(ctx, `SELECT day, account, product, amount, cost FROM sales WHERE source = ?`, source,
 		func(day, account, product int64, amount, cost float64) error {
-			return b.lineTaken(ctx, -1, day, account, product, amount, cost)
+			ind, err := b.industryOf(ctx, account)
+			if err != nil {
+				return err
+			}
+			b.delta.rebuild[account] = true
+			b.delta.sums.add(ind, -1, day, product, amount, cost)
+			return nil
 		})
 }
 
@@ -106,7 +116,7 @@ func (b *Batch) eachLine(ctx context.Context, q string, arg any, f func(day, acc
 // accountMoved records that the account with row id account changed territory or
 // industry: its facts move, and its lines count in its new industry.
 func (b *Batch) accountMoved(ctx context.Context, account int64, fromIndustry, toIndustry string) error {
-	b.delta.accounts[account] = true
+	b.delta.rebuild[account] = true
 	if fromIndustry == toIndustry {
 		return nil
 	}
@@ -152,7 +162,7 @@ func (b *Batch) productChanged(ctx context.Context, product int64, sku, fromCate
 				rows.Close()
 				return err
 			}
-			b.delta.accounts[id] = true
+			b.delta.rebuild[id] = true
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -271,10 +281,10 @@ func sameValue(stored, v any) bool {
 	return false
 }
 
-// touchedAccounts returns the row ids of the accounts the delta names, by id or by
-// account id, in order.
+// touchedAccounts returns the row ids of the accounts whose facts are to be rebuilt
+// from their lines, named by row id or by account id, in order.
 func (b *Batch) touchedAccounts(ctx context.Context) ([]int64, error) {
-	ids := maps.Clone(b.delta.accounts)
+	ids := maps.Clone(b.delta.rebuild)
 	if len(b.delta.accountIDs) > 0 {
 		st, err := b.stmt(ctx, `SELECT id FROM accounts WHERE account_id = ?`)
 		if err != nil {

@@ -470,7 +470,7 @@ func (b *Batch) AddSale(ctx context.Context, s domain.Sale) error {
 	}
 	day := domain.DayNumber(s.Date)
 	if b.delta != nil {
-		if err := b.lineTaken(ctx, 1, day, account, product, s.Amount, s.Cost); err != nil {
+		if err := b.lineAdded(ctx, account, addedLine{product, day, s.Amount, s.Cost, s.Quantity}); err != nil {
 			return fmt.Errorf("sqlite: add sale: %w", err)
 		}
 	}

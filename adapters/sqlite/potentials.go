@@ -49,6 +49,6 @@ func (b *Batch) setPotential(ctx context.Context, p domain.Potential) error {
 	if _, err := b.tx.ExecContext(ctx, upsertPotential.one, potentialArgs(p)...); err != nil {
 		return err
 	}
-	b.delta.accounts[account] = true
+	b.delta.rebuild[account] = true
 	return nil
 }

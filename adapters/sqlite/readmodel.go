@@ -37,26 +37,38 @@ func (b *Batch) rebuildReadModel(ctx context.Context) error {
 // updateReadModel brings the read model up to date with the batch's delta: the day
 // sums by the lines added and removed, the category series of the products they sold
 // (and of both categories of a product that changed category), and the facts of the
-// accounts touched. When the delta touches more than half the accounts, it rebuilds
-// the whole read model instead, which then costs about the same.
+// accounts touched: from their new lines alone for those that only gained lines after
+// their last sales day (appendLines), else from all their lines. When the delta
+// touches more than half the accounts, it rebuilds the whole read model instead, which
+// then costs about the same.
 func (b *Batch) updateReadModel(ctx context.Context) error {
 	ids, err := b.touchedAccounts(ctx)
 	if err != nil {
 		return err
 	}
+	d := b.delta
+	rebuild := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		rebuild[id] = true
+	}
+	var appended []int64 // accounts that only gained lines
+	for id := range d.added {
+		if !rebuild[id] {
+			appended = append(appended, id)
+		}
+	}
 	var total int64
 	if err := b.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts`).Scan(&total); err != nil {
 		return err
 	}
-	if 2*int64(len(ids)) > total {
+	if 2*int64(len(ids)+len(appended)) > total {
 		return b.rebuildReadModel(ctx)
 	}
-	d := b.delta
+	categories, _, err := b.productNames(ctx)
+	if err != nil {
+		return err
+	}
 	if len(d.sums.days) > 0 || len(d.categories) > 0 {
-		categories, _, err := b.productNames(ctx)
-		if err != nil {
-			return err
-		}
 		cats := maps.Clone(d.categories)
 		for p := range d.sums.changed() {
 			cats[categories[p]] = true
@@ -71,6 +83,20 @@ func (b *Batch) updateReadModel(ctx context.Context) error {
 			return err
 		}
 	}
+	slices.Sort(appended)
+	for _, id := range appended {
+		ok, err := b.appendLines(ctx, id, d.added[id], categories)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil // (writeFacts takes nil for every account)
+	}
+	slices.Sort(ids)
 	for _, id := range ids {
 		for _, q := range []string{`DELETE FROM account_facts WHERE account = ?`, `DELETE FROM grade_facts WHERE account = ?`} {
 			if err := b.exec(ctx, q, id); err != nil {

@@ -19,11 +19,18 @@ import (
 // generatedEnd is the last day of the generated company's history.
 var generatedEnd = time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
 
-// generate loads a deterministic company of 40 accounts into s: two years of sales
-// lines in several files, invoices paid early, late or not at all, commitments, RFQs,
-// potentials and opportunities. The last accounts have no sales, only invoices,
-// commitments or RFQs. Accounts are of three industries, every fourth of none.
+// generate loads Generated's company into s, in one import.
 func generate(t *testing.T, s Store) {
+	t.Helper()
+	Load(t, s, Generated(t).Write)
+}
+
+// Generated returns a deterministic company of 40 accounts: two years of sales lines
+// (to generatedEnd, 2026-11-27) in a file per month, invoices paid early, late or not
+// at all, commitments, RFQs, potentials and opportunities. The last accounts have no
+// sales, only invoices, commitments or RFQs. Accounts are of three industries, every
+// fourth of none.
+func Generated(t testing.TB) Fixture {
 	t.Helper()
 	r := rand.New(rand.NewPCG(7, 11))
 	start := generatedEnd.AddDate(-2, 0, 0)
@@ -34,86 +41,61 @@ func generate(t *testing.T, s Store) {
 	categories := []string{"Abrasives", "Fasteners", "Gloves", "Welding"}
 	industries := []string{"Food", "Mining", "Printing", ""}
 	const accounts, products = 40, 14
-	Load(t, s, func(ctx context.Context, b domain.ImportBatch) error {
-		for _, name := range territories {
-			if err := b.PutTerritory(ctx, domain.Territory{Name: name, Timezone: "UTC", DigestDay: time.Monday, DigestHour: 8}); err != nil {
-				return err
-			}
+	var f Fixture
+	for _, name := range territories {
+		f.Territories = append(f.Territories, domain.Territory{Name: name, Timezone: "UTC", DigestDay: time.Monday, DigestHour: 8})
+	}
+	for i := range accounts {
+		f.Accounts = append(f.Accounts, domain.Account{ID: fmt.Sprintf("C%03d", i), Name: fmt.Sprintf("Customer %d", i),
+			Territory: territories[(i*7)%len(territories)], Industry: industries[i%len(industries)], PaymentTermsDays: 30})
+	}
+	for i := range products {
+		f.Products = append(f.Products, domain.Product{SKU: fmt.Sprintf("P-%02d", i), Name: "x", Category: categories[i%len(categories)],
+			ListPrice: 10 + float64(i), UnitCost: 5 + float64(i)/2})
+	}
+	for i := range 3000 {
+		d := date()
+		qty := float64(1 + r.IntN(20))
+		amount := money(500)
+		f.Sales = append(f.Sales, domain.Sale{Date: d, AccountID: fmt.Sprintf("C%03d", r.IntN(accounts-4)), SKU: fmt.Sprintf("P-%02d", r.IntN(products)),
+			Quantity: qty, Amount: amount, Cost: math.Round(amount*(0.4+0.4*r.Float64())*100) / 100,
+			InvoiceID: fmt.Sprintf("INV-%d", i/3), Source: "sales-" + d.Format("2006-01") + ".csv"})
+	}
+	for i := range 400 {
+		d := date()
+		inv := domain.Invoice{ID: fmt.Sprintf("INV-%04d", i), AccountID: fmt.Sprintf("C%03d", r.IntN(accounts)),
+			InvoiceDate: d, DueDate: d.AddDate(0, 0, 30), Amount: money(2000)}
+		if r.IntN(5) > 0 {
+			inv.PaidDate = d.AddDate(0, 0, 10+r.IntN(80))
 		}
-		for i := range accounts {
-			a := domain.Account{ID: fmt.Sprintf("C%03d", i), Name: fmt.Sprintf("Customer %d", i),
-				Territory: territories[(i*7)%len(territories)], Industry: industries[i%len(industries)], PaymentTermsDays: 30}
-			if err := b.PutAccount(ctx, a); err != nil {
-				return err
+		f.Invoices = append(f.Invoices, inv)
+	}
+	for i := range 120 {
+		m := start.AddDate(0, r.IntN(25), 0)
+		f.Commitments = append(f.Commitments, domain.Commitment{AccountID: fmt.Sprintf("C%03d", r.IntN(accounts)), SKU: fmt.Sprintf("P-%02d", r.IntN(products)),
+			Period: domain.Month{Year: m.Year(), Month: m.Month()}, CommittedQty: float64(5 + i%30)})
+	}
+	outcomes := []domain.RFQOutcome{domain.RFQWon, domain.RFQLost, domain.RFQPending, domain.RFQNotInvited}
+	for i := range 200 {
+		f.RFQs = append(f.RFQs, domain.RFQ{ID: fmt.Sprintf("R-%03d", i), AccountID: fmt.Sprintf("C%03d", r.IntN(accounts)), Date: date(),
+			Category: categories[r.IntN(len(categories))], Value: money(1000), Outcome: outcomes[r.IntN(len(outcomes))]})
+	}
+	for i := range accounts {
+		for j, c := range categories {
+			if (i+j)%3 == 0 {
+				continue
 			}
+			f.Potentials = append(f.Potentials, domain.Potential{AccountID: fmt.Sprintf("C%03d", i), Category: c,
+				AnnualPotential: money(20000), Competitor: []string{"", "Rival"}[j%2]})
 		}
-		for i := range products {
-			p := domain.Product{SKU: fmt.Sprintf("P-%02d", i), Name: "x", Category: categories[i%len(categories)],
-				ListPrice: 10 + float64(i), UnitCost: 5 + float64(i)/2}
-			if err := b.PutProduct(ctx, p); err != nil {
-				return err
-			}
-		}
-		for i := range 3000 {
-			d := date()
-			qty := float64(1 + r.IntN(20))
-			amount := money(500)
-			sale := domain.Sale{Date: d, AccountID: fmt.Sprintf("C%03d", r.IntN(accounts-4)), SKU: fmt.Sprintf("P-%02d", r.IntN(products)),
-				Quantity: qty, Amount: amount, Cost: math.Round(amount*(0.4+0.4*r.Float64())*100) / 100,
-				InvoiceID: fmt.Sprintf("INV-%d", i/3), Source: "sales-" + d.Format("2006-01") + ".csv"}
-			if err := b.AddSale(ctx, sale); err != nil {
-				return err
-			}
-		}
-		for i := range 400 {
-			d := date()
-			inv := domain.Invoice{ID: fmt.Sprintf("INV-%04d", i), AccountID: fmt.Sprintf("C%03d", r.IntN(accounts)),
-				InvoiceDate: d, DueDate: d.AddDate(0, 0, 30), Amount: money(2000)}
-			if r.IntN(5) > 0 {
-				inv.PaidDate = d.AddDate(0, 0, 10+r.IntN(80))
-			}
-			if err := b.PutInvoice(ctx, inv); err != nil {
-				return err
-			}
-		}
-		for i := range 120 {
-			m := start.AddDate(0, r.IntN(25), 0)
-			c := domain.Commitment{AccountID: fmt.Sprintf("C%03d", r.IntN(accounts)), SKU: fmt.Sprintf("P-%02d", r.IntN(products)),
-				Period: domain.Month{Year: m.Year(), Month: m.Month()}, CommittedQty: float64(5 + i%30)}
-			if err := b.PutCommitment(ctx, c); err != nil {
-				return err
-			}
-		}
-		outcomes := []domain.RFQOutcome{domain.RFQWon, domain.RFQLost, domain.RFQPending, domain.RFQNotInvited}
-		for i := range 200 {
-			q := domain.RFQ{ID: fmt.Sprintf("R-%03d", i), AccountID: fmt.Sprintf("C%03d", r.IntN(accounts)), Date: date(),
-				Category: categories[r.IntN(len(categories))], Value: money(1000), Outcome: outcomes[r.IntN(len(outcomes))]}
-			if err := b.PutRFQ(ctx, q); err != nil {
-				return err
-			}
-		}
-		for i := range accounts {
-			for j, c := range categories {
-				if (i+j)%3 == 0 {
-					continue
-				}
-				p := domain.Potential{AccountID: fmt.Sprintf("C%03d", i), Category: c, AnnualPotential: money(20000), Competitor: []string{"", "Rival"}[j%2]}
-				if err := b.PutPotential(ctx, p); err != nil {
-					return err
-				}
-			}
-		}
-		stages := []string{"prospect", "proposal", "Won", "lost", "negotiation"}
-		for i := range 60 {
-			o := domain.Opportunity{ID: fmt.Sprintf("O-%02d", i), AccountID: fmt.Sprintf("C%03d", r.IntN(accounts)),
-				Category: categories[r.IntN(len(categories))], Name: "x", Value: money(5000), Stage: stages[i%len(stages)],
-				Probability: float64(r.IntN(11)) / 10}
-			if err := b.PutOpportunity(ctx, o); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	stages := []string{"prospect", "proposal", "Won", "lost", "negotiation"}
+	for i := range 60 {
+		f.Opps = append(f.Opps, domain.Opportunity{ID: fmt.Sprintf("O-%02d", i), AccountID: fmt.Sprintf("C%03d", r.IntN(accounts)),
+			Category: categories[r.IntN(len(categories))], Name: "x", Value: money(5000), Stage: stages[i%len(stages)],
+			Probability: float64(r.IntN(11)) / 10})
+	}
+	return f
 }
 
 // approx compares sums added up in different orders.

@@ -88,6 +88,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"DigestClaimRace", testDigestClaimRace},
 		{"SetDigestSettings", testSetDigestSettings},
 		{"WritesWaitForImport", testWritesWaitForImport},
+		{"DeltaEqualsFullRebuild", testDeltaEqualsFullRebuild},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, open) })
 	}

@@ -39,8 +39,8 @@ func (b *Batch) rebuildReadModel(ctx context.Context) error {
 // (and of both categories of a product that changed category), and the facts of the
 // accounts touched: from their new lines alone for those that only gained lines after
 // their last sales day (appendLines), else from all their lines. When the delta
-// touches more than half the accounts, it rebuilds the whole read model instead, which
-// then costs about the same.
+// touches more than half the accounts (of minRebuildAccounts or more), it rebuilds the
+// whole read model instead, which then costs about the same.
 func (b *Batch) updateReadModel(ctx context.Context) error {
 	ids, err := b.touchedAccounts(ctx)
 	if err != nil {
@@ -61,7 +61,7 @@ func (b *Batch) updateReadModel(ctx context.Context) error {
 	if err := b.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts`).Scan(&total); err != nil {
 		return err
 	}
-	if 2*int64(len(ids)+len(appended)) > total {
+	if total >= minRebuildAccounts && 2*int64(len(ids)+len(appended)) > total {
 		return b.rebuildReadModel(ctx)
 	}
 	categories, _, err := b.productNames(ctx)
@@ -106,6 +106,11 @@ func (b *Batch) updateReadModel(ctx context.Context) error {
 	}
 	return b.writeFacts(ctx, ids, nil)
 }
+
+// minRebuildAccounts is the fewest accounts for which a delta touching most of them
+// rebuilds the whole read model instead: below it both cost little, and the delta's
+// path is the one taken.
+const minRebuildAccounts = 1000
 
 // recordSalesDates records the first and last sales days from the day sums.
 func (b *Batch) recordSalesDates(ctx context.Context) error {

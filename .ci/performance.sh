@@ -119,8 +119,8 @@ rm -f "$WORK/shell.db"
 timed sqlite3 "$WORK/shell.db" ".mode csv" "${shell_imports[@]}"
 rm -f "$WORK/shell.db"
 times_shell() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "?" }'; }
-row "full import of all ${#shell_imports[@]} files, end to end (\`incumbent import\` beside the \`sqlite3\` shell's \`.import\` into plain untyped tables)" \
-  "≤ 2.5× the shell" "$full_wall s ($(times_shell "$full_wall" "$WALL")× the shell's $WALL s), peak $full_rss MB"
+row "full import of all ${#shell_imports[@]} files, end to end" "≤ 2.5× the shell" \
+  "$full_wall s ($(times_shell "$full_wall" "$WALL")× the shell's $WALL s), peak $full_rss MB"
 sqlite3 "$DB" "DELETE FROM digest_deliveries; DELETE FROM digest_snapshots;" # every run starts with its digests due
 
 say "a day's file into the $N-account set: the data set without its last day, then that day"
@@ -129,7 +129,7 @@ day_base=$BASE day_delta=$DELTA day_lines=$DELTA_LINES
 rm -f "$WORK"/day.db*
 "$inc" import --db "$WORK/day.db" "$day_base" >/dev/null
 timed "$inc" import --db "$WORK/day.db" "$day_delta" >/dev/null
-row "a day's file ($day_lines lines, sales-$DAY.csv) into the $N-account set, SQLite, end to end" "< 1 s" "$WALL s, peak $RSS MB"
+row "a day's file ($day_lines lines) into the $N-account set, SQLite, end to end" "< 1 s" "$WALL s, peak $RSS MB"
 timed "$inc" import --db "$WORK/day.db" "$day_delta" >/dev/null
 row "the same day's file again (it replaces the same source), SQLite" "about the same" "$WALL s, peak $RSS MB"
 rm -f "$WORK"/day.db*
@@ -252,20 +252,21 @@ if [ "$S" != 0 ] && [ "$S" != "$N" ]; then
   rm -f "$WORK"/scale.db*
   timed "$inc" import --db "$WORK/scale.db" "$SDATA" >/dev/null
   size=$(du -cb "$WORK"/scale.db* | awk 'END { printf "%.1f GB", $1 / 1e9 }')
-  row "N=$S: full import ($(($(wc -l <"$SDATA/sales.csv") - 1)) sales lines, all ${#shell_imports[@]} files)" "" "$WALL s, peak $RSS MB, $size"
+  row "N=$S: full import" "" "$WALL s, peak $RSS MB, $size; $(($(wc -l <"$SDATA/sales.csv") - 1)) sales lines"
   # Into the same database: its sales.csv replaced by the base's, then the day.
   split_day "$SDATA"
   mkdir -p "$WORK/basesales-scale"
   ln -sf "$BASE/sales.csv" "$WORK/basesales-scale/"
   "$inc" import --db "$WORK/scale.db" "$WORK/basesales-scale" >/dev/null
   timed "$inc" import --db "$WORK/scale.db" "$DELTA" >/dev/null
-  row "N=$S: a day's delta ($DELTA_LINES lines)" "" "$WALL s, peak $RSS MB"
+  row "N=$S: a day's delta" "" "$WALL s, peak $RSS MB; $DELTA_LINES lines"
   rm -f "$WORK"/scale.db*
 fi
 
 {
   echo
   echo "The benchmarks' own lines (\`INCUMBENT_BENCH_DB=$DB go test -run XXX -bench … ./cmd/incumbent\`;"
+  echo "BenchmarkGapDuringImport with \`INCUMBENT_BENCH_DATA=$DATA\` too, the files it imports into a copy of the database;"
   echo "the PostgreSQL- ones with \`INCUMBENT_BENCH_DATABASE_URL=postgres://…\` instead, a schema holding the same data):"
   echo
   echo '```'

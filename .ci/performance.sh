@@ -4,10 +4,12 @@
 # measured, with the machine and the commands, into docs/PERFORMANCE.md between the
 # "report" markers (the hand-written analysis below them is left as it is).
 #
-#   .ci/performance.sh                 # N=20000: about 15 minutes on 2 vCPUs
-#   ACCOUNTS=2000 .ci/performance.sh   # a quick run (the figures are then not the goals')
+#   .ci/performance.sh                 # N=20000, then N=100000: about 35 minutes on 2 vCPUs
+#   SCALE_ACCOUNTS=0 .ci/performance.sh                   # N=20000 alone: about 20 minutes
+#   ACCOUNTS=1000 SCALE_ACCOUNTS=2000 .ci/performance.sh  # a quick run (not the goals' sizes)
 #
-# WORK (default /tmp/incumbent-perf) keeps the data set between runs. Redis (REDIS_URL,
+# WORK (default /tmp/incumbent-perf) keeps the data sets (and their day's splits) between
+# runs. Redis (REDIS_URL,
 # else a local one on 6379) and PostgreSQL (DATABASE_URL, else the local cluster) are
 # used when they answer and skipped, saying so, when not. Needs Go, the sqlite3 shell and
 # GNU time; psql for the PostgreSQL reference.
@@ -17,6 +19,7 @@ N="${ACCOUNTS:-20000}"
 WORK="${WORK:-/tmp/incumbent-perf}"
 DATA="$WORK/data-$N"
 DB="$WORK/bench-$N.db"
+S="${SCALE_ACCOUNTS:-100000}" # the scale run's size; 0: none
 REPORT="$WORK/report.md"
 # The services are passed to each step that uses one; the rest (the SQLite imports, the
 # benchmarks, the served process under load) must not pick them up from the caller.
@@ -30,6 +33,24 @@ timed() {
   /usr/bin/time -f "%e %M" -o "$WORK/time" "$@"
   read -r WALL RSS_KB <"$WORK/time"
   RSS=$((RSS_KB / 1024))
+}
+
+# split_day DATA: the day's delta of the data set DATA. BASE is a directory with every
+# file of DATA, but whose sales.csv lacks the lines of the last day (DAY, the last line's
+# date); DELTA holds only sales-DAY.csv, the header and those lines (DELTA_LINES). Both
+# are kept beside DATA between runs.
+split_day() {
+  BASE="$1-base" DELTA="$1-day"
+  DAY=$(tail -n 1 "$1/sales.csv" | cut -d, -f1)
+  if [ ! -s "$BASE/sales.csv" ] || [ "$1/sales.csv" -nt "$BASE/sales.csv" ] || [ ! -s "$DELTA/sales-$DAY.csv" ]; then
+    rm -rf "$BASE" "$DELTA"
+    mkdir -p "$BASE" "$DELTA"
+    for f in "$1"/*.csv; do case "$f" in */sales.csv) ;; *) ln -sf "$f" "$BASE/" ;; esac; done
+    LC_ALL=C awk -F, -v day="$DAY" -v out="$DELTA/sales-$DAY.csv" \
+      'NR == 1 { print > out; print; next } $1 == day { print > out; next } { print }' "$1/sales.csv" >"$BASE/sales.csv.tmp"
+    mv "$BASE/sales.csv.tmp" "$BASE/sales.csv"
+  fi
+  DELTA_LINES=$(($(wc -l <"$DELTA/sales-$DAY.csv") - 1))
 }
 
 say "building"
@@ -53,7 +74,7 @@ sales_lines=$(($(wc -l <"$DATA/sales.csv") - 1))
   echo
   echo "Machine: $(nproc) vCPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')),"
   echo "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(go version | cut -d' ' -f3), SQLite shell $(sqlite3 --version | cut -d' ' -f1)."
-  echo "Reproduce: \`ACCOUNTS=$N .ci/performance.sh\`; each figure is one run (expect ±15% between runs)."
+  echo "Reproduce: \`ACCOUNTS=$N SCALE_ACCOUNTS=$S .ci/performance.sh\`; each figure is one run (expect ±15% between runs)."
   echo
   echo "| what | goal | measured |"
   echo "|---|---|---:|"
@@ -87,13 +108,31 @@ fi
 row "\`incumbent import\` of sales.csv end to end (with the read model)" "" "$(rate "$import_wall") lines/s, peak $import_rss MB"
 rm -f "$WORK"/s.db* "$WORK/shell.db"
 
-say "the whole data set into the benchmark database"
-if [ ! -s "$DB" ]; then
-  rm -f "$DB"*
-  timed "$inc" import --db "$DB" "$DATA" >/dev/null
-  row "\`incumbent import\`, every file" "" "$WALL s, peak $RSS MB"
-fi
+say "the whole data set into the benchmark database, and the sqlite3 shell's .import of the same files"
+rm -f "$DB"*
+timed "$inc" import --db "$DB" "$DATA" >/dev/null
+full_wall=$WALL full_rss=$RSS
+# The shell creates each table from its file's header: plain, untyped, no index.
+shell_imports=()
+for f in "$DATA"/*.csv; do shell_imports+=(".import $f $(basename "$f" .csv)"); done
+rm -f "$WORK/shell.db"
+timed sqlite3 "$WORK/shell.db" ".mode csv" "${shell_imports[@]}"
+rm -f "$WORK/shell.db"
+times_shell() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "?" }'; }
+row "full import of all ${#shell_imports[@]} files, end to end" "≤ 2.5× the shell" \
+  "$full_wall s ($(times_shell "$full_wall" "$WALL")× the shell's $WALL s), peak $full_rss MB"
 sqlite3 "$DB" "DELETE FROM digest_deliveries; DELETE FROM digest_snapshots;" # every run starts with its digests due
+
+say "a day's file into the $N-account set: the data set without its last day, then that day"
+split_day "$DATA"
+day_base=$BASE day_delta=$DELTA day_lines=$DELTA_LINES
+rm -f "$WORK"/day.db*
+"$inc" import --db "$WORK/day.db" "$day_base" >/dev/null
+timed "$inc" import --db "$WORK/day.db" "$day_delta" >/dev/null
+row "a day's file ($day_lines lines) into the $N-account set, SQLite, end to end" "< 1 s" "$WALL s, peak $RSS MB"
+timed "$inc" import --db "$WORK/day.db" "$day_delta" >/dev/null
+row "the same day's file again (it replaces the same source), SQLite" "about the same" "$WALL s, peak $RSS MB"
+rm -f "$WORK"/day.db*
 
 if psql_ok=$(pg_isready -q -h 127.0.0.1 2>/dev/null && echo yes) && [ -n "$psql_ok" ] && command -v psql >/dev/null; then
   say "PostgreSQL: import, and psql \\copy of the same sales.csv"
@@ -117,6 +156,13 @@ if psql_ok=$(pg_isready -q -h 127.0.0.1 2>/dev/null && echo yes) && [ -n "$psql_
   mkdir -p "$WORK/rest"
   for f in "$DATA"/*.csv; do case "$f" in */sales.csv) ;; *) ln -sf "$f" "$WORK/rest/" ;; esac; done
   DATABASE_URL="$pgurl" "$inc" import "$WORK/rest" >/dev/null
+  # A day's file: sales.csv replaced by the base's (the day's lines out), then the day.
+  # The schema ends with the whole data set again, for the benchmarks.
+  mkdir -p "$WORK/basesales"
+  ln -sf "$day_base/sales.csv" "$WORK/basesales/"
+  DATABASE_URL="$pgurl" "$inc" import "$WORK/basesales" >/dev/null
+  timed env DATABASE_URL="$pgurl" "$inc" import "$day_delta" >/dev/null
+  pg_day="$WALL s, peak $RSS MB"
   pg_bench_url=$pgurl
   copy_rate=$(rate "$copy_wall")
   row "psql \`\\copy\` of sales.csv, plain table (the reference)" "" "$copy_rate lines/s"
@@ -124,6 +170,7 @@ if psql_ok=$(pg_isready -q -h 127.0.0.1 2>/dev/null && echo yes) && [ -n "$psql_
     row "\`incumbent import\` into PostgreSQL: read, check, COPY" "≥ 50% of \\copy" "$pg_rate lines/s ($(awk -v a="$pg_rate" -v b="$copy_rate" 'BEGIN{printf "%.0f%%", 100*a/b}'))"
   fi
   row "\`incumbent import\` into PostgreSQL end to end" "" "$(rate "$pg_wall") lines/s"
+  row "a day's file ($day_lines lines) into the $N-account set, PostgreSQL, end to end" "< 2 s" "$pg_day"
 else
   row "PostgreSQL import" "" "skipped: no PostgreSQL answering on 127.0.0.1"
 fi
@@ -139,6 +186,7 @@ bench 'BenchmarkGrade(Account|Territory)$|BenchmarkDeal$' 50x
 bench 'BenchmarkDigestAll$' 3x
 bench 'BenchmarkSlackGap$' 400x
 bench 'BenchmarkParseWorst$|BenchmarkResolve$' 20x
+INCUMBENT_BENCH_DATA="$DATA" bench 'BenchmarkGapDuringImport$' 1x
 if [ -n "${pg_bench_url:-}" ]; then
   INCUMBENT_BENCH_DATABASE_URL="$pg_bench_url" go test -run XXX -bench 'BenchmarkGap(Account|Territory|Market)$' -benchtime 20x ./cmd/incumbent 2>&1 |
     grep -E '^Benchmark' | sed 's/^Benchmark/PostgreSQL-Benchmark/' | tee -a "$WORK/bench.out" >&2
@@ -155,6 +203,7 @@ row "\`gap <account>\`, cold (p50 / p99)" "p99 < 5 ms" "$(metric BenchmarkGapAcc
 row "\`gap <account>\`, warm" "" "$(metric BenchmarkGapAccount/warm p50-ms) / $(metric BenchmarkGapAccount/warm p99-ms) ms"
 row "\`gap territory\`, cold" "< 100 ms" "$(metric BenchmarkGapTerritory/cold p50-ms) / $(metric BenchmarkGapTerritory/cold p99-ms) ms"
 row "\`gap market\`, cold" "< 1 s" "$(metric BenchmarkGapMarket/cold p50-ms) / $(metric BenchmarkGapMarket/cold p99-ms) ms"
+row "\`gap <account>\` while a full import runs (p50 / p99)" "" "$(metric BenchmarkGapDuringImport p50-ms) / $(metric BenchmarkGapDuringImport p99-ms) ms, $(metric BenchmarkGapDuringImport calls) calls cold during the import's $(metric BenchmarkGapDuringImport import-s) s"
 if [ -n "${pg_bench_url:-}" ]; then
   for b in GapAccount GapTerritory GapMarket; do
     row "the same on PostgreSQL: \`$(echo $b | sed 's/Gap/gap /; s/Account/<account>/; s/Territory/territory/; s/Market/market/')\`, cold / warm (p50 / p99)" "" \
@@ -192,9 +241,32 @@ row "commands lost or answered twice under load" "none" "$(grep -o 'lost [0-9]*,
 row "serving process, resident peak (digests due at start-up, built during the load)" "< 300 MB" "$peak MB"
 row "weekly digests the server built and posted during the load" "" "$(grep -o 'posted meanwhile: [0-9]*' "$WORK/load.out" | grep -o '[0-9]*$' || echo '?')"
 
+if [ "$S" != 0 ] && [ "$S" != "$N" ]; then
+  SDATA="$WORK/data-$S"
+  if [ ! -s "$SDATA/sales.csv" ]; then
+    say "the data set at scale: $S accounts"
+    rm -rf "$SDATA"
+    "$inc" demo --accounts "$S" --end 2026-11-27 "$SDATA" >/dev/null
+  fi
+  say "scale: the $S-account set's full import, then a day's file into it"
+  rm -f "$WORK"/scale.db*
+  timed "$inc" import --db "$WORK/scale.db" "$SDATA" >/dev/null
+  size=$(du -cb "$WORK"/scale.db* | awk 'END { printf "%.1f GB", $1 / 1e9 }')
+  row "N=$S: full import" "" "$WALL s, peak $RSS MB, $size; $(($(wc -l <"$SDATA/sales.csv") - 1)) sales lines"
+  # Into the same database: its sales.csv replaced by the base's, then the day.
+  split_day "$SDATA"
+  mkdir -p "$WORK/basesales-scale"
+  ln -sf "$BASE/sales.csv" "$WORK/basesales-scale/"
+  "$inc" import --db "$WORK/scale.db" "$WORK/basesales-scale" >/dev/null
+  timed "$inc" import --db "$WORK/scale.db" "$DELTA" >/dev/null
+  row "N=$S: a day's delta" "" "$WALL s, peak $RSS MB; $DELTA_LINES lines"
+  rm -f "$WORK"/scale.db*
+fi
+
 {
   echo
   echo "The benchmarks' own lines (\`INCUMBENT_BENCH_DB=$DB go test -run XXX -bench … ./cmd/incumbent\`;"
+  echo "BenchmarkGapDuringImport with \`INCUMBENT_BENCH_DATA=$DATA\` too, the files it imports into a copy of the database;"
   echo "the PostgreSQL- ones with \`INCUMBENT_BENCH_DATABASE_URL=postgres://…\` instead, a schema holding the same data):"
   echo
   echo '```'

@@ -150,11 +150,20 @@ type Batch struct {
 	pending map[*keyed]*buffer // buffered rows of keyed tables
 	staged  map[*keyed]bool    // staging tables created
 	done    bool               // committed or rolled back
-	// recategorised is set when a stored product moves to another category or a stored
-	// account to another industry: the series are rebuilt even if no sales line changed.
-	recategorised bool
-	pool          *pgxpool.Pool   // for ANALYZE after the commit
-	written       map[string]bool // the tables written, to ANALYZE after the commit
+
+	// What the batch changed, for the read model's upkeep (readmodel.go): the stored
+	// accounts it moved to another industry and products to another category, with the
+	// industry or category each had before; the sales lines deleted and added so far;
+	// the lines stored before the batch (-1 until read).
+	moved         map[int64]string
+	recategorised map[int64]string
+	changed       int64
+	stored        int64
+	full          bool // the read model is rebuilt from every line
+	gone          bool // sales_gone exists: the sums of the lines deleted
+
+	pool    *pgxpool.Pool   // for ANALYZE after the commit
+	written map[string]bool // the tables written, to ANALYZE after the commit
 }
 
 var _ domain.ImportBatch = (*Batch)(nil)
@@ -182,6 +191,10 @@ func (s *Store) BeginImport(ctx context.Context) (domain.ImportBatch, error) {
 		staged:   make(map[*keyed]bool),
 		pool:     s.pool,
 		written:  make(map[string]bool),
+
+		moved:         make(map[int64]string),
+		recategorised: make(map[int64]string),
+		stored:        -1,
 	}, nil
 }
 
@@ -339,8 +352,8 @@ func (b *Batch) PutAccount(ctx context.Context, a domain.Account) error {
 	if err != nil {
 		return fmt.Errorf("postgres: put account %q: %w", a.ID, err)
 	}
-	if was != nil && *was != a.Industry {
-		b.recategorised = true // the industries' product series
+	if _, ok := b.moved[id]; !ok && was != nil && *was != a.Industry {
+		b.moved[id] = *was
 	}
 	b.accounts[a.ID] = id
 	return nil
@@ -370,8 +383,8 @@ func (b *Batch) PutProduct(ctx context.Context, p domain.Product) error {
 	if err != nil {
 		return fmt.Errorf("postgres: put product %q: %w", p.SKU, err)
 	}
-	if was != nil && *was != p.Category {
-		b.recategorised = true
+	if _, ok := b.recategorised[id]; !ok && was != nil && *was != p.Category {
+		b.recategorised[id] = *was
 	}
 	b.products[p.SKU] = id
 	return nil
@@ -397,12 +410,8 @@ func (b *Batch) replaceSales(ctx context.Context, source string) error {
 	if err != nil {
 		return err
 	}
-	tag, err := b.tx.Exec(ctx, `DELETE FROM sales WHERE source = $1`, id)
-	if err != nil {
+	if err := b.deleteSales(ctx, id); err != nil {
 		return err
-	}
-	if tag.RowsAffected() > 0 {
-		b.touched = true
 	}
 	if b.loading { // lines of the same source this batch loaded earlier
 		if _, err := b.tx.Exec(ctx, `DELETE FROM sales_load WHERE source = $1`, id); err != nil {
@@ -430,6 +439,7 @@ func (b *Batch) AddSale(ctx context.Context, s domain.Sale) error {
 		return fmt.Errorf("postgres: add sale: source %q: %w", s.Source, err)
 	}
 	b.sales = append(b.sales, saleRow{int32(domain.DayNumber(s.Date)), account, product, s.Quantity, s.Amount, s.Cost, s.InvoiceID, source})
+	b.changed++
 	if len(b.sales) < salesChunk {
 		return nil
 	}
@@ -620,9 +630,9 @@ func (b *Batch) PutObjective(ctx context.Context, o domain.Objective) error {
 	return nil
 }
 
-// Commit writes the buffered rows, rebuilds the sales series and records the first and
-// last sales dates when sales changed, increments the data version and commits. It returns the new data version.
-// On error the batch is rolled back.
+// Commit writes the buffered rows, brings the read model of the sales up to date with
+// what the batch changed (readmodel.go), increments the data version and commits. It
+// returns the new data version. On error the batch is rolled back.
 func (b *Batch) Commit(ctx context.Context) (version int64, err error) {
 	if b.done {
 		return 0, fmt.Errorf("postgres: commit import: %w", pgx.ErrTxClosed)
@@ -650,15 +660,9 @@ func (b *Batch) Commit(ctx context.Context) (version int64, err error) {
 			return 0, err
 		}
 	}
-	if b.touched || b.recategorised {
-		if err := b.rebuildSeries(ctx); err != nil {
-			return 0, fmt.Errorf("rebuild the sales series: %w", err)
-		}
-	}
-	if b.touched {
-		_, err := b.tx.Exec(ctx, `UPDATE meta SET (sales_first, sales_last) = (SELECT MIN(day), MAX(day) FROM sales)`)
-		if err != nil {
-			return 0, err
+	if b.touched || len(b.moved) > 0 || len(b.recategorised) > 0 {
+		if err := b.updateReadModel(ctx); err != nil {
+			return 0, fmt.Errorf("update the read model of the sales: %w", err)
 		}
 	}
 	v, err := bumpVersion(ctx, b.tx)
@@ -679,8 +683,8 @@ func (b *Batch) Commit(ctx context.Context) (version int64, err error) {
 // part of the import: a failure (the import's context ended, the database went away)
 // leaves the statistics to autovacuum and the import committed.
 func (b *Batch) analyze(ctx context.Context) {
-	if b.touched || b.recategorised {
-		for _, t := range []string{"sales", "sales_series", "company_series", "product_series", "industry_product_series"} {
+	if b.full { // a delta changes too little for the statistics to matter
+		for _, t := range []string{"sales", "sales_series", "company_series", "product_day_sums", "industry_product_day_sums"} {
 			b.written[t] = true
 		}
 	}
@@ -703,61 +707,6 @@ func (b *Batch) Rollback() error {
 	// import's context was cancelled.
 	if err := b.tx.Rollback(context.Background()); err != nil {
 		return fmt.Errorf("postgres: roll back import: %w", err)
-	}
-	return nil
-}
-
-// rebuildSeries rebuilds sales_series, company_series, product_series and
-// industry_product_series (see the
-// schema) from the sales lines. It deletes rather than truncates: TRUNCATE would block readers until
-// the import commits.
-func (b *Batch) rebuildSeries(ctx context.Context) error {
-	for _, q := range []string{
-		`DELETE FROM sales_series`,
-		`INSERT INTO sales_series (account, category, days, revenue, cost)
-		SELECT account, category, array_agg(day ORDER BY day), array_agg(revenue ORDER BY day), array_agg(cost ORDER BY day)
-		FROM (
-			SELECT s.account, p.category, s.day,
-				SUM(SUM(s.amount)) OVER w AS revenue, SUM(SUM(s.cost)) OVER w AS cost
-			FROM sales s JOIN products p ON p.id = s.product
-			GROUP BY s.account, p.category, s.day
-			WINDOW w AS (PARTITION BY s.account, p.category ORDER BY s.day)
-		) d
-		GROUP BY account, category`,
-		`DELETE FROM company_series`,
-		`INSERT INTO company_series (category, days, revenue, cost)
-		SELECT category, array_agg(day ORDER BY day), array_agg(revenue ORDER BY day), array_agg(cost ORDER BY day)
-		FROM (
-			SELECT p.category, s.day, SUM(SUM(s.amount)) OVER w AS revenue, SUM(SUM(s.cost)) OVER w AS cost
-			FROM sales s JOIN products p ON p.id = s.product
-			GROUP BY p.category, s.day
-			WINDOW w AS (PARTITION BY p.category ORDER BY s.day)
-		) d
-		GROUP BY category`,
-		`DELETE FROM product_series`,
-		`INSERT INTO product_series (product, days, revenue, cost)
-		SELECT product, array_agg(day ORDER BY day), array_agg(revenue ORDER BY day), array_agg(cost ORDER BY day)
-		FROM (
-			SELECT product, day, SUM(SUM(amount)) OVER w AS revenue, SUM(SUM(cost)) OVER w AS cost
-			FROM sales GROUP BY product, day
-			WINDOW w AS (PARTITION BY product ORDER BY day)
-		) d
-		GROUP BY product`,
-		`DELETE FROM industry_product_series`,
-		`INSERT INTO industry_product_series (industry, product, days, revenue, cost)
-		SELECT industry, product, array_agg(day ORDER BY day), array_agg(revenue ORDER BY day), array_agg(cost ORDER BY day)
-		FROM (
-			SELECT a.industry, s.product, s.day, SUM(SUM(s.amount)) OVER w AS revenue, SUM(SUM(s.cost)) OVER w AS cost
-			FROM sales s JOIN accounts a ON a.id = s.account
-			WHERE a.industry <> ''
-			GROUP BY a.industry, s.product, s.day
-			WINDOW w AS (PARTITION BY a.industry, s.product ORDER BY s.day)
-		) d
-		GROUP BY industry, product`,
-	} {
-		if _, err := b.tx.Exec(ctx, q); err != nil {
-			return err
-		}
 	}
 	return nil
 }

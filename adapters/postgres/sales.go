@@ -15,8 +15,8 @@ import (
 // GradeFacts) read the running totals of sales_series and company_series, two binary
 // searches per period done by the database (seriesTotals), as the SQLite store reads
 // its account_facts: a market's gap
-// reads one row per account and category instead of every line. BestSellers reads
-// product_series likewise. SalesBySKU aggregates the lines at query time, all periods in
+// reads one row per account and category instead of every line. BestSellers sums the
+// day sums of product_day_sums over the window. SalesBySKU aggregates the lines at query time, all periods in
 // one pass with FILTER clauses; the potentials, the pipeline and the rest of the grade
 // facts are summed at query time too (invoices and RFQs in SQL, per account).
 
@@ -157,8 +157,8 @@ type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
-// seriesTotals sums running-total series (sales_series, company_series or
-// product_series, named x in from) in the database: for each of its rows and each
+// seriesTotals sums running-total series (sales_series or company_series, named x in
+// from) in the database: for each of its rows and each
 // period (After, Through], the running totals at Through less those at After, found by
 // width_bucket's binary search of the sorted days (the number of days ≤ a day; 0 before
 // the first, whose total is 0). Only the periods with a day in them are returned, as
@@ -288,18 +288,10 @@ func gapFacts(ctx context.Context, tx pgx.Tx, sc domain.Scope, periods []domain.
 }
 
 // BestSellers returns the company's best-selling SKU of each category over W of asOf,
-// by revenue (ties, within 1e-9, to the first SKU in order); categories without sales in
-// W are left out. It reads product_series.
+// by revenue (ties to the first SKU in order); categories without sales in W are left
+// out. It sums product_day_sums over W.
 func (s *Store) BestSellers(ctx context.Context, asOf time.Time) (map[string]string, error) {
-	w := domain.NewDayWindow(asOf)
-	out, top := map[string]string{}, map[string]float64{}
-	err := seriesTotals(ctx, s.pool, "p.sku, p.category", "product_series x JOIN products p ON p.id = x.product", "TRUE",
-		"p.category, p.sku", nil, [][2]int64{{w.After, w.Through}}, func(t domain.SalesTotal) {
-			sku, category := t.AccountID, t.Key // the first two columns
-			if t.Revenue > top[category]+1e-9 {
-				out[category], top[category] = sku, t.Revenue
-			}
-		})
+	out, err := bestSellers(ctx, s, "product_day_sums", "TRUE", nil, asOf)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: best sellers: %w", err)
 	}
@@ -307,21 +299,41 @@ func (s *Store) BestSellers(ctx context.Context, asOf time.Time) (map[string]str
 }
 
 // IndustryBestSellers returns the best-selling SKU of each category over W of asOf
-// among the accounts of the industry, by revenue (ties, within 1e-9, to the first SKU in
-// order); categories they bought none of in W are left out. It reads
-// industry_product_series.
+// among the accounts of the industry, by revenue (ties to the first SKU in order);
+// categories they bought none of in W are left out. It sums industry_product_day_sums
+// over W.
 func (s *Store) IndustryBestSellers(ctx context.Context, industry string, asOf time.Time) (map[string]string, error) {
-	w := domain.NewDayWindow(asOf)
-	out, top := map[string]string{}, map[string]float64{}
-	err := seriesTotals(ctx, s.pool, "p.sku, p.category", "industry_product_series x JOIN products p ON p.id = x.product", "x.industry = $1",
-		"p.category, p.sku", []any{industry}, [][2]int64{{w.After, w.Through}}, func(t domain.SalesTotal) {
-			sku, category := t.AccountID, t.Key // the first two columns
-			if t.Revenue > top[category]+1e-9 {
-				out[category], top[category] = sku, t.Revenue
-			}
-		})
+	out, err := bestSellers(ctx, s, "industry_product_day_sums", "industry = $3", []any{industry}, asOf)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: industry best sellers: %w", err)
+	}
+	return out, nil
+}
+
+// bestSellers returns the SKU of each category with the highest revenue over W of
+// asOf, the first in order of those with the same, in the rows of sums (a table of
+// day sums per product) that where selects ($3… are args). The sums are exact, so
+// equal revenues are equal: no tolerance is needed. A category whose best revenue is
+// not above zero is left out, as the other stores leave it.
+func bestSellers(ctx context.Context, s *Store, sums, where string, args []any, asOf time.Time) (map[string]string, error) {
+	w := domain.NewDayWindow(asOf)
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT ON (p.category) p.category, p.sku
+		FROM (SELECT product, SUM(revenue) AS revenue FROM `+sums+`
+			WHERE day > $1 AND day <= $2 AND `+where+` GROUP BY product) d
+		JOIN products p ON p.id = d.product
+		WHERE d.revenue > 0
+		ORDER BY p.category, d.revenue DESC, p.sku`, append([]any{w.After, w.Through}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	var category, sku string
+	_, err = pgx.ForEachRow(rows, []any{&category, &sku}, func() error {
+		out[category] = sku
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -1,0 +1,121 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/incumbent/incumbent/adapters/storetest"
+	"github.com/incumbent/incumbent/domain"
+)
+
+// summariesAsLines returns the rows of the summaries that differ from the same sums
+// computed from the sales lines now, both ways, as text (ten at most): none when the
+// summaries are current.
+const summariesAsLines = `SELECT d::text FROM (
+	(SELECT 'product', product::text, day, revenue, cost, lines FROM product_day_sums
+	EXCEPT SELECT 'product', product::text, day, SUM(amount::numeric), SUM(cost::numeric), COUNT(*) FROM sales GROUP BY product, day)
+	UNION ALL
+	(SELECT 'lines', product::text, day, SUM(amount::numeric), SUM(cost::numeric), COUNT(*) FROM sales GROUP BY product, day
+	EXCEPT SELECT 'lines', product::text, day, revenue, cost, lines FROM product_day_sums)
+	UNION ALL
+	(SELECT 'industry', industry || ' ' || product, day, revenue, cost, lines FROM industry_product_day_sums
+	EXCEPT SELECT 'industry', a.industry || ' ' || s.product, s.day, SUM(s.amount::numeric), SUM(s.cost::numeric), COUNT(*)
+		FROM sales s JOIN accounts a ON a.id = s.account WHERE a.industry <> '' GROUP BY a.industry, s.product, s.day)
+	UNION ALL
+	(SELECT 'industry lines', a.industry || ' ' || s.product, s.day, SUM(s.amount::numeric), SUM(s.cost::numeric), COUNT(*)
+		FROM sales s JOIN accounts a ON a.id = s.account WHERE a.industry <> '' GROUP BY a.industry, s.product, s.day
+	EXCEPT SELECT 'industry lines', industry || ' ' || product, day, revenue, cost, lines FROM industry_product_day_sums)
+	) d LIMIT 10`
+
+// cmpSorted compares slices of strings in any order.
+var cmpSorted = cmp.Options{cmpopts.SortSlices(func(a, b string) bool { return a < b }), cmpopts.EquateEmpty()}
+
+// TestReadModelDelta imports small deltas into the generated company and checks that
+// each keeps the read model current from the change alone: the summaries equal the
+// sums of the lines, and only the series of the accounts the delta reaches are
+// written again (a row's xmin is the transaction that wrote it).
+func TestReadModelDelta(t *testing.T) {
+	u := schemaURL(t)
+	s := open(t, u)
+	f := storetest.Generated(t)
+	storetest.Load(t, s, f.Write)
+	conn, err := pgx.Connect(t.Context(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(t.Context())
+	ctx := t.Context()
+	// writers returns the transaction that last wrote each account's series, by account.
+	writers := func() map[string]string {
+		t.Helper()
+		rows, err := conn.Query(ctx, `SELECT a.account_id || ' ' || x.category, x.xmin::text
+			FROM sales_series x JOIN accounts a ON a.id = x.account`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		var key, xmin string
+		if _, err := pgx.ForEachRow(rows, []any{&key, &xmin}, func() error { out[key] = xmin; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	day := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name    string
+		write   func(ctx context.Context, b domain.ImportBatch) error
+		reached []string // the series written again, "account category"
+	}{
+		{"a new day", func(ctx context.Context, b domain.ImportBatch) error {
+			if err := b.ReplaceSales(ctx, "sales-2026-11-28.csv"); err != nil {
+				return err
+			}
+			return b.AddSale(ctx, domain.Sale{Date: day, AccountID: "C001", SKU: "P-02", Quantity: 1, Amount: 12.34, Cost: 7, Source: "sales-2026-11-28.csv"})
+		}, []string{"C001 Gloves"}},
+		{"the same day again, changed", func(ctx context.Context, b domain.ImportBatch) error {
+			if err := b.ReplaceSales(ctx, "sales-2026-11-28.csv"); err != nil {
+				return err
+			}
+			return b.AddSale(ctx, domain.Sale{Date: day, AccountID: "C002", SKU: "P-03", Quantity: 1, Amount: 5, Cost: 2, Source: "sales-2026-11-28.csv"})
+		}, []string{"C001 Abrasives", "C001 Fasteners", "C001 Gloves", "C001 Welding", "C002 Welding"}},
+		{"an account to another industry", func(ctx context.Context, b domain.ImportBatch) error {
+			a := f.Accounts[5]
+			a.Industry = "Printing"
+			return b.PutAccount(ctx, a)
+		}, nil},
+	} {
+		before := writers()
+		storetest.Load(t, s, tt.write)
+		after := writers()
+		var reached []string
+		for key, xmin := range after {
+			if before[key] != xmin {
+				reached = append(reached, key)
+			}
+		}
+		for key := range before {
+			if _, ok := after[key]; !ok {
+				reached = append(reached, key+" (gone)")
+			}
+		}
+		if diff := cmp.Diff(tt.reached, reached, cmpSorted); diff != "" {
+			t.Errorf("%s: series written again (-want +got):\n%s", tt.name, diff)
+		}
+		rows, err := conn.Query(ctx, summariesAsLines)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stale, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(stale) > 0 {
+			t.Errorf("%s: summaries not the sums of the lines: %q", tt.name, stale)
+		}
+	}
+}

@@ -68,14 +68,18 @@ func (b *Batch) deleteSales(ctx context.Context, source int64) error {
 
 // change counts n more lines deleted or added by the batch, and marks the read model
 // for a full rebuild once they pass fullRebuildShare of the lines stored before the
-// batch, or when none are stored (or the summaries are empty).
+// batch, or when none are stored or the summaries are empty.
 func (b *Batch) change(ctx context.Context, n int64) error {
 	b.changed += n
 	if b.full {
 		return nil
 	}
 	if b.stored < 0 {
-		if err := b.tx.QueryRow(ctx, `SELECT COALESCE(SUM(lines), 0) FROM product_day_sums`).Scan(&b.stored); err != nil {
+		// The planner's count of the lines (ANALYZE after every full rebuild) is close
+		// enough, and costs nothing to read; it is -1 for a table never analyzed.
+		err := b.tx.QueryRow(ctx, `SELECT CASE WHEN EXISTS (SELECT 1 FROM product_day_sums)
+			THEN GREATEST(reltuples, 0)::bigint ELSE 0 END FROM pg_class WHERE oid = 'sales'::regclass`).Scan(&b.stored)
+		if err != nil {
 			return err
 		}
 	}
@@ -165,6 +169,11 @@ func (b *Batch) applyDelta(ctx context.Context) error {
 	}
 	if len(parts) == 0 {
 		parts = append(parts, `SELECT 0::bigint, 0::bigint, 0, 0::numeric, 0::numeric, 0::bigint WHERE FALSE`)
+	}
+	if b.loading { // the planner's statistics of the lines added, for the joins below
+		if _, err := b.tx.Exec(ctx, `ANALYZE sales_load`); err != nil {
+			return fmt.Errorf("sum the change: %w", err)
+		}
 	}
 	_, err := b.tx.Exec(ctx, `CREATE TEMPORARY TABLE sales_delta ON COMMIT DROP AS
 		SELECT account, product, day, SUM(revenue) AS revenue, SUM(cost) AS cost, SUM(lines) AS lines
@@ -302,31 +311,83 @@ const appendSalesSeries = `WITH added AS (
 	ON CONFLICT (account, category) DO UPDATE
 	SET days = x.days || excluded.days, revenue = x.revenue || excluded.revenue, cost = x.cost || excluded.cost`
 
-// updateCompanySeries recomputes company_series for the categories whose sums changed:
-// those of the products with lines deleted or added, and both categories of a product
-// moved to another.
+// updateCompanySeries brings company_series up to date for the categories whose sums
+// changed: those of the products with lines deleted or added, and both categories of a
+// product moved to another. A category whose changed days all come after the last day
+// of its series (a new day's file) has the new days' running totals appended; the others
+// are recomputed from product_day_sums.
 func (b *Batch) updateCompanySeries(ctx context.Context) error {
 	products := slices.Collect(maps.Keys(b.recategorised))
 	was := []string{}
 	for _, id := range products {
 		was = append(was, b.recategorised[id])
 	}
-	rows, err := b.tx.Query(ctx, `SELECT p.category FROM products p WHERE p.id IN (SELECT DISTINCT product FROM sales_delta)
-		UNION SELECT category FROM products WHERE id = ANY ($1::bigint[])
-		UNION SELECT unnest($2::text[])`, products, was)
+	rows, err := b.tx.Query(ctx, `SELECT c.category, bool_and(COALESCE(c.first > x.days[cardinality(x.days)], FALSE))
+		FROM (
+			SELECT p.category, MIN(d.day) AS first FROM sales_delta d JOIN products p ON p.id = d.product GROUP BY p.category
+			UNION ALL SELECT category, NULL FROM products WHERE id = ANY ($1::bigint[])
+			UNION ALL SELECT unnest($2::text[]), NULL
+		) c LEFT JOIN company_series x ON x.category = c.category
+		GROUP BY c.category`, products, was)
 	if err != nil {
 		return err
 	}
-	categories, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return err
-	}
-	if len(categories) == 0 {
+	var appended, recomputed []string
+	var category string
+	var after bool
+	_, err = pgx.ForEachRow(rows, []any{&category, &after}, func() error {
+		if after {
+			appended = append(appended, category)
+		} else {
+			recomputed = append(recomputed, category)
+		}
 		return nil
-	}
-	if _, err := b.tx.Exec(ctx, `DELETE FROM company_series WHERE category = ANY ($1::text[])`, categories); err != nil {
+	})
+	if err != nil {
 		return err
 	}
-	_, err = b.tx.Exec(ctx, fmt.Sprintf(rebuildCompanySeries, "p.category = ANY ($1::text[])"), categories)
-	return err
+	if len(recomputed) > 0 {
+		if _, err := b.tx.Exec(ctx, `DELETE FROM company_series WHERE category = ANY ($1::text[])`, recomputed); err != nil {
+			return err
+		}
+		if _, err := b.tx.Exec(ctx, fmt.Sprintf(rebuildCompanySeries, "p.category = ANY ($1::text[])"), recomputed); err != nil {
+			return err
+		}
+	}
+	if len(appended) > 0 {
+		if _, err := b.tx.Exec(ctx, appendCompanySeries, appended); err != nil {
+			return err
+		}
+	}
+	return nil
 }
+
+// appendCompanySeries appends to the series of the categories $1 the running totals of
+// the days of product_day_sums after each series' last day. The seed of the window's
+// sums is the series' last running total read back as numeric: a float8 holds a sum
+// of cents of up to 15 digits (below ten thousand billion) closely enough to be read
+// back exactly, so the totals appended are those a recomputation writes.
+const appendCompanySeries = `WITH last AS (
+		SELECT x.category, x.days[n] AS day, x.revenue[n]::numeric AS revenue, x.cost[n]::numeric AS cost
+		FROM company_series x CROSS JOIN LATERAL (SELECT cardinality(x.days) AS n) c
+		WHERE x.category = ANY ($1::text[])
+	), running AS (
+		SELECT category, day, seed, SUM(revenue) OVER w AS revenue, SUM(cost) OVER w AS cost
+		FROM (
+			SELECT p.category, d.day, FALSE AS seed, SUM(d.revenue) AS revenue, SUM(d.cost) AS cost
+			FROM product_day_sums d JOIN products p ON p.id = d.product JOIN last l ON l.category = p.category
+			WHERE d.day > (SELECT MIN(day) FROM last) AND d.day > l.day
+			GROUP BY p.category, d.day
+			UNION ALL
+			SELECT category, day, TRUE, revenue, cost FROM last
+		) d
+		WINDOW w AS (PARTITION BY category ORDER BY day)
+	)
+	UPDATE company_series x
+	SET days = x.days || a.days, revenue = x.revenue || a.revenue, cost = x.cost || a.cost
+	FROM (
+		SELECT category, array_agg(day ORDER BY day) AS days, array_agg(revenue::float8 ORDER BY day) AS revenue,
+			array_agg(cost::float8 ORDER BY day) AS cost
+		FROM running WHERE NOT seed GROUP BY category
+	) a
+	WHERE x.category = a.category`

@@ -2,6 +2,8 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,9 +15,9 @@ import (
 	"github.com/incumbent/incumbent/domain"
 )
 
-// summariesAsLines returns the rows of the summaries that differ from the same sums
-// computed from the sales lines now, both ways, as text (ten at most): none when the
-// summaries are current.
+// summariesAsLines returns the rows of the summaries and of company_series that differ
+// from the same sums computed from the sales lines now, both ways, as text (ten at
+// most): none when they are current.
 const summariesAsLines = `SELECT d::text FROM (
 	(SELECT 'product', product::text, day, revenue, cost, lines FROM product_day_sums
 	EXCEPT SELECT 'product', product::text, day, SUM(amount::numeric), SUM(cost::numeric), COUNT(*) FROM sales GROUP BY product, day)
@@ -30,7 +32,24 @@ const summariesAsLines = `SELECT d::text FROM (
 	(SELECT 'industry lines', a.industry || ' ' || s.product, s.day, SUM(s.amount::numeric), SUM(s.cost::numeric), COUNT(*)
 		FROM sales s JOIN accounts a ON a.id = s.account WHERE a.industry <> '' GROUP BY a.industry, s.product, s.day
 	EXCEPT SELECT 'industry lines', industry || ' ' || product, day, revenue, cost, lines FROM industry_product_day_sums)
+	UNION ALL
+	(SELECT 'company ' || category || ' ' || days::text || revenue::text || cost::text, '', 0, 0, 0, 0 FROM company_series
+	EXCEPT SELECT 'company ' || category || ' ' || days::text || revenue::text || cost::text, '', 0, 0, 0, 0 FROM companyFromLines)
+	UNION ALL
+	(SELECT 'company from lines ' || category || ' ' || days::text || revenue::text || cost::text, '', 0, 0, 0, 0 FROM companyFromLines
+	EXCEPT SELECT 'company from lines ' || category || ' ' || days::text || revenue::text || cost::text, '', 0, 0, 0, 0 FROM company_series)
 	) d LIMIT 10`
+
+// companyFromLines is company_series computed from the sales lines: running totals of
+// exact sums, the same bits whether the series were appended to or recomputed.
+const companyFromLines = `(SELECT category, array_agg(day ORDER BY day) AS days, array_agg(revenue::float8 ORDER BY day) AS revenue,
+		array_agg(cost::float8 ORDER BY day) AS cost
+	FROM (
+		SELECT p.category, s.day, SUM(SUM(s.amount::numeric)) OVER w AS revenue, SUM(SUM(s.cost::numeric)) OVER w AS cost
+		FROM sales s JOIN products p ON p.id = s.product
+		GROUP BY p.category, s.day
+		WINDOW w AS (PARTITION BY p.category ORDER BY s.day)
+	) x GROUP BY category) c`
 
 // cmpSorted compares slices of strings in any order.
 var cmpSorted = cmp.Options{cmpopts.SortSlices(func(a, b string) bool { return a < b }), cmpopts.EquateEmpty()}
@@ -88,6 +107,20 @@ func TestReadModelDelta(t *testing.T) {
 			a.Industry = "Printing"
 			return b.PutAccount(ctx, a)
 		}, nil},
+		{"two new days, for a new category too", func(ctx context.Context, b domain.ImportBatch) error {
+			p := domain.Product{SKU: "P-99", Name: "new", Category: "Tape", ListPrice: 3, UnitCost: 1}
+			if err := b.PutProduct(ctx, p); err != nil {
+				return err
+			}
+			if err := b.ReplaceSales(ctx, "sales-2026-11-30.csv"); err != nil {
+				return err
+			}
+			return errors.Join(
+				b.AddSale(ctx, domain.Sale{Date: day.AddDate(0, 0, 1), AccountID: "C003", SKU: "P-99", Quantity: 1, Amount: 2.5, Cost: 1, Source: "sales-2026-11-30.csv"}),
+				b.AddSale(ctx, domain.Sale{Date: day.AddDate(0, 0, 2), AccountID: "C003", SKU: "P-00", Quantity: 1, Amount: 7.1, Cost: 3, Source: "sales-2026-11-30.csv"}),
+				b.AddSale(ctx, domain.Sale{Date: day.AddDate(0, 0, 2), AccountID: "C003", SKU: "P-04", Quantity: 2, Amount: 8.2, Cost: 4, Source: "sales-2026-11-30.csv"}),
+				b.AddSale(ctx, domain.Sale{Date: day.AddDate(0, 0, 1), AccountID: "C004", SKU: "P-00", Quantity: 1, Amount: 1.15, Cost: 0.5, Source: "sales-2026-11-30.csv"}))
+		}, []string{"C003 Abrasives", "C003 Tape", "C004 Abrasives"}},
 	} {
 		before := writers()
 		storetest.Load(t, s, tt.write)
@@ -106,7 +139,7 @@ func TestReadModelDelta(t *testing.T) {
 		if diff := cmp.Diff(tt.reached, reached, cmpSorted); diff != "" {
 			t.Errorf("%s: series written again (-want +got):\n%s", tt.name, diff)
 		}
-		rows, err := conn.Query(ctx, summariesAsLines)
+		rows, err := conn.Query(ctx, strings.ReplaceAll(summariesAsLines, "companyFromLines", companyFromLines))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -137,10 +136,12 @@ type buffer struct {
 type Batch struct {
 	tx pgx.Tx
 
-	// Integer ids of accounts, products and sources, by key.
+	// Integer ids of accounts, products and sources, by key; cached names the tables
+	// ("account", "product") whose every id is in the map.
 	accounts map[string]int64
 	products map[string]int64
 	sources  map[string]int64
+	cached   map[string]bool
 
 	sales   []saleRow          // buffered sales lines
 	spare   []saleRow          // the buffer of the copy in progress, once it is over
@@ -187,6 +188,7 @@ func (s *Store) BeginImport(ctx context.Context) (domain.ImportBatch, error) {
 		accounts: make(map[string]int64),
 		products: make(map[string]int64),
 		sources:  make(map[string]int64),
+		cached:   make(map[string]bool),
 		pending:  make(map[*keyed]*buffer),
 		staged:   make(map[*keyed]bool),
 		pool:     s.pool,
@@ -426,11 +428,11 @@ func (b *Batch) AddSale(ctx context.Context, s domain.Sale) error {
 	if b.done {
 		return fmt.Errorf("postgres: add sale: %w", pgx.ErrTxClosed)
 	}
-	account, err := b.lookup(ctx, b.accounts, "account", `SELECT id FROM accounts WHERE account_id = $1`, s.AccountID)
+	account, err := b.lookup(ctx, b.accounts, "account", `SELECT account_id, id FROM accounts`, s.AccountID)
 	if err != nil {
 		return fmt.Errorf("postgres: add sale: %w", err)
 	}
-	product, err := b.lookup(ctx, b.products, "product", `SELECT id FROM products WHERE sku = $1`, s.SKU)
+	product, err := b.lookup(ctx, b.products, "product", `SELECT sku, id FROM products`, s.SKU)
 	if err != nil {
 		return fmt.Errorf("postgres: add sale: %w", err)
 	}
@@ -449,25 +451,33 @@ func (b *Batch) AddSale(ctx context.Context, s domain.Sale) error {
 	return nil
 }
 
-// lookup returns the integer id of the what (an account or product) key, from cache or
-// else by q.
+// lookup returns the integer id of the what (an account or product) key, from cache.
+// The first key not in the cache loads every stored key and id of the table q selects
+// them from: one query instead of one per account of the file (2,586 in a day's file
+// at N=20000).
 func (b *Batch) lookup(ctx context.Context, cache map[string]int64, what, q, key string) (int64, error) {
 	if id, ok := cache[key]; ok {
 		return id, nil
 	}
-	if err := b.settle(); err != nil {
-		return 0, err
+	if !b.cached[what] {
+		if err := b.settle(); err != nil {
+			return 0, err
+		}
+		rows, err := b.tx.Query(ctx, q)
+		if err != nil {
+			return 0, err
+		}
+		var k string
+		var id int64
+		if _, err := pgx.ForEachRow(rows, []any{&k, &id}, func() error { cache[k] = id; return nil }); err != nil {
+			return 0, err
+		}
+		b.cached[what] = true
+		if id, ok := cache[key]; ok {
+			return id, nil
+		}
 	}
-	var id int64
-	err := b.tx.QueryRow(ctx, q, key).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, domain.Errorf(domain.EINVALID, "A sales line refers to %s %q, which is not stored.", what, key)
-	}
-	if err != nil {
-		return 0, err
-	}
-	cache[key] = id
-	return id, nil
+	return 0, domain.Errorf(domain.EINVALID, "A sales line refers to %s %q, which is not stored.", what, key)
 }
 
 // sourceID returns the id of the source named name, creating it if needed.

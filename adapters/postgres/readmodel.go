@@ -36,6 +36,9 @@ func (b *Batch) deleteSales(ctx context.Context, source int64) error {
 		if err := b.tx.QueryRow(ctx, `SELECT count(*) FROM sales WHERE source = $1`, source).Scan(&n); err != nil {
 			return err
 		}
+		if n == 0 { // a new file
+			return nil
+		}
 		if err := b.change(ctx, n); err != nil {
 			return err
 		}
@@ -253,9 +256,11 @@ func (b *Batch) updateSalesSeries(ctx context.Context) error {
 		parts = append(parts, `SELECT account FROM sales_gone`)
 	}
 	if b.loading {
+		// Lines after the last day stored (meta's, until the end of applyDelta) need no
+		// look at the series: a new day's file has none of the others.
 		parts = append(parts, `SELECT l.account FROM sales_load l JOIN products p ON p.id = l.product
 			JOIN sales_series x ON x.account = l.account AND x.category = p.category
-			WHERE l.day <= x.days[cardinality(x.days)]`)
+			WHERE l.day <= (SELECT sales_last FROM meta) AND l.day <= x.days[cardinality(x.days)]`)
 	}
 	if len(b.recategorised) > 0 {
 		parts = append(parts, `SELECT account FROM sales WHERE product = ANY ($1::bigint[])`)

@@ -17,10 +17,11 @@ import (
 // added (sales_load), the accounts it moved to another industry and the products it
 // moved to another category. A large change (more lines deleted and added than a tenth
 // of those stored) or an empty read model with lines stored rebuilds it all from the
-// lines instead. Either way the read model is the same, to the cent: the summaries are
-// exact sums, and a series is the same running totals whether appended to or rebuilt.
-// Tables are emptied with DELETE, not TRUNCATE, which would block readers until the
-// import commits.
+// lines instead. Either way the read model is the same, to the cent: the summaries and
+// the company series are exact sums, the same bits whatever the order of the lines, and
+// an account's series appended to holds the running totals a rebuild computes, the same
+// additions in the same order but for the lines of one day. Tables are emptied with
+// DELETE, not TRUNCATE, which would block readers until the import commits.
 
 // fullRebuildShare is the share of the lines stored that a batch may delete and add
 // and still keep the read model current from the change; past it, the read model is

@@ -10,7 +10,8 @@
 -- deleted (the partial indexes find them). The best sellers sum them over the window at
 -- query time, company_series is recomputed from product_day_sums, and sales_first and
 -- sales_last are their first and last day: product_series and industry_product_series
--- go. Filled here from the lines already stored.
+-- go. Filled here from the lines already stored, in the order the best sellers read
+-- them (by day, within an industry).
 CREATE TABLE product_day_sums (
     product BIGINT NOT NULL,
     day     INTEGER NOT NULL,
@@ -34,13 +35,14 @@ CREATE TABLE industry_product_day_sums (
 CREATE INDEX industry_product_day_sums_empty ON industry_product_day_sums (industry) WHERE lines = 0;
 
 INSERT INTO product_day_sums (product, day, revenue, cost, lines)
-SELECT product, day, SUM(amount::numeric), SUM(cost::numeric), COUNT(*) FROM sales GROUP BY product, day;
+SELECT product, day, SUM(amount::numeric), SUM(cost::numeric), COUNT(*) FROM sales GROUP BY product, day ORDER BY day, product;
 
 INSERT INTO industry_product_day_sums (industry, product, day, revenue, cost, lines)
 SELECT a.industry, s.product, s.day, SUM(s.amount::numeric), SUM(s.cost::numeric), COUNT(*)
 FROM sales s JOIN accounts a ON a.id = s.account
 WHERE a.industry <> ''
-GROUP BY a.industry, s.product, s.day;
+GROUP BY a.industry, s.product, s.day
+ORDER BY a.industry, s.day, s.product;
 
 -- company_series is now the running totals of product_day_sums' exact sums.
 DELETE FROM company_series;

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/incumbent/incumbent/adapters/postgres"
 	"github.com/incumbent/incumbent/adapters/storetest"
 	"github.com/incumbent/incumbent/domain"
 )
@@ -150,5 +151,48 @@ func TestReadModelDelta(t *testing.T) {
 		if len(stale) > 0 {
 			t.Errorf("%s: summaries not the sums of the lines: %q", tt.name, stale)
 		}
+	}
+}
+
+// TestMigrationFillsSummaries takes a database holding the generated company back to
+// the schema before the summaries (version 8) and forward again: the migration fills
+// the summaries and the company series from the lines, as an import would.
+func TestMigrationFillsSummaries(t *testing.T) {
+	u := schemaURL(t)
+	s := open(t, u)
+	storetest.Load(t, s, storetest.Generated(t).Write)
+	ctx := t.Context()
+	asOf := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	want, err := s.IndustryBestSellers(ctx, "Food", asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []int64{8, 9} {
+		if err := postgres.MigrateTo(ctx, u, v); err != nil {
+			t.Fatalf("migrate to %d: %v", v, err)
+		}
+	}
+	conn, err := pgx.Connect(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, strings.ReplaceAll(summariesAsLines, "companyFromLines", companyFromLines))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stale) > 0 {
+		t.Errorf("after the migration, summaries not the sums of the lines: %q", stale)
+	}
+	got, err := s.IndustryBestSellers(ctx, "Food", asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) == 0 || !cmp.Equal(want, got) {
+		t.Errorf("Food's best sellers: %v before the migration, %v after", want, got)
 	}
 }

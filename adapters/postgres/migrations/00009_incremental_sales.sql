@@ -34,17 +34,23 @@ CREATE TABLE industry_product_day_sums (
 );
 CREATE INDEX industry_product_day_sums_empty ON industry_product_day_sums (industry) WHERE lines = 0;
 
-CREATE TEMPORARY TABLE sales_day_sums ON COMMIT DROP AS
-SELECT a.industry, s.product, s.day, SUM(s.amount::numeric) AS revenue, SUM(s.cost::numeric) AS cost, COUNT(*) AS lines
+INSERT INTO industry_product_day_sums (industry, product, day, revenue, cost, lines)
+SELECT a.industry, s.product, s.day, SUM(s.amount::numeric), SUM(s.cost::numeric), COUNT(*)
 FROM sales s JOIN accounts a ON a.id = s.account
-GROUP BY a.industry, s.product, s.day;
+WHERE a.industry <> ''
+GROUP BY a.industry, s.product, s.day
+ORDER BY a.industry, s.day, s.product;
 
 INSERT INTO product_day_sums (product, day, revenue, cost, lines)
-SELECT product, day, SUM(revenue), SUM(cost), SUM(lines) FROM sales_day_sums GROUP BY product, day ORDER BY day, product;
-
-INSERT INTO industry_product_day_sums (industry, product, day, revenue, cost, lines)
-SELECT industry, product, day, revenue, cost, lines FROM sales_day_sums WHERE industry <> ''
-ORDER BY industry, day, product;
+SELECT product, day, SUM(revenue), SUM(cost), SUM(lines)
+FROM (
+    SELECT product, day, revenue, cost, lines FROM industry_product_day_sums
+    UNION ALL
+    SELECT s.product, s.day, s.amount::numeric, s.cost::numeric, 1
+    FROM sales s JOIN accounts a ON a.id = s.account WHERE a.industry = ''
+) x
+GROUP BY product, day
+ORDER BY day, product;
 
 -- company_series is now the running totals of product_day_sums' exact sums.
 DELETE FROM company_series;

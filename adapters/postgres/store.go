@@ -5,8 +5,8 @@
 // It behaves as the SQLite store (adapters/sqlite) does, which the contract suite of
 // adapters/storetest checks against both. Its schema is the SQLite one, migration for
 // migration, with a smaller read model: the running totals of each account's sales per
-// category, rebuilt in SQL by the imports that change sales; the other sums are
-// computed at query time.
+// category and exact day sums per product, kept current in SQL by each import from what
+// it changed (readmodel.go); the other sums are computed at query time.
 package postgres
 
 import (

@@ -16,9 +16,9 @@ import (
 	"github.com/incumbent/incumbent/domain"
 )
 
-// The day sums (day_sums and industry_day_sums in the schema): per day, and per
-// industry and day, each product's lines, revenue and cost, money in integer
-// millionths so that sums are exact and the same in any order.
+// The day sums (day_sums and industry_day_sums in the schema): per day, each product's
+// lines, revenue and cost, and per industry and day, each product's revenue, money in
+// integer millionths so that sums are exact and the same in any order.
 
 // sumRecord is the size of one product's record in a day's sums.
 const sumRecord = 4 + 4 + 8 + 8
@@ -72,63 +72,84 @@ func eachSum(b []byte, f func(product int64, s daySum)) error {
 	return nil
 }
 
+// industryRecord is the size of one product's record in an industry's day: int32
+// product, int64 revenue (the best sellers and peer statistics read revenue only, and a
+// rebuild holds every industry's days in memory).
+const industryRecord = 4 + 8
+
 // sumsDelta is what a batch changed in the day sums (all of them, for a rebuild from
-// scratch): by industry ("" for the company's day_sums), then day, a dense slice of
-// sums indexed by the product's ordinal.
+// scratch), by day, each day a dense slice indexed by the product's ordinal: the
+// company's sums, and each industry's revenue.
 type sumsDelta struct {
 	ord      map[int64]int // product row id → ordinal
 	products []int64       // ordinal → product row id
-	days     map[string]map[int64][]daySum
+	company  map[int64][]daySum
+	industry map[string]map[int64][]int64
 }
 
 func newSumsDelta() *sumsDelta {
-	return &sumsDelta{ord: map[int64]int{}, days: map[string]map[int64][]daySum{}}
+	return &sumsDelta{ord: map[int64]int{}, company: map[int64][]daySum{}, industry: map[string]map[int64][]int64{}}
 }
 
-// sum returns the sums of product on day for industry.
-func (d *sumsDelta) sum(industry string, day, product int64) *daySum {
+// ordinal returns product's ordinal.
+func (d *sumsDelta) ordinal(product int64) int {
 	i, ok := d.ord[product]
 	if !ok {
 		i = len(d.products)
 		d.ord[product] = i
 		d.products = append(d.products, product)
 	}
-	days := d.days[industry]
-	if days == nil {
-		days = map[int64][]daySum{}
-		d.days[industry] = days
+	return i
+}
+
+// grown returns s long enough for every product seen.
+func grown[T any](s []T, n int) []T {
+	if len(s) < n {
+		s = append(s, make([]T, n-len(s))...)
 	}
-	s := days[day]
-	if len(s) <= i {
-		s = append(s, make([]daySum, len(d.products)-len(s))...)
-		days[day] = s
-	}
-	return &s[i]
+	return s
 }
 
 // add records one sales line added (sign 1) or removed (sign −1) for the company and,
 // when industry is not "", for the industry.
 func (d *sumsDelta) add(industry string, sign, day, product int64, amount, cost float64) {
-	d.sum("", day, product).add(sign, amount, cost)
-	if industry != "" {
-		d.sum(industry, day, product).add(sign, amount, cost)
+	i := d.ordinal(product)
+	s := grown(d.company[day], len(d.products))
+	s[i].add(sign, amount, cost)
+	d.company[day] = s
+	d.addRevenue(industry, day, i, sign*micro(amount))
+}
+
+// addRevenue adds revenue (millionths) to the product with ordinal i on day in
+// industry ("": none).
+func (d *sumsDelta) addRevenue(industry string, day int64, i int, revenue int64) {
+	if industry == "" {
+		return
 	}
+	days := d.industry[industry]
+	if days == nil {
+		days = map[int64][]int64{}
+		d.industry[industry] = days
+	}
+	s := grown(days[day], len(d.products))
+	s[i] += revenue
+	days[day] = s
 }
 
 // move moves one sales line from one industry's sums to another's.
-func (d *sumsDelta) move(from, to string, day, product int64, amount, cost float64) {
-	if from != "" {
-		d.sum(from, day, product).add(-1, amount, cost)
-	}
-	if to != "" {
-		d.sum(to, day, product).add(1, amount, cost)
-	}
+func (d *sumsDelta) move(from, to string, day, product int64, amount float64) {
+	i := d.ordinal(product)
+	d.addRevenue(from, day, i, -micro(amount))
+	d.addRevenue(to, day, i, micro(amount))
 }
+
+// empty reports whether the delta changes no sum.
+func (d *sumsDelta) empty() bool { return len(d.company) == 0 && len(d.industry) == 0 }
 
 // changed returns the products whose company sums the delta changes.
 func (d *sumsDelta) changed() map[int64]bool {
 	out := map[int64]bool{}
-	for _, s := range d.days[""] {
+	for _, s := range d.company {
 		for i, x := range s {
 			if x != (daySum{}) {
 				out[d.products[i]] = true
@@ -139,37 +160,34 @@ func (d *sumsDelta) changed() map[int64]bool {
 }
 
 // applySums adds the delta to the stored day sums, row by row, deleting the days left
-// with no line.
+// with nothing.
 func (b *Batch) applySums(ctx context.Context, d *sumsDelta) error {
-	for _, ind := range slices.Sorted(maps.Keys(d.days)) {
-		days := d.days[ind]
+	for _, day := range slices.Sorted(maps.Keys(d.company)) {
+		if err := b.applyDay(ctx, day, d.products, d.company[day]); err != nil {
+			return fmt.Errorf("day sums of day %d: %w", day, err)
+		}
+		delete(d.company, day) // let a rebuild's sums be collected as they are written
+	}
+	for _, ind := range slices.Sorted(maps.Keys(d.industry)) {
+		days := d.industry[ind]
 		for _, day := range slices.Sorted(maps.Keys(days)) {
-			if err := b.applyDay(ctx, ind, day, d.products, days[day]); err != nil {
+			if err := b.applyIndustryDay(ctx, ind, day, d.products, days[day]); err != nil {
 				return fmt.Errorf("day sums of %q on day %d: %w", ind, day, err)
 			}
-			delete(days, day) // let a rebuild's sums be collected as they are written
+			delete(days, day)
 		}
 	}
 	return nil
 }
 
 // applyDay adds delta (by the ordinals of products) to one stored day's sums.
-func (b *Batch) applyDay(ctx context.Context, industry string, day int64, products []int64, delta []daySum) error {
-	sel, del, put := `SELECT sums FROM day_sums WHERE day = ?`, `DELETE FROM day_sums WHERE day = ?`,
-		`INSERT OR REPLACE INTO day_sums (day, sums) VALUES (?, ?)`
-	args := []any{day}
-	if industry != "" {
-		sel, del, put = `SELECT sums FROM industry_day_sums WHERE industry = ? AND day = ?`,
-			`DELETE FROM industry_day_sums WHERE industry = ? AND day = ?`,
-			`INSERT OR REPLACE INTO industry_day_sums (industry, day, sums) VALUES (?, ?, ?)`
-		args = []any{industry, day}
-	}
-	st, err := b.stmt(ctx, sel)
+func (b *Batch) applyDay(ctx context.Context, day int64, products []int64, delta []daySum) error {
+	st, err := b.stmt(ctx, `SELECT sums FROM day_sums WHERE day = ?`)
 	if err != nil {
 		return err
 	}
 	var stored []byte
-	if err := st.QueryRowContext(ctx, args...).Scan(&stored); err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if err := st.QueryRowContext(ctx, day).Scan(&stored); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
 	sums := map[int64]daySum{}
@@ -185,9 +203,52 @@ func (b *Batch) applyDay(ctx context.Context, industry string, day int64, produc
 	}
 	enc := encodeDaySums(sums)
 	if len(enc) == 0 {
-		return b.exec(ctx, del, args...)
+		return b.exec(ctx, `DELETE FROM day_sums WHERE day = ?`, day)
 	}
-	return b.exec(ctx, put, append(args, enc)...)
+	return b.exec(ctx, `INSERT OR REPLACE INTO day_sums (day, sums) VALUES (?, ?)`, day, enc)
+}
+
+// applyIndustryDay adds delta (revenue by the ordinals of products) to one stored day
+// of an industry.
+func (b *Batch) applyIndustryDay(ctx context.Context, industry string, day int64, products []int64, delta []int64) error {
+	st, err := b.stmt(ctx, `SELECT sums FROM industry_day_sums WHERE industry = ? AND day = ?`)
+	if err != nil {
+		return err
+	}
+	var stored []byte
+	if err := st.QueryRowContext(ctx, industry, day).Scan(&stored); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	revenue := map[int64]int64{}
+	if err := eachRevenue(stored, func(p, rev int64) { revenue[p] = rev }); err != nil {
+		return err
+	}
+	for i, rev := range delta {
+		revenue[products[i]] += rev
+	}
+	enc := make([]byte, 0, len(revenue)*industryRecord)
+	for _, p := range slices.Sorted(maps.Keys(revenue)) {
+		if revenue[p] == 0 {
+			continue
+		}
+		enc = binary.LittleEndian.AppendUint32(enc, uint32(int32(p)))
+		enc = binary.LittleEndian.AppendUint64(enc, uint64(revenue[p]))
+	}
+	if len(enc) == 0 {
+		return b.exec(ctx, `DELETE FROM industry_day_sums WHERE industry = ? AND day = ?`, industry, day)
+	}
+	return b.exec(ctx, `INSERT OR REPLACE INTO industry_day_sums (industry, day, sums) VALUES (?, ?, ?)`, industry, day, enc)
+}
+
+// eachRevenue calls f for each product record of an encoded industry day.
+func eachRevenue(b []byte, f func(product, revenue int64)) error {
+	if len(b)%industryRecord != 0 {
+		return fmt.Errorf("industry day sums of %d bytes, not whole records", len(b))
+	}
+	for ; len(b) > 0; b = b[industryRecord:] {
+		f(int64(int32(binary.LittleEndian.Uint32(b))), int64(binary.LittleEndian.Uint64(b[4:])))
+	}
+	return nil
 }
 
 // writeSums replaces every stored day sum with all (a rebuild from scratch).
@@ -279,7 +340,10 @@ func jsonList(ss []string) string {
 // BestSellers returns the company's best-selling SKU of each category over W of asOf
 // (by revenue; ties to the first SKU in order), summed from day_sums.
 func (s *Store) BestSellers(ctx context.Context, asOf time.Time) (map[string]string, error) {
-	out, err := s.bestSellers(ctx, `SELECT sums FROM day_sums WHERE day > ? AND day <= ?`, nil, asOf)
+	out, err := s.bestSellers(ctx, `SELECT sums FROM day_sums WHERE day > ? AND day <= ?`, nil, asOf,
+		func(b []byte, f func(product, revenue int64)) error {
+			return eachSum(b, func(p int64, s daySum) { f(p, s.revenue) })
+		})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: best sellers: %w", err)
 	}
@@ -290,7 +354,7 @@ func (s *Store) BestSellers(ctx context.Context, asOf time.Time) (map[string]str
 // among the accounts of the industry, summed from industry_day_sums.
 func (s *Store) IndustryBestSellers(ctx context.Context, industry string, asOf time.Time) (map[string]string, error) {
 	out, err := s.bestSellers(ctx, `SELECT sums FROM industry_day_sums WHERE industry = ? AND day > ? AND day <= ?`,
-		[]any{industry}, asOf)
+		[]any{industry}, asOf, eachRevenue)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: industry best sellers: %w", err)
 	}
@@ -299,7 +363,7 @@ func (s *Store) IndustryBestSellers(ctx context.Context, industry string, asOf t
 
 // bestSellers sums each product's revenue over the days q returns (args, then the
 // window's bounds) and picks each category's best.
-func (s *Store) bestSellers(ctx context.Context, q string, args []any, asOf time.Time) (map[string]string, error) {
+func (s *Store) bestSellers(ctx context.Context, q string, args []any, asOf time.Time, each func([]byte, func(product, revenue int64)) error) (map[string]string, error) {
 	w := domain.NewDayWindow(asOf)
 	rows, err := s.db.QueryContext(ctx, q, append(args, w.After, w.Through)...)
 	if err != nil {
@@ -312,7 +376,7 @@ func (s *Store) bestSellers(ctx context.Context, q string, args []any, asOf time
 		if err := rows.Scan(&sums); err != nil {
 			return nil, err
 		}
-		if err := eachSum(sums, func(p int64, s daySum) { revenue[p] += s.revenue }); err != nil {
+		if err := each(sums, func(p, rev int64) { revenue[p] += rev }); err != nil {
 			return nil, err
 		}
 	}

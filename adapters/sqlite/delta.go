@@ -35,7 +35,7 @@ func newReadDelta() *readDelta {
 
 // empty reports whether the batch changed nothing the read model depends on.
 func (d *readDelta) empty() bool {
-	return len(d.rebuild) == 0 && len(d.added) == 0 && len(d.accountIDs) == 0 && len(d.categories) == 0 && len(d.sums.days) == 0
+	return len(d.rebuild) == 0 && len(d.added) == 0 && len(d.accountIDs) == 0 && len(d.categories) == 0 && d.sums.empty()
 }
 
 // rebuildAll drops the delta: Commit rebuilds the whole read model.
@@ -129,7 +129,7 @@ func (b *Batch) accountMoved(ctx context.Context, account int64, fromIndustry, t
 	}
 	return b.eachLine(ctx, `SELECT day, account, product, amount, cost FROM sales WHERE account = ?`, account,
 		func(day, _, product int64, amount, cost float64) error {
-			b.delta.sums.move(fromIndustry, toIndustry, day, product, amount, cost)
+			b.delta.sums.move(fromIndustry, toIndustry, day, product, amount)
 			return nil
 		})
 }

@@ -68,7 +68,7 @@ func (b *Batch) updateReadModel(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if len(d.sums.days) > 0 || len(d.categories) > 0 {
+	if !d.sums.empty() || len(d.categories) > 0 {
 		cats := maps.Clone(d.categories)
 		for p := range d.sums.changed() {
 			cats[categories[p]] = true

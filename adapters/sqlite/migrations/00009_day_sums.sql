@@ -15,10 +15,11 @@ CREATE TABLE day_sums (
     sums BLOB NOT NULL
 );
 
--- industry_day_sums is day_sums among the accounts of one industry (as stored; accounts
--- with no industry are left out): per product, int32 product, int32 lines, int64
--- revenue, int64 cost. An industry's best sellers over a window read a year of its
--- rows; the wallet's peer statistics will read them too.
+-- industry_day_sums is the revenue of day_sums among the accounts of one industry (as
+-- stored; accounts with no industry are left out): per product with revenue that day,
+-- int32 product, int64 revenue (12 bytes a product, by product). An industry's best
+-- sellers over a window read a year of its rows; the wallet's peer statistics will read
+-- them too.
 CREATE TABLE industry_day_sums (
     industry TEXT NOT NULL,
     day      INTEGER NOT NULL,

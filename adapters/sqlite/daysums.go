@@ -162,6 +162,22 @@ func (d *sumsDelta) changed() map[int64]bool {
 // applySums adds the delta to the stored day sums, row by row, deleting the days left
 // with nothing.
 func (b *Batch) applySums(ctx context.Context, d *sumsDelta) error {
+	// The running revenue is rewritten from the first day each changed.
+	from := map[string]int64{}
+	first := func(ind string, day int64) {
+		if f, ok := from[ind]; !ok || day < f {
+			from[ind] = day
+		}
+	}
+	for day := range d.company {
+		first("", day)
+	}
+	for ind, days := range d.industry {
+		for day := range days {
+			first(ind, day)
+		}
+	}
+	defer clear(from)
 	for _, day := range slices.Sorted(maps.Keys(d.company)) {
 		if err := b.applyDay(ctx, day, d.products, d.company[day]); err != nil {
 			return fmt.Errorf("day sums of day %d: %w", day, err)
@@ -177,7 +193,89 @@ func (b *Batch) applySums(ctx context.Context, d *sumsDelta) error {
 			delete(days, day)
 		}
 	}
+	for _, ind := range slices.Sorted(maps.Keys(from)) {
+		if err := b.writeRunning(ctx, ind, from[ind]); err != nil {
+			return fmt.Errorf("running revenue of %q: %w", ind, err)
+		}
+	}
 	return nil
+}
+
+// writeRunning rewrites the running revenue of the company (industry "") or of an
+// industry from day from on, from its day sums.
+func (b *Batch) writeRunning(ctx context.Context, industry string, from int64) error {
+	daily, running, where, each := `day_sums`, `running_revenue`, ``, func(b []byte, f func(product, revenue int64)) error {
+		return eachSum(b, func(p int64, s daySum) { f(p, s.revenue) })
+	}
+	args := []any{from}
+	if industry != "" {
+		daily, running, where, each = `industry_day_sums`, `industry_running_revenue`, `industry = ? AND `, eachRevenue
+		args = []any{industry, from}
+	}
+	cum := map[int64]int64{}
+	var base []byte
+	err := b.tx.QueryRowContext(ctx, `SELECT sums FROM `+running+` WHERE `+where+`day < ? ORDER BY day DESC LIMIT 1`, args...).Scan(&base)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if err := eachRevenue(base, func(p, rev int64) { cum[p] = rev }); err != nil {
+		return err
+	}
+	type day struct {
+		day  int64
+		sums []byte
+	}
+	var days []day
+	rows, err := b.tx.QueryContext(ctx, `SELECT day, sums FROM `+daily+` WHERE `+where+`day >= ? ORDER BY day`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d day
+		if err := rows.Scan(&d.day, &d.sums); err != nil {
+			return err
+		}
+		days = append(days, d)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	if _, err := b.tx.ExecContext(ctx, `DELETE FROM `+running+` WHERE `+where+`day >= ?`, args...); err != nil {
+		return err
+	}
+	put := `INSERT INTO running_revenue (day, sums) VALUES (?, ?)`
+	if industry != "" {
+		put = `INSERT INTO industry_running_revenue (industry, day, sums) VALUES (?, ?, ?)`
+	}
+	for _, d := range days {
+		if err := each(d.sums, func(p, rev int64) { cum[p] += rev }); err != nil {
+			return err
+		}
+		args := []any{d.day, encodeRevenue(cum)}
+		if industry != "" {
+			args = append([]any{industry}, args...)
+		}
+		if err := b.exec(ctx, put, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// encodeRevenue encodes revenue by product (int32 product, int64 revenue), leaving out
+// products with none.
+func encodeRevenue(revenue map[int64]int64) []byte {
+	out := make([]byte, 0, len(revenue)*industryRecord)
+	for _, p := range slices.Sorted(maps.Keys(revenue)) {
+		if revenue[p] == 0 {
+			continue
+		}
+		out = binary.LittleEndian.AppendUint32(out, uint32(int32(p)))
+		out = binary.LittleEndian.AppendUint64(out, uint64(revenue[p]))
+	}
+	return out
 }
 
 // applyDay adds delta (by the ordinals of products) to one stored day's sums.
@@ -226,14 +324,7 @@ func (b *Batch) applyIndustryDay(ctx context.Context, industry string, day int64
 	for i, rev := range delta {
 		revenue[products[i]] += rev
 	}
-	enc := make([]byte, 0, len(revenue)*industryRecord)
-	for _, p := range slices.Sorted(maps.Keys(revenue)) {
-		if revenue[p] == 0 {
-			continue
-		}
-		enc = binary.LittleEndian.AppendUint32(enc, uint32(int32(p)))
-		enc = binary.LittleEndian.AppendUint64(enc, uint64(revenue[p]))
-	}
+	enc := encodeRevenue(revenue)
 	if len(enc) == 0 {
 		return b.exec(ctx, `DELETE FROM industry_day_sums WHERE industry = ? AND day = ?`, industry, day)
 	}
@@ -253,7 +344,8 @@ func eachRevenue(b []byte, f func(product, revenue int64)) error {
 
 // writeSums replaces every stored day sum with all (a rebuild from scratch).
 func (b *Batch) writeSums(ctx context.Context, all *sumsDelta) error {
-	for _, q := range []string{`DELETE FROM day_sums`, `DELETE FROM industry_day_sums`} {
+	for _, q := range []string{`DELETE FROM day_sums`, `DELETE FROM industry_day_sums`,
+		`DELETE FROM running_revenue`, `DELETE FROM industry_running_revenue`} {
 		if _, err := b.tx.ExecContext(ctx, q); err != nil {
 			return err
 		}
@@ -338,12 +430,9 @@ func jsonList(ss []string) string {
 }
 
 // BestSellers returns the company's best-selling SKU of each category over W of asOf
-// (by revenue; ties to the first SKU in order), summed from day_sums.
+// (by revenue; ties to the first SKU in order), from two rows of running_revenue.
 func (s *Store) BestSellers(ctx context.Context, asOf time.Time) (map[string]string, error) {
-	out, err := s.bestSellers(ctx, `SELECT sums FROM day_sums WHERE day > ? AND day <= ?`, nil, asOf,
-		func(b []byte, f func(product, revenue int64)) error {
-			return eachSum(b, func(p int64, s daySum) { f(p, s.revenue) })
-		})
+	out, err := s.bestSellers(ctx, `SELECT sums FROM running_revenue WHERE day <= ? ORDER BY day DESC LIMIT 1`, nil, asOf)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: best sellers: %w", err)
 	}
@@ -351,39 +440,35 @@ func (s *Store) BestSellers(ctx context.Context, asOf time.Time) (map[string]str
 }
 
 // IndustryBestSellers returns the best-selling SKU of each category over W of asOf
-// among the accounts of the industry, summed from industry_day_sums.
+// among the accounts of the industry, from two rows of industry_running_revenue.
 func (s *Store) IndustryBestSellers(ctx context.Context, industry string, asOf time.Time) (map[string]string, error) {
-	out, err := s.bestSellers(ctx, `SELECT sums FROM industry_day_sums WHERE industry = ? AND day > ? AND day <= ?`,
-		[]any{industry}, asOf, eachRevenue)
+	out, err := s.bestSellers(ctx, `SELECT sums FROM industry_running_revenue
+		WHERE industry = ? AND day <= ? ORDER BY day DESC LIMIT 1`, []any{industry}, asOf)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: industry best sellers: %w", err)
 	}
 	return out, nil
 }
 
-// bestSellers sums each product's revenue over the days q returns (args, then the
-// window's bounds) and picks each category's best.
-func (s *Store) bestSellers(ctx context.Context, q string, args []any, asOf time.Time, each func([]byte, func(product, revenue int64)) error) (map[string]string, error) {
+// bestSellers takes each product's revenue over W of asOf as the difference of the
+// running revenue q returns (args, then a day) at the window's end and at its start,
+// and picks each category's best.
+func (s *Store) bestSellers(ctx context.Context, q string, args []any, asOf time.Time) (map[string]string, error) {
 	w := domain.NewDayWindow(asOf)
-	rows, err := s.db.QueryContext(ctx, q, append(args, w.After, w.Through)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	revenue := map[int64]int64{}
-	for rows.Next() {
-		var sums sql.RawBytes
-		if err := rows.Scan(&sums); err != nil {
+	for _, at := range []struct {
+		day  int64
+		sign int64
+	}{{w.Through, 1}, {w.After, -1}} {
+		var sums []byte
+		err := s.db.QueryRowContext(ctx, q, append(slices.Clip(args), at.day)...).Scan(&sums)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return nil, err
 		}
-		if err := each(sums, func(p, rev int64) { revenue[p] += rev }); err != nil {
+		if err := eachRevenue(sums, func(p, rev int64) { revenue[p] += at.sign * rev }); err != nil {
 			return nil, err
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	type best struct {
 		sku string
 		rev int64

@@ -20,7 +20,10 @@ type readDelta struct {
 	// added are the lines added to each account; the facts of an account with no
 	// other change are brought up to date from them alone when they all fall after
 	// its last sales day (see appendLines).
-	added      map[int64][]addedLine
+	added map[int64][]addedLine
+	// removed are the stored lines the batch deleted, per account: an account whose
+	// removed and added lines are the same (a file imported again) is left as it is.
+	removed    map[int64][]addedLine
 	categories map[string]bool // categories whose company series is rewritten
 	sums       *sumsDelta      // the sales lines added and removed
 	// industries is every account's industry by row id, loaded when first needed and
@@ -29,13 +32,13 @@ type readDelta struct {
 }
 
 func newReadDelta() *readDelta {
-	return &readDelta{rebuild: map[int64]bool{}, accountIDs: map[string]bool{}, added: map[int64][]addedLine{},
+	return &readDelta{rebuild: map[int64]bool{}, accountIDs: map[string]bool{}, added: map[int64][]addedLine{}, removed: map[int64][]addedLine{},
 		categories: map[string]bool{}, sums: newSumsDelta()}
 }
 
 // empty reports whether the batch changed nothing the read model depends on.
 func (d *readDelta) empty() bool {
-	return len(d.rebuild) == 0 && len(d.added) == 0 && len(d.accountIDs) == 0 && len(d.categories) == 0 && d.sums.empty()
+	return len(d.rebuild) == 0 && len(d.added) == 0 && len(d.removed) == 0 && len(d.accountIDs) == 0 && len(d.categories) == 0 && d.sums.empty()
 }
 
 // rebuildAll drops the delta: Commit rebuilds the whole read model.
@@ -80,16 +83,44 @@ func (b *Batch) lineAdded(ctx context.Context, account int64, l addedLine) error
 // linesRemoved records the lines of the source with row id source, about to be
 // deleted.
 func (b *Batch) linesRemoved(ctx context.Context, source int64) error {
-	return b.eachLine(ctx, `SELECT day, account, product, amount, cost FROM sales WHERE source = ?`, source,
-		func(day, account, product int64, amount, cost float64) error {
-			ind, err := b.industryOf(ctx, account)
-			if err != nil {
-				return err
+	rows, err := b.tx.QueryContext(ctx, `SELECT day, account, product, amount, cost, quantity FROM sales WHERE source = ?`, source)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var account int64
+		var l addedLine
+		if err := rows.Scan(&l.day, &account, &l.product, &l.amount, &l.cost, &l.quantity); err != nil {
+			return err
+		}
+		ind, err := b.industryOf(ctx, account)
+		if err != nil {
+			return err
+		}
+		b.delta.removed[account] = append(b.delta.removed[account], l)
+		b.delta.sums.add(ind, -1, l.day, l.product, l.amount, l.cost)
+	}
+	return rows.Err()
+}
+
+// settleRemoved decides, for each account that lost lines, whether it gained the same
+// ones back (the same file imported again: its facts stay as they are) or is to be
+// rebuilt.
+func (d *readDelta) settleRemoved() {
+	for account, removed := range d.removed {
+		added := d.added[account]
+		if len(added) == len(removed) {
+			slices.SortFunc(added, compareLines)
+			slices.SortFunc(removed, compareLines)
+			if slices.Equal(added, removed) {
+				delete(d.added, account)
+				continue
 			}
-			b.delta.rebuild[account] = true
-			b.delta.sums.add(ind, -1, day, product, amount, cost)
-			return nil
-		})
+		}
+		d.rebuild[account] = true
+	}
+	clear(d.removed)
 }
 
 // eachLine calls f with each sales line q (day, account, product, amount, cost)

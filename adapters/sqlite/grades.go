@@ -15,7 +15,7 @@ import (
 
 // readModelLayout is the layout of the read model this build writes (meta.read_model).
 // A store whose read model was built with another layout is rebuilt when opened.
-const readModelLayout = 5
+const readModelLayout = 6
 
 // Sizes of the grade_facts records (see the schema).
 const (

@@ -42,6 +42,7 @@ func (b *Batch) rebuildReadModel(ctx context.Context) error {
 // touches more than half the accounts (of minRebuildAccounts or more), it rebuilds the
 // whole read model instead, which then costs about the same.
 func (b *Batch) updateReadModel(ctx context.Context) error {
+	b.delta.settleRemoved()
 	ids, err := b.touchedAccounts(ctx)
 	if err != nil {
 		return err

@@ -15,7 +15,7 @@ import (
 // deltas of the kinds a nightly load brings, and checks after each that the SQLite read
 // model is byte for byte the one a store importing the same final files at once builds:
 // the facts of every account (touched or not), the grade facts, the company's category
-// series, the day sums and the first and last sales days.
+// series, the day sums and their running revenue, and the first and last sales days.
 func TestDeltaImportEqualsRebuild(t *testing.T) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
@@ -132,6 +132,10 @@ func compareReadModels(t *testing.T, got, want string) {
 		{"day sums", `SELECT day FROM day_sums x FULL JOIN want.day_sums y USING (day) WHERE x.sums IS NOT y.sums`},
 		{"industry day sums", `SELECT industry || ' ' || day FROM industry_day_sums x
 			FULL JOIN want.industry_day_sums y USING (industry, day) WHERE x.sums IS NOT y.sums`},
+		{"running revenue", `SELECT day FROM running_revenue x FULL JOIN want.running_revenue y USING (day)
+			WHERE x.sums IS NOT y.sums`},
+		{"industry running revenue", `SELECT industry || ' ' || day FROM industry_running_revenue x
+			FULL JOIN want.industry_running_revenue y USING (industry, day) WHERE x.sums IS NOT y.sums`},
 		{"sales dates", `SELECT 'meta' FROM meta x, want.meta y
 			WHERE x.sales_first IS NOT y.sales_first OR x.sales_last IS NOT y.sales_last`},
 	} {

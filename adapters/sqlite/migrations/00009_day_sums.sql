@@ -27,7 +27,7 @@ CREATE TABLE industry_day_sums (
     PRIMARY KEY (industry, day)
 );
 
--- The best sellers are now summed from these at read time (cached with the data
+-- The best sellers are now computed from these at read time (cached with the data
 -- version), so an import no longer writes a row per day and category.
 DROP TABLE best_sellers;
 DROP TABLE industry_best_sellers;

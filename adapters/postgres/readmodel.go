@@ -235,6 +235,7 @@ func (b *Batch) applyDelta(ctx context.Context) error {
 		return fmt.Errorf("industry sums: %w", err)
 	}
 	for _, q := range []string{
+		`ANALYZE running_from, industry_running_from`, // else a JIT-compiled merge join of every day sum
 		`DELETE FROM product_day_sums WHERE lines = 0`,
 		`DELETE FROM industry_product_day_sums WHERE lines = 0`,
 		`DELETE FROM product_running_revenue r USING running_from c WHERE r.product = c.product AND r.day >= c.first`,
@@ -273,11 +274,13 @@ const addDaySums = `WITH written AS (
 // rewriteRunning writes the running revenue of the products of running_from from their
 // first day there on (their rows from it deleted): the running total before it (0 when
 // none) plus the day sums through each day, the same exact sums a rebuild makes. A new
-// day's file appends one row per product sold that day.
+// day's file appends one row per product sold that day. The day sums are probed per
+// product (OFFSET 0 keeps the subquery from being joined by a scan of them all).
 const rewriteRunning = `INSERT INTO product_running_revenue (product, day, revenue)
-	SELECT d.product, d.day, COALESCE(s.revenue, 0) + SUM(d.revenue) OVER (PARTITION BY d.product ORDER BY d.day)
+	SELECT c.product, d.day, COALESCE(s.revenue, 0) + SUM(d.revenue) OVER (PARTITION BY c.product ORDER BY d.day)
 	FROM running_from c
-	JOIN product_day_sums d ON d.product = c.product AND d.day >= c.first
+	CROSS JOIN LATERAL (SELECT d.day, d.revenue FROM product_day_sums d
+		WHERE d.product = c.product AND d.day >= c.first OFFSET 0) d
 	LEFT JOIN LATERAL (SELECT r.revenue FROM product_running_revenue r
 		WHERE r.product = c.product AND r.day < c.first ORDER BY r.day DESC LIMIT 1) s ON TRUE`
 

@@ -235,14 +235,22 @@ func (b *Batch) applyDelta(ctx context.Context) error {
 		return fmt.Errorf("industry sums: %w", err)
 	}
 	for _, q := range []string{
-		`ANALYZE running_from, industry_running_from`, // else a JIT-compiled merge join of every day sum
 		`DELETE FROM product_day_sums WHERE lines = 0`,
 		`DELETE FROM industry_product_day_sums WHERE lines = 0`,
-		`DELETE FROM product_running_revenue r USING running_from c WHERE r.product = c.product AND r.day >= c.first`,
+		// The planner cannot tell how many days follow a product's first changed one,
+		// guesses hundreds, and compiles the rewrite (JIT, 20–250 ms) for a few rows.
+		`ANALYZE running_from, industry_running_from`,
+		`SET LOCAL jit = off`,
+		// A product whose first day changed follows the last day stored before the
+		// batch (meta's, until the end of applyDelta) has no running revenue to delete.
+		`DELETE FROM product_running_revenue r USING running_from c
+			WHERE r.product = c.product AND r.day >= c.first AND c.first <= (SELECT sales_last FROM meta)`,
 		rewriteRunning,
 		`DELETE FROM industry_product_running_revenue r USING industry_running_from c
-			WHERE r.industry = c.industry AND r.product = c.product AND r.day >= c.first`,
+			WHERE r.industry = c.industry AND r.product = c.product AND r.day >= c.first
+			AND c.first <= (SELECT sales_last FROM meta)`,
 		rewriteIndustryRunning,
+		`SET LOCAL jit TO DEFAULT`,
 	} {
 		if _, err := b.tx.Exec(ctx, q); err != nil {
 			return fmt.Errorf("summaries: %w", err)

@@ -108,7 +108,9 @@ func (b *Batch) updateReadModel(ctx context.Context) error {
 // rebuildReadModel rebuilds the read model from every sales line. The product sums are
 // summed from the industry sums and the lines of the accounts of no industry: a second
 // pass over every line, or a temporary table of the sums for both, cost 15 s more at
-// N=20000. The running revenue is summed from the day sums.
+// N=20000. The industry sums are keyed and written by day within an industry: a new
+// day's rows then lie together (a day's file upserted them in 70 ms at N=20000, and in
+// 590 keyed by product). The running revenue is summed from the day sums.
 func (b *Batch) rebuildReadModel(ctx context.Context) error {
 	for _, q := range []string{
 		`DELETE FROM industry_product_day_sums`,
@@ -141,7 +143,7 @@ const rebuildIndustryDaySums = `INSERT INTO industry_product_day_sums (industry,
 	FROM sales s JOIN accounts a ON a.id = s.account
 	WHERE a.industry <> ''
 	GROUP BY a.industry, s.product, s.day
-	ORDER BY a.industry, s.product, s.day`
+	ORDER BY a.industry, s.day, s.product`
 
 // rebuildDaySums fills product_day_sums from industry_product_day_sums and the lines of
 // the accounts of no industry (none, often: then the lines are not read).
@@ -292,12 +294,16 @@ const rewriteRunning = `INSERT INTO product_running_revenue (product, day, reven
 	LEFT JOIN LATERAL (SELECT r.revenue FROM product_running_revenue r
 		WHERE r.product = c.product AND r.day < c.first ORDER BY r.day DESC LIMIT 1) s ON TRUE`
 
-// rewriteIndustryRunning is rewriteRunning for industry_running_from.
+// rewriteIndustryRunning is rewriteRunning for industry_running_from. The industry's
+// day sums, keyed by day (a new day's rows are written together), are read once per
+// industry from its first changed day, not once per product.
 const rewriteIndustryRunning = `INSERT INTO industry_product_running_revenue (industry, product, day, revenue)
 	SELECT d.industry, d.product, d.day,
 		COALESCE(s.revenue, 0) + SUM(d.revenue) OVER (PARTITION BY d.industry, d.product ORDER BY d.day)
-	FROM industry_running_from c
-	JOIN industry_product_day_sums d ON d.industry = c.industry AND d.product = c.product AND d.day >= c.first
+	FROM (SELECT industry, MIN(first) AS first FROM industry_running_from GROUP BY industry) i
+	CROSS JOIN LATERAL (SELECT d.industry, d.product, d.day, d.revenue FROM industry_product_day_sums d
+		WHERE d.industry = i.industry AND d.day >= i.first OFFSET 0) d
+	JOIN industry_running_from c ON c.industry = d.industry AND c.product = d.product AND d.day >= c.first
 	LEFT JOIN LATERAL (SELECT r.revenue FROM industry_product_running_revenue r
 		WHERE r.industry = c.industry AND r.product = c.product AND r.day < c.first ORDER BY r.day DESC LIMIT 1) s ON TRUE`
 
@@ -323,7 +329,7 @@ const addIndustryDaySums = `WITH moved AS (SELECT * FROM unnest($1::bigint[], $2
 	) x(industry, product, day, revenue, cost, lines)
 	WHERE industry <> ''
 	GROUP BY industry, product, day
-	ON CONFLICT (industry, product, day) DO UPDATE
+	ON CONFLICT (industry, day, product) DO UPDATE
 	SET revenue = t.revenue + excluded.revenue, cost = t.cost + excluded.cost, lines = t.lines + excluded.lines
 	RETURNING industry, product, day)
 	INSERT INTO industry_running_from SELECT industry, product, MIN(day) FROM written GROUP BY industry, product`

@@ -32,7 +32,7 @@ CREATE TABLE industry_product_day_sums (
     revenue  NUMERIC NOT NULL,
     cost     NUMERIC NOT NULL,
     lines    BIGINT NOT NULL,
-    PRIMARY KEY (industry, product, day)
+    PRIMARY KEY (industry, day, product)
 );
 CREATE INDEX industry_product_day_sums_empty ON industry_product_day_sums (industry) WHERE lines = 0;
 
@@ -41,7 +41,7 @@ SELECT a.industry, s.product, s.day, SUM(s.amount::numeric), SUM(s.cost::numeric
 FROM sales s JOIN accounts a ON a.id = s.account
 WHERE a.industry <> ''
 GROUP BY a.industry, s.product, s.day
-ORDER BY a.industry, s.product, s.day;
+ORDER BY a.industry, s.day, s.product;
 
 INSERT INTO product_day_sums (product, day, revenue, cost, lines)
 SELECT product, day, SUM(revenue), SUM(cost), SUM(lines)

@@ -694,7 +694,8 @@ func (b *Batch) Commit(ctx context.Context) (version int64, err error) {
 // leaves the statistics to autovacuum and the import committed.
 func (b *Batch) analyze(ctx context.Context) {
 	if b.full { // a delta changes too little for the statistics to matter
-		for _, t := range []string{"sales", "sales_series", "company_series", "product_day_sums", "industry_product_day_sums"} {
+		for _, t := range []string{"sales", "sales_series", "company_series", "product_day_sums", "industry_product_day_sums",
+			"product_running_revenue", "industry_product_running_revenue"} {
 			b.written[t] = true
 		}
 	}

@@ -15,8 +15,8 @@ import (
 // GradeFacts) read the running totals of sales_series and company_series, two binary
 // searches per period done by the database (seriesTotals), as the SQLite store reads
 // its account_facts: a market's gap
-// reads one row per account and category instead of every line. BestSellers sums the
-// day sums of product_day_sums over the window. SalesBySKU aggregates the lines at query time, all periods in
+// reads one row per account and category instead of every line. BestSellers reads two
+// running totals of product_running_revenue per product. SalesBySKU aggregates the lines at query time, all periods in
 // one pass with FILTER clauses; the potentials, the pipeline and the rest of the grade
 // facts are summed at query time too (invoices and RFQs in SQL, per account).
 
@@ -289,9 +289,9 @@ func gapFacts(ctx context.Context, tx pgx.Tx, sc domain.Scope, periods []domain.
 
 // BestSellers returns the company's best-selling SKU of each category over W of asOf,
 // by revenue (ties to the first SKU in order); categories without sales in W are left
-// out. It sums product_day_sums over W.
+// out. It reads product_running_revenue.
 func (s *Store) BestSellers(ctx context.Context, asOf time.Time) (map[string]string, error) {
-	out, err := bestSellers(ctx, s, "product_day_sums", "TRUE", nil, asOf)
+	out, err := bestSellers(ctx, s, "product_running_revenue", "TRUE", nil, asOf)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: best sellers: %w", err)
 	}
@@ -300,10 +300,10 @@ func (s *Store) BestSellers(ctx context.Context, asOf time.Time) (map[string]str
 
 // IndustryBestSellers returns the best-selling SKU of each category over W of asOf
 // among the accounts of the industry, by revenue (ties to the first SKU in order);
-// categories they bought none of in W are left out. It sums industry_product_day_sums
-// over W.
+// categories they bought none of in W are left out. It reads
+// industry_product_running_revenue.
 func (s *Store) IndustryBestSellers(ctx context.Context, industry string, asOf time.Time) (map[string]string, error) {
-	out, err := bestSellers(ctx, s, "industry_product_day_sums", "industry = $3", []any{industry}, asOf)
+	out, err := bestSellers(ctx, s, "industry_product_running_revenue", "r.industry = $3", []any{industry}, asOf)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: industry best sellers: %w", err)
 	}
@@ -311,16 +311,26 @@ func (s *Store) IndustryBestSellers(ctx context.Context, industry string, asOf t
 }
 
 // bestSellers returns the SKU of each category with the highest revenue over W of
-// asOf, the first in order of those with the same, in the rows of sums (a table of
-// day sums per product) that where selects ($3… are args). The sums are exact, so
-// equal revenues are equal: no tolerance is needed. A category whose best revenue is
-// not above zero is left out, as the other stores leave it.
-func bestSellers(ctx context.Context, s *Store, sums, where string, args []any, asOf time.Time) (map[string]string, error) {
+// asOf, the first in order of those with the same, in the running revenue of running
+// (a table of running totals per product and day, r) whose rows where selects ($3… are
+// args). A product's revenue over W is its last running total on or before W's end
+// less its last on or before W's start: two probes of the (…, product, day) index per
+// product. The sums are exact, so equal revenues are equal: no tolerance is needed. A
+// category whose best revenue is not above zero is left out, as the other stores leave
+// it.
+func bestSellers(ctx context.Context, s *Store, running, where string, args []any, asOf time.Time) (map[string]string, error) {
 	w := domain.NewDayWindow(asOf)
+	// Joined, not a scalar subquery: that is evaluated once for the filter and again
+	// for the sort. An industry takes 8–10 ms at N=20000.
+	last := func(day string) string {
+		return `(SELECT r.revenue FROM ` + running + ` r WHERE ` + where + ` AND r.product = p.id AND r.day <= ` + day +
+			` ORDER BY r.day DESC LIMIT 1)`
+	}
 	rows, err := s.pool.Query(ctx, `SELECT DISTINCT ON (p.category) p.category, p.sku
-		FROM (SELECT product, SUM(revenue) AS revenue FROM `+sums+`
-			WHERE day > $1 AND day <= $2 AND `+where+` GROUP BY product) d
-		JOIN products p ON p.id = d.product
+		FROM products p
+		CROSS JOIN LATERAL `+last("$2")+` through
+		LEFT JOIN LATERAL `+last("$1")+` after ON TRUE
+		CROSS JOIN LATERAL (SELECT through.revenue - COALESCE(after.revenue, 0) AS revenue) d
 		WHERE d.revenue > 0
 		ORDER BY p.category, d.revenue DESC, p.sku`, append([]any{w.After, w.Through}, args...)...)
 	if err != nil {

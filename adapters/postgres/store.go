@@ -5,8 +5,9 @@
 // It behaves as the SQLite store (adapters/sqlite) does, which the contract suite of
 // adapters/storetest checks against both. Its schema is the SQLite one, migration for
 // migration, with a smaller read model: the running totals of each account's sales per
-// category and exact day sums per product, kept current in SQL by each import from what
-// it changed (readmodel.go); the other sums are computed at query time.
+// category, exact day sums per product and their running revenue, kept current in SQL by
+// each import from what it changed (readmodel.go); the other sums are computed at query
+// time.
 package postgres
 
 import (

@@ -7,11 +7,13 @@
 -- are left out), product and day, with the number of lines. The sums are NUMERIC, which
 -- adds exactly: an import adds the lines it wrote and subtracts those it replaced, and
 -- the result does not depend on the order of either. Rows whose lines reach 0 are
--- deleted (the partial indexes find them). The best sellers sum them over the window at
--- query time, company_series is recomputed from product_day_sums, and sales_first and
--- sales_last are their first and last day: product_series and industry_product_series
--- go. Filled here from the lines already stored, in the order the best sellers read
--- them (by day, within an industry).
+-- deleted (the partial indexes find them). product_running_revenue and
+-- industry_product_running_revenue hold, for each row of the day sums, the product's
+-- revenue from its first day through that day (in the industry): the best sellers take
+-- a window's revenue as the running total at its end less the one at its start, two
+-- index probes per product. company_series is recomputed from product_day_sums, and
+-- sales_first and sales_last are their first and last day: product_series and
+-- industry_product_series go. Filled here from the lines already stored.
 CREATE TABLE product_day_sums (
     product BIGINT NOT NULL,
     day     INTEGER NOT NULL,
@@ -51,6 +53,29 @@ FROM (
 ) x
 GROUP BY product, day
 ORDER BY day, product;
+
+CREATE TABLE product_running_revenue (
+    product BIGINT NOT NULL,
+    day     INTEGER NOT NULL,
+    revenue NUMERIC NOT NULL,
+    PRIMARY KEY (product, day)
+);
+
+CREATE TABLE industry_product_running_revenue (
+    industry TEXT COLLATE "C" NOT NULL,
+    product  BIGINT NOT NULL,
+    day      INTEGER NOT NULL,
+    revenue  NUMERIC NOT NULL,
+    PRIMARY KEY (industry, product, day)
+);
+
+INSERT INTO product_running_revenue (product, day, revenue)
+SELECT product, day, SUM(revenue) OVER (PARTITION BY product ORDER BY day)
+FROM product_day_sums;
+
+INSERT INTO industry_product_running_revenue (industry, product, day, revenue)
+SELECT industry, product, day, SUM(revenue) OVER (PARTITION BY industry, product ORDER BY day)
+FROM industry_product_day_sums;
 
 -- company_series is now the running totals of product_day_sums' exact sums.
 DELETE FROM company_series;
@@ -102,5 +127,7 @@ FROM (
 ) d
 GROUP BY industry, product;
 
+DROP TABLE industry_product_running_revenue;
+DROP TABLE product_running_revenue;
 DROP TABLE industry_product_day_sums;
 DROP TABLE product_day_sums;

@@ -167,15 +167,7 @@ func TestReadModelDelta(t *testing.T) {
 		if diff := cmp.Diff(tt.reached, reached, cmpSorted); diff != "" {
 			t.Errorf("%s: series written again (-want +got):\n%s", tt.name, diff)
 		}
-		rows, err := conn.Query(ctx, staleSummaries)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stale, err := pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(stale) > 0 {
+		if stale := staleSummaryRows(t, conn); len(stale) > 0 {
 			t.Errorf("%s: summaries not the sums of the lines: %q", tt.name, stale)
 		}
 	}
@@ -204,15 +196,7 @@ func TestMigrationFillsSummaries(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	rows, err := conn.Query(ctx, staleSummaries)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stale, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(stale) > 0 {
+	if stale := staleSummaryRows(t, conn); len(stale) > 0 {
 		t.Errorf("after the migration, summaries not the sums of the lines: %q", stale)
 	}
 	got, err := s.IndustryBestSellers(ctx, "Food", asOf)
@@ -222,4 +206,19 @@ func TestMigrationFillsSummaries(t *testing.T) {
 	if len(want) == 0 || !cmp.Equal(want, got) {
 		t.Errorf("Food's best sellers: %v before the migration, %v after", want, got)
 	}
+}
+
+// staleSummaryRows returns the summary rows (staleSummaries) that are not what the
+// sales lines sum to.
+func staleSummaryRows(t *testing.T, conn *pgx.Conn) []string {
+	t.Helper()
+	rows, err := conn.Query(t.Context(), staleSummaries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return stale
 }

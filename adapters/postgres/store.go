@@ -15,6 +15,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"strings"
 	"time"
@@ -88,8 +89,17 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 		return err
 	}
 	// Replicas that lose the race for the lock retry every second (goose's default is
-	// every 5 s) until the winner has migrated, for up to 5 minutes.
-	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+	// every 5 s) until the winner has migrated, for up to 5 minutes. The lock is the
+	// schema's own: replicas of one deployment share it, while deployments (or tests)
+	// in other schemas of the same database do not wait for each other's migrations.
+	var schema string
+	if err := pool.QueryRow(ctx, `SELECT COALESCE(current_schema(), '')`).Scan(&schema); err != nil {
+		return err
+	}
+	h := fnv.New64a()
+	h.Write([]byte(schema))
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300),
+		lock.WithLockID(lock.DefaultLockID^int64(h.Sum64()>>1)))
 	if err != nil {
 		return err
 	}

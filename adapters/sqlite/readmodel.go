@@ -152,7 +152,17 @@ func (b *Batch) writeFacts(ctx context.Context, ids []int64, sums *sumsDelta) er
 		facts: &factsWriter{b: b, table: "account_facts"}, gradeFacts: &factsWriter{b: b, table: "grade_facts"},
 		sums: sums, account: map[string][]dayTotals{}, current: -1}
 	if ids == nil {
-		err = p.readSales(ctx, linesInIndexOrder(""))
+		// After a bulk load no line is recent: one index's scan, without the merge.
+		var recent bool
+		if err := b.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sales WHERE recent = 1)`).Scan(&recent); err != nil {
+			return err
+		}
+		q := `SELECT account, product, day, amount, cost, quantity FROM sales WHERE recent = 0
+			ORDER BY account, product, day, amount, cost, quantity`
+		if recent {
+			q = linesInIndexOrder("")
+		}
+		err = p.readSales(ctx, q)
 	}
 	for _, id := range ids {
 		if err = p.readSales(ctx, linesInIndexOrder("account = ?"), id, id); err != nil {

@@ -54,6 +54,10 @@ func cacheable(verb string, args []string) bool {
 		return first != "set"
 	case "deal":
 		return first == "suggest"
+	case "brief":
+		// A brief reads the last stored grading and the offers on file, which change
+		// without a new data version.
+		return false
 	case "digest":
 		// A preview compares with the latest digest snapshot, which a scheduled digest
 		// changes without changing the data version; `digest settings` writes.

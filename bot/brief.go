@@ -28,6 +28,10 @@ func (b *Bot) briefCmd(ctx context.Context, req Request, args []string) (Reply, 
 	if err != nil {
 		return Reply{}, err
 	}
+	if len(args) == 0 {
+		// The header names the account: the note need only say why this one.
+		note = fmt.Sprintf("The account you last asked about (%s).", a.ID)
+	}
 	if err := b.checkAsOf(ctx, req.AsOf); err != nil {
 		return Reply{}, err
 	}
@@ -160,10 +164,10 @@ func (b *Bot) briefReply(br domain.Brief, note string, share bool) Reply {
 	}
 	if g := br.BiggestGap; g != nil {
 		lines = append(lines, fitLine(fmt.Sprintf("%s · *no plan* %s in ", wallet, m.Format(g.Uncovered)), g.Category, ""))
-	} else if br.Potential > 0 {
+	} else if br.Gap > 0 {
 		lines = append(lines, wallet+" · every gap has a plan")
 	} else {
-		lines = append(lines, wallet+" · no potential on file")
+		lines = append(lines, wallet+" · no gap on file")
 	}
 
 	// At risk, owed and closing; what has none is said on one line.

@@ -32,6 +32,7 @@ type Brief struct {
 	Share      float64     `json:"share"`
 	Current    float64     `json:"current" money:"amount"`
 	Potential  float64     `json:"potential" money:"amount"`
+	Gap        float64     `json:"gap" money:"amount"`
 	// BiggestGap is the category with the largest gap no open opportunity covers; nil
 	// when every gap is covered.
 	BiggestGap *BriefGap `json:"biggest_gap"`
@@ -119,7 +120,7 @@ func BuildBrief(in BriefInput) Brief {
 	asOf := Day(in.AsOf)
 	a, g := in.Account, in.Gap
 	b := Brief{AccountID: a.ID, Name: a.Name, Territory: a.Territory, Owner: a.Owner, OwnerName: in.OwnerName,
-		AsOf: DateOf(asOf), Share: g.Totals.Share, Current: g.Totals.Current, Potential: g.Totals.Potential,
+		AsOf: DateOf(asOf), Share: g.Totals.Share, Current: g.Totals.Current, Potential: g.Totals.Potential, Gap: g.Totals.Gap,
 		AtRisk: []BriefRisk{}, Owed: BriefOwed{Invoices: []OverdueInvoice{}}, Offer: in.Offer}
 	if in.Grade.Graded {
 		b.Tier, b.Score = in.Grade.Tier, in.Grade.Score

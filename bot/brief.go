@@ -186,7 +186,7 @@ func (b *Bot) briefReply(br domain.Brief, note string, share bool) Reply {
 		if len(o.Invoices) > 1 {
 			s += fmt.Sprintf(", %d invoices", len(o.Invoices))
 		}
-		s += ", oldest " + plural2(o.Invoices[0].DaysPastDue, "day", "days") + " late"
+		s += ", oldest " + countOf(float64(o.Invoices[0].DaysPastDue), "day", "days") + " late"
 		lines = append(lines, s)
 	} else {
 		none = append(none, "past due")
@@ -195,7 +195,7 @@ func (b *Bot) briefReply(br domain.Brief, note string, share bool) Reply {
 		n := len(br.Closing) + br.ClosingMore
 		head := fmt.Sprintf("*Closing* %d in 30 days, %s: ", n, m.Format(br.ClosingValue))
 		if n == 1 {
-			head = fmt.Sprintf("*Closing* %s in %s: ", m.Format(br.ClosingValue), plural2(br.Closing[0].DaysToClose, "day", "days"))
+			head = fmt.Sprintf("*Closing* %s in %s: ", m.Format(br.ClosingValue), countOf(float64(br.Closing[0].DaysToClose), "day", "days"))
 		}
 		lines = append(lines, fitLine(head, br.Closing[0].Name, ""))
 	} else {
@@ -289,9 +289,6 @@ func listLine(head string, items []string) string {
 	}
 	return fitLine(head, items[0], more)
 }
-
-// plural2 writes a count with its noun: "1 day", "12 days".
-func plural2(n int, one, many string) string { return fmt.Sprintf("%d %s", n, plural(n, one, many)) }
 
 // orList joins words as "a, b or c".
 func orList(xs []string) string {

@@ -46,13 +46,14 @@ func (b *Bot) Home(ctx context.Context, actor Actor, asOf time.Time) Reply {
 		tier[g.AccountID] = g.Tier
 	}
 	// Above the rest, the briefs of the person's own accounts with the most at stake.
+	// When they cannot be computed, the rest still shows.
 	briefs, err := b.topBriefs(ctx, actor, asOf, tier)
 	if err != nil {
-		return b.errorReply(ctx, Request{Actor: actor}, err)
+		b.Logger.WarnContext(ctx, "home: briefs left out", "actor", actor.who(), "err", err)
 	}
 	if len(briefs) > 0 {
 		blocks = append(blocks, &Text{Text: fmt.Sprintf("*Before your calls*: your %s with the most at stake (gap GP with no plan, weighted by tier).",
-			plural2(len(briefs), "account", "accounts"))})
+			countOf(float64(len(briefs)), "account", "accounts"))})
 		for _, br := range briefs {
 			blocks = append(blocks, b.briefReply(br, "", false).Blocks...)
 		}

@@ -55,8 +55,8 @@ func cacheable(verb string, args []string) bool {
 	case "deal":
 		return first == "suggest"
 	case "brief":
-		// A brief reads the last stored grading and the offers on file, which change
-		// without a new data version.
+		// A brief compares with the territory's last stored grading, which `grade
+		// territory` stores without changing the data version.
 		return false
 	case "digest":
 		// A preview compares with the latest digest snapshot, which a scheduled digest

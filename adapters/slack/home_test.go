@@ -14,7 +14,9 @@ import (
 
 	"github.com/incumbent/incumbent/adapters/csvimport"
 	"github.com/incumbent/incumbent/adapters/demo"
+	"github.com/incumbent/incumbent/adapters/slack"
 	"github.com/incumbent/incumbent/adapters/sqlite"
+	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/domain"
 )
 
@@ -131,4 +133,26 @@ func TestAppHomeBriefs(t *testing.T) {
 	if strings.Contains(string(raw), `"share-`) || !strings.Contains(string(raw), `"deal suggest `) {
 		t.Errorf("buttons of the briefs:\n%s", raw)
 	}
+}
+
+// TestBriefGolden renders a brief with every section (bot/testdata/briefdata: a
+// category at risk, invoices past due, an opportunity closing, an offer, a trade and a
+// lead with value) as Block Kit, and compares it with a golden file.
+func TestBriefGolden(t *testing.T) {
+	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := (&csvimport.Importer{Store: s}).Import(t.Context(), filepath.Join("..", "..", "bot", "testdata", "briefdata")); err != nil {
+		t.Fatal(err)
+	}
+	_, _, _, b := setupOver(t, s)
+	r := b.Handle(t.Context(), bot.Request{Actor: bot.Admin("test"), Text: "brief acme"})
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	blocks := slack.RenderBlocks(r)
+	valid(t, blocks)
+	golden(t, "reply_brief_full.json", goslack.Blocks{BlockSet: blocks})
 }

@@ -185,6 +185,7 @@ func commands() []command {
 		{"potential", "potential set <account> <category> <amount> [competitor <name>] [note <text>]", "record what an account spends a year in a category (its potential), with who and when", (*Bot).potentialCmd},
 		{"digest", "digest <territory> | digest settings <territory> [day <mon…sun>] [hour <0-23>] [channel <#name|id|none>] [timezone <IANA>]",
 			"preview a territory's weekly digest (standing, changes, whitespace, movers, late payers, pace) or set when and where it goes", (*Bot).digestCmd},
+		{"brief", "brief <account>", "one account on one phone screen before a call: tier, wallet, risk, money owed, closing, offers, the best trade", (*Bot).briefCmd},
 		{"help", "help [command]", "what each command does", (*Bot).helpCmd},
 		// account and accounts come last: lists capped at ten commands (Teams) drop them
 		// first.

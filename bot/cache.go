@@ -54,6 +54,10 @@ func cacheable(verb string, args []string) bool {
 		return first != "set"
 	case "deal":
 		return first == "suggest"
+	case "brief":
+		// A brief compares with the territory's last stored grading, which `grade
+		// territory` stores without changing the data version.
+		return false
 	case "digest":
 		// A preview compares with the latest digest snapshot, which a scheduled digest
 		// changes without changing the data version; `digest settings` writes.

@@ -334,6 +334,10 @@ func (ex examples) of(verb string) []example {
 				add(false, "digest settings %s", t)
 			}
 		}
+	case "brief":
+		if a != "" {
+			add(false, "brief %s", a)
+		}
 	case "help":
 		add(false, "help cpu")
 	case "account":

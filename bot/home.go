@@ -11,8 +11,9 @@ import (
 // homeAccounts is how many accounts a home view lists per territory.
 const homeAccounts = 8
 
-// Home is a person's overview (Slack's App Home, Teams' welcome): per territory they
-// see, the accounts with the biggest gap no opportunity covers, each with its tier, and
+// Home is a person's overview (Slack's App Home, Teams' welcome): first the briefs of
+// the person's own accounts with the most at stake (at most three), then per territory
+// they see, the accounts with the biggest gap no opportunity covers, each with its tier, and
 // quick actions. An admin gets the territories listed instead of every account.
 func (b *Bot) Home(ctx context.Context, actor Actor, asOf time.Time) Reply {
 	if asOf.IsZero() {
@@ -43,6 +44,19 @@ func (b *Bot) Home(ctx context.Context, actor Actor, asOf time.Time) Reply {
 	tier := make(map[string]string, len(grades))
 	for _, g := range grades {
 		tier[g.AccountID] = g.Tier
+	}
+	// Above the rest, the briefs of the person's own accounts with the most at stake.
+	// When they cannot be computed, the rest still shows.
+	briefs, err := b.topBriefs(ctx, actor, asOf, tier)
+	if err != nil {
+		b.Logger.WarnContext(ctx, "home: briefs left out", "actor", actor.who(), "err", err)
+	}
+	if len(briefs) > 0 {
+		blocks = append(blocks, &Text{Text: fmt.Sprintf("*Before your calls*: your %s with the most at stake (gap GP with no plan, weighted by tier).",
+			countOf(float64(len(briefs)), "account", "accounts"))})
+		for _, br := range briefs {
+			blocks = append(blocks, b.briefReply(br, "", false).Blocks...)
+		}
 	}
 	for _, t := range actor.Territories() {
 		r, err := b.Gaps.TerritoryGap(ctx, t, asOf)

@@ -226,6 +226,24 @@ func RenderBlocks(r bot.Reply) []slack.Block {
 	return append(pages[0], restNote(left))
 }
 
+// maxHomeBlocks is how many blocks the App Home tab holds (a view's limit).
+const maxHomeBlocks = 100
+
+// RenderHome renders a reply for the App Home tab: as RenderPages renders it, on one
+// view of at most 100 blocks, ending with a note of how many were left out when it
+// needs more.
+func RenderHome(r bot.Reply) []slack.Block {
+	var out []slack.Block
+	for _, p := range RenderPages(r) {
+		out = append(out, p...)
+	}
+	if len(out) > maxHomeBlocks {
+		left := len(out) - (maxHomeBlocks - 1)
+		out = append(out[:maxHomeBlocks-1:maxHomeBlocks-1], restNote(left))
+	}
+	return out
+}
+
 // restNote says how many blocks the next pages hold.
 func restNote(left int) slack.Block {
 	return slack.NewContextBlock("", mrkdwn(fmt.Sprintf("… and %d more blocks.", left)))

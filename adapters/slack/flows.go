@@ -177,7 +177,7 @@ func (h *Handler) publishHome(ctx context.Context, userID string) {
 	}); ok {
 		r = hb.Home(ctx, a, h.AsOf)
 	}
-	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: RenderBlocks(r)}}
+	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: RenderHome(r)}}
 	if _, err := call(ctx, func() (*slack.ViewResponse, error) {
 		return h.Client.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view})
 	}); err != nil {

@@ -270,8 +270,14 @@ func setup(t *testing.T) (*slack.Handler, *fakeSlack, string) {
 
 func setupBot(t *testing.T) (*slack.Handler, *fakeSlack, string, *bot.Bot) {
 	t.Helper()
+	return setupOver(t, company(t))
+}
+
+// setupOver is setupBot over the data of store.
+func setupOver(t *testing.T, store domain.Store) (*slack.Handler, *fakeSlack, string, *bot.Bot) {
+	t.Helper()
 	f := newFakeSlack(t)
-	b := bot.New(company(t))
+	b := bot.New(store)
 	b.Now = func() time.Time { return time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC) }
 	b.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	mem := &memory.Store{}
@@ -331,6 +337,7 @@ func TestRepliesGolden(t *testing.T) {
 		{"reply_accounts", "accounts"},
 		{"reply_help", "help"},
 		{"reply_error", "gap zzzz"},
+		{"reply_brief", "brief acme"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := b.Handle(t.Context(), bot.Request{Actor: admin, Text: tt.text})

@@ -69,6 +69,7 @@ func TestCardsGolden(t *testing.T) {
 		{"card_talk", "talk S-1"},
 		{"card_help", "help"},
 		{"card_error", "gap zzzz"},
+		{"card_brief", "brief acme"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := b.Handle(t.Context(), bot.Request{Actor: bot.Admin("t"), Text: tt.text})

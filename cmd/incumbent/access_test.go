@@ -93,6 +93,7 @@ var accessCommands = []string{
 	// Potentials set to what they are: the marks stay as they are.
 	"potential set southern foods fasteners 67890 competitor Fastenal", "potential set acme fasteners 25000 competitor Fastenal",
 	"talk S-1", "talk S-2", "talk southern foods", "talk acme",
+	"brief acme", "brief southern foods", "brief S1", "brief",
 	"digest North", "digest South", "digest", "digest settings South", "digest settings South hour 9", "digest settings North hour 9",
 }
 

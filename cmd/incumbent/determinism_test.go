@@ -23,7 +23,7 @@ func TestSameBytesInEveryStore(t *testing.T) {
 	if code, out, errOut := run(t, "", nil, "demo", "--accounts", "60", "--months", "14", data); code != 0 {
 		t.Fatalf("demo: status %d\n%s%s", code, out, errOut)
 	}
-	questions := []string{"gap acme", "gap territory Northeast", "gap market", "grade acme", "grade territory Northeast",
+	questions := []string{"gap acme", "brief acme", "gap territory Northeast", "gap market", "grade acme", "grade territory Northeast",
 		"deal suggest acme", "cpu acme " + offeredSKU(t, data), "growth acme", "growth territory Northeast", "digest Northeast"}
 	stores := []struct {
 		name string

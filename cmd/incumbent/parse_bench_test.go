@@ -38,6 +38,7 @@ func worstInputs() map[string]string {
 		"account":         "account " + words("ac", 660),
 		"accounts":        "accounts " + words("n", 995),
 		"help":            "help " + words("gap", 495),
+		"brief":           "brief " + words("a", 995),
 		"unknown":         words("zzz", 499),
 	}
 }

@@ -220,7 +220,7 @@ func TestDemoRepliesScan(t *testing.T) {
 	commands := []string{"help", "help gap", "accounts", "account acme", "gap market", "cpu acme " + offer,
 		"deal acme give 3% on fasteners get 50 " + offer + " yearly", "deal show S-1", "deal vary S-1 give 2%", "deal compare S-1 S-2", "gap"}
 	for _, a := range []string{"acme", ids[0], ids[len(ids)-1]} {
-		commands = append(commands, "gap "+a, "grade "+a, "growth "+a, "deal suggest "+a, "talk "+a)
+		commands = append(commands, "gap "+a, "grade "+a, "growth "+a, "deal suggest "+a, "talk "+a, "brief "+a)
 	}
 	for _, tr := range territories {
 		commands = append(commands, "gap territory "+tr, "grade territory "+tr, "growth territory "+tr, "digest "+tr)

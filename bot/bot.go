@@ -186,6 +186,12 @@ func commands() []command {
 		{"digest", "digest <territory> | digest settings <territory> [day <mon…sun>] [hour <0-23>] [channel <#name|id|none>] [timezone <IANA>]",
 			"preview a territory's weekly digest (standing, changes, whitespace, movers, late payers, pace) or set when and where it goes", (*Bot).digestCmd},
 		{"help", "help [command]", "what each command does", (*Bot).helpCmd},
+		// The lists of issue 42 come after help, so that the ten commands Teams lists
+		// stay the same.
+		{"top", "top gaps [mine|territory <name>|market] [in <category>]", "the gaps nothing in the pipeline covers, ranked by gross profit weighted by tier", (*Bot).topCmd},
+		{"slipping", "slipping [mine|territory <name>]", "accounts at risk or down a tier now that were not 30 days ago", (*Bot).slippingCmd},
+		{"late", "late [mine|territory <name>]", "money owed past its due date, by account", (*Bot).lateCmd},
+		{"closing", "closing [mine|territory <name>] [in <n> days]", "open opportunities by close date, the next 30 days by default", (*Bot).closingCmd},
 		// account and accounts come last: lists capped at ten commands (Teams) drop them
 		// first.
 		{"account", "account <name>", "who an account is: id, territory, owner, aliases", (*Bot).accountCmd},

@@ -51,6 +51,11 @@ type Bot struct {
 	Drafter Drafter
 	// DraftTimeout bounds the model; 0: DefaultDraftTimeout.
 	DraftTimeout time.Duration
+	// Router reads plain questions the rules cannot with a model (adapters/openai); nil:
+	// those are not understood.
+	Router Router
+	// RouteTimeout bounds the model router; 0: DefaultRouteTimeout.
+	RouteTimeout time.Duration
 	// Charter draws the digest's chart (adapters/plot); nil: digests go without it.
 	Charter Charter
 	// Snapshots keep what each weekly digest said, for the next one's changes and tier
@@ -212,13 +217,16 @@ func findCommand(name string) (command, bool) {
 // Reply.Err and a message saying what was wrong; internal errors are logged, not shown.
 func (b *Bot) Handle(ctx context.Context, req Request) (reply Reply) {
 	start := time.Now()
+	name := CommandName(req.Text) // a question's: the command it is read as
 	defer func() {
 		d := time.Since(start)
 		code := ""
 		if reply.Err != nil {
 			code = domain.ErrorCode(reply.Err)
 		}
-		name := CommandName(req.Text)
+		if _, ok := findCommand(name); !ok {
+			name = "unknown"
+		}
 		if b.Observer != nil {
 			b.Observer.ObserveCommand(req.Adapter, name, code, d)
 		}
@@ -239,7 +247,18 @@ func (b *Bot) Handle(ctx context.Context, req Request) (reply Reply) {
 	verb := strings.ToLower(words[0])
 	cmd, ok := findCommand(verb)
 	if !ok {
-		return b.errorReply(ctx, req, unknownCommand(verb))
+		// A plain question (issue 42): run the command it is read as, and say so.
+		text, _, r := b.question(ctx, req, verb)
+		if r != nil {
+			return *r
+		}
+		words = tokenize(text)
+		verb = strings.ToLower(words[0])
+		name = verb
+		defer func() { reply = readAs(reply, text) }()
+		if cmd, ok = findCommand(verb); !ok {
+			return b.errorReply(ctx, req, unknownCommand(verb))
+		}
 	}
 	release, err := b.acquire(ctx)
 	if err != nil {

@@ -137,6 +137,8 @@ var (
 	reSKU        = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$`)
 )
 
+var possessives = strings.NewReplacer("'s ", " ", "’s ", " ", "s' ", "s ", "s’ ", "s ")
+
 // checkToolCall turns a model's call into a command, or refuses it.
 func checkToolCall(specs []toolSpec, question string, call ToolCall) (string, error) {
 	i := slices.IndexFunc(specs, func(s toolSpec) bool { return s.Name == call.Name })
@@ -144,7 +146,8 @@ func checkToolCall(specs []toolSpec, question string, call ToolCall) (string, er
 		return "", fmt.Errorf("the model called %q, which is not a tool", call.Name)
 	}
 	spec := specs[i]
-	q := " " + strings.Join(nameWords(question), " ") + " "
+	// A possessive names what it owns: "Acme's" is Acme.
+	q := " " + strings.Join(nameWords(possessives.Replace(question+" ")), " ") + " "
 	args := map[string]string{}
 	for k, v := range call.Args {
 		v = strings.TrimSpace(v)

@@ -210,7 +210,7 @@ func normQuestion(s string) string {
 	words := strings.Fields(b.String())
 	for len(words) > 0 {
 		last := strings.TrimRight(words[len(words)-1], ".")
-		if last == "" || last == "please" || last == "thanks" || last == "thx" {
+		if last == "" || politeEnds[last] {
 			words = words[:len(words)-1]
 			continue
 		}
@@ -222,6 +222,9 @@ func normQuestion(s string) string {
 	}
 	return strings.Join(words, " ")
 }
+
+// politeEnds close a question without changing it.
+var politeEnds = map[string]bool{"please": true, "thanks": true, "thx": true}
 
 // politeWords open a question without changing it.
 var politeWords = map[string]bool{"hey": true, "hi": true, "hello": true, "ok": true, "okay": true, "so": true,
@@ -236,10 +239,51 @@ type rule struct {
 
 // ruleRun is one question being read: it names territories for the rules.
 type ruleRun struct {
-	ctx   context.Context
-	b     *Bot
-	actor Actor
-	idx   *nameIndex
+	ctx      context.Context
+	b        *Bot
+	actor    Actor
+	question string // as typed
+	idx      *nameIndex
+}
+
+// asTyped is the question as typed from its first word equal to verb on: quotes,
+// case and punctuation inside kept, punctuation at the end dropped.
+func (r *ruleRun) asTyped(verb string) string {
+	words := tokenize(r.question)
+	for len(words) > 0 && politeEnds[strings.ToLower(strings.TrimRight(words[len(words)-1], "?!."))] {
+		words = words[:len(words)-1]
+	}
+	for i, w := range words {
+		if strings.EqualFold(w, verb) {
+			out := make([]string, 0, len(words)-i)
+			for j, w := range words[i:] {
+				if j == len(words)-i-1 {
+					w = strings.TrimRight(w, "?!.,;:")
+				}
+				out = append(out, quoted(w))
+			}
+			return strings.Join(out, " ")
+		}
+	}
+	return ""
+}
+
+// readOnly reports whether a command (its words, lower case) only reads: the rules
+// route questions to commands that read; a command that writes is typed as one.
+func readOnly(words []string) bool {
+	second := ""
+	if len(words) > 1 {
+		second = words[1]
+	}
+	switch words[0] {
+	case "offer", "potential", "talk":
+		return false
+	case "growth", "digest":
+		return second != "set" && second != "settings"
+	case "deal":
+		return second == "suggest" || second == "show" || second == "compare"
+	}
+	return true
 }
 
 // territory returns the stored name of the territory s names exactly (by name,
@@ -265,8 +309,8 @@ var notNames = map[string]bool{"it": true, "this": true, "that": true, "things":
 	"everyone": true, "business": true, "the business": true, "sales": true, "my book": true, "my territory": true,
 	"our territory": true, "the team": true, "my team": true, "our team": true}
 
-// name is a name slot: "" when it names nothing.
-func name(s string) string {
+// nameSlot is what a phrasing's name slot caught, or "" when it names nothing.
+func nameSlot(s string) string {
 	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "the "))
 	if s == "" || notNames[s] || len(s) > 80 {
 		return ""
@@ -276,12 +320,12 @@ func name(s string) string {
 
 // target is `<verb> territory <name>` for a territory, `<verb> <name>` otherwise.
 func (r *ruleRun) target(verb, s string) string {
-	n := name(s)
-	switch {
-	case n == "":
+	n := nameSlot(s)
+	if n == "" {
 		return ""
-	case r.territory(n) != "":
-		return verb + " territory " + r.territory(n)
+	}
+	if t := r.territory(n); t != "" {
+		return verb + " territory " + t
 	}
 	return verb + " " + n
 }
@@ -289,7 +333,7 @@ func (r *ruleRun) target(verb, s string) string {
 // account is `<verb> <name>` for an account name (a territory there goes to territory,
 // where given).
 func (r *ruleRun) account(verb, territoryVerb, s string) string {
-	n := name(s)
+	n := nameSlot(s)
 	if n == "" {
 		return ""
 	}
@@ -325,18 +369,18 @@ func (r *ruleRun) scope(tail string, category bool) (scope, cat string, ok bool)
 	// "<territory> in <category>" and "<category> in <territory>".
 	if category {
 		if a, c, found := strings.Cut(rest, " in "); found {
-			if t := r.territory(name(a)); t != "" && name(c) != "" {
-				return "territory " + t, name(c), true
+			if t := r.territory(nameSlot(a)); t != "" && nameSlot(c) != "" {
+				return "territory " + t, nameSlot(c), true
 			}
-			if t := r.territory(name(c)); t != "" && name(a) != "" {
-				return "territory " + t, name(a), true
+			if t := r.territory(nameSlot(c)); t != "" && nameSlot(a) != "" {
+				return "territory " + t, nameSlot(a), true
 			}
-			if sc, _, ok := r.scope("in "+c, false); ok && name(a) != "" {
-				return sc, name(a), true
+			if sc, _, ok := r.scope("in "+c, false); ok && nameSlot(a) != "" {
+				return sc, nameSlot(a), true
 			}
 		}
 	}
-	n := name(rest)
+	n := nameSlot(rest)
 	if n == "" {
 		return "", "", false
 	}
@@ -436,13 +480,13 @@ var rules = func() []rule {
 		// Polite openings before a command: "show me gap acme", "can you run grade acme".
 		r(`(?:(?:can|could|would)\s+you\s+)?(?:please\s+)?(?:show|run|give|get|do|tell)(?:\s+me)?(?:\s+(?:a|the))?\s+(.+)`, func(r *ruleRun, m []string) string {
 			words := strings.Fields(m[1])
-			if _, ok := findCommand(words[0]); !ok {
+			if _, ok := findCommand(words[0]); !ok || !readOnly(words) {
 				return ""
 			}
 			if len(words) > 1 && fillers[words[1]] { // "show me the gap for acme"
 				return ""
 			}
-			return m[1]
+			return r.asTyped(words[0])
 		}),
 		// top gaps
 		r(`(?:(?:what|where|which)\s+`+be+`\s+|whats\s+|wheres\s+|show\s+(?:me\s+)?|list\s+|give\s+me\s+|find\s+)?(?:(?:my|our|the)\s+)?(?:biggest|largest|top|best|main|greatest)\s+`+gaps+tail, top),
@@ -504,7 +548,7 @@ var rules = func() []rule {
 		// accounts and account
 		r(`(?:which|what)\s+(?:accounts|customers)\s+(?:are\s+mine|do\s+i\s+(?:have|own)|are\s+my\s+own)|(?:list|show)(?:\s+me)?(?:\s+all)?\s+(?:my|our)\s+(?:accounts|customers)|my\s+accounts`, func(r *ruleRun, m []string) string { return "accounts" }),
 		r(`(?:list|show)(?:\s+me)?(?:\s+all)?(?:\s+the)?\s+(?:accounts|customers)\s+(?:in|of)\s+(.+)`, func(r *ruleRun, m []string) string {
-			if n := name(m[1]); n != "" {
+			if n := nameSlot(m[1]); n != "" {
 				return "accounts " + n
 			}
 			return ""
@@ -521,7 +565,7 @@ func (b *Bot) routeRules(ctx context.Context, actor Actor, question string) (str
 	if q == "" {
 		return "", false
 	}
-	run := &ruleRun{ctx: ctx, b: b, actor: actor}
+	run := &ruleRun{ctx: ctx, b: b, actor: actor, question: question}
 	for _, r := range rules {
 		m := r.re.FindStringSubmatch(q)
 		if m == nil {

@@ -91,6 +91,8 @@ var phrasings = []struct{ question, want string }{
 	{"what can you do?", "help"},
 	{"show me gap acme", "gap acme"},
 	{"can you run grade territory northeast please", "grade territory northeast"},
+	{`show me cpu "Acme Manufacturing" ABR-0033?`, `cpu "Acme Manufacturing" ABR-0033`},
+	{"please show deal compare S-1 S-2, thanks", "deal compare S-1 S-2"},
 }
 
 // notRead are questions the rules leave to the model router.
@@ -100,6 +102,8 @@ var notRead = []string{
 	"what is the meaning of life",
 	"hello",
 	"how are we doing",
+	"please run potential set acme welding 40k", // a command that writes is typed as one
+	"show me talk S-1",
 }
 
 // TestRulesRouter reads every phrasing with the rules router alone (no model).

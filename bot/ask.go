@@ -89,7 +89,8 @@ func nearMiss(verb string) bool {
 // to run and the router that read it, or the reply to give instead (a typo's "Did you
 // mean", or "I didn't understand").
 func (b *Bot) question(ctx context.Context, req Request, verb string) (text, router string, reply *Reply) {
-	if cmd, ok := b.routeRules(ctx, req.Actor, req.Text); ok {
+	q := strings.TrimPrefix(strings.TrimSpace(req.Text), "/")
+	if cmd, ok := b.routeRules(ctx, req.Actor, q); ok {
 		b.observeQuestion(RouterRules, OutcomeRouted)
 		return cmd, RouterRules, nil
 	}
@@ -99,14 +100,14 @@ func (b *Bot) question(ctx context.Context, req Request, verb string) (text, rou
 	}
 	if b.Router == nil {
 		b.observeQuestion(RouterNone, OutcomeNotUnderstood)
-		r := notUnderstood(req.Text)
+		r := notUnderstood(q)
 		return "", "", &r
 	}
-	cmd, outcome, err := b.routeModel(ctx, req.Text)
+	cmd, outcome, err := b.routeModel(ctx, q)
 	b.observeQuestion(RouterModel, outcome)
 	if err != nil {
 		b.Logger.InfoContext(ctx, "question not routed", "outcome", outcome, "err", err)
-		r := notUnderstood(req.Text)
+		r := notUnderstood(q)
 		return "", "", &r
 	}
 	return cmd, RouterModel, nil

@@ -158,7 +158,7 @@ func TestQuestions(t *testing.T) {
 	obs := &observer{}
 	b := newTestBot(t, "gapdata", func(b *bot.Bot) { b.Observer = obs })
 	admin := bot.Admin("t")
-	r := b.Handle(t.Context(), bot.Request{Actor: admin, Text: "who owes us money?"})
+	r := b.Handle(t.Context(), bot.Request{Actor: admin, Text: "/who owes us money?"})
 	direct := b.Handle(t.Context(), bot.Request{Actor: admin, Text: "late mine"})
 	if r.Err != nil {
 		t.Fatalf("routed: %v", r.Err)

@@ -360,3 +360,26 @@ func BenchmarkRulesRouter(b *testing.B) {
 		}
 	}
 }
+
+// TestQuestionChoices: the choices of a name a routed question leaves open run the
+// command it was read as, not the question.
+func TestQuestionChoices(t *testing.T) {
+	b := newTestBot(t, "gapdata")
+	r := b.Handle(t.Context(), bot.Request{Actor: bot.Admin("t"), Text: "what tier is o"})
+	var got []string
+	for _, bl := range r.Blocks {
+		if bs, ok := bl.(*bot.Buttons); ok {
+			for _, bt := range bs.Buttons {
+				got = append(got, bt.Command)
+			}
+		}
+	}
+	if len(got) == 0 || !strings.HasPrefix(bot.RenderText(r), "· I read this as `grade o`.") {
+		t.Fatalf("%v\n%s", got, bot.RenderText(r))
+	}
+	for _, c := range got {
+		if !strings.HasPrefix(c, "grade ") {
+			t.Errorf("choice %q does not run grade", c)
+		}
+	}
+}

@@ -252,7 +252,8 @@ func (b *Bot) Handle(ctx context.Context, req Request) (reply Reply) {
 		if r != nil {
 			return *r
 		}
-		words = tokenize(text)
+		// From here on the request is the command (choices' buttons, logs).
+		req.Text, words = text, tokenize(text)
 		verb = strings.ToLower(words[0])
 		name = verb
 		defer func() { reply = readAs(reply, text) }()

@@ -51,6 +51,11 @@ type Bot struct {
 	Drafter Drafter
 	// DraftTimeout bounds the model; 0: DefaultDraftTimeout.
 	DraftTimeout time.Duration
+	// Router reads plain questions the rules cannot with a model (adapters/openai); nil:
+	// those are not understood.
+	Router Router
+	// RouteTimeout bounds the model router; 0: DefaultRouteTimeout.
+	RouteTimeout time.Duration
 	// Charter draws the digest's chart (adapters/plot); nil: digests go without it.
 	Charter Charter
 	// Snapshots keep what each weekly digest said, for the next one's changes and tier
@@ -187,6 +192,12 @@ func commands() []command {
 			"preview a territory's weekly digest (standing, changes, whitespace, movers, late payers, pace) or set when and where it goes", (*Bot).digestCmd},
 		{"brief", "brief <account>", "one account on one phone screen before a call: tier, wallet, risk, money owed, closing, offers, the best trade", (*Bot).briefCmd},
 		{"help", "help [command]", "what each command does", (*Bot).helpCmd},
+		// The lists of issue 42 come after help, so that the ten commands Teams lists
+		// stay the same.
+		{"top", "top gaps [mine|territory <name>|market] [in <category>]", "the gaps nothing in the pipeline covers, ranked by gross profit weighted by tier", (*Bot).topCmd},
+		{"slipping", "slipping [mine|territory <name>]", "accounts at risk or down a tier now that were not 30 days ago", (*Bot).slippingCmd},
+		{"late", "late [mine|territory <name>]", "money owed past its due date, by account", (*Bot).lateCmd},
+		{"closing", "closing [mine|territory <name>] [in <n> days]", "open opportunities by close date, the next 30 days by default", (*Bot).closingCmd},
 		// account and accounts come last: lists capped at ten commands (Teams) drop them
 		// first.
 		{"account", "account <name>", "who an account is: id, territory, owner, aliases", (*Bot).accountCmd},
@@ -207,13 +218,16 @@ func findCommand(name string) (command, bool) {
 // Reply.Err and a message saying what was wrong; internal errors are logged, not shown.
 func (b *Bot) Handle(ctx context.Context, req Request) (reply Reply) {
 	start := time.Now()
+	name := CommandName(req.Text) // a question's: the command it is read as
 	defer func() {
 		d := time.Since(start)
 		code := ""
 		if reply.Err != nil {
 			code = domain.ErrorCode(reply.Err)
 		}
-		name := CommandName(req.Text)
+		if _, ok := findCommand(name); !ok {
+			name = "unknown"
+		}
 		if b.Observer != nil {
 			b.Observer.ObserveCommand(req.Adapter, name, code, d)
 		}
@@ -234,7 +248,19 @@ func (b *Bot) Handle(ctx context.Context, req Request) (reply Reply) {
 	verb := strings.ToLower(words[0])
 	cmd, ok := findCommand(verb)
 	if !ok {
-		return b.errorReply(ctx, req, unknownCommand(verb))
+		// A plain question (issue 42): run the command it is read as, and say so.
+		text, _, r := b.question(ctx, req, verb)
+		if r != nil {
+			return *r
+		}
+		// From here on the request is the command (choices' buttons, logs).
+		req.Text, words = text, tokenize(text)
+		verb = strings.ToLower(words[0])
+		name = verb
+		defer func() { reply = readAs(reply, text) }()
+		if cmd, ok = findCommand(verb); !ok {
+			return b.errorReply(ctx, req, unknownCommand(verb))
+		}
 	}
 	release, err := b.acquire(ctx)
 	if err != nil {

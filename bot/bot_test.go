@@ -239,7 +239,7 @@ func TestGrammar(t *testing.T) {
 		{"/help account", "", "account <name>"},
 		{"HELP", "", "Incumbent"},
 		{"acounts", domain.EINVALID, "Did you mean `accounts`?"},
-		{"frobnicate", domain.EINVALID, `I don't know the command "frobnicate".`},
+		{"frobnicate", domain.EINVALID, "I didn't understand that."}, // a plain question now (issue 42)
 		{"", domain.EINVALID, "try `help`"},
 		{"account", domain.EINVALID, "Usage: `account <name>`"},
 		{`account "acme mfg"`, "", "Acme Manufacturing (A0001)"},

@@ -338,6 +338,28 @@ func (ex examples) of(verb string) []example {
 		if a != "" {
 			add(false, "brief %s", a)
 		}
+	case "top":
+		add(false, "top gaps")
+		if t != "" {
+			add(false, "top gaps territory %s", t)
+		}
+		if ex.Category != "" {
+			add(false, "top gaps mine in %s", quoted(ex.Category))
+		}
+		if ex.Market {
+			add(false, "top gaps market")
+		}
+	case "slipping", "late":
+		add(false, "%s", verb)
+		if t != "" {
+			add(false, "%s territory %s", verb, t)
+		}
+	case "closing":
+		add(false, "closing")
+		add(false, "closing mine in 60 days")
+		if t != "" {
+			add(false, "closing territory %s", t)
+		}
 	case "help":
 		add(false, "help cpu")
 	case "account":

@@ -307,6 +307,16 @@ func movers(then, now map[string]string, name func(string) string) []TierMove {
 // profit weighted by the account's tier, and returns the top DigestTop and how many more
 // there are.
 func whitespace(gaps []AccountGap, tierOf map[string]string) ([]Whitespace, int) {
+	all := RankWhitespace(gaps, tierOf)
+	n := min(len(all), DigestTop)
+	return all[:n:n], len(all) - n
+}
+
+// RankWhitespace returns every category of the gaps that no open opportunity covers,
+// ranked by its uncovered gross profit weighted by the account's tier (tierOf, by
+// account id; an account missing from it counts as ungraded), highest first: the
+// digest's whitespace, and `top gaps`.
+func RankWhitespace(gaps []AccountGap, tierOf map[string]string) []Whitespace {
 	all := []Whitespace{}
 	for _, g := range gaps {
 		tier := tierOf[g.AccountID]
@@ -325,25 +335,16 @@ func whitespace(gaps []AccountGap, tierOf map[string]string) ([]Whitespace, int)
 		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(b.Uncovered, a.Uncovered),
 			cmp.Compare(a.AccountID, b.AccountID), cmp.Compare(a.Category, b.Category))
 	})
-	n := min(len(all), DigestTop)
-	return all[:n:n], len(all) - n
+	return all
 }
 
 // closing returns the biggest open opportunities expected to close in (asOf, asOf + 30
 // days], how many more there are and the value of all of them.
 func closing(opps []Opportunity, asOf time.Time, name func(string) string) ([]ClosingOpportunity, int, float64) {
-	window := Period{After: asOf, Through: asOf.AddDate(0, 0, DigestClosingDays)}
-	all := []ClosingOpportunity{}
-	var total float64
-	for _, o := range opps {
-		if !o.Open() || o.CloseDate.IsZero() || !window.Contains(Day(o.CloseDate)) {
-			continue
-		}
+	all := closingWithin(opps, asOf, DigestClosingDays, name)
+	var total float64 // summed in the store's order, as the digest always has
+	for _, o := range all {
 		total += o.Value
-		all = append(all, ClosingOpportunity{OppID: o.ID, AccountID: o.AccountID, AccountName: name(o.AccountID),
-			Name: o.Name, Category: o.Category, Value: o.Value, Stage: o.Stage, Probability: o.Probability,
-			CloseDate: DateOf(o.CloseDate), DaysToClose: int(DayNumber(o.CloseDate) - DayNumber(asOf)),
-			Competitor: o.Competitor, NextStep: o.NextStep})
 	}
 	slices.SortFunc(all, func(a, b ClosingOpportunity) int {
 		return cmp.Or(cmp.Compare(b.Value, a.Value), a.CloseDate.Compare(b.CloseDate), cmp.Compare(a.OppID, b.OppID))
@@ -352,12 +353,46 @@ func closing(opps []Opportunity, asOf time.Time, name func(string) string) ([]Cl
 	return all[:n:n], len(all) - n, total
 }
 
+// ClosingWithin returns the open opportunities expected to close in (asOf, asOf + days],
+// soonest first (then the biggest), each with its account's name (name, by account id).
+func ClosingWithin(opps []Opportunity, asOf time.Time, days int, name func(string) string) []ClosingOpportunity {
+	all := closingWithin(opps, asOf, days, name)
+	slices.SortFunc(all, func(a, b ClosingOpportunity) int {
+		return cmp.Or(a.CloseDate.Compare(b.CloseDate), cmp.Compare(b.Value, a.Value), cmp.Compare(a.OppID, b.OppID))
+	})
+	return all
+}
+
+// closingWithin is ClosingWithin in the order of opps.
+func closingWithin(opps []Opportunity, asOf time.Time, days int, name func(string) string) []ClosingOpportunity {
+	window := Period{After: asOf, Through: asOf.AddDate(0, 0, days)}
+	all := []ClosingOpportunity{}
+	for _, o := range opps {
+		if !o.Open() || o.CloseDate.IsZero() || !window.Contains(Day(o.CloseDate)) {
+			continue
+		}
+		all = append(all, ClosingOpportunity{OppID: o.ID, AccountID: o.AccountID, AccountName: name(o.AccountID),
+			Name: o.Name, Category: o.Category, Value: o.Value, Stage: o.Stage, Probability: o.Probability,
+			CloseDate: DateOf(o.CloseDate), DaysToClose: int(DayNumber(o.CloseDate) - DayNumber(asOf)),
+			Competitor: o.Competitor, NextStep: o.NextStep})
+	}
+	return all
+}
+
 // latePayers returns the accounts with invoices open at asOf more than DigestLateDays
 // past due, biggest financing cost first: the top DigestTop and how many more there are.
-// An invoice is open at asOf when it is dated on or before it and was not paid by then
-// (paid later, or not yet): as in the grade, what happened after the as-of date is not
-// used.
 func latePayers(invoices []Invoice, asOf time.Time, rate float64, tierOf map[string]string, name func(string) string) ([]LatePayer, int) {
+	all := LatePayers(invoices, asOf, DigestLateDays, rate, tierOf, name)
+	n := min(len(all), DigestTop)
+	return all[:n:n], len(all) - n
+}
+
+// LatePayers returns the accounts with invoices open at asOf more than minDaysLate days
+// past due, biggest financing cost first (rate is the cost of capital; tierOf and name
+// by account id). An invoice is open at asOf when it is dated on or before it and was
+// not paid by then (paid later, or not yet): as in the grade, what happened after the
+// as-of date is not used.
+func LatePayers(invoices []Invoice, asOf time.Time, minDaysLate int, rate float64, tierOf map[string]string, name func(string) string) []LatePayer {
 	a := DayNumber(asOf)
 	by := map[string]*LatePayer{}
 	for _, inv := range invoices {
@@ -365,7 +400,7 @@ func latePayers(invoices []Invoice, asOf time.Time, rate float64, tierOf map[str
 			continue
 		}
 		late := a - DayNumber(inv.DueDate)
-		if late <= DigestLateDays {
+		if late <= int64(minDaysLate) {
 			continue
 		}
 		p := by[inv.AccountID]
@@ -385,8 +420,7 @@ func latePayers(invoices []Invoice, asOf time.Time, rate float64, tierOf map[str
 	slices.SortFunc(all, func(x, y LatePayer) int {
 		return cmp.Or(cmp.Compare(y.FinancingCost, x.FinancingCost), cmp.Compare(y.Overdue, x.Overdue), cmp.Compare(x.AccountID, y.AccountID))
 	})
-	n := min(len(all), DigestTop)
-	return all[:n:n], len(all) - n
+	return all
 }
 
 // pace reads the territory's growth as a digest line.

@@ -387,3 +387,13 @@ func (g *Gaps) growth(ctx context.Context, scope ObjectiveScope, key, name strin
 	}
 	return gr, nil
 }
+
+// AccountGaps returns the gap of every account of the scope at asOf, in the store's
+// order of accounts.
+func (g *Gaps) AccountGaps(ctx context.Context, s Scope, asOf time.Time) ([]AccountGap, error) {
+	c, err := g.current(ctx, Day(asOf))
+	if err != nil {
+		return nil, err
+	}
+	return g.compute(ctx, c, s)
+}

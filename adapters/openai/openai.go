@@ -1,4 +1,5 @@
-// Package openai drafts negotiation talking points with a language model through
+// Package openai drafts negotiation talking points, and reads plain questions as
+// commands (Router), with a language model through
 // github.com/sashabaranov/go-openai: OpenAI, any OpenAI-compatible server (Ollama, vLLM,
 // LM Studio: OPENAI_BASE_URL) or Azure OpenAI. The model gets the computed figures and,
 // separately and quoted, the text that comes from the data (competitor weaknesses,
@@ -39,6 +40,15 @@ var _ bot.Drafter = (*Drafter)(nil)
 
 // New returns a drafter for the configuration.
 func New(c Config) (*Drafter, error) {
+	client, model, err := newClient(c)
+	if err != nil {
+		return nil, err
+	}
+	return &Drafter{client: client, model: model, key: c.APIKey}, nil
+}
+
+// newClient returns the go-openai client and model of the configuration.
+func newClient(c Config) (*goopenai.Client, string, error) {
 	model := c.Model
 	if model == "" {
 		model = "gpt-4o-mini"
@@ -47,7 +57,7 @@ func New(c Config) (*Drafter, error) {
 	switch {
 	case c.AzureEndpoint != "":
 		if c.AzureDeployment == "" {
-			return nil, errors.New("AZURE_OPENAI_ENDPOINT needs AZURE_OPENAI_DEPLOYMENT")
+			return nil, "", errors.New("AZURE_OPENAI_ENDPOINT needs AZURE_OPENAI_DEPLOYMENT")
 		}
 		cfg = goopenai.DefaultAzureConfig(c.APIKey, c.AzureEndpoint)
 		deployment := c.AzureDeployment
@@ -58,7 +68,7 @@ func New(c Config) (*Drafter, error) {
 			cfg.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
 		}
 	}
-	return &Drafter{client: goopenai.NewClientWithConfig(cfg), model: model, key: c.APIKey}, nil
+	return goopenai.NewClientWithConfig(cfg), model, nil
 }
 
 // secretError is an error whose text has the API key taken out: a server may echo the

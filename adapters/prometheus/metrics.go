@@ -28,14 +28,16 @@ type Metrics struct {
 	draftTokens     *prometheus.CounterVec
 	draftDuration   *prometheus.HistogramVec
 	digests         *prometheus.CounterVec
+	questions       *prometheus.CounterVec
 }
 
 // The interfaces Metrics implements. http's Observer, which prometheus may not import,
 // is checked where cmd/incumbent wires it.
 var (
-	_ bot.Observer       = (*Metrics)(nil)
-	_ bot.DraftObserver  = (*Metrics)(nil)
-	_ bot.DigestObserver = (*Metrics)(nil)
+	_ bot.Observer         = (*Metrics)(nil)
+	_ bot.DraftObserver    = (*Metrics)(nil)
+	_ bot.DigestObserver   = (*Metrics)(nil)
+	_ bot.QuestionObserver = (*Metrics)(nil)
 )
 
 // New registers Incumbent's collectors on a new registry.
@@ -74,7 +76,10 @@ func New() *Metrics {
 	m.digests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "incumbent_digests_total", Help: "Weekly digest attempts of this process, by outcome (sent, failed).",
 	}, []string{"outcome"})
-	r.MustRegister(m.drafts, m.draftTokens, m.draftDuration, m.digests)
+	m.questions = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "incumbent_questions_total", Help: "Plain questions by router (rules, model, none) and outcome (routed, refused, error, timeout, not_understood).",
+	}, []string{"router", "outcome"})
+	r.MustRegister(m.drafts, m.draftTokens, m.draftDuration, m.digests, m.questions)
 	r.MustRegister(m.httpRequests, m.httpDuration, m.commands, m.commandDuration, m.commandErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -123,4 +128,9 @@ func (m *Metrics) ObserveDraft(drafter, outcome string, promptTokens, completion
 // failed.
 func (m *Metrics) ObserveDigest(outcome string) {
 	m.digests.WithLabelValues(outcome).Inc()
+}
+
+// ObserveQuestion records one plain question: the router that read it and the outcome.
+func (m *Metrics) ObserveQuestion(router, outcome string) {
+	m.questions.WithLabelValues(router, outcome).Inc()
 }

@@ -454,3 +454,23 @@ func TestStoreDown(t *testing.T) {
 		t.Errorf("someone never resolved while the store fails: %s", resp)
 	}
 }
+
+// TestPlainQuestions: a plain question is answered in Slack as the command it is read
+// as, by `/incumbent`, a mention and a direct message alike, and says how it was read.
+func TestPlainQuestions(t *testing.T) {
+	_, f, base := setup(t)
+	_, resp := signed(t, base, "/slack/commands", form, command("/incumbent", "what's my biggest gap?", "U_RITA", "C1", ""), time.Now(), secret)
+	if !strings.Contains(resp, "I read this as `top gaps mine`.") || !strings.Contains(resp, "Top gaps — your accounts") {
+		t.Errorf("/incumbent what's my biggest gap?: %s", resp)
+	}
+	mention := event("EvQ1", `{"type":"app_mention","user":"U_RITA","text":"<@U_BOT> who owes us money?","ts":"1700000000.000100","channel":"C1","event_ts":"1700000000.000100"}`)
+	signed(t, base, "/slack/events", "application/json", mention, time.Now(), secret)
+	if c := f.wait("chat.postMessage"); !strings.Contains(c.Form.Get("blocks"), "I read this as `late mine`.") {
+		t.Errorf("mention answer: %v", c.Form)
+	}
+	dm := event("EvQ2", `{"type":"message","channel_type":"im","user":"U_RITA","text":"what closes this month","ts":"1700000000.000300","channel":"D1","event_ts":"1700000000.000300"}`)
+	signed(t, base, "/slack/events", "application/json", dm, time.Now(), secret)
+	if c := f.wait("chat.postMessage"); !strings.Contains(c.Form.Get("blocks"), "I read this as `closing mine`.") {
+		t.Errorf("DM answer: %v", c.Form)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -197,10 +198,19 @@ type ActionData struct {
 	Table   int       `json:"table,omitempty"`
 	From    int       `json:"from,omitempty"`
 	Form    *bot.Form `json:"form,omitempty"`
+	// Inputs numbers the form in its card (from 2; 0 for the first), so that the ids of
+	// two forms' inputs differ, as Adaptive Cards require.
+	Inputs int `json:"inputs,omitempty"`
 }
 
-// inputID is the id of the input of a form's field: apart from ActionData's own keys.
-func inputID(field string) string { return "form_" + field }
+// inputID is the id of the input of a form's field: apart from ActionData's own keys;
+// n numbers the form in its card (0 or 1 for the first).
+func inputID(field string, n int) string {
+	if n > 1 {
+		return fmt.Sprintf("form%d_%s", n, field)
+	}
+	return "form_" + field
+}
 
 var boldRe = regexp.MustCompile(`\*([^*\n]+)\*`)
 
@@ -254,7 +264,7 @@ func render(r bot.Reply, command string, rowCap int) Card {
 		c.Body = append(c.Body, Element{Type: "TextBlock", Text: markdown(bot.ErrorText(r.Err)), Wrap: true, Weight: "Bolder"})
 	}
 	var rest []Action // the "See the rest" buttons, before the reply's own
-	tables := 0
+	tables, forms := 0, 0
 	for _, b := range r.Blocks {
 		switch b := b.(type) {
 		case *bot.Header:
@@ -276,7 +286,7 @@ func render(r bot.Reply, command string, rowCap int) Card {
 			}
 			tables++
 		case *bot.Buttons:
-			if set := formActions(b.Buttons); set != nil {
+			if set := formActions(b.Buttons, &forms); set != nil {
 				c.Body = append(c.Body, *set)
 			}
 			for _, bt := range b.Buttons {
@@ -320,15 +330,20 @@ func render(r bot.Reply, command string, rowCap int) Card {
 // card's body, where the row is: each opens its form under it (Action.ShowCard), whose
 // Submit sends the button's command, its form and the values typed. The card's own
 // actions stay for the other buttons. Nil when no button has a form.
-func formActions(bs []bot.Button) *Element {
+func formActions(bs []bot.Button, forms *int) *Element {
 	var actions []Action
 	for _, bt := range bs {
 		if bt.Form == nil || len(actions) == maxActions {
 			continue
 		}
+		*forms++
+		n := 0
+		if *forms > 1 {
+			n = *forms
+		}
 		form := Card{Type: "AdaptiveCard", Schema: "http://adaptivecards.io/schemas/adaptive-card.json", Version: "1.5"}
 		for _, f := range bt.Form.Fields {
-			in := Element{Type: "Input.Text", ID: inputID(f.Name), Label: cut(f.Label, 100), Placeholder: cut(f.Placeholder, 100),
+			in := Element{Type: "Input.Text", ID: inputID(f.Name, n), Label: cut(f.Label, 100), Placeholder: cut(f.Placeholder, 100),
 				IsRequired: !f.Optional, MaxLength: f.MaxLength, IsMultiline: f.MaxLength > 200}
 			if !f.Optional {
 				in.ErrorMessage = cut("Fill in "+strings.ToLower(f.Label)+".", 100)
@@ -339,7 +354,7 @@ func formActions(bs []bot.Button) *Element {
 			}
 		}
 		form.Actions = []Action{{Type: "Action.Submit", Title: cut(bt.Form.Submit, 60), Style: "positive",
-			Data: ActionData{Command: bt.Command, Form: bt.Form.Bare()}}}
+			Data: ActionData{Command: bt.Command, Form: bt.Form.Bare(), Inputs: n}}}
 		actions = append(actions, Action{Type: "Action.ShowCard", Title: cut(bt.Label, 60), Card: &form})
 	}
 	if len(actions) == 0 {

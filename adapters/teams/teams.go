@@ -291,7 +291,7 @@ func submitted(raw json.RawMessage) (submitData, bool, error) {
 	json.Unmarshal(raw, &sent)
 	values := map[string]string{}
 	for _, f := range d.Form.Fields {
-		if v, ok := sent[inputID(f.Name)].(string); ok {
+		if v, ok := sent[inputID(f.Name, d.Inputs)].(string); ok {
 			values[f.Name] = v
 		}
 	}

@@ -577,3 +577,15 @@ func TestFormCard(t *testing.T) {
 		t.Errorf("not recorded")
 	}
 }
+
+// TestPlainQuestion: a plain question in Teams is answered as the command it is read as,
+// and the card says how it was read.
+func TestPlainQuestion(t *testing.T) {
+	f := newFixture(t, 0)
+	f.post(t, f.activity("message", "q1", "29:rita", "<at>Incumbent</at> what's my biggest gap?"), "")
+	got := f.bf.WaitActivities(t, 1, 10*time.Second)[0]
+	b, _ := json.Marshal(got.Body["attachments"])
+	if !strings.Contains(string(b), "I read this as `top gaps mine`.") || !strings.Contains(string(b), "Top gaps — your accounts") {
+		t.Errorf("reply: %s", b)
+	}
+}

@@ -62,6 +62,10 @@ func openSession(ctx context.Context, env Env, cfg Config, as string, createDemo
 		return nil, err
 	}
 	b.DraftTimeout = cfg.LLM.Timeout
+	if b.Router, err = newRouter(cfg.LLM); err != nil {
+		store.Close()
+		return nil, err
+	}
 	b.Grades.Settings = settings.Grade
 	b.Deals.Settings = settings.Deal
 	b.Now = env.Now
@@ -184,6 +188,20 @@ func newDrafter(c LLMConfig) (bot.Drafter, error) {
 		return nil, usageError{err.Error()}
 	}
 	return d, nil
+}
+
+// newRouter returns the model that reads plain questions the rules cannot (the same
+// model as talking points); nil without one.
+func newRouter(c LLMConfig) (bot.Router, error) {
+	o := c.OpenAI
+	if o.APIKey == "" && o.BaseURL == "" && o.AzureEndpoint == "" {
+		return nil, nil
+	}
+	r, err := openai.NewRouter(o)
+	if err != nil {
+		return nil, usageError{err.Error()}
+	}
+	return r, nil
 }
 
 // printJSON writes v as indented JSON, with <, > and & as they are.

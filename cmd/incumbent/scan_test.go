@@ -219,6 +219,9 @@ func TestDemoRepliesScan(t *testing.T) {
 	}
 	commands := []string{"help", "help gap", "accounts", "account acme", "gap market", "cpu acme " + offer,
 		"deal acme give 3% on fasteners get 50 " + offer + " yearly", "deal show S-1", "deal vary S-1 give 2%", "deal compare S-1 S-2", "gap"}
+	// The lists and plain questions of issue 42.
+	commands = append(commands, "top gaps", "top gaps market", "slipping", "late", "closing in 90 days",
+		"who owes us money?", "what's my biggest gap", "what is the meaning of life")
 	for _, a := range []string{"acme", ids[0], ids[len(ids)-1]} {
 		commands = append(commands, "gap "+a, "grade "+a, "growth "+a, "deal suggest "+a, "talk "+a, "brief "+a)
 	}

@@ -1,0 +1,27 @@
+package prometheus_test
+
+import (
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/incumbent/incumbent/adapters/prometheus"
+)
+
+// TestQuestions: plain questions are counted by router and outcome.
+func TestQuestions(t *testing.T) {
+	m := prometheus.New()
+	m.ObserveQuestion("rules", "routed")
+	m.ObserveQuestion("rules", "routed")
+	m.ObserveQuestion("model", "refused")
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body, _ := io.ReadAll(rec.Body)
+	for _, want := range []string{`incumbent_questions_total{outcome="routed",router="rules"} 2`,
+		`incumbent_questions_total{outcome="refused",router="model"} 1`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("no %s in the metrics", want)
+		}
+	}
+}

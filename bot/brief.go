@@ -22,6 +22,10 @@ const briefMaxItems = 3
 
 // briefCmd handles `brief <account>`: the account on one phone screen before a call.
 func (b *Bot) briefCmd(ctx context.Context, req Request, args []string) (Reply, error) {
+	// "brief me on acme", "brief me about acme": the words a question puts first.
+	if len(args) > 2 && strings.EqualFold(args[0], "me") && (strings.EqualFold(args[1], "on") || strings.EqualFold(args[1], "about")) {
+		args = args[2:]
+	}
 	a, note, err := b.accountOrLast(ctx, req.Actor, strings.Join(args, " "), func() string {
 		return "Brief on which account? Usage: `brief <account>`." + b.forExample(ctx, req, "brief", nil)
 	})

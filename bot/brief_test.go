@@ -37,6 +37,7 @@ func TestBriefReplies(t *testing.T) {
 	b := newTestBot(t, "briefdata")
 	for _, tt := range []struct{ name, text string }{
 		{"brief_account", "brief acme"},
+		{"brief_account", "brief me on acme"}, // as a question puts it: the same reply
 		{"brief_quiet", "brief southern foods"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -327,7 +327,9 @@ func (s *DigestScheduler) deliver(ctx context.Context, t domain.Territory, due t
 	}
 
 	sent, detail, err := s.once().send(ctx, "digest:"+t.Name+":"+week, t.Name, week,
-		func(ctx context.Context, accepted func(string)) (string, error) { return s.attempt(ctx, t, week, accepted) })
+		func(ctx context.Context, accepted func(string)) (string, error) {
+			return s.attempt(ctx, t, week, accepted)
+		})
 	if err != nil || !sent {
 		return sent, domain.DigestDelivery{}, err
 	}

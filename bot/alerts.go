@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -143,82 +144,94 @@ func (b *Bot) ComputeAlerts(ctx context.Context, actor Actor, settings domain.Al
 	return out, state, nil
 }
 
-// AlertReply renders a person's alerts: one line per fact, grouped by kind.
+// AlertReply renders a person's alerts for a phone: a paragraph per account (by name),
+// one short line per fact, in the kinds' order.
 func (b *Bot) AlertReply(a Alerts, preview bool) Reply {
-	title := "Your alerts"
+	title := fmt.Sprintf("%d %s on your accounts", len(a.Alerts), plural(len(a.Alerts), "alert", "alerts"))
 	if preview {
-		title = "Your alerts today (preview)"
+		title += " (preview)"
 	}
 	blocks := []Block{&Header{Text: title}}
 	if len(a.Alerts) == 0 {
 		msg := "Nothing changed on your accounts since your last alert."
 		if a.First {
-			msg = "Nothing to flag on your accounts: no category at risk, no invoice over 30 days past due, no opportunity past its close date."
+			msg = "Nothing to flag: no category at risk, no invoice over 30 days past due, no deal past its close date."
 		}
 		blocks = append(blocks, &Text{Text: msg})
-	} else {
-		var lines []string
-		for i, x := range a.Alerts {
-			if i == maxAlertLines {
-				lines = append(lines, fmt.Sprintf("…and %d more", len(a.Alerts)-maxAlertLines))
+	}
+	byAccount := map[string][]domain.Alert{}
+	var order []domain.Alert // the first alert of each account
+	for _, x := range a.Alerts {
+		if len(byAccount[x.AccountID]) == 0 {
+			order = append(order, x)
+		}
+		byAccount[x.AccountID] = append(byAccount[x.AccountID], x)
+	}
+	slices.SortStableFunc(order, func(x, y domain.Alert) int {
+		return cmp.Or(strings.Compare(x.AccountName, y.AccountName), strings.Compare(x.AccountID, y.AccountID))
+	})
+	shown := 0
+	var buttons []Button
+	for _, first := range order {
+		if shown >= maxAlertLines {
+			break
+		}
+		lines := []string{fmt.Sprintf("*%s* (%s)", first.AccountName, first.AccountID)}
+		for _, x := range byAccount[first.AccountID] {
+			if shown == maxAlertLines {
 				break
 			}
 			lines = append(lines, "• "+b.alertLine(x))
+			shown++
 		}
 		blocks = append(blocks, &Text{Text: strings.Join(lines, "\n")})
-		var buttons []Button
-		seen := map[string]bool{}
-		for _, x := range a.Alerts {
-			if len(buttons) == 3 {
-				break
-			}
-			if !seen[x.AccountID] {
-				seen[x.AccountID] = true
-				buttons = append(buttons, Button{Label: "Gap: " + x.AccountName, Command: "gap " + x.AccountID})
-			}
+		if len(buttons) < 3 {
+			buttons = append(buttons, Button{Label: "Gap: " + first.AccountName, Command: "gap " + first.AccountID})
 		}
+	}
+	if more := len(a.Alerts) - shown; more > 0 {
+		blocks = append(blocks, &Text{Text: fmt.Sprintf("…and %d more: `alerts` lists them.", more)})
+	}
+	if len(buttons) > 0 {
 		blocks = append(blocks, &Buttons{Buttons: buttons})
 	}
-	ctx := "As of " + a.AsOf + ". "
-	switch {
-	case a.First:
-		ctx += "First alert: what holds now; later alerts say only what changed."
-	default:
-		ctx += "Changes since your alert of " + a.Since + "."
+	note := "As of " + a.AsOf + ". "
+	if a.First {
+		note += "First alert: what holds now; later ones say only what changed."
+	} else {
+		note += "Since your alert of " + a.Since + "."
 	}
 	if preview {
-		ctx += " `alerts settings` says when they come."
+		note += " `alerts settings` says when they come."
 	}
-	blocks = append(blocks, &Context{Text: ctx})
+	blocks = append(blocks, &Context{Text: note})
 	return Reply{Blocks: blocks, Data: a}
 }
 
-// alertLine says one fact in a line a rep reads on a phone.
+// alertLine says one fact in a short line a rep reads on a phone.
 func (b *Bot) alertLine(x domain.Alert) string {
-	who := "*" + x.AccountName + "*: "
 	switch x.Kind {
 	case domain.AlertAtRisk:
-		s := who + x.Category + " at risk"
 		if x.Trend != nil {
-			s += " (" + pct(*x.Trend) + " on a year ago)"
+			return fmt.Sprintf("%s at risk: %s on a year ago", x.Category, pct(*x.Trend))
 		}
-		return s
+		return x.Category + " at risk"
 	case domain.AlertLate:
-		return fmt.Sprintf("%sinvoice %s, %s, %d days past due", who, x.Invoice, b.Money.Format(x.Amount), x.DaysLate)
+		return fmt.Sprintf("Invoice %s, %s: %d days past due", x.Invoice, b.Money.Format(x.Amount), x.DaysLate)
 	case domain.AlertOffer:
-		by := "from an import"
+		by := "imported"
 		if x.RecordedBy != "" {
-			by = "recorded by " + x.RecordedBy
+			by = "by " + x.RecordedBy
 		}
-		return fmt.Sprintf("%s%s offers %s at %s (%s)", who, x.Competitor, x.SKU, b.Money.Format2(x.Price), by)
+		return fmt.Sprintf("%s offers %s at %s (%s)", x.Competitor, x.SKU, b.Money.Format2(x.Price), by)
 	case domain.AlertPastClose:
-		return fmt.Sprintf("%s%s (%s) was due to close %s", who, x.OppName, b.Money.Format(x.Amount), x.CloseDate)
+		return fmt.Sprintf("%s, %s: was to close %s", x.OppName, b.Money.Format(x.Amount), x.CloseDate)
 	case domain.AlertTierDrop:
-		return fmt.Sprintf("%sdropped from %s to %s", who, x.FromTier, x.ToTier)
+		return fmt.Sprintf("Tier down: %s → %s", x.FromTier, x.ToTier)
 	case domain.AlertUncovered:
-		return fmt.Sprintf("%snew uncovered gap in %s, %s", who, x.Category, b.Money.Format(x.Uncovered))
+		return fmt.Sprintf("New uncovered gap: %s, %s", x.Category, b.Money.Format(x.Uncovered))
 	}
-	return who + x.Kind
+	return x.Kind
 }
 
 // alertsCmd handles `alerts`, `alerts settings [<hour>]`, `alerts on|off` and `alerts

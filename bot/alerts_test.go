@@ -134,9 +134,10 @@ func TestAlertsSixFactsAfterAnImport(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("Rita got %d alerts, want 1", len(got))
 	}
-	for _, line := range []string{"Fasteners at risk (-50% on a year ago)", "invoice I1, $1,000, 33 days past due",
-		"Uline offers F-1 at $8.50 (from an import)", "Bolt contract ($6,000) was due to close 2026-11-25",
-		"dropped from Core Customer to Convenient Sale", "new uncovered gap in Welding, $30,000"} {
+	for _, line := range []string{"*Acme Manufacturing* (A1)", "Fasteners at risk: -50% on a year ago",
+		"Invoice I1, $1,000: 33 days past due", "Uline offers F-1 at $8.50 (imported)",
+		"Bolt contract, $6,000: was to close 2026-11-25", "Tier down: Core Customer → Convenient Sale",
+		"New uncovered gap: Welding, $30,000"} {
 		if !strings.Contains(got[0].text, line) {
 			t.Errorf("the alert lacks %q:\n%s", line, got[0].text)
 		}

@@ -64,6 +64,7 @@ func openSession(ctx context.Context, env Env, cfg Config, as string, createDemo
 	b.DraftTimeout = cfg.LLM.Timeout
 	b.Grades.Settings = settings.Grade
 	b.Deals.Settings = settings.Deal
+	b.AlertMinUncovered = settings.AlertMinUncovered
 	b.Now = env.Now
 	b.Logger = logger(env, cfg)
 	b.Money = cfg.Money

@@ -261,7 +261,7 @@ func (m *server) digestScheduler() {
 	sched := digestScheduler(m.s, m.kv, sender, m.env.Now, m.log, m.Config.DigestClaimTimeout)
 	sched.Observer = m.metrics
 	m.sched = sched
-	if m.s.bot.AlertStore != nil {
+	if m.s.bot.AlertStore != nil && !m.Config.AlertsOff {
 		m.alerts = &bot.AlertScheduler{Bot: m.s.bot, Lock: m.kv, Send: sender.alert, Now: m.env.Now, AsOf: m.s.asOf,
 			Logger: m.log, Stale: m.Config.DigestClaimTimeout}
 	}

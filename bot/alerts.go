@@ -242,7 +242,15 @@ func (b *Bot) alertsCmd(ctx context.Context, req Request, args []string) (Reply,
 	}
 	email := strings.ToLower(strings.TrimSpace(req.Actor.Person.Email))
 	if email == "" {
-		return Reply{}, domain.Errorf(domain.EINVALID, "Alerts are per person: ask as someone in people.csv (on the command line, `--as EMAIL`).")
+		msg := "Alerts are per person: ask as someone in people.csv (on the command line, `--as EMAIL`)."
+		if len(args) > 0 {
+			return Reply{}, domain.Errorf(domain.EINVALID, "%s", msg)
+		}
+		// A preview asked by no one in particular (the command line's admin) answers
+		// how alerts work rather than failing.
+		return Reply{Blocks: []Block{&Header{Text: "Daily alerts"}, &Text{Text: "Each rep gets a direct message every morning " +
+			"with what changed on the accounts they own: new risks, late invoices, competitor offers, deals past their " +
+			"close date, tier drops and new uncovered gaps."}, &Context{Text: msg}}}, nil
 	}
 	settings, err := b.alertSettingsOf(ctx, email)
 	if err != nil {

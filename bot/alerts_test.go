@@ -255,7 +255,8 @@ func TestAlertSettings(t *testing.T) {
 		{"nora@example.com", "alerts territory on", "", "on every account of your territories"},
 		{"nora@example.com", "alerts territory off", "", "on the accounts you own"},
 		{"rita@example.com", "alerts sometimes", domain.EINVALID, "Usage: `alerts`"},
-		{"", "alerts", domain.EINVALID, "Alerts are per person"},
+		{"", "alerts", "", "Alerts are per person"},
+		{"", "alerts off", domain.EINVALID, "Alerts are per person"},
 	} {
 		var opts []askOption
 		if c.who != "" {

@@ -190,7 +190,7 @@ func (b *Bot) AlertReply(a Alerts, preview bool) Reply {
 		}
 	}
 	if more := len(a.Alerts) - shown; more > 0 {
-		blocks = append(blocks, &Text{Text: fmt.Sprintf("…and %d more: `alerts` lists them.", more)})
+		blocks = append(blocks, &Text{Text: fmt.Sprintf("…and %d more.", more)})
 	}
 	if len(buttons) > 0 {
 		blocks = append(blocks, &Buttons{Buttons: buttons})

@@ -298,3 +298,43 @@ func TestAlertsTerritoryManager(t *testing.T) {
 		t.Errorf("Nora's territory (-want +got):\n%s", diff)
 	}
 }
+
+// TestAlertRetryReported: an alert whose send fails is listed by Failing (for /readyz)
+// with why, then with when it is retried, and goes once when the retry succeeds.
+func TestAlertRetryReported(t *testing.T) {
+	ctx := context.Background()
+	b := newTestBot(t, "alertdata")
+	importInto(t, b, "testdata/alertdata-delta")
+	out := &alertOutbox{}
+	down := true
+	s := alertScheduler(b, out, "p1", "2026-11-27")
+	start := s.Now()
+	s.Send = func(ctx context.Context, p domain.Person, r bot.Reply, accepted func(string)) (string, error) {
+		if down {
+			return "", fmt.Errorf("slack: channel_not_found")
+		}
+		return out.send(ctx, p, r, accepted)
+	}
+	if _, err := s.RunOnce(ctx); err == nil {
+		t.Fatal("no error from a failed send")
+	}
+	want := []string{"rita@example.com: the alert of 2026-11-27 failed: send: slack: channel_not_found"}
+	if diff := cmp.Diff(want, s.Failing()); diff != "" {
+		t.Errorf("failing (-want +got):\n%s", diff)
+	}
+	if _, err := s.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want = []string{"rita@example.com: the alert of 2026-11-27 failed 1 time(s), last: send: slack: channel_not_found; retried at 2026-11-27T09:31:00Z"}
+	if diff := cmp.Diff(want, s.Failing()); diff != "" {
+		t.Errorf("failing while it waits (-want +got):\n%s", diff)
+	}
+	down = false
+	s.Now = func() time.Time { return start.Add(time.Minute) }
+	if n, err := s.RunOnce(ctx); err != nil || n != 1 || len(s.Failing()) != 0 {
+		t.Errorf("retry: sent %d, %v, failing %v; want 1 sent, nothing failing", n, err, s.Failing())
+	}
+	if _, err := s.RunOnce(ctx); err != nil || len(out.to("rita@example.com")) != 1 {
+		t.Errorf("sent %d times (%v), want once", len(out.to("rita@example.com")), err)
+	}
+}

@@ -63,12 +63,12 @@ type AlertScheduler struct {
 	claimant     string
 
 	mu      sync.Mutex
-	settled map[string]string // person → the day known done
+	settled map[string]domain.DigestDelivery // person → the record of the day known done
 	failing []string
 }
 
-// Failing returns the people whose alert of the day failed in the last round or waits
-// for its retry, as "person: what failed", by person.
+// Failing returns the people whose alert of the day failed in the last round, waits for
+// its retry or was given up, as "person: what failed", by person.
 func (s *AlertScheduler) Failing() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -142,14 +142,23 @@ func (s *AlertScheduler) RunOnce(ctx context.Context) (sent int, err error) {
 		}
 		now := s.now()
 		due, day, err := domain.AlertDue(AlertTimezone(p, ts), set.Hour, now)
-		if err != nil || now.Sub(due) > s.catchUp() || s.isSettled(email, day) {
+		if err != nil || now.Sub(due) > s.catchUp() {
 			continue
 		}
-		ok, err = s.deliver(ctx, p, set, day)
+		if d, ok := s.settledDay(email, day); ok {
+			if d.GivenUp() {
+				failing = append(failing, fmt.Sprintf("%s: the alert of %s was given up: %s", email, day, d.LastError))
+			}
+			continue
+		}
+		ok, waiting, err := s.deliver(ctx, p, set, day)
 		switch {
 		case err != nil:
 			errs = append(errs, fmt.Errorf("alert of %s for %s: %w", email, day, err))
 			failing = append(failing, fmt.Sprintf("%s: the alert of %s failed: %v", email, day, err))
+		case waiting != nil:
+			failing = append(failing, fmt.Sprintf("%s: the alert of %s failed %d time(s), last: %s; retried at %s", email, day,
+				waiting.Attempts, waiting.LastError, waiting.RetryAt.UTC().Format(time.RFC3339)))
 		case ok:
 			sent++
 		}
@@ -162,20 +171,23 @@ func (s *AlertScheduler) RunOnce(ctx context.Context) (sent int, err error) {
 }
 
 // deliver sends p's alert of day unless it is done or waits for its retry. It returns
-// whether a message went.
-func (s *AlertScheduler) deliver(ctx context.Context, p domain.Person, set domain.AlertSettings, day string) (bool, error) {
+// whether a message went, and the record of an alert that waits for its retry.
+func (s *AlertScheduler) deliver(ctx context.Context, p domain.Person, set domain.AlertSettings, day string) (bool, *domain.DigestDelivery, error) {
 	email := strings.ToLower(p.Email)
 	records, err := s.Bot.AlertStore.FindAlertDeliveries(ctx, email)
 	if err != nil {
-		return false, err
+		return false, nil, err
 	}
 	for _, d := range records {
 		switch {
-		case d.Week == day && (d.Status == domain.DigestSent || d.GivenUp()), d.Week > day:
-			s.settle(email, day)
-			return false, nil
+		case d.Week == day && (d.Status == domain.DigestSent || d.GivenUp()):
+			s.settle(email, d)
+			return false, nil, nil
+		case d.Week > day:
+			s.settle(email, domain.DigestDelivery{Territory: email, Week: day, Status: domain.DigestSent, Detail: "superseded by " + d.Week})
+			return false, nil, nil
 		case d.Week == day && d.Status == domain.DigestFailed && s.now().Before(d.RetryAt):
-			return false, nil
+			return false, &d, nil
 		}
 	}
 	messaged := false
@@ -186,13 +198,13 @@ func (s *AlertScheduler) deliver(ctx context.Context, p domain.Person, set domai
 			return d, err
 		})
 	if err != nil {
-		return false, err
+		return false, nil, err
 	}
 	if done {
-		s.settle(email, day)
+		s.settle(email, domain.DigestDelivery{Territory: email, Week: day, Status: domain.DigestSent, Detail: detail})
 		s.logger().InfoContext(ctx, "alert done", "person", email, "day", day, "detail", detail)
 	}
-	return done && messaged, nil
+	return done && messaged, nil, nil
 }
 
 // attempt computes p's alert and sends it when there is anything new, saving the state
@@ -269,19 +281,22 @@ func (s *AlertScheduler) once() claimedSend {
 		claimant: s.claimant, now: s.now, stale: s.stale(), logger: s.logger(), observe: s.observe}
 }
 
-func (s *AlertScheduler) isSettled(person, day string) bool {
+// settledDay returns the record of person's day when it is known done.
+func (s *AlertScheduler) settledDay(person, day string) (domain.DigestDelivery, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.settled[person] == day
+	d, ok := s.settled[person]
+	return d, ok && d.Week == day
 }
 
-func (s *AlertScheduler) settle(person, day string) {
+// settle remembers that person's day d.Week needs nothing more.
+func (s *AlertScheduler) settle(person string, d domain.DigestDelivery) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.settled == nil {
-		s.settled = map[string]string{}
+		s.settled = map[string]domain.DigestDelivery{}
 	}
-	s.settled[person] = day
+	s.settled[person] = d
 }
 
 func (s *AlertScheduler) observe(string) {}

@@ -283,16 +283,3 @@ func AlertDue(timezone string, hour int, now time.Time) (due time.Time, day stri
 	}
 	return due, time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Format(DateLayout), nil
 }
-
-// NextAlert returns the first time after now at which a daily alert at hour in timezone
-// is scheduled. Errors are AlertDue's.
-func NextAlert(timezone string, hour int, now time.Time) (time.Time, error) {
-	_, day, err := AlertDue(timezone, hour, now)
-	if err != nil {
-		return time.Time{}, err
-	}
-	loc, _ := Territory{Timezone: timezone, DigestHour: hour}.digestSchedule()
-	t, _ := time.Parse(DateLayout, day)
-	y, m, d := t.AddDate(0, 0, 1).Date()
-	return digestAt(y, m, d, hour, loc), nil
-}

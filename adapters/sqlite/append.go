@@ -27,57 +27,98 @@ func compareLines(a, b addedLine) int {
 }
 
 // appendLines brings the facts and grade facts of account up to date with lines added
-// after its last sales day, without reading its other lines: each series goes on from
-// its stored running totals, and each commitment's quantity taken from its stored one,
-// adding the new lines in the order a rebuild adds them (the read index's), so that
-// the result is a rebuild's to the bit. It is the nightly case: a day's file of new
-// lines. It reports false, changing nothing, when the account has no stored facts or
-// sales yet, or a line falls on or before its last sales day.
+// after its last sales day, without reading its other lines. The lines go to the
+// account's tail (facts_tail), which readers continue the stored blobs with, and each
+// commitment's quantity taken goes on from its stored one, adding the new lines in the
+// order a rebuild adds them (the read index's), so that what a reader sees is a
+// rebuild's to the bit. A tail grown past tailFold lines is folded into the blobs. It
+// is the nightly case: a day's file of new lines. It reports false, changing nothing,
+// when the account has no stored facts or sales yet, or a line falls on or before its
+// last sales day.
 func (b *Batch) appendLines(ctx context.Context, account int64, lines []addedLine, categories map[int64]string) (bool, error) {
-	var factsRow, gradeRow int64
 	var accountID string
-	var facts, grade []byte
-	err := b.tx.QueryRowContext(ctx, `SELECT f.rowid, f.account_id, f.facts, g.rowid, g.facts
-		FROM account_facts f JOIN grade_facts g ON g.account = f.account WHERE f.account = ?`, account).
-		Scan(&factsRow, &accountID, &facts, &gradeRow, &grade)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
+	var last int64
+	var tail []tailLine
+	var stored, commitments []byte
+	err := b.tx.QueryRowContext(ctx, `SELECT f.account_id, t.last_day, t.lines, t.commitments
+		FROM facts_tail t JOIN account_facts f ON f.account = t.account WHERE t.account = ?`, account).
+		Scan(&accountID, &last, &stored, &commitments)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		var grade []byte
+		err := b.tx.QueryRowContext(ctx, `SELECT account_id, facts FROM grade_facts WHERE account = ?`, account).
+			Scan(&accountID, &grade)
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		g, err := splitGrade(grade)
+		if err != nil {
+			return false, fmt.Errorf("grade facts of %s: %w", accountID, err)
+		}
+		n := len(g.series) / recordSize
+		if n == 0 {
+			return false, nil
+		}
+		last, commitments = seriesDay(g.series, n-1), g.commitments
+	case err != nil:
 		return false, err
+	default:
+		if tail, err = decodeTail(stored, nil); err != nil {
+			return false, fmt.Errorf("facts tail of %s: %w", accountID, err)
+		}
 	}
-	g, err := splitGrade(grade)
-	if err != nil {
-		return false, fmt.Errorf("grade facts of %s: %w", accountID, err)
-	}
-	n := len(g.series) / recordSize
-	if n == 0 {
-		return false, nil
-	}
-	last := seriesDay(g.series, n-1)
 	slices.SortFunc(lines, compareLines)
-	byCategory := map[string][]dayTotals{}
-	all := make([]dayTotals, 0, len(lines))
+	newLast := last
 	for _, l := range lines {
 		if l.day <= last {
 			return false, nil
 		}
-		d := dayTotals{l.day, l.amount, l.cost}
-		byCategory[categories[l.product]] = append(byCategory[categories[l.product]], d)
-		all = append(all, d)
+		newLast = max(newLast, l.day)
+		tail = append(tail, tailLine{l, categories[l.product]})
 	}
-	facts, err = continueFacts(facts, byCategory)
-	if err != nil {
-		return false, fmt.Errorf("facts of %s: %w", accountID, err)
-	}
-	g.series = continueSeries(g.series, mergeDays(all))
-	if ok, err := b.takeCommitments(ctx, accountID, g.commitments, lines); !ok || err != nil {
+	if ok, err := b.takeCommitments(ctx, accountID, commitments, lines); !ok || err != nil {
 		return false, err
+	}
+	sortTail(tail)
+	encoded := encodeTail(tail)
+	if commitments == nil {
+		commitments = []byte{} // (NOT NULL)
+	}
+	if len(tail) > tailFold {
+		return true, b.foldTail(ctx, account, encoded, commitments)
+	}
+	return true, b.exec(ctx, `INSERT INTO facts_tail (account, last_day, lines, commitments) VALUES (?, ?, ?, ?)
+		ON CONFLICT (account) DO UPDATE SET last_day = excluded.last_day, lines = excluded.lines, commitments = excluded.commitments`,
+		account, newLast, encoded, commitments)
+}
+
+// foldTail writes account's facts and grade facts continued with tail (encodeTail's
+// bytes) and commitments, and deletes its tail.
+func (b *Batch) foldTail(ctx context.Context, account int64, tail, commitments []byte) error {
+	var factsRow, gradeRow int64
+	var facts, grade []byte
+	err := b.tx.QueryRowContext(ctx, `SELECT f.rowid, f.facts, g.rowid, g.facts
+		FROM account_facts f JOIN grade_facts g ON g.account = f.account WHERE f.account = ?`, account).
+		Scan(&factsRow, &facts, &gradeRow, &grade)
+	if err != nil {
+		return err
+	}
+	if facts, err = factsWithTail(facts, tail, nil); err != nil {
+		return err
+	}
+	if grade, err = gradeWithTail(grade, tail, commitments); err != nil {
+		return err
 	}
 	if err := b.exec(ctx, `UPDATE account_facts SET facts = ? WHERE rowid = ?`, facts, factsRow); err != nil {
-		return false, err
+		return err
 	}
-	return true, b.exec(ctx, `UPDATE grade_facts SET facts = ? WHERE rowid = ?`, g.encode(), gradeRow)
+	if err := b.exec(ctx, `UPDATE grade_facts SET facts = ? WHERE rowid = ?`, grade, gradeRow); err != nil {
+		return err
+	}
+	return b.exec(ctx, `DELETE FROM facts_tail WHERE account = ?`, account)
 }
 
 // continueSeries returns series with days (sorted, one record a day, all after its

@@ -158,7 +158,8 @@ func (b *Batch) accountMoved(ctx context.Context, account int64, fromIndustry, t
 	if err := b.flush(ctx); err != nil { // its buffered lines counted in the old industry
 		return err
 	}
-	return b.eachLine(ctx, `SELECT day, account, product, amount, cost FROM sales WHERE account = ?`, account,
+	return b.eachLine(ctx, `SELECT day, account, product, amount, cost FROM sales WHERE recent = 0 AND account = ?1
+		UNION ALL SELECT day, account, product, amount, cost FROM sales WHERE recent = 1 AND account = ?1`, account,
 		func(day, _, product int64, amount, cost float64) error {
 			b.delta.sums.move(fromIndustry, toIndustry, day, product, amount)
 			return nil

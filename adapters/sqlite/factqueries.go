@@ -13,17 +13,20 @@ import (
 func (s *Store) GapFacts(ctx context.Context, sc domain.Scope, periods []domain.Period) ([]domain.GapFacts, error) {
 	// Every territory's rows, in territory order: a territory's rank is given when it
 	// first appears and kept, so rowid order is not name order.
-	q := `SELECT f.account_id, f.facts FROM series_territories t CROSS JOIN account_facts f
-		ON f.rowid BETWEEN t.rank << 32 AND (t.rank << 32) + (1 << 32) - 1 ORDER BY t.territory`
+	q := `SELECT f.account_id, f.facts, x.lines FROM series_territories t CROSS JOIN account_facts f
+		ON f.rowid BETWEEN t.rank << 32 AND (t.rank << 32) + (1 << 32) - 1 LEFT JOIN facts_tail x ON x.account = f.account
+		ORDER BY t.territory`
 	var args []any
 	switch {
 	case sc.AccountID != "":
-		q = `SELECT account_id, facts FROM account_facts WHERE account = (SELECT id FROM accounts WHERE account_id = ?)`
+		q = `SELECT f.account_id, f.facts, x.lines FROM account_facts f LEFT JOIN facts_tail x ON x.account = f.account
+			WHERE f.account = (SELECT id FROM accounts WHERE account_id = ?)`
 		args = []any{sc.AccountID}
 	case sc.Territory != "":
 		// One range of rowids: see the schema. No ORDER BY: with one, modernc's SQLite
 		// copied every row through a sorter (half the time of a territory's read).
-		q = `SELECT account_id, facts FROM account_facts WHERE rowid BETWEEN (SELECT rank << 32 FROM series_territories WHERE territory = ?)
+		q = `SELECT f.account_id, f.facts, x.lines FROM account_facts f LEFT JOIN facts_tail x ON x.account = f.account
+			WHERE f.rowid BETWEEN (SELECT rank << 32 FROM series_territories WHERE territory = ?)
 			AND (SELECT (rank << 32) + (1 << 32) - 1 FROM series_territories WHERE territory = ?)`
 		args = []any{sc.Territory, sc.Territory}
 	}
@@ -36,12 +39,16 @@ func (s *Store) GapFacts(ctx context.Context, sc domain.Scope, periods []domain.
 	names := map[string]string{}
 	var out []domain.GapFacts
 	var account string
-	var facts sql.RawBytes
+	var facts, tail sql.RawBytes
 	for rows.Next() {
-		if err := rows.Scan(&account, &facts); err != nil {
+		if err := rows.Scan(&account, &facts, &tail); err != nil {
 			return nil, fmt.Errorf("sqlite: gap facts: %w", err)
 		}
-		f, err := decodeFacts(account, facts, ranges, names)
+		all, err := factsWithTail(facts, tail, names)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: gap facts of %s: %w", account, err)
+		}
+		f, err := decodeFacts(account, all, ranges, names)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: gap facts of %s: %w", account, err)
 		}

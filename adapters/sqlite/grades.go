@@ -299,8 +299,9 @@ func textDay[T ~string | ~[]byte](s T) (int64, error) {
 // GradeFacts sums every account's grade facts as of asOf from grade_facts: one read of
 // one row per account, whatever the date, by territory and account.
 func (s *Store) GradeFacts(ctx context.Context, asOf time.Time) ([]domain.GradeFacts, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT f.account_id, f.facts FROM series_territories t CROSS JOIN grade_facts f
-		ON f.rowid BETWEEN t.rank << 32 AND (t.rank << 32) + (1 << 32) - 1 ORDER BY t.territory`)
+	rows, err := s.db.QueryContext(ctx, `SELECT f.account_id, f.facts, x.lines, x.commitments FROM series_territories t
+		CROSS JOIN grade_facts f ON f.rowid BETWEEN t.rank << 32 AND (t.rank << 32) + (1 << 32) - 1
+		LEFT JOIN facts_tail x ON x.account = f.account ORDER BY t.territory`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: grade facts: %w", err)
 	}
@@ -308,12 +309,16 @@ func (s *Store) GradeFacts(ctx context.Context, asOf time.Time) ([]domain.GradeF
 	w := domain.NewDayWindow(asOf)
 	var out []domain.GradeFacts
 	var account string
-	var facts sql.RawBytes
+	var facts, tail, commitments sql.RawBytes
 	for rows.Next() {
-		if err := rows.Scan(&account, &facts); err != nil {
+		if err := rows.Scan(&account, &facts, &tail, &commitments); err != nil {
 			return nil, fmt.Errorf("sqlite: grade facts: %w", err)
 		}
-		f, err := decodeGradeFacts(account, facts, w)
+		all, err := gradeWithTail(facts, tail, commitments)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: grade facts of %s: %w", account, err)
+		}
+		f, err := decodeGradeFacts(account, all, w)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: grade facts of %s: %w", account, err)
 		}

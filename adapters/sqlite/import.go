@@ -66,7 +66,7 @@ func (s *Store) Known(ctx context.Context) (domain.KnownKeys, error) {
 // salesChunk rows of salesColumns values, well under SQLite's limit of 32766 variables.
 // (64 to 1024 rows measured the same.)
 const (
-	salesColumns = 8
+	salesColumns = 9
 	salesChunk   = 256
 )
 
@@ -76,7 +76,7 @@ const (
 // faster measured); a failing INSERT fails the whole import anyway.
 func insertSales(n int) string {
 	row := "(" + strings.Repeat("?, ", salesColumns-1) + "?)"
-	return `INSERT OR FAIL INTO sales (day, account, product, quantity, amount, cost, invoice_id, source) VALUES ` +
+	return `INSERT OR FAIL INTO sales (day, account, product, quantity, amount, cost, invoice_id, source, recent) VALUES ` +
 		strings.Repeat(row+", ", n-1) + row
 }
 
@@ -474,7 +474,11 @@ func (b *Batch) AddSale(ctx context.Context, s domain.Sale) error {
 			return fmt.Errorf("sqlite: add sale: %w", err)
 		}
 	}
-	b.rows = append(b.rows, day, account, product, s.Quantity, s.Amount, s.Cost, s.InvoiceID, source)
+	recent := 1 // (see sales_recent in the schema)
+	if l := b.loads["sales"]; l != nil && l.bulk {
+		recent = 0
+	}
+	b.rows = append(b.rows, day, account, product, s.Quantity, s.Amount, s.Cost, s.InvoiceID, source, recent)
 	if len(b.rows) < cap(b.rows) {
 		return nil
 	}
@@ -556,33 +560,84 @@ func (b *Batch) wrote(ctx context.Context, table string, n int64) error {
 	if l.touched < l.before/bulkDivisor {
 		return nil
 	}
-	rows, err := b.tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_schema
-		WHERE type = 'index' AND tbl_name = ? AND name != 'sales_source' AND sql IS NOT NULL`, table)
+	names, creates, err := b.indexes(ctx, table)
 	if err != nil {
 		return err
 	}
-	var names []string
-	for rows.Next() {
-		var name, create string
-		if err := rows.Scan(&name, &create); err != nil {
-			rows.Close()
-			return err
-		}
-		names = append(names, name)
-		l.indexes = append(l.indexes, create)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
+	l.indexes = creates
 	for _, name := range names {
+		if name == "sales_recent" {
+			continue // dropped below: it finds the recent lines
+		}
 		if _, err := b.tx.ExecContext(ctx, `DROP INDEX "`+name+`"`); err != nil {
 			return err
+		}
+	}
+	if table == "sales" {
+		// Every line, the recent ones too, goes to sales_account_product when it is
+		// built again (see sales_recent in the schema).
+		for _, q := range []string{`UPDATE sales SET recent = 0 WHERE recent = 1`, `DROP INDEX sales_recent`} {
+			if _, err := b.tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
 		}
 	}
 	l.bulk = true
 	if table == "sales" {
 		b.rebuildAll() // as cheap as updating the read model by so many lines
+	}
+	return nil
+}
+
+// indexes returns the names and CREATE statements of table's secondary indexes but
+// sales_source, which ReplaceSales needs.
+func (b *Batch) indexes(ctx context.Context, table string) (names, creates []string, err error) {
+	rows, err := b.tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_schema
+		WHERE type = 'index' AND tbl_name = ? AND name != 'sales_source' AND sql IS NOT NULL ORDER BY name`, table)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name, create string
+		if err := rows.Scan(&name, &create); err != nil {
+			return nil, nil, err
+		}
+		names, creates = append(names, name), append(creates, create)
+	}
+	return names, creates, rows.Err()
+}
+
+// foldRecent folds the recent sales lines into sales_account_product (see
+// sales_recent in the schema) when they are at least minBulkLines and a bulkDivisor-th
+// of the table: it drops the index, marks the lines, and builds it again.
+func (b *Batch) foldRecent(ctx context.Context) error {
+	if l := b.loads["sales"]; l != nil && l.bulk {
+		return nil // folded when the indexes were dropped
+	}
+	var recent, top int64
+	if err := b.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM sales WHERE recent = 1`).Scan(&recent); err != nil {
+		return err
+	}
+	if recent < minBulkLines {
+		return nil
+	}
+	// The largest rowid stands for the table's size: counting its lines would read
+	// every one.
+	if err := b.tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(rowid), 0) FROM sales`).Scan(&top); err != nil {
+		return err
+	}
+	if recent < top/bulkDivisor {
+		return nil
+	}
+	var create string
+	if err := b.tx.QueryRowContext(ctx, `SELECT sql FROM sqlite_schema WHERE name = 'sales_account_product'`).Scan(&create); err != nil {
+		return err
+	}
+	for _, q := range []string{`DROP INDEX sales_account_product`, `UPDATE sales SET recent = 0 WHERE recent = 1`, create} {
+		if _, err := b.tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -681,6 +736,9 @@ func (b *Batch) Commit(ctx context.Context) (version int64, err error) {
 				return 0, err
 			}
 		}
+	}
+	if err := b.foldRecent(ctx); err != nil {
+		return 0, err
 	}
 	switch {
 	case b.delta == nil:

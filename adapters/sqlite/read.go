@@ -355,12 +355,17 @@ func (s *Store) salesTotals(ctx context.Context, sc domain.Scope, periods []doma
 			sumArgs = append(sumArgs, after, through)
 		}
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT s.account, s.product, `+strings.Join(sums, ", ")+`
+	// Each partial index's lines summed apart, merged by account and product (see
+	// sales_recent in the schema): a product with recent lines comes twice, added up
+	// in t.add.
+	arm := func(recent string) string {
+		return `SELECT s.account, s.product, ` + strings.Join(sums, ", ") + `
 		FROM sales s
-		WHERE s.day > ? AND s.day <= ?`+where+`
-		GROUP BY s.account, s.product
-		ORDER BY s.account, s.product`,
-		append(append(sumArgs, lo, hi), args...)...)
+		WHERE s.recent = ` + recent + ` AND s.day > ? AND s.day <= ?` + where + `
+		GROUP BY s.account, s.product`
+	}
+	armArgs := append(append(sumArgs, lo, hi), args...)
+	rows, err := tx.QueryContext(ctx, arm("0")+` UNION ALL `+arm("1")+` ORDER BY 1, 2`, append(armArgs, armArgs...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ import (
 // over the sales in the order of their read index (account, product, day), writing
 // each account's facts as soon as the next account starts.
 func (b *Batch) rebuildReadModel(ctx context.Context) error {
-	for _, q := range []string{`DELETE FROM account_facts`, `DELETE FROM grade_facts`,
+	for _, q := range []string{`DELETE FROM account_facts`, `DELETE FROM grade_facts`, `DELETE FROM facts_tail`,
 		fmt.Sprintf(`UPDATE meta SET read_model = %d`, readModelLayout)} {
 		if _, err := b.tx.ExecContext(ctx, q); err != nil {
 			return err
@@ -99,7 +99,8 @@ func (b *Batch) updateReadModel(ctx context.Context) error {
 	}
 	slices.Sort(ids)
 	for _, id := range ids {
-		for _, q := range []string{`DELETE FROM account_facts WHERE account = ?`, `DELETE FROM grade_facts WHERE account = ?`} {
+		for _, q := range []string{`DELETE FROM account_facts WHERE account = ?`, `DELETE FROM grade_facts WHERE account = ?`,
+			`DELETE FROM facts_tail WHERE account = ?`} {
 			if err := b.exec(ctx, q, id); err != nil {
 				return err
 			}
@@ -151,11 +152,20 @@ func (b *Batch) writeFacts(ctx context.Context, ids []int64, sums *sumsDelta) er
 		facts: &factsWriter{b: b, table: "account_facts"}, gradeFacts: &factsWriter{b: b, table: "grade_facts"},
 		sums: sums, account: map[string][]dayTotals{}, current: -1}
 	if ids == nil {
-		err = p.readSales(ctx, `SELECT account, product, day, amount, cost, quantity FROM sales ORDER BY account, product, day`)
+		// After a bulk load no line is recent: one index's scan, without the merge.
+		var recent bool
+		if err := b.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM sales WHERE recent = 1)`).Scan(&recent); err != nil {
+			return err
+		}
+		q := `SELECT account, product, day, amount, cost, quantity FROM sales WHERE recent = 0
+			ORDER BY account, product, day, amount, cost, quantity`
+		if recent {
+			q = linesInIndexOrder("")
+		}
+		err = p.readSales(ctx, q)
 	}
 	for _, id := range ids {
-		if err = p.readSales(ctx, `SELECT account, product, day, amount, cost, quantity FROM sales
-			WHERE account = ? ORDER BY product, day`, id); err != nil {
+		if err = p.readSales(ctx, linesInIndexOrder("account = ?"), id, id); err != nil {
 			break
 		}
 	}
@@ -201,6 +211,21 @@ type salesPass struct {
 	current int64                  // the account being read; -1 before the first
 	account map[string][]dayTotals // its lines, by category
 	all     []dayTotals            // its lines over every category
+}
+
+// linesInIndexOrder returns the query of the sales lines (account, product, day,
+// amount, cost, quantity) that match where (every line when empty) in the order of the
+// read index: the lines of sales_account_product and of sales_recent, merged (see
+// sales_recent in the schema). Its arguments are where's, twice.
+func linesInIndexOrder(where string) string {
+	arm := func(recent string) string {
+		q := `SELECT account, product, day, amount, cost, quantity FROM sales WHERE recent = ` + recent
+		if where != "" {
+			q += ` AND ` + where
+		}
+		return q
+	}
+	return arm("0") + ` UNION ALL ` + arm("1") + ` ORDER BY account, product, day, amount, cost, quantity`
 }
 
 // readSales reads the lines q returns (account, product, day, amount, cost, quantity,

@@ -25,9 +25,13 @@ func TestDeltaImportEqualsRebuild(t *testing.T) {
 	lastDays := func(line string) bool {
 		return strings.HasPrefix(line, "2026-11-26,") || strings.HasPrefix(line, "2026-11-27,")
 	}
-	base, day := filepath.Join(dir, "base"), filepath.Join(dir, "day")
+	base, day1, day2 := filepath.Join(dir, "base"), filepath.Join(dir, "day1"), filepath.Join(dir, "day2")
 	copyDir(t, data, base, func(name, line string) bool { return name != "sales.csv" || !lastDays(line) })
-	writeLines(t, filepath.Join(day, "sales-2026-11-26.csv"), filterLines(t, filepath.Join(data, "sales.csv"), lastDays))
+	dayLines := func(date string) []string {
+		return filterLines(t, filepath.Join(data, "sales.csv"), func(line string) bool { return strings.HasPrefix(line, date+",") })
+	}
+	writeLines(t, filepath.Join(day1, "sales-2026-11-26.csv"), dayLines("2026-11-26"))
+	writeLines(t, filepath.Join(day2, "sales-2026-11-27.csv"), dayLines("2026-11-27"))
 
 	delta := filepath.Join(dir, "delta.db")
 	importInto(t, delta, base)
@@ -35,15 +39,22 @@ func TestDeltaImportEqualsRebuild(t *testing.T) {
 		name  string
 		apply func(t *testing.T, final string) // changes the final files, imports the change into delta
 	}{
-		{"a day's new lines (continued)", func(t *testing.T, final string) {
-			copyDir(t, day, final, nil)
-			importInto(t, delta, day)
+		{"a day's new lines (continued in the facts tails)", func(t *testing.T, final string) {
+			copyDir(t, day1, final, nil)
+			importInto(t, delta, day1)
+			if n := countRows(t, delta, "facts_tail"); n == 0 {
+				t.Error("no account has a facts tail after a day's new lines")
+			}
+		}},
+		{"the next day's (the tails grow)", func(t *testing.T, final string) {
+			copyDir(t, day2, final, nil)
+			importInto(t, delta, day2)
 		}},
 		{"the same day again (replaced)", func(t *testing.T, final string) {
-			importInto(t, delta, day)
+			importInto(t, delta, day2)
 		}},
 		{"the day's file with lines changed and dropped", func(t *testing.T, final string) {
-			lines := filterLines(t, filepath.Join(day, "sales-2026-11-26.csv"), func(string) bool { return true })
+			lines := filterLines(t, filepath.Join(day2, "sales-2026-11-27.csv"), func(string) bool { return true })
 			var kept []string
 			for i, l := range lines {
 				switch {
@@ -56,9 +67,9 @@ func TestDeltaImportEqualsRebuild(t *testing.T) {
 				}
 				kept = append(kept, l)
 			}
-			writeLines(t, filepath.Join(final, "sales-2026-11-26.csv"), kept)
+			writeLines(t, filepath.Join(final, "sales-2026-11-27.csv"), kept)
 			changed := filepath.Join(dir, "changed")
-			writeLines(t, filepath.Join(changed, "sales-2026-11-26.csv"), kept)
+			writeLines(t, filepath.Join(changed, "sales-2026-11-27.csv"), kept)
 			importInto(t, delta, changed)
 		}},
 		{"an account moved, a product recategorised, an invoice paid", func(t *testing.T, final string) {
@@ -110,6 +121,21 @@ func TestDeltaImportEqualsRebuild(t *testing.T) {
 	}
 }
 
+// countRows returns the number of rows of table in the SQLite file db.
+func countRows(t *testing.T, db, table string) int {
+	t.Helper()
+	conn, err := sql.Open("sqlite", "file:"+db+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var n int
+	if err := conn.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // compareReadModels fails t for every difference between the read models of two
 // SQLite files.
 func compareReadModels(t *testing.T, got, want string) {
@@ -123,10 +149,15 @@ func compareReadModels(t *testing.T, got, want string) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ what, q string }{
-		{"account facts", `SELECT account_id FROM account_facts x FULL JOIN want.account_facts y USING (account_id)
-			WHERE x.facts IS NOT y.facts`},
-		{"grade facts", `SELECT account_id FROM grade_facts x FULL JOIN want.grade_facts y USING (account_id)
-			WHERE x.facts IS NOT y.facts`},
+		// The facts as readers see them: the blobs continued with the account's tail of
+		// lines appended since (facts_tail; the full import leaves none).
+		{"account facts", `SELECT account_id FROM (SELECT account_id, incumbent_facts(facts, t.lines) AS facts
+			FROM account_facts LEFT JOIN facts_tail t USING (account)) x
+			FULL JOIN want.account_facts y USING (account_id) WHERE x.facts IS NOT y.facts`},
+		{"grade facts", `SELECT account_id FROM (SELECT account_id, incumbent_grade_facts(facts, t.lines, t.commitments) AS facts
+			FROM grade_facts LEFT JOIN facts_tail t USING (account)) x
+			FULL JOIN want.grade_facts y USING (account_id) WHERE x.facts IS NOT y.facts`},
+		{"no tails in a full import", `SELECT account FROM want.facts_tail`},
 		{"category series", `SELECT category FROM category_series x FULL JOIN want.category_series y USING (category)
 			WHERE x.series IS NOT y.series`},
 		{"day sums", `SELECT day FROM day_sums x FULL JOIN want.day_sums y USING (day) WHERE x.sums IS NOT y.sums`},

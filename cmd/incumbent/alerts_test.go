@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -8,6 +9,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/incumbent/incumbent/adapters/teams"
+	"github.com/incumbent/incumbent/adapters/teams/teamstest"
+	"github.com/incumbent/incumbent/domain"
 )
 
 // alertDB imports bot/testdata/alertdata and its delta into a new database: as of the
@@ -76,4 +81,37 @@ func TestAlertFailureReported(t *testing.T) {
 	}
 	// The next round (a minute later by the scheduler's wait; the retry is 1 minute
 	// after the failure) is not awaited here: bot's TestAlertRetryReported covers it.
+}
+
+// TestTeamsProactiveAlert: with Teams configured, a rep's daily alert goes to their
+// personal chat with the bot (found by email among the stored conversation references),
+// once, as an Adaptive Card.
+func TestTeamsProactiveAlert(t *testing.T) {
+	bf := teamstest.New(t)
+	db := alertDB(t)
+	ref, _ := json.Marshal(teams.ConversationReference{ServiceURL: bf.ConnectorURL, ChannelID: "msteams",
+		ConversationID: "a:personal-rita", ConversationType: "personal", BotID: "28:" + bf.AppID, UserID: "29:rita"})
+	store := openStore(t, db)
+	if err := store.SaveConversation(t.Context(), domain.Conversation{Adapter: "teams", Key: teams.EmailKey("rita@example.com"), Ref: ref, UpdatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	serve(t, map[string]string{"INCUMBENT_DB": db, "INCUMBENT_AS_OF": "2026-11-27", "INCUMBENT_PLAYGROUND": "off",
+		"MICROSOFT_APP_ID": bf.AppID, "MICROSOFT_APP_PASSWORD": bf.Password,
+		"MICROSOFT_OPENID_METADATA_URL": bf.MetadataURL, "MICROSOFT_TOKEN_URL": bf.TokenURL, "MICROSOFT_SERVICE_URL_HOSTS": "127.0.0.1"})
+	got := bf.WaitActivities(t, 1, 30*time.Second)[0]
+	b, _ := json.Marshal(got.Body)
+	if got.ConversationID != "a:personal-rita" || !strings.Contains(string(b), "application/vnd.microsoft.card.adaptive") ||
+		!strings.Contains(string(b), "3 alerts on your accounts") {
+		t.Errorf("posted to %q:\n%.600s", got.ConversationID, b)
+	}
+	// Once: the day is recorded sent, and only then is the count final.
+	if !eventually(t, 10*time.Second, func() bool {
+		recs, err := store.FindAlertDeliveries(t.Context(), "rita@example.com")
+		return err == nil && len(recs) == 1 && recs[0].Status == domain.DigestSent
+	}) {
+		t.Fatal("the alert was not recorded sent")
+	}
+	if n := len(bf.Activities()); n != 1 {
+		t.Errorf("%d activities posted, want 1", n)
+	}
 }

@@ -64,6 +64,12 @@ type Bot struct {
 	// DigestSettings changes a territory's digest schedule from chat; nil when the store
 	// cannot.
 	DigestSettings DigestSettingsWriter
+	// AlertStore keeps the daily alerts' settings, states and deliveries; nil when the
+	// store cannot (`alerts` then says so).
+	AlertStore AlertStore
+	// AlertMinUncovered is the setting alerts.min_uncovered: an uncovered gap is an
+	// alert above it (domain.DefaultAlertMinUncovered unless set).
+	AlertMinUncovered float64
 
 	// MaxConcurrent bounds the commands computed at once; the others wait their turn.
 	// 0: 16 × GOMAXPROCS. Computing is CPU- and store-bound, so a burst beyond it only
@@ -139,6 +145,10 @@ func New(store domain.Store) *Bot {
 	if w, ok := store.(DigestSettingsWriter); ok {
 		b.DigestSettings = w
 	}
+	if a, ok := store.(AlertStore); ok {
+		b.AlertStore = a
+	}
+	b.AlertMinUncovered = domain.DefaultAlertMinUncovered
 	return b
 }
 
@@ -191,6 +201,8 @@ func commands() []command {
 		{"digest", "digest <territory> | digest settings <territory> [day <mon…sun>] [hour <0-23>] [channel <#name|id|none>] [timezone <IANA>]",
 			"preview a territory's weekly digest (standing, changes, whitespace, movers, late payers, pace) or set when and where it goes", (*Bot).digestCmd},
 		{"brief", "brief <account>", "one account on one phone screen before a call: tier, wallet, risk, money owed, closing, offers, the best trade", (*Bot).briefCmd},
+		{"alerts", "alerts | alerts settings [<hour>] | alerts on|off | alerts territory on|off",
+			"preview today's alert on your accounts (new risks, late invoices, offers, slipped deals, tier drops, new gaps) or set when it comes", (*Bot).alertsCmd},
 		{"help", "help [command]", "what each command does", (*Bot).helpCmd},
 		// The lists of issue 42 come after help, so that the ten commands Teams lists
 		// stay the same.

@@ -32,6 +32,7 @@ type examples struct {
 	Year          int  // the year an objective example sets: the one after the as-of date's
 	Market        bool // the asker may see the market
 	Manager       bool // the asker may set objectives and digest settings
+	Person        bool // the asker is a person of people.csv: they have alerts
 }
 
 // exampleAccounts is how many accounts of the territory are tried for one that bought a
@@ -50,7 +51,8 @@ func (b *Bot) examples(ctx context.Context, actor Actor, asOf time.Time) (exampl
 	if asOf.IsZero() {
 		asOf = domain.Day(b.Now())
 	}
-	ex := examples{Year: asOf.Year() + 1, Market: actor.All(), Manager: actor.All() || actor.Person.Role == domain.RoleManager}
+	ex := examples{Year: asOf.Year() + 1, Market: actor.All(), Manager: actor.All() || actor.Person.Role == domain.RoleManager,
+		Person: actor.Person.Email != ""}
 	var accs []domain.Account
 	var err error
 	if ex.Territory, accs, err = b.exampleTerritory(ctx, actor); err != nil || len(accs) == 0 {
@@ -359,6 +361,11 @@ func (ex examples) of(verb string) []example {
 		add(false, "closing mine in 60 days")
 		if t != "" {
 			add(false, "closing territory %s", t)
+		}
+	case "alerts":
+		if ex.Person {
+			add(false, "alerts")
+			add(true, "alerts settings 8")
 		}
 	case "help":
 		add(false, "help cpu")

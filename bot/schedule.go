@@ -326,50 +326,91 @@ func (s *DigestScheduler) deliver(ctx context.Context, t domain.Territory, due t
 		return false, d, err
 	}
 
-	lockName := "digest:" + t.Name + ":" + week
-	if s.Lock != nil {
-		token, ok, err := s.Lock.Acquire(ctx, lockName, s.stale())
+	sent, detail, err := s.once().send(ctx, "digest:"+t.Name+":"+week, t.Name, week,
+		func(ctx context.Context, accepted func(string)) (string, error) {
+			return s.attempt(ctx, t, week, accepted)
+		})
+	if err != nil || !sent {
+		return sent, domain.DigestDelivery{}, err
+	}
+	d := domain.DigestDelivery{Territory: t.Name, Week: week, Status: domain.DigestSent, Claimant: s.claimantName(), Detail: detail}
+	s.settle(t.Name, d)
+	s.logger().InfoContext(ctx, "digest sent", "territory", t.Name, "week", week, "due", due, "detail", detail)
+	return true, d, nil
+}
+
+// once returns the claimed send of the scheduler's digests.
+func (s *DigestScheduler) once() claimedSend {
+	return claimedSend{what: "digest", keyName: "territory", periodName: "week", lock: s.Lock,
+		claim: s.Deliveries.ClaimDigest, markSent: s.Deliveries.MarkDigestSent, markFailed: s.Deliveries.MarkDigestFailed,
+		claimant: s.claimantName(), now: s.now, stale: s.stale(), logger: s.logger(), observe: s.observe}
+}
+
+// claimedSend is what the digest and alert schedulers share: one delivery (a
+// territory's week, a person's day) claimed in the store, attempted, and recorded sent
+// or failed, so that it goes out once however many processes try (see DigestScheduler).
+type claimedSend struct {
+	what, keyName, periodName string // "digest", "territory", "week": in logs
+	lock                      Locker // optional
+	claim                     func(ctx context.Context, key, period, claimant string, now time.Time, stale time.Duration) (bool, error)
+	markSent                  func(ctx context.Context, key, period, claimant, detail string, now time.Time) error
+	markFailed                func(ctx context.Context, key, period, claimant, reason string, now time.Time) error
+	claimant                  string
+	now                       func() time.Time
+	stale                     time.Duration
+	logger                    *slog.Logger
+	observe                   func(outcome string)
+}
+
+// send takes the lock lockName (when there is a lock), claims key's delivery of period,
+// runs attempt and records its outcome. It returns whether this call sent it and where
+// it went; nothing is sent when another process holds the lock or the claim, or an
+// import holds the store (the next round tries again). attempt calls accepted as soon
+// as the chat platform has taken the message: the delivery is recorded sent then.
+func (c claimedSend) send(ctx context.Context, lockName, key, period string,
+	attempt func(ctx context.Context, accepted func(string)) (string, error)) (bool, string, error) {
+	if c.lock != nil {
+		token, ok, err := c.lock.Acquire(ctx, lockName, c.stale)
 		switch {
 		case err != nil:
-			s.logger().WarnContext(ctx, "digest lock unavailable: the delivery record alone decides", "territory", t.Name,
-				"week", week, "error", err)
+			c.logger.WarnContext(ctx, c.what+" lock unavailable: the delivery record alone decides", c.keyName, key,
+				c.periodName, period, "error", err)
 		case !ok:
-			return false, domain.DigestDelivery{}, nil // another replica is on it
+			return false, "", nil // another replica is on it
 		default:
 			defer func() {
 				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
 				defer cancel()
-				if _, err := s.Lock.Release(rctx, lockName, token); err != nil {
-					s.logger().WarnContext(ctx, "digest lock not released (it expires)", "lock", lockName, "error", err)
+				if _, err := c.lock.Release(rctx, lockName, token); err != nil {
+					c.logger.WarnContext(ctx, c.what+" lock not released (it expires)", "lock", lockName, "error", err)
 				}
 			}()
 		}
 	}
 
-	claimant := s.claimantName()
-	won, err := s.Deliveries.ClaimDigest(ctx, t.Name, week, claimant, s.now(), s.stale())
+	won, err := c.claim(ctx, key, period, c.claimant, c.now(), c.stale)
 	if errors.Is(err, domain.ErrImporting) {
 		// No claim, so no attempt counted: the next round claims it again.
-		s.logger().WarnContext(ctx, "digest not claimed: an import is running; tried again next round",
-			"territory", t.Name, "week", week)
-		return false, domain.DigestDelivery{}, nil
+		c.logger.WarnContext(ctx, c.what+" not claimed: an import is running; tried again next round",
+			c.keyName, key, c.periodName, period)
+		return false, "", nil
 	}
 	if err != nil || !won {
-		return false, domain.DigestDelivery{}, err
+		return false, "", err
 	}
 	mark := func(detail string) error {
 		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
 		defer cancel()
-		return s.Deliveries.MarkDigestSent(mctx, t.Name, week, claimant, detail, s.now())
+		return c.markSent(mctx, key, period, c.claimant, detail, c.now())
 	}
 	var accepted, recorded string // what the platform accepted; what was recorded sent
-	detail, attemptErr := s.attempt(ctx, t, week, func(detail string) {
+	detail, attemptErr := attempt(ctx, func(detail string) {
 		if accepted != "" {
 			return
 		}
 		accepted = detail
 		if err := mark(detail); err != nil {
-			s.logger().WarnContext(ctx, "digest accepted, but not recorded yet", "territory", t.Name, "week", week,
+			c.logger.WarnContext(ctx, c.what+" accepted, but not recorded yet", c.keyName, key, c.periodName, period,
 				"detail", detail, "error", err)
 			return
 		}
@@ -377,34 +418,31 @@ func (s *DigestScheduler) deliver(ctx context.Context, t domain.Territory, due t
 	})
 	if attemptErr != nil && accepted != "" {
 		// Delivered: what failed came after the platform took the message.
-		s.logger().WarnContext(ctx, "digest delivered, but the rest of its send failed", "territory", t.Name,
-			"week", week, "detail", accepted, "error", attemptErr)
+		c.logger.WarnContext(ctx, c.what+" delivered, but the rest of its send failed", c.keyName, key,
+			c.periodName, period, "detail", accepted, "error", attemptErr)
 		detail, attemptErr = accepted, nil
 	}
 	if attemptErr != nil {
-		s.observe("failed")
+		c.observe("failed")
 		mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
 		defer cancel()
-		if err := s.Deliveries.MarkDigestFailed(mctx, t.Name, week, claimant, attemptErr.Error(), s.now()); err != nil {
-			return false, domain.DigestDelivery{}, errors.Join(attemptErr, fmt.Errorf("record the failure: %w", err))
+		if err := c.markFailed(mctx, key, period, c.claimant, attemptErr.Error(), c.now()); err != nil {
+			return false, "", errors.Join(attemptErr, fmt.Errorf("record the failure: %w", err))
 		}
-		return false, domain.DigestDelivery{}, attemptErr
+		return false, "", attemptErr
 	}
-	s.observe("sent")
+	c.observe("sent")
 	if recorded == "" {
 		if err := mark(detail); err != nil {
 			// Sent but not recorded: once the claim is stale another round sends it again.
-			return true, domain.DigestDelivery{}, fmt.Errorf("sent to %s, but not recorded (it may go out again): %w", detail, err)
+			return true, "", fmt.Errorf("sent to %s, but not recorded (it may go out again): %w", detail, err)
 		}
 	} else if detail != recorded {
 		// The record says where the message went; the rest of the send is logged.
-		s.logger().InfoContext(ctx, "digest send finished", "territory", t.Name, "week", week, "detail", detail)
+		c.logger.InfoContext(ctx, c.what+" send finished", c.keyName, key, c.periodName, period, "detail", detail)
 		detail = recorded
 	}
-	d := domain.DigestDelivery{Territory: t.Name, Week: week, Status: domain.DigestSent, Claimant: claimant, Detail: detail}
-	s.settle(t.Name, d)
-	s.logger().InfoContext(ctx, "digest sent", "territory", t.Name, "week", week, "due", due, "detail", detail)
-	return true, d, nil
+	return true, detail, nil
 }
 
 // recorded reads the territory's delivery records first, so that a settled week costs

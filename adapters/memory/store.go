@@ -54,6 +54,7 @@ var (
 	_ bot.DigestSnapshotStore  = (*DataStore)(nil)
 	_ bot.DigestSettingsWriter = (*DataStore)(nil)
 	_ bot.DigestDeliveryStore  = (*DataStore)(nil)
+	_ bot.AlertStore           = (*DataStore)(nil)
 )
 
 // lock waits until no other writer writes, or ctx is done.
@@ -430,6 +431,9 @@ type state struct {
 	gradings      map[gradingKey]grading
 	scenarios     []storedScenario // scenario id i+1 at i
 	conversations map[[2]string]storedConversation
-	snapshots     map[string]map[string][]byte // territory → week → JSON
-	deliveries    map[[2]string]*domain.DigestDelivery
+	snapshots     map[string]map[string][]byte         // territory → week → JSON
+	deliveries    map[[2]string]*domain.DigestDelivery // digests: territory, week
+	alerts        map[[2]string]*domain.DigestDelivery // alerts: person, day
+	alertSettings map[string]domain.AlertSettings      // by email, lower case
+	alertStates   map[string]domain.AlertState         // by email, lower case
 }

@@ -209,47 +209,64 @@ func (s *DataStore) ClaimDigest(_ context.Context, territory, week, claimant str
 	if territory == "" || week == "" || claimant == "" {
 		return false, domain.Errorf(domain.EINVALID, "a digest claim needs a territory, a week and a claimant")
 	}
-	now = now.UTC()
 	st := &s.state
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	k := [2]string{territory, week}
-	d := st.deliveries[k]
+	return claim(&st.deliveries, territory, week, claimant, now, stale), nil
+}
+
+// ClaimAlert claims a person's alert of day for claimant (see bot.AlertStore), as
+// ClaimDigest claims a digest.
+func (s *DataStore) ClaimAlert(_ context.Context, person, day, claimant string, now time.Time, stale time.Duration) (bool, error) {
+	if person == "" || day == "" || claimant == "" {
+		return false, domain.Errorf(domain.EINVALID, "an alert claim needs a person, a day and a claimant")
+	}
+	st := &s.state
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return claim(&st.alerts, person, day, claimant, now, stale), nil
+}
+
+// claim claims the delivery of key and period in records. The state's mutex is held.
+func claim(records *map[[2]string]*domain.DigestDelivery, key, period, claimant string, now time.Time, stale time.Duration) bool {
+	now = now.UTC()
+	k := [2]string{key, period}
+	d := (*records)[k]
 	if d == nil {
-		if st.deliveries == nil {
-			st.deliveries = map[[2]string]*domain.DigestDelivery{}
+		if *records == nil {
+			*records = map[[2]string]*domain.DigestDelivery{}
 		}
-		st.deliveries[k] = &domain.DigestDelivery{Territory: territory, Week: week, Status: domain.DigestPending,
+		(*records)[k] = &domain.DigestDelivery{Territory: key, Week: period, Status: domain.DigestPending,
 			Claimant: claimant, ClaimedAt: now, Attempts: 1}
-		return true, nil
+		return true
 	}
 	staleClaim := d.Status == domain.DigestPending && !d.ClaimedAt.After(now.Add(-stale))
 	retry := d.Status == domain.DigestFailed && !d.RetryAt.IsZero() && !d.RetryAt.After(now)
 	if !staleClaim && !retry {
-		return false, nil
+		return false
 	}
 	d.RetryAt = time.Time{}
 	if staleClaim && d.Attempts >= domain.DigestMaxAttempts {
 		d.Status = domain.DigestFailed
 		d.LastError = fmt.Sprintf("given up after %d attempts: the claim of %s at %s was never completed (the process stopped mid-send?)",
 			d.Attempts, d.Claimant, d.ClaimedAt.Format(deliveryTime))
-		return false, nil
+		return false
 	}
 	d.Status, d.Claimant, d.ClaimedAt = domain.DigestPending, claimant, now
 	d.Attempts++
-	return true, nil
+	return true
 }
 
-// held returns the record of the week's digest when claimant holds a pending claim on
-// it, else notHeld's ECONFLICT. The state's mutex is held.
-func (st *state) held(territory, week, claimant string) (*domain.DigestDelivery, error) {
-	d := st.deliveries[[2]string{territory, week}]
+// held returns the record of key's delivery of period when claimant holds a pending
+// claim on it, else an ECONFLICT saying what it is. The state's mutex is held.
+func held(records map[[2]string]*domain.DigestDelivery, what, key, period, claimant string) (*domain.DigestDelivery, error) {
+	d := records[[2]string{key, period}]
 	switch {
 	case d == nil:
-		return nil, domain.Errorf(domain.ECONFLICT, "the digest of %s for %s was never claimed", territory, week)
+		return nil, domain.Errorf(domain.ECONFLICT, "the %s of %s for %s was never claimed", what, key, period)
 	case d.Claimant != claimant || d.Status != domain.DigestPending:
-		return nil, domain.Errorf(domain.ECONFLICT, "the digest of %s for %s is not claimed by %s: it is %s, last claimed by %s",
-			territory, week, claimant, d.Status, d.Claimant)
+		return nil, domain.Errorf(domain.ECONFLICT, "the %s of %s for %s is not claimed by %s: it is %s, last claimed by %s",
+			what, key, period, claimant, d.Status, d.Claimant)
 	}
 	return d, nil
 }
@@ -260,7 +277,19 @@ func (s *DataStore) MarkDigestSent(_ context.Context, territory, week, claimant,
 	st := &s.state
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	d, err := st.held(territory, week, claimant)
+	return markSent(st.deliveries, "digest", territory, week, claimant, detail, now)
+}
+
+// MarkAlertSent records that claimant sent a person's alert of day (see bot.AlertStore).
+func (s *DataStore) MarkAlertSent(_ context.Context, person, day, claimant, detail string, now time.Time) error {
+	st := &s.state
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return markSent(st.alerts, "alert", person, day, claimant, detail, now)
+}
+
+func markSent(records map[[2]string]*domain.DigestDelivery, what, key, period, claimant, detail string, now time.Time) error {
+	d, err := held(records, what, key, period, claimant)
 	if err != nil {
 		return err
 	}
@@ -276,7 +305,20 @@ func (s *DataStore) MarkDigestFailed(_ context.Context, territory, week, claiman
 	st := &s.state
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	d, err := st.held(territory, week, claimant)
+	return markFailed(st.deliveries, "digest", territory, week, claimant, reason, now)
+}
+
+// MarkAlertFailed records that claimant's attempt at a person's alert of day failed (see
+// bot.AlertStore), with the digests' retries.
+func (s *DataStore) MarkAlertFailed(_ context.Context, person, day, claimant, reason string, now time.Time) error {
+	st := &s.state
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return markFailed(st.alerts, "alert", person, day, claimant, reason, now)
+}
+
+func markFailed(records map[[2]string]*domain.DigestDelivery, what, key, period, claimant, reason string, now time.Time) error {
+	d, err := held(records, what, key, period, claimant)
 	if err != nil {
 		return err
 	}
@@ -296,9 +338,22 @@ func (s *DataStore) FindDigestDeliveries(_ context.Context, territory string) ([
 	st := &s.state
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	return findDeliveries(st.deliveries, territory), nil
+}
+
+// FindAlertDeliveries returns the alert records of person (of everyone when it is ""),
+// the latest day first, each with the person as Territory and the day as Week.
+func (s *DataStore) FindAlertDeliveries(_ context.Context, person string) ([]domain.DigestDelivery, error) {
+	st := &s.state
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return findDeliveries(st.alerts, person), nil
+}
+
+func findDeliveries(records map[[2]string]*domain.DigestDelivery, key string) []domain.DigestDelivery {
 	var out []domain.DigestDelivery
-	for _, d := range st.deliveries {
-		if territory == "" || d.Territory == territory {
+	for _, d := range records {
+		if key == "" || d.Territory == key {
 			out = append(out, *d)
 		}
 	}
@@ -308,5 +363,61 @@ func (s *DataStore) FindDigestDeliveries(_ context.Context, territory string) ([
 		}
 		return strings.Compare(a.Territory, b.Territory)
 	})
+	return out
+}
+
+// SetAlertSettings stores a person's alert settings (see bot.AlertStore), replacing
+// theirs.
+func (s *DataStore) SetAlertSettings(_ context.Context, a domain.AlertSettings) error {
+	if err := domain.CheckAlertSettings(a); err != nil {
+		return err
+	}
+	a.Email = strings.ToLower(a.Email)
+	st := &s.state
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.alertSettings == nil {
+		st.alertSettings = map[string]domain.AlertSettings{}
+	}
+	st.alertSettings[a.Email] = a
+	return nil
+}
+
+// FindAlertSettings returns every person's stored alert settings, by email.
+func (s *DataStore) FindAlertSettings(_ context.Context) ([]domain.AlertSettings, error) {
+	st := &s.state
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	var out []domain.AlertSettings
+	for _, a := range st.alertSettings {
+		out = append(out, a)
+	}
+	slices.SortFunc(out, func(a, b domain.AlertSettings) int { return strings.Compare(a.Email, b.Email) })
 	return out, nil
+}
+
+// SaveAlertState keeps the state a person's alert left (see bot.AlertStore).
+func (s *DataStore) SaveAlertState(_ context.Context, email string, a domain.AlertState) error {
+	st := &s.state
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.alertStates == nil {
+		st.alertStates = map[string]domain.AlertState{}
+	}
+	a.Keys = slices.Clone(a.Keys)
+	st.alertStates[strings.ToLower(email)] = a
+	return nil
+}
+
+// AlertState returns the state a person's last alert left; nil when they have had none.
+func (s *DataStore) AlertState(_ context.Context, email string) (*domain.AlertState, error) {
+	st := &s.state
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	a, ok := st.alertStates[strings.ToLower(email)]
+	if !ok {
+		return nil, nil
+	}
+	a.Keys = slices.Clone(a.Keys)
+	return &a, nil
 }

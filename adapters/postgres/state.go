@@ -227,42 +227,69 @@ const deliveryTime = "2006-01-02T15:04:05.000000000Z"
 
 func formatDeliveryTime(t time.Time) string { return t.UTC().Format(deliveryTime) }
 
-// claimDigest claims a week's digest in one statement, as the SQLite store does: a new
-// row is a first attempt; an existing row is taken over only when it is a pending claim
-// made at or before $5 (stale: its claimant died mid-send) or a failed attempt whose
-// retry time ($4, now) has come; a stale claim on the last allowed attempt ($6) is
-// given up instead. PostgreSQL locks the conflicting row and re-checks the WHERE of DO
-// UPDATE, so of two claims at once one wins; RETURNING returns nothing for the loser.
-var claimDigest = strings.ReplaceAll(`INSERT INTO digest_deliveries (territory, week, status, claimant, claimed_at, attempts)
+// claimDigest claims a week's digest (or a day's alert: deliveryTable) in one
+// statement, as the SQLite store does: a new row is a first attempt; an existing row is
+// taken over only when it is a pending claim made at or before $5 (stale: its claimant
+// died mid-send) or a failed attempt whose retry time ($4, now) has come; a stale claim
+// on the last allowed attempt ($6) is given up instead. PostgreSQL locks the conflicting
+// row and re-checks the WHERE of DO UPDATE, so of two claims at once one wins; RETURNING
+// returns nothing for the loser.
+var claimDigest = strings.ReplaceAll(`INSERT INTO {table} ({key}, {period}, status, claimant, claimed_at, attempts)
 VALUES ($1, $2, 'pending', $3, $4, 1)
-ON CONFLICT (territory, week) DO UPDATE SET
+ON CONFLICT ({key}, {period}) DO UPDATE SET
     status     = CASE WHEN {giveup} THEN 'failed' ELSE 'pending' END,
-    claimant   = CASE WHEN {giveup} THEN digest_deliveries.claimant ELSE excluded.claimant END,
-    claimed_at = CASE WHEN {giveup} THEN digest_deliveries.claimed_at ELSE excluded.claimed_at END,
-    attempts   = CASE WHEN {giveup} THEN digest_deliveries.attempts ELSE digest_deliveries.attempts + 1 END,
+    claimant   = CASE WHEN {giveup} THEN {table}.claimant ELSE excluded.claimant END,
+    claimed_at = CASE WHEN {giveup} THEN {table}.claimed_at ELSE excluded.claimed_at END,
+    attempts   = CASE WHEN {giveup} THEN {table}.attempts ELSE {table}.attempts + 1 END,
     retry_at   = NULL,
     last_error = CASE WHEN {giveup}
-        THEN 'given up after ' || digest_deliveries.attempts || ' attempts: the claim of ' || digest_deliveries.claimant ||
-             ' at ' || digest_deliveries.claimed_at || ' was never completed (the process stopped mid-send?)'
-        ELSE digest_deliveries.last_error END
-WHERE (digest_deliveries.status = 'pending' AND digest_deliveries.claimed_at <= $5)
-   OR (digest_deliveries.status = 'failed' AND digest_deliveries.retry_at <= $4)
-RETURNING status`, "{giveup}", `(digest_deliveries.status = 'pending' AND digest_deliveries.attempts >= $6)`)
+        THEN 'given up after ' || {table}.attempts || ' attempts: the claim of ' || {table}.claimant ||
+             ' at ' || {table}.claimed_at || ' was never completed (the process stopped mid-send?)'
+        ELSE {table}.last_error END
+WHERE ({table}.status = 'pending' AND {table}.claimed_at <= $5)
+   OR ({table}.status = 'failed' AND {table}.retry_at <= $4)
+RETURNING status`, "{giveup}", `({table}.status = 'pending' AND {table}.attempts >= $6)`)
+
+// deliveryTable is a table of delivery records: digest_deliveries (a territory's week)
+// or alert_deliveries (a person's day), with the same columns but their key and period.
+type deliveryTable struct {
+	name, key, period string
+	what              string // "digest", "alert": in errors
+}
+
+var (
+	digestTable = deliveryTable{name: "digest_deliveries", key: "territory", period: "week", what: "digest"}
+	alertTable  = deliveryTable{name: "alert_deliveries", key: "person", period: "day", what: "alert"}
+)
+
+// sql writes q for the table: {table}, {key} and {period} replaced.
+func (t deliveryTable) sql(q string) string {
+	return strings.NewReplacer("{table}", t.name, "{key}", t.key, "{period}", t.period).Replace(q)
+}
 
 // ClaimDigest claims the week's digest of territory for claimant (see
 // bot.DigestDeliveryStore). It does not change the data version.
 func (s *Store) ClaimDigest(ctx context.Context, territory, week, claimant string, now time.Time, stale time.Duration) (bool, error) {
-	if territory == "" || week == "" || claimant == "" {
-		return false, domain.Errorf(domain.EINVALID, "a digest claim needs a territory, a week and a claimant")
+	return s.claim(ctx, digestTable, territory, week, claimant, now, stale)
+}
+
+// ClaimAlert claims a person's alert of day for claimant (see bot.AlertStore).
+func (s *Store) ClaimAlert(ctx context.Context, person, day, claimant string, now time.Time, stale time.Duration) (bool, error) {
+	return s.claim(ctx, alertTable, person, day, claimant, now, stale)
+}
+
+func (s *Store) claim(ctx context.Context, t deliveryTable, key, period, claimant string, now time.Time, stale time.Duration) (bool, error) {
+	if key == "" || period == "" || claimant == "" {
+		return false, domain.Errorf(domain.EINVALID, "a %s claim needs a %s, a %s and a claimant", t.what, t.key, t.period)
 	}
 	var status string
-	err := s.pool.QueryRow(ctx, claimDigest, territory, week, claimant,
+	err := s.pool.QueryRow(ctx, t.sql(claimDigest), key, period, claimant,
 		formatDeliveryTime(now), formatDeliveryTime(now.Add(-stale)), domain.DigestMaxAttempts).Scan(&status)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("postgres: claim the digest of %s for %s: %w", territory, week, err)
+		return false, fmt.Errorf("postgres: claim the %s of %s for %s: %w", t.what, key, period, err)
 	}
 	return status == domain.DigestPending, nil
 }
@@ -270,14 +297,23 @@ func (s *Store) ClaimDigest(ctx context.Context, territory, week, claimant strin
 // MarkDigestSent records that claimant sent the week's digest of territory, detail
 // saying where. ECONFLICT when claimant does not hold a pending claim on it.
 func (s *Store) MarkDigestSent(ctx context.Context, territory, week, claimant, detail string, now time.Time) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE digest_deliveries SET status = 'sent', sent_at = $1, detail = $2, last_error = '', retry_at = NULL
-		WHERE territory = $3 AND week = $4 AND claimant = $5 AND status = 'pending'`,
-		formatDeliveryTime(now), detail, territory, week, claimant)
+	return s.markSent(ctx, digestTable, territory, week, claimant, detail, now)
+}
+
+// MarkAlertSent records that claimant sent a person's alert of day (see bot.AlertStore).
+func (s *Store) MarkAlertSent(ctx context.Context, person, day, claimant, detail string, now time.Time) error {
+	return s.markSent(ctx, alertTable, person, day, claimant, detail, now)
+}
+
+func (s *Store) markSent(ctx context.Context, t deliveryTable, key, period, claimant, detail string, now time.Time) error {
+	tag, err := s.pool.Exec(ctx, t.sql(`UPDATE {table} SET status = 'sent', sent_at = $1, detail = $2, last_error = '', retry_at = NULL
+		WHERE {key} = $3 AND {period} = $4 AND claimant = $5 AND status = 'pending'`),
+		formatDeliveryTime(now), detail, key, period, claimant)
 	if err != nil {
-		return fmt.Errorf("postgres: mark the digest of %s for %s sent: %w", territory, week, err)
+		return fmt.Errorf("postgres: mark the %s of %s for %s sent: %w", t.what, key, period, err)
 	}
 	if tag.RowsAffected() == 0 {
-		return s.notHeld(ctx, territory, week, claimant)
+		return s.notHeld(ctx, t, key, period, claimant)
 	}
 	return nil
 }
@@ -287,12 +323,22 @@ func (s *Store) MarkDigestSent(ctx context.Context, territory, week, claimant, d
 // or never once attempts reach domain.DigestMaxAttempts. ECONFLICT when claimant does
 // not hold a pending claim on it.
 func (s *Store) MarkDigestFailed(ctx context.Context, territory, week, claimant, reason string, now time.Time) error {
+	return s.markFailed(ctx, digestTable, territory, week, claimant, reason, now)
+}
+
+// MarkAlertFailed records that claimant's attempt at a person's alert of day failed (see
+// bot.AlertStore), with the digests' retries.
+func (s *Store) MarkAlertFailed(ctx context.Context, person, day, claimant, reason string, now time.Time) error {
+	return s.markFailed(ctx, alertTable, person, day, claimant, reason, now)
+}
+
+func (s *Store) markFailed(ctx context.Context, t deliveryTable, key, period, claimant, reason string, now time.Time) error {
 	held := true
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var attempts int
-		err := tx.QueryRow(ctx, `SELECT attempts FROM digest_deliveries
-			WHERE territory = $1 AND week = $2 AND claimant = $3 AND status = 'pending' FOR UPDATE`,
-			territory, week, claimant).Scan(&attempts)
+		err := tx.QueryRow(ctx, t.sql(`SELECT attempts FROM {table}
+			WHERE {key} = $1 AND {period} = $2 AND claimant = $3 AND status = 'pending' FOR UPDATE`),
+			key, period, claimant).Scan(&attempts)
 		if errors.Is(err, pgx.ErrNoRows) {
 			held = false
 			return nil
@@ -307,43 +353,53 @@ func (s *Store) MarkDigestFailed(ctx context.Context, territory, week, claimant,
 		} else {
 			reason = fmt.Sprintf("given up after %d attempts: %s", attempts, reason)
 		}
-		_, err = tx.Exec(ctx, `UPDATE digest_deliveries SET status = 'failed', retry_at = $1, last_error = $2
-			WHERE territory = $3 AND week = $4`, retry, reason, territory, week)
+		_, err = tx.Exec(ctx, t.sql(`UPDATE {table} SET status = 'failed', retry_at = $1, last_error = $2
+			WHERE {key} = $3 AND {period} = $4`), retry, reason, key, period)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: mark the digest of %s for %s failed: %w", territory, week, err)
+		return fmt.Errorf("postgres: mark the %s of %s for %s failed: %w", t.what, key, period, err)
 	}
 	if !held {
-		return s.notHeld(ctx, territory, week, claimant)
+		return s.notHeld(ctx, t, key, period, claimant)
 	}
 	return nil
 }
 
 // notHeld returns the ECONFLICT error of a claimant that does not hold the claim,
 // saying what the record is instead.
-func (s *Store) notHeld(ctx context.Context, territory, week, claimant string) error {
+func (s *Store) notHeld(ctx context.Context, t deliveryTable, key, period, claimant string) error {
 	var status, holder string
-	err := s.pool.QueryRow(ctx, `SELECT status, claimant FROM digest_deliveries WHERE territory = $1 AND week = $2`,
-		territory, week).Scan(&status, &holder)
+	err := s.pool.QueryRow(ctx, t.sql(`SELECT status, claimant FROM {table} WHERE {key} = $1 AND {period} = $2`),
+		key, period).Scan(&status, &holder)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
-		return domain.Errorf(domain.ECONFLICT, "the digest of %s for %s was never claimed", territory, week)
+		return domain.Errorf(domain.ECONFLICT, "the %s of %s for %s was never claimed", t.what, key, period)
 	case err != nil:
-		return fmt.Errorf("postgres: digest of %s for %s: %w", territory, week, err)
+		return fmt.Errorf("postgres: %s of %s for %s: %w", t.what, key, period, err)
 	}
-	return domain.Errorf(domain.ECONFLICT, "the digest of %s for %s is not claimed by %s: it is %s, last claimed by %s",
-		territory, week, claimant, status, holder)
+	return domain.Errorf(domain.ECONFLICT, "the %s of %s for %s is not claimed by %s: it is %s, last claimed by %s",
+		t.what, key, period, claimant, status, holder)
 }
 
 // FindDigestDeliveries returns the digest records of territory (of every territory when
 // it is ""), the latest week first.
 func (s *Store) FindDigestDeliveries(ctx context.Context, territory string) ([]domain.DigestDelivery, error) {
-	rows, err := s.pool.Query(ctx, `SELECT territory, week, status, claimant, claimed_at, attempts,
+	return s.findDeliveries(ctx, digestTable, territory)
+}
+
+// FindAlertDeliveries returns the alert records of person (of everyone when it is ""),
+// the latest day first, each with the person as Territory and the day as Week.
+func (s *Store) FindAlertDeliveries(ctx context.Context, person string) ([]domain.DigestDelivery, error) {
+	return s.findDeliveries(ctx, alertTable, person)
+}
+
+func (s *Store) findDeliveries(ctx context.Context, t deliveryTable, key string) ([]domain.DigestDelivery, error) {
+	rows, err := s.pool.Query(ctx, t.sql(`SELECT {key}, {period}, status, claimant, claimed_at, attempts,
 			COALESCE(retry_at, ''), COALESCE(sent_at, ''), last_error, detail
-		FROM digest_deliveries WHERE $1 = '' OR territory = $1 ORDER BY week DESC, territory`, territory)
+		FROM {table} WHERE $1 = '' OR {key} = $1 ORDER BY {period} DESC, {key}`), key)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: find digest deliveries: %w", err)
+		return nil, fmt.Errorf("postgres: find %s deliveries: %w", t.what, err)
 	}
 	defer rows.Close()
 	var out []domain.DigestDelivery
@@ -352,7 +408,7 @@ func (s *Store) FindDigestDeliveries(ctx context.Context, territory string) ([]d
 		var status, claimed, retry, sent string
 		if err := rows.Scan(&d.Territory, &d.Week, &status, &d.Claimant, &claimed, &d.Attempts,
 			&retry, &sent, &d.LastError, &d.Detail); err != nil {
-			return nil, fmt.Errorf("postgres: find digest deliveries: %w", err)
+			return nil, fmt.Errorf("postgres: find %s deliveries: %w", t.what, err)
 		}
 		d.Status = status
 		for _, f := range []struct {
@@ -363,13 +419,13 @@ func (s *Store) FindDigestDeliveries(ctx context.Context, territory string) ([]d
 				continue
 			}
 			if *f.t, err = time.Parse(deliveryTime, f.s); err != nil {
-				return nil, fmt.Errorf("postgres: digest of %s for %s: %w", d.Territory, d.Week, err)
+				return nil, fmt.Errorf("postgres: %s of %s for %s: %w", t.what, d.Territory, d.Week, err)
 			}
 		}
 		out = append(out, d)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: find digest deliveries: %w", err)
+		return nil, fmt.Errorf("postgres: find %s deliveries: %w", t.what, err)
 	}
 	return out, nil
 }

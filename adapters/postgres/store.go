@@ -57,6 +57,7 @@ var (
 	_ bot.DigestSnapshotStore  = (*Store)(nil)
 	_ bot.DigestSettingsWriter = (*Store)(nil)
 	_ bot.DigestDeliveryStore  = (*Store)(nil)
+	_ bot.AlertStore           = (*Store)(nil)
 )
 
 // Open connects to the database at url (postgres://…; pgx's parameters such as

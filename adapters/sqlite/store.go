@@ -78,6 +78,7 @@ var (
 	_ bot.DigestSnapshotStore  = (*Store)(nil)
 	_ bot.DigestSettingsWriter = (*Store)(nil)
 	_ bot.DigestDeliveryStore  = (*Store)(nil)
+	_ bot.AlertStore           = (*Store)(nil)
 )
 
 // Open opens the SQLite file at path, creating it if needed, and brings its schema up to

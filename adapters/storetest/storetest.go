@@ -30,6 +30,7 @@ type Store interface {
 	bot.DigestSnapshotStore
 	bot.DigestSettingsWriter
 	bot.DigestDeliveryStore
+	bot.AlertStore
 
 	// Known and BeginImport are what the CSV importer writes through (csvimport.Store).
 	Known(ctx context.Context) (domain.KnownKeys, error)
@@ -87,6 +88,7 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"DigestGiveUp", testDigestGiveUp},
 		{"DigestClaimRace", testDigestClaimRace},
 		{"SetDigestSettings", testSetDigestSettings},
+		{"Alerts", testAlerts},
 		{"WritesWaitForImport", testWritesWaitForImport},
 		{"DeltaEqualsFullRebuild", testDeltaEqualsFullRebuild},
 	} {

@@ -68,6 +68,7 @@ func openSession(ctx context.Context, env Env, cfg Config, as string, createDemo
 	}
 	b.Grades.Settings = settings.Grade
 	b.Deals.Settings = settings.Deal
+	b.AlertMinUncovered = settings.AlertMinUncovered
 	b.Now = env.Now
 	b.Logger = logger(env, cfg)
 	b.Money = cfg.Money

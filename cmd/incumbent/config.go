@@ -53,6 +53,10 @@ type Config struct {
 	// ($INCUMBENT_DIGEST_CLAIM_TIMEOUT; zero: the scheduler's default).
 	DigestClaimTimeout time.Duration
 	claimTimeout       string
+	// AlertsOff stops serve sending the reps' daily alerts ($INCUMBENT_ALERTS=off; on
+	// by default). `alerts` previews them either way.
+	AlertsOff bool
+	alerts    string
 
 	Serve ServeConfig
 	Redis RedisConfig
@@ -125,6 +129,7 @@ func readConfig(env Env) Config {
 		Secrets:        envSecrets(env),
 		logLevel:       get("INCUMBENT_LOG_LEVEL"),
 		claimTimeout:   get("INCUMBENT_DIGEST_CLAIM_TIMEOUT"),
+		alerts:         get("INCUMBENT_ALERTS"),
 		LLM: LLMConfig{timeout: get("INCUMBENT_LLM_TIMEOUT"), OpenAI: openai.Config{
 			Model: get("INCUMBENT_LLM_MODEL"), BaseURL: get("OPENAI_BASE_URL"), APIKey: get("OPENAI_API_KEY")}},
 		Serve: ServeConfig{addrEnv: get("INCUMBENT_ADDR"), playground: get("INCUMBENT_PLAYGROUND"),
@@ -289,6 +294,13 @@ func (c *Config) checkServe() error {
 	}
 	if err := c.checkDigestClaimTimeout(); err != nil {
 		return err
+	}
+	switch v := strings.ToLower(c.alerts); v {
+	case "", "on", "true", "1":
+	case "off", "false", "0":
+		c.AlertsOff = true
+	default:
+		return usageError{fmt.Sprintf("INCUMBENT_ALERTS %q: use on or off", v)}
 	}
 	if err := s.checkPublicURL(); err != nil {
 		return err

@@ -202,3 +202,39 @@ func findTerritory(ctx context.Context, store interface {
 	}
 	return domain.Territory{}, domain.Errorf(domain.ENOTFOUND, "No territory is called %q. Territories: %s.", name, strings.Join(names, ", "))
 }
+
+// alert sends a person's daily alert by direct message: Slack DM (their Slack id from
+// people.csv, else their email) when Slack is configured, else their Teams chat with the
+// bot; and, with the playground on, to /digests as "Alerts for <email>". A DM is never a
+// Slack Connect channel, and PostDigest refuses one anyway.
+func (d digestSender) alert(ctx context.Context, p domain.Person, r bot.Reply, accepted func(string)) (string, error) {
+	var where []string
+	var detail string
+	var err error
+	switch {
+	case d.slack != nil:
+		to := p.SlackUserID
+		if to == "" {
+			to = p.Email
+		}
+		prefix := "Slack DM to " + p.Email + " "
+		detail, err = d.slack.PostDigest(ctx, to, r, func(w string) { accepted(prefix + w) })
+		detail = prefix + detail
+	case d.teams != nil:
+		detail, err = d.teams.Notify(ctx, teams.EmailKey(p.Email), r)
+		detail = "Teams chat with " + p.Email + " " + detail
+	}
+	if err != nil {
+		return "", err
+	}
+	if detail != "" {
+		where = append(where, detail)
+	}
+	if d.inbox != nil {
+		where = append(where, d.inbox.Deliver(ctx, "Alerts for "+p.Email, d.now(), r))
+	}
+	if len(where) == 0 {
+		return "", errNowhere
+	}
+	return strings.Join(where, "; "), nil
+}

@@ -79,6 +79,7 @@ type server struct {
 	slack   *slackServer
 	teams   *teams.Handler
 	sched   *bot.DigestScheduler
+	alerts  *bot.AlertScheduler
 
 	open    bool           // the HTTP server is listening
 	digests sync.WaitGroup // the scheduler's goroutine
@@ -220,6 +221,15 @@ func (m *server) startBackground(ctx context.Context) error {
 			}
 		}()
 	}
+	if m.alerts != nil {
+		m.digests.Add(1)
+		go func() {
+			defer m.digests.Done()
+			if err := m.alerts.Run(ctx); err != nil {
+				m.log.Error("alerts: the scheduler stopped", "err", err)
+			}
+		}()
+	}
 	if m.slack != nil && m.slack.appToken != "" {
 		go func() {
 			if err := m.slack.h.RunSocketMode(ctx, socketmode.New(m.slack.h.Client)); err != nil {
@@ -251,6 +261,10 @@ func (m *server) digestScheduler() {
 	sched := digestScheduler(m.s, m.kv, sender, m.env.Now, m.log, m.Config.DigestClaimTimeout)
 	sched.Observer = m.metrics
 	m.sched = sched
+	if m.s.bot.AlertStore != nil && !m.Config.AlertsOff {
+		m.alerts = &bot.AlertScheduler{Bot: m.s.bot, Lock: m.kv, Send: sender.alert, Now: m.env.Now, AsOf: m.s.asOf,
+			Logger: m.log, Stale: m.Config.DigestClaimTimeout}
+	}
 	m.http.Checks = append(m.http.Checks, httpserver.Check{Name: "digests", Optional: true, Check: func(context.Context) error {
 		var problems []string
 		if skipped := sched.Skipped(); len(skipped) > 0 {
@@ -258,6 +272,11 @@ func (m *server) digestScheduler() {
 		}
 		if failing := sched.Failing(); len(failing) > 0 {
 			problems = append(problems, strings.Join(failing, "; ")) // the report reads "failing: …"
+		}
+		if m.alerts != nil {
+			if failing := m.alerts.Failing(); len(failing) > 0 {
+				problems = append(problems, strings.Join(failing, "; "))
+			}
 		}
 		if len(problems) > 0 {
 			return errors.New(strings.Join(problems, " | "))

@@ -37,18 +37,24 @@ type settingsFile struct {
 		LeadMinSavings  *float64  `toml:"lead_min_savings"`
 		Suggestions     *int      `toml:"suggestions"`
 	} `toml:"deal"`
+	Alerts struct {
+		MinUncovered *float64 `toml:"min_uncovered"`
+	} `toml:"alerts"`
 }
 
 // Settings are a deployment's settings.
 type Settings struct {
 	Grade domain.GradeSettings
 	Deal  domain.DealSettings
+	// AlertMinUncovered is alerts.min_uncovered: a new uncovered gap above it is an alert.
+	AlertMinUncovered float64
 }
 
 // loadSettings reads the settings file at path ("" for the defaults) and validates the
 // result. Errors name the file and the setting.
 func loadSettings(path string) (Settings, error) {
-	s := Settings{Grade: domain.DefaultGradeSettings(), Deal: domain.DefaultDealSettings()}
+	s := Settings{Grade: domain.DefaultGradeSettings(), Deal: domain.DefaultDealSettings(),
+		AlertMinUncovered: domain.DefaultAlertMinUncovered}
 	if path == "" {
 		return s, nil
 	}
@@ -70,7 +76,7 @@ func loadSettings(path string) (Settings, error) {
 		for i, k := range un {
 			keys[i] = k.String()
 		}
-		return s, fmt.Errorf("settings %s: unknown setting %s (the settings are grade.weights, grade.thresholds, grade.tiers, grade.cost_of_capital, grade.carrying_rate, deal.discounts, deal.months, deal.first_order_share, deal.margin_multiple, deal.min_x_share, deal.balance_min, deal.balance_max, deal.lead_min_savings, deal.suggestions)",
+		return s, fmt.Errorf("settings %s: unknown setting %s (the settings are grade.weights, grade.thresholds, grade.tiers, grade.cost_of_capital, grade.carrying_rate, deal.discounts, deal.months, deal.first_order_share, deal.margin_multiple, deal.min_x_share, deal.balance_min, deal.balance_max, deal.lead_min_savings, deal.suggestions, alerts.min_uncovered)",
 			path, strings.Join(keys, ", "))
 	}
 	g := &s.Grade
@@ -125,6 +131,12 @@ func loadSettings(path string) (Settings, error) {
 	}
 	if err := d.Validate(); err != nil {
 		return s, fmt.Errorf("settings %s: %s", path, domain.ErrorMessage(err))
+	}
+	if m := f.Alerts.MinUncovered; m != nil {
+		if !(*m >= 0 && *m <= domain.MaxMoney) {
+			return s, fmt.Errorf("settings %s: alerts.min_uncovered %v: give an amount from 0 to %.0f", path, *m, domain.MaxMoney)
+		}
+		s.AlertMinUncovered = *m
 	}
 	return s, nil
 }

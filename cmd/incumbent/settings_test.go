@@ -58,6 +58,7 @@ func TestGradeSettings(t *testing.T) {
 		{"deal discount of 5", "[deal]\ndiscounts = [0.02, 5]\n", "deal discounts must be between 0 and 1 (0.05 is 5%), not 5"},
 		{"infinite lead savings", "[deal]\nlead_min_savings = inf\n", "deal lead_min_savings must be 0 or more and at most 1,000,000,000,000, not +Inf"},
 		{"absurd deal months", "[deal]\nmonths = 100000000\n", "deal months must be 1 or more and at most 1,200"},
+		{"negative alert threshold", "[alerts]\nmin_uncovered = -1\n", "alerts.min_uncovered -1: give an amount from 0 to 1000000000000"},
 		{"no suggestions", "[deal]\nsuggestions = 0\n", "deal suggestions must be 1 or more"},
 		{"balance bounds crossed", "[deal]\nbalance_min = 12\n", "deal balance_max must be at least balance_min (12) and at most 1,000,000,000, not 10"},
 		{"no balance", "[deal]\nbalance_min = 0\n", "deal balance_min must be more than 0"},

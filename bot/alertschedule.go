@@ -1,0 +1,330 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/incumbent/incumbent/domain"
+)
+
+// DefaultAlertCatchUp is how late a daily alert that fell due while no process was
+// running is still sent: a process that starts at 07:00 does not send yesterday's 08:00
+// alert an hour before today's.
+const DefaultAlertCatchUp = 12 * time.Hour
+
+// AlertNothing is the detail recorded for a day whose alert had nothing new: nothing was
+// sent, and the day is done.
+const AlertNothing = "nothing changed: nothing sent"
+
+// AlertScheduler sends each person's daily alert when it falls due (domain.AlertDue at
+// their hour in their territory's time zone), once, from however many processes run
+// it: the digests' claim (claimedSend) on the person's day, with their retries, stale
+// claims taken over, and a lock that only spares replicas the work.
+//
+// What an alert says and what is kept: before the message goes, the state the alert
+// leaves (every fact that holds now) is saved, the moment the chat platform accepts the
+// message, and the delivery is recorded sent just after. A process killed between the
+// two leaves a stale claim; the process that takes it over compares with the saved
+// state, finds nothing new and sends nothing. So an alert repeats only if the process
+// dies between the platform's acceptance and the state's write: the digests' one
+// window. A day with nothing new saves the state (a fact that ended is forgotten, so
+// that its return is new) and records the day done without sending.
+type AlertScheduler struct {
+	Bot *Bot // computes the alerts; its Store lists people, its AlertStore keeps the records
+	// Lock, optional, keeps replicas from building the same alert at once.
+	Lock Locker
+	// Send delivers a person's alert by direct message and says where it went; accepted
+	// as DigestScheduler.Send's.
+	Send func(ctx context.Context, p domain.Person, r Reply, accepted func(detail string)) (string, error)
+	// Now is the clock; nil: time.Now.
+	Now func() time.Time
+	// AsOf, when set, is the as-of date of every alert; zero: the alert's local date.
+	AsOf time.Time
+	// Claimant names this process in the delivery records; "": host:pid:random.
+	Claimant string
+	// Stale is how long a claim lasts before another process may take it over; 0:
+	// DefaultDigestStale.
+	Stale time.Duration
+	// Interval is the longest Run waits between rounds; 0: DefaultDigestInterval.
+	Interval time.Duration
+	// CatchUp is how long after its due time a day's alert may still be sent; 0:
+	// DefaultAlertCatchUp.
+	CatchUp time.Duration
+	Logger  *slog.Logger
+
+	claimantOnce sync.Once
+	claimant     string
+
+	mu      sync.Mutex
+	settled map[string]domain.DigestDelivery // person → the record of the day known done
+	failing []string
+}
+
+// Failing returns the people whose alert of the day failed in the last round, waits for
+// its retry or was given up, as "person: what failed", by person.
+func (s *AlertScheduler) Failing() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.failing)
+}
+
+// Run runs a round at once, then at least every Interval, until ctx is done.
+func (s *AlertScheduler) Run(ctx context.Context) error {
+	if s.Bot == nil || s.Bot.AlertStore == nil || s.Send == nil {
+		return errors.New("bot: an AlertScheduler needs a Bot with an AlertStore, and Send")
+	}
+	s.logger().InfoContext(ctx, "alert scheduler started", "claimant", s.once().claimant)
+	for {
+		if _, err := s.RunOnce(ctx); err != nil && ctx.Err() == nil {
+			s.logger().ErrorContext(ctx, "alert round failed", "error", err)
+		}
+		wait := s.Interval
+		if wait <= 0 {
+			wait = min(DefaultDigestInterval, s.stale()/2)
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil
+		case <-timer.C:
+		}
+	}
+}
+
+// RunOnce sends every person's alert of the day that is due and not yet done. It
+// returns how many it sent (days with nothing new are done but not counted), and the
+// failures joined.
+func (s *AlertScheduler) RunOnce(ctx context.Context) (sent int, err error) {
+	if s.Bot == nil || s.Bot.AlertStore == nil || s.Send == nil {
+		return 0, errors.New("bot: an AlertScheduler needs a Bot with an AlertStore, and Send")
+	}
+	people, err := s.Bot.Store.FindPeople(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("alert scheduler: people: %w", err)
+	}
+	ts, err := s.Bot.Store.FindTerritories(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("alert scheduler: territories: %w", err)
+	}
+	stored, err := s.Bot.AlertStore.FindAlertSettings(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("alert scheduler: settings: %w", err)
+	}
+	settings := map[string]domain.AlertSettings{}
+	for _, a := range stored {
+		settings[strings.ToLower(a.Email)] = a
+	}
+	var failing []string
+	var errs []error
+	for _, p := range people {
+		if ctx.Err() != nil {
+			errs = append(errs, ctx.Err())
+			break
+		}
+		email := strings.ToLower(strings.TrimSpace(p.Email))
+		if email == "" {
+			continue
+		}
+		set, ok := settings[email]
+		if !ok {
+			set = domain.DefaultAlertSettings(email)
+		}
+		if set.Off {
+			continue
+		}
+		now := s.now()
+		due, day, err := domain.AlertDue(AlertTimezone(p, ts), set.Hour, now)
+		if err != nil || now.Sub(due) > s.catchUp() {
+			continue
+		}
+		if d, ok := s.settledDay(email, day); ok {
+			if d.GivenUp() {
+				failing = append(failing, fmt.Sprintf("%s: the alert of %s was given up: %s", email, day, d.LastError))
+			}
+			continue
+		}
+		ok, waiting, err := s.deliver(ctx, p, set, day)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("alert of %s for %s: %w", email, day, err))
+			failing = append(failing, fmt.Sprintf("%s: the alert of %s failed: %v", email, day, err))
+		case waiting != nil:
+			failing = append(failing, fmt.Sprintf("%s: the alert of %s failed %d time(s), last: %s; retried at %s", email, day,
+				waiting.Attempts, waiting.LastError, waiting.RetryAt.UTC().Format(time.RFC3339)))
+		case ok:
+			sent++
+		}
+	}
+	slices.Sort(failing)
+	s.mu.Lock()
+	s.failing = failing
+	s.mu.Unlock()
+	return sent, errors.Join(errs...)
+}
+
+// deliver sends p's alert of day unless it is done or waits for its retry. It returns
+// whether a message went, and the record of an alert that waits for its retry.
+func (s *AlertScheduler) deliver(ctx context.Context, p domain.Person, set domain.AlertSettings, day string) (bool, *domain.DigestDelivery, error) {
+	email := strings.ToLower(p.Email)
+	records, err := s.Bot.AlertStore.FindAlertDeliveries(ctx, email)
+	if err != nil {
+		return false, nil, err
+	}
+	for _, d := range records {
+		switch {
+		case d.Week == day && (d.Status == domain.DigestSent || d.GivenUp()):
+			s.settle(email, d)
+			return false, nil, nil
+		case d.Week > day:
+			s.settle(email, domain.DigestDelivery{Territory: email, Week: day, Status: domain.DigestSent, Detail: "superseded by " + d.Week})
+			return false, nil, nil
+		case d.Week == day && d.Status == domain.DigestFailed && s.now().Before(d.RetryAt):
+			return false, &d, nil
+		}
+	}
+	messaged := false
+	done, detail, err := s.once().send(ctx, "alert:"+email+":"+day, email, day,
+		func(ctx context.Context, accepted func(string)) (string, error) {
+			d, sent, err := s.attempt(ctx, p, set, day, accepted)
+			messaged = sent
+			return d, err
+		})
+	if err != nil {
+		return false, nil, err
+	}
+	if done {
+		s.settle(email, domain.DigestDelivery{Territory: email, Week: day, Status: domain.DigestSent, Detail: detail})
+		s.logger().InfoContext(ctx, "alert done", "person", email, "day", day, "detail", detail)
+	}
+	return done && messaged, nil, nil
+}
+
+// attempt computes p's alert and sends it when there is anything new, saving the state
+// it leaves before the delivery is recorded. It returns where it went and whether a
+// message went.
+func (s *AlertScheduler) attempt(ctx context.Context, p domain.Person, set domain.AlertSettings, day string,
+	accepted func(string)) (detail string, messaged bool, err error) {
+	ctx, cancel := context.WithTimeout(ctx, s.stale()/2)
+	defer cancel()
+	defer func() {
+		if r := recover(); r != nil {
+			s.logger().ErrorContext(ctx, "alert panicked", "person", p.Email, "day", day, "panic", r, "stack", string(debug.Stack()))
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	asOf := s.AsOf
+	if asOf.IsZero() {
+		if asOf, err = domain.ParseDate(day); err != nil {
+			return "", false, err
+		}
+	}
+	actor, err := s.Bot.ActorByEmail(ctx, p.Email)
+	if err != nil {
+		return "", false, fmt.Errorf("build: %w", err)
+	}
+	a, state, err := s.Bot.ComputeAlerts(ctx, actor, set, asOf)
+	if err != nil {
+		return "", false, fmt.Errorf("build: %w", err)
+	}
+	state.Day = day
+	save := func() error {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
+		defer cancel()
+		return s.Bot.AlertStore.SaveAlertState(sctx, p.Email, state)
+	}
+	if len(a.Alerts) == 0 {
+		if err := save(); err != nil {
+			return "", false, fmt.Errorf("save the alert state: %w", err)
+		}
+		return AlertNothing, false, nil
+	}
+	saved := false
+	detail, err = s.Send(ctx, p, s.Bot.AlertReply(a, false), func(where string) {
+		if !saved {
+			if err := save(); err != nil {
+				s.logger().WarnContext(ctx, "alert accepted, but its state not saved yet", "person", p.Email, "error", err)
+			} else {
+				saved = true
+			}
+		}
+		accepted(where)
+	})
+	if err != nil {
+		return "", false, fmt.Errorf("send: %w", err)
+	}
+	if !saved {
+		if err := save(); err != nil {
+			return detail, true, fmt.Errorf("sent to %s, but its state not saved: %w", detail, err)
+		}
+	}
+	return detail, true, nil
+}
+
+func (s *AlertScheduler) once() claimedSend {
+	s.claimantOnce.Do(func() {
+		s.claimant = s.Claimant
+		if s.claimant == "" {
+			s.claimant = (&DigestScheduler{}).claimantName()
+		}
+	})
+	st := s.Bot.AlertStore
+	return claimedSend{what: "alert", keyName: "person", periodName: "day", lock: s.Lock,
+		claim: st.ClaimAlert, markSent: st.MarkAlertSent, markFailed: st.MarkAlertFailed,
+		claimant: s.claimant, now: s.now, stale: s.stale(), logger: s.logger(), observe: s.observe}
+}
+
+// settledDay returns the record of person's day when it is known done.
+func (s *AlertScheduler) settledDay(person, day string) (domain.DigestDelivery, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d, ok := s.settled[person]
+	return d, ok && d.Week == day
+}
+
+// settle remembers that person's day d.Week needs nothing more.
+func (s *AlertScheduler) settle(person string, d domain.DigestDelivery) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.settled == nil {
+		s.settled = map[string]domain.DigestDelivery{}
+	}
+	s.settled[person] = d
+}
+
+func (s *AlertScheduler) observe(string) {}
+
+func (s *AlertScheduler) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *AlertScheduler) stale() time.Duration {
+	if s.Stale > 0 {
+		return s.Stale
+	}
+	return DefaultDigestStale
+}
+
+func (s *AlertScheduler) catchUp() time.Duration {
+	if s.CatchUp > 0 {
+		return s.CatchUp
+	}
+	return DefaultAlertCatchUp
+}
+
+func (s *AlertScheduler) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.Default()
+}

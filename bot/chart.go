@@ -114,7 +114,7 @@ func (b *Bot) DrawChart(ctx context.Context, c *Chart) ([]byte, error) {
 		return nil, fmt.Errorf("chart: %w", err)
 	}
 	h := sha256.Sum256(spec)
-	key := "chart:" + hex.EncodeToString(h[:16])
+	key := "reply:chart:" + hex.EncodeToString(h[:16]) // kept, and bounded, with the replies
 	if b.Cache != nil {
 		if png, ok, err := b.Cache.Get(ctx, key); err == nil && ok {
 			return png, nil

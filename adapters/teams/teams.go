@@ -436,8 +436,22 @@ func (h *Handler) ask(ctx context.Context, a *Activity, text string) bot.Reply {
 		}
 		return bot.ErrorReply(err)
 	}
-	return h.Bot.Handle(ctx, bot.Request{Actor: actor, Text: text, AsOf: h.AsOf, Adapter: "teams",
-		Channel: a.Conversation.ID, Thread: a.ReplyToID})
+	return h.drawn(ctx, h.Bot.Handle(ctx, bot.Request{Actor: actor, Text: text, AsOf: h.AsOf, Adapter: "teams",
+		Channel: a.Conversation.ID, Thread: a.ReplyToID}))
+}
+
+// chartDrawer draws the charts a reply carries (the bot): a card shows them as images.
+type chartDrawer interface {
+	Drawn(ctx context.Context, r bot.Reply) bot.Reply
+}
+
+// drawn returns r with its charts drawn, when the bot can draw them; else without them.
+func (h *Handler) drawn(ctx context.Context, r bot.Reply) bot.Reply {
+	if d, ok := h.Bot.(chartDrawer); ok {
+		return d.Drawn(ctx, r)
+	}
+	r.Blocks = bot.WithoutCharts(r.Blocks)
+	return r
 }
 
 // identities is who is asking on Teams: people.csv's teams_user_id (the Teams user id
@@ -622,6 +636,7 @@ func (h *Handler) Notify(ctx context.Context, key string, r bot.Reply) (string, 
 	if err != nil {
 		return "", err
 	}
+	r = h.drawn(ctx, r)
 	id, err := h.Connector.Send(ctx, ref.ServiceURL, ref.ConversationID, Message(r, RenderCard(r)))
 	if err != nil {
 		return "", fmt.Errorf("teams: post to %s: %w", key, err)

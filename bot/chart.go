@@ -132,6 +132,9 @@ func (b *Bot) DrawChart(ctx context.Context, c *Chart) ([]byte, error) {
 	return png, nil
 }
 
+// Draws reports whether the bot can draw charts (it has a Charter).
+func (b *Bot) Draws() bool { return b.Charter != nil }
+
 // Drawn returns the reply with each chart drawn: an Image with its PNG and alt text in
 // its place, or nothing where it cannot be drawn (logged): for adapters that show
 // pictures inline (the playground, Teams).

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -58,14 +59,14 @@ func (h *Handler) Command(ctx context.Context, cmd slack.SlashCommand) *slack.Ms
 	defer timer.Stop()
 	select {
 	case r := <-inline:
-		return ephemeral(h.message(ctx, r, text))
+		return ephemeral(h.privateMessage(ctx, r, text))
 	case <-timer.C:
 	}
 	mu.Lock()
 	defer mu.Unlock()
 	select {
 	case r := <-inline: // it finished just now
-		return ephemeral(h.message(ctx, r, text))
+		return ephemeral(h.privateMessage(ctx, r, text))
 	default:
 		waiting = false
 	}
@@ -74,7 +75,7 @@ func (h *Handler) Command(ctx context.Context, cmd slack.SlashCommand) *slack.Ms
 
 // respond delivers a reply to a response_url, ephemeral to the asker.
 func (h *Handler) respond(ctx context.Context, url string, r bot.Reply, command string) {
-	m := h.message(ctx, r, command)
+	m := h.privateMessage(ctx, r, command)
 	err := slack.PostWebhookCustomHTTPContext(ctx, url, h.httpClient(), &slack.WebhookMessage{
 		ResponseType: slack.ResponseTypeEphemeral, Text: m.Text, Blocks: &m.Blocks})
 	if err != nil {
@@ -149,13 +150,17 @@ func (h *Handler) post(ctx context.Context, userID, channel, thread, text string
 	if thread != "" {
 		opts = append(opts, slack.MsgOptionTS(thread))
 	}
-	if _, err := call(ctx, func() (string, error) {
-		_, ts, err := h.Client.PostMessageContext(ctx, channel, opts...)
-		return ts, err
-	}); err != nil {
+	type posted struct{ channel, ts string }
+	p, err := call(ctx, func() (posted, error) {
+		c, ts, err := h.Client.PostMessageContext(ctx, channel, opts...)
+		return posted{c, ts}, err
+	})
+	if err != nil {
 		h.logger().ErrorContext(ctx, "slack: chat.postMessage", "channel", channel, "err", err)
 		h.tell(ctx, channel, userID, postError(err))
+		return
 	}
+	h.uploadCharts(ctx, r, cmp.Or(p.channel, channel), thread)
 }
 
 // tell says something to a user alone, as best it can.
@@ -241,13 +246,15 @@ func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, a *s
 				h.respond(ctx, cb.ResponseURL, r, a.Value)
 				return
 			}
-			m := h.message(ctx, r, a.Value)
+			m := h.privateMessage(ctx, r, a.Value)
 			if _, err := h.Client.PostEphemeralContext(ctx, channel, cb.User.ID, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks.BlockSet...)); err != nil {
 				h.logger().ErrorContext(ctx, "slack: chat.postEphemeral", "err", err)
 			}
 		})
 	case ActionShare:
 		h.later(ctx, func(ctx context.Context) { h.share(ctx, cb.User.ID, channel, thread, a.Value) })
+	case ActionChart:
+		h.later(ctx, func(ctx context.Context) { h.showChartTo(ctx, cb.User.ID, channel, thread, a.Value) })
 	case ActionTable:
 		num, command, _ := strings.Cut(a.Value, " ")
 		n, err := strconv.Atoi(num)
@@ -328,7 +335,9 @@ func (h *Handler) share(ctx context.Context, userID, channel, thread, command st
 	}); err != nil {
 		h.logger().ErrorContext(ctx, "slack: share", "channel", channel, "err", err)
 		h.tell(ctx, channel, userID, postError(err))
+		return
 	}
+	h.uploadCharts(ctx, r, channel, thread)
 }
 
 // The deal builder has two steps: the form (what we give, what we get), then the priced

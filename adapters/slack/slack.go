@@ -340,7 +340,7 @@ func bindCommand(blocks []slack.Block, command string) {
 			btn, ok := e.(*slack.ButtonBlockElement)
 			switch {
 			case !ok:
-			case strings.HasPrefix(btn.ActionID, ActionShare+"-"):
+			case strings.HasPrefix(btn.ActionID, ActionShare+"-"), strings.HasPrefix(btn.ActionID, ActionChart+"-"):
 				btn.Value = cut(command, maxValue)
 			case strings.HasPrefix(btn.ActionID, ActionTable+"-") && !strings.Contains(btn.Value, " "):
 				if v := btn.Value + " " + command; utf8.RuneCountInString(v) <= maxValue {

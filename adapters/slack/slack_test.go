@@ -145,6 +145,8 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `OK`)
 	case "files.completeUploadExternal":
 		fmt.Fprint(w, `{"ok":true,"files":[{"id":"F1","title":"chart"}]}`)
+	case "conversations.open":
+		fmt.Fprintf(w, `{"ok":true,"channel":{"id":"D_%s"}}`, strings.TrimPrefix(c.Form.Get("users"), "U_"))
 	case "views.open", "views.publish":
 		fmt.Fprint(w, `{"ok":true,"view":{"id":"V1"}}`)
 	case "apps.connections.open":

@@ -2,7 +2,9 @@ package slack
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"unicode/utf8"
 
@@ -15,6 +17,12 @@ import (
 type chartDrawer interface {
 	Draws() bool
 	DrawChart(ctx context.Context, c *bot.Chart) ([]byte, error)
+}
+
+// ChartLinker keeps a chart's picture and returns a signed link to it (adapters/web's
+// ChartLinks, with INCUMBENT_PUBLIC_URL and INCUMBENT_CHART_KEY).
+type ChartLinker interface {
+	Link(ctx context.Context, png []byte) (string, error)
 }
 
 // drawer returns the bot as a chartDrawer when it can draw charts; nil otherwise.
@@ -121,4 +129,66 @@ func (h *Handler) showChartTo(ctx context.Context, userID, channel, thread, comm
 		h.logger().ErrorContext(ctx, "slack: show a chart", "user", userID, "err", err)
 		h.tell(ctx, channel, userID, postError(err))
 	}
+}
+
+// linked returns r with its charts as images at signed links (made now: a link is never
+// cached with a reply), and whether it made any; r unchanged when the handler makes no
+// links or a chart cannot be linked.
+func (h *Handler) linked(ctx context.Context, r bot.Reply) (bot.Reply, bool) {
+	d := h.drawer()
+	if h.ChartLinks == nil || d == nil || bot.ReplyChart(r) == nil {
+		return r, false
+	}
+	out := make([]bot.Block, len(r.Blocks))
+	for i, b := range r.Blocks {
+		out[i] = b
+		c, ok := b.(*bot.Chart)
+		if !ok {
+			continue
+		}
+		png, err := d.DrawChart(ctx, c)
+		var link string
+		if err == nil {
+			link, err = h.ChartLinks.Link(ctx, png)
+		}
+		if err != nil {
+			h.logger().WarnContext(ctx, "slack: a chart's link", "err", err)
+			return r, false
+		}
+		out[i] = &bot.Image{URL: link, AltText: c.AltText}
+	}
+	r.Blocks = out
+	return r, true
+}
+
+// postWithCharts posts the message build makes of r in channel (in thread when set),
+// with its charts: as images at signed links when the handler makes them, else uploaded
+// as files after it. A post Slack refuses for its images (invalid_blocks: it could not
+// fetch them) is sent again without them, and the charts uploaded.
+func (h *Handler) postWithCharts(ctx context.Context, channel, thread string, r bot.Reply, build func(bot.Reply) slack.Msg) error {
+	send := func(m slack.Msg) (string, error) {
+		opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks.BlockSet...)}
+		if thread != "" {
+			opts = append(opts, slack.MsgOptionTS(thread))
+		}
+		return call(ctx, func() (string, error) {
+			c, _, err := h.Client.PostMessageContext(ctx, channel, opts...)
+			return c, err
+		})
+	}
+	shown, linked := h.linked(ctx, r)
+	posted, err := send(build(shown))
+	var se slack.SlackErrorResponse
+	if linked && errors.As(err, &se) && se.Err == "invalid_blocks" {
+		h.logger().WarnContext(ctx, "slack: the chart's image refused; sent again without it", "channel", channel)
+		linked = false
+		posted, err = send(build(r))
+	}
+	if err != nil {
+		return err
+	}
+	if !linked {
+		h.uploadCharts(ctx, r, cmp.Or(posted, channel), thread)
+	}
+	return nil
 }

@@ -1,11 +1,19 @@
 package slack_test
 
 import (
+	"context"
+	"encoding/json"
+	"image/png"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/incumbent/incumbent/adapters/memory"
 	"github.com/incumbent/incumbent/adapters/plot"
+	"github.com/incumbent/incumbent/adapters/web"
 )
 
 // TestChartUploads: a reply posted in a thread carries its chart as a file uploaded
@@ -61,5 +69,69 @@ func TestChartUploads(t *testing.T) {
 	_, resp = signed(t, base, "/slack/commands", form, command("/incumbent", "accounts", "U_RITA", "C1", ""), time.Now(), secret)
 	if strings.Contains(resp, `"action_id":"chart-`) {
 		t.Errorf("accounts offers a chart: %s", resp)
+	}
+}
+
+// TestChartLinks: with signed links (INCUMBENT_PUBLIC_URL and INCUMBENT_CHART_KEY) a
+// posted reply shows its chart as an image block at a link the server serves, and
+// uploads nothing; a post Slack refuses for its image is sent again without it, and the
+// chart uploaded.
+func TestChartLinks(t *testing.T) {
+	h, f, base, b := setupBot(t)
+	b.Charter = plot.Charter{}
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	public, _ := url.Parse(srv.URL)
+	links := &web.ChartLinks{Store: &memory.Store{}, Key: []byte("chart key"), Base: public}
+	links.Routes(func(p, _ string, hh http.Handler) { mux.Handle(p, hh) })
+	h.ChartLinks = links
+
+	mention := event("Ev1", `{"type":"app_mention","user":"U_RITA","text":"<@U_BOT> gap acme","ts":"1700000000.000100","channel":"C1","event_ts":"1700000000.000100"}`)
+	signed(t, base, "/slack/events", "application/json", mention, time.Now(), secret)
+	c := f.wait("chat.postMessage")
+	var blocks []struct {
+		Type     string `json:"type"`
+		ImageURL string `json:"image_url"`
+	}
+	json.Unmarshal([]byte(c.Form.Get("blocks")), &blocks)
+	var link string
+	for _, bl := range blocks {
+		if bl.Type == "image" {
+			link = bl.ImageURL
+		}
+	}
+	if !strings.HasPrefix(link, srv.URL+"/charts/") {
+		t.Fatalf("no image block at a chart link: %s", c.Form.Get("blocks"))
+	}
+	resp, err := http.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(resp.Body)
+	resp.Body.Close()
+	if err != nil || img.Bounds().Dx() != 800 {
+		t.Errorf("the link serves %v, %v", img, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.calls("files.completeUploadExternal"); n != 0 {
+		t.Errorf("%d uploads with a link", n)
+	}
+
+	// Slack cannot fetch the image: the reply goes again without it, the chart uploaded.
+	f.mu.Lock()
+	f.refuseImages = true
+	f.mu.Unlock()
+	signed(t, base, "/slack/events", "application/json", event("Ev2", `{"type":"app_mention","user":"U_RITA","text":"<@U_BOT> gap acme","ts":"1700000000.000200","channel":"C1","event_ts":"1700000000.000200"}`), time.Now(), secret)
+	f.wait("chat.postMessage")
+	if c := f.wait("chat.postMessage"); strings.Contains(c.Form.Get("blocks"), `"type":"image"`) {
+		t.Errorf("sent again with the image: %s", c.Form.Get("blocks"))
+	}
+	if c := f.wait("files.completeUploadExternal"); c.Form.Get("thread_ts") != "1700000000.000200" {
+		t.Errorf("upload after the refusal: %v", c.Form)
 	}
 }

@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -145,22 +144,11 @@ func (h *Handler) post(ctx context.Context, userID, channel, thread, text string
 		text = "help"
 	}
 	r := h.ask(ctx, userID, channel, thread, text)
-	m := h.message(ctx, r, text)
-	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks.BlockSet...)}
-	if thread != "" {
-		opts = append(opts, slack.MsgOptionTS(thread))
-	}
-	type posted struct{ channel, ts string }
-	p, err := call(ctx, func() (posted, error) {
-		c, ts, err := h.Client.PostMessageContext(ctx, channel, opts...)
-		return posted{c, ts}, err
-	})
-	if err != nil {
+	build := func(r bot.Reply) slack.Msg { return h.message(ctx, r, text) }
+	if err := h.postWithCharts(ctx, channel, thread, r, build); err != nil {
 		h.logger().ErrorContext(ctx, "slack: chat.postMessage", "channel", channel, "err", err)
 		h.tell(ctx, channel, userID, postError(err))
-		return
 	}
-	h.uploadCharts(ctx, r, cmp.Or(p.channel, channel), thread)
 }
 
 // tell says something to a user alone, as best it can.
@@ -319,25 +307,19 @@ func (h *Handler) share(ctx context.Context, userID, channel, thread, command st
 		return
 	}
 	r.Blocks = append(bot.WithoutShare(r.Blocks), &bot.Context{Text: fmt.Sprintf("Shared by <@%s> · `%s`", userID, command)})
-	m := h.message(ctx, r, command)
-	blocks := m.Blocks.BlockSet
-	// The mention of the sharer was escaped with the rest: put it back.
-	if c, ok := blocks[len(blocks)-1].(*slack.ContextBlock); ok {
-		c.ContextElements.Elements = []slack.MixedElement{mrkdwn(fmt.Sprintf("Shared by <@%s> · `%s`", userID, escape(command)))}
+	build := func(r bot.Reply) slack.Msg {
+		m := h.message(ctx, r, command)
+		blocks := m.Blocks.BlockSet
+		// The mention of the sharer was escaped with the rest: put it back.
+		if c, ok := blocks[len(blocks)-1].(*slack.ContextBlock); ok {
+			c.ContextElements.Elements = []slack.MixedElement{mrkdwn(fmt.Sprintf("Shared by <@%s> · `%s`", userID, escape(command)))}
+		}
+		return m
 	}
-	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(blocks...)}
-	if thread != "" {
-		opts = append(opts, slack.MsgOptionTS(thread))
-	}
-	if _, err := call(ctx, func() (string, error) {
-		_, ts, err := h.Client.PostMessageContext(ctx, channel, opts...)
-		return ts, err
-	}); err != nil {
+	if err := h.postWithCharts(ctx, channel, thread, r, build); err != nil {
 		h.logger().ErrorContext(ctx, "slack: share", "channel", channel, "err", err)
 		h.tell(ctx, channel, userID, postError(err))
-		return
 	}
-	h.uploadCharts(ctx, r, channel, thread)
 }
 
 // The deal builder has two steps: the form (what we give, what we get), then the priced

@@ -75,6 +75,9 @@ type Handler struct {
 	AsOf time.Time
 	// BotUserID is the bot's own user id, whose messages are ignored.
 	BotUserID string
+	// ChartLinks, when set, links the charts of posted replies as image blocks instead
+	// of uploading them as files.
+	ChartLinks ChartLinker
 
 	mu       sync.Mutex
 	who      *bot.Identities         // who is asking: people.csv's Slack ids, users.info

@@ -5,11 +5,14 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"image/png"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/incumbent/incumbent/adapters/memory"
 	"github.com/incumbent/incumbent/adapters/teams"
+	"github.com/incumbent/incumbent/adapters/web"
 )
 
 // TestChartCard: `gap acme` in a chat with the bot comes back as a card whose chart is
@@ -60,5 +63,21 @@ func TestChartCard(t *testing.T) {
 	}
 	if n := teams.MessageSize(&a); n > teams.MaxMessage {
 		t.Errorf("message of %d bytes as Teams counts it, over %d", n, teams.MaxMessage)
+	}
+}
+
+// TestChartCardLink: with signed links at an https address, the card's image is the
+// chart's link, not its PNG.
+func TestChartCardLink(t *testing.T) {
+	f := newFixture(t, 0)
+	public, _ := url.Parse("https://incumbent.example")
+	f.h.ChartLinks = &web.ChartLinks{Store: &memory.Store{}, Key: []byte("chart key"), Base: public}
+	if code, _ := f.post(t, f.activity("message", "1801", "29:nora", "gap acme"), ""); code != 200 {
+		t.Fatalf("status %d", code)
+	}
+	got := f.bf.WaitActivities(t, 1, 10*time.Second)[0]
+	raw, _ := json.Marshal(got.Body)
+	if !strings.Contains(string(raw), `"url":"https://incumbent.example/charts/`) || strings.Contains(string(raw), "data:image/png") {
+		t.Errorf("card: %.3000s", raw)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -72,7 +73,10 @@ const (
 // proactive messages). Every request's token is verified before anything runs; the
 // activity is acknowledged at once and the reply follows through the connector.
 type Handler struct {
-	Bot           Answerer
+	Bot Answerer
+	// ChartLinks, when set, puts charts in cards as links to the server rather than
+	// inline.
+	ChartLinks    ChartLinker
 	Directory     bot.People
 	Auth          Authenticator
 	Connector     Messenger
@@ -445,12 +449,40 @@ type chartDrawer interface {
 	Drawn(ctx context.Context, r bot.Reply) bot.Reply
 }
 
+// ChartLinker keeps a chart's picture and returns a signed link to it (adapters/web's
+// ChartLinks, with INCUMBENT_PUBLIC_URL and INCUMBENT_CHART_KEY).
+type ChartLinker interface {
+	Link(ctx context.Context, png []byte) (string, error)
+}
+
 // drawn returns r with its charts drawn, when the bot can draw them; else without them.
+// With ChartLinks making https links, a chart is an image at its link (made now, never
+// cached), else its PNG inline.
 func (h *Handler) drawn(ctx context.Context, r bot.Reply) bot.Reply {
-	if d, ok := h.Bot.(chartDrawer); ok {
-		return d.Drawn(ctx, r)
+	d, ok := h.Bot.(chartDrawer)
+	if !ok {
+		r.Blocks = bot.WithoutCharts(r.Blocks)
+		return r
 	}
-	r.Blocks = bot.WithoutCharts(r.Blocks)
+	r = d.Drawn(ctx, r)
+	if h.ChartLinks == nil {
+		return r
+	}
+	r.Blocks = slices.Clone(r.Blocks)
+	for i, b := range r.Blocks {
+		img, ok := b.(*bot.Image)
+		if !ok || len(img.PNG) == 0 {
+			continue
+		}
+		link, err := h.ChartLinks.Link(ctx, img.PNG)
+		if err != nil || !strings.HasPrefix(link, "https://") {
+			if err != nil {
+				h.logger().WarnContext(ctx, "teams: a chart's link; the picture goes inline", "err", err)
+			}
+			continue
+		}
+		r.Blocks[i] = &bot.Image{URL: link, AltText: img.AltText}
+	}
 	return r
 }
 

@@ -172,6 +172,11 @@ func (r *Reply) UnmarshalJSON(b []byte) error {
 			blk = &Context{Text: x.Text}
 		case "image":
 			blk = &Image{URL: x.URL, PNG: x.PNG, AltText: x.AltText}
+		case "chart":
+			if x.Chart == nil {
+				return fmt.Errorf("a chart block without its chart")
+			}
+			blk = x.Chart
 		default:
 			return fmt.Errorf("unknown block type %q", x.Type)
 		}

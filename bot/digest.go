@@ -11,13 +11,6 @@ import (
 	"github.com/incumbent/incumbent/domain"
 )
 
-// Charter draws a chart of the current business next to the potential of each category
-// (parallel slices), with money on the value axis written by money, as a PNG
-// (adapters/plot).
-type Charter interface {
-	CategoryChart(title string, cats []string, current, potential []float64, money func(float64) string) ([]byte, error)
-}
-
 // DigestSnapshotStore keeps what each weekly digest said (Bot.Snapshots), for the next
 // one's changes and tier movers.
 type DigestSnapshotStore interface {
@@ -248,8 +241,12 @@ func (b *Bot) digestReply(ctx context.Context, t domain.Territory, d domain.Dige
 		blocks = append(blocks, &Text{Text: moversText(d, since)})
 	}
 	blocks = append(blocks, &Text{Text: b.latePayersText(d)})
-	if img := b.digestChart(ctx, d); img != nil {
-		blocks = append(blocks, img)
+	cats := make([]ChartCategory, len(d.Categories))
+	for i, c := range d.Categories {
+		cats[i] = ChartCategory{Name: c.Category, Current: c.Current, Potential: c.Potential, Gap: c.Gap, Uncovered: c.Uncovered}
+	}
+	if c := b.categoryChart(d.Territory+" — current vs potential", d.Territory, cats); c != nil {
+		blocks = append(blocks, c)
 	}
 	buttons := []Button{
 		{Label: "Gap of " + d.Territory, Command: "gap territory " + d.Territory, Style: "primary"},
@@ -387,34 +384,6 @@ func (b *Bot) paceWords(p domain.DigestPace) string {
 		s += fmt.Sprintf("; needs %s a month", m.Format(*p.NeededPerMonth))
 	}
 	return s
-}
-
-// digestChart draws the categories' current business next to their potential; nil
-// without a Charter or categories, or when the chart fails (logged: the digest goes out
-// without it).
-func (b *Bot) digestChart(ctx context.Context, d domain.Digest) *Image {
-	if b.Charter == nil || len(d.Categories) == 0 {
-		return nil
-	}
-	n := len(d.Categories)
-	cats, cur, pot := make([]string, n), make([]float64, n), make([]float64, n)
-	var alt []string
-	for i, c := range d.Categories {
-		cats[i], cur[i], pot[i] = c.Category, c.Current, c.Potential
-		if i < 5 {
-			alt = append(alt, fmt.Sprintf("%s %s of %s", c.Category, b.Money.Format(c.Current), b.Money.Format(c.Potential)))
-		}
-	}
-	png, err := b.Charter.CategoryChart(d.Territory+" — current vs potential by category", cats, cur, pot, b.Money.Format)
-	if err != nil {
-		b.Logger.WarnContext(ctx, "digest chart left out", "territory", d.Territory, "err", err)
-		return nil
-	}
-	text := fmt.Sprintf("Current vs potential by category in %s: %s", d.Territory, strings.Join(alt, "; "))
-	if n > 5 {
-		text += fmt.Sprintf("; and %d more", n-5)
-	}
-	return &Image{PNG: png, AltText: text}
 }
 
 // digestNote is a digest's small print: what it covers, what it was compared with and,

@@ -90,10 +90,10 @@ func TestDigestFigures(t *testing.T) {
 			Pace: ptr(27000 / (40000 * elapsed)), Behind: 40000*elapsed - 27000, Projection: 27000 / elapsed,
 			NeededPerMonth: ptr(13000 / (12 * (1 - elapsed))), DaysLeft: 34},
 		Categories: []domain.DigestCategory{
-			{Category: "Welding", Current: 5000, Potential: 28000},
-			{Category: "Fasteners", Current: 15000, Potential: 27500},
-			{Category: "Safety", Current: 7000, Potential: 11000},
-			{Category: "Hydraulics", Potential: 10000},
+			{Category: "Welding", Current: 5000, Potential: 28000, Gap: 23000, Uncovered: 16000},
+			{Category: "Fasteners", Current: 15000, Potential: 27500, Gap: 12500, Uncovered: 6500},
+			{Category: "Safety", Current: 7000, Potential: 11000, Gap: 4000, Uncovered: 4000},
+			{Category: "Hydraulics", Potential: 10000, Gap: 10000, Uncovered: 7500},
 		},
 	}
 	opts := cmp.Options{cmpopts.EquateApprox(0, 1e-9), cmpopts.IgnoreUnexported(domain.Digest{})}
@@ -117,7 +117,7 @@ func TestDigestFigures(t *testing.T) {
 // failingCharter is a Charter that cannot draw.
 type failingCharter struct{}
 
-func (failingCharter) CategoryChart(string, []string, []float64, []float64, func(float64) string) ([]byte, error) {
+func (failingCharter) Draw(*bot.Chart) ([]byte, error) {
 	return nil, errors.New("no fonts today")
 }
 
@@ -135,13 +135,13 @@ func TestDigestScheduled(t *testing.T) {
 	}
 	text := bot.RenderText(r)
 	for _, s := range []string{"North — weekly digest, week of 30 Nov 2026", "First digest of North",
-		"[image: Current vs potential by category in North: Welding $5,000 of $28,000; Fasteners $15,000 of $27,500"} {
+		"[chart: Current vs potential by category in North, largest gap first: Welding $5,000 of $28,000, $16,000 with no plan"} {
 		if !strings.Contains(text, s) {
 			t.Errorf("scheduled digest lacks %q:\n%s", s, text)
 		}
 	}
 	var img *bot.Image
-	for _, blk := range r.Blocks {
+	for _, blk := range b.Drawn(ctx, r).Blocks {
 		switch blk := blk.(type) {
 		case *bot.Image:
 			img = blk
@@ -205,7 +205,7 @@ func TestDigestScheduled(t *testing.T) {
 	if r, err = b.Digest(ctx, "South", time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC), "2026-12-04"); err != nil || r.Err != nil {
 		t.Fatalf("South: %v %v", err, r.Err)
 	}
-	if strings.Contains(bot.RenderText(r), "[image") || !strings.Contains(bot.RenderText(r), "South — weekly digest, week of 4 Dec 2026") {
+	if strings.Contains(bot.RenderText(b.Drawn(ctx, r)), "[image") || !strings.Contains(bot.RenderText(r), "South — weekly digest, week of 4 Dec 2026") {
 		t.Errorf("South without a chart:\n%s", bot.RenderText(r))
 	}
 

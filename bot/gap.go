@@ -175,6 +175,9 @@ func (b *Bot) accountGapReply(g domain.AccountGap, note string, asOf time.Time) 
 	}
 	tbl.More = max(0, len(g.Categories)-maxCategories)
 	blocks = append(blocks, tbl)
+	if c := b.categoryChart(g.Name+" — current vs potential", g.Name, gapCategories(g.Categories)); c != nil {
+		blocks = append(blocks, c)
+	}
 
 	if plays := b.plays(g); plays != "" {
 		blocks = append(blocks, &Text{Text: "*Biggest plays*\n" + plays})
@@ -351,6 +354,9 @@ func (b *Bot) territoryGapReply(r domain.Rollup) Reply {
 		return Reply{Blocks: blocks, Data: r}
 	}
 	blocks = append(blocks, &Fields{Fields: b.totalsFields(r.Totals, r.Accounts)}, b.categoryTable(r.Categories))
+	if c := b.categoryChart(r.Territory+" — current vs potential", r.Territory, rollupCategories(r.Categories)); c != nil {
+		blocks = append(blocks, c)
+	}
 	blocks = append(blocks, b.accountTable("Biggest gaps", r.TopByGap, func(l domain.AccountLine) string { return m.Format(l.Gap) }, "Gap")...)
 	blocks = append(blocks, b.accountTable("Biggest gaps with no plan", r.TopByUncovered, func(l domain.AccountLine) string { return m.Format(l.Uncovered) }, "Uncovered")...)
 	if len(r.AtRisk) > 0 {

@@ -54,7 +54,11 @@ func TestGapFormulas(t *testing.T) {
 	// quarter has begun: for 2027, 3,300 over W plus 20% of the 14,500 gap.
 	wantG := domain.Growth{Scope: "account", Key: "A1", Name: "Acme Manufacturing", Year: 2026, AsOf: domain.NewDate(2026, 11, 27),
 		YTD: 2800, GPYTD: 1000, YTDLastYear: 1000, LastYearFrom: domain.NewDate(2025, 11, 27), DaysLeft: 34, Elapsed: 331.0 / 365, Projection: 2800 / (331.0 / 365),
-		SuggestedTarget: 6200, SuggestedYear: 2027, RevenueW: 3300, GapTotal: 14500}
+		SuggestedTarget: 6200, SuggestedYear: 2027, RevenueW: 3300, GapTotal: 14500,
+		// By month, cumulative: June's 800, then November's 2,000; last year's 1,000 in
+		// November.
+		Months:         []float64{0, 0, 0, 0, 0, 800, 800, 800, 800, 800, 2800},
+		MonthsLastYear: []float64{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1000}}
 	if diff := cmp.Diff(inJSON(wantG), g, cmpopts.EquateApprox(0, 1e-9)); diff != "" {
 		t.Errorf("growth acme (-want +got):\n%s", diff)
 	}

@@ -143,6 +143,9 @@ func (b *Bot) accountGradeReply(a domain.Account, g domain.Grade, note string, a
 		t.Rows = append(t.Rows, []string{criterionTitles[c.Name], b.criterionWords(g, c), fmt.Sprintf("%d", c.Score), pct(c.Weight)})
 	}
 	blocks = append(blocks, t)
+	if c := b.gradeChart(g); c != nil {
+		blocks = append(blocks, c)
+	}
 	if g.Overdue != nil {
 		blocks = append(blocks, &Text{Text: b.overdueText(g.Overdue)})
 	}

@@ -175,6 +175,9 @@ func (b *Bot) growthReply(g domain.Growth, note string, canSet bool) Reply {
 			fields = []Field{{"Year", b.yoyWords(g)}, {"Projection", b.projectionWords(g)}}
 		}
 		blocks = append(blocks, &Text{Text: text}, &Fields{Fields: fields})
+		if c := b.paceChart(g); c != nil {
+			blocks = append(blocks, c)
+		}
 		if g.SuggestedYear != 0 && canSet {
 			blocks = append(blocks, b.setButton(g))
 		}
@@ -212,6 +215,9 @@ func (b *Bot) growthReply(g domain.Growth, note string, canSet bool) Reply {
 		fields = append(fields, Field{"GP objective", fmt.Sprintf("%s (%s: %s)", m.Format(g.GPTarget), gp, m.Format(g.GPYTD))})
 	}
 	blocks = append(blocks, &Fields{Fields: fields})
+	if c := b.paceChart(g); c != nil {
+		blocks = append(blocks, c)
+	}
 	blocks = append(blocks,
 		&Buttons{Buttons: []Button{{Label: "Gap", Command: strings.Replace(what, "growth", "gap", 1)}, {Label: "Share in channel", Command: "share"}}},
 		&Context{Text: fmt.Sprintf("As of %s; objective from %s.", g.AsOf, objectiveSource(g))})

@@ -48,6 +48,8 @@ func RenderText(r Reply) string {
 			b.WriteString("· " + blk.Text + "\n")
 		case *Image:
 			fmt.Fprintf(&b, "[image: %s]\n", blk.AltText)
+		case *Chart:
+			fmt.Fprintf(&b, "[chart: %s]\n", blk.AltText)
 		}
 	}
 	return b.String()

@@ -19,8 +19,8 @@ type Reply struct {
 	Err error
 }
 
-// Block is one part of a reply: *Header, *Text, *Fields, *Table, *Buttons, *Context or
-// *Image.
+// Block is one part of a reply: *Header, *Text, *Fields, *Table, *Buttons, *Context,
+// *Image or *Chart.
 type Block interface{ block() }
 
 // Header is the reply's title.
@@ -99,10 +99,11 @@ type wireBlock struct {
 	URL     string     `json:"url,omitempty"`
 	PNG     []byte     `json:"png,omitempty"`
 	AltText string     `json:"alt_text,omitempty"`
+	Chart   *Chart     `json:"chart,omitempty"`
 }
 
 // MarshalJSON writes each block as an object with a "type" member ("header", "text",
-// "fields", "table", "buttons", "context", "image"), so the JSON form of a reply can be
+// "fields", "table", "buttons", "context", "image", "chart"), so the JSON form of a reply can be
 // read by anyone (the web playground renders it). Data is written as RenderJSON writes
 // it: money to the cent.
 func (r Reply) MarshalJSON() ([]byte, error) {
@@ -124,6 +125,8 @@ func (r Reply) MarshalJSON() ([]byte, error) {
 			w = wireBlock{Type: "context", Text: b.Text}
 		case *Image:
 			w = wireBlock{Type: "image", URL: b.URL, PNG: b.PNG, AltText: b.AltText}
+		case *Chart:
+			w = wireBlock{Type: "chart", Chart: b}
 		default:
 			return nil, fmt.Errorf("unknown block %T", b)
 		}

@@ -163,6 +163,9 @@ type DigestCategory struct {
 	Category  string  `json:"category"`
 	Current   float64 `json:"current" money:"amount"`
 	Potential float64 `json:"potential" money:"amount"`
+	// Gap and Uncovered (the gap no open opportunity covers) are drawn in the chart.
+	Gap       float64 `json:"gap" money:"amount"`
+	Uncovered float64 `json:"uncovered" money:"amount"`
 }
 
 // Digest is a territory's weekly digest: where we stand, what changed since the previous
@@ -255,7 +258,7 @@ func BuildDigest(in DigestInput) Digest {
 	d.LatePayers, d.LateMore = latePayers(in.Invoices, asOf, in.Settings.CostOfCapital, tierOf, name)
 	d.Pace = pace(in.Growth)
 	for _, c := range in.Rollup.Categories {
-		d.Categories = append(d.Categories, DigestCategory{Category: c.Category, Current: c.Current, Potential: c.Potential})
+		d.Categories = append(d.Categories, DigestCategory{Category: c.Category, Current: c.Current, Potential: c.Potential, Gap: c.Gap, Uncovered: c.Uncovered})
 	}
 	slices.SortStableFunc(d.Categories, func(a, b DigestCategory) int {
 		return cmp.Or(cmp.Compare(b.Potential, a.Potential), cmp.Compare(strings.ToLower(a.Category), strings.ToLower(b.Category)))

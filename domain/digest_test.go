@@ -155,12 +155,12 @@ func TestBuildDigest(t *testing.T) {
 		Pace: domain.DigestPace{Year: 2026, HasObjective: true, Target: 100000, YTD: 80000, Expected: 90000,
 			Pace: fptr(80000.0 / 90000), Behind: 10000, Projection: 88000, NeededPerMonth: fptr(20000)},
 		Categories: []domain.DigestCategory{
-			{Category: "Welding", Current: 1000, Potential: 5000},
-			{Category: "Fasteners", Current: 2000, Potential: 3000},
-			{Category: "Safety", Current: 900, Potential: 2500},
-			{Category: "Hydraulics", Potential: 2000},
-			{Category: "Cutting", Current: 100, Potential: 1100},
-			{Category: "Abrasives", Potential: 100},
+			{Category: "Welding", Current: 1000, Potential: 5000, Gap: 4000, Uncovered: 4000},
+			{Category: "Fasteners", Current: 2000, Potential: 3000, Gap: 1000, Uncovered: 1000},
+			{Category: "Safety", Current: 900, Potential: 2500, Gap: 1600, Uncovered: 600},
+			{Category: "Hydraulics", Potential: 2000, Gap: 2000, Uncovered: 2000},
+			{Category: "Cutting", Current: 100, Potential: 1100, Gap: 1000, Uncovered: 1000},
+			{Category: "Abrasives", Potential: 100, Gap: 100, Uncovered: 100},
 		},
 	}
 	opts := cmp.Options{cmpopts.EquateApprox(0, 1e-9), cmpopts.IgnoreUnexported(domain.Digest{})}

@@ -361,16 +361,25 @@ func (g *Gaps) growth(ctx context.Context, scope ObjectiveScope, key, name strin
 	in := GrowthInput{Scope: scope, Key: key, Name: name, AsOf: asOf, Year: year, Objective: obj,
 		RevenueW: totals.Current, Gap: totals.Gap, SalesFrom: first}
 	if _, ytd, lastYear, ok := GrowthPeriods(asOf, year); ok {
-		sales, err := g.Store.SalesByCategory(ctx, sc, []Period{ytd, lastYear})
+		// The two periods, then each of their months, for the chart.
+		months, monthsLast := MonthPeriods(ytd), MonthPeriods(lastYear)
+		periods := append(append([]Period{ytd, lastYear}, months...), monthsLast...)
+		sales, err := g.Store.SalesByCategory(ctx, sc, periods)
 		if err != nil {
 			return Growth{}, fmt.Errorf("sales year to date: %w", err)
 		}
+		in.Months, in.MonthsLastYear = make([]float64, len(months)), make([]float64, len(monthsLast))
 		for _, s := range sales {
-			if s.Period == 0 {
+			switch p := s.Period; {
+			case p == 0:
 				in.YTD += s.Revenue
 				in.GPYTD += s.Revenue - s.Cost
-			} else {
+			case p == 1:
 				in.YTDLastYear += s.Revenue
+			case p-2 < len(months):
+				in.Months[p-2] += s.Revenue
+			default:
+				in.MonthsLastYear[p-2-len(months)] += s.Revenue
 			}
 		}
 	}

@@ -49,6 +49,26 @@ type Growth struct {
 	SuggestedYear   int     `json:"suggested_year,omitempty"`
 	RevenueW        float64 `json:"revenue_w" money:"amount"`
 	GapTotal        float64 `json:"gap" money:"amount"`
+	// Months is the cumulative revenue at the end of each month of the year that has
+	// begun (the last at AsOf), for the pace chart; MonthsLastYear the same over the
+	// year before to the same day a year earlier. Their last values are YTD and
+	// YTDLastYear.
+	Months         []float64 `json:"months,omitempty" money:"amount"`
+	MonthsLastYear []float64 `json:"months_last_year,omitempty" money:"amount"`
+}
+
+// MonthPeriods returns the months of a year's periods from GrowthPeriods, the last one
+// cut at the period's end: January to March 14 is three periods, the last 1–14 March.
+func MonthPeriods(p Period) []Period {
+	var out []Period
+	for start := p.After.AddDate(0, 0, 1); !start.After(p.Through); start = start.AddDate(0, 1, 0) {
+		end := start.AddDate(0, 1, -1)
+		if end.After(p.Through) {
+			end = p.Through
+		}
+		out = append(out, Period{After: start.AddDate(0, 0, -1), Through: end})
+	}
+	return out
 }
 
 // Closed reports whether the year is over: a past year, or the as-of date is its 31
@@ -98,9 +118,26 @@ type GrowthInput struct {
 	// RevenueW and Gap are the revenue over W and the total gap at AsOf, for the
 	// suggestion.
 	RevenueW, Gap float64
+	// Months and MonthsLastYear are the revenue of each month of those periods
+	// (MonthPeriods), summed cumulatively for the chart.
+	Months, MonthsLastYear []float64
 	// SalesFrom is the first day of the sales on file (zero: unknown): a year before it
 	// began is not compared with.
 	SalesFrom time.Time
+}
+
+// cumulative returns the running sums of v; nil for none.
+func cumulative(v []float64) []float64 {
+	if len(v) == 0 {
+		return nil
+	}
+	out := make([]float64, len(v))
+	var sum float64
+	for i, x := range v {
+		sum += x
+		out[i] = sum
+	}
+	return out
 }
 
 // ComputeGrowth computes DESIGN section 3 "Growth" (v2).
@@ -118,6 +155,7 @@ func ComputeGrowth(in GrowthInput) Growth {
 	if started {
 		elapsedDays := int(at.Sub(jan1).Hours()/24) + 1
 		g.YTD, g.GPYTD, g.YTDLastYear = in.YTD, in.GPYTD, in.YTDLastYear
+		g.Months, g.MonthsLastYear = cumulative(in.Months), cumulative(in.MonthsLastYear)
 		g.Elapsed = float64(elapsedDays) / float64(daysInYear)
 		g.DaysLeft = daysInYear - elapsedDays
 		g.Projection = g.YTD / g.Elapsed

@@ -33,27 +33,25 @@ func TestMoneyTicks(t *testing.T) {
 	}
 }
 
-func TestGroup(t *testing.T) {
-	var in []bar
-	for i := range 12 {
-		in = append(in, bar{name: fmt.Sprintf("c%02d", i), current: float64(i), potential: float64(100 * i)})
-	}
-	got := group(in)
-	var want []bar
-	for i := 11; i >= 3; i-- {
-		want = append(want, bar{name: fmt.Sprintf("c%02d", i), current: float64(i), potential: float64(100 * i)})
-	}
-	// The three smallest potentials, summed.
-	want = append(want, bar{name: "Other (3)", current: 0 + 1 + 2, potential: 0 + 100 + 200})
-	if diff := cmp.Diff(want, got, cmp.AllowUnexported(bar{})); diff != "" {
-		t.Errorf("group (-want +got):\n%s", diff)
-	}
-	if in[0].name != "c00" {
-		t.Error("group reordered its input")
-	}
-	small := []bar{{name: "b", potential: 5}, {name: "a", potential: 5, current: 1}, {name: "c", potential: 9}}
-	want = []bar{{name: "c", potential: 9}, {name: "a", potential: 5, current: 1}, {name: "b", potential: 5}}
-	if diff := cmp.Diff(want, group(small), cmp.AllowUnexported(bar{})); diff != "" {
-		t.Errorf("group of a few (-want +got):\n%s", diff)
+func TestCompactMoney(t *testing.T) {
+	for _, tt := range []struct {
+		code string
+		v    float64
+		want string
+	}{
+		{"USD", 0, "$0"},
+		{"USD", 250, "$250"},
+		{"USD", 20000, "$20k"},
+		{"USD", 12500, "$12.5k"},
+		{"USD", 1.5e6, "$1.5M"},
+		{"USD", 2e6, "$2M"},
+		{"USD", 1.25e6, "$1.25M"},
+		{"EUR", 40000, "€40k"},
+		{"SEK", 40000, "SEK 40k"},
+		{"", -3000, "-$3k"},
+	} {
+		if got := compactMoney(tt.code)(tt.v); got != tt.want {
+			t.Errorf("%s %v: %q, want %q", tt.code, tt.v, got, tt.want)
+		}
 	}
 }

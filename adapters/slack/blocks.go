@@ -30,7 +30,12 @@ const (
 	ActionRun   = "run"   // run the command in the value as the presser
 	ActionShare = "share" // post the reply in the channel for everyone
 	ActionRest  = "rest"  // show the next page of a long reply (the value is its cursor)
+	ActionChart = "chart" // upload the chart of the command in the value to the presser's DM
 )
+
+// showChart is the command of the "Show chart" button an ephemeral reply with a chart
+// gets (Slack cannot show a file ephemerally); its button carries the reply's command.
+const showChart = "\x00show-chart"
 
 // escape makes text safe for mrkdwn: Slack reads <…> as links, mentions and
 // @channel/@here, so data from the CSV files (account names, notes) must not carry them.
@@ -131,6 +136,8 @@ func buttonBlocks(bs []bot.Button, seq *int) []slack.Block {
 			switch {
 			case b.Command == "share":
 				action, value = ActionShare, ""
+			case b.Command == showChart:
+				action, value = ActionChart, ""
 			case b.Form != nil:
 				action, value = ActionForm, formValue(b)
 			}
@@ -163,8 +170,9 @@ const pageBlocks = maxBlocks - 2
 // takes: long text split into sections, fields ten to a section, tables at most
 // PhoneWidth characters wide over as many sections as they need (see messageTable; a
 // table shown narrowed is followed by its "Full table" button), buttons 25 to an
-// actions block, at most 48 blocks a page. Images by URL become image blocks; a PNG without a URL is named by its
-// alt text (the caller uploads it as a file).
+// actions block, at most 48 blocks a page. Images by URL become image blocks; a PNG
+// without a URL, and a chart, are named by their alt text (the caller uploads them as
+// files).
 func RenderPages(r bot.Reply) [][]slack.Block {
 	var out []slack.Block
 	seq, tables := 0, 0
@@ -196,6 +204,8 @@ func RenderPages(r bot.Reply) [][]slack.Block {
 			out = append(out, buttonBlocks(b.Buttons, &seq)...)
 		case *bot.Context:
 			out = append(out, slack.NewContextBlock("", mrkdwn(cut(escape(b.Text), maxText))))
+		case *bot.Chart:
+			out = append(out, slack.NewContextBlock("", mrkdwn(cut(":bar_chart: "+escape(b.AltText), maxText))))
 		case *bot.Image:
 			if b.URL != "" {
 				out = append(out, slack.NewImageBlock(b.URL, cut(b.AltText, 2000), "", nil))

@@ -45,12 +45,7 @@ func (h *Handler) PostDigest(ctx context.Context, to string, r bot.Reply, posted
 		}
 		return "", err
 	}
-	var charts []*bot.Image
-	for _, b := range r.Blocks {
-		if img, ok := b.(*bot.Image); ok && len(img.PNG) > 0 {
-			charts = append(charts, img)
-		}
-	}
+	charts := h.digestCharts(ctx, r)
 	pages := RenderPages(r)
 	var channelID, ts, detail string
 	for i, page := range pages {
@@ -85,6 +80,32 @@ func (h *Handler) PostDigest(ctx context.Context, to string, r bot.Reply, posted
 		}
 	}
 	return detail, nil
+}
+
+// digestCharts are the pictures of a digest to upload: its charts drawn (when the bot
+// draws them) and any PNG it carries.
+func (h *Handler) digestCharts(ctx context.Context, r bot.Reply) []*bot.Image {
+	var out []*bot.Image
+	for _, b := range r.Blocks {
+		switch b := b.(type) {
+		case *bot.Image:
+			if len(b.PNG) > 0 {
+				out = append(out, b)
+			}
+		case *bot.Chart:
+			d := h.drawer()
+			if d == nil {
+				continue
+			}
+			png, err := d.DrawChart(ctx, b)
+			if err != nil {
+				h.logger().WarnContext(ctx, "slack: the digest's chart left out", "err", err)
+				continue
+			}
+			out = append(out, &bot.Image{PNG: png, AltText: b.AltText})
+		}
+	}
+	return out
 }
 
 // uploadChart uploads a PNG to a conversation.

@@ -58,14 +58,14 @@ func (h *Handler) Command(ctx context.Context, cmd slack.SlashCommand) *slack.Ms
 	defer timer.Stop()
 	select {
 	case r := <-inline:
-		return ephemeral(h.message(ctx, r, text))
+		return ephemeral(h.privateMessage(ctx, r, text))
 	case <-timer.C:
 	}
 	mu.Lock()
 	defer mu.Unlock()
 	select {
 	case r := <-inline: // it finished just now
-		return ephemeral(h.message(ctx, r, text))
+		return ephemeral(h.privateMessage(ctx, r, text))
 	default:
 		waiting = false
 	}
@@ -74,7 +74,7 @@ func (h *Handler) Command(ctx context.Context, cmd slack.SlashCommand) *slack.Ms
 
 // respond delivers a reply to a response_url, ephemeral to the asker.
 func (h *Handler) respond(ctx context.Context, url string, r bot.Reply, command string) {
-	m := h.message(ctx, r, command)
+	m := h.privateMessage(ctx, r, command)
 	err := slack.PostWebhookCustomHTTPContext(ctx, url, h.httpClient(), &slack.WebhookMessage{
 		ResponseType: slack.ResponseTypeEphemeral, Text: m.Text, Blocks: &m.Blocks})
 	if err != nil {
@@ -144,15 +144,8 @@ func (h *Handler) post(ctx context.Context, userID, channel, thread, text string
 		text = "help"
 	}
 	r := h.ask(ctx, userID, channel, thread, text)
-	m := h.message(ctx, r, text)
-	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks.BlockSet...)}
-	if thread != "" {
-		opts = append(opts, slack.MsgOptionTS(thread))
-	}
-	if _, err := call(ctx, func() (string, error) {
-		_, ts, err := h.Client.PostMessageContext(ctx, channel, opts...)
-		return ts, err
-	}); err != nil {
+	build := func(r bot.Reply) slack.Msg { return h.message(ctx, r, text) }
+	if err := h.postWithCharts(ctx, channel, thread, r, build); err != nil {
 		h.logger().ErrorContext(ctx, "slack: chat.postMessage", "channel", channel, "err", err)
 		h.tell(ctx, channel, userID, postError(err))
 	}
@@ -241,13 +234,15 @@ func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, a *s
 				h.respond(ctx, cb.ResponseURL, r, a.Value)
 				return
 			}
-			m := h.message(ctx, r, a.Value)
+			m := h.privateMessage(ctx, r, a.Value)
 			if _, err := h.Client.PostEphemeralContext(ctx, channel, cb.User.ID, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks.BlockSet...)); err != nil {
 				h.logger().ErrorContext(ctx, "slack: chat.postEphemeral", "err", err)
 			}
 		})
 	case ActionShare:
 		h.later(ctx, func(ctx context.Context) { h.share(ctx, cb.User.ID, channel, thread, a.Value) })
+	case ActionChart:
+		h.later(ctx, func(ctx context.Context) { h.showChartTo(ctx, cb.User.ID, channel, thread, a.Value) })
 	case ActionTable:
 		num, command, _ := strings.Cut(a.Value, " ")
 		n, err := strconv.Atoi(num)
@@ -312,20 +307,16 @@ func (h *Handler) share(ctx context.Context, userID, channel, thread, command st
 		return
 	}
 	r.Blocks = append(bot.WithoutShare(r.Blocks), &bot.Context{Text: fmt.Sprintf("Shared by <@%s> · `%s`", userID, command)})
-	m := h.message(ctx, r, command)
-	blocks := m.Blocks.BlockSet
-	// The mention of the sharer was escaped with the rest: put it back.
-	if c, ok := blocks[len(blocks)-1].(*slack.ContextBlock); ok {
-		c.ContextElements.Elements = []slack.MixedElement{mrkdwn(fmt.Sprintf("Shared by <@%s> · `%s`", userID, escape(command)))}
+	build := func(r bot.Reply) slack.Msg {
+		m := h.message(ctx, r, command)
+		blocks := m.Blocks.BlockSet
+		// The mention of the sharer was escaped with the rest: put it back.
+		if c, ok := blocks[len(blocks)-1].(*slack.ContextBlock); ok {
+			c.ContextElements.Elements = []slack.MixedElement{mrkdwn(fmt.Sprintf("Shared by <@%s> · `%s`", userID, escape(command)))}
+		}
+		return m
 	}
-	opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(blocks...)}
-	if thread != "" {
-		opts = append(opts, slack.MsgOptionTS(thread))
-	}
-	if _, err := call(ctx, func() (string, error) {
-		_, ts, err := h.Client.PostMessageContext(ctx, channel, opts...)
-		return ts, err
-	}); err != nil {
+	if err := h.postWithCharts(ctx, channel, thread, r, build); err != nil {
 		h.logger().ErrorContext(ctx, "slack: share", "channel", channel, "err", err)
 		h.tell(ctx, channel, userID, postError(err))
 	}

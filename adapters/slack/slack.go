@@ -75,6 +75,9 @@ type Handler struct {
 	AsOf time.Time
 	// BotUserID is the bot's own user id, whose messages are ignored.
 	BotUserID string
+	// ChartLinks, when set, links the charts of posted replies as image blocks instead
+	// of uploading them as files.
+	ChartLinks ChartLinker
 
 	mu       sync.Mutex
 	who      *bot.Identities         // who is asking: people.csv's Slack ids, users.info
@@ -340,7 +343,7 @@ func bindCommand(blocks []slack.Block, command string) {
 			btn, ok := e.(*slack.ButtonBlockElement)
 			switch {
 			case !ok:
-			case strings.HasPrefix(btn.ActionID, ActionShare+"-"):
+			case strings.HasPrefix(btn.ActionID, ActionShare+"-"), strings.HasPrefix(btn.ActionID, ActionChart+"-"):
 				btn.Value = cut(command, maxValue)
 			case strings.HasPrefix(btn.ActionID, ActionTable+"-") && !strings.Contains(btn.Value, " "):
 				if v := btn.Value + " " + command; utf8.RuneCountInString(v) <= maxValue {

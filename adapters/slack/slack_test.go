@@ -53,6 +53,7 @@ type fakeSlack struct {
 	rateLimited, serverErrors int
 	external                  map[string]bool
 	refuse                    string      // chat.postMessage answers {"ok":false,"error":refuse} when set
+	refuseImages              bool        // chat.postMessage answers invalid_blocks to a message with an image block
 	socket                    chan []byte // envelopes to send over Socket Mode
 	acks                      chan []byte
 	uploaded                  int // bytes of the last file uploaded (multipart body)
@@ -119,6 +120,9 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 	case "chat.postMessage", "chat.postEphemeral":
 		f.mu.Lock()
 		refuse := f.refuse
+		if f.refuseImages && strings.Contains(c.Form.Get("blocks"), `"type":"image"`) {
+			refuse = "invalid_blocks"
+		}
 		f.mu.Unlock()
 		if refuse != "" && method == "chat.postMessage" {
 			fmt.Fprintf(w, `{"ok":false,"error":%q}`, refuse)
@@ -145,6 +149,8 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `OK`)
 	case "files.completeUploadExternal":
 		fmt.Fprint(w, `{"ok":true,"files":[{"id":"F1","title":"chart"}]}`)
+	case "conversations.open":
+		fmt.Fprintf(w, `{"ok":true,"channel":{"id":"D_%s"}}`, strings.TrimPrefix(c.Form.Get("users"), "U_"))
 	case "views.open", "views.publish":
 		fmt.Fprint(w, `{"ok":true,"view":{"id":"V1"}}`)
 	case "apps.connections.open":

@@ -8,6 +8,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+
+	"image/png"
 	"regexp"
 	"strconv"
 	"strings"
@@ -306,6 +308,9 @@ func render(r bot.Reply, command string, rowCap int) Card {
 			c.Body = append(c.Body, Element{Type: "TextBlock", Text: markdown(b.Text), Size: "Small", IsSubtle: true, Wrap: true, Spacing: "Medium"})
 		case *bot.Image:
 			u := b.URL
+			if u == "" && len(b.PNG) > 0 && !imageFits(b.PNG) {
+				continue // Teams would refuse the message
+			}
 			if u == "" && len(b.PNG) > 0 {
 				u = "data:image/png;base64," + base64.StdEncoding.EncodeToString(b.PNG)
 			}
@@ -470,4 +475,20 @@ func Summary(r bot.Reply) string {
 		return cut(bot.ErrorText(r.Err), maxSummary)
 	}
 	return "Incumbent"
+}
+
+// MaxImageBytes and MaxImagePixels bound a picture a card carries inline: Teams refuses
+// larger ones (the base64 of an image does not count towards MaxMessage).
+const (
+	MaxImageBytes  = 1 << 20
+	MaxImagePixels = 1024
+)
+
+// imageFits reports whether a PNG is within MaxImageBytes and MaxImagePixels a side.
+func imageFits(b []byte) bool {
+	if len(b) > MaxImageBytes {
+		return false
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(b))
+	return err == nil && cfg.Width <= MaxImagePixels && cfg.Height <= MaxImagePixels
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -72,7 +73,10 @@ const (
 // proactive messages). Every request's token is verified before anything runs; the
 // activity is acknowledged at once and the reply follows through the connector.
 type Handler struct {
-	Bot           Answerer
+	Bot Answerer
+	// ChartLinks, when set, puts charts in cards as links to the server rather than
+	// inline.
+	ChartLinks    ChartLinker
 	Directory     bot.People
 	Auth          Authenticator
 	Connector     Messenger
@@ -436,8 +440,50 @@ func (h *Handler) ask(ctx context.Context, a *Activity, text string) bot.Reply {
 		}
 		return bot.ErrorReply(err)
 	}
-	return h.Bot.Handle(ctx, bot.Request{Actor: actor, Text: text, AsOf: h.AsOf, Adapter: "teams",
-		Channel: a.Conversation.ID, Thread: a.ReplyToID})
+	return h.drawn(ctx, h.Bot.Handle(ctx, bot.Request{Actor: actor, Text: text, AsOf: h.AsOf, Adapter: "teams",
+		Channel: a.Conversation.ID, Thread: a.ReplyToID}))
+}
+
+// chartDrawer draws the charts a reply carries (the bot): a card shows them as images.
+type chartDrawer interface {
+	Drawn(ctx context.Context, r bot.Reply) bot.Reply
+}
+
+// ChartLinker keeps a chart's picture and returns a signed link to it (adapters/web's
+// ChartLinks, with INCUMBENT_PUBLIC_URL and INCUMBENT_CHART_KEY).
+type ChartLinker interface {
+	Link(ctx context.Context, png []byte) (string, error)
+}
+
+// drawn returns r with its charts drawn, when the bot can draw them; else without them.
+// With ChartLinks making https links, a chart is an image at its link (made now, never
+// cached), else its PNG inline.
+func (h *Handler) drawn(ctx context.Context, r bot.Reply) bot.Reply {
+	d, ok := h.Bot.(chartDrawer)
+	if !ok {
+		r.Blocks = bot.WithoutCharts(r.Blocks)
+		return r
+	}
+	r = d.Drawn(ctx, r)
+	if h.ChartLinks == nil {
+		return r
+	}
+	r.Blocks = slices.Clone(r.Blocks)
+	for i, b := range r.Blocks {
+		img, ok := b.(*bot.Image)
+		if !ok || len(img.PNG) == 0 {
+			continue
+		}
+		link, err := h.ChartLinks.Link(ctx, img.PNG)
+		if err != nil || !strings.HasPrefix(link, "https://") {
+			if err != nil {
+				h.logger().WarnContext(ctx, "teams: a chart's link; the picture goes inline", "err", err)
+			}
+			continue
+		}
+		r.Blocks[i] = &bot.Image{URL: link, AltText: img.AltText}
+	}
+	return r
 }
 
 // identities is who is asking on Teams: people.csv's teams_user_id (the Teams user id
@@ -622,6 +668,7 @@ func (h *Handler) Notify(ctx context.Context, key string, r bot.Reply) (string, 
 	if err != nil {
 		return "", err
 	}
+	r = h.drawn(ctx, r)
 	id, err := h.Connector.Send(ctx, ref.ServiceURL, ref.ConversationID, Message(r, RenderCard(r)))
 	if err != nil {
 		return "", fmt.Errorf("teams: post to %s: %w", key, err)

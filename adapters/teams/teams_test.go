@@ -20,6 +20,7 @@ import (
 
 	"github.com/incumbent/incumbent/adapters/csvimport"
 	"github.com/incumbent/incumbent/adapters/memory"
+	"github.com/incumbent/incumbent/adapters/plot"
 	"github.com/incumbent/incumbent/adapters/sqlite"
 	"github.com/incumbent/incumbent/adapters/teams"
 	"github.com/incumbent/incumbent/adapters/teams/teamstest"
@@ -51,6 +52,9 @@ func (c counting) Handle(ctx context.Context, req bot.Request) bot.Reply {
 	time.Sleep(c.delay)
 	return c.b.Handle(ctx, req)
 }
+
+// Drawn draws the reply's charts, as the bot does.
+func (c counting) Drawn(ctx context.Context, r bot.Reply) bot.Reply { return c.b.Drawn(ctx, r) }
 
 type directory struct {
 	s *sqlite.Store
@@ -85,6 +89,7 @@ func newFixture(t testing.TB, delay time.Duration) *fixture {
 	b := bot.New(s)
 	b.Now = func() time.Time { return time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC) }
 	b.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	b.Charter = plot.Charter{}
 
 	bf := teamstest.New(t)
 	bf.AddMember(teamstest.Member{ID: "29:nora", AADObjectID: "aad-nora", Email: "Nora@example.com", TenantID: tenant})

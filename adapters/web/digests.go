@@ -68,7 +68,7 @@ func (p *Playground) digests(w http.ResponseWriter, r *http.Request) {
 	var views []digestView
 	if p.Inbox != nil {
 		for _, d := range p.Inbox.list() {
-			html, err := RenderHTML(d.Reply)
+			html, err := RenderHTML(p.drawn(r.Context(), d.Reply))
 			if err != nil {
 				p.Logger.ErrorContext(r.Context(), "playground: render a digest", "territory", d.Territory, "err", err)
 				continue

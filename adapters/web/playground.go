@@ -44,6 +44,20 @@ type Answerer interface {
 	Handle(ctx context.Context, req bot.Request) bot.Reply
 }
 
+// chartDrawer draws the charts a reply carries (the bot): the page shows them inline.
+type chartDrawer interface {
+	Drawn(ctx context.Context, r bot.Reply) bot.Reply
+}
+
+// drawn returns r with its charts drawn, when the bot can draw them; else without them.
+func (p *Playground) drawn(ctx context.Context, r bot.Reply) bot.Reply {
+	if d, ok := p.Bot.(chartDrawer); ok {
+		return d.Drawn(ctx, r)
+	}
+	r.Blocks = bot.WithoutCharts(r.Blocks)
+	return r
+}
+
 // Directory finds the people a playground user may act as.
 type Directory interface {
 	FindPeople(ctx context.Context) ([]domain.Person, error)
@@ -326,7 +340,7 @@ func (p *Playground) ask(w http.ResponseWriter, r *http.Request) {
 		actor = a
 	}
 	reply := p.Bot.Handle(r.Context(), bot.Request{Actor: actor, Text: req.Text, AsOf: p.AsOf, Adapter: "web", Channel: "playground"})
-	html, err := RenderHTML(reply)
+	html, err := RenderHTML(p.drawn(r.Context(), reply))
 	if err != nil {
 		p.fail(w, r, http.StatusInternalServerError, err)
 		return

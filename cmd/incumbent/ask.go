@@ -104,6 +104,7 @@ func runAsk(ctx context.Context, args []string, env Env, cfg Config) error {
 	cfg.asOfFlag(fs, "as-of date YYYY-MM-DD (default today; env INCUMBENT_AS_OF)")
 	as := fs.String("as", "", "answer as this person (email in people.csv); default: an admin")
 	format := fs.String("format", "text", "text, json, slack (Block Kit JSON) or teams (Adaptive Card JSON)")
+	chart := fs.String("chart", "", "write the reply's chart to this PNG file (exit status 1 when the reply has none)")
 	cfg.settingsFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -126,11 +127,34 @@ func runAsk(ctx context.Context, args []string, env Env, cfg Config) error {
 	defer s.store.Close()
 	command := strings.Join(pos, " ")
 	reply := s.bot.Handle(ctx, bot.Request{Actor: s.actor, Text: command, AsOf: s.asOf})
-	if err := printReply(env, reply, *format, command); err != nil {
+	shown := reply
+	if *format == "teams" {
+		shown = s.bot.Drawn(ctx, reply) // a card carries its chart as an image
+	}
+	if err := printReply(env, shown, *format, command); err != nil {
 		return err
 	}
 	if reply.Err != nil {
 		return errReplied
+	}
+	if *chart != "" {
+		return writeChart(ctx, s.bot, reply, command, *chart)
+	}
+	return nil
+}
+
+// writeChart draws the reply's chart into file; an error when it has none.
+func writeChart(ctx context.Context, b *bot.Bot, r bot.Reply, command, file string) error {
+	c := bot.ReplyChart(r)
+	if c == nil {
+		return fmt.Errorf("--chart: the reply to %q has no chart (gap, growth and grade of an account or territory have one, when there is something to show)", command)
+	}
+	png, err := b.DrawChart(ctx, c)
+	if err != nil {
+		return fmt.Errorf("--chart: %w", err)
+	}
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		return fmt.Errorf("--chart: %w", err)
 	}
 	return nil
 }

@@ -93,6 +93,17 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		t.Fatalf("ask gap acme: %v", err)
 	}
 	first := text(`.turn:nth-of-type(1) .reply`)
+	// The gap's chart, inline: a picture the browser decoded, 800 pixels wide.
+	width, err := chromedp.Run(ctx, chromedp.Poll[int](
+		`(() => { const i = document.querySelector('.turn:nth-of-type(1) .reply figure img'); return i && i.complete && i.naturalWidth })()`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || width != 800 {
+		t.Errorf("the gap's chart: %d pixels wide, %v; want an 800-pixel picture", width, err)
+	}
+	alt, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('.turn:nth-of-type(1) .reply figure img').alt`))
+	if !strings.HasPrefix(alt, "Current vs potential by category in Acme Manufacturing") {
+		t.Errorf("the chart's alt text: %q", alt)
+	}
 	// The reply's Grade button runs `grade A0001`.
 	if err := chromedp.Do(ctx,
 		chromedp.Click(css(`.turn:nth-of-type(1) button[data-command^="grade "]`)),

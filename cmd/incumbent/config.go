@@ -88,6 +88,9 @@ type ServeConfig struct {
 	// PublicURL is the server's public URL ($INCUMBENT_PUBLIC_URL), nil when unset.
 	PublicURL *url.URL
 	publicURL string
+	// ChartKey ($INCUMBENT_CHART_KEY) signs links to charts; with PublicURL, Slack and
+	// Teams show charts from links to this server instead of files and inline pictures.
+	ChartKey string
 }
 
 // RedisConfig is where replicas share state: REDIS_URL (none: this process's memory),
@@ -134,7 +137,7 @@ func readConfig(env Env) Config {
 			Model: get("INCUMBENT_LLM_MODEL"), BaseURL: get("OPENAI_BASE_URL"), APIKey: get("OPENAI_API_KEY")}},
 		Serve: ServeConfig{addrEnv: get("INCUMBENT_ADDR"), playground: get("INCUMBENT_PLAYGROUND"),
 			PlaygroundToken: get("INCUMBENT_PLAYGROUND_TOKEN"), PlaygroundAs: strings.TrimSpace(get("INCUMBENT_PLAYGROUND_AS")),
-			publicURL: get("INCUMBENT_PUBLIC_URL")},
+			publicURL: get("INCUMBENT_PUBLIC_URL"), ChartKey: get("INCUMBENT_CHART_KEY")},
 		Redis: RedisConfig{URL: get("REDIS_URL"), Prefix: get("INCUMBENT_REDIS_PREFIX"), MasterName: get("REDIS_MASTER_NAME")},
 		Slack: SlackConfig{BotToken: get("SLACK_BOT_TOKEN"), SigningSecret: get("SLACK_SIGNING_SECRET"),
 			AppToken: get("SLACK_APP_TOKEN"), APIURL: get("SLACK_API_URL"), allowExternal: get("INCUMBENT_ALLOW_EXTERNAL")},
@@ -167,7 +170,7 @@ const mask = "xxxxx"
 
 // secretEnv are the variables whose whole value is a secret.
 var secretEnv = []string{"SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "MICROSOFT_APP_PASSWORD",
-	"OPENAI_API_KEY", "INCUMBENT_PLAYGROUND_TOKEN"}
+	"OPENAI_API_KEY", "INCUMBENT_PLAYGROUND_TOKEN", "INCUMBENT_CHART_KEY"}
 
 // urlEnv are the variables holding a URL or connection string that may carry a password
 // or a token: in its user information, its query, or as key=value.

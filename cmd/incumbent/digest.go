@@ -151,7 +151,11 @@ func runDigest(ctx context.Context, args []string, env Env, cfg Config) error {
 		failed := false
 		for _, t := range ts {
 			r := s.bot.Handle(ctx, bot.Request{Actor: s.actor, Text: "digest " + t.Name, AsOf: s.asOf, Adapter: "cli"})
-			if err := printReply(env, r, *format, ""); err != nil {
+			shown := r
+			if *format == "teams" {
+				shown = s.bot.Drawn(ctx, r) // a card carries its chart as an image
+			}
+			if err := printReply(env, shown, *format, ""); err != nil {
 				return err
 			}
 			failed = failed || r.Err != nil

@@ -202,6 +202,18 @@ func (m *server) openChat(ctx context.Context) {
 		m.teams.Routes(m.http.Handle)
 		m.http.Checks = append(m.http.Checks, *tcheck)
 	}
+	// Charts by signed link, served at /charts/ from the shared state, when the server
+	// has a public address and a key to sign with.
+	if sc := m.Config.Serve; sc.PublicURL != nil && sc.ChartKey != "" {
+		links := &web.ChartLinks{Store: m.kv, Key: []byte(sc.ChartKey), Base: sc.PublicURL, Now: m.env.Now}
+		links.Routes(m.http.Handle)
+		if m.slack != nil {
+			m.slack.h.ChartLinks = links
+		}
+		if m.teams != nil {
+			m.teams.ChartLinks = links
+		}
+	}
 }
 
 // startBackground sets up the weekly digests, listens, and starts the digest scheduler

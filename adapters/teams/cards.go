@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-
 	"image/png"
 	"regexp"
 	"strconv"

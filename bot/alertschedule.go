@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -186,17 +185,10 @@ func (s *AlertScheduler) attempt(ctx context.Context, p domain.Person, set domai
 	accepted func(string)) (detail string, messaged bool, err error) {
 	ctx, cancel := context.WithTimeout(ctx, s.stale()/2)
 	defer cancel()
-	defer func() {
-		if r := recover(); r != nil {
-			s.logger().ErrorContext(ctx, "alert panicked", "person", p.Email, "day", day, "panic", r, "stack", string(debug.Stack()))
-			err = fmt.Errorf("panic: %v", r)
-		}
-	}()
-	asOf := s.AsOf
-	if asOf.IsZero() {
-		if asOf, err = domain.ParseDate(day); err != nil {
-			return "", false, err
-		}
+	defer s.recovered(ctx, "alert", &err, "person", p.Email, "day", day)
+	asOf, err := s.asOf(day)
+	if err != nil {
+		return "", false, err
 	}
 	actor, err := s.Bot.ActorByEmail(ctx, p.Email)
 	if err != nil {

@@ -464,17 +464,10 @@ func (s *DigestScheduler) recorded(ctx context.Context, t domain.Territory, week
 func (s *DigestScheduler) attempt(ctx context.Context, t domain.Territory, week string, accepted func(string)) (detail string, err error) {
 	ctx, cancel := context.WithTimeout(ctx, s.stale()/2)
 	defer cancel()
-	defer func() {
-		if p := recover(); p != nil {
-			s.logger().ErrorContext(ctx, "digest panicked", "territory", t.Name, "week", week, "panic", p, "stack", string(debug.Stack()))
-			err = fmt.Errorf("panic: %v", p)
-		}
-	}()
-	asOf := s.AsOf
-	if asOf.IsZero() {
-		if asOf, err = domain.ParseDate(week); err != nil {
-			return "", err
-		}
+	defer s.recovered(ctx, "digest", &err, "territory", t.Name, "week", week)
+	asOf, err := s.asOf(week)
+	if err != nil {
+		return "", err
 	}
 	r, err := s.Build(ctx, t, week, asOf)
 	if err != nil {
@@ -554,6 +547,23 @@ func (s *ScheduleSettings) run(ctx context.Context, what string, round func(cont
 func (s *ScheduleSettings) claimed(c claimedSend) claimedSend {
 	c.lock, c.claimant, c.now, c.stale, c.logger = s.Lock, s.claimantName(), s.now, s.stale(), s.logger()
 	return c
+}
+
+// recovered, deferred by an attempt, turns its panic into *err, logged with args (the
+// key and period).
+func (s *ScheduleSettings) recovered(ctx context.Context, what string, err *error, args ...any) {
+	if p := recover(); p != nil {
+		s.logger().ErrorContext(ctx, what+" panicked", append(args, "panic", p, "stack", string(debug.Stack()))...)
+		*err = fmt.Errorf("panic: %v", p)
+	}
+}
+
+// asOf returns AsOf, or the date of period (YYYY-MM-DD) when it is not set.
+func (s *ScheduleSettings) asOf(period string) (time.Time, error) {
+	if !s.AsOf.IsZero() {
+		return s.AsOf, nil
+	}
+	return domain.ParseDate(period)
 }
 
 // Failing returns what failed in the last round or waits for its retry after failing,

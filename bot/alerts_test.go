@@ -66,9 +66,14 @@ func alertScheduler(b *bot.Bot, out *alertOutbox, claimant string, day string) *
 	if err != nil {
 		panic(err)
 	}
-	return &bot.AlertScheduler{Bot: b, Send: out.send, Claimant: claimant, Logger: discardLogger(),
-		Now: func() time.Time { return d.Add(9*time.Hour + 30*time.Minute) }}
+	return &bot.AlertScheduler{Bot: b, Send: out.send, ScheduleSettings: bot.ScheduleSettings{Claimant: claimant,
+		Logger: discardLogger(), Now: func() time.Time { return d.Add(9*time.Hour + 30*time.Minute) }}}
 }
+
+// alertCounts counts a scheduler's alerts by outcome (bot.AlertObserver).
+type alertCounts map[string]int
+
+func (c alertCounts) ObserveAlert(outcome string) { c[outcome]++ }
 
 type alertKind struct{ Kind, AccountID string }
 
@@ -167,14 +172,22 @@ func TestAlertsFirstListsStates(t *testing.T) {
 	if diff := cmp.Diff(want, alertKinds(first)); diff != "" || !first.First {
 		t.Errorf("first alert (-want +got):\n%s", diff)
 	}
-	out := &alertOutbox{}
-	if n, err := alertScheduler(b, out, "p1", "2026-11-27").RunOnce(ctx); err != nil || n != 1 {
+	out, counts := &alertOutbox{}, alertCounts{}
+	s := alertScheduler(b, out, "p1", "2026-11-27")
+	s.Observer = counts
+	if n, err := s.RunOnce(ctx); err != nil || n != 1 {
 		t.Fatalf("first alert sent %d, %v; want 1", n, err)
 	}
 	// Fasteners recovers (the base's sales again), then crosses again.
 	importInto(t, b, "testdata/alertdata")
-	if n, err := alertScheduler(b, out, "p1", "2026-11-28").RunOnce(ctx); err != nil || n != 0 {
+	s = alertScheduler(b, out, "p1", "2026-11-28")
+	s.Observer = counts
+	if n, err := s.RunOnce(ctx); err != nil || n != 0 {
 		t.Fatalf("recovered: sent %d, %v; want nothing (nothing new)", n, err)
+	}
+	// Four people, two days: only Rita's first alert has anything.
+	if diff := cmp.Diff(alertCounts{"sent": 1, "nothing": 7}, counts); diff != "" {
+		t.Errorf("observed (-want +got):\n%s", diff)
 	}
 	importInto(t, b, "testdata/alertdata-delta")
 	again := askJSON[bot.Alerts](t, b, "alerts", as("rita@example.com"), on("2026-11-29"))
@@ -308,6 +321,8 @@ func TestAlertRetryReported(t *testing.T) {
 	out := &alertOutbox{}
 	down := true
 	s := alertScheduler(b, out, "p1", "2026-11-27")
+	counts := alertCounts{}
+	s.Observer = counts
 	start := s.Now()
 	s.Send = func(ctx context.Context, p domain.Person, r bot.Reply, accepted func(string)) (string, error) {
 		if down {
@@ -336,5 +351,8 @@ func TestAlertRetryReported(t *testing.T) {
 	}
 	if _, err := s.RunOnce(ctx); err != nil || len(out.to("rita@example.com")) != 1 {
 		t.Errorf("sent %d times (%v), want once", len(out.to("rita@example.com")), err)
+	}
+	if counts["failed"] != 1 || counts["sent"] != 1 {
+		t.Errorf("observed %v; want 1 failed, 1 sent", counts)
 	}
 }

@@ -4,11 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
-	"runtime/debug"
-	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/incumbent/incumbent/domain"
@@ -38,73 +34,41 @@ const AlertNothing = "nothing changed: nothing sent"
 // that its return is new) and records the day done without sending.
 type AlertScheduler struct {
 	Bot *Bot // computes the alerts; its Store lists people, its AlertStore keeps the records
-	// Lock, optional, keeps replicas from building the same alert at once.
-	Lock Locker
 	// Send delivers a person's alert by direct message and says where it went; accepted
 	// as DigestScheduler.Send's.
 	Send func(ctx context.Context, p domain.Person, r Reply, accepted func(detail string)) (string, error)
-	// Now is the clock; nil: time.Now.
-	Now func() time.Time
-	// AsOf, when set, is the as-of date of every alert; zero: the alert's local date.
-	AsOf time.Time
-	// Claimant names this process in the delivery records; "": host:pid:random.
-	Claimant string
-	// Stale is how long a claim lasts before another process may take it over; 0:
-	// DefaultDigestStale.
-	Stale time.Duration
-	// Interval is the longest Run waits between rounds; 0: DefaultDigestInterval.
-	Interval time.Duration
-	// CatchUp is how long after its due time a day's alert may still be sent; 0:
-	// DefaultAlertCatchUp.
-	CatchUp time.Duration
-	Logger  *slog.Logger
-
-	claimantOnce sync.Once
-	claimant     string
-
-	mu      sync.Mutex
-	settled map[string]domain.DigestDelivery // person → the record of the day known done
-	failing []string
+	// ScheduleSettings: Lock, Now, AsOf (zero: the alert's local date), Claimant, Stale,
+	// Interval, Logger, and CatchUp (0: DefaultAlertCatchUp).
+	ScheduleSettings
+	// Observer, optional, counts this process's alerts by outcome (sent, nothing,
+	// failed).
+	Observer AlertObserver
 }
 
-// Failing returns the people whose alert of the day failed in the last round, waits for
-// its retry or was given up, as "person: what failed", by person.
-func (s *AlertScheduler) Failing() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.failing)
+// AlertObserver counts daily alerts by outcome: sent, nothing (nothing new, so no
+// message) or failed (AlertScheduler.Observer; adapters/prometheus).
+type AlertObserver interface {
+	ObserveAlert(outcome string)
 }
 
 // Run runs a round at once, then at least every Interval, until ctx is done.
 func (s *AlertScheduler) Run(ctx context.Context) error {
-	if s.Bot == nil || s.Bot.AlertStore == nil || s.Send == nil {
-		return errors.New("bot: an AlertScheduler needs a Bot with an AlertStore, and Send")
+	if err := s.check(); err != nil {
+		return err
 	}
-	s.logger().InfoContext(ctx, "alert scheduler started", "claimant", s.once().claimant)
-	for {
-		if _, err := s.RunOnce(ctx); err != nil && ctx.Err() == nil {
-			s.logger().ErrorContext(ctx, "alert round failed", "error", err)
-		}
-		wait := s.Interval
-		if wait <= 0 {
-			wait = min(DefaultDigestInterval, s.stale()/2)
-		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return nil
-		case <-timer.C:
-		}
-	}
+	s.logger().InfoContext(ctx, "alert scheduler started", "claimant", s.claimantName())
+	return s.run(ctx, "alert", func(ctx context.Context) (time.Time, error) {
+		_, err := s.RunOnce(ctx)
+		return time.Time{}, err
+	})
 }
 
 // RunOnce sends every person's alert of the day that is due and not yet done. It
 // returns how many it sent (days with nothing new are done but not counted), and the
 // failures joined.
 func (s *AlertScheduler) RunOnce(ctx context.Context) (sent int, err error) {
-	if s.Bot == nil || s.Bot.AlertStore == nil || s.Send == nil {
-		return 0, errors.New("bot: an AlertScheduler needs a Bot with an AlertStore, and Send")
+	if err := s.check(); err != nil {
+		return 0, err
 	}
 	people, err := s.Bot.Store.FindPeople(ctx)
 	if err != nil {
@@ -142,10 +106,10 @@ func (s *AlertScheduler) RunOnce(ctx context.Context) (sent int, err error) {
 		}
 		now := s.now()
 		due, day, err := domain.AlertDue(AlertTimezone(p, ts), set.Hour, now)
-		if err != nil || now.Sub(due) > s.catchUp() {
+		if err != nil || now.Sub(due) > s.catchUp(DefaultAlertCatchUp) {
 			continue
 		}
-		if d, ok := s.settledDay(email, day); ok {
+		if d, ok := s.settledIn(email, day); ok {
 			if d.GivenUp() {
 				failing = append(failing, fmt.Sprintf("%s: the alert of %s was given up: %s", email, day, d.LastError))
 			}
@@ -163,10 +127,7 @@ func (s *AlertScheduler) RunOnce(ctx context.Context) (sent int, err error) {
 			sent++
 		}
 	}
-	slices.Sort(failing)
-	s.mu.Lock()
-	s.failing = failing
-	s.mu.Unlock()
+	s.setFailing(failing)
 	return sent, errors.Join(errs...)
 }
 
@@ -190,10 +151,20 @@ func (s *AlertScheduler) deliver(ctx context.Context, p domain.Person, set domai
 			return false, &d, nil
 		}
 	}
-	messaged := false
-	done, detail, err := s.once().send(ctx, "alert:"+email+":"+day, email, day,
+	messaged, taken := false, false // a message went; the platform took one
+	c := s.once()
+	c.observe = func(outcome string) {
+		if outcome == "sent" && !messaged && !taken {
+			outcome = "nothing"
+		}
+		s.observe(outcome)
+	}
+	done, detail, err := c.send(ctx, "alert:"+email+":"+day, email, day,
 		func(ctx context.Context, accepted func(string)) (string, error) {
-			d, sent, err := s.attempt(ctx, p, set, day, accepted)
+			d, sent, err := s.attempt(ctx, p, set, day, func(where string) {
+				taken = true
+				accepted(where)
+			})
 			messaged = sent
 			return d, err
 		})
@@ -214,17 +185,10 @@ func (s *AlertScheduler) attempt(ctx context.Context, p domain.Person, set domai
 	accepted func(string)) (detail string, messaged bool, err error) {
 	ctx, cancel := context.WithTimeout(ctx, s.stale()/2)
 	defer cancel()
-	defer func() {
-		if r := recover(); r != nil {
-			s.logger().ErrorContext(ctx, "alert panicked", "person", p.Email, "day", day, "panic", r, "stack", string(debug.Stack()))
-			err = fmt.Errorf("panic: %v", r)
-		}
-	}()
-	asOf := s.AsOf
-	if asOf.IsZero() {
-		if asOf, err = domain.ParseDate(day); err != nil {
-			return "", false, err
-		}
+	defer s.recovered(ctx, "alert", &err, "person", p.Email, "day", day)
+	asOf, err := s.asOf(day)
+	if err != nil {
+		return "", false, err
 	}
 	actor, err := s.Bot.ActorByEmail(ctx, p.Email)
 	if err != nil {
@@ -268,63 +232,23 @@ func (s *AlertScheduler) attempt(ctx context.Context, p domain.Person, set domai
 	return detail, true, nil
 }
 
+// once returns the claimed send of the scheduler's alerts.
 func (s *AlertScheduler) once() claimedSend {
-	s.claimantOnce.Do(func() {
-		s.claimant = s.Claimant
-		if s.claimant == "" {
-			s.claimant = (&DigestScheduler{}).claimantName()
-		}
-	})
 	st := s.Bot.AlertStore
-	return claimedSend{what: "alert", keyName: "person", periodName: "day", lock: s.Lock,
-		claim: st.ClaimAlert, markSent: st.MarkAlertSent, markFailed: st.MarkAlertFailed,
-		claimant: s.claimant, now: s.now, stale: s.stale(), logger: s.logger(), observe: s.observe}
+	return s.claimed(claimedSend{what: "alert", keyName: "person", periodName: "day",
+		claim: st.ClaimAlert, markSent: st.MarkAlertSent, markFailed: st.MarkAlertFailed, observe: s.observe})
 }
 
-// settledDay returns the record of person's day when it is known done.
-func (s *AlertScheduler) settledDay(person, day string) (domain.DigestDelivery, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	d, ok := s.settled[person]
-	return d, ok && d.Week == day
-}
-
-// settle remembers that person's day d.Week needs nothing more.
-func (s *AlertScheduler) settle(person string, d domain.DigestDelivery) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.settled == nil {
-		s.settled = map[string]domain.DigestDelivery{}
+// check reports a scheduler missing what it cannot run without.
+func (s *AlertScheduler) check() error {
+	if s.Bot == nil || s.Bot.AlertStore == nil || s.Send == nil {
+		return errors.New("bot: an AlertScheduler needs a Bot with an AlertStore, and Send")
 	}
-	s.settled[person] = d
+	return nil
 }
 
-func (s *AlertScheduler) observe(string) {}
-
-func (s *AlertScheduler) now() time.Time {
-	if s.Now != nil {
-		return s.Now()
+func (s *AlertScheduler) observe(outcome string) {
+	if s.Observer != nil {
+		s.Observer.ObserveAlert(outcome)
 	}
-	return time.Now()
-}
-
-func (s *AlertScheduler) stale() time.Duration {
-	if s.Stale > 0 {
-		return s.Stale
-	}
-	return DefaultDigestStale
-}
-
-func (s *AlertScheduler) catchUp() time.Duration {
-	if s.CatchUp > 0 {
-		return s.CatchUp
-	}
-	return DefaultAlertCatchUp
-}
-
-func (s *AlertScheduler) logger() *slog.Logger {
-	if s.Logger != nil {
-		return s.Logger
-	}
-	return slog.Default()
 }

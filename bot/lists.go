@@ -288,6 +288,19 @@ func matchCategory(gaps []domain.AccountGap, typed, where string) (string, error
 	return "", domain.Errorf(domain.ENOTFOUND, "No category of %s is %q. Its categories: %s.", where, typed, strings.Join(all, ", "))
 }
 
+// parseScopeOnly reads the `[mine|territory <name>|market]` of a command that takes
+// nothing else.
+func (b *Bot) parseScopeOnly(ctx context.Context, req Request, cmd string, args []string) (listScope, error) {
+	sc, rest, err := b.parseListScope(ctx, req, cmd, args)
+	if err != nil {
+		return listScope{}, err
+	}
+	if len(rest) > 0 {
+		return listScope{}, domain.Errorf(domain.EINVALID, "`%s` takes a scope only. Usage: `%s [mine|territory <name>]`.", cmd, cmd)
+	}
+	return sc, nil
+}
+
 // SlippingList is the `slipping` command's result.
 type SlippingList struct {
 	Scope string        `json:"scope"`
@@ -300,12 +313,9 @@ type SlippingList struct {
 // slippingCmd handles `slipping [mine|territory <name>]`: the accounts at risk or down a
 // tier at the as-of date that were not 30 days earlier, both computed (nothing stored).
 func (b *Bot) slippingCmd(ctx context.Context, req Request, args []string) (Reply, error) {
-	sc, rest, err := b.parseListScope(ctx, req, "slipping", args)
+	sc, err := b.parseScopeOnly(ctx, req, "slipping", args)
 	if err != nil {
 		return Reply{}, err
-	}
-	if len(rest) > 0 {
-		return Reply{}, domain.Errorf(domain.EINVALID, "`slipping` takes a scope only. Usage: `slipping [mine|territory <name>]`.")
 	}
 	if err := b.checkAsOf(ctx, req.AsOf); err != nil {
 		return Reply{}, err
@@ -367,12 +377,9 @@ type LateList struct {
 // lateCmd handles `late [mine|territory <name>]`: money owed past its due date, any
 // number of days, biggest amount first.
 func (b *Bot) lateCmd(ctx context.Context, req Request, args []string) (Reply, error) {
-	sc, rest, err := b.parseListScope(ctx, req, "late", args)
+	sc, err := b.parseScopeOnly(ctx, req, "late", args)
 	if err != nil {
 		return Reply{}, err
-	}
-	if len(rest) > 0 {
-		return Reply{}, domain.Errorf(domain.EINVALID, "`late` takes a scope only. Usage: `late [mine|territory <name>]`.")
 	}
 	accs, err := b.scopeAccounts(ctx, sc)
 	if err != nil {

@@ -114,8 +114,6 @@ type DigestScheduler struct {
 		FindTerritories(ctx context.Context) ([]domain.Territory, error)
 	}
 	Deliveries DigestDeliveryStore
-	// Lock, optional, keeps replicas from building the same digest at once.
-	Lock Locker
 	// Build builds the territory's digest of week (YYYY-MM-DD) as of asOf.
 	Build func(ctx context.Context, t domain.Territory, week string, asOf time.Time) (Reply, error)
 	// Send delivers the digest to the territory's channel or manager and says where it
@@ -125,10 +123,26 @@ type DigestScheduler struct {
 	// after it only logged. A Send that delivers in one call may skip accepted; it is
 	// called from Send's goroutine, before Send returns.
 	Send func(ctx context.Context, t domain.Territory, r Reply, accepted func(detail string)) (detail string, err error)
+	// ScheduleSettings: Lock, Now, AsOf (INCUMBENT_AS_OF; zero: the local date of the
+	// day it fell due, midnight UTC of that date), Claimant, Stale, Interval, Logger,
+	// and CatchUp (0: DefaultDigestCatchUp; SendNow has no limit).
+	ScheduleSettings
+	// Observer, optional, counts this process's attempts by outcome (sent, failed).
+	Observer DigestObserver
+
+	warned  map[string]string // by territory: what was last warned about; under mu
+	skipped []string          // "territory: reason", of the last round; under mu
+}
+
+// ScheduleSettings are what the digest and alert schedulers share: their settings, the
+// defaults of those, and what a round leaves (the deliveries known done, the failing).
+type ScheduleSettings struct {
+	// Lock, optional, keeps replicas from building the same delivery at once.
+	Lock Locker
 	// Now is the clock; nil: time.Now.
 	Now func() time.Time
-	// AsOf, when set (INCUMBENT_AS_OF), is the as-of date of every digest; zero: the
-	// local date of the day it fell due (midnight UTC of that date).
+	// AsOf, when set, is the as-of date of every delivery; zero: the date of the
+	// period (week, day) it is for.
 	AsOf time.Time
 	// Claimant names this process in the delivery records; "": host:pid:random.
 	Claimant string
@@ -139,21 +153,17 @@ type DigestScheduler struct {
 	// settings and claims gone stale; 0: DefaultDigestInterval, or Stale/2 when that is
 	// shorter.
 	Interval time.Duration
-	// CatchUp is how long after its due time a week's digest may still be sent by a
-	// round (SendNow has no limit); 0: DefaultDigestCatchUp.
+	// CatchUp is how long after its due time a delivery may still be sent by a round;
+	// 0: the scheduler's default (DefaultDigestCatchUp, DefaultAlertCatchUp).
 	CatchUp time.Duration
 	Logger  *slog.Logger // nil: slog.Default()
-	// Observer, optional, counts this process's attempts by outcome (sent, failed).
-	Observer DigestObserver
 
 	claimantOnce sync.Once
 	claimant     string
 
 	mu      sync.Mutex
-	settled map[string]domain.DigestDelivery // by territory: its current week, known sent, given up or superseded
-	warned  map[string]string                // by territory: what was last warned about
-	skipped []string                         // "territory: reason", of the last round
-	failing []string                         // "territory: …", failed and waiting for a retry, of the last round
+	settled map[string]domain.DigestDelivery // by key (territory, person): its current period, known done
+	failing []string                         // "key: …", failed and waiting for a retry, of the last round
 }
 
 // Skipped returns the territories whose digest the last round did not send and will
@@ -163,15 +173,6 @@ func (s *DigestScheduler) Skipped() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.skipped)
-}
-
-// Failing returns the territories whose digest of the current week failed in the last
-// round or waits for its retry after failing, as "territory: what failed; when it is
-// retried", by territory.
-func (s *DigestScheduler) Failing() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.failing)
 }
 
 // RunOnce sends every territory's digest of the current week that is due and not yet
@@ -192,23 +193,10 @@ func (s *DigestScheduler) Run(ctx context.Context) error {
 		return err
 	}
 	s.logger().InfoContext(ctx, "digest scheduler started", "claimant", s.claimantName(), "stale", s.stale())
-	for {
+	return s.run(ctx, "digest", func(ctx context.Context) (time.Time, error) {
 		_, next, err := s.round(ctx)
-		if err != nil && ctx.Err() == nil {
-			s.logger().ErrorContext(ctx, "digest round failed", "error", err)
-		}
-		wait := s.interval()
-		if !next.IsZero() {
-			wait = min(wait, max(next.Sub(s.now()), min(wait, time.Second)))
-		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return nil
-		case <-timer.C:
-		}
-	}
+		return next, err
+	})
 }
 
 // SendNow sends t's digest of the current week now, if it is not sent yet (the command
@@ -281,12 +269,12 @@ func (s *DigestScheduler) round(ctx context.Context) (sent int, next time.Time, 
 			s.warnOnce(ctx, t.Name, week+": no recipient", "digest not sent", "week", week, "reason", reason)
 			continue
 		}
-		if late := now.Sub(due); late > s.catchUp() {
+		if late := now.Sub(due); late > s.catchUp(DefaultDigestCatchUp) {
 			// Not sent late. (It may have gone out at the time, from this process or
 			// another: the log line says only what this process does.)
-			if _, settled := s.settledWeek(t.Name, week); !settled {
+			if _, settled := s.settledIn(t.Name, week); !settled {
 				s.warnOnce(ctx, t.Name, week+": past the catch-up window", "digest past the catch-up window: not sent by this process",
-					"week", week, "due", due, "late", late.Round(time.Minute).String(), "catch_up", s.catchUp().String())
+					"week", week, "due", due, "late", late.Round(time.Minute).String(), "catch_up", s.catchUp(DefaultDigestCatchUp).String())
 			}
 			continue
 		}
@@ -308,10 +296,10 @@ func (s *DigestScheduler) round(ctx context.Context) (sent int, next time.Time, 
 		}
 	}
 	slices.Sort(skipped)
-	slices.Sort(failing)
 	s.mu.Lock()
-	s.skipped, s.failing = skipped, failing
+	s.skipped = skipped
 	s.mu.Unlock()
+	s.setFailing(failing)
 	return sent, next, errors.Join(errs...)
 }
 
@@ -319,7 +307,7 @@ func (s *DigestScheduler) round(ctx context.Context) (sent int, next time.Time, 
 // waits for its retry time. It returns whether it sent it, and the record of a settled
 // week or of one waiting for its retry.
 func (s *DigestScheduler) deliver(ctx context.Context, t domain.Territory, due time.Time, week string) (bool, domain.DigestDelivery, error) {
-	if d, ok := s.settledWeek(t.Name, week); ok {
+	if d, ok := s.settledIn(t.Name, week); ok {
 		return false, d, nil
 	}
 	if d, done, err := s.recorded(ctx, t, week); err != nil || done {
@@ -341,9 +329,9 @@ func (s *DigestScheduler) deliver(ctx context.Context, t domain.Territory, due t
 
 // once returns the claimed send of the scheduler's digests.
 func (s *DigestScheduler) once() claimedSend {
-	return claimedSend{what: "digest", keyName: "territory", periodName: "week", lock: s.Lock,
+	return s.claimed(claimedSend{what: "digest", keyName: "territory", periodName: "week",
 		claim: s.Deliveries.ClaimDigest, markSent: s.Deliveries.MarkDigestSent, markFailed: s.Deliveries.MarkDigestFailed,
-		claimant: s.claimantName(), now: s.now, stale: s.stale(), logger: s.logger(), observe: s.observe}
+		observe: s.observe})
 }
 
 // claimedSend is what the digest and alert schedulers share: one delivery (a
@@ -476,17 +464,10 @@ func (s *DigestScheduler) recorded(ctx context.Context, t domain.Territory, week
 func (s *DigestScheduler) attempt(ctx context.Context, t domain.Territory, week string, accepted func(string)) (detail string, err error) {
 	ctx, cancel := context.WithTimeout(ctx, s.stale()/2)
 	defer cancel()
-	defer func() {
-		if p := recover(); p != nil {
-			s.logger().ErrorContext(ctx, "digest panicked", "territory", t.Name, "week", week, "panic", p, "stack", string(debug.Stack()))
-			err = fmt.Errorf("panic: %v", p)
-		}
-	}()
-	asOf := s.AsOf
-	if asOf.IsZero() {
-		if asOf, err = domain.ParseDate(week); err != nil {
-			return "", err
-		}
+	defer s.recovered(ctx, "digest", &err, "territory", t.Name, "week", week)
+	asOf, err := s.asOf(week)
+	if err != nil {
+		return "", err
 	}
 	r, err := s.Build(ctx, t, week, asOf)
 	if err != nil {
@@ -508,24 +489,6 @@ func (s *DigestScheduler) check() error {
 		return errors.New("bot: a DigestScheduler needs Territories, Deliveries, Build and Send")
 	}
 	return nil
-}
-
-// settledWeek returns the record of territory's week when it is known settled.
-func (s *DigestScheduler) settledWeek(territory, week string) (domain.DigestDelivery, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	d, ok := s.settled[territory]
-	return d, ok && d.Week == week
-}
-
-// settle remembers that territory's week d.Week needs nothing more.
-func (s *DigestScheduler) settle(territory string, d domain.DigestDelivery) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.settled == nil {
-		s.settled = map[string]domain.DigestDelivery{}
-	}
-	s.settled[territory] = d
 }
 
 // warnOnce logs a warning about territory unless the last one was about the same key.
@@ -556,35 +519,117 @@ func (s *DigestScheduler) observe(outcome string) {
 	}
 }
 
-func (s *DigestScheduler) now() time.Time {
+// run runs round at once, then at the next time it returns (when not zero) and at
+// least every Interval, until ctx is done; it then returns nil. Failed rounds are
+// logged, never fatal.
+func (s *ScheduleSettings) run(ctx context.Context, what string, round func(context.Context) (next time.Time, err error)) error {
+	for {
+		next, err := round(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.logger().ErrorContext(ctx, what+" round failed", "error", err)
+		}
+		wait := s.interval()
+		if !next.IsZero() {
+			wait = min(wait, max(next.Sub(s.now()), min(wait, time.Second)))
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil
+		case <-timer.C:
+		}
+	}
+}
+
+// claimed returns c with the lock, claimant, clock, staleness and logger of the
+// settings.
+func (s *ScheduleSettings) claimed(c claimedSend) claimedSend {
+	c.lock, c.claimant, c.now, c.stale, c.logger = s.Lock, s.claimantName(), s.now, s.stale(), s.logger()
+	return c
+}
+
+// recovered, deferred by an attempt, turns its panic into *err, logged with args (the
+// key and period).
+func (s *ScheduleSettings) recovered(ctx context.Context, what string, err *error, args ...any) {
+	if p := recover(); p != nil {
+		s.logger().ErrorContext(ctx, what+" panicked", append(args, "panic", p, "stack", string(debug.Stack()))...)
+		*err = fmt.Errorf("panic: %v", p)
+	}
+}
+
+// asOf returns AsOf, or the date of period (YYYY-MM-DD) when it is not set.
+func (s *ScheduleSettings) asOf(period string) (time.Time, error) {
+	if !s.AsOf.IsZero() {
+		return s.AsOf, nil
+	}
+	return domain.ParseDate(period)
+}
+
+// Failing returns what failed in the last round or waits for its retry after failing,
+// as "key: what failed; when it is retried", by key (territory, person).
+func (s *ScheduleSettings) Failing() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.failing)
+}
+
+// setFailing records the sorted failing of a round.
+func (s *ScheduleSettings) setFailing(failing []string) {
+	slices.Sort(failing)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failing = failing
+}
+
+// settledIn returns the record of key's period when it is known done.
+func (s *ScheduleSettings) settledIn(key, period string) (domain.DigestDelivery, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d, ok := s.settled[key]
+	return d, ok && d.Week == period
+}
+
+// settle remembers that key's period d.Week needs nothing more.
+func (s *ScheduleSettings) settle(key string, d domain.DigestDelivery) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.settled == nil {
+		s.settled = map[string]domain.DigestDelivery{}
+	}
+	s.settled[key] = d
+}
+
+func (s *ScheduleSettings) now() time.Time {
 	if s.Now != nil {
 		return s.Now()
 	}
 	return time.Now()
 }
 
-func (s *DigestScheduler) stale() time.Duration {
+func (s *ScheduleSettings) stale() time.Duration {
 	if s.Stale > 0 {
 		return s.Stale
 	}
 	return DefaultDigestStale
 }
 
-func (s *DigestScheduler) catchUp() time.Duration {
+// catchUp returns CatchUp, or def when it is not set.
+func (s *ScheduleSettings) catchUp(def time.Duration) time.Duration {
 	if s.CatchUp > 0 {
 		return s.CatchUp
 	}
-	return DefaultDigestCatchUp
+	return def
 }
 
-func (s *DigestScheduler) interval() time.Duration {
+func (s *ScheduleSettings) interval() time.Duration {
 	if s.Interval > 0 {
 		return s.Interval
 	}
 	return min(DefaultDigestInterval, s.stale()/2)
 }
 
-func (s *DigestScheduler) logger() *slog.Logger {
+func (s *ScheduleSettings) logger() *slog.Logger {
 	if s.Logger != nil {
 		return s.Logger
 	}
@@ -592,7 +637,7 @@ func (s *DigestScheduler) logger() *slog.Logger {
 }
 
 // claimantName returns Claimant, or host:pid:random for this process.
-func (s *DigestScheduler) claimantName() string {
+func (s *ScheduleSettings) claimantName() string {
 	s.claimantOnce.Do(func() {
 		s.claimant = s.Claimant
 		if s.claimant == "" {

@@ -141,7 +141,7 @@ func newFixture(t *testing.T, now time.Time, ts ...domain.Territory) *fixture {
 // scheduler returns a scheduler of the fixture with its own claimant and store handle.
 func (f *fixture) scheduler(claimant string, store bot.DigestDeliveryStore) *bot.DigestScheduler {
 	return &bot.DigestScheduler{Territories: f.territories, Deliveries: store, Build: f.out.build, Send: f.out.send,
-		Now: f.clock.Now, Claimant: claimant, Logger: slog.New(slog.NewTextHandler(f.logs, nil))}
+		ScheduleSettings: bot.ScheduleSettings{Now: f.clock.Now, Claimant: claimant, Logger: slog.New(slog.NewTextHandler(f.logs, nil))}}
 }
 
 // runOnce runs a round and fails the test on an error.

@@ -30,25 +30,28 @@ type Config struct {
 }
 
 // Drafter drafts with a model.
-type Drafter struct {
-	client *goopenai.Client
-	model  string
-	key    string // taken out of error messages
-}
+type Drafter struct{ conn }
 
 var _ bot.Drafter = (*Drafter)(nil)
 
 // New returns a drafter for the configuration.
 func New(c Config) (*Drafter, error) {
-	client, model, err := newClient(c)
+	cn, err := newConn(c)
 	if err != nil {
 		return nil, err
 	}
-	return &Drafter{client: client, model: model, key: c.APIKey}, nil
+	return &Drafter{cn}, nil
 }
 
-// newClient returns the go-openai client and model of the configuration.
-func newClient(c Config) (*goopenai.Client, string, error) {
+// conn is the model of a configuration, as the drafter and the router call it.
+type conn struct {
+	client *goopenai.Client
+	model  string
+	key    string // taken out of error messages
+}
+
+// newConn returns the go-openai client and model of the configuration.
+func newConn(c Config) (conn, error) {
 	model := c.Model
 	if model == "" {
 		model = "gpt-4o-mini"
@@ -57,7 +60,7 @@ func newClient(c Config) (*goopenai.Client, string, error) {
 	switch {
 	case c.AzureEndpoint != "":
 		if c.AzureDeployment == "" {
-			return nil, "", errors.New("AZURE_OPENAI_ENDPOINT needs AZURE_OPENAI_DEPLOYMENT")
+			return conn{}, errors.New("AZURE_OPENAI_ENDPOINT needs AZURE_OPENAI_DEPLOYMENT")
 		}
 		cfg = goopenai.DefaultAzureConfig(c.APIKey, c.AzureEndpoint)
 		deployment := c.AzureDeployment
@@ -68,7 +71,30 @@ func newClient(c Config) (*goopenai.Client, string, error) {
 			cfg.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
 		}
 	}
-	return goopenai.NewClientWithConfig(cfg), model, nil
+	return conn{client: goopenai.NewClientWithConfig(cfg), model: model, key: c.APIKey}, nil
+}
+
+// ask sends the system and user messages with req's other settings to the model, and
+// returns the first choice's message and the tokens used. An HTTP failure (its text
+// without the key), an answer without a choice and a refusal are errors.
+func (c conn) ask(ctx context.Context, system, user string, req goopenai.ChatCompletionRequest) (goopenai.ChatCompletionMessage, goopenai.Usage, error) {
+	req.Model = c.model
+	req.Messages = []goopenai.ChatCompletionMessage{
+		{Role: goopenai.ChatMessageRoleSystem, Content: system},
+		{Role: goopenai.ChatMessageRoleUser, Content: user},
+	}
+	resp, err := c.client.CreateChatCompletion(ctx, req)
+	if err != nil {
+		return goopenai.ChatCompletionMessage{}, goopenai.Usage{}, fmt.Errorf("openai: %w", secretError{err: err, key: c.key})
+	}
+	if len(resp.Choices) == 0 {
+		return goopenai.ChatCompletionMessage{}, resp.Usage, errors.New("openai: no choice in the answer")
+	}
+	msg := resp.Choices[0].Message
+	if msg.Refusal != "" {
+		return msg, resp.Usage, errors.New("openai: the model refused")
+	}
+	return msg, resp.Usage, nil
 }
 
 // secretError is an error whose text has the API key taken out: a server may echo the
@@ -112,29 +138,17 @@ type answer struct {
 func (d *Drafter) Draft(ctx context.Context, f bot.TalkFacts) (bot.Draft, error) {
 	figures, _ := json.Marshal(f.Figures)
 	quoted, _ := json.Marshal(append([]string{"account: " + f.Account}, f.Quoted...))
-	resp, err := d.client.CreateChatCompletion(ctx, goopenai.ChatCompletionRequest{
-		Model: d.model,
-		Messages: []goopenai.ChatCompletionMessage{
-			{Role: goopenai.ChatMessageRoleSystem, Content: instructions},
-			{Role: goopenai.ChatMessageRoleUser, Content: "FIGURES (JSON):\n" + string(figures) + "\n\nQUOTED_DATA (JSON strings, data only):\n" + string(quoted)},
-		},
+	user := "FIGURES (JSON):\n" + string(figures) + "\n\nQUOTED_DATA (JSON strings, data only):\n" + string(quoted)
+	msg, usage, err := d.ask(ctx, instructions, user, goopenai.ChatCompletionRequest{
 		ResponseFormat: &goopenai.ChatCompletionResponseFormat{
 			Type:       goopenai.ChatCompletionResponseFormatTypeJSONSchema,
 			JSONSchema: &goopenai.ChatCompletionResponseFormatJSONSchema{Name: "talking_points", Schema: schema, Strict: true},
 		},
 		Temperature: 0.2,
 	})
-	out := bot.Draft{Drafter: d.model}
+	out := bot.Draft{Drafter: d.model, PromptTokens: usage.PromptTokens, CompletionTokens: usage.CompletionTokens}
 	if err != nil {
-		return out, fmt.Errorf("openai: %w", secretError{err: err, key: d.key})
-	}
-	out.PromptTokens, out.CompletionTokens = resp.Usage.PromptTokens, resp.Usage.CompletionTokens
-	if len(resp.Choices) == 0 {
-		return out, errors.New("openai: no choice in the answer")
-	}
-	msg := resp.Choices[0].Message
-	if msg.Refusal != "" {
-		return out, errors.New("openai: the model refused")
+		return out, err
 	}
 	var a answer
 	if err := json.Unmarshal([]byte(msg.Content), &a); err != nil {

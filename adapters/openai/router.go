@@ -15,21 +15,17 @@ import (
 // Router reads a plain question as one of the bot's read-only commands, by function
 // calling. The model gets the question and the tools, nothing else: no figures, no
 // replies. The bot checks the call it makes before running anything.
-type Router struct {
-	client *goopenai.Client
-	model  string
-	key    string // taken out of error messages
-}
+type Router struct{ conn }
 
 var _ bot.Router = (*Router)(nil)
 
 // NewRouter returns a router with the configuration talking points use.
 func NewRouter(c Config) (*Router, error) {
-	client, model, err := newClient(c)
+	cn, err := newConn(c)
 	if err != nil {
 		return nil, err
 	}
-	return &Router{client: client, model: model, key: c.APIKey}, nil
+	return &Router{cn}, nil
 }
 
 // routeInstructions is the system message of the router.
@@ -46,27 +42,16 @@ func (r *Router) Route(ctx context.Context, question string, tools []bot.Tool) (
 		defs[i] = goopenai.Tool{Type: goopenai.ToolTypeFunction, Function: &goopenai.FunctionDefinition{
 			Name: t.Name, Description: t.Description, Parameters: parameters(t.Params)}}
 	}
-	resp, err := r.client.CreateChatCompletion(ctx, goopenai.ChatCompletionRequest{
-		Model: r.model,
-		Messages: []goopenai.ChatCompletionMessage{
-			{Role: goopenai.ChatMessageRoleSystem, Content: routeInstructions},
-			{Role: goopenai.ChatMessageRoleUser, Content: question},
-		},
+	msg, _, err := r.ask(ctx, routeInstructions, question, goopenai.ChatCompletionRequest{
 		Tools:             defs,
 		ToolChoice:        "auto",
 		ParallelToolCalls: false,
 		Temperature:       0,
 	})
 	if err != nil {
-		return bot.ToolCall{}, fmt.Errorf("openai: %w", secretError{err: err, key: r.key})
+		return bot.ToolCall{}, err
 	}
-	if len(resp.Choices) == 0 {
-		return bot.ToolCall{}, errors.New("openai: no choice in the answer")
-	}
-	msg := resp.Choices[0].Message
 	switch {
-	case msg.Refusal != "":
-		return bot.ToolCall{}, errors.New("openai: the model refused")
 	case len(msg.ToolCalls) == 0:
 		return bot.ToolCall{}, errors.New("openai: the model called no tool")
 	case len(msg.ToolCalls) > 1:

@@ -28,6 +28,7 @@ type Metrics struct {
 	draftTokens     *prometheus.CounterVec
 	draftDuration   *prometheus.HistogramVec
 	digests         *prometheus.CounterVec
+	alerts          *prometheus.CounterVec
 	questions       *prometheus.CounterVec
 }
 
@@ -37,6 +38,7 @@ var (
 	_ bot.Observer         = (*Metrics)(nil)
 	_ bot.DraftObserver    = (*Metrics)(nil)
 	_ bot.DigestObserver   = (*Metrics)(nil)
+	_ bot.AlertObserver    = (*Metrics)(nil)
 	_ bot.QuestionObserver = (*Metrics)(nil)
 )
 
@@ -76,10 +78,13 @@ func New() *Metrics {
 	m.digests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "incumbent_digests_total", Help: "Weekly digest attempts of this process, by outcome (sent, failed).",
 	}, []string{"outcome"})
+	m.alerts = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "incumbent_alerts_total", Help: "Daily alert attempts of this process, by outcome (sent, nothing, failed).",
+	}, []string{"outcome"})
 	m.questions = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "incumbent_questions_total", Help: "Plain questions by router (rules, model, none) and outcome (routed, refused, error, timeout, not_understood).",
 	}, []string{"router", "outcome"})
-	r.MustRegister(m.drafts, m.draftTokens, m.draftDuration, m.digests, m.questions)
+	r.MustRegister(m.drafts, m.draftTokens, m.draftDuration, m.digests, m.alerts, m.questions)
 	r.MustRegister(m.httpRequests, m.httpDuration, m.commands, m.commandDuration, m.commandErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -133,4 +138,10 @@ func (m *Metrics) ObserveDigest(outcome string) {
 // ObserveQuestion records one plain question: the router that read it and the outcome.
 func (m *Metrics) ObserveQuestion(router, outcome string) {
 	m.questions.WithLabelValues(router, outcome).Inc()
+}
+
+// ObserveAlert records one daily alert: outcome is sent, nothing (nothing new, no
+// message) or failed.
+func (m *Metrics) ObserveAlert(outcome string) {
+	m.alerts.WithLabelValues(outcome).Inc()
 }

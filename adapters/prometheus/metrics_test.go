@@ -25,3 +25,24 @@ func TestQuestions(t *testing.T) {
 		}
 	}
 }
+
+// TestDigestsAndAlerts: weekly digests and daily alerts are counted by outcome, each in
+// its own counter.
+func TestDigestsAndAlerts(t *testing.T) {
+	m := prometheus.New()
+	m.ObserveDigest("sent")
+	m.ObserveAlert("sent")
+	m.ObserveAlert("sent")
+	m.ObserveAlert("nothing")
+	m.ObserveAlert("failed")
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body, _ := io.ReadAll(rec.Body)
+	for _, want := range []string{`incumbent_digests_total{outcome="sent"} 1`,
+		`incumbent_alerts_total{outcome="sent"} 2`, `incumbent_alerts_total{outcome="nothing"} 1`,
+		`incumbent_alerts_total{outcome="failed"} 1`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("no %s in the metrics", want)
+		}
+	}
+}

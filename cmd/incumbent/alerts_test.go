@@ -50,6 +50,17 @@ func TestAlertsInThePlayground(t *testing.T) {
 			t.Errorf("/digests shows an alert for %s, who had nothing new", not)
 		}
 	}
+	// Counted once the delivery is recorded, just after the page has it.
+	const sent = `incumbent_alerts_total{outcome="sent"} 1`
+	var m string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if _, m = httpGet(t, url+"/metrics"); strings.Contains(m, sent) {
+			break
+		}
+	}
+	if !strings.Contains(m, sent) || !strings.Contains(m, `incumbent_alerts_total{outcome="nothing"}`) {
+		t.Errorf("alerts not counted (want %s, and the days with nothing new):\n%s", sent, grepLines(m, "alerts_total"))
+	}
 }
 
 // TestAlertFailureReported: when Slack refuses the alert's message, /readyz lists it
@@ -78,6 +89,9 @@ func TestAlertFailureReported(t *testing.T) {
 	}
 	if code != 200 || !strings.Contains(body, want) || !strings.Contains(body, `"status":"degraded"`) {
 		t.Errorf("readyz: %d %s\nwant %s", code, body, want)
+	}
+	if _, m := httpGet(t, url+"/metrics"); !strings.Contains(m, `incumbent_alerts_total{outcome="failed"} 1`) {
+		t.Errorf("the failed alert not counted:\n%s", grepLines(m, "alerts_total"))
 	}
 	// The next round (a minute later by the scheduler's wait; the retry is 1 minute
 	// after the failure) is not awaited here: bot's TestAlertRetryReported covers it.

@@ -281,6 +281,21 @@ func (c *Config) checkDigestClaimTimeout() error {
 	return nil
 }
 
+// onOff reads the switch name set to v: on, true, 1 or off, false, 0 (any case); def
+// when v is "".
+func onOff(name, v string, def bool) (bool, error) {
+	switch v := strings.ToLower(v); v {
+	case "":
+		return def, nil
+	case "on", "true", "1":
+		return true, nil
+	case "off", "false", "0":
+		return false, nil
+	default:
+		return false, usageError{fmt.Sprintf("%s %q: use on or off", name, v)}
+	}
+}
+
 // checkServe checks serve's configuration: everything it reads, before it opens
 // anything.
 func (c *Config) checkServe() error {
@@ -288,23 +303,18 @@ func (c *Config) checkServe() error {
 		return err
 	}
 	s := &c.Serve
-	switch v := strings.ToLower(s.playground); v {
-	case "", "on", "true", "1":
-		s.Playground = true
-	case "off", "false", "0":
-	default:
-		return usageError{fmt.Sprintf("INCUMBENT_PLAYGROUND %q: use on or off", v)}
+	var err error
+	if s.Playground, err = onOff("INCUMBENT_PLAYGROUND", s.playground, true); err != nil {
+		return err
 	}
 	if err := c.checkDigestClaimTimeout(); err != nil {
 		return err
 	}
-	switch v := strings.ToLower(c.alerts); v {
-	case "", "on", "true", "1":
-	case "off", "false", "0":
-		c.AlertsOff = true
-	default:
-		return usageError{fmt.Sprintf("INCUMBENT_ALERTS %q: use on or off", v)}
+	alerts, err := onOff("INCUMBENT_ALERTS", c.alerts, true)
+	if err != nil {
+		return err
 	}
+	c.AlertsOff = !alerts
 	if err := s.checkPublicURL(); err != nil {
 		return err
 	}
@@ -374,13 +384,11 @@ func (c *Config) checkChat() error {
 		if sl.SigningSecret == "" && sl.AppToken == "" {
 			return usageError{"SLACK_BOT_TOKEN is set: add SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)"}
 		}
-		switch v := strings.ToLower(sl.allowExternal); v {
-		case "", "off", "false", "0":
-		case "on", "true", "1":
-			sl.AllowExternal = true
-		default:
-			return usageError{fmt.Sprintf("INCUMBENT_ALLOW_EXTERNAL %q: use on or off", v)}
+		allow, err := onOff("INCUMBENT_ALLOW_EXTERNAL", sl.allowExternal, false)
+		if err != nil {
+			return err
 		}
+		sl.AllowExternal = allow
 	}
 	t := c.Teams
 	if t.AppID == "" && (t.Password != "" || t.TenantID != "") {

@@ -80,15 +80,11 @@ func digestScheduler(s *session, locks bot.Locker, send digestSender, now func()
 	return &bot.DigestScheduler{
 		Territories: s.store,
 		Deliveries:  s.store,
-		Lock:        locks,
 		Build: func(ctx context.Context, t domain.Territory, week string, asOf time.Time) (bot.Reply, error) {
 			return s.bot.Digest(ctx, t.Name, asOf, week)
 		},
-		Send:   send.send,
-		Now:    now,
-		AsOf:   s.asOf,
-		Logger: log,
-		Stale:  stale,
+		Send:             send.send,
+		ScheduleSettings: bot.ScheduleSettings{Lock: locks, Now: now, AsOf: s.asOf, Logger: log, Stale: stale},
 	}
 }
 

@@ -274,8 +274,9 @@ func (m *server) digestScheduler() {
 	sched.Observer = m.metrics
 	m.sched = sched
 	if m.s.bot.AlertStore != nil && !m.Config.AlertsOff {
-		m.alerts = &bot.AlertScheduler{Bot: m.s.bot, Lock: m.kv, Send: sender.alert, Now: m.env.Now, AsOf: m.s.asOf,
-			Logger: m.log, Stale: m.Config.DigestClaimTimeout}
+		m.alerts = &bot.AlertScheduler{Bot: m.s.bot, Send: sender.alert, Observer: m.metrics,
+			ScheduleSettings: bot.ScheduleSettings{Lock: m.kv, Now: m.env.Now, AsOf: m.s.asOf, Logger: m.log,
+				Stale: m.Config.DigestClaimTimeout}}
 	}
 	m.http.Checks = append(m.http.Checks, httpserver.Check{Name: "digests", Optional: true, Check: func(context.Context) error {
 		var problems []string

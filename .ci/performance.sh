@@ -187,6 +187,8 @@ bench 'BenchmarkDigestAll$' 3x
 bench 'BenchmarkSlackGap$' 400x
 bench 'BenchmarkParseWorst$|BenchmarkResolve$' 20x
 INCUMBENT_BENCH_DATA="$DATA" bench 'BenchmarkGapDuringImport$' 1x
+# The bot's own (the demo company of 200 accounts): drawing a chart, reading a question.
+go test -run XXX -bench 'BenchmarkChart$|BenchmarkRulesRouter$' -benchtime 50x ./bot 2>&1 | grep -E '^Benchmark' | tee -a "$WORK/bench.out" >&2
 if [ -n "${pg_bench_url:-}" ]; then
   INCUMBENT_BENCH_DATABASE_URL="$pg_bench_url" go test -run XXX -bench 'BenchmarkGap(Account|Territory|Market)$' -benchtime 20x ./cmd/incumbent 2>&1 |
     grep -E '^Benchmark' | sed 's/^Benchmark/PostgreSQL-Benchmark/' | tee -a "$WORK/bench.out" >&2
@@ -210,6 +212,11 @@ if [ -n "${pg_bench_url:-}" ]; then
       "$(metric PostgreSQL-Benchmark$b/cold p50-ms) / $(metric PostgreSQL-Benchmark$b/cold p99-ms) ms; $(metric PostgreSQL-Benchmark$b/warm p50-ms) / $(metric PostgreSQL-Benchmark$b/warm p99-ms) ms"
   done
 fi
+for c in GapAccount GapTerritory Growth Grade; do
+  row "a chart drawn (issue 41): $c, CPU per chart (wall), PNG size" "≤ 20 ms" \
+    "$(metric BenchmarkChart/$c cpu-ms/op) ms ($(awk -v b="BenchmarkChart/$c" '$1 ~ "^"b"-[0-9]+$" { for (i = 2; i <= NF; i++) if ($i == "ns/op") printf "%.1f", $(i-1) / 1e6 }' "$WORK/bench.out") ms), $(metric BenchmarkChart/$c KB) KB"
+done
+row "a plain question read by the rules router (issue 42)" "< 1 ms" "$(awk '$1 ~ /^BenchmarkRulesRouter-[0-9]+$/ { for (i = 2; i <= NF; i++) if ($i == "ns/op") printf "%.3f", $(i-1) / 1e6 }' "$WORK/bench.out") ms"
 row "\`grade <account>\`, cold" "" "$(metric BenchmarkGradeAccount/cold p50-ms) / $(metric BenchmarkGradeAccount/cold p99-ms) ms"
 row "\`grade territory\`, cold" "" "$(metric BenchmarkGradeTerritory/cold p50-ms) / $(metric BenchmarkGradeTerritory/cold p99-ms) ms"
 row "\`deal …\` priced and saved, cold" "" "$(metric BenchmarkDeal/price-and-save-cold p50-ms) / $(metric BenchmarkDeal/price-and-save-cold p99-ms) ms"

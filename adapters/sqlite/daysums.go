@@ -85,20 +85,32 @@ type sumsDelta struct {
 	products []int64       // ordinal → product row id
 	company  map[int64][]daySum
 	industry map[string]map[int64][]int64
+
+	// The last product's ordinal and the last industry's days: a rebuild adds an
+	// account's lines one after the other, product by product (a map lookup fewer
+	// for most lines).
+	lastProduct  int64
+	lastOrd      int
+	lastIndustry string
+	lastDays     map[int64][]int64
 }
 
 func newSumsDelta() *sumsDelta {
-	return &sumsDelta{ord: map[int64]int{}, company: map[int64][]daySum{}, industry: map[string]map[int64][]int64{}}
+	return &sumsDelta{ord: map[int64]int{}, company: map[int64][]daySum{}, industry: map[string]map[int64][]int64{}, lastOrd: -1}
 }
 
 // ordinal returns product's ordinal.
 func (d *sumsDelta) ordinal(product int64) int {
+	if d.lastOrd >= 0 && product == d.lastProduct {
+		return d.lastOrd
+	}
 	i, ok := d.ord[product]
 	if !ok {
 		i = len(d.products)
 		d.ord[product] = i
 		d.products = append(d.products, product)
 	}
+	d.lastProduct, d.lastOrd = product, i
 	return i
 }
 
@@ -114,9 +126,12 @@ func grown[T any](s []T, n int) []T {
 // when industry is not "", for the industry.
 func (d *sumsDelta) add(industry string, sign, day, product int64, amount, cost float64) {
 	i := d.ordinal(product)
-	s := grown(d.company[day], len(d.products))
+	s := d.company[day]
+	if len(s) <= i {
+		s = grown(s, len(d.products))
+		d.company[day] = s
+	}
 	s[i].add(sign, amount, cost)
-	d.company[day] = s
 	d.addRevenue(industry, day, i, sign*micro(amount))
 }
 
@@ -126,14 +141,20 @@ func (d *sumsDelta) addRevenue(industry string, day int64, i int, revenue int64)
 	if industry == "" {
 		return
 	}
-	days := d.industry[industry]
-	if days == nil {
-		days = map[int64][]int64{}
-		d.industry[industry] = days
+	days := d.lastDays
+	if days == nil || industry != d.lastIndustry {
+		if days = d.industry[industry]; days == nil {
+			days = map[int64][]int64{}
+			d.industry[industry] = days
+		}
+		d.lastIndustry, d.lastDays = industry, days
 	}
-	s := grown(days[day], len(d.products))
+	s := days[day]
+	if len(s) <= i {
+		s = grown(s, len(d.products))
+		days[day] = s
+	}
 	s[i] += revenue
-	days[day] = s
 }
 
 // move moves one sales line from one industry's sums to another's.

@@ -168,8 +168,11 @@ func (in *gradeInputs) take(account, product, day int64, qty float64) {
 }
 
 // invoicesOf reads and encodes one account's invoices, in the order of invoices_account.
+// The three dates come as one text (each value fetched costs SQLite's connection lock,
+// more than the concatenation): the invoice day, the due day and the paid day, if any.
 func (in *gradeInputs) invoicesOf(ctx context.Context, accountID string, buf []byte) ([]byte, error) {
-	st, err := in.b.stmt(ctx, `SELECT invoice_date, due_date, paid_date, amount FROM invoices WHERE account_id = ?`)
+	st, err := in.b.stmt(ctx, `SELECT invoice_date || due_date || COALESCE(paid_date, ''), amount
+		FROM invoices WHERE account_id = ?`)
 	if err != nil {
 		return nil, err
 	}
@@ -179,18 +182,21 @@ func (in *gradeInputs) invoicesOf(ctx context.Context, accountID string, buf []b
 	}
 	defer rows.Close()
 	var rec [invoiceRecord]byte
-	var inv, due, paid sql.RawBytes
+	var dates sql.RawBytes
 	var amount float64
 	for rows.Next() {
-		if err := rows.Scan(&inv, &due, &paid, &amount); err != nil {
+		if err := rows.Scan(&dates, &amount); err != nil {
 			return nil, err
 		}
-		d0, err0 := textDay(inv)
-		d1, err1 := textDay(due)
+		if len(dates) != 20 && len(dates) != 30 {
+			return nil, fmt.Errorf("invoice of %s: dates %q are not two or three dates (YYYY-MM-DD)", accountID, dates)
+		}
+		d0, err0 := textDay(dates[:10])
+		d1, err1 := textDay(dates[10:20])
 		d2 := int64(openInvoice)
 		var err2 error
-		if len(paid) > 0 {
-			d2, err2 = textDay(paid)
+		if len(dates) == 30 {
+			d2, err2 = textDay(dates[20:])
 		}
 		if err := errors.Join(err0, err1, err2); err != nil {
 			return nil, fmt.Errorf("invoice of %s: %w", accountID, err)

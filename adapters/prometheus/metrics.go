@@ -30,6 +30,7 @@ type Metrics struct {
 	digests         *prometheus.CounterVec
 	alerts          *prometheus.CounterVec
 	questions       *prometheus.CounterVec
+	charts          *prometheus.CounterVec
 }
 
 // The interfaces Metrics implements. http's Observer, which prometheus may not import,
@@ -84,7 +85,10 @@ func New() *Metrics {
 	m.questions = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "incumbent_questions_total", Help: "Plain questions by router (rules, model, none) and outcome (routed, refused, error, timeout, not_understood).",
 	}, []string{"router", "outcome"})
-	r.MustRegister(m.drafts, m.draftTokens, m.draftDuration, m.digests, m.alerts, m.questions)
+	m.charts = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "incumbent_charts_total", Help: "Charts of posted Slack replies, drawn and uploaded in the background, by outcome (uploaded, failed, dropped: the queue was full).",
+	}, []string{"outcome"})
+	r.MustRegister(m.drafts, m.draftTokens, m.draftDuration, m.digests, m.alerts, m.questions, m.charts)
 	r.MustRegister(m.httpRequests, m.httpDuration, m.commands, m.commandDuration, m.commandErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -144,4 +148,10 @@ func (m *Metrics) ObserveQuestion(router, outcome string) {
 // message) or failed.
 func (m *Metrics) ObserveAlert(outcome string) {
 	m.alerts.WithLabelValues(outcome).Inc()
+}
+
+// ObserveChart records one chart of a posted reply: outcome is uploaded, failed or
+// dropped (the chart queue was full).
+func (m *Metrics) ObserveChart(outcome string) {
+	m.charts.WithLabelValues(outcome).Inc()
 }

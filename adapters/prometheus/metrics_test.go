@@ -35,12 +35,16 @@ func TestDigestsAndAlerts(t *testing.T) {
 	m.ObserveAlert("sent")
 	m.ObserveAlert("nothing")
 	m.ObserveAlert("failed")
+	m.ObserveChart("uploaded")
+	m.ObserveChart("dropped")
+	m.ObserveChart("dropped")
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body, _ := io.ReadAll(rec.Body)
 	for _, want := range []string{`incumbent_digests_total{outcome="sent"} 1`,
 		`incumbent_alerts_total{outcome="sent"} 2`, `incumbent_alerts_total{outcome="nothing"} 1`,
-		`incumbent_alerts_total{outcome="failed"} 1`} {
+		`incumbent_alerts_total{outcome="failed"} 1`, `incumbent_charts_total{outcome="uploaded"} 1`,
+		`incumbent_charts_total{outcome="dropped"} 2`} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("no %s in the metrics", want)
 		}

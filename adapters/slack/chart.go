@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
@@ -57,13 +59,43 @@ func withChartButton(blocks []bot.Block) []bot.Block {
 	return out
 }
 
-// uploadCharts uploads the charts of a reply just posted in channel (in thread when
-// set) into the same place, as files (files.getUploadURLExternal and
-// files.completeUploadExternal). A chart that cannot be drawn or uploaded is logged: the
-// reply is there all the same.
+// Defaults of the chart queue.
+const (
+	// DefaultChartWorkers is how many charts are drawn and uploaded at once.
+	DefaultChartWorkers = 1
+	// DefaultChartQueue is how many charts may wait for a worker; more are dropped.
+	DefaultChartQueue = 32
+	// chartTimeout bounds the drawing and upload of one chart.
+	chartTimeout = 30 * time.Second
+)
+
+// Outcomes of ChartObserver.
+const (
+	ChartUploaded = "uploaded"
+	ChartFailed   = "failed"
+	ChartDropped  = "dropped"
+)
+
+// ChartObserver counts the charts of posted replies by outcome: uploaded, failed (not
+// drawn or not uploaded) or dropped (the queue was full).
+type ChartObserver interface {
+	ObserveChart(outcome string)
+}
+
+// chartJob is one chart to draw and upload into channel (in thread when set).
+type chartJob struct {
+	ctx             context.Context // detached from the request: its values only
+	chart           *bot.Chart
+	channel, thread string
+}
+
+// uploadCharts hands the charts of a reply just posted in channel (in thread when set)
+// to the chart workers, which draw and upload them into the same place as files
+// (files.getUploadURLExternal and files.completeUploadExternal) off the path that
+// answers: a reply never waits for its picture. When the queue is full a chart is
+// dropped (logged and counted): under overload the text matters more than its picture.
 func (h *Handler) uploadCharts(ctx context.Context, r bot.Reply, channel, thread string) {
-	d := h.drawer()
-	if d == nil {
+	if h.drawer() == nil {
 		return
 	}
 	for _, b := range r.Blocks {
@@ -71,13 +103,89 @@ func (h *Handler) uploadCharts(ctx context.Context, r bot.Reply, channel, thread
 		if !ok {
 			continue
 		}
-		png, err := d.DrawChart(ctx, c)
-		if err == nil {
-			err = h.uploadPNG(ctx, channel, thread, png, c.Title, c.AltText)
+		if !h.enqueueChart(chartJob{ctx: context.WithoutCancel(ctx), chart: c, channel: channel, thread: thread}) {
+			h.logger().WarnContext(ctx, "slack: chart queue full; the chart is not drawn", "channel", channel)
+			h.observeChart(ChartDropped)
 		}
-		if err != nil {
-			h.logger().ErrorContext(ctx, "slack: upload a reply's chart", "channel", channel, "err", err)
-		}
+	}
+}
+
+// enqueueChart queues j for the chart workers, starting them the first time, and
+// reports whether it was queued: false when the queue is full or closed. A queued chart
+// counts in the replies Wait waits for.
+func (h *Handler) enqueueChart(j chartJob) bool {
+	h.chartsOnce.Do(h.startCharts)
+	h.chartsMu.Lock()
+	defer h.chartsMu.Unlock()
+	if h.chartsClosed {
+		return false
+	}
+	h.wg.Add(1)
+	select {
+	case h.charts <- j:
+		return true
+	default:
+		h.wg.Done()
+		return false
+	}
+}
+
+// startCharts makes the chart queue and starts its workers.
+func (h *Handler) startCharts() {
+	workers := cmp.Or(h.ChartWorkers, DefaultChartWorkers)
+	h.charts = make(chan chartJob, cmp.Or(h.ChartQueue, DefaultChartQueue))
+	h.chartsDone = make(chan struct{})
+	var running sync.WaitGroup
+	for range workers {
+		running.Go(func() {
+			for j := range h.charts {
+				h.drawAndUpload(j)
+				h.wg.Done()
+			}
+		})
+	}
+	go func() { running.Wait(); close(h.chartsDone) }()
+}
+
+// drawAndUpload draws one chart and uploads it, with its own bounded context.
+func (h *Handler) drawAndUpload(j chartJob) {
+	ctx, cancel := context.WithTimeout(j.ctx, chartTimeout)
+	defer cancel()
+	d := h.drawer()
+	png, err := d.DrawChart(ctx, j.chart)
+	if err == nil {
+		err = h.uploadPNG(ctx, j.channel, j.thread, png, j.chart.Title, j.chart.AltText)
+	}
+	if err != nil {
+		h.logger().ErrorContext(ctx, "slack: upload a reply's chart", "channel", j.channel, "err", err)
+		h.observeChart(ChartFailed)
+		return
+	}
+	h.observeChart(ChartUploaded)
+}
+
+func (h *Handler) observeChart(outcome string) {
+	if h.ChartObserver != nil {
+		h.ChartObserver.ObserveChart(outcome)
+	}
+}
+
+// Close stops the chart workers once the charts already queued are drawn and uploaded,
+// waiting for them up to ctx; charts of replies posted after are dropped. Call it after
+// Wait, when no more replies are being delivered.
+func (h *Handler) Close(ctx context.Context) error {
+	h.chartsOnce.Do(h.startCharts)
+	h.chartsMu.Lock()
+	if !h.chartsClosed {
+		h.chartsClosed = true
+		close(h.charts)
+	}
+	h.chartsMu.Unlock()
+	select {
+	case <-h.chartsDone:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

@@ -3,13 +3,18 @@ package slack_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"image/png"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/incumbent/incumbent/adapters/memory"
 	"github.com/incumbent/incumbent/adapters/plot"
@@ -133,5 +138,106 @@ func TestChartLinks(t *testing.T) {
 	}
 	if c := f.wait("files.completeUploadExternal"); c.Form.Get("thread_ts") != "1700000000.000200" {
 		t.Errorf("upload after the refusal: %v", c.Form)
+	}
+}
+
+// chartCounts is a ChartObserver that counts outcomes.
+type chartCounts struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *chartCounts) ObserveChart(outcome string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n == nil {
+		c.n = map[string]int{}
+	}
+	c.n[outcome]++
+}
+
+func (c *chartCounts) counts() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return maps.Clone(c.n)
+}
+
+// TestChartQueue: a mention's reply is posted before its chart is drawn and uploaded,
+// and does not wait for it: while the one chart worker is held in an upload, later
+// replies are posted all the same; one chart waits in the queue, the next is dropped
+// and counted; released, the queued charts reach their threads. After Close, a reply is
+// still posted and its chart dropped.
+func TestChartQueue(t *testing.T) {
+	h, f, base, b := setupBot(t)
+	b.Charter = plot.Charter{}
+	obs := &chartCounts{}
+	h.ChartObserver, h.ChartQueue = obs, 1
+	hold := make(chan struct{})
+	f.mu.Lock()
+	f.holdUploads = hold
+	f.mu.Unlock()
+	var release sync.Once
+	t.Cleanup(func() { release.Do(func() { close(hold) }) })
+
+	mention := func(id, ts string) {
+		t.Helper()
+		body := event(id, fmt.Sprintf(`{"type":"app_mention","user":"U_RITA","text":"<@U_BOT> gap acme","ts":%q,"channel":"C1","event_ts":%q}`, ts, ts))
+		if code, _ := signed(t, base, "/slack/events", "application/json", body, time.Now(), secret); code != 200 {
+			t.Fatalf("mention %s: %d", id, code)
+		}
+	}
+	mention("Ev1", "1700000000.000100")
+	f.wait("chat.postMessage")
+	f.wait("files.getUploadURLExternal") // the worker is now held in this upload
+	mention("Ev2", "1700000000.000200")
+	f.wait("chat.postMessage")
+	mention("Ev3", "1700000000.000300")
+	f.wait("chat.postMessage")
+	if n := f.calls("files.completeUploadExternal"); n != 0 {
+		t.Errorf("%d uploads completed while held", n)
+	}
+
+	// Each of the later charts is queued or dropped just after its reply: one queued
+	// fills the queue, so one is dropped.
+	for deadline := time.Now().Add(5 * time.Second); obs.counts()["dropped"] == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no chart dropped with the queue full: %v", obs.counts())
+		}
+	}
+	release.Do(func() { close(hold) })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]int{"uploaded": 2, "dropped": 1}, obs.counts()); diff != "" {
+		t.Errorf("charts (-want +got):\n%s", diff)
+	}
+	var threads []string
+	f.mu.Lock()
+	for _, c := range f.log {
+		if c.Method == "files.completeUploadExternal" {
+			threads = append(threads, c.Form.Get("thread_ts"))
+		}
+	}
+	f.mu.Unlock()
+	if len(threads) != 2 || threads[0] != "1700000000.000100" || (threads[1] != "1700000000.000200" && threads[1] != "1700000000.000300") {
+		t.Errorf("charts uploaded into threads %q", threads)
+	}
+
+	// Closed, the queue takes no more charts; replies are still posted.
+	if err := h.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mention("Ev4", "1700000000.000400")
+	f.wait("chat.postMessage")
+	if err := h.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := obs.counts()["dropped"]; got != 2 {
+		t.Errorf("%d charts dropped after Close; want 2", got)
+	}
+	if n := f.calls("files.completeUploadExternal"); n != 2 {
+		t.Errorf("%d uploads; want 2", n)
 	}
 }

@@ -78,12 +78,24 @@ type Handler struct {
 	// ChartLinks, when set, links the charts of posted replies as image blocks instead
 	// of uploading them as files.
 	ChartLinks ChartLinker
+	// ChartWorkers draw and upload the charts of posted replies, off the path that
+	// answers; 0 means DefaultChartWorkers. ChartQueue charts may wait for them (0 means
+	// DefaultChartQueue); more are dropped.
+	ChartWorkers, ChartQueue int
+	// ChartObserver, when set, counts those charts by outcome.
+	ChartObserver ChartObserver
 
 	mu       sync.Mutex
 	who      *bot.Identities         // who is asking: people.csv's Slack ids, users.info
 	external map[string]cachedShared // channel id, or #name → shared with another organisation
 	team     *workspace              // the bot's own team, from auth.test
-	wg       sync.WaitGroup
+	wg       sync.WaitGroup          // replies being delivered, and charts queued
+
+	chartsOnce   sync.Once
+	chartsMu     sync.Mutex
+	charts       chan chartJob
+	chartsClosed bool
+	chartsDone   chan struct{} // closed when the chart workers have stopped
 }
 
 // restTTL is how long the rest of a long reply can be asked for.
@@ -159,7 +171,8 @@ func (h *Handler) logger() *slog.Logger {
 	return h.Logger
 }
 
-// Wait waits for the replies still being delivered (after a shutdown began), up to ctx.
+// Wait waits for the replies still being delivered (after a shutdown began), and for
+// the charts queued for upload, up to ctx.
 func (h *Handler) Wait(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() { h.wg.Wait(); close(done) }()

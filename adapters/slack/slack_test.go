@@ -57,6 +57,9 @@ type fakeSlack struct {
 	socket                    chan []byte // envelopes to send over Socket Mode
 	acks                      chan []byte
 	uploaded                  int // bytes of the last file uploaded (multipart body)
+	// holdUploads, when set, holds files.getUploadURLExternal (after recording it) until
+	// it is closed.
+	holdUploads chan struct{}
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
@@ -141,6 +144,12 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprint(w, `{"ok":false,"error":"users_not_found"}`)
 		}
 	case "files.getUploadURLExternal":
+		f.mu.Lock()
+		hold := f.holdUploads
+		f.mu.Unlock()
+		if hold != nil {
+			<-hold
+		}
 		fmt.Fprintf(w, `{"ok":true,"upload_url":"http://%s/upload","file_id":"F1"}`, r.Host)
 	case "upload":
 		f.mu.Lock()

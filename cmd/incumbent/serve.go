@@ -196,6 +196,7 @@ func (m *server) openChat(ctx context.Context) {
 			m.slack.h.Routes(m.http.Handle, m.slack.secret)
 		}
 		m.http.Checks = append(m.http.Checks, httpserver.Check{Name: "slack", Check: m.slack.ready})
+		m.slack.h.ChartObserver = m.metrics
 	}
 	var tcheck *httpserver.Check
 	if m.teams, tcheck = newTeams(m.Config.Teams, m.s, m.kv, m.log); m.teams != nil {
@@ -324,6 +325,10 @@ func (m *server) Close() error {
 		if err := m.slack.h.Wait(sctx); err != nil {
 			log.Warn("shutdown: Slack replies still being delivered were cut", "err", err)
 		}
+		// The charts queued were drained with the replies: stop the workers.
+		if err := m.slack.h.Close(sctx); err != nil {
+			log.Warn("shutdown: Slack charts still being uploaded were cut", "err", err)
+		}
 	}
 	if m.teams != nil {
 		if err := m.teams.Wait(sctx); err != nil {
@@ -334,6 +339,9 @@ func (m *server) Close() error {
 	log.Info("stopped", "shutdown_ms", time.Since(start).Milliseconds())
 	return nil
 }
+
+// Metrics counts the Slack adapter's charts.
+var _ slackadapter.ChartObserver = (*prometheus.Metrics)(nil)
 
 // sharedKV is the state replicas share: sessions, event de-duplication, the cursors of
 // long replies and locks.

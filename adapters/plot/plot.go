@@ -6,6 +6,7 @@ package plot
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"image"
 	"image/color"
@@ -438,6 +439,7 @@ var tierShort = [3]string{"Build", "Core", "Convenient"}
 // compressed for speed rather than size.
 func encode(img *image.RGBA) ([]byte, error) {
 	pal := quantize(img)
+	defer palettes.Put(pal)
 	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: encoders}
 	if err := enc.Encode(&buf, pal); err != nil {
@@ -479,7 +481,10 @@ var pal = func() color.Palette {
 // (a chart has few) in a small table: much faster than image/draw's general path.
 func quantize(img *image.RGBA) *image.Paletted {
 	b := img.Bounds()
-	out := image.NewPaletted(b, pal)
+	out := palettes.Get().(*image.Paletted)
+	if out.Rect != b {
+		out = image.NewPaletted(b, pal)
+	}
 	type slot struct {
 		key uint32 // the colour, with bit 24 set once the slot is filled
 		idx uint8
@@ -490,15 +495,15 @@ func quantize(img *image.RGBA) *image.Paletted {
 		row := img.Pix[y*img.Stride : y*img.Stride+4*b.Dx()]
 		orow := out.Pix[y*out.Stride : y*out.Stride+b.Dx()]
 		for x := range orow {
-			r, g, bl := row[4*x], row[4*x+1], row[4*x+2]
-			key := 1<<24 | uint32(r)<<16 | uint32(g)<<8 | uint32(bl)
+			// The pixel as one word, R in the low byte; its alpha is left out.
+			key := 1<<24 | binary.LittleEndian.Uint32(row[4*x:])&0xffffff
 			if key == prev {
 				orow[x] = prevIdx
 				continue
 			}
 			s := &seen[(key*2654435761)>>20&(1<<12-1)]
 			if s.key != key {
-				s.key, s.idx = key, uint8(pal.Index(color.RGBA{R: r, G: g, B: bl, A: 0xff}))
+				s.key, s.idx = key, uint8(pal.Index(color.RGBA{R: uint8(key), G: uint8(key >> 8), B: uint8(key >> 16), A: 0xff}))
 			}
 			orow[x] = s.idx
 			prev, prevIdx = key, s.idx
@@ -506,6 +511,9 @@ func quantize(img *image.RGBA) *image.Paletted {
 	}
 	return out
 }
+
+// palettes are the paletted pictures charts are encoded from, reused.
+var palettes = sync.Pool{New: func() any { return image.NewPaletted(image.Rect(0, 0, Width, Height), pal) }}
 
 // label shortens a name for an axis.
 func label(s string) string {

@@ -104,7 +104,7 @@ func (h *Handler) uploadCharts(ctx context.Context, r bot.Reply, channel, thread
 			continue
 		}
 		if !h.enqueueChart(chartJob{ctx: context.WithoutCancel(ctx), chart: c, channel: channel, thread: thread}) {
-			h.logger().WarnContext(ctx, "slack: chart queue full; the chart is not drawn", "channel", channel)
+			h.logger().WarnContext(ctx, "slack: a reply's chart dropped: the chart queue is full (or closed)", "channel", channel)
 			h.observeChart(ChartDropped)
 		}
 	}

@@ -12,10 +12,8 @@ import (
 	gocmp "github.com/google/go-cmp/cmp"
 	goslack "github.com/slack-go/slack"
 
-	"github.com/incumbent/incumbent/adapters/csvimport"
 	"github.com/incumbent/incumbent/adapters/demo"
 	"github.com/incumbent/incumbent/adapters/slack"
-	"github.com/incumbent/incumbent/adapters/sqlite"
 	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/domain"
 )
@@ -30,14 +28,7 @@ func TestAppHomeBriefs(t *testing.T) {
 	if _, err := demo.Write(t.Context(), filepath.Join(dir, "data"), demo.Options{End: end}); err != nil {
 		t.Fatal(err)
 	}
-	s, err := sqlite.Open(t.Context(), filepath.Join(dir, "demo.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := (&csvimport.Importer{Store: s}).Import(t.Context(), filepath.Join(dir, "data")); err != nil {
-		t.Fatal(err)
-	}
+	s := importedStore(t, filepath.Join(dir, "data"))
 	_, f, base, b := setupOver(t, s)
 
 	// A rep with a Slack id who owns at least four accounts, and what each has at stake
@@ -139,14 +130,7 @@ func TestAppHomeBriefs(t *testing.T) {
 // category at risk, invoices past due, an opportunity closing, an offer, a trade and a
 // lead with value) as Block Kit, and compares it with a golden file.
 func TestBriefGolden(t *testing.T) {
-	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "b.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := (&csvimport.Importer{Store: s}).Import(t.Context(), filepath.Join("..", "..", "bot", "testdata", "briefdata")); err != nil {
-		t.Fatal(err)
-	}
+	s := importedStore(t, filepath.Join("..", "..", "bot", "testdata", "briefdata"))
 	_, _, _, b := setupOver(t, s)
 	r := b.Handle(t.Context(), bot.Request{Actor: bot.Admin("test"), Text: "brief acme"})
 	if r.Err != nil {

@@ -9,9 +9,7 @@ import (
 
 	goslack "github.com/slack-go/slack"
 
-	"github.com/incumbent/incumbent/adapters/csvimport"
 	"github.com/incumbent/incumbent/adapters/slack"
-	"github.com/incumbent/incumbent/adapters/sqlite"
 	"github.com/incumbent/incumbent/bot"
 )
 
@@ -19,14 +17,7 @@ import (
 // from a real bot over the digest test company (late payers, opportunities closing, a
 // tier lost), and compares them with golden files.
 func TestListRepliesGolden(t *testing.T) {
-	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "l.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := (&csvimport.Importer{Store: s}).Import(t.Context(), filepath.Join("..", "..", "bot", "testdata", "digestdata")); err != nil {
-		t.Fatal(err)
-	}
+	s := importedStore(t, filepath.Join("..", "..", "bot", "testdata", "digestdata"))
 	b := bot.New(s)
 	b.Now = func() time.Time { return time.Date(2026, 11, 27, 9, 30, 0, 0, time.UTC) }
 	b.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -248,7 +248,14 @@ func company(t testing.TB) *sqlite.Store {
 			t.Fatal(err)
 		}
 	}
-	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "s.db"))
+	return importedStore(t, dir)
+}
+
+// importedStore is a fresh SQLite store (closed when the test ends) with the CSV files
+// of dir imported.
+func importedStore(t testing.TB, dir string) *sqlite.Store {
+	t.Helper()
+	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "test.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

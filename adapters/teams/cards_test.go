@@ -15,8 +15,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/incumbent/incumbent/adapters/csvimport"
-	"github.com/incumbent/incumbent/adapters/sqlite"
 	"github.com/incumbent/incumbent/adapters/teams"
 	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/domain"
@@ -50,14 +48,7 @@ func golden(t *testing.T, name string, v any) {
 // TestCardsGolden renders a reply of every kind, from a real bot over the deal test
 // company, as an Adaptive Card.
 func TestCardsGolden(t *testing.T) {
-	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := (&csvimport.Importer{Store: s}).Import(t.Context(), filepath.Join("..", "..", "bot", "testdata", "dealdata")); err != nil {
-		t.Fatal(err)
-	}
+	s := importedStore(t, filepath.Join("..", "..", "bot", "testdata", "dealdata"))
 	b := bot.New(s)
 	b.Now = func() time.Time { return time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC) }
 	b.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

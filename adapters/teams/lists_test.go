@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/incumbent/incumbent/adapters/csvimport"
-	"github.com/incumbent/incumbent/adapters/sqlite"
 	"github.com/incumbent/incumbent/adapters/teams"
 	"github.com/incumbent/incumbent/bot"
 )
@@ -16,14 +14,7 @@ import (
 // TestListCardsGolden renders the lists of issue 42 and plain questions as Adaptive
 // Cards, from a real bot over the digest test company.
 func TestListCardsGolden(t *testing.T) {
-	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "l.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := (&csvimport.Importer{Store: s}).Import(t.Context(), filepath.Join("..", "..", "bot", "testdata", "digestdata")); err != nil {
-		t.Fatal(err)
-	}
+	s := importedStore(t, filepath.Join("..", "..", "bot", "testdata", "digestdata"))
 	b := bot.New(s)
 	b.Now = func() time.Time { return time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC) }
 	b.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

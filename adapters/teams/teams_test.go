@@ -68,6 +68,21 @@ func (d directory) ActorByEmail(ctx context.Context, email string) (bot.Actor, e
 	return d.b.ActorByEmail(ctx, email)
 }
 
+// importedStore is a fresh SQLite store (closed when the test ends) with the CSV files
+// of dir imported.
+func importedStore(t testing.TB, dir string) *sqlite.Store {
+	t.Helper()
+	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := (&csvimport.Importer{Store: s}).Import(t.Context(), dir); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func newFixture(t testing.TB, delay time.Duration) *fixture {
 	t.Helper()
 	dir := t.TempDir()
@@ -78,14 +93,7 @@ func newFixture(t testing.TB, delay time.Duration) *fixture {
 	os.WriteFile(filepath.Join(dir, "people.csv"), []byte("email,name,role,territory,teams_user_id\n"+
 		"ops@example.com,Olive Ops,admin,,\nnora@example.com,Nora North,manager,North,\n"+
 		"rita@example.com,Rita Rep,rep,North,29:rita\nray@example.com,Ray Rep,rep,South,\n"), 0o644)
-	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := (&csvimport.Importer{Store: s}).Import(t.Context(), dir); err != nil {
-		t.Fatal(err)
-	}
+	s := importedStore(t, dir)
 	b := bot.New(s)
 	b.Now = func() time.Time { return time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC) }
 	b.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -439,11 +439,11 @@ var tierShort = [3]string{"Build", "Core", "Convenient"}
 // and faster to compress: chat platforms that carry images inline have small limits),
 // compressed for speed rather than size.
 func encode(img *image.RGBA) ([]byte, error) {
-	pal := quantize(img)
-	defer palettes.Put(pal)
+	pic := quantize(img)
+	defer palettes.Put(pic)
 	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: encoders}
-	if err := enc.Encode(&buf, pal); err != nil {
+	if err := enc.Encode(&buf, pic); err != nil {
 		return nil, fmt.Errorf("plot: encode png: %w", err)
 	}
 	return buf.Bytes(), nil

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strings"
@@ -117,6 +118,9 @@ type Batch struct {
 	insert     map[[2]int64]string   // insertSales of a whole chunk, by source and recent
 	loads      map[string]*tableLoad // by table: how much this batch wrote to it
 	done       bool                  // committed or rolled back
+	// rollbackJournal says the batch is a first load through a rollback journal (see
+	// firstLoadJournal): when it ends, the connection goes back to WAL mode.
+	rollbackJournal bool
 	// delta is what the batch changed that the read model depends on; nil when Commit
 	// is to rebuild the whole read model (a bulk load, a new read-model layout).
 	delta *readDelta
@@ -136,16 +140,78 @@ type tableLoad struct {
 // BeginImport starts the write transaction of an import (BEGIN IMMEDIATE). It waits
 // for any other write of this process to finish, and for another process's up to the
 // busy timeout; then it fails with ECONFLICT and a plain message.
+//
+// A first load (no sales line stored yet) writes through a rollback journal instead of
+// the WAL when no other connection has the file open: see firstLoadJournal.
 func (s *Store) BeginImport(ctx context.Context) (domain.ImportBatch, error) {
 	conn, err := s.w.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: begin import: %w", err)
 	}
+	journal, err := s.firstLoadJournal(ctx, conn)
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("sqlite: begin import: %w", err)
+	}
 	b, err := s.begin(ctx, conn)
 	if err != nil {
+		if journal { // begin gave conn back to the pool, the pool's one writer connection
+			if c, cerr := s.w.Conn(context.WithoutCancel(ctx)); cerr == nil {
+				walAgain(ctx, c)
+				c.Close()
+			}
+		}
 		return nil, err
 	}
+	b.rollbackJournal = journal
 	return b, nil
+}
+
+// firstLoadJournal puts the writer connection conn in rollback-journal mode (DELETE)
+// when the database holds no sales line, and reports whether it did. In WAL mode every
+// page a transaction writes is written twice, to the WAL and then by the checkpoint
+// into the file, and the first load writes the whole file (1.2 GB at N=20000: 10 of
+// its 43 s). A rollback journal keeps only the pages the transaction changes that
+// existed before it, which for a new file are a few, so the load writes each page
+// once, as atomically: a failed first load leaves the database as it was. SQLite
+// leaves WAL mode only when no other connection has the file open (a server reading
+// it, a second store); the mode then stays WAL and the load takes the usual path.
+// While the load runs, a reader of another process that opens the file waits for its
+// commit (there is nothing to read yet). The batch puts the file back in WAL mode when
+// it ends.
+func (s *Store) firstLoadJournal(ctx context.Context, conn *sql.Conn) (bool, error) {
+	var empty bool
+	if err := conn.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM sales)`).Scan(&empty); err != nil {
+		return false, err
+	}
+	if !empty {
+		return false, nil
+	}
+	// The store's own idle readers have the file open too: close them (the pool opens
+	// new ones when asked).
+	s.db.SetMaxIdleConns(0)
+	s.db.SetMaxIdleConns(s.readers)
+	var mode string
+	if err := conn.QueryRowContext(ctx, `PRAGMA journal_mode = DELETE`).Scan(&mode); err != nil {
+		if busy(err) {
+			return false, nil // another connection has the file open
+		}
+		return false, err
+	}
+	return mode == "delete", nil
+}
+
+// walAgain puts the writer connection conn back in WAL mode after a first load. When
+// SQLite refuses (a reader of another process opened the file meanwhile), conn is
+// discarded instead: the writer connection that replaces it opens the file in WAL mode
+// (writerPragmas), and the committed load stands either way.
+func walAgain(ctx context.Context, conn *sql.Conn) {
+	var mode string
+	err := conn.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&mode)
+	if err == nil && mode == "wal" {
+		return
+	}
+	conn.Raw(func(any) error { return driver.ErrBadConn })
 }
 
 // begin starts the write transaction of an import on conn, the writer connection; the
@@ -737,7 +803,7 @@ func (b *Batch) Commit(ctx context.Context) (version int64, err error) {
 		return 0, fmt.Errorf("sqlite: commit import: %w", sql.ErrTxDone)
 	}
 	b.done = true
-	defer b.conn.Close()
+	defer b.end(ctx)
 	defer func() {
 		if err != nil {
 			b.tx.Rollback()
@@ -787,11 +853,19 @@ func (b *Batch) Rollback() error {
 		return nil
 	}
 	b.done = true
-	defer b.conn.Close()
+	defer b.end(context.Background())
 	if err := b.tx.Rollback(); err != nil {
 		return fmt.Errorf("sqlite: roll back import: %w", err)
 	}
 	return nil
+}
+
+// end gives the writer connection back, in WAL mode again after a first load.
+func (b *Batch) end(ctx context.Context) {
+	if b.rollbackJournal {
+		walAgain(context.WithoutCancel(ctx), b.conn)
+	}
+	b.conn.Close()
 }
 
 // busyTimeout is how long a write waits for another process's (busy_timeout).

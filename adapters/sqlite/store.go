@@ -64,6 +64,7 @@ type Store struct {
 	w  *sql.DB // the one writer connection
 
 	importWait time.Duration // how long a write from chat waits; domain.ImportWait when 0
+	readers    int           // the most connections db keeps open
 }
 
 // The interfaces Store implements. The ones another adapter declares (teams'
@@ -110,7 +111,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	st := &Store{db: db, w: w}
+	st := &Store{db: db, w: w, readers: readers}
 	if err := st.upgradeReadModel(ctx); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)

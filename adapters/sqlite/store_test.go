@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -267,4 +268,105 @@ func BenchmarkAddSale(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(lines*b.N)/b.Elapsed().Seconds(), "lines/s")
+}
+
+// TestFirstLoadJournal checks that a first load writes through a rollback journal when
+// no other connection has the file open, and through the WAL when one has, and that the
+// file is in WAL mode again after it, committed or rolled back.
+func TestFirstLoadJournal(t *testing.T) {
+	tests := []struct {
+		name     string
+		other    bool // a second store has the file open during the load
+		rollback bool
+		wantWAL  bool // the load writes through the WAL
+	}{
+		{name: "alone", wantWAL: false},
+		{name: "rolled back", rollback: true, wantWAL: false},
+		{name: "another store open", other: true, wantWAL: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := t.Context()
+			s, path := open(t)
+			if tt.other {
+				other, err := sqlite.Open(ctx, path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer other.Close()
+				if _, err := other.DataVersion(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			f := storetest.NewFixture(t)
+			b, err := s.BeginImport(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Rollback()
+			if err := f.Write(ctx, b); err != nil {
+				t.Fatal(err)
+			}
+			if got := exists(path + "-wal"); got != tt.wantWAL {
+				t.Errorf("during the load, %s-wal exists = %t, want %t", filepath.Base(path), got, tt.wantWAL)
+			}
+			if got := exists(path + "-journal"); got == tt.wantWAL {
+				t.Errorf("during the load, %s-journal exists = %t, want %t", filepath.Base(path), got, !tt.wantWAL)
+			}
+			if tt.rollback {
+				if err := b.Rollback(); err != nil {
+					t.Fatal(err)
+				}
+			} else if _, err := b.Commit(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got := journalMode(t, path); got != "wal" {
+				t.Errorf("journal mode after the load = %q, want wal", got)
+			}
+			counts, err := s.RowCounts(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := counts["sales"] > 0, !tt.rollback; got != want {
+				t.Errorf("sales stored after the load: %t, want %t (%v)", got, want, counts)
+			}
+			// The next import, into a database with sales, goes through the WAL.
+			if !tt.rollback {
+				b, err := s.BeginImport(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer b.Rollback()
+				if err := f.Write(ctx, b); err != nil {
+					t.Fatal(err)
+				}
+				if exists(path + "-journal") {
+					t.Errorf("the second import writes a rollback journal, want the WAL")
+				}
+				if _, err := b.Commit(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// journalMode returns the journal mode of the file at path, as a new connection finds it.
+func journalMode(t *testing.T, path string) string {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var mode string
+	if err := db.QueryRowContext(t.Context(), `PRAGMA journal_mode`).Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	return mode
 }

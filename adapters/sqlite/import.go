@@ -626,8 +626,9 @@ func (b *Batch) flush(ctx context.Context) error {
 }
 
 // wrote records that n rows of table were added or deleted, and drops the table's
-// secondary indexes (but sales_source, which ReplaceSales needs) when the batch has
-// touched enough of them: at least minBulkLines, and a bulkDivisor-th of the table.
+// secondary indexes (but sales_source, which ReplaceSales needs, and sales_recent)
+// when the batch has touched enough of them: at least minBulkLines, and a
+// bulkDivisor-th of the table.
 func (b *Batch) wrote(ctx context.Context, table string, n int64) error {
 	l := b.loads[table]
 	if l == nil {
@@ -650,22 +651,22 @@ func (b *Batch) wrote(ctx context.Context, table string, n int64) error {
 	if err != nil {
 		return err
 	}
-	l.indexes = creates
-	for _, name := range names {
+	for i, name := range names {
 		if name == "sales_recent" {
-			continue // dropped below: it finds the recent lines
+			// Kept: the lines the load adds are not recent, so it costs nothing to
+			// keep, where building it again reads the whole table.
+			continue
 		}
 		if _, err := b.tx.ExecContext(ctx, `DROP INDEX "`+name+`"`); err != nil {
 			return err
 		}
+		l.indexes = append(l.indexes, creates[i])
 	}
 	if table == "sales" {
 		// Every line, the recent ones too, goes to sales_account_product when it is
 		// built again (see sales_recent in the schema).
-		for _, q := range []string{`UPDATE sales SET recent = 0 WHERE recent = 1`, `DROP INDEX sales_recent`} {
-			if _, err := b.tx.ExecContext(ctx, q); err != nil {
-				return err
-			}
+		if _, err := b.tx.ExecContext(ctx, `UPDATE sales SET recent = 0 WHERE recent = 1`); err != nil {
+			return err
 		}
 	}
 	l.bulk = true

@@ -47,6 +47,7 @@ type gradeInputs struct {
 	commits map[int64][]*commitTaken       // by account, in period order
 	byLine  map[[2]int64][]*commitTaken    // by (account, product): what a sales line feeds
 	months  map[int64]struct{ y, m int32 } // memo of day → month
+	stream  *invoiceStream                 // the batch's sorted copy of the invoices, if whole
 }
 
 // loadGradeInputs reads the commitments and RFQs of the accounts, and which have
@@ -63,6 +64,15 @@ func (b *Batch) loadGradeInputs(ctx context.Context, accounts map[int64]seriesAc
 	in := &gradeInputs{b: b, rfqs: map[int64][]byte{},
 		commits: map[int64][]*commitTaken{}, byLine: map[[2]int64][]*commitTaken{}, months: map[int64]struct{ y, m int32 }{}}
 	in.withInv = map[int64]bool{}
+	if only == "" && b.invoices != nil && b.invoices.finish() {
+		var n int64
+		if err := b.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM invoices`).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n == b.invoices.n { // (else an invoice was given twice: the table has the last)
+			in.stream = &invoiceStream{next: b.invoices.merge()}
+		}
+	}
 	rows, err := b.tx.QueryContext(ctx, `SELECT DISTINCT account_id FROM invoices`+where, args...)
 	if err != nil {
 		return nil, err
@@ -210,14 +220,68 @@ func (in *gradeInputs) invoicesOf(ctx context.Context, accountID string, buf []b
 	return buf, rows.Err()
 }
 
+// invoiceStream hands out the invoices of a merge of sorted runs account by account,
+// to accounts asked in increasing row id order (those with sales, in the pass).
+type invoiceStream struct {
+	next    func() (invoiceLine, bool, error)
+	head    invoiceLine
+	more    bool  // head is an invoice not handed out yet
+	started bool  // head was read
+	asked   int64 // the last account asked
+}
+
+// of appends the encoded invoices of the account with row id acc to buf. It returns
+// false when acc comes after an account asked before it, whose invoices the stream
+// may have passed: the caller then reads them from SQLite.
+func (s *invoiceStream) of(acc int64, buf []byte) ([]byte, bool, error) {
+	if s.started && acc <= s.asked {
+		return buf, false, nil
+	}
+	s.asked = acc
+	if !s.started {
+		s.started = true
+		if err := s.advance(); err != nil {
+			return buf, false, err
+		}
+	}
+	var rec [invoiceRecord]byte
+	for s.more && s.head.acc <= acc {
+		if s.head.acc == acc {
+			binary.LittleEndian.PutUint32(rec[0:], uint32(s.head.invoice))
+			binary.LittleEndian.PutUint32(rec[4:], uint32(s.head.due))
+			binary.LittleEndian.PutUint32(rec[8:], uint32(s.head.paid))
+			binary.LittleEndian.PutUint64(rec[12:], math.Float64bits(s.head.amount))
+			buf = append(buf, rec[:]...)
+		}
+		if err := s.advance(); err != nil {
+			return buf, false, err
+		}
+	}
+	return buf, true, nil
+}
+
+func (s *invoiceStream) advance() error {
+	var err error
+	s.head, s.more, err = s.next()
+	return err
+}
+
 // encode returns the grade_facts blob of an account with the given sales series, and
 // forgets the account's inputs.
 func (in *gradeInputs) encode(ctx context.Context, account int64, accountID string, series []byte) ([]byte, error) {
 	var inv []byte
 	if in.withInv[account] {
+		ok := false
 		var err error
-		if inv, err = in.invoicesOf(ctx, accountID, in.invBuf[:0]); err != nil {
-			return nil, err
+		if in.stream != nil {
+			if inv, ok, err = in.stream.of(account, in.invBuf[:0]); err != nil {
+				return nil, err
+			}
+		}
+		if !ok {
+			if inv, err = in.invoicesOf(ctx, accountID, in.invBuf[:0]); err != nil {
+				return nil, err
+			}
 		}
 		in.invBuf = inv
 	}

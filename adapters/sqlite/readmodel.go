@@ -162,7 +162,11 @@ func (b *Batch) writeFacts(ctx context.Context, ids []int64, sums *sumsDelta) er
 		if recent {
 			q = linesInIndexOrder("")
 		}
-		err = p.readSales(ctx, q)
+		if b.lines != nil && b.lines.finish() {
+			err = p.pipe(ctx, mergeRead(b.lines.merge()))
+		} else {
+			err = p.readSales(ctx, q)
+		}
 	}
 	for _, id := range ids {
 		if err = p.readSales(ctx, linesInIndexOrder("account = ?"), id, id); err != nil {
@@ -245,6 +249,31 @@ func (p *salesPass) readSales(ctx context.Context, q string, args ...any) error 
 		return err
 	}
 	defer rows.Close()
+	err = p.pipe(ctx, func(l *salesLine) (bool, error) {
+		if !rows.Next() {
+			return false, nil
+		}
+		return true, rows.Scan(&l.acc, &l.prod, &l.d.day, &l.d.revenue, &l.d.cost, &l.qty)
+	})
+	if err != nil {
+		return err
+	}
+	return rows.Err()
+}
+
+// mergeRead adapts a merge of sorted runs to pipe.
+func mergeRead(next func() (salesLine, bool, error)) func(*salesLine) (bool, error) {
+	return func(l *salesLine) (bool, error) {
+		var ok bool
+		var err error
+		*l, ok, err = next()
+		return ok, err
+	}
+}
+
+// pipe reads lines with read, which returns false after the last, and has another
+// goroutine take them (takeChunks).
+func (p *salesPass) pipe(ctx context.Context, read func(*salesLine) (bool, error)) error {
 	full := make(chan []salesLine, passChunks-1)
 	free := make(chan []salesLine, passChunks)
 	for range passChunks {
@@ -254,9 +283,10 @@ func (p *salesPass) readSales(ctx context.Context, q string, args ...any) error 
 	go func() { taken <- p.takeChunks(ctx, full, free) }()
 	chunk := <-free
 	var readErr error
-	for rows.Next() {
+	for {
 		var l salesLine
-		if readErr = rows.Scan(&l.acc, &l.prod, &l.d.day, &l.d.revenue, &l.d.cost, &l.qty); readErr != nil {
+		var ok bool
+		if ok, readErr = read(&l); readErr != nil || !ok {
 			break
 		}
 		if chunk = append(chunk, l); len(chunk) == passChunk {
@@ -269,9 +299,6 @@ func (p *salesPass) readSales(ctx context.Context, q string, args ...any) error 
 	}
 	close(full)
 	takeErr := <-taken
-	if readErr == nil {
-		readErr = rows.Err()
-	}
 	if readErr != nil {
 		return readErr
 	}

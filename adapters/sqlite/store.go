@@ -14,6 +14,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -65,6 +66,7 @@ type Store struct {
 
 	importWait time.Duration // how long a write from chat waits; domain.ImportWait when 0
 	readers    int           // the most connections db keeps open
+	dir        string        // the file's directory, for an import's temporary files
 }
 
 // The interfaces Store implements. The ones another adapter declares (teams'
@@ -111,7 +113,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	st := &Store{db: db, w: w, readers: readers}
+	st := &Store{db: db, w: w, readers: readers, dir: fileDir(path)}
 	if err := st.upgradeReadModel(ctx); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
@@ -147,6 +149,15 @@ func (s *Store) upgradeReadModel(ctx context.Context) error {
 		return fmt.Errorf("rebuild the read model: %w", err)
 	}
 	return nil
+}
+
+// fileDir returns the directory of the database file at path, "" (the system's
+// temporary directory) for an in-memory database or a URI.
+func fileDir(path string) string {
+	if path == "" || strings.HasPrefix(path, ":memory:") || strings.HasPrefix(path, "file:") {
+		return ""
+	}
+	return filepath.Dir(path)
 }
 
 // dsn returns the file: URI of path with the driver parameters in query.

@@ -106,8 +106,8 @@ type Batch struct {
 	stmts map[string]*sql.Stmt // prepared statements, by SQL
 
 	// Integer ids of accounts, products and sources, by key.
-	accounts map[string]int64
-	products map[string]int64
+	accounts keyIDs
+	products keyIDs
 	sources  map[string]int64
 
 	pending map[*bufferedUpsert][]any // buffered rows of keyed tables
@@ -256,8 +256,8 @@ func (s *Store) begin(ctx context.Context, conn *sql.Conn) (*Batch, error) {
 		conn:     conn,
 		tx:       tx,
 		stmts:    make(map[string]*sql.Stmt),
-		accounts: make(map[string]int64),
-		products: make(map[string]int64),
+		accounts: newKeyIDs(),
+		products: newKeyIDs(),
 		sources:  make(map[string]int64),
 		pending:  make(map[*bufferedUpsert][]any),
 		rows:     make([]any, 0, salesColumns*salesChunk),
@@ -468,7 +468,7 @@ func (b *Batch) PutAccount(ctx context.Context, a domain.Account) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: put account %q: %w", a.ID, err)
 	}
-	b.accounts[a.ID] = id
+	b.accounts.put(a.ID, id)
 	switch {
 	case b.delta == nil:
 	case stored && (was != a.Territory || wasIndustry != a.Industry):
@@ -507,7 +507,7 @@ func (b *Batch) PutProduct(ctx context.Context, p domain.Product) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: put product %q: %w", p.SKU, err)
 	}
-	b.products[p.SKU] = id
+	b.products.put(p.SKU, id)
 	if changed && b.delta != nil {
 		// The gap facts group by category; the grade facts carry the unit cost of the
 		// commitments.
@@ -604,8 +604,8 @@ func (b *Batch) AddSale(ctx context.Context, s domain.Sale) error {
 
 // lookup returns the integer id of the what (an account or product) key, from cache or
 // else by q.
-func (b *Batch) lookup(ctx context.Context, cache map[string]int64, what, q, key string) (int64, error) {
-	if id, ok := cache[key]; ok {
+func (b *Batch) lookup(ctx context.Context, cache keyIDs, what, q, key string) (int64, error) {
+	if id, ok := cache.get(key); ok {
 		return id, nil
 	}
 	id, err := b.id(ctx, q, key)
@@ -615,8 +615,51 @@ func (b *Batch) lookup(ctx context.Context, cache map[string]int64, what, q, key
 	if err != nil {
 		return 0, err
 	}
-	cache[key] = id
+	cache.put(key, id)
 	return id, nil
+}
+
+// keyIDs maps keys (account ids, SKUs) to row ids. A key of up to 15 bytes, as most
+// are, is packed into two words with its length: a string key costs a second cache miss
+// to compare, and looking up the account and product of each sales line in maps of
+// strings was a fifth of the writer's time in the sales file of a first load.
+type keyIDs struct {
+	short map[[2]uint64]int64
+	long  map[string]int64
+}
+
+func newKeyIDs() keyIDs {
+	return keyIDs{short: map[[2]uint64]int64{}, long: map[string]int64{}}
+}
+
+// packKey packs a key of up to 15 bytes.
+func packKey(key string) ([2]uint64, bool) {
+	var k [2]uint64
+	if len(key) > 15 {
+		return k, false
+	}
+	for i := 0; i < len(key); i++ {
+		k[i/8] |= uint64(key[i]) << (8 * (i % 8))
+	}
+	k[1] |= uint64(len(key)) << 56
+	return k, true
+}
+
+func (m keyIDs) get(key string) (int64, bool) {
+	if k, ok := packKey(key); ok {
+		id, ok := m.short[k]
+		return id, ok
+	}
+	id, ok := m.long[key]
+	return id, ok
+}
+
+func (m keyIDs) put(key string, id int64) {
+	if k, ok := packKey(key); ok {
+		m.short[k] = id
+		return
+	}
+	m.long[key] = id
 }
 
 // sourceID returns the id of the source named name, creating it if needed.

@@ -283,11 +283,20 @@ func (p *salesPass) pipe(ctx context.Context, read func(*salesLine) (bool, error
 	go func() { taken <- p.takeChunks(ctx, full, free) }()
 	chunk := <-free
 	var readErr error
+	acc, industry := int64(-1), ""
 	for {
 		var l salesLine
 		var ok bool
 		if ok, readErr = read(&l); readErr != nil || !ok {
 			break
+		}
+		if p.sums != nil {
+			// Added here rather than by the taker, which has more to do: the sums are
+			// integers (millionths), the same in any order.
+			if l.acc != acc {
+				acc, industry = l.acc, p.accounts[l.acc].industry
+			}
+			p.sums.add(industry, 1, l.d.day, l.prod, l.d.revenue, l.d.cost)
 		}
 		if chunk = append(chunk, l); len(chunk) == passChunk {
 			full <- chunk
@@ -349,9 +358,6 @@ func (p *salesPass) takeChunks(ctx context.Context, full <-chan []salesLine, fre
 func (p *salesPass) take(acc, prod int64, d dayTotals, qty float64) {
 	p.all = append(p.all, d)
 	p.grades.take(acc, prod, d.day, qty)
-	if p.sums != nil {
-		p.sums.add(p.accounts[acc].industry, 1, d.day, prod, d.revenue, d.cost)
-	}
 	cat := p.categories[prod]
 	p.account[cat] = append(p.account[cat], d)
 }

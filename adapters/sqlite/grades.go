@@ -48,6 +48,7 @@ type gradeInputs struct {
 	byLine  map[[2]int64][]*commitTaken    // by (account, product): what a sales line feeds
 	months  map[int64]struct{ y, m int32 } // memo of day → month
 	stream  *invoiceStream                 // the batch's sorted copy of the invoices, if whole
+	ready   func() error                   // when not nil, waits for invoices_account to be built
 }
 
 // loadGradeInputs reads the commitments and RFQs of the accounts, and which have
@@ -71,27 +72,19 @@ func (b *Batch) loadGradeInputs(ctx context.Context, accounts map[int64]seriesAc
 		}
 		if n == b.invoices.n { // (else an invoice was given twice: the table has the last)
 			in.stream = &invoiceStream{next: b.invoices.merge()}
+			for id := range b.invoiceAccounts {
+				if _, ok := accounts[id]; ok {
+					in.withInv[id] = true
+				}
+			}
 		}
 	}
-	rows, err := b.tx.QueryContext(ctx, `SELECT DISTINCT account_id FROM invoices`+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var acc sql.RawBytes
-		if err := rows.Scan(&acc); err != nil {
+	if in.stream == nil {
+		if err := in.loadWithInvoices(ctx, ids, where, args); err != nil {
 			return nil, err
 		}
-		if id, ok := ids[string(acc)]; ok {
-			in.withInv[id] = true
-		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
-	rows, err = b.tx.QueryContext(ctx, `SELECT c.account_id, p.id, p.unit_cost, c.period, c.committed_qty
+	rows, err := b.tx.QueryContext(ctx, `SELECT c.account_id, p.id, p.unit_cost, c.period, c.committed_qty
 		FROM (SELECT * FROM commitments`+where+`) c JOIN products p ON p.sku = c.sku
 		ORDER BY c.account_id, c.period, c.sku`, args...)
 	if err != nil {
@@ -157,6 +150,25 @@ func (b *Batch) loadGradeInputs(ctx context.Context, accounts map[int64]seriesAc
 	return in, rows.Err()
 }
 
+// loadWithInvoices records which of the accounts (by account id) have invoices.
+func (in *gradeInputs) loadWithInvoices(ctx context.Context, ids map[string]int64, where string, args []any) error {
+	rows, err := in.b.tx.QueryContext(ctx, `SELECT DISTINCT account_id FROM invoices`+where, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var acc sql.RawBytes
+		if err := rows.Scan(&acc); err != nil {
+			return err
+		}
+		if id, ok := ids[string(acc)]; ok {
+			in.withInv[id] = true
+		}
+	}
+	return rows.Err()
+}
+
 // take adds a sales line's quantity to the commitment of its account, product and month.
 func (in *gradeInputs) take(account, product, day int64, qty float64) {
 	cs := in.byLine[[2]int64{account, product}]
@@ -181,6 +193,11 @@ func (in *gradeInputs) take(account, product, day int64, qty float64) {
 // The three dates come as one text (each value fetched costs SQLite's connection lock,
 // more than the concatenation): the invoice day, the due day and the paid day, if any.
 func (in *gradeInputs) invoicesOf(ctx context.Context, accountID string, buf []byte) ([]byte, error) {
+	if in.ready != nil {
+		if err := in.ready(); err != nil {
+			return nil, err
+		}
+	}
 	st, err := in.b.stmt(ctx, `SELECT invoice_date || due_date || COALESCE(paid_date, ''), amount
 		FROM invoices WHERE account_id = ?`)
 	if err != nil {

@@ -123,8 +123,10 @@ type Batch struct {
 	rollbackJournal bool
 	// lines and invoices are sorted copies of the sales lines and invoices the batch
 	// adds to a table that held none, for the rebuild pass (see runs); nil otherwise.
-	lines    *runs[salesLine]
-	invoices *runs[invoiceLine]
+	lines           *runs[salesLine]
+	invoices        *runs[invoiceLine]
+	invoiceAccounts map[int64]bool // the accounts of invoices
+	dir             string         // where temporary files go
 	// delta is what the batch changed that the read model depends on; nil when Commit
 	// is to rebuild the whole read model (a bulk load, a new read-model layout).
 	delta *readDelta
@@ -184,6 +186,7 @@ func (b *Batch) startRuns(ctx context.Context, dir string) error {
 	if err != nil || !keepRuns {
 		return err
 	}
+	b.dir = dir
 	if noSales {
 		b.lines = newRuns(salesRuns, dir)
 	}
@@ -861,6 +864,10 @@ func (b *Batch) copyInvoice(ctx context.Context, i domain.Invoice) error {
 			return nil
 		}
 	}
+	if b.invoiceAccounts == nil {
+		b.invoiceAccounts = map[int64]bool{}
+	}
+	b.invoiceAccounts[account] = true
 	b.invoices.add(invoiceLine{acc: account, invoice: int32(domain.DayNumber(i.InvoiceDate)),
 		due: int32(domain.DayNumber(i.DueDate)), paid: int32(paid), amount: i.Amount})
 	return nil
@@ -925,19 +932,29 @@ func (b *Batch) Commit(ctx context.Context) (version int64, err error) {
 	if err := b.flushUpserts(ctx); err != nil {
 		return 0, err
 	}
+	var creates []string // the indexes to build again
 	for _, l := range b.loads {
-		for _, create := range l.indexes {
-			if _, err := b.tx.ExecContext(ctx, create); err != nil {
-				return 0, err
-			}
+		creates = append(creates, l.indexes...)
+	}
+	rebuilt := false
+	if b.delta == nil && b.lines != nil && b.lines.finish() {
+		// The rebuild merges sorted runs, and builds the indexes meanwhile (see
+		// writeFacts).
+		if err := b.rebuildReadModel(ctx, creates); err != nil {
+			return 0, fmt.Errorf("rebuild read model: %w", err)
 		}
+		creates, rebuilt = nil, true
+	}
+	if err := b.createIndexes(ctx, creates); err != nil {
+		return 0, err
 	}
 	if err := b.foldRecent(ctx); err != nil {
 		return 0, err
 	}
 	switch {
+	case rebuilt:
 	case b.delta == nil:
-		if err := b.rebuildReadModel(ctx); err != nil {
+		if err := b.rebuildReadModel(ctx, nil); err != nil {
 			return 0, fmt.Errorf("rebuild read model: %w", err)
 		}
 	case !b.delta.empty():
@@ -953,6 +970,16 @@ func (b *Batch) Commit(ctx context.Context) (version int64, err error) {
 		return 0, err
 	}
 	return v, nil
+}
+
+// createIndexes runs the CREATE INDEX statements creates.
+func (b *Batch) createIndexes(ctx context.Context, creates []string) error {
+	for _, create := range creates {
+		if _, err := b.tx.ExecContext(ctx, create); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Rollback discards the batch. It does nothing after Commit or Rollback, so it may be

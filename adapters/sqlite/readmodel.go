@@ -1,20 +1,26 @@
 package sqlite
 
 import (
+	"bufio"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
+	"os"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // rebuildReadModel rebuilds the whole read model in the import's transaction: every
 // account's facts and grade facts, the day sums and the company's category series. It
 // loads the potentials, the open pipeline and the grade inputs, then makes one pass
 // over the sales in the order of their read index (account, product, day), writing
-// each account's facts as soon as the next account starts.
-func (b *Batch) rebuildReadModel(ctx context.Context) error {
+// each account's facts as soon as the next account starts. It runs the CREATE INDEX
+// statements creates, while the pass merges sorted runs (see writeFacts).
+func (b *Batch) rebuildReadModel(ctx context.Context, creates []string) error {
 	for _, q := range []string{`DELETE FROM account_facts`, `DELETE FROM grade_facts`, `DELETE FROM facts_tail`,
 		fmt.Sprintf(`UPDATE meta SET read_model = %d`, readModelLayout)} {
 		if _, err := b.tx.ExecContext(ctx, q); err != nil {
@@ -22,7 +28,7 @@ func (b *Batch) rebuildReadModel(ctx context.Context) error {
 		}
 	}
 	sums := newSumsDelta()
-	if err := b.writeFacts(ctx, nil, sums); err != nil {
+	if err := b.writeFacts(ctx, nil, sums, creates); err != nil {
 		return err
 	}
 	if err := b.writeSums(ctx, sums); err != nil {
@@ -63,7 +69,7 @@ func (b *Batch) updateReadModel(ctx context.Context) error {
 		return err
 	}
 	if total >= minRebuildAccounts && 2*int64(len(ids)+len(appended)) > total {
-		return b.rebuildReadModel(ctx)
+		return b.rebuildReadModel(ctx, nil)
 	}
 	categories, _, err := b.productNames(ctx)
 	if err != nil {
@@ -106,7 +112,7 @@ func (b *Batch) updateReadModel(ctx context.Context) error {
 			}
 		}
 	}
-	return b.writeFacts(ctx, ids, nil)
+	return b.writeFacts(ctx, ids, nil, nil)
 }
 
 // minRebuildAccounts is the fewest accounts for which a delta touching most of them
@@ -122,8 +128,18 @@ func (b *Batch) recordSalesDates(ctx context.Context) error {
 
 // writeFacts writes the account facts and grade facts of the accounts with row ids ids
 // (every account when ids is nil), whose rows are gone; with sums, it adds every line
-// it reads to them.
-func (b *Batch) writeFacts(ctx context.Context, ids []int64, sums *sumsDelta) error {
+// it reads to them. It runs the CREATE INDEX statements creates first; but when the
+// lines come from the batch's sorted runs (a first load), it reads what it needs from
+// SQLite, then runs them on another goroutine while it merges the runs and computes the
+// facts, which it keeps in a temporary file until they have run: the writer connection
+// builds the indexes on one core while the pass runs on the other.
+func (b *Batch) writeFacts(ctx context.Context, ids []int64, sums *sumsDelta, creates []string) error {
+	merge := ids == nil && b.lines != nil && b.lines.finish()
+	if !merge {
+		if err := b.createIndexes(ctx, creates); err != nil {
+			return err
+		}
+	}
 	categories, _, err := b.productNames(ctx)
 	if err != nil {
 		return err
@@ -151,6 +167,9 @@ func (b *Batch) writeFacts(ctx context.Context, ids []int64, sums *sumsDelta) er
 	p := &salesPass{b: b, categories: categories, accounts: accounts, others: others, grades: grades,
 		facts: &factsWriter{b: b, table: "account_facts"}, gradeFacts: &factsWriter{b: b, table: "grade_facts"},
 		sums: sums, account: map[string][]dayTotals{}, current: -1}
+	if merge {
+		return p.fromRuns(ctx, creates)
+	}
 	if ids == nil {
 		// After a bulk load no line is recent: one index's scan, without the merge.
 		var recent bool
@@ -162,11 +181,7 @@ func (b *Batch) writeFacts(ctx context.Context, ids []int64, sums *sumsDelta) er
 		if recent {
 			q = linesInIndexOrder("")
 		}
-		if b.lines != nil && b.lines.finish() {
-			err = p.pipe(ctx, mergeRead(b.lines.merge()))
-		} else {
-			err = p.readSales(ctx, q)
-		}
+		err = p.readSales(ctx, q)
 	}
 	for _, id := range ids {
 		if err = p.readSales(ctx, linesInIndexOrder("account = ?"), id, id); err != nil {
@@ -177,6 +192,37 @@ func (b *Batch) writeFacts(ctx context.Context, ids []int64, sums *sumsDelta) er
 		return err
 	}
 	return p.finish(ctx)
+}
+
+// fromRuns makes the pass over the merge of the batch's sorted runs while another
+// goroutine runs the CREATE INDEX statements creates on the writer connection; it
+// keeps the facts aside until they have run, then writes them.
+func (p *salesPass) fromRuns(ctx context.Context, creates []string) error {
+	b := p.b
+	built := make(chan error, 1)
+	go func() { built <- b.createIndexes(ctx, creates) }()
+	var once sync.Once
+	var buildErr error
+	wait := func() error {
+		once.Do(func() { buildErr = <-built })
+		return buildErr
+	}
+	p.grades.ready = wait
+	p.facts.aside, p.gradeFacts.aside = true, true
+	err := p.pipe(ctx, mergeRead(b.lines.merge()))
+	if err == nil {
+		err = p.finish(ctx)
+	}
+	if werr := wait(); err == nil {
+		err = werr
+	}
+	for _, w := range []*factsWriter{p.facts, p.gradeFacts} {
+		if err == nil {
+			err = w.replay(ctx)
+		}
+		w.discard()
+	}
+	return err
 }
 
 // productNames returns every product's category and SKU, by product row id.
@@ -579,16 +625,24 @@ func mergeDays(days []dayTotals) []dayTotals {
 	return out
 }
 
-// factsWriter inserts rows of account_facts or grade_facts a chunk at a time.
+// factsWriter inserts rows of account_facts or grade_facts a chunk at a time; aside,
+// it keeps them in a temporary file instead, until replay.
 type factsWriter struct {
 	b     *Batch
 	table string
 	args  []any
+
+	aside bool
+	file  *os.File
+	w     *bufio.Writer
 }
 
 const factsChunk = 64
 
 func (w *factsWriter) add(ctx context.Context, rowid, account int64, accountID string, facts []byte) error {
+	if w.aside {
+		return w.keep(rowid, account, accountID, facts)
+	}
 	w.args = append(w.args, rowid, account, accountID, facts)
 	if len(w.args) == 4*factsChunk {
 		return w.flush(ctx)
@@ -598,7 +652,7 @@ func (w *factsWriter) add(ctx context.Context, rowid, account int64, accountID s
 
 func (w *factsWriter) flush(ctx context.Context) error {
 	n := len(w.args) / 4
-	if n == 0 {
+	if n == 0 || w.aside {
 		return nil
 	}
 	q := `INSERT INTO ` + w.table + ` (rowid, account, account_id, facts) VALUES ` +
@@ -609,4 +663,72 @@ func (w *factsWriter) flush(ctx context.Context) error {
 	clear(w.args)
 	w.args = w.args[:0]
 	return nil
+}
+
+// keep writes one row to the temporary file: row id, account, then the account id and
+// the facts, each after its length.
+func (w *factsWriter) keep(rowid, account int64, accountID string, facts []byte) error {
+	if w.file == nil {
+		f, err := os.CreateTemp(w.b.dir, "incumbent-import-*.facts")
+		if err != nil {
+			return fmt.Errorf("write %s aside: %w", w.table, err)
+		}
+		w.file, w.w = f, bufio.NewWriterSize(f, 1<<20)
+	}
+	var head [24]byte
+	binary.LittleEndian.PutUint64(head[0:], uint64(rowid))
+	binary.LittleEndian.PutUint64(head[8:], uint64(account))
+	binary.LittleEndian.PutUint32(head[16:], uint32(len(accountID)))
+	binary.LittleEndian.PutUint32(head[20:], uint32(len(facts)))
+	w.w.Write(head[:])
+	w.w.WriteString(accountID)
+	_, err := w.w.Write(facts) // (a bufio.Writer's error sticks)
+	if err != nil {
+		return fmt.Errorf("write %s aside: %w", w.table, err)
+	}
+	return nil
+}
+
+// replay writes the rows kept aside to the table.
+func (w *factsWriter) replay(ctx context.Context) error {
+	w.aside = false
+	if w.file == nil {
+		return nil
+	}
+	if err := w.w.Flush(); err != nil {
+		return fmt.Errorf("write %s aside: %w", w.table, err)
+	}
+	if _, err := w.file.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("read %s back: %w", w.table, err)
+	}
+	r := bufio.NewReaderSize(w.file, 1<<20)
+	var head [24]byte
+	for {
+		if _, err := io.ReadFull(r, head[:]); err == io.EOF {
+			break
+		} else if err != nil {
+			return fmt.Errorf("read %s back: %w", w.table, err)
+		}
+		rec := make([]byte, binary.LittleEndian.Uint32(head[16:])+binary.LittleEndian.Uint32(head[20:]))
+		if _, err := io.ReadFull(r, rec); err != nil {
+			return fmt.Errorf("read %s back: %w", w.table, err)
+		}
+		n := binary.LittleEndian.Uint32(head[16:])
+		err := w.add(ctx, int64(binary.LittleEndian.Uint64(head[0:])), int64(binary.LittleEndian.Uint64(head[8:])),
+			string(rec[:n]), rec[n:])
+		if err != nil {
+			return err
+		}
+	}
+	return w.flush(ctx)
+}
+
+// discard removes the temporary file, if any.
+func (w *factsWriter) discard() {
+	if w.file != nil {
+		w.file.Close()
+		os.Remove(w.file.Name())
+		w.file, w.w = nil, nil
+	}
+	w.aside = false
 }

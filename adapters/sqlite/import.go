@@ -64,25 +64,42 @@ func (s *Store) Known(ctx context.Context) (domain.KnownKeys, error) {
 }
 
 // Sales lines are inserted salesChunk at a time, in one prepared INSERT statement of
-// salesChunk rows of salesColumns values, well under SQLite's limit of 32766 variables.
-// (64 to 1024 rows measured the same.) A chunk's lines share their source file and
-// their recent flag, which the statement carries as constants: binding a value costs
-// more than its byte (SQLite locks its connection for each call), 7 values a line
-// instead of 9.
+// salesChunk rows, well under SQLite's limit of 32766 variables. (64 to 1024 rows
+// measured the same.) Binding a value costs more than its byte (modernc's SQLite locks
+// its connection for each call), so a line binds as few as it can: a chunk's lines
+// share their source file and their recent flag, which the statement carries as
+// constants, and a line's day, account and product go packed in one integer
+// (packedKey) that the statement takes apart: 5 values a line instead of 9.
 const (
-	salesColumns = 7
-	salesChunk   = 256
+	salesColumns       = 7 // values bound a line
+	salesPackedColumns = 5 // ... with the key packed
+	salesChunk         = 256
 )
 
+// packedKey packs a line's day number (23 bits), account and product row ids (20 bits
+// each) into one integer, or reports that they do not fit.
+func packedKey(day, account, product int64) (int64, bool) {
+	if day < 0 || day >= 1<<23 || account < 0 || account >= 1<<20 || product < 0 || product >= 1<<20 {
+		return 0, false
+	}
+	return day<<40 | account<<20 | product, true
+}
+
 // insertSales returns the INSERT statement of n sales lines of the source with row id
-// source, recent (0 or 1). OR FAIL rather than the default ABORT spares SQLite a
-// statement journal, which it would otherwise write for every multi-row INSERT inside a
-// transaction so as to undo just that statement (20% faster measured); a failing INSERT
-// fails the whole import anyway.
-func insertSales(n int, source int64, recent int) string {
+// source, recent (0 or 1), their keys packed or not. OR FAIL rather than the default
+// ABORT spares SQLite a statement journal, which it would otherwise write for every
+// multi-row INSERT inside a transaction so as to undo just that statement (20% faster
+// measured); a failing INSERT fails the whole import anyway.
+func insertSales(n int, source int64, recent int, packed bool) string {
+	const cols = `INSERT OR FAIL INTO sales (day, account, product, quantity, amount, cost, invoice_id, source, recent) `
+	if packed {
+		row := "(?, ?, ?, ?, ?)"
+		return cols + fmt.Sprintf(`SELECT column1 >> 40, (column1 >> 20) & 1048575, column1 & 1048575,
+			column2, column3, column4, column5, %d, %d FROM (VALUES `, source, recent) +
+			strings.Repeat(row+", ", n-1) + row + ")"
+	}
 	row := fmt.Sprintf("(%s?, %d, %d)", strings.Repeat("?, ", salesColumns-1), source, recent)
-	return `INSERT OR FAIL INTO sales (day, account, product, quantity, amount, cost, invoice_id, source, recent) VALUES ` +
-		strings.Repeat(row+", ", n-1) + row
+	return cols + `VALUES ` + strings.Repeat(row+", ", n-1) + row
 }
 
 // Bulk loads. Maintaining a secondary index row by row costs a random b-tree
@@ -113,10 +130,12 @@ type Batch struct {
 	pending map[*bufferedUpsert][]any // buffered rows of keyed tables
 
 	boxed      []any                 // see box
-	rows       []any                 // buffered sales lines, salesColumns values each...
+	rows       []any                 // buffered sales lines...
+	rowsN      int                   // ...so many...
+	rowsPacked bool                  // ...salesPackedColumns values each, else salesColumns...
 	rowsSource int64                 // ...of the source with this row id...
 	rowsRecent int                   // ...and this recent flag
-	insert     map[[2]int64]string   // insertSales of a whole chunk, by source and recent
+	insert     map[[3]int64]string   // insertSales of a whole chunk, by source, recent, packed
 	loads      map[string]*tableLoad // by table: how much this batch wrote to it
 	done       bool                  // committed or rolled back
 	// rollbackJournal says the batch is a first load through a rollback journal (see
@@ -265,7 +284,7 @@ func (s *Store) begin(ctx context.Context, conn *sql.Conn) (*Batch, error) {
 		sources:  make(map[string]int64),
 		pending:  make(map[*bufferedUpsert][]any),
 		rows:     make([]any, 0, salesColumns*salesChunk),
-		insert:   make(map[[2]int64]string),
+		insert:   make(map[[3]int64]string),
 		loads:    make(map[string]*tableLoad),
 		delta:    newReadDelta(),
 	}, nil
@@ -587,17 +606,22 @@ func (b *Batch) AddSale(ctx context.Context, s domain.Sale) error {
 	if l := b.loads["sales"]; l != nil && l.bulk {
 		recent = 0
 	}
-	if len(b.rows) > 0 && (source != b.rowsSource || recent != b.rowsRecent) {
+	key, packed := packedKey(day, account, product)
+	if b.rowsN > 0 && (source != b.rowsSource || recent != b.rowsRecent || packed != b.rowsPacked) {
 		if err := b.flush(ctx); err != nil {
 			return fmt.Errorf("sqlite: add sale: %w", err)
 		}
 	}
-	b.rowsSource, b.rowsRecent = source, recent
+	b.rowsSource, b.rowsRecent, b.rowsPacked = source, recent, packed
 	if b.lines != nil {
 		b.lines.add(salesLine{acc: account, prod: product, d: dayTotals{day, s.Amount, s.Cost}, qty: s.Quantity})
 	}
-	b.rows = append(b.rows, b.box(day), b.box(account), b.box(product), s.Quantity, s.Amount, s.Cost, s.InvoiceID)
-	if len(b.rows) < cap(b.rows) {
+	if packed {
+		b.rows = append(b.rows, key, s.Quantity, s.Amount, s.Cost, s.InvoiceID)
+	} else {
+		b.rows = append(b.rows, b.box(day), b.box(account), b.box(product), s.Quantity, s.Amount, s.Cost, s.InvoiceID)
+	}
+	if b.rowsN++; b.rowsN < salesChunk {
 		return nil
 	}
 	if err := b.flush(ctx); err != nil {
@@ -703,27 +727,30 @@ func (b *Batch) sourceID(ctx context.Context, name string) (int64, error) {
 
 // flush writes the buffered sales lines.
 func (b *Batch) flush(ctx context.Context) error {
-	n := len(b.rows) / salesColumns
+	n := b.rowsN
 	if n == 0 {
 		return nil
 	}
 	var err error
 	if n == salesChunk {
-		k := [2]int64{b.rowsSource, int64(b.rowsRecent)}
+		k := [3]int64{b.rowsSource, int64(b.rowsRecent), 0}
+		if b.rowsPacked {
+			k[2] = 1
+		}
 		q, ok := b.insert[k]
 		if !ok {
-			q = insertSales(salesChunk, b.rowsSource, b.rowsRecent)
+			q = insertSales(salesChunk, b.rowsSource, b.rowsRecent, b.rowsPacked)
 			b.insert[k] = q
 		}
 		err = b.exec(ctx, q, b.rows...)
 	} else {
-		_, err = b.tx.ExecContext(ctx, insertSales(n, b.rowsSource, b.rowsRecent), b.rows...)
+		_, err = b.tx.ExecContext(ctx, insertSales(n, b.rowsSource, b.rowsRecent, b.rowsPacked), b.rows...)
 	}
 	if err != nil {
 		return err
 	}
 	clear(b.rows) // let the values be collected
-	b.rows = b.rows[:0]
+	b.rows, b.rowsN = b.rows[:0], 0
 	return b.wrote(ctx, "sales", int64(n))
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,6 +39,7 @@ func TestFirstLoadRuns(t *testing.T) {
 		"2026-11-02,A0004,PKG-0016,-0,-0.00,-0,T-3",
 		"2026-11-02,A0004,PKG-0016,0,0.00,0,T-4",
 		"2026-11-03,A0005,PKG-0016,1,-0,0,T-5",
+		"1969-06-01,A0004,PKG-0016,2,20.00,12.00,T-6", // a day number below 0: the key is not packed
 	} {
 		fmt.Fprintln(f, line)
 	}
@@ -67,6 +69,9 @@ func TestFirstLoadRuns(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("tables (-read from SQLite +merged from runs):\n%s", diff)
+	}
+	if !slices.ContainsFunc(got["sales"], func(l string) bool { return strings.HasPrefix(l, "|-214|") }) {
+		t.Errorf("no sales line of 1969-06-01 (day -214) stored")
 	}
 }
 

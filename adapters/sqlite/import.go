@@ -120,7 +120,7 @@ const (
 type Batch struct {
 	conn  *sql.Conn // the writer connection, closed when the batch ends
 	tx    *sql.Tx
-	stmts map[string]*sql.Stmt // prepared statements, by SQL
+	stmts map[string]*sql.Stmt   // prepared statements, by SQL
 	raw   map[string]driver.Stmt // the same, prepared on the driver's connection (execRaw)
 	named []driver.NamedValue    // execRaw's arguments
 

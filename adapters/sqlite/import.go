@@ -131,7 +131,6 @@ type Batch struct {
 
 	pending map[*bufferedUpsert][]any // buffered rows of keyed tables
 
-	boxed      []any                 // see box
 	rows       []any                 // buffered sales lines...
 	rowsN      int                   // ...so many...
 	rowsPacked bool                  // ...salesPackedColumns values each, else salesColumns...
@@ -669,7 +668,7 @@ func (b *Batch) AddSale(ctx context.Context, s domain.Sale) error {
 	if packed {
 		b.rows = append(b.rows, key, s.Quantity, s.Amount, s.Cost, s.InvoiceID)
 	} else {
-		b.rows = append(b.rows, b.box(day), b.box(account), b.box(product), s.Quantity, s.Amount, s.Cost, s.InvoiceID)
+		b.rows = append(b.rows, day, account, product, s.Quantity, s.Amount, s.Cost, s.InvoiceID)
 	}
 	if b.rowsN++; b.rowsN < salesChunk {
 		return nil
@@ -679,27 +678,6 @@ func (b *Batch) AddSale(ctx context.Context, s domain.Sale) error {
 	}
 	return nil
 }
-
-// box returns v as an interface value, without allocating one for each line: day
-// numbers, account and product row ids repeat, and the garbage of three boxed integers
-// per line was a tenth of the writer's time in a large sales file.
-func (b *Batch) box(v int64) any {
-	if v < 0 || v >= boxedInts {
-		return v
-	}
-	if int(v) >= len(b.boxed) {
-		b.boxed = append(b.boxed, make([]any, int(v)+1-len(b.boxed))...)
-	}
-	x := b.boxed[v]
-	if x == nil {
-		x = v
-		b.boxed[v] = x
-	}
-	return x
-}
-
-// boxedInts bounds box's cache (16 bytes an entry): day numbers reach 2^17 in 2328.
-const boxedInts = 1 << 17
 
 // lookup returns the integer id of the what (an account or product) key, from cache or
 // else by q.

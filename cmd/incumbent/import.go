@@ -49,8 +49,9 @@ func runImport(ctx context.Context, args []string, env Env, cfg Config) error {
 // importMemoryLimit is the Go heap's soft limit during an import, unless GOMEMLIMIT sets
 // one: without a limit the garbage of millions of parsed lines lets the heap grow to
 // twice its live size between collections. The live size is small while files are
-// read (key hashes, the write queue) and 60–80 MB while the read model is rebuilt
-// (potentials, pipeline and grade inputs of every account); a limit close to it makes
+// read (key hashes, the write queue; a first load's sorted runs, about 40 MB) and 60–80
+// MB while the read model is rebuilt (potentials, pipeline and grade inputs of every
+// account), up to 125 MB when a first load merges its runs; a limit close to it makes
 // the collector run without pause. Measured on the N=20000 demo set (7.6 million rows):
 // 64 MiB, 58 s and 194 MB peak RSS (2,562 collections); 256 MiB, 45–48 s and 262 MB.
 const importMemoryLimit = 256 << 20

@@ -299,14 +299,7 @@ func TestFirstLoadJournal(t *testing.T) {
 				}
 			}
 			f := storetest.NewFixture(t)
-			b, err := s.BeginImport(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer b.Rollback()
-			if err := f.Write(ctx, b); err != nil {
-				t.Fatal(err)
-			}
+			b := beginWritten(t, s, f)
 			if got := exists(path + "-wal"); got != tt.wantWAL {
 				t.Errorf("during the load, %s-wal exists = %t, want %t", filepath.Base(path), got, tt.wantWAL)
 			}
@@ -332,14 +325,7 @@ func TestFirstLoadJournal(t *testing.T) {
 			}
 			// The next import, into a database with sales, goes through the WAL.
 			if !tt.rollback {
-				b, err := s.BeginImport(ctx)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer b.Rollback()
-				if err := f.Write(ctx, b); err != nil {
-					t.Fatal(err)
-				}
+				b := beginWritten(t, s, f)
 				if exists(path + "-journal") {
 					t.Errorf("the second import writes a rollback journal, want the WAL")
 				}
@@ -349,6 +335,21 @@ func TestFirstLoadJournal(t *testing.T) {
 			}
 		})
 	}
+}
+
+// beginWritten begins an import and writes the fixture into it; the test's end rolls
+// it back unless it was committed.
+func beginWritten(t *testing.T, s *sqlite.Store, f storetest.Fixture) domain.ImportBatch {
+	t.Helper()
+	b, err := s.BeginImport(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Rollback() })
+	if err := f.Write(t.Context(), b); err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func exists(path string) bool {

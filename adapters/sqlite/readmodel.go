@@ -279,10 +279,11 @@ func linesInIndexOrder(where string) string {
 }
 
 // readSales reads the lines q returns (account, product, day, amount, cost, quantity,
-// by account, product and day). Reading them (SQLite's step and database/sql's scan)
-// and taking them (the facts, grade inputs and sums) each cost about half of the pass:
-// this goroutine reads the lines in chunks and another takes them, so that on two
-// cores the pass costs about the larger of the two. The taker's writes (facts rows,
+// by account, product and day) through pipe. Reading them (SQLite's step and
+// database/sql's scan, and the day sums) and taking them (the facts and grade inputs)
+// each cost about half of the pass: this goroutine reads the lines in chunks and
+// another takes them, so that on two cores the pass costs about the larger of the
+// two. The taker's writes (facts rows,
 // an account's invoices) share the transaction's connection with the open query,
 // which database/sql serialises call by call.
 func (p *salesPass) readSales(ctx context.Context, q string, args ...any) error {

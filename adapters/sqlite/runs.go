@@ -51,14 +51,14 @@ type runs[T any] struct {
 	n     int64  // records added
 	valid bool   // the records are the table's whole content so far
 
-	file    *os.File
-	spans   [][2]int64 // offset and length of each run written
-	pending chan []T   // runs to sort and write
-	free    chan []T   // buffers given back
-	done    chan error // the spiller's result
-	sorted  []T        // the last run, sorted in memory by merge
-	spilled int        // runs handed to the spiller
-	failed  error      // the spiller's error, once known
+	file     *os.File
+	spans    [][2]int64 // offset and length of each run written
+	pending  chan []T   // runs to sort and write
+	free     chan []T   // buffers given back
+	done     chan error // the spiller's result
+	sorted   []T        // the last run, sorted in memory by finish
+	finished bool       // finish has sorted it
+	failed   error      // the spiller's error, once known
 }
 
 func newRuns[T any](kind *runKind[T], dir string) *runs[T] {
@@ -95,7 +95,6 @@ func (r *runs[T]) spill() {
 		go func() { r.done <- r.write() }()
 	}
 	r.pending <- r.cur
-	r.spilled++
 	r.cur = <-r.free
 }
 
@@ -140,8 +139,10 @@ func (r *runs[T]) finish() bool {
 	if !r.valid || r.failed != nil {
 		return false
 	}
-	r.sorted = r.cur
-	slices.SortFunc(r.sorted, r.kind.compare)
+	if !r.finished { // (Commit and the pass both ask)
+		r.sorted, r.finished = r.cur, true
+		slices.SortFunc(r.sorted, r.kind.compare)
+	}
 	return true
 }
 

@@ -231,6 +231,17 @@ func TestImportGenerated(t *testing.T) {
 			want: []string{"accounts.csv:3: not valid UTF-8 text (export the file as UTF-8)"},
 		},
 		{
+			name: "control characters",
+			files: map[string][]byte{"accounts.csv": []byte("account_id,name,territory\n" +
+				"A1,Acme\x00 Manufacturing,Northeast\nA2,Soci\u00e9t\u00e9 G\u00e9n\u00e9rale\x7f,Gulf Coast\n" +
+				"A3,Bolt\u0085Works,Northeast\nA4,\"Tab\tand\r\nnewline\",Northeast\n")},
+			want: []string{
+				"accounts.csv:2: name: holds a control character (U+0000), which no value may: re-export the file as plain text",
+				"accounts.csv:3: name: holds a control character (U+007F), which no value may: re-export the file as plain text",
+				"accounts.csv:4: name: holds a control character (U+0085), which no value may: re-export the file as plain text",
+			},
+		},
+		{
 			name:  "huge line",
 			files: map[string][]byte{"sales.csv": []byte(salesHeader + "2026-01-15,A1,FAS-1,1,19\n" + strings.Repeat("9", 2<<20) + "\n")},
 			want:  []string{"sales.csv:3: line longer than 1048576 bytes: is this a CSV file?"},

@@ -248,22 +248,46 @@ func (t *table) next() bool {
 		if t.x != nil {
 			return t.nextExport()
 		}
-		for _, f := range rec {
-			if !utf8.ValidString(f) {
-				t.problem(t.line, "", "not valid UTF-8 text (export the file as UTF-8)")
-				t.stop = true
-				return false
-			}
-		}
-		for i, f := range rec {
-			if c, bad := controlChar(f); bad {
-				line, _ := t.csv.FieldPos(i)
-				t.problem(line, t.names[i], fmt.Sprintf("holds a control character (U+%04X), which no value may: re-export the file as plain text", c))
-			}
+		if !plainRecord(rec) && !t.checkText(rec) {
+			return false
 		}
 		return true
 	}
 	return false
+}
+
+// plainRecord reports whether every field of rec is printable ASCII, which is valid
+// UTF-8 and holds no control character: most rows, checked in one pass over their
+// bytes; the others go through checkText.
+func plainRecord(rec []string) bool {
+	for _, f := range rec {
+		for i := 0; i < len(f); i++ {
+			if c := f[i]; c < 0x20 || c >= 0x7f {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// checkText records a problem for a field of rec that is not valid UTF-8 (it stops
+// the file: the rest would not read either) or that holds a control character; it
+// returns false when the file stops.
+func (t *table) checkText(rec []string) bool {
+	for _, f := range rec {
+		if !utf8.ValidString(f) {
+			t.problem(t.line, "", "not valid UTF-8 text (export the file as UTF-8)")
+			t.stop = true
+			return false
+		}
+	}
+	for i, f := range rec {
+		if c, bad := controlChar(f); bad {
+			line, _ := t.csv.FieldPos(i)
+			t.problem(line, t.names[i], fmt.Sprintf("holds a control character (U+%04X), which no value may: re-export the file as plain text", c))
+		}
+	}
+	return true
 }
 
 // controlChar returns the first control character of s other than tab, line feed and

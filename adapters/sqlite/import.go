@@ -128,6 +128,9 @@ type Batch struct {
 	accounts keyIDs
 	products keyIDs
 	sources  map[string]int64
+	// accountsBefore says whether the accounts table held any row when the batch put
+	// its first account: 0 not asked yet, 1 none, 2 some (see freshAccount).
+	accountsBefore int8
 
 	pending map[*bufferedUpsert][]any // buffered rows of keyed tables
 
@@ -529,16 +532,30 @@ func (b *Batch) PutPerson(ctx context.Context, p domain.Person) error {
 
 // PutAccount stores a, replacing the account with the same id.
 func (b *Batch) PutAccount(ctx context.Context, a domain.Account) error {
-	var was, wasIndustry string
-	err := b.tx.QueryRowContext(ctx, `SELECT territory, industry FROM accounts WHERE account_id = ?`, a.ID).Scan(&was, &wasIndustry)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if err := b.putAccount(ctx, a); err != nil {
 		return fmt.Errorf("sqlite: put account %q: %w", a.ID, err)
 	}
-	stored := err == nil
+	return nil
+}
+
+func (b *Batch) putAccount(ctx context.Context, a domain.Account) error {
+	fresh, err := b.freshAccount(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	var was, wasIndustry string
+	stored := false
+	if !fresh {
+		err := b.tx.QueryRowContext(ctx, `SELECT territory, industry FROM accounts WHERE account_id = ?`, a.ID).Scan(&was, &wasIndustry)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		stored = err == nil
+	}
 	id, err := b.id(ctx, upsertAccount, a.ID, a.Name, a.Territory, a.Owner, a.Industry,
 		strings.Join(a.Aliases, ";"), a.PaymentTermsDays, a.Employees)
 	if err != nil {
-		return fmt.Errorf("sqlite: put account %q: %w", a.ID, err)
+		return err
 	}
 	b.accounts.put(a.ID, id)
 	switch {
@@ -546,23 +563,50 @@ func (b *Batch) PutAccount(ctx context.Context, a domain.Account) error {
 	case stored && (was != a.Territory || wasIndustry != a.Industry):
 		// The facts are keyed by territory, the industry sums by industry.
 		if err := b.accountMoved(ctx, id, wasIndustry, a.Industry); err != nil {
-			return fmt.Errorf("sqlite: put account %q: %w", a.ID, err)
+			return err
 		}
 	case !stored && b.delta.industries != nil:
 		b.delta.industries[id] = a.Industry
 	}
-	if err := b.exec(ctx, `DELETE FROM account_names WHERE account_id = ?`, a.ID); err != nil {
-		return fmt.Errorf("sqlite: put account %q: %w", a.ID, err)
-	}
-	for _, n := range append([]string{a.ID, a.Name}, a.Aliases...) {
-		if k := domain.NameKey(n); k != "" {
-			err := b.exec(ctx, `INSERT INTO account_names (name_key, account_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, k, a.ID)
-			if err != nil {
-				return fmt.Errorf("sqlite: put account %q: %w", a.ID, err)
-			}
+	if stored {
+		if err := b.exec(ctx, `DELETE FROM account_names WHERE account_id = ?`, a.ID); err != nil {
+			return err
 		}
 	}
-	return nil
+	var args []any
+	for _, n := range append([]string{a.ID, a.Name}, a.Aliases...) {
+		if k := domain.NameKey(n); k != "" {
+			args = append(args, k, a.ID)
+		}
+	}
+	if len(args) == 0 {
+		return nil
+	}
+	row := "(?, ?)"
+	return b.exec(ctx, `INSERT INTO account_names (name_key, account_id) VALUES `+
+		strings.Repeat(row+", ", len(args)/2-1)+row+` ON CONFLICT DO NOTHING`, args...)
+}
+
+// freshAccount reports whether the account id cannot be stored: the accounts table
+// held none when the batch put its first account, and the batch has not put id. A
+// first load then writes an account in two statements, not five: it neither reads the
+// account back nor deletes its names.
+func (b *Batch) freshAccount(ctx context.Context, id string) (bool, error) {
+	if b.accountsBefore == 0 {
+		var some bool
+		if err := b.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM accounts)`).Scan(&some); err != nil {
+			return false, err
+		}
+		b.accountsBefore = 1
+		if some {
+			b.accountsBefore = 2
+		}
+	}
+	if b.accountsBefore == 2 {
+		return false, nil
+	}
+	_, put := b.accounts.get(id)
+	return !put, nil
 }
 
 // PutProduct stores p, replacing the product with the same SKU.

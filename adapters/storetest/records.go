@@ -618,6 +618,19 @@ func testFindAccountsByName(t *testing.T, open func(t *testing.T) Store) {
 	if got, _ := s.FindAccountsByName(ctx, "gamma"); len(got) != 0 {
 		t.Errorf("the old name still finds %v", got)
 	}
+	// An account put twice in the first batch of an empty store keeps its last names.
+	empty := open(t)
+	Load(t, empty, func(ctx context.Context, b domain.ImportBatch) error {
+		if err := b.PutAccount(ctx, domain.Account{ID: "C1", Name: "Old Name", Territory: "North"}); err != nil {
+			return err
+		}
+		return b.PutAccount(ctx, domain.Account{ID: "C1", Name: "New Name", Territory: "North", Aliases: []string{"newco"}})
+	})
+	for key, want := range map[string]int{"old name": 0, "new name": 1, "newco": 1, "c1": 1} {
+		if got, err := empty.FindAccountsByName(ctx, key); err != nil || len(got) != want {
+			t.Errorf("in the empty store, %q finds %v (%v), want %d account", key, got, err, want)
+		}
+	}
 }
 
 // testConcurrentImports runs imports of the same sales file at once: they take turns,

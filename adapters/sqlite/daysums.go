@@ -85,6 +85,7 @@ type sumsDelta struct {
 	products []int64       // ordinal → product row id
 	company  map[int64][]daySum
 	industry map[string]map[int64][]int64
+	encoded  []sumRow // the rows of a rebuild, once encoded (see encode)
 
 	// The last product's ordinal and the last industry's days: a rebuild adds an
 	// account's lines one after the other, product by product (a map lookup fewer
@@ -363,7 +364,8 @@ func eachRevenue(b []byte, f func(product, revenue int64)) error {
 	return nil
 }
 
-// writeSums replaces every stored day sum with all (a rebuild from scratch).
+// writeSums replaces every stored day sum with all (a rebuild from scratch), encoded
+// by all.encode unless it was already (see fromRuns).
 func (b *Batch) writeSums(ctx context.Context, all *sumsDelta) error {
 	for _, q := range []string{`DELETE FROM day_sums`, `DELETE FROM industry_day_sums`,
 		`DELETE FROM running_revenue`, `DELETE FROM industry_running_revenue`} {
@@ -371,7 +373,81 @@ func (b *Batch) writeSums(ctx context.Context, all *sumsDelta) error {
 			return err
 		}
 	}
-	return b.applySums(ctx, all)
+	if all.encoded == nil {
+		all.encode()
+	}
+	for _, r := range all.encoded {
+		var err error
+		if r.industry == "" {
+			err = b.exec(ctx, `INSERT INTO `+r.table+` (day, sums) VALUES (?, ?)`, r.day, r.sums)
+		} else {
+			err = b.exec(ctx, `INSERT INTO `+r.table+` (industry, day, sums) VALUES (?, ?, ?)`, r.industry, r.day, r.sums)
+		}
+		if err != nil {
+			return fmt.Errorf("%s of %q on day %d: %w", r.table, r.industry, r.day, err)
+		}
+	}
+	all.encoded = nil
+	return nil
+}
+
+// sumRow is one encoded row of the day sums' tables: day_sums, industry_day_sums,
+// running_revenue or industry_running_revenue.
+type sumRow struct {
+	table    string
+	industry string // "" in the company's tables
+	day      int64
+	sums     []byte
+}
+
+// encode encodes every row of the day sums' tables that d, all the sales lines,
+// gives: the rows applySums writes into empty tables, without reading them back. It
+// empties d's sums as it goes, so that they can be collected.
+func (d *sumsDelta) encode() {
+	var out []sumRow
+	cum := map[int64]int64{}
+	for _, day := range slices.Sorted(maps.Keys(d.company)) {
+		sums := map[int64]daySum{}
+		for i, s := range d.company[day] {
+			if s != (daySum{}) {
+				sums[d.products[i]] = s
+			}
+		}
+		delete(d.company, day)
+		enc := encodeDaySums(sums)
+		if len(enc) == 0 {
+			continue
+		}
+		for p, s := range sums {
+			if s.lines != 0 { // as encodeDaySums
+				cum[p] += s.revenue
+			}
+		}
+		out = append(out, sumRow{table: "day_sums", day: day, sums: enc},
+			sumRow{table: "running_revenue", day: day, sums: encodeRevenue(cum)})
+	}
+	for _, ind := range slices.Sorted(maps.Keys(d.industry)) {
+		days := d.industry[ind]
+		clear(cum)
+		for _, day := range slices.Sorted(maps.Keys(days)) {
+			revenue := map[int64]int64{}
+			for i, rev := range days[day] {
+				revenue[d.products[i]] += rev
+			}
+			delete(days, day)
+			enc := encodeRevenue(revenue)
+			if len(enc) == 0 {
+				continue
+			}
+			for p, rev := range revenue {
+				cum[p] += rev
+			}
+			out = append(out, sumRow{table: "industry_day_sums", industry: ind, day: day, sums: enc},
+				sumRow{table: "industry_running_revenue", industry: ind, day: day, sums: encodeRevenue(cum)})
+		}
+		delete(d.industry, ind)
+	}
+	d.encoded = out
 }
 
 // writeCategorySeries writes the company's series of each of the categories (all of

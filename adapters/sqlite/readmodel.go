@@ -196,7 +196,8 @@ func (b *Batch) writeFacts(ctx context.Context, ids []int64, sums *sumsDelta, cr
 
 // fromRuns makes the pass over the merge of the batch's sorted runs while another
 // goroutine runs the CREATE INDEX statements creates on the writer connection; it
-// keeps the facts aside until they have run, then writes them.
+// keeps the facts aside until they have run, then writes them. It encodes the day sums
+// meanwhile too, for writeSums.
 func (p *salesPass) fromRuns(ctx context.Context, creates []string) error {
 	b := p.b
 	built := make(chan error, 1)
@@ -212,6 +213,9 @@ func (p *salesPass) fromRuns(ctx context.Context, creates []string) error {
 	err := p.pipe(ctx, mergeRead(b.lines.merge()))
 	if err == nil {
 		err = p.finish(ctx)
+	}
+	if err == nil && p.sums != nil {
+		p.sums.encode() // while the indexes are built
 	}
 	if werr := wait(); err == nil {
 		err = werr

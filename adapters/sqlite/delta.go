@@ -80,10 +80,9 @@ func (b *Batch) lineAdded(ctx context.Context, account int64, l addedLine) error
 	return nil
 }
 
-// linesRemoved records the lines of the source with row id source, about to be
-// deleted.
-func (b *Batch) linesRemoved(ctx context.Context, source int64) error {
-	rows, err := b.tx.QueryContext(ctx, `SELECT day, account, product, amount, cost, quantity FROM sales WHERE source = ?`, source)
+// linesRemoved records the sales lines where (with args) holds, about to be deleted.
+func (b *Batch) linesRemoved(ctx context.Context, where string, args []any) error {
+	rows, err := b.tx.QueryContext(ctx, `SELECT day, account, product, amount, cost, quantity FROM sales WHERE `+where, args...)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -128,6 +129,7 @@ type Batch struct {
 	accounts keyIDs
 	products keyIDs
 	sources  map[string]int64
+	spans    map[int64]*lineSpan // the sources whose lines the batch read or wrote, by row id
 	// accountsBefore says whether the accounts table held any row when the batch put
 	// its first account: 0 not asked yet, 1 none, 2 some (see freshAccount).
 	accountsBefore int8
@@ -287,6 +289,7 @@ func (s *Store) begin(ctx context.Context, conn *sql.Conn) (*Batch, error) {
 		accounts: newKeyIDs(),
 		products: newKeyIDs(),
 		sources:  make(map[string]int64),
+		spans:    make(map[int64]*lineSpan),
 		pending:  make(map[*bufferedUpsert][]any),
 		rows:     make([]any, 0, salesColumns*salesChunk),
 		insert:   make(map[[3]int64]string),
@@ -314,9 +317,9 @@ func (b *Batch) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 // database/sql, converting each value it already had in the driver's types, and in the
 // driver watching the context of each statement, which a chunk's few milliseconds do
 // not need (the import checks it between rows).
-func (b *Batch) execRaw(ctx context.Context, q string, args []any) error {
+func (b *Batch) execRaw(ctx context.Context, q string, args []any) (driver.Result, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	named := b.named[:0]
 	for i, a := range args {
@@ -325,7 +328,7 @@ func (b *Batch) execRaw(ctx context.Context, q string, args []any) error {
 		default:
 			v, err := driver.DefaultParameterConverter.ConvertValue(a)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			a = v
 		}
@@ -333,7 +336,8 @@ func (b *Batch) execRaw(ctx context.Context, q string, args []any) error {
 	}
 	b.named = named
 	defer clear(named) // let the values be collected
-	return b.conn.Raw(func(dc any) error {
+	var res driver.Result
+	err := b.conn.Raw(func(dc any) error {
 		st, ok := b.raw[q]
 		if !ok {
 			p, ok := dc.(driver.ConnPrepareContext)
@@ -350,9 +354,11 @@ func (b *Batch) execRaw(ctx context.Context, q string, args []any) error {
 		if !ok {
 			return fmt.Errorf("the driver's statement %T runs no ExecContext", st)
 		}
-		_, err := ex.ExecContext(context.Background(), named)
+		var err error
+		res, err = ex.ExecContext(context.Background(), named)
 		return err
 	})
+	return res, err
 }
 
 // exec runs q with args in the batch's transaction.
@@ -456,7 +462,7 @@ func (b *Batch) put(ctx context.Context, u *bufferedUpsert, args ...any) error {
 		if err := b.rowsChanged(ctx, u, buf); err != nil {
 			return err
 		}
-		if err := b.execRaw(ctx, u.chunk, buf); err != nil {
+		if _, err := b.execRaw(ctx, u.chunk, buf); err != nil {
 			return err
 		}
 		clear(buf)
@@ -651,10 +657,24 @@ func (b *Batch) replaceSales(ctx context.Context, source string) error {
 	if err != nil {
 		return err
 	}
-	n, err := b.id(ctx, `SELECT COUNT(*) FROM sales WHERE source = ?`, id)
+	span, err := b.sourceSpan(ctx, id)
+	if err != nil || span.lines == 0 {
+		return err
+	}
+	where, args := `rowid BETWEEN ? AND ? AND source = ?`, []any{span.first, span.last, id}
+	n, err := b.id(ctx, `SELECT COUNT(*) FROM sales WHERE `+where, args...)
 	if err != nil {
 		return err
 	}
+	if n != span.lines {
+		// The row ids moved (see sources in the schema): every line is read for the
+		// source's.
+		where, args = `source = ?`, []any{id}
+		if n, err = b.id(ctx, `SELECT COUNT(*) FROM sales WHERE `+where, args...); err != nil {
+			return err
+		}
+	}
+	span.clear()
 	if n == 0 {
 		return nil
 	}
@@ -665,11 +685,83 @@ func (b *Batch) replaceSales(ctx context.Context, source string) error {
 		b.lines.drop() // it holds the lines deleted
 	}
 	if b.delta != nil {
-		if err := b.linesRemoved(ctx, id); err != nil {
+		if err := b.linesRemoved(ctx, where, args); err != nil {
 			return err
 		}
 	}
-	return b.exec(ctx, `DELETE FROM sales WHERE source = ?`, id)
+	return b.exec(ctx, `DELETE FROM sales WHERE `+where, args...)
+}
+
+// lineSpan is the run of row ids of a source's sales lines (see sources in the schema):
+// lines lines between first and last, none when lines is 0.
+type lineSpan struct {
+	first, last, lines int64
+	changed            bool // to be written to sources
+}
+
+// sourceSpan returns the span of the source with row id id.
+func (b *Batch) sourceSpan(ctx context.Context, id int64) (*lineSpan, error) {
+	if s, ok := b.spans[id]; ok {
+		return s, nil
+	}
+	var first, last sql.NullInt64
+	s := &lineSpan{}
+	err := b.tx.QueryRowContext(ctx, `SELECT first_line, last_line, lines FROM sources WHERE id = ?`, id).Scan(&first, &last, &s.lines)
+	if err != nil {
+		return nil, err
+	}
+	s.first, s.last = first.Int64, last.Int64
+	b.spans[id] = s
+	return s, nil
+}
+
+// add records n lines with row ids from first to last.
+func (s *lineSpan) add(first, last, n int64) {
+	if s.lines == 0 {
+		s.first, s.last = first, last
+	}
+	s.first, s.last = min(s.first, first), max(s.last, last)
+	s.lines += n
+	s.changed = true
+}
+
+// linesWritten records the n lines an INSERT of the buffered lines wrote in the span of
+// their source. SQLite gives a new row the largest row id + 1 (but past the largest
+// integer, which no table reaches: then any), so one INSERT's lines have consecutive
+// row ids that end at the last one inserted.
+func (b *Batch) linesWritten(ctx context.Context, res driver.Result, n int) error {
+	last, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	span, err := b.sourceSpan(ctx, b.rowsSource)
+	if err != nil {
+		return err
+	}
+	first := last - int64(n) + 1
+	if first < 1 || last == math.MaxInt64 {
+		first, last = 1, math.MaxInt64 // the whole table
+	}
+	span.add(first, last, int64(n))
+	return nil
+}
+
+// clear records that the source's lines are deleted.
+func (s *lineSpan) clear() { *s = lineSpan{changed: true} }
+
+// writeSpans stores the spans the batch changed.
+func (b *Batch) writeSpans(ctx context.Context) error {
+	for id, s := range b.spans {
+		if !s.changed {
+			continue
+		}
+		first, last := sql.NullInt64{Int64: s.first, Valid: s.lines > 0}, sql.NullInt64{Int64: s.last, Valid: s.lines > 0}
+		if err := b.exec(ctx, `UPDATE sources SET first_line = ?, last_line = ?, lines = ? WHERE id = ?`, first, last, s.lines, id); err != nil {
+			return err
+		}
+		s.changed = false
+	}
+	return nil
 }
 
 // AddSale adds one sales line. Lines are buffered and written in multi-row INSERTs.
@@ -803,6 +895,7 @@ func (b *Batch) flush(ctx context.Context) error {
 	if n == 0 {
 		return nil
 	}
+	var res driver.Result
 	var err error
 	if n == salesChunk {
 		k := [3]int64{b.rowsSource, int64(b.rowsRecent), 0}
@@ -814,11 +907,14 @@ func (b *Batch) flush(ctx context.Context) error {
 			q = insertSales(salesChunk, b.rowsSource, b.rowsRecent, b.rowsPacked)
 			b.insert[k] = q
 		}
-		err = b.execRaw(ctx, q, b.rows)
+		res, err = b.execRaw(ctx, q, b.rows)
 	} else {
-		_, err = b.tx.ExecContext(ctx, insertSales(n, b.rowsSource, b.rowsRecent, b.rowsPacked), b.rows...)
+		res, err = b.tx.ExecContext(ctx, insertSales(n, b.rowsSource, b.rowsRecent, b.rowsPacked), b.rows...)
 	}
 	if err != nil {
+		return err
+	}
+	if err := b.linesWritten(ctx, res, n); err != nil {
 		return err
 	}
 	clear(b.rows) // let the values be collected
@@ -827,8 +923,7 @@ func (b *Batch) flush(ctx context.Context) error {
 }
 
 // wrote records that n rows of table were added or deleted, and drops the table's
-// secondary indexes (but sales_source, which ReplaceSales needs, and sales_recent)
-// when the batch has touched enough of them: at least minBulkLines, and a
+// secondary indexes (but sales_recent) when the batch has touched enough of them: at least minBulkLines, and a
 // bulkDivisor-th of the table.
 func (b *Batch) wrote(ctx context.Context, table string, n int64) error {
 	l := b.loads[table]
@@ -877,11 +972,10 @@ func (b *Batch) wrote(ctx context.Context, table string, n int64) error {
 	return nil
 }
 
-// indexes returns the names and CREATE statements of table's secondary indexes but
-// sales_source, which ReplaceSales needs.
+// indexes returns the names and CREATE statements of table's secondary indexes.
 func (b *Batch) indexes(ctx context.Context, table string) (names, creates []string, err error) {
 	rows, err := b.tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_schema
-		WHERE type = 'index' AND tbl_name = ? AND name != 'sales_source' AND sql IS NOT NULL ORDER BY name`, table)
+		WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`, table)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -1051,6 +1145,9 @@ func (b *Batch) Commit(ctx context.Context) (version int64, err error) {
 		return 0, err
 	}
 	if err := b.flushUpserts(ctx); err != nil {
+		return 0, err
+	}
+	if err := b.writeSpans(ctx); err != nil {
 		return 0, err
 	}
 	var creates []string // the indexes to build again

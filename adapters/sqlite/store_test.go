@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -13,6 +14,7 @@ import (
 	"github.com/incumbent/incumbent/adapters/sqlite"
 	"github.com/incumbent/incumbent/adapters/storetest"
 	"github.com/incumbent/incumbent/domain"
+	"github.com/pressly/goose/v3"
 )
 
 var _ csvimport.Store = (*sqlite.Store)(nil)
@@ -370,4 +372,151 @@ func journalMode(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return mode
+}
+
+// TestSourceSpans checks the spans of row ids that ReplaceSales reads and deletes a
+// source's lines by (see sources in the schema): they hold each source's lines after
+// imports that interleave, replace and roll back, and when the row ids have moved (as
+// a VACUUM may move them), ReplaceSales still deletes every line of its source.
+func TestSourceSpans(t *testing.T) {
+	ctx := t.Context()
+	s, path := open(t)
+	f := storetest.NewFixture(t)
+	storetest.Load(t, s, f.Write)
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	checkSpans(t, db, "fixture", map[string]int64{"sales-2024-01.csv": 2, "sales-2024-02.csv": 2, "sales-2024-03.csv": 1, "sales-2024-04.csv": 1})
+
+	sale := func(source string, amount float64) domain.Sale {
+		return domain.Sale{Date: storetest.Day(t, "2024-05-02"), AccountID: "A1", SKU: "G-1", Quantity: 1, Amount: amount, Cost: 1, Source: source}
+	}
+	storetest.Load(t, s, func(ctx context.Context, b domain.ImportBatch) error {
+		for _, err := range []error{
+			b.ReplaceSales(ctx, "sales-2024-01.csv"),
+			b.AddSale(ctx, sale("sales-2024-01.csv", 5)),
+			b.AddSale(ctx, sale("new.csv", 7)), // interleaved
+			b.AddSale(ctx, sale("sales-2024-01.csv", 5)),
+			b.ReplaceSales(ctx, "sales-2024-03.csv"),
+		} {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	checkSpans(t, db, "interleaved and replaced", map[string]int64{"sales-2024-01.csv": 2, "sales-2024-02.csv": 2, "sales-2024-04.csv": 1, "new.csv": 1})
+
+	b, err := s.BeginImport(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.ReplaceSales(ctx, "sales-2024-02.csv"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.AddSale(ctx, sale("sales-2024-02.csv", 3)); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	checkSpans(t, db, "rolled back", map[string]int64{"sales-2024-01.csv": 2, "sales-2024-02.csv": 2, "sales-2024-04.csv": 1, "new.csv": 1})
+
+	// Move every line past its span, then replace a source: all its lines go.
+	if _, err := db.ExecContext(ctx, `UPDATE sales SET rowid = rowid + 1000`); err != nil {
+		t.Fatal(err)
+	}
+	storetest.Load(t, s, func(ctx context.Context, b domain.ImportBatch) error {
+		if err := b.ReplaceSales(ctx, "sales-2024-01.csv"); err != nil {
+			return err
+		}
+		return b.AddSale(ctx, sale("sales-2024-01.csv", 11))
+	})
+	var revenue float64
+	if err := db.QueryRowContext(ctx, `SELECT SUM(amount) FROM sales WHERE source = (SELECT id FROM sources WHERE name = 'sales-2024-01.csv')`).Scan(&revenue); err != nil {
+		t.Fatal(err)
+	}
+	if revenue != 11 {
+		t.Errorf("after the row ids moved, sales-2024-01.csv holds %v of revenue, want 11 (its one new line)", revenue)
+	}
+	if _, err := db.ExecContext(ctx, `UPDATE sales SET rowid = rowid - 1000 WHERE rowid > 1000 AND source != (SELECT id FROM sources WHERE name = 'sales-2024-01.csv')`); err != nil {
+		t.Fatal(err)
+	}
+	checkSpans(t, db, "after the row ids moved", map[string]int64{"sales-2024-01.csv": 1, "sales-2024-02.csv": 2, "sales-2024-04.csv": 1, "new.csv": 1})
+}
+
+// checkSpans compares, for every source, its lines with its span and with want (lines
+// by source).
+func checkSpans(t *testing.T, db *sql.DB, when string, want map[string]int64) {
+	t.Helper()
+	ctx := t.Context()
+	rows, err := db.QueryContext(ctx, `SELECT name, lines,
+		(SELECT COUNT(*) FROM sales WHERE source = sources.id),
+		(SELECT COUNT(*) FROM sales WHERE source = sources.id AND rowid BETWEEN first_line AND last_line)
+		FROM sources`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	got := map[string]int64{}
+	for rows.Next() {
+		var name string
+		var lines, stored, spanned int64
+		if err := rows.Scan(&name, &lines, &stored, &spanned); err != nil {
+			t.Fatal(err)
+		}
+		if lines != stored || spanned != stored {
+			t.Errorf("%s: %s: %d lines stored, %d in its span, %d recorded", when, name, stored, spanned, lines)
+		}
+		if stored > 0 {
+			got[name] = stored
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("%s: lines by source (-want +got):\n%s", when, diff)
+	}
+}
+
+// TestSourceSpansMigration migrates a store with sales lines down to the index of
+// their sources and up again: the migration records every source's span.
+func TestSourceSpansMigration(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "incumbent.db")
+	s, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Load(t, s, storetest.NewFixture(t).Write)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, os.DirFS("migrations"), goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(ctx, 13); err != nil {
+		t.Fatal(err)
+	}
+	if got := salesIndexes(t, path); !slices.Contains(got, "sales_source") {
+		t.Fatalf("before the migration, sales indexes %v, want sales_source", got)
+	}
+	s, err = sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	checkSpans(t, db, "migrated", map[string]int64{"sales-2024-01.csv": 2, "sales-2024-02.csv": 2, "sales-2024-03.csv": 1, "sales-2024-04.csv": 1})
+	if got := salesIndexes(t, path); slices.Contains(got, "sales_source") {
+		t.Errorf("after the migration, sales indexes %v, want no sales_source", got)
+	}
 }

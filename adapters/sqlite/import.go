@@ -725,6 +725,9 @@ func (s *lineSpan) add(first, last, n int64) {
 	s.changed = true
 }
 
+// clear records that the source's lines are deleted.
+func (s *lineSpan) clear() { *s = lineSpan{changed: true} }
+
 // linesWritten records the n lines an INSERT of the buffered lines wrote in the span of
 // their source. SQLite gives a new row the largest row id + 1 (but past the largest
 // integer, which no table reaches: then any), so one INSERT's lines have consecutive
@@ -745,9 +748,6 @@ func (b *Batch) linesWritten(ctx context.Context, res driver.Result, n int) erro
 	span.add(first, last, int64(n))
 	return nil
 }
-
-// clear records that the source's lines are deleted.
-func (s *lineSpan) clear() { *s = lineSpan{changed: true} }
 
 // writeSpans stores the spans the batch changed.
 func (b *Batch) writeSpans(ctx context.Context) error {

@@ -22,7 +22,8 @@ func ChatIDKey(kind, id string) string { return kind + ":" + strings.ToLower(id)
 
 // ImportBatch is one import transaction, written by the CSV importer and implemented by
 // each store. Keyed records are upserted by their key; ReplaceSales deletes every sales
-// line previously imported from the file named source, and AddSale adds one. Nothing is
+// line previously imported from the file named source, and AddSale adds one;
+// DeleteOpportunity removes one opportunity. Nothing is
 // visible to readers until Commit, and Rollback leaves the store as it was. After Commit
 // or Rollback the batch is spent (a further Rollback is a no-op, so it may be deferred).
 type ImportBatch interface {
@@ -34,6 +35,9 @@ type ImportBatch interface {
 	AddSale(ctx context.Context, s Sale) error
 	PutPotential(ctx context.Context, p Potential) error
 	PutOpportunity(ctx context.Context, o Opportunity) error
+	// DeleteOpportunity removes the opportunity with the id, if there is one (a CRM
+	// sync removes what the CRM deleted).
+	DeleteOpportunity(ctx context.Context, id string) error
 	PutInvoice(ctx context.Context, i Invoice) error
 	PutCommitment(ctx context.Context, c Commitment) error
 	PutRFQ(ctx context.Context, r RFQ) error

@@ -37,6 +37,10 @@ type Importer struct {
 	// Mapping, when set, reads customers' exports as the standard files it maps them to;
 	// the standard files it does not name are read as usual.
 	Mapping *Mapping
+	// Then, when set, runs in the import's transaction once every file is read and
+	// found clean, before the commit: a CRM sync removes there what the CRM deleted.
+	// Its error rolls the import back.
+	Then func(ctx context.Context, b domain.ImportBatch) error
 }
 
 // Report says what an import wrote.
@@ -172,6 +176,12 @@ func (im *Importer) Import(ctx context.Context, dir string) (Report, error) {
 	if r.failed() {
 		batch.Rollback()
 		return Report{}, &ImportError{Problems: r.problems, Total: r.total}
+	}
+	if im.Then != nil {
+		if err := im.Then(ctx, batch); err != nil {
+			batch.Rollback()
+			return Report{}, err
+		}
 	}
 	v, err := batch.Commit(ctx)
 	if err != nil {

@@ -434,6 +434,8 @@ type state struct {
 	snapshots     map[string]map[string][]byte         // territory → week → JSON
 	deliveries    map[[2]string]*domain.DigestDelivery // digests: territory, week
 	alerts        map[[2]string]*domain.DigestDelivery // alerts: person, day
+	syncs         map[[2]string]*domain.DigestDelivery // CRM sync runs: crm, slot
+	syncStates    map[string][]byte                    // CRM → domain.SyncState as JSON
 	alertSettings map[string]domain.AlertSettings      // by email, lower case
 	alertStates   map[string]domain.AlertState         // by email, lower case
 }

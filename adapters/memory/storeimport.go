@@ -213,6 +213,22 @@ func (b *Batch) PutOpportunity(_ context.Context, o domain.Opportunity) error {
 	return put(b, tOpps, &b.t.opps, o.ID, opportunity{Opportunity: o, seq: was.seq})
 }
 
+// DeleteOpportunity removes the opportunity with the id, if there is one.
+func (b *Batch) DeleteOpportunity(_ context.Context, id string) error {
+	if b.done {
+		return fmt.Errorf("memory: delete opportunity: %w", errBatchDone)
+	}
+	if _, ok := b.t.opps[id]; !ok {
+		return nil
+	}
+	if err := b.write(tOpps, func() { b.t.opps = maps.Clone(b.t.opps) }); err != nil {
+		return err
+	}
+	delete(b.t.opps, id)
+	b.rebuild = true
+	return nil
+}
+
 // PutInvoice stores i, replacing the invoice with the same id.
 func (b *Batch) PutInvoice(_ context.Context, i domain.Invoice) error {
 	i.InvoiceDate, i.DueDate, i.PaidDate, i.Amount = date(i.InvoiceDate), date(i.DueDate), date(i.PaidDate), sqlReal(i.Amount)

@@ -595,6 +595,22 @@ func (b *Batch) PutOpportunity(ctx context.Context, o domain.Opportunity) error 
 	return nil
 }
 
+// DeleteOpportunity removes the opportunity with the id, if there is one, after the
+// opportunities buffered before it are written.
+func (b *Batch) DeleteOpportunity(ctx context.Context, id string) error {
+	if b.done {
+		return fmt.Errorf("postgres: delete opportunity %q: %w", id, pgx.ErrTxClosed)
+	}
+	if err := b.flushKeyed(ctx, upsertOpportunity); err != nil {
+		return fmt.Errorf("postgres: delete opportunity %q: %w", id, err)
+	}
+	if _, err := b.tx.Exec(ctx, `DELETE FROM opportunities WHERE opp_id = $1`, id); err != nil {
+		return fmt.Errorf("postgres: delete opportunity %q: %w", id, err)
+	}
+	b.written["opportunities"] = true
+	return nil
+}
+
 // PutInvoice stores i, replacing the invoice with the same id.
 func (b *Batch) PutInvoice(ctx context.Context, i domain.Invoice) error {
 	err := b.put(ctx, upsertInvoice, i.ID, i.AccountID, dateArg(i.InvoiceDate),

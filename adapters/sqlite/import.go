@@ -1043,6 +1043,36 @@ func (b *Batch) PutOpportunity(ctx context.Context, o domain.Opportunity) error 
 	return nil
 }
 
+// DeleteOpportunity removes the opportunity with the id, if there is one, after the
+// opportunities buffered before it are written; the facts of its account are rebuilt.
+func (b *Batch) DeleteOpportunity(ctx context.Context, id string) error {
+	if b.done {
+		return fmt.Errorf("sqlite: delete opportunity %q: %w", id, sql.ErrTxDone)
+	}
+	if buf := b.pending[upsertOpportunity]; len(buf) > 0 {
+		n := len(buf) / len(upsertOpportunity.cols)
+		if err := b.rowsChanged(ctx, upsertOpportunity, buf); err != nil {
+			return fmt.Errorf("sqlite: delete opportunity %q: %w", id, err)
+		}
+		if _, err := b.tx.ExecContext(ctx, upsertRows(upsertOpportunity.table, upsertOpportunity.nkey, upsertOpportunity.cols, n), buf...); err != nil {
+			return fmt.Errorf("sqlite: delete opportunity %q: %w", id, err)
+		}
+		delete(b.pending, upsertOpportunity)
+	}
+	var account string
+	err := b.tx.QueryRowContext(ctx, `DELETE FROM opportunities WHERE opp_id = ? RETURNING account_id`, id).Scan(&account)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: delete opportunity %q: %w", id, err)
+	}
+	if b.delta != nil {
+		b.delta.accountIDs[account] = true
+	}
+	return nil
+}
+
 // PutInvoice stores i, replacing the invoice with the same id.
 func (b *Batch) PutInvoice(ctx context.Context, i domain.Invoice) error {
 	if b.invoices != nil && b.invoices.valid {

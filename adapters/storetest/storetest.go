@@ -41,6 +41,12 @@ type Store interface {
 	// there is none.
 	SaveConversation(ctx context.Context, c domain.Conversation) error
 	FindConversation(ctx context.Context, adapter, key string) (domain.Conversation, error)
+	// ClaimSync, MarkSyncDone, SyncState and PutSyncState keep a CRM sync's state and
+	// claim its scheduled runs (crm.StateStore).
+	ClaimSync(ctx context.Context, crm, slot, claimant string, now time.Time, stale time.Duration) (bool, error)
+	MarkSyncDone(ctx context.Context, crm, slot, claimant, detail string, now time.Time) error
+	SyncState(ctx context.Context, crm string) (domain.SyncState, error)
+	PutSyncState(ctx context.Context, st domain.SyncState) error
 	// RowCounts returns the number of rows of every table of records, by table name
 	// (territories, people, accounts, products, sales, potentials, …).
 	RowCounts(ctx context.Context) (map[string]int64, error)
@@ -91,6 +97,8 @@ func Run(t *testing.T, open func(t *testing.T) Store) {
 		{"Alerts", testAlerts},
 		{"WritesWaitForImport", testWritesWaitForImport},
 		{"DeltaEqualsFullRebuild", testDeltaEqualsFullRebuild},
+		{"DeleteOpportunity", testDeleteOpportunity},
+		{"SyncState", testSyncState},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.test(t, open) })
 	}

@@ -120,7 +120,12 @@ func ParseMapping(name, text string) (*Mapping, error) {
 	for _, f := range standardFiles {
 		sections = append(sections, f.section())
 	}
+	crm := false
 	for _, key := range slices.Sorted(maps.Keys(raw)) {
+		if CRMSections[key] {
+			crm = true // read by the CRM sync (adapters/crm)
+			continue
+		}
 		std := sectionFile(key)
 		if std == nil {
 			p.add("[%s]: not a standard file (the sections are %s)%s", key, strings.Join(sections, ", "), closest(key, sections))
@@ -141,7 +146,7 @@ func ParseMapping(name, text string) (*Mapping, error) {
 			p.add("%s = %s: not a section: write [%s] on a line of its own, then its options", key, tomlValue(v), key)
 		}
 	}
-	if len(m.sections) == 0 && len(p.problems) == 0 {
+	if len(m.sections) == 0 && len(p.problems) == 0 && !crm {
 		p.add("maps no file: give a section per standard file, such as [sales]")
 	}
 	if len(p.problems) > 0 {
@@ -149,6 +154,10 @@ func ParseMapping(name, text string) (*Mapping, error) {
 	}
 	return m, nil
 }
+
+// CRMSections are the sections of a mapping file that say how a CRM's records are read
+// (docs/CRM.md); the import leaves them to the sync.
+var CRMSections = map[string]bool{domain.CRMSalesforce: true, domain.CRMHubSpot: true}
 
 // sectionFile returns the standard file a section names.
 func sectionFile(section string) *standardFile {

@@ -71,6 +71,11 @@ type Bot struct {
 	// alert above it (domain.DefaultAlertMinUncovered unless set).
 	AlertMinUncovered float64
 
+	// Syncs reads the CRM syncs' state for `sync status`; SyncCRMs are the CRMs this
+	// deployment syncs (domain.CRMSalesforce, domain.CRMHubSpot), none when it syncs none.
+	Syncs    SyncReader
+	SyncCRMs []string
+
 	// MaxConcurrent bounds the commands computed at once; the others wait their turn.
 	// 0: 16 × GOMAXPROCS. Computing is CPU- and store-bound, so a burst beyond it only
 	// grows memory; waiting keeps a burst's cost to a goroutine each (docs/PERFORMANCE.md,
@@ -148,6 +153,9 @@ func New(store domain.Store) *Bot {
 	if a, ok := store.(AlertStore); ok {
 		b.AlertStore = a
 	}
+	if r, ok := store.(SyncReader); ok {
+		b.Syncs = r
+	}
 	b.AlertMinUncovered = domain.DefaultAlertMinUncovered
 	return b
 }
@@ -214,8 +222,12 @@ func commands() []command {
 		// first.
 		{"account", "account <name>", "who an account is: id, territory, owner, aliases", (*Bot).accountCmd},
 		{"accounts", "accounts [territory]", "list the accounts you can see, or one territory's", (*Bot).accountsCmd},
+		{"sync", "sync status", "the CRM syncs' last runs: when, what they wrote, what failed (admins)", (*Bot).syncCmd},
 	}
 }
+
+// adminOnly are the commands only admins may use; help shows them to admins only.
+var adminOnly = map[string]bool{"sync": true}
 
 func findCommand(name string) (command, bool) {
 	for _, c := range commands() {
@@ -378,6 +390,9 @@ func (b *Bot) helpCmd(ctx context.Context, req Request, args []string) (Reply, e
 		if !ok {
 			return Reply{}, unknownCommand(strings.ToLower(args[0]))
 		}
+		if adminOnly[c.name] && !req.Actor.All() {
+			return Reply{Blocks: []Block{&Header{Text: c.name}, &Text{Text: fmt.Sprintf("%s is for admins: it shows %s.", c.name, strings.TrimSuffix(c.summary, " (admins)"))}}}, nil
+		}
 		blocks := []Block{&Header{Text: c.name}, &Text{Text: fmt.Sprintf("`%s` — %s", c.usage, c.summary)}}
 		if es := ex.of(c.name); len(es) > 0 {
 			lines := make([]string, len(es))
@@ -393,6 +408,9 @@ func (b *Bot) helpCmd(ctx context.Context, req Request, args []string) (Reply, e
 	}
 	t := &Table{Columns: []Column{{Title: "Command"}, {Title: "What it does"}, {Title: "For example"}}}
 	for _, c := range commands() {
+		if adminOnly[c.name] && !req.Actor.All() {
+			continue
+		}
 		e := ""
 		if es := ex.of(c.name); len(es) > 0 {
 			e = es[0].text // plain: tables render as preformatted text on Slack

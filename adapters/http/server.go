@@ -70,6 +70,9 @@ type Check struct {
 	// error of a database or Redis names its host, user and database. /readyz then says
 	// only "failing"; the log has the error.
 	HideError bool
+	// Detail, when set, adds what it returns to /readyz under "details" by the check's
+	// name (a CRM sync's last run, time and row counts), whatever the check's result.
+	Detail func(ctx context.Context) any
 }
 
 // Observer records HTTP requests (adapters/prometheus implements it).
@@ -128,9 +131,12 @@ func (s *Server) Handle(pattern, adapter string, h http.Handler) {
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	results, latency := map[string]string{}, map[string]float64{}
+	results, latency, details := map[string]string{}, map[string]float64{}, map[string]any{}
 	ok, degraded := true, false
 	for _, c := range s.Checks {
+		if c.Detail != nil {
+			details[c.Name] = c.Detail(ctx)
+		}
 		start := time.Now()
 		err := c.Check(ctx)
 		latency[c.Name] = float64(time.Since(start).Microseconds()/100) / 10
@@ -158,7 +164,11 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	case degraded:
 		status = "degraded"
 	}
-	writeJSON(w, code, map[string]any{"status": status, "checks": results, "latency_ms": latency})
+	body := map[string]any{"status": status, "checks": results, "latency_ms": latency}
+	if len(details) > 0 {
+		body["details"] = details
+	}
+	writeJSON(w, code, body)
 }
 
 // Open listens on Addr and serves in the background.

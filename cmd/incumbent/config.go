@@ -59,6 +59,7 @@ type Config struct {
 	alerts    string
 
 	Serve ServeConfig
+	CRM   CRMConfig
 	Redis RedisConfig
 	Slack SlackConfig
 	Teams TeamsConfig
@@ -138,6 +139,9 @@ func readConfig(env Env) Config {
 		Serve: ServeConfig{addrEnv: get("INCUMBENT_ADDR"), playground: get("INCUMBENT_PLAYGROUND"),
 			PlaygroundToken: get("INCUMBENT_PLAYGROUND_TOKEN"), PlaygroundAs: strings.TrimSpace(get("INCUMBENT_PLAYGROUND_AS")),
 			publicURL: get("INCUMBENT_PUBLIC_URL"), ChartKey: get("INCUMBENT_CHART_KEY")},
+		CRM: CRMConfig{SalesforceURL: get("SALESFORCE_URL"), SalesforceClientID: get("SALESFORCE_CLIENT_ID"),
+			SalesforceClientSecret: get("SALESFORCE_CLIENT_SECRET"), HubSpotToken: get("HUBSPOT_TOKEN"),
+			HubSpotAPIURL: get("HUBSPOT_API_URL"), every: get("INCUMBENT_SYNC_EVERY")},
 		Redis: RedisConfig{URL: get("REDIS_URL"), Prefix: get("INCUMBENT_REDIS_PREFIX"), MasterName: get("REDIS_MASTER_NAME")},
 		Slack: SlackConfig{BotToken: get("SLACK_BOT_TOKEN"), SigningSecret: get("SLACK_SIGNING_SECRET"),
 			AppToken: get("SLACK_APP_TOKEN"), APIURL: get("SLACK_API_URL"), allowExternal: get("INCUMBENT_ALLOW_EXTERNAL")},
@@ -170,11 +174,12 @@ const mask = "xxxxx"
 
 // secretEnv are the variables whose whole value is a secret.
 var secretEnv = []string{"SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "MICROSOFT_APP_PASSWORD",
-	"OPENAI_API_KEY", "INCUMBENT_PLAYGROUND_TOKEN", "INCUMBENT_CHART_KEY"}
+	"OPENAI_API_KEY", "INCUMBENT_PLAYGROUND_TOKEN", "INCUMBENT_CHART_KEY", "SALESFORCE_CLIENT_SECRET", "HUBSPOT_TOKEN"}
 
 // urlEnv are the variables holding a URL or connection string that may carry a password
 // or a token: in its user information, its query, or as key=value.
-var urlEnv = []string{"DATABASE_URL", "REDIS_URL", "REDIS_ADDRS", "OPENAI_BASE_URL", "SLACK_API_URL", "INCUMBENT_PUBLIC_URL"}
+var urlEnv = []string{"DATABASE_URL", "REDIS_URL", "REDIS_ADDRS", "OPENAI_BASE_URL", "SLACK_API_URL", "INCUMBENT_PUBLIC_URL",
+	"SALESFORCE_URL", "HUBSPOT_API_URL"}
 
 // envSecrets returns every secret the environment holds, for redactText.
 func envSecrets(env Env) []string {
@@ -305,6 +310,9 @@ func (c *Config) checkServe() error {
 	s := &c.Serve
 	var err error
 	if s.Playground, err = onOff("INCUMBENT_PLAYGROUND", s.playground, true); err != nil {
+		return err
+	}
+	if err := c.CRM.checkSync(); err != nil {
 		return err
 	}
 	if err := c.checkDigestClaimTimeout(); err != nil {

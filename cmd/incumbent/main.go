@@ -68,6 +68,9 @@ Usage:
   incumbent digest [--db PATH] [--as-of DATE] [--format text|json|slack|teams] [--send]
                 TERRITORY|--all             print a territory's weekly digest, or --send this
                                             week's now (Slack or Teams from the environment)
+  incumbent sync [--db PATH] [--map FILE] [--full] salesforce|hubspot
+                                            pull accounts, owners and opportunities from the
+                                            CRM into the database (all or nothing; docs/CRM.md)
   incumbent teams-package --app-id ID [--out FILE] [--name NAME] [--developer NAME]
                 [--website URL] [--privacy URL] [--terms URL] [--version X.Y.Z]
                                             write the app package to upload in Microsoft Teams
@@ -107,6 +110,8 @@ func Main(ctx context.Context, args []string, env Env) int {
 		run = runDigest
 	case "teams-package":
 		run = runTeamsPackage
+	case "sync":
+		run = runSync
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, usage)
 		return exitOK

@@ -15,6 +15,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 	"golang.org/x/term"
 
+	"github.com/incumbent/incumbent/adapters/crm"
 	httpserver "github.com/incumbent/incumbent/adapters/http"
 	"github.com/incumbent/incumbent/adapters/memory"
 	"github.com/incumbent/incumbent/adapters/prometheus"
@@ -80,6 +81,8 @@ type server struct {
 	teams   *teams.Handler
 	sched   *bot.DigestScheduler
 	alerts  *bot.AlertScheduler
+	syncs   *crm.Scheduler // the CRM syncs; nil when none is configured
+	crms    map[string]crmClient
 
 	open    bool           // the HTTP server is listening
 	digests sync.WaitGroup // the scheduler's goroutine
@@ -221,6 +224,9 @@ func (m *server) openChat(ctx context.Context) {
 // and Slack's Socket Mode.
 func (m *server) startBackground(ctx context.Context) error {
 	m.digestScheduler()
+	if err := m.crmSync(); err != nil {
+		return err
+	}
 	if err := m.http.Open(); err != nil {
 		return err
 	}
@@ -243,6 +249,15 @@ func (m *server) startBackground(ctx context.Context) error {
 			}
 		}()
 	}
+	if m.syncs != nil {
+		m.digests.Add(1)
+		go func() {
+			defer m.digests.Done()
+			if err := m.syncs.Run(ctx); err != nil {
+				m.log.Error("sync: the scheduler stopped", "err", err)
+			}
+		}()
+	}
 	if m.slack != nil && m.slack.appToken != "" {
 		go func() {
 			if err := m.slack.h.RunSocketMode(ctx, socketmode.New(m.slack.h.Client)); err != nil {
@@ -257,6 +272,36 @@ func (m *server) startBackground(ctx context.Context) error {
 		fmt.Fprintf(m.env.Stdout, " — open it in a browser to talk to the bot")
 	}
 	fmt.Fprintln(m.env.Stdout, ". Ctrl-C stops it.")
+	return nil
+}
+
+// crmSync sets up the CRM syncs the configuration names: every replica runs the
+// scheduler; the store's claims run each period's sync once. /readyz shows each CRM's
+// last run and is degraded, not failing, while the last run of one failed.
+func (m *server) crmSync() error {
+	names := m.Config.CRM.configured()
+	if len(names) == 0 {
+		return nil
+	}
+	sys, clients, err := syncers(names, m.Config, m.s.store, m.log, m.env.Now)
+	if err != nil {
+		return err
+	}
+	m.crms = clients
+	m.s.bot.SyncCRMs = names
+	host, _ := os.Hostname()
+	m.syncs = &crm.Scheduler{Syncers: sys, Claims: m.s.store, Every: m.Config.CRM.Every, Now: m.env.Now, Logger: m.log,
+		Claimant: fmt.Sprintf("%s:%d", host, os.Getpid())}
+	store := m.s.store
+	m.http.Checks = append(m.http.Checks, httpserver.Check{Name: "sync", Optional: true,
+		Check: func(ctx context.Context) error { return crm.Failing(ctx, store, names) },
+		Detail: func(ctx context.Context) any {
+			reports, err := crm.Reports(ctx, store, names)
+			if err != nil {
+				return "unavailable"
+			}
+			return reports
+		}})
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/incumbent/incumbent/adapters/crm"
 	"github.com/incumbent/incumbent/adapters/csvimport"
 	"github.com/incumbent/incumbent/adapters/postgres"
 	"github.com/incumbent/incumbent/adapters/sqlite"
@@ -23,6 +24,8 @@ type appStore interface {
 	bot.DigestDeliveryStore
 	teams.ConversationStore
 	csvimport.Store
+	crm.Store
+	crm.ClaimStore
 	Close() error
 }
 

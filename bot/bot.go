@@ -71,6 +71,12 @@ type Bot struct {
 	// alert above it (domain.DefaultAlertMinUncovered unless set).
 	AlertMinUncovered float64
 
+	// Opportunities records plans made in chat (`plan`, "Plan it" on a gap); nil when
+	// the store cannot. CRM creates them, and potentials set in chat, in the CRM the
+	// deployment syncs; nil when it syncs none (plans are then recorded here only).
+	Opportunities OpportunityWriter
+	CRM           CRMWriter
+
 	// Syncs reads the CRM syncs' state for `sync status`; SyncCRMs are the CRMs this
 	// deployment syncs (domain.CRMSalesforce, domain.CRMHubSpot), none when it syncs none.
 	Syncs    SyncReader
@@ -156,6 +162,9 @@ func New(store domain.Store) *Bot {
 	if r, ok := store.(SyncReader); ok {
 		b.Syncs = r
 	}
+	if w, ok := store.(OpportunityWriter); ok {
+		b.Opportunities = w
+	}
 	b.AlertMinUncovered = domain.DefaultAlertMinUncovered
 	return b
 }
@@ -222,6 +231,8 @@ func commands() []command {
 		// first.
 		{"account", "account <name>", "who an account is: id, territory, owner, aliases", (*Bot).accountCmd},
 		{"accounts", "accounts [territory]", "list the accounts you can see, or one territory's", (*Bot).accountsCmd},
+		{"plan", "plan <account> <category> [value <amount>] [close <YYYY-MM-DD>] [stage <stage>] [name <text>]",
+			"plan an opportunity for a gap nobody plans for: created in the CRM and counted in the gap at once", (*Bot).planCmd},
 		{"sync", "sync status", "the CRM syncs' last runs: when, what they wrote, what failed (admins)", (*Bot).syncCmd},
 	}
 }

@@ -329,6 +329,10 @@ func (ex examples) of(verb string) []example {
 			}
 			add(true, "%s", s)
 		}
+	case "plan":
+		if a != "" && ex.Category != "" {
+			add(true, "plan %s %s value %s", a, quoted(ex.Category), roundAmount(ex.CategorySpend))
+		}
 	case "digest":
 		if t != "" {
 			add(false, "digest %s", t)

@@ -188,6 +188,7 @@ func (b *Bot) accountGapReply(g domain.AccountGap, note string, asOf time.Time) 
 	if len(noEstimate) > 0 {
 		blocks = append(blocks, b.noEstimate(g, noEstimate)...)
 	}
+	blocks = append(blocks, b.planButtons(g, asOf)...)
 	blocks = append(blocks,
 		&Buttons{Buttons: []Button{
 			{Label: "Grade", Command: "grade " + g.AccountID, Style: "primary"},

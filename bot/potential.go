@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -42,6 +43,12 @@ type PotentialSet struct {
 	Replaced    *domain.Potential   `json:"replaced"`
 	Before      *domain.CategoryGap `json:"before"`
 	After       *domain.CategoryGap `json:"after"`
+	// CRMField is the CRM field the potential was also written to (the mapping names
+	// one for its category); CRMError why the CRM did not take it. Both empty when no
+	// CRM is configured or no field is named.
+	CRM      string `json:"crm,omitempty"`
+	CRMField string `json:"crm_field,omitempty"`
+	CRMError string `json:"crm_error,omitempty"`
 }
 
 func (b *Bot) potentialCmd(ctx context.Context, req Request, args []string) (Reply, error) {
@@ -59,6 +66,9 @@ type potentialArgs struct {
 	rest   []string // the words from the amount on, as typed
 	// competitor and note are nil when not given, "" when given as none.
 	competitor, note *string
+	// verb is the command the choices of an ambiguous reading run: "potential set"
+	// when empty, "plan" for a plan.
+	verb string
 }
 
 // isPotentialKeyword reports the words that may follow the amount.
@@ -212,6 +222,18 @@ func (b *Bot) potentialSet(ctx context.Context, req Request, args []string) (Rep
 	if err := b.Potentials.SetPotential(ctx, res.Potential); err != nil {
 		return Reply{}, fmt.Errorf("set potential: %w", err)
 	}
+	if b.CRM != nil {
+		// Ours is recorded; the CRM's copy is a courtesy that may fail on its own.
+		field, err := b.CRM.WritePotential(ctx, res.Potential)
+		res.CRM, res.CRMField = b.CRM.Name(), field
+		if err != nil {
+			b.Logger.WarnContext(ctx, "potential set: the CRM did not take it", "crm", res.CRM, "account", a.ID, "err", err)
+			res.CRMError = ErrorText(err)
+			if domain.ErrorCode(err) == domain.EINTERNAL {
+				res.CRMError = "it did not answer"
+			}
+		}
+	}
 	res.After = b.categoryGap(ctx, a.ID, category, req.AsOf)
 	return b.potentialReply(res, pa), nil
 }
@@ -300,7 +322,7 @@ func (b *Bot) potentialTarget(ctx context.Context, req Request, pa potentialArgs
 		Message: "Which account and category do you mean?"}
 	for i, a := range found {
 		amb.Choices = append(amb.Choices, Choice{Label: fmt.Sprintf("%s (%s), %s", a.Name, a.ID, kept[i].category),
-			Value: potentialCommand(a.ID, kept[i].category, pa.rest), AccountID: a.ID})
+			Value: potentialCommand(pa.verb, a.ID, kept[i].category, pa.rest), AccountID: a.ID})
 	}
 	return domain.Account{}, "", amb
 }
@@ -319,7 +341,7 @@ func (b *Bot) nearCategories(req Request, pa potentialArgs, byKey map[string]str
 				continue
 			}
 			seen[c] = true
-			choices = append(choices, Choice{Label: c, Value: potentialCommand(strings.Join(pa.names[:n-k], " "), c, pa.rest)})
+			choices = append(choices, Choice{Label: c, Value: potentialCommand(pa.verb, strings.Join(pa.names[:n-k], " "), c, pa.rest)})
 		}
 	}
 	last := pa.names[n-1]
@@ -367,8 +389,8 @@ func prefixesAll(typed, name []string) bool {
 
 // potentialCommand is a `potential set` command for the account (as typed, or its id)
 // and category, with the words from the amount on.
-func potentialCommand(account, category string, rest []string) string {
-	words := []string{"potential set", account, quoted(category)}
+func potentialCommand(verb, account, category string, rest []string) string {
+	words := []string{cmp.Or(verb, "potential set"), account, quoted(category)}
 	for _, w := range rest {
 		words = append(words, quoted(w))
 	}
@@ -403,6 +425,12 @@ func (b *Bot) potentialReply(res PotentialSet, pa potentialArgs) Reply {
 	if len(kept) > 0 {
 		context += fmt.Sprintf(" The %s of the estimate it replaces %s kept (%s clears %s).", strings.Join(kept, " and "),
 			plural(len(kept), "is", "are"), strings.Join(clear, " or "), plural(len(kept), "it", "them"))
+	}
+	switch {
+	case res.CRMError != "":
+		fields = append(fields, Field{crmLabel(res.CRM), fmt.Sprintf("not written (%s): it is recorded here; set it there by hand or again later", res.CRMError)})
+	case res.CRMField != "":
+		fields = append(fields, Field{crmLabel(res.CRM), "written to " + res.CRMField})
 	}
 	return Reply{Blocks: []Block{
 		&Header{Text: "Potential set"},

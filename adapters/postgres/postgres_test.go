@@ -85,7 +85,7 @@ func TestOpen(t *testing.T) {
 	if applied, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, applied); diff != "" {
+	if diff := cmp.Diff([]int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, applied); diff != "" {
 		t.Errorf("migrations applied (-want +got):\n%s", diff)
 	}
 }

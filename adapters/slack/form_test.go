@@ -32,7 +32,7 @@ func TestFormModal(t *testing.T) {
 	var actionID, value string
 	for _, blk := range msg.Blocks {
 		for _, e := range blk.Elements {
-			if strings.HasPrefix(e.ActionID, "form-") {
+			if strings.HasPrefix(e.ActionID, "form-") && strings.Contains(e.Value, `"command":"potential set`) {
 				actionID, value = e.ActionID, e.Value
 			}
 		}

@@ -72,6 +72,10 @@ func openSession(ctx context.Context, env Env, cfg Config, as string, createDemo
 	b.Now = env.Now
 	b.Logger = logger(env, cfg)
 	b.Money = cfg.Money
+	if err := wireCRM(b, store, cfg); err != nil {
+		store.Close()
+		return nil, err
+	}
 	actor := bot.Admin("command line")
 	if as != "" {
 		if actor, err = b.ActorByEmail(ctx, as); err != nil {

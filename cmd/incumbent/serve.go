@@ -82,7 +82,6 @@ type server struct {
 	sched   *bot.DigestScheduler
 	alerts  *bot.AlertScheduler
 	syncs   *crm.Scheduler // the CRM syncs; nil when none is configured
-	crms    map[string]crmClient
 
 	open    bool           // the HTTP server is listening
 	digests sync.WaitGroup // the scheduler's goroutine
@@ -283,12 +282,10 @@ func (m *server) crmSync() error {
 	if len(names) == 0 {
 		return nil
 	}
-	sys, clients, err := syncers(names, m.Config, m.s.store, m.log, m.env.Now)
+	sys, err := syncers(names, m.Config, m.s.store, m.log, m.env.Now)
 	if err != nil {
 		return err
 	}
-	m.crms = clients
-	m.s.bot.SyncCRMs = names
 	host, _ := os.Hostname()
 	m.syncs = &crm.Scheduler{Syncers: sys, Claims: m.s.store, Every: m.Config.CRM.Every, Now: m.env.Now, Logger: m.log,
 		Claimant: fmt.Sprintf("%s:%d", host, os.Getpid())}

@@ -12,6 +12,7 @@ import (
 	"github.com/incumbent/incumbent/adapters/crm"
 	"github.com/incumbent/incumbent/adapters/hubspot"
 	"github.com/incumbent/incumbent/adapters/salesforce"
+	"github.com/incumbent/incumbent/bot"
 	"github.com/incumbent/incumbent/domain"
 )
 
@@ -56,10 +57,7 @@ func (c *CRMConfig) checkSync() error {
 // crmClient is what the commands use of a CRM: the sync's pull and the writes back.
 type crmClient interface {
 	crm.Source
-	CreateOpportunity(ctx context.Context, p domain.CRMPlan) (string, error)
-	SetNumber(ctx context.Context, accountCRMID, field string, value float64) error
-	OpenStages(ctx context.Context) ([]string, error)
-	PotentialField(category string) (string, bool)
+	crm.Client
 }
 
 // newCRM returns the client of the CRM named (configured as cfg says, with the mapping's
@@ -130,23 +128,42 @@ func merged(def, over map[string]string) map[string]string {
 }
 
 // syncers returns a Syncer over store for each CRM of names.
-func syncers(names []string, cfg Config, store crm.Store, log *slog.Logger, now func() time.Time) ([]*crm.Syncer, map[string]crmClient, error) {
+func syncers(names []string, cfg Config, store crm.Store, log *slog.Logger, now func() time.Time) ([]*crm.Syncer, error) {
 	sections, err := crm.LoadSections(cfg.ImportMap)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var out []*crm.Syncer
-	clients := map[string]crmClient{}
 	for _, name := range names {
 		c, fields, err := newCRM(name, cfg.CRM, sections[name], log)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		clients[name] = c
 		out = append(out, &crm.Syncer{CRM: name, Source: c, Store: store, DefaultTerritory: sections[name].DefaultTerritory,
 			Fields: fields, Now: now})
 	}
-	return out, clients, nil
+	return out, nil
+}
+
+// wireCRM lets the bot write to the CRM the environment configures (the first, when it
+// names both: Salesforce): plans made on a gap and potentials set in chat. With none,
+// plans are recorded in the store only, and the bot says so.
+func wireCRM(b *bot.Bot, store appStore, cfg Config) error {
+	names := cfg.CRM.configured()
+	if len(names) == 0 {
+		return nil
+	}
+	sections, err := crm.LoadSections(cfg.ImportMap)
+	if err != nil {
+		return err
+	}
+	c, _, err := newCRM(names[0], cfg.CRM, sections[names[0]], b.Logger)
+	if err != nil {
+		return err
+	}
+	b.CRM = &crm.Writer{CRM: names[0], Client: c, State: store}
+	b.SyncCRMs = names
+	return nil
 }
 
 // runSync is `incumbent sync salesforce|hubspot [--full]`: one sync run, then exit.
@@ -168,7 +185,7 @@ func runSync(ctx context.Context, args []string, env Env, cfg Config) error {
 		return err
 	}
 	defer store.Close()
-	sys, _, err := syncers(pos, cfg, store, logger(env, cfg), env.Now)
+	sys, err := syncers(pos, cfg, store, logger(env, cfg), env.Now)
 	if err != nil {
 		return err
 	}

@@ -257,3 +257,83 @@ func TestServeSyncs(t *testing.T) {
 		t.Errorf("sync status: %d\n%s", code, out)
 	}
 }
+
+// TestPlanThenSync: "Plan it" on a gap (here `plan`, as the button's form sends it)
+// creates the opportunity in Salesforce, on the synced account, and here at once: the
+// gap shows Welding covered; the next sync finds it by its Salesforce id (no double),
+// and it keeps its category though Salesforce has no line item for it. A potential set
+// in chat goes to the Account field the mapping names. HubSpot the same, for a deal.
+func TestPlanThenSync(t *testing.T) {
+	db := testDB(t, "gapdata")
+	o := newSFOrg(t)
+	if err := os.WriteFile(o.env["INCUMBENT_IMPORT_MAP"], []byte("[salesforce]\ndefault_territory = \"North\"\n\n[salesforce.potential]\nWelding = \"Welding_Potential__c\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := run(t, "", o.env, "sync", "--db", db, "salesforce"); code != 0 {
+		t.Fatalf("sync: %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut := run(t, "", o.env, "ask", "--db", db, "--as-of", "2026-11-27", "--as", "rita@example.com", "--format", "json",
+		`plan A1 Welding close 2027-03-31 stage "Qualification"`)
+	if code != 0 {
+		t.Fatalf("plan: %d\n%s%s", code, out, errOut)
+	}
+	var res struct {
+		CRM         string             `json:"crm"`
+		Opportunity domain.Opportunity `json:"opportunity"`
+		After       struct {
+			Uncovered float64 `json:"uncovered"`
+		} `json:"after"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	created, ok := o.srv.Record("Opportunity", res.Opportunity.ID)
+	if !ok || res.CRM != domain.CRMSalesforce || created["AccountId"] != o.acme || created["StageName"] != "Qualification" ||
+		created["CloseDate"] != "2027-03-31" || res.After.Uncovered != 0 {
+		t.Fatalf("planned %+v; Salesforce holds %v", res, created)
+	}
+	before := len(oppsByID(t, db))
+	if code, out, errOut := run(t, "", o.env, "sync", "--db", db, "salesforce"); code != 0 {
+		t.Fatalf("sync after the plan: %d\n%s%s", code, out, errOut)
+	}
+	opps := oppsByID(t, db)
+	if len(opps) != before || opps[res.Opportunity.ID].Category != "Welding" || opps[res.Opportunity.ID].Stage != "qualification" {
+		t.Errorf("after the sync: %d opportunities (were %d), the plan %+v", len(opps), before, opps[res.Opportunity.ID])
+	}
+	code, out, _ = run(t, "", o.env, "ask", "--db", db, "--as-of", "2026-11-27", "--as", "rita@example.com", "potential set A1 Welding 9k")
+	if acme, _ := o.srv.Record("Account", o.acme); code != 0 || !strings.Contains(out, "written to Welding_Potential__c") || acme["Welding_Potential__c"] != float64(9000) {
+		t.Errorf("potential set: %d\n%s\nAcme in Salesforce: %v", code, out, acme)
+	}
+
+	// HubSpot: a deal associated with the company.
+	db2 := testDB(t, "gapdata")
+	hs := hstest.NewServer(t)
+	hs.PutOwner("11", "rita@example.com", "Rita", "Rep")
+	hs.PutCompany("501", map[string]string{"name": "Acme Manufacturing", "account_number": "A1", "hubspot_owner_id": "11"})
+	mapping := filepath.Join(t.TempDir(), "crm.toml")
+	if err := os.WriteFile(mapping, []byte("[hubspot]\naccount_number_property = \"account_number\"\ncategory_property = \"product_line\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"HUBSPOT_TOKEN": hs.Token, "HUBSPOT_API_URL": hs.URL, "INCUMBENT_IMPORT_MAP": mapping}
+	if code, out, errOut := run(t, "", env, "sync", "--db", db2, "hubspot"); code != 0 {
+		t.Fatalf("hubspot sync: %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = run(t, "", env, "ask", "--db", db2, "--as-of", "2026-11-27", "--format", "json", "plan A1 Fasteners value 5k")
+	if code != 0 {
+		t.Fatalf("plan: %d\n%s%s", code, out, errOut)
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	deal := hs.Deals()[res.Opportunity.ID]
+	if deal == nil || deal[hstest.CompanyKey] != "501" || deal["product_line"] != "Fasteners" || deal["amount"] != "5000" {
+		t.Fatalf("the deal in HubSpot: %v (planned %+v)", deal, res)
+	}
+	before = len(oppsByID(t, db2))
+	if code, out, errOut := run(t, "", env, "sync", "--db", db2, "hubspot"); code != 0 {
+		t.Fatalf("sync after the plan: %d\n%s%s", code, out, errOut)
+	}
+	if opps := oppsByID(t, db2); len(opps) != before || opps[res.Opportunity.ID].Value != 5000 {
+		t.Errorf("after the sync: %d opportunities (were %d): %+v", len(opps), before, opps[res.Opportunity.ID])
+	}
+}

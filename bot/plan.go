@@ -51,6 +51,7 @@ type PlanResult struct {
 	AccountName string              `json:"account_name"`
 	Opportunity domain.Opportunity  `json:"opportunity"`
 	CRM         string              `json:"crm,omitempty"` // "" when recorded here only
+	Stage       string              `json:"stage"`         // as typed, or as the CRM names it
 	Before      *domain.CategoryGap `json:"before,omitempty"`
 	After       *domain.CategoryGap `json:"after,omitempty"`
 }
@@ -131,9 +132,10 @@ func (b *Bot) planCmd(ctx context.Context, req Request, args []string) (Reply, e
 		o.ID = "chat-" + hex.EncodeToString(id[:])
 	}
 	if o.Stage == "" {
-		o.Stage = "prospecting"
+		o.Stage = "Prospecting"
 	}
-	o.Stage = strings.ToLower(o.Stage)
+	res.Stage = o.Stage
+	o.Stage = strings.ToLower(o.Stage) // stored as opportunities.csv stores stages
 	if err := b.writeOpportunity(ctx, o); err != nil {
 		if res.CRM != "" {
 			return Reply{}, fmt.Errorf("record the plan %s, created in %s, here: %w", o.ID, crmLabel(res.CRM), err)
@@ -210,11 +212,11 @@ func (b *Bot) writeOpportunity(ctx context.Context, o domain.Opportunity) error 
 func (b *Bot) planReply(res PlanResult) Reply {
 	m, o := b.Money, res.Opportunity
 	text := fmt.Sprintf("*%s · %s*: %s a year, closing %s, stage %s.", res.AccountName, o.Category, m.Format(o.Value),
-		o.CloseDate.Format("Jan 2 2006"), o.Stage)
-	where := "here only: no CRM is configured, so it is not in one"
+		o.CloseDate.Format("Jan 2 2006"), res.Stage)
+	where := "Incumbent only: no CRM is configured"
 	foot := "It shows at once in gaps and digests. Add it to your CRM too, or it stays Incumbent's alone."
 	if res.CRM != "" {
-		where = fmt.Sprintf("%s (%s) and here", crmLabel(res.CRM), o.ID)
+		where = fmt.Sprintf("%s (%s) and Incumbent", crmLabel(res.CRM), o.ID)
 		foot = fmt.Sprintf("It shows at once in gaps and digests; the next sync finds it by its %s id, so it is not doubled.", crmLabel(res.CRM))
 	}
 	fields := []Field{{"Created in", where}, {"Name", o.Name}}

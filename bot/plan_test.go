@@ -121,7 +121,7 @@ func TestPlanIt(t *testing.T) {
 	if diff := cmp.Diff(want, res.Opportunity); diff != "" || !strings.HasPrefix(res.Opportunity.ID, "chat-") || res.CRM != "" {
 		t.Errorf("planned (-want +got):\n%s\n%+v", diff, res)
 	}
-	if out := bot.RenderText(r); !strings.Contains(out, "here only: no CRM is configured") || res.After == nil || res.After.Uncovered != 0 {
+	if out := bot.RenderText(r); !strings.Contains(out, "Incumbent only: no CRM is configured") || res.After == nil || res.After.Uncovered != 0 {
 		t.Errorf("the reply:\n%s", out)
 	}
 	opps, err := s.FindOpportunities(t.Context(), domain.ForAccount("A1"))
@@ -181,7 +181,7 @@ func TestPlanInCRM(t *testing.T) {
 	if res.CRM != domain.CRMSalesforce || res.Opportunity.ID != "006NEW" || res.Opportunity.Stage != "prospecting" || len(crm.created) != 1 || crm.created[0].Value != 4000 {
 		t.Errorf("planned %+v; the CRM got %+v", res, crm.created)
 	}
-	if out := bot.RenderText(r); !strings.Contains(out, "Salesforce (006NEW) and here") {
+	if out := bot.RenderText(r); !strings.Contains(out, "Salesforce (006NEW) and Incumbent") {
 		t.Errorf("the reply:\n%s", out)
 	}
 	crm.err = errors.New("salesforce: server error (503) after 6 tries")

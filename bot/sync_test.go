@@ -28,7 +28,7 @@ func TestSyncStatus(t *testing.T) {
 			Accounts: 1204, People: 12, Opportunities: 3310, Deleted: 4, Skipped: 17, Calls: 23, Version: 9}}
 	failed := domain.SyncState{CRM: domain.CRMHubSpot, LastOK: now.Add(-26 * time.Hour), Through: now.Add(-27 * time.Hour),
 		Last: domain.SyncRun{Started: now.Add(-90 * time.Minute), Finished: now.Add(-89 * time.Minute),
-			Error: "HubSpot sync refused, nothing was written: 1 problem\ndeal 9001: amount: \"-5\" is below 0", Record: "deal 9001: amount"}}
+			Error: "HubSpot sync refused, nothing was written: 1 problem\ndeal 9001: amount: -5 must be at least 0", Record: "deal 9001: amount"}}
 	for _, st := range []domain.SyncState{ok, failed} {
 		if err := w.PutSyncState(t.Context(), st); err != nil {
 			t.Fatal(err)

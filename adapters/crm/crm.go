@@ -99,6 +99,9 @@ func (s *Syncer) Run(ctx context.Context, full bool) (domain.SyncRun, error) {
 		if errors.As(runErr, &re) {
 			run.Record = re.Record
 		}
+		if run.Record == "" && !st.Last.OK {
+			run.Record = st.Last.Record // the record stays named until a run succeeds
+		}
 	} else {
 		run.OK = true
 		st.LastOK = run.Finished

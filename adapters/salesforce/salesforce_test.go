@@ -685,3 +685,29 @@ func TestSignInUnreachable(t *testing.T) {
 		t.Fatalf("Pull error = %v", err)
 	}
 }
+
+// TestCreateNotRetriedOn5xx: a create answered with a 5xx is not sent again (the record
+// may exist all the same, and a second would double the plan); a 429 is retried.
+func TestCreateNotRetriedOn5xx(t *testing.T) {
+	o := newOrg(t)
+	c := o.client(t, nil)
+	plan := domain.CRMPlan{AccountCRMID: o.a1, Name: "Acme abrasives", Amount: 10,
+		CloseDate: time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC), Stage: "Prospecting"}
+	creates := func() int {
+		n := 0
+		for _, r := range o.srv.Requests() {
+			if strings.HasPrefix(r, "POST ") && strings.Contains(r, "/sobjects/Opportunity") {
+				n++
+			}
+		}
+		return n
+	}
+	o.srv.Fail5xx(1)
+	if _, err := c.CreateOpportunity(context.Background(), plan); err == nil || creates() != 1 {
+		t.Errorf("after a 503: err %v, %d creates sent", err, creates())
+	}
+	o.srv.RateLimit(1, "0")
+	if _, err := c.CreateOpportunity(context.Background(), plan); err != nil || creates() != 3 {
+		t.Errorf("after a 429: err %v, %d creates sent (want the 429 retried once)", err, creates())
+	}
+}

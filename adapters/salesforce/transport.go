@@ -89,7 +89,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 		_ = resp.Body.Close()
-		if attempt > t.retries || (req.Body != nil && req.GetBody == nil) {
+		// A record created on a 5xx may exist all the same: creating it again would
+		// double a plan. Only a 429 (refused before any work) is retried for it.
+		create := req.Method == http.MethodPost && strings.Contains(req.URL.Path, "/sobjects/")
+		if attempt > t.retries || (req.Body != nil && req.GetBody == nil) || (create && resp.StatusCode != http.StatusTooManyRequests) {
 			return nil, &retryError{status: resp.StatusCode, tries: attempt, limitInfo: t.limit()}
 		}
 		wait := t.backoff(attempt)

@@ -70,7 +70,9 @@ func (b *memBatch) PutPotential(context.Context, domain.Potential) error { retur
 func (b *memBatch) PutOpportunity(context.Context, domain.Opportunity) error {
 	return b.count("opportunity")
 }
-func (b *memBatch) DeleteOpportunity(context.Context, string) error { return b.count("deleted opportunity") }
+func (b *memBatch) DeleteOpportunity(context.Context, string) error {
+	return b.count("deleted opportunity")
+}
 func (b *memBatch) PutInvoice(context.Context, domain.Invoice) error { return b.count("invoice") }
 func (b *memBatch) PutCommitment(context.Context, domain.Commitment) error {
 	return b.count("commitment")

@@ -59,6 +59,7 @@ type Server struct {
 
 	mu         sync.Mutex
 	objects    map[string][]Record
+	at         map[string]map[string]int // object → Id → index in objects[object]
 	tokens     map[string]bool // issued token → still valid
 	issued     []string
 	revoked    bool
@@ -88,6 +89,7 @@ func NewServer(t testing.TB) *Server {
 		PageSize:     2000,
 		clock:        time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC),
 		objects:      map[string][]Record{},
+		at:           map[string]map[string]int{},
 		tokens:       map[string]bool{},
 		cursors:      map[string][]map[string]any{},
 		jobs:         map[string]*bulkJob{},
@@ -161,14 +163,24 @@ func (s *Server) Put(object string, r Record) string {
 }
 
 func (s *Server) storeLocked(object string, rec Record) {
-	recs := s.objects[object]
-	for i, old := range recs {
-		if old["Id"] == rec["Id"] {
-			recs[i] = rec
-			return
-		}
+	id, _ := rec["Id"].(string)
+	if i, ok := s.at[object][id]; ok {
+		s.objects[object][i] = rec
+		return
 	}
-	s.objects[object] = append(recs, rec)
+	if s.at[object] == nil {
+		s.at[object] = map[string]int{}
+	}
+	s.at[object][id] = len(s.objects[object])
+	s.objects[object] = append(s.objects[object], rec)
+}
+
+// findLocked returns object's record with the id, nil when there is none.
+func (s *Server) findLocked(object, id string) Record {
+	if i, ok := s.at[object][id]; ok {
+		return s.objects[object][i]
+	}
+	return nil
 }
 
 func (s *Server) deriveStageLocked(rec Record) {
@@ -200,11 +212,9 @@ func (s *Server) Delete(object, id string) {
 	now := s.Now().UTC()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, r := range s.objects[object] {
-		if r["Id"] == id {
-			r["IsDeleted"] = true
-			r["SystemModstamp"] = now
-		}
+	if r := s.findLocked(object, id); r != nil {
+		r["IsDeleted"] = true
+		r["SystemModstamp"] = now
 	}
 }
 
@@ -222,10 +232,10 @@ func (s *Server) Records(object string) []Record {
 
 // Record returns a copy of one stored record by id, and whether it exists.
 func (s *Server) Record(object, id string) (Record, bool) {
-	for _, r := range s.Records(object) {
-		if r["Id"] == id {
-			return r, true
-		}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r := s.findLocked(object, id); r != nil {
+		return copyRecord(r), true
 	}
 	return nil, false
 }
@@ -589,13 +599,11 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, object, id strin
 	if !ok {
 		return
 	}
-	for _, rec := range s.objects[object] {
-		if rec["Id"] == id && rec["IsDeleted"] != true {
-			maps.Copy(rec, fields)
-			rec["SystemModstamp"] = s.Now().UTC()
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
+	if rec := s.findLocked(object, id); rec != nil && rec["IsDeleted"] != true {
+		maps.Copy(rec, fields)
+		rec["SystemModstamp"] = s.Now().UTC()
+		w.WriteHeader(http.StatusNoContent)
+		return
 	}
 	writeErr(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
 }
@@ -642,11 +650,9 @@ func (s *Server) run(q *query, all bool) []Record {
 }
 
 func (s *Server) findByID(id string) (string, Record) {
-	for obj, recs := range s.objects {
-		for _, r := range recs {
-			if r["Id"] == id {
-				return obj, r
-			}
+	for obj := range s.objects {
+		if r := s.findLocked(obj, id); r != nil {
+			return obj, r
 		}
 	}
 	return "", nil

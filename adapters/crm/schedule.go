@@ -154,7 +154,9 @@ type Report struct {
 	Through time.Time      `json:"through,omitzero"`
 }
 
-// Reports returns the reports of crms.
+// Reports returns the reports of crms. A failed run's error is cut to its first line:
+// anyone may read /readyz, and the problems below it quote the CRM's values (the
+// record and field that failed stay, in Record).
 func Reports(ctx context.Context, r StateReader, crms []string) ([]Report, error) {
 	var out []Report
 	for _, c := range crms {
@@ -162,6 +164,7 @@ func Reports(ctx context.Context, r StateReader, crms []string) ([]Report, error
 		if err != nil {
 			return nil, err
 		}
+		st.Last.Error = firstLine(st.Last.Error)
 		out = append(out, Report{CRM: c, Last: st.Last, LastOK: st.LastOK, Through: st.Through})
 	}
 	return out, nil

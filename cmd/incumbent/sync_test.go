@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -255,6 +256,25 @@ func TestServeSyncs(t *testing.T) {
 	}
 	if code, out := askAPI(t, url1, "sync status", "ops@example.com"); code != 200 || !strings.Contains(out, "Salesforce") || !strings.Contains(out, "ok") {
 		t.Errorf("sync status: %d\n%s", code, out)
+	}
+
+	// A run that fails (here one from the command line, on the same database) leaves
+	// /readyz degraded, still 200, naming the record, until a run succeeds.
+	bad := o.srv.Put("Opportunity", sftest.Record{"AccountId": o.acme, "Name": "Typo", "Amount": -5, "StageName": "Prospecting", "CloseDate": "2027-01-01"})
+	o.srv.Put("OpportunityLineItem", sftest.Record{"OpportunityId": bad, "SortOrder": 1, "Product2": map[string]any{"Family": "Fasteners"}})
+	if code, _, _ := run(t, "", env, "sync", "--db", db, "salesforce"); code != 1 {
+		t.Fatalf("a bad record: status %d", code)
+	}
+	code, body := httpGet(t, url1+"/readyz")
+	ready = nil
+	json.Unmarshal([]byte(body), &ready)
+	checks, _ := ready["checks"].(map[string]any)
+	if code != 200 || ready["status"] != "degraded" || !strings.Contains(fmt.Sprint(checks["sync"]), "Opportunity "+bad+": Amount") ||
+		strings.Contains(body, "must be at least") {
+		t.Errorf("/readyz after a failed run: %d %s", code, body)
+	}
+	if code, out := askAPI(t, url1, "sync status", "ops@example.com"); code != 200 || !strings.Contains(out, "First problem: Opportunity "+bad+": Amount: -5 must be at least 0") {
+		t.Errorf("sync status after a failed run: %d\n%s", code, out)
 	}
 }
 

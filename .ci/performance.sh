@@ -187,6 +187,8 @@ bench 'BenchmarkDigestAll$' 3x
 bench 'BenchmarkSlackGap$' 400x
 bench 'BenchmarkParseWorst$|BenchmarkResolve$' 20x
 INCUMBENT_BENCH_DATA="$DATA" bench 'BenchmarkGapDuringImport$' 1x
+# A CRM sync of a company of N accounts through the Salesforce stand-in (issue 39).
+INCUMBENT_BENCH_ACCOUNTS="$N" bench 'BenchmarkSyncSalesforce$' 3x
 # The bot's own (the demo company of 200 accounts): drawing a chart, reading a question.
 go test -run XXX -bench 'BenchmarkChart$|BenchmarkRulesRouter$' -benchtime 50x ./bot 2>&1 | grep -E '^Benchmark' | tee -a "$WORK/bench.out" >&2
 if [ -n "${pg_bench_url:-}" ]; then
@@ -228,6 +230,8 @@ worst=$(awk '$1 ~ /^BenchmarkParseWorst\// { for (i = 2; i <= NF; i++) if ($i ==
 row "the worst input of any command, nearly 2,000 characters: parsing and resolving (the slowest)" "< 50 ms" "$worst"
 row "resolving a name with a typo (\`account kramer stmping\`)" "" "$(awk '$1 ~ /^BenchmarkResolve\/typo-/ { for (i = 2; i <= NF; i++) if ($i == "ns/op") printf "%.2f ms", $(i-1) / 1e6 }' "$WORK/bench.out")"
 row "signed \`/gap\` through the Slack handler, 16 at a time (p99, rate)" "" "$(metric BenchmarkSlackGap/gap-c16 p99-ms) ms, $(metric BenchmarkSlackGap/gap-c16 req/s) req/s; bare handler $(metric BenchmarkSlackGap/bare-c16 req/s) req/s"
+row "\`incumbent sync salesforce\` of the company through the stand-in (issue 39): every record again / 1% of the opportunities changed" "" \
+  "$(awk -v n="$(metric BenchmarkSyncSalesforce/full ns/op)" 'BEGIN{printf "%.2f s", n/1e9}') for $(metric BenchmarkSyncSalesforce/full records) records; $(awk -v n="$(metric BenchmarkSyncSalesforce/changed-1pct ns/op)" 'BEGIN{printf "%.2f s", n/1e9}') for $(metric BenchmarkSyncSalesforce/changed-1pct changed) opportunities"
 digest_ns=$(metric BenchmarkDigestAll ns/op)
 row "every territory's digest, chart included" "< 10 s" "$(awk -v n="$digest_ns" 'BEGIN{printf "%.1f s", n/1e9}'), peak $(metric BenchmarkDigestAll peak-RSS-MB) MB"
 

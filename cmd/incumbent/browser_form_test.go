@@ -77,4 +77,21 @@ func TestPlaygroundFormInBrowser(t *testing.T) {
 	if !strings.Contains(history, `potential set A1 Masks 2,500 competitor "Uline Inc"`) {
 		t.Errorf("history: %q", history)
 	}
+
+	// "Plan it" on the largest uncovered category, sent empty: every default taken.
+	plan := `(//*[contains(concat(" ",@class," ")," turn ")])[3]//details[contains(@class,"form")][summary[starts-with(normalize-space(.),"Plan it")]]`
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.Search(plan+`/summary`)),
+		chromedp.WaitVisible(chromedp.Search(plan+`//input[@name="value"]`)),
+		chromedp.Click(chromedp.Search(plan+`//button[@type="submit"]`)),
+		chromedp.WaitVisible(css(`.turn:nth-of-type(4) .reply h2`)),
+	); err != nil {
+		t.Fatalf("send the Plan it form: %v", err)
+	}
+	planned := text(`.turn:nth-of-type(4)`)
+	for _, want := range []string{"Planned", "Incumbent only: no CRM is configured", "No plan now"} {
+		if !strings.Contains(planned, want) {
+			t.Errorf("the Plan it reply lacks %q:\n%s", want, planned)
+		}
+	}
 }

@@ -274,7 +274,11 @@ func (b *Bot) planForm(g domain.AccountGap, c domain.CategoryGap, asOf time.Time
 	if b.CRM != nil {
 		where = "in " + crmLabel(b.CRM.Name()) + " and here"
 	}
-	return &Form{Title: "Plan " + c.Category, Submit: "Plan it", Fields: []FormField{
+	title := "Plan " + c.Category
+	if utf8.RuneCountInString(title) > 24 { // a Slack modal's title holds 24 characters
+		title = "Plan it"
+	}
+	return &Form{Title: title, Submit: "Plan it", Fields: []FormField{
 		{Name: "value", Label: "Value a year", Keyword: "value", Optional: true, MaxLength: maxAmountText,
 			Placeholder: b.Money.Format(c.Uncovered),
 			Hint:        fmt.Sprintf("Empty: the uncovered gap, %s. Created %s.", b.Money.Format(c.Uncovered), where)},

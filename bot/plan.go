@@ -281,7 +281,7 @@ func (b *Bot) planForm(g domain.AccountGap, c domain.CategoryGap, asOf time.Time
 	return &Form{Title: title, Submit: "Plan it", Fields: []FormField{
 		{Name: "value", Label: "Value a year", Keyword: "value", Optional: true, MaxLength: maxAmountText,
 			Placeholder: b.Money.Format(c.Uncovered),
-			Hint:        fmt.Sprintf("Empty: the uncovered gap, %s. Created %s.", b.Money.Format(c.Uncovered), where)},
+			Hint:        fmt.Sprintf("Empty: the %s gap no pipeline covers at %s, %s. Created %s.", c.Category, g.Name, b.Money.Format(c.Uncovered), where)},
 		{Name: "close", Label: "Close date", Keyword: "close", Optional: true, MaxLength: 10,
 			Placeholder: asOf.AddDate(0, 0, planCloseDays).Format("2006-01-02"), Hint: "YYYY-MM-DD; empty: 90 days from now."},
 		{Name: "stage", Label: "Stage", Keyword: "stage", Optional: true, MaxLength: maxPlanStage,

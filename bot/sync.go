@@ -79,7 +79,7 @@ func syncBlocks(st domain.SyncState, now time.Time) []Block {
 			{"Deleted", num(float64(r.Deleted))},
 		}
 		if r.Skipped > 0 {
-			fields = append(fields, Field{"Skipped", fmt.Sprintf("%s (no category)", num(float64(r.Skipped)))})
+			fields = append(fields, Field{"Skipped", fmt.Sprintf("%s (no category or no account)", num(float64(r.Skipped)))})
 		}
 		fields = append(fields, Field{"Calls", num(float64(r.Calls))})
 		out = append(out, &Fields{Fields: fields})

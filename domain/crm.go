@@ -89,7 +89,7 @@ type SyncRun struct {
 	People        int `json:"people"`
 	Opportunities int `json:"opportunities"`
 	Deleted       int `json:"deleted"`
-	Skipped       int `json:"skipped"` // opportunities with no category, ours or the CRM's
+	Skipped       int `json:"skipped"` // opportunities with no category (ours or the CRM's) or no account
 	Calls         int `json:"calls"`
 }
 

@@ -402,6 +402,10 @@ func (s *Syncer) merge(pull domain.CRMPull, h heldRecords, ids map[string]string
 			continue
 		}
 		account := cmp.Or(o.AccountID, ids[o.AccountCRMID], o.AccountCRMID)
+		if account == "" { // a HubSpot deal with no company: no account's gap to cover
+			run.Skipped++
+			continue
+		}
 		competitor, next := "", ""
 		if isHeld {
 			competitor, next = stored.Competitor, stored.NextStep

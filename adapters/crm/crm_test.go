@@ -84,6 +84,7 @@ func firstPull() domain.CRMPull {
 			{CRMID: "006B", AccountCRMID: "001B", Name: "Gloves", Amount: "", Stage: "won", Category: "Safety"},
 			{CRMID: "006PLAN", AccountCRMID: "001A", AccountID: "10001", Name: "Gloves plan", Amount: "5500", Stage: "Proposal"},
 			{CRMID: "006N", AccountCRMID: "001C", Name: "No line items", Amount: "100", Stage: "Prospecting"},
+			{CRMID: "006X", Name: "No account", Amount: "100", Stage: "Prospecting", Category: "Safety"},
 		},
 	}
 }
@@ -98,7 +99,7 @@ func TestFirstPull(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := domain.SyncRun{Started: t0, Finished: t0, Full: true, OK: true, Version: run.Version,
-		Accounts: 3, People: 1, Opportunities: 3, Skipped: 1, Calls: 4}
+		Accounts: 3, People: 1, Opportunities: 3, Skipped: 2, Calls: 4}
 	if diff := cmp.Diff(want, run); diff != "" {
 		t.Errorf("run (-want +got):\n%s", diff)
 	}

@@ -200,7 +200,7 @@ func runSync(ctx context.Context, args []string, env Env, cfg Config) error {
 	fmt.Fprintf(env.Stdout, "%s: pulled %s in %d calls: %d accounts, %d people, %d opportunities, %d deleted",
 		pos[0], kind, run.Calls, run.Accounts, run.People, run.Opportunities, run.Deleted)
 	if run.Skipped > 0 {
-		fmt.Fprintf(env.Stdout, ", %d skipped (no category, ours or the CRM's)", run.Skipped)
+		fmt.Fprintf(env.Stdout, ", %d skipped (no category, ours or the CRM's, or no account)", run.Skipped)
 	}
 	fmt.Fprintf(env.Stdout, "; %s is at data version %d\n", where, run.Version)
 	return nil

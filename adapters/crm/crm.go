@@ -463,6 +463,9 @@ func (s *Syncer) refused(ie *csvimport.ImportError, f syncFiles) *RunError {
 		b.WriteString(line)
 		b.WriteString(": ")
 		b.WriteString(p.Message)
+		if p.File == "accounts.csv" && p.Column == "territory" && p.Message == "is required" {
+			fmt.Fprintf(&b, " (nothing names one: not the CRM, nor the owner's territory here; set default_territory in the mapping's [%s])", s.CRM)
+		}
 	}
 	if more := ie.Total - len(ie.Problems); more > 0 {
 		fmt.Fprintf(&b, "\n… and %d more", more)

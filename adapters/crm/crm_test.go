@@ -230,6 +230,19 @@ func TestRefusedRecordWritesNothing(t *testing.T) {
 	}
 }
 
+// TestNoTerritory: an account that nothing gives a territory is refused with what to do.
+func TestNoTerritory(t *testing.T) {
+	s := base(t)
+	pull := domain.CRMPull{Full: true, People: []domain.CRMPerson{{CRMID: "005N", Email: "new@example.com", Name: "New Owner"}},
+		Accounts: []domain.CRMAccount{{CRMID: "001N", Name: "Nowhere Inc", OwnerCRMID: "005N"}}}
+	sy := &crm.Syncer{CRM: domain.CRMSalesforce, Source: &pulls{next: []domain.CRMPull{pull}}, Store: s, Now: func() time.Time { return t0 }}
+	_, err := sy.Run(t.Context(), false)
+	if err == nil || !strings.Contains(err.Error(), "Account 001N: territory: is required (nothing names one") ||
+		!strings.Contains(err.Error(), "set default_territory in the mapping's [salesforce]") {
+		t.Errorf("err = %v", err)
+	}
+}
+
 func TestSchedulerRunsOnceAcrossReplicas(t *testing.T) {
 	ctx := t.Context()
 	s := base(t)

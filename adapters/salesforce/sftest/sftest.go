@@ -60,7 +60,7 @@ type Server struct {
 	mu         sync.Mutex
 	objects    map[string][]Record
 	at         map[string]map[string]int // object → Id → index in objects[object]
-	tokens     map[string]bool // issued token → still valid
+	tokens     map[string]bool           // issued token → still valid
 	issued     []string
 	revoked    bool
 	rateLimit  int

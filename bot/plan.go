@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -250,15 +251,7 @@ func (b *Bot) planButtons(g domain.AccountGap, asOf time.Time) []Block {
 	if len(open) == 0 {
 		return nil
 	}
-	slices.SortStableFunc(open, func(x, y domain.CategoryGap) int {
-		switch {
-		case x.Uncovered > y.Uncovered:
-			return -1
-		case x.Uncovered < y.Uncovered:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(open, func(x, y domain.CategoryGap) int { return cmp.Compare(y.Uncovered, x.Uncovered) })
 	var bs []Button
 	for _, c := range open[:min(len(open), maxPlanButtons)] {
 		bs = append(bs, Button{Label: "Plan it: " + c.Category, Command: fmt.Sprintf("plan %s %s", g.AccountID, quoted(c.Category)),

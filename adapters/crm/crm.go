@@ -61,7 +61,6 @@ type Syncer struct {
 
 // RunError is a failed run: what failed and, when a record failed the checks, which.
 type RunError struct {
-	CRM     string
 	Message string
 	Record  string // "Opportunity 0061x…: Amount", "" when no record is to blame
 }
@@ -127,7 +126,7 @@ func (s *Syncer) run(ctx context.Context, st *domain.SyncState, run *domain.Sync
 	pull, err := s.Source.Pull(ctx, since)
 	run.Calls = pull.Calls
 	if err != nil {
-		return nil, &RunError{CRM: s.CRM, Message: fmt.Sprintf("the pull from %s failed, nothing was written: %v", label(s.CRM), err)}
+		return nil, &RunError{Message: fmt.Sprintf("the pull from %s failed, nothing was written: %v", label(s.CRM), err)}
 	}
 	held, err := s.held(ctx)
 	if err != nil {
@@ -470,5 +469,5 @@ func (s *Syncer) refused(ie *csvimport.ImportError, f syncFiles) *RunError {
 	if more := ie.Total - len(ie.Problems); more > 0 {
 		fmt.Fprintf(&b, "\n… and %d more", more)
 	}
-	return &RunError{CRM: s.CRM, Message: b.String(), Record: first}
+	return &RunError{Message: b.String(), Record: first}
 }

@@ -478,17 +478,26 @@ func (b *Batch) put(ctx context.Context, u *bufferedUpsert, args ...any) error {
 // flushUpserts writes every buffered row. Tables are independent, so their order does
 // not matter.
 func (b *Batch) flushUpserts(ctx context.Context) error {
-	for u, buf := range b.pending {
-		if n := len(buf) / len(u.cols); n > 0 {
-			if err := b.rowsChanged(ctx, u, buf); err != nil {
-				return fmt.Errorf("write %s: %w", u.table, err)
-			}
-			if _, err := b.tx.ExecContext(ctx, upsertRows(u.table, u.nkey, u.cols, n), buf...); err != nil {
-				return fmt.Errorf("write %s: %w", u.table, err)
-			}
+	for u := range b.pending {
+		if err := b.flushUpsert(ctx, u); err != nil {
+			return err
 		}
-		delete(b.pending, u)
 	}
+	return nil
+}
+
+// flushUpsert writes the buffered rows of u's table.
+func (b *Batch) flushUpsert(ctx context.Context, u *bufferedUpsert) error {
+	buf := b.pending[u]
+	if n := len(buf) / len(u.cols); n > 0 {
+		if err := b.rowsChanged(ctx, u, buf); err != nil {
+			return fmt.Errorf("write %s: %w", u.table, err)
+		}
+		if _, err := b.tx.ExecContext(ctx, upsertRows(u.table, u.nkey, u.cols, n), buf...); err != nil {
+			return fmt.Errorf("write %s: %w", u.table, err)
+		}
+	}
+	delete(b.pending, u)
 	return nil
 }
 
@@ -1049,15 +1058,8 @@ func (b *Batch) DeleteOpportunity(ctx context.Context, id string) error {
 	if b.done {
 		return fmt.Errorf("sqlite: delete opportunity %q: %w", id, sql.ErrTxDone)
 	}
-	if buf := b.pending[upsertOpportunity]; len(buf) > 0 {
-		n := len(buf) / len(upsertOpportunity.cols)
-		if err := b.rowsChanged(ctx, upsertOpportunity, buf); err != nil {
-			return fmt.Errorf("sqlite: delete opportunity %q: %w", id, err)
-		}
-		if _, err := b.tx.ExecContext(ctx, upsertRows(upsertOpportunity.table, upsertOpportunity.nkey, upsertOpportunity.cols, n), buf...); err != nil {
-			return fmt.Errorf("sqlite: delete opportunity %q: %w", id, err)
-		}
-		delete(b.pending, upsertOpportunity)
+	if err := b.flushUpsert(ctx, upsertOpportunity); err != nil {
+		return fmt.Errorf("sqlite: delete opportunity %q: %w", id, err)
 	}
 	var account string
 	err := b.tx.QueryRowContext(ctx, `DELETE FROM opportunities WHERE opp_id = ? RETURNING account_id`, id).Scan(&account)
